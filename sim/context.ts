@@ -1,0 +1,63 @@
+// The shared state of one simulator instance: what its parts (Gmail REST, OAuth/OIDC,
+// Pub/Sub, KMS, control API) need from one another. Each part receives this object
+// and fills in the functions it owns; nothing here imports the service under test.
+
+/** Faults set through `PUT /__sim/faults`; all optional, all off by default. */
+export interface Faults {
+  latency_ms?: number;
+  /** Probability (0..1) that a Gmail API call fails with one of `error_codes`. */
+  error_rate?: number;
+  error_codes?: number[];
+  quota_profile?: '2026' | '2025';
+  /** Overrides the per-user refill rate in quota units per second (bucket = one second). */
+  quota_units_per_sec?: number;
+  push?: { drop?: number; duplicate?: number; reorder?: number; delay_ms?: number };
+  seed?: number;
+}
+
+export interface AccessTokenInfo {
+  email: string;
+  scopes: string[];
+  clientId: string;
+  expiresAt: number; // epoch ms
+}
+
+export interface SimStats {
+  calls: Record<string, number>;
+  rate_limited: number;
+  pushes: { sent: number; acked: number };
+}
+
+export interface SimContext {
+  /** Cloud project the simulator pretends to be (`sim` unless started otherwise). */
+  project: string;
+  clientId: string;
+  clientSecret: string;
+  /** Service account whose OIDC tokens push requests carry. */
+  pushServiceAccount: string;
+  /** Base URL of this simulator, e.g. `http://127.0.0.1:8085` (set once listening). */
+  baseUrl: string;
+  faults: Faults;
+  /** Seeded random source (reset when faults carry a `seed`). */
+  random: () => number;
+  stats: SimStats;
+
+  // Owned by the OAuth/OIDC part.
+  /** Resolves a bearer access token; undefined when unknown, expired or revoked. */
+  lookupAccessToken(token: string): AccessTokenInfo | undefined;
+  /** Signs an OIDC ID token as Google does for Pub/Sub push. */
+  mintOidcToken(aud: string, email: string, expS?: number): Promise<string>;
+  /** Revokes every grant (refresh and access tokens) for a mailbox. */
+  revokeGrants(email: string): void;
+  /** Makes every access token of a mailbox expire now. */
+  expireAccessTokens(email: string): void;
+
+  // Owned by the Pub/Sub part.
+  /** Publishes JSON data to a topic (`projects/P/topics/T`); false when the topic does not exist. */
+  publish(topic: string, data: unknown, attributes?: Record<string, string>): boolean;
+
+  // Owned by the Gmail part.
+  /** Creates the mailbox if it does not exist (consent creates mailboxes too). */
+  ensureMailbox(email: string): void;
+  hasMailbox(email: string): boolean;
+}

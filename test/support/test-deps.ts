@@ -1,0 +1,31 @@
+// The same deps object main.ts builds, against a test database, with logs captured in memory.
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.ts';
+import type { Database } from '../../src/db/database.ts';
+import type { Deps } from '../../src/deps.ts';
+import { createLogger } from '../../src/logger.ts';
+
+export interface CapturedLogs {
+  lines: string[];
+  text(): string;
+}
+
+export function captureLogs(): { stream: Writable; logs: CapturedLogs } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  });
+  return { stream, logs: { lines, text: () => lines.join('') } };
+}
+
+export function makeTestDeps(
+  database: Database,
+  env: Record<string, string> = {},
+): Deps & { logs: CapturedLogs } {
+  const { stream, logs } = captureLogs();
+  const config = loadConfig({ LOG_LEVEL: 'debug', ...env });
+  return { config, database, log: createLogger({ level: 'debug' }, stream), logs };
+}

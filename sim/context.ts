@@ -55,6 +55,7 @@ export interface SimContext {
   // Owned by the Pub/Sub part.
   /** Publishes JSON data to a topic (`projects/P/topics/T`); false when the topic does not exist. */
   publish(topic: string, data: unknown, attributes?: Record<string, string>): boolean;
+  topicExists(topic: string): boolean;
 
   // Owned by the Gmail part.
   /** Creates the mailbox if it does not exist (consent creates mailboxes too). */

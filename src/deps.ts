@@ -1,10 +1,20 @@
 // What main.ts builds once and hands down: factories take this (or a part of it) explicitly.
+import type { OAuth2Client } from 'google-auth-library';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
+import type { MailboxAuth } from './sync/mailbox-auth.ts';
+import type { Vault } from './vault/vault.ts';
 
 export interface Deps {
   config: Config;
   log: Logger;
   database: Database;
+  vault: Vault;
+  /** Our OAuth client (consent URLs); mailboxes get their own through mailboxAuth. */
+  oauth: OAuth2Client;
+  mailboxAuth: MailboxAuth;
+  /** Per-mailbox quota pacing; per process, as Gmail's per-user limit is shared by our processes. */
+  pacers: PacerRegistry;
 }

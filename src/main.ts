@@ -1,12 +1,17 @@
 // Start-up: configuration, database (embedded when none is given), the Google simulator when no
 // credentials are, then the roles asked for (web, worker or both), and an orderly shutdown.
 import { parseArgs } from 'node:util';
+import { buildDeps } from './build-deps.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
+import { makePubSub, projectOfTopic } from './google/pubsub-client.ts';
+import { setupPubsub } from './google/pubsub-setup.ts';
 import { createApp } from './http/app.ts';
+import { pollCrontab } from './jobs/crontab.ts';
+import { startPullConsumer } from './jobs/pubsub-pull.ts';
 import { makeTaskList } from './jobs/task-list.ts';
 import { startWorker } from './jobs/worker.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -39,11 +44,28 @@ async function main(): Promise<void> {
 
   const database = openDatabase(databaseUrl);
   releases.push(() => database.close());
-  const deps: Deps = { config, log, database };
+  const deps: Deps = buildDeps(config, database, log);
 
   if (role !== 'web') {
-    const worker = await startWorker(deps, { taskList: makeTaskList(deps) });
+    const worker = await startWorker(deps, {
+      taskList: makeTaskList(deps),
+      crontab: pollCrontab(config.sync.pollInterval),
+    });
     releases.push(() => worker.stop());
+    if (config.google.pubsubSubscription) {
+      const pubsub = makePubSub({
+        projectId: projectOfTopic(config.google.pubsubTopic),
+        emulatorHost: config.google.emulatorHost,
+      });
+      const consumer = startPullConsumer(
+        { db: database.db, log, pubsub },
+        config.google.pubsubSubscription,
+      );
+      releases.push(async () => {
+        await consumer.close();
+        await pubsub.close();
+      });
+    }
   }
   if (role !== 'worker') {
     const server = createApp(deps).listen(config.port);
@@ -85,7 +107,19 @@ async function startDevSimulator(
     { emulator: sim.hostPort },
     'GOOGLE_CLIENT_ID unset: started the Google simulator in-process',
   );
-  return { ...config, google: { ...config.google, emulatorHost: sim.hostPort } };
+  const withSim = { ...config, google: { ...config.google, emulatorHost: sim.hostPort } };
+  // What `gmail-sync setup-pubsub` does in production: Gmail's pushes then reach this process.
+  const pubsub = makePubSub({
+    projectId: projectOfTopic(withSim.google.pubsubTopic),
+    emulatorHost: sim.hostPort,
+  });
+  await setupPubsub(pubsub, {
+    topic: withSim.google.pubsubTopic,
+    pushEndpoint: `${withSim.publicUrl}/pubsub/gmail`,
+    audience: withSim.google.pushAudience,
+    serviceAccount: withSim.google.pushServiceAccount,
+  }).finally(() => pubsub.close());
+  return withSim;
 }
 
 /** SIGTERM/SIGINT: stop taking requests, let jobs finish, close pools — the reverse of start-up. */

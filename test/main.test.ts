@@ -35,7 +35,7 @@ describe('the service process', () => {
 
   it('when SIGTERM arrives during a job, then the job finishes, and the process exits 0', async () => {
     const service = await startService({ env: { ...googleEnv, DATABASE_URL: database.url } });
-    await addJob(database.pool, 'ping', { note: 'in flight', delay_ms: 1_500 });
+    await addJob(database.db, 'ping', { note: 'in flight', delay_ms: 1_500 });
     await waitFor(async () => {
       const { rows } = await database.pool.query(
         `select 1 from graphile_worker.jobs where task_identifier = 'ping' and locked_at is not null`,

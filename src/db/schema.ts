@@ -271,3 +271,14 @@ export const messageFailures = pgTable(
   },
   (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
 );
+
+/**
+ * Which worker process each graphile-worker worker belongs to. A live process holds a session
+ * advisory lock on its `process_lock`; a lock that can be taken means the process died, and its
+ * workers' jobs are unlocked at once instead of after graphile-worker's 4-hour timeout.
+ */
+export const workerLeases = pgTable('worker_leases', {
+  workerId: text('worker_id').primaryKey(),
+  processLock: bigint('process_lock', { mode: 'number' }).notNull(),
+  createdAt: createdAt(),
+});

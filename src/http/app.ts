@@ -1,9 +1,15 @@
 // The express app, built from deps and not yet listening (tests and main.ts call listen()).
 import express from 'express';
 import type { Deps } from '../deps.ts';
+import { activitiesRoutes } from './activities-routes.ts';
+import { makeCallerVerifier } from './crm-auth.ts';
 import { handleErrors, notFound } from './error-handler.ts';
+import { gmailRoutes } from './gmail-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { pubsubRoutes } from './pubsub-routes.ts';
+import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
+import { sendRoutes } from './send-routes.ts';
 
 export function createApp(deps: Deps): express.Express {
   const app = express();
@@ -11,7 +17,22 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', true);
   app.use(requestContext(deps.log));
   app.use(healthRoutes(deps));
+  // The push endpoint checks its token before reading its body, so it comes before the parser.
+  app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
+  const verifyCaller = makeCallerVerifier(deps.config.crm);
+  // Sending carries attachments: its route has its own, larger body limit.
+  app.use(sendRoutes(deps, verifyCaller));
+  app.use(express.json({ limit: '64kb' }));
+  app.use(gmailRoutes(deps, verifyCaller));
+  app.use(activitiesRoutes(deps, verifyCaller));
   app.use(notFound);
   app.use(handleErrors);
   return app;
+}
+
+function pushAuthConfig(deps: Deps) {
+  return {
+    audience: deps.config.google.pushAudience,
+    serviceAccount: deps.config.google.pushServiceAccount,
+  };
 }

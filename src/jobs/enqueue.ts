@@ -1,9 +1,13 @@
 // Adding jobs through graphile-worker's SQL function, so a job can be committed in the same
 // transaction as the rows that call for it (the push endpoint acks only after this commits).
-import type { Pool, PoolClient } from 'pg';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+
+/** The database or an open transaction: anything that can run a statement. */
+export type Executor = Pick<Db, 'execute'>;
 
 export interface JobSpec {
-  /** Coalesces: while a job with this key waits, adding another replaces it (one pending sync). */
+  /** Coalesces: while a job with this key waits, adding another replaces it (one pending job). */
   jobKey?: string;
   /** Jobs in one queue run one at a time, in order. */
   queueName?: string;
@@ -13,26 +17,18 @@ export interface JobSpec {
 }
 
 export async function addJob(
-  db: Pool | PoolClient,
+  db: Executor,
   task: string,
   payload: Record<string, unknown>,
   spec: JobSpec = {},
 ): Promise<string> {
-  const { rows } = await db.query<{ id: string }>(
-    `select id from graphile_worker.add_job(
-       identifier => $1, payload => $2::json, queue_name => $3, run_at => $4,
-       max_attempts => $5, job_key => $6, priority => $7)`,
-    [
-      task,
-      JSON.stringify(payload),
-      spec.queueName ?? null,
-      spec.runAt ?? null,
-      spec.maxAttempts ?? null,
-      spec.jobKey ?? null,
-      spec.priority ?? null,
-    ],
-  );
-  const id = rows[0]?.id;
+  const result = await db.execute<{ id: string }>(sql`
+    select id from graphile_worker.add_job(
+      identifier => ${task}, payload => ${JSON.stringify(payload)}::json,
+      queue_name => ${spec.queueName ?? null}, run_at => ${spec.runAt?.toISOString() ?? null}::timestamptz,
+      max_attempts => ${spec.maxAttempts ?? null}::int, job_key => ${spec.jobKey ?? null},
+      priority => ${spec.priority ?? null}::int)`);
+  const id = result.rows[0]?.id;
   if (id === undefined) throw new Error(`add_job returned no job for ${task}`);
   return String(id);
 }

@@ -2,14 +2,55 @@
 import type { TaskList } from 'graphile-worker';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
+import { FINISH_DISCONNECT_TASK, finishDisconnect } from '../sync/disconnect.ts';
+import { POLL_TASK, pollCycle, RENEW_WATCH_TASK } from '../sync/poll.ts';
+import { renewWatch } from '../sync/renew-watch.ts';
+import { SYNC_TASK } from '../sync/sync-jobs.ts';
+import { syncMailbox } from '../sync/sync-mailbox.ts';
 
 const pingPayload = z.object({
   note: z.string().max(200),
   delay_ms: z.number().int().min(0).max(10_000).default(0),
 });
+const syncPayload = z.object({ mailbox_id: z.uuid(), full: z.boolean().optional() });
+const mailboxPayload = z.object({ mailbox_id: z.uuid() });
 
 export function makeTaskList(deps: Deps): TaskList {
+  const syncDeps = {
+    db: deps.database.db,
+    log: deps.log,
+    mailboxAuth: deps.mailboxAuth,
+    pacers: deps.pacers,
+    backfillDays: deps.config.sync.backfillDays,
+  };
+  const disconnectDeps = {
+    db: deps.database.db,
+    pacers: deps.pacers,
+    mailboxAuth: deps.mailboxAuth,
+    google: deps.config.google,
+    log: deps.log,
+  };
   return {
+    [SYNC_TASK]: async (payload, helpers) => {
+      const { mailbox_id, full } = syncPayload.parse(payload);
+      await syncMailbox(
+        { ...syncDeps, log: deps.log.child({ job_id: helpers.job.id }) },
+        mailbox_id,
+        {
+          full: full === true,
+        },
+      );
+    },
+    [POLL_TASK]: async () => {
+      await pollCycle(deps);
+    },
+    [RENEW_WATCH_TASK]: async (payload) => {
+      const { mailbox_id } = mailboxPayload.parse(payload);
+      await renewWatch({ ...syncDeps, google: deps.config.google }, mailbox_id);
+    },
+    [FINISH_DISCONNECT_TASK]: async (payload) => {
+      await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
+    },
     /** Proves the enqueue → worker path: records that a worker ran it. */
     ping: async (payload, helpers) => {
       const { note, delay_ms } = pingPayload.parse(payload);

@@ -1,8 +1,16 @@
-// The worker role: graphile-worker running our task list (and, later, the poll crontab) on the
-// shared pool. stop() lets in-flight jobs finish before it resolves.
-import { type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
+// The worker role: graphile-worker running our task list and the poll crontab on the shared
+// pool. stop() lets in-flight jobs finish before it resolves.
+import { EventEmitter } from 'node:events';
+import {
+  type Runner,
+  run,
+  type TaskList,
+  type WorkerEvents,
+  Logger as WorkerLogger,
+} from 'graphile-worker';
 import type { Deps } from '../deps.ts';
 import type { Logger } from '../logger.ts';
+import { holdProcessLease, reapDeadWorkers } from './worker-liveness.ts';
 
 export interface Worker {
   runner: Runner;
@@ -19,8 +27,19 @@ export async function startWorker(
   deps: Pick<Deps, 'database' | 'log'>,
   opts: WorkerOptions,
 ): Promise<Worker> {
+  const pool = deps.database.pool;
+  const lease = await holdProcessLease(pool);
+  const reaped = await reapDeadWorkers(pool);
+  if (reaped > 0)
+    deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead worker processes');
+  const events = new EventEmitter() as WorkerEvents;
+  const registrations: Promise<void>[] = [];
+  events.on('worker:create', ({ worker }) => {
+    registrations.push(lease.register(worker.workerId));
+  });
   const runner = await run({
-    pgPool: deps.database.pool,
+    pgPool: pool,
+    events,
     taskList: opts.taskList,
     concurrency: opts.concurrency ?? 8,
     // An empty crontab string would make graphile-worker look for a ./crontab file instead.
@@ -30,7 +49,14 @@ export async function startWorker(
     pollInterval: 2_000,
     logger: toWorkerLogger(deps.log.child({ component: 'worker' })),
   });
-  return { runner, stop: () => runner.stop() };
+  await Promise.all(registrations);
+  return {
+    runner,
+    stop: async () => {
+      await runner.stop();
+      await lease.release();
+    },
+  };
 }
 
 function toWorkerLogger(log: Logger): WorkerLogger {

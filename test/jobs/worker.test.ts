@@ -21,7 +21,7 @@ describe('the job queue', () => {
   });
 
   it('when a job is added, then a worker runs it and its effect is stored', async () => {
-    const jobId = await addJob(database.pool, 'ping', { note: 'round trip' });
+    const jobId = await addJob(database.db, 'ping', { note: 'round trip' });
     const row = await waitFor(async () => {
       const { rows } = await database.pool.query(
         `select payload from events where type = 'worker.ping'`,
@@ -33,8 +33,8 @@ describe('the job queue', () => {
 
   it('when jobs share a key while waiting, then they coalesce into one', async () => {
     const later = new Date(Date.now() + 60_000);
-    const a = await addJob(database.pool, 'ping', { note: 'a' }, { jobKey: 'k', runAt: later });
-    const b = await addJob(database.pool, 'ping', { note: 'b' }, { jobKey: 'k', runAt: later });
+    const a = await addJob(database.db, 'ping', { note: 'a' }, { jobKey: 'k', runAt: later });
+    const b = await addJob(database.db, 'ping', { note: 'b' }, { jobKey: 'k', runAt: later });
     expect(b).toBe(a);
     const { rows } = await database.pool.query(
       `select count(*)::int as n from graphile_worker.jobs where key = 'k'`,

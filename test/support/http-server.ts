@@ -8,13 +8,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(app: Express): Promise<RunningServer> {
+export async function listen(app: Express, port = 0): Promise<RunningServer> {
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 // The same deps object main.ts builds, against a test database, with logs captured in memory.
 import { Writable } from 'node:stream';
+import { buildDeps } from '../../src/build-deps.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
 import type { Deps } from '../../src/deps.ts';
@@ -26,6 +27,11 @@ export function makeTestDeps(
   env: Record<string, string> = {},
 ): Deps & { logs: CapturedLogs } {
   const { stream, logs } = captureLogs();
-  const config = loadConfig({ LOG_LEVEL: 'debug', ...env });
-  return { config, database, log: createLogger({ level: 'debug' }, stream), logs };
+  const config = loadConfig({
+    LOG_LEVEL: 'debug',
+    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    ...env,
+  });
+  const log = createLogger({ level: 'debug' }, stream);
+  return { ...buildDeps(config, database, log), logs };
 }

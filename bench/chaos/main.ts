@@ -1,0 +1,239 @@
+// `npm run chaos`: fault scenarios against separate web and worker processes, the simulator and a
+// real PostgreSQL. Each delivers mail that concerns the CRM while something goes wrong, lets the
+// service recover (pushes, retries, and one fallback poll at the end, as the cron would), and counts
+// mails expected, logged, lost and duplicated. Writes bench/chaos.json.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { quiesce, startWorld, type World } from '../world.ts';
+
+interface Outcome {
+  scenario: string;
+  expected: number;
+  logged: number;
+  lost: number;
+  duplicated: number;
+  seconds: number;
+}
+
+const ORG = 'chaos-org';
+const CLIENT = 'client@customer.test';
+const MAILBOXES = ['m1@vendor.test', 'm2@vendor.test', 'm3@vendor.test'];
+
+type Scenario = {
+  name: string;
+  mails: number;
+  run(world: World, send: (n: number) => Promise<string[]>): Promise<unknown>;
+};
+
+const scenarios: Scenario[] = [
+  {
+    name: 'pushes dropped (100%)',
+    mails: 20,
+    run: (w, send) => withFaults(w, { push: { drop: 1 } }, () => send(20)),
+  },
+  {
+    name: 'pushes dropped (30%)',
+    mails: 30,
+    run: (w, send) => withFaults(w, { push: { drop: 0.3 }, seed: 1 }, () => send(30)),
+  },
+  {
+    name: 'pushes duplicated',
+    mails: 30,
+    run: (w, send) => withFaults(w, { push: { duplicate: 1 } }, () => send(30)),
+  },
+  {
+    name: 'pushes reordered and delayed',
+    mails: 30,
+    run: (w, send) =>
+      withFaults(w, { push: { reorder: 0.5, delay_ms: 300 }, seed: 2 }, () => send(30)),
+  },
+  {
+    name: 'Gmail answers 10% 429/500/503',
+    mails: 40,
+    run: (w, send) =>
+      withFaults(w, { error_rate: 0.1, error_codes: [429, 500, 503], seed: 3 }, () => send(40)),
+  },
+  {
+    name: 'worker SIGKILLed repeatedly mid-sync',
+    mails: 40,
+    async run(w, send) {
+      await withFaults(w, { latency_ms: 40 }, async () => {
+        const sending = send(40);
+        for (let i = 0; i < 4; i++) {
+          await sleep(700);
+          await w.kill('worker-0', 'SIGKILL');
+          await w.startRole('worker-0', 'worker');
+        }
+        await sending;
+      });
+    },
+  },
+  {
+    name: 'PostgreSQL restarted under load',
+    mails: 30,
+    async run(w, send) {
+      const sending = send(30);
+      await sleep(500);
+      await w.restartPostgres();
+      await sending;
+    },
+  },
+  {
+    name: 'history expired mid-stream',
+    mails: 30,
+    async run(w, send) {
+      await withFaults(w, { push: { drop: 1 } }, async () => {
+        await send(15);
+        for (const m of MAILBOXES) await w.simControl(`mailboxes/${m}/expire-history`, {});
+      });
+      await send(15);
+    },
+  },
+  {
+    name: 'a grant revoked while others sync',
+    mails: 20,
+    async run(w, send) {
+      await w.connect('u-victim', ORG, 'victim@vendor.test');
+      await w.simControl('mailboxes/victim@vendor.test/revoke', {});
+      await w.simControl('mailboxes/victim@vendor.test/expire-tokens', {});
+      await w.deliver(
+        'victim@vendor.test',
+        raw(CLIENT, 'victim@vendor.test', 'to a revoked mailbox'),
+      );
+      await send(20);
+    },
+  },
+  {
+    name: 'a watch allowed to expire',
+    mails: 20,
+    async run(w, send) {
+      await w.pool.query(
+        `update mailboxes set watch_expires_at = now() - interval '1 minute' where email = $1`,
+        [MAILBOXES[0]],
+      );
+      await withFaults(w, { push: { drop: 1 } }, () => send(20));
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const outcomes: Outcome[] = [];
+  for (const scenario of scenarios.filter((s) => !only || s.name.includes(only))) {
+    outcomes.push(await runScenario(scenario));
+    print(outcomes.at(-1) as Outcome);
+  }
+  await writeFile(
+    path.resolve(import.meta.dirname, '../chaos.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), scenarios: outcomes }, null, 2)}\n`,
+  );
+  const bad = outcomes.filter((o) => o.lost > 0 || o.duplicated > 0);
+  process.stdout.write(
+    `\n${bad.length === 0 ? 'every scenario: 0 lost, 0 duplicated' : `${bad.length} scenarios lost or duplicated mail`}\n`,
+  );
+  process.exit(bad.length === 0 ? 0 : 1);
+}
+
+async function runScenario(scenario: Scenario): Promise<Outcome> {
+  const world = await startWorld();
+  const started = performance.now();
+  try {
+    await world.pool.query(`insert into contacts (org_id, name, email) values ($1, 'Client', $2)`, [
+      ORG,
+      CLIENT,
+    ]);
+    for (const [i, m] of MAILBOXES.entries()) await world.connect(`u-${i}`, ORG, m);
+    await quiesce(world.pool);
+    const delivered: string[] = [];
+    let counter = 0;
+    const send = async (n: number) => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const mailbox = MAILBOXES[i % MAILBOXES.length] as string;
+        const subject = `${scenario.name} #${++counter}`;
+        ids.push((await world.deliver(mailbox, raw(CLIENT, mailbox, subject))).id);
+        await sleep(20);
+      }
+      delivered.push(...ids);
+      return ids;
+    };
+    await scenario.run(world, send);
+    // The safety net, as the 15-minute cron would run it.
+    await runPoll(world);
+    await quiesce(world.pool);
+    const { rows } = await world.pool.query<{ logged: number; total: number }>(
+      `select count(distinct gmail_message_id)::int as logged, count(*)::int as total
+         from activities where gmail_message_id = any($1)`,
+      [delivered],
+    );
+    const dupByHeader = await world.pool.query<{ n: number }>(
+      `select coalesce(sum(c - 1), 0)::int as n from (
+         select count(*) as c from activities where org_id = $1 group by mailbox_id, content->>'message_id_header') t`,
+      [ORG],
+    );
+    const logged = rows[0]?.logged ?? 0;
+    return {
+      scenario: scenario.name,
+      expected: delivered.length,
+      logged,
+      lost: delivered.length - logged,
+      duplicated: (rows[0]?.total ?? 0) - logged + (dupByHeader.rows[0]?.n ?? 0),
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+async function runPoll(world: World): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['src/cli.ts', 'poll'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', ...world.env, DATABASE_URL: world.databaseUrl },
+      stdio: 'ignore',
+    });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`poll exited ${code}`))));
+  });
+}
+
+async function withFaults<T>(
+  world: World,
+  faults: Record<string, unknown>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await world.simControl('faults', faults, 'PUT');
+  try {
+    return await fn();
+  } finally {
+    await world.simControl('faults', { reset: true }, 'PUT');
+  }
+}
+
+function raw(from: string, to: string, subject: string): string {
+  return [
+    `From: ${from}`,
+    `To: ${to}`,
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${Math.random().toString(36).slice(2)}.${Date.now()}@customer.test>`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Body of ${subject}`,
+  ].join('\r\n');
+}
+
+function print(o: Outcome): void {
+  process.stdout.write(
+    `${o.scenario.padEnd(40)} expected ${String(o.expected).padStart(3)}  logged ${String(o.logged).padStart(3)}  lost ${o.lost}  duplicated ${o.duplicated}  (${o.seconds} s)\n`,
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `chaos failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

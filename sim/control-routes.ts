@@ -1,0 +1,120 @@
+// The simulator's control API under /__sim/ (CONTRACT.md): mailboxes, deliveries, sent mail,
+// revocation, history expiry, token expiry, watches, faults, stats, KMS keys.
+import express, { Router } from 'express';
+import type { Faults, SimContext } from './context.ts';
+import type { GmailStore } from './gmail-store.ts';
+import type { KmsKeys } from './grpc-server.ts';
+import type { Quota } from './quota.ts';
+import { seededRandom } from './random.ts';
+
+export function controlRouter(
+  ctx: SimContext,
+  store: GmailStore,
+  quota: Quota,
+  kms: () => KmsKeys,
+): Router {
+  const router = Router();
+  router.use('/__sim', express.json({ limit: '50mb' }));
+  const mailboxOr404 = (email: string, res: express.Response) => {
+    const mb = store.get(email);
+    if (!mb) res.status(404).json({ error: `no mailbox ${email}` });
+    return mb;
+  };
+
+  router.post('/__sim/mailboxes', (req, res) => {
+    const email = String((req.body as { email?: string }).email ?? '');
+    if (!email.includes('@')) return res.status(400).json({ error: 'email is required' });
+    const existed = store.get(email) !== undefined;
+    store.ensure(email);
+    res.status(existed ? 200 : 201).json({ email: email.toLowerCase() });
+  });
+
+  router.post('/__sim/mailboxes/:email/deliver', (req, res) => {
+    const body = req.body as { raw?: string; raw_base64url?: string; labelIds?: string[] };
+    const raw =
+      body.raw_base64url !== undefined
+        ? Buffer.from(body.raw_base64url, 'base64url')
+        : Buffer.from(body.raw ?? '', 'utf8');
+    if (raw.length === 0)
+      return res.status(400).json({ error: 'raw or raw_base64url is required' });
+    const mb = store.ensure(req.params.email);
+    const m = store.insert(mb, raw, {
+      labelIds: body.labelIds ?? ['INBOX', 'UNREAD'],
+      internalDate: Date.now(),
+    });
+    res.json({ id: m.id, threadId: m.threadId, historyId: String(m.historyId) });
+  });
+
+  router.get('/__sim/mailboxes/:email/sent', (req, res) => {
+    const mb = mailboxOr404(req.params.email, res);
+    if (mb) res.json({ messages: mb.sent.map((raw) => ({ raw: raw.toString('base64url') })) });
+  });
+
+  router.post('/__sim/mailboxes/:email/revoke', (req, res) => {
+    ctx.revokeGrants(req.params.email);
+    res.json({ ok: true });
+  });
+
+  router.post('/__sim/mailboxes/:email/expire-history', (req, res) => {
+    const mb = mailboxOr404(req.params.email, res);
+    if (!mb) return;
+    store.expireHistory(mb);
+    res.json({ historyFloor: String(mb.historyFloor) });
+  });
+
+  router.post('/__sim/mailboxes/:email/expire-tokens', (req, res) => {
+    ctx.expireAccessTokens(req.params.email);
+    res.json({ ok: true });
+  });
+
+  router.get('/__sim/mailboxes/:email/watch', (req, res) => {
+    const mb = store.get(req.params.email);
+    const watch = mb?.watch;
+    res.json({
+      topicName: watch?.topicName ?? null,
+      expiration: watch ? String(watch.expiration) : null,
+      active: watch !== undefined && watch.expiration > Date.now(),
+    });
+  });
+
+  /** Merges the given faults; `{"reset": true}` clears them all first. */
+  router.put('/__sim/faults', (req, res) => {
+    const body = req.body as Faults & { reset?: boolean };
+    const { reset, ...faults } = body;
+    if (reset)
+      for (const k of Object.keys(ctx.faults)) delete (ctx.faults as Record<string, unknown>)[k];
+    Object.assign(
+      ctx.faults,
+      faults,
+      faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
+    );
+    if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
+    if (faults.quota_profile !== undefined || faults.quota_units_per_sec !== undefined)
+      quota.reset();
+    res.json(ctx.faults);
+  });
+
+  router.get('/__sim/stats', (_req, res) => {
+    res.json(ctx.stats);
+  });
+  router.post('/__sim/reset-stats', (_req, res) => {
+    ctx.stats.calls = {};
+    ctx.stats.rate_limited = 0;
+    ctx.stats.pushes = { sent: 0, acked: 0 };
+    res.json(ctx.stats);
+  });
+
+  router.post('/__sim/kms/keys', (req, res) => {
+    const name = String((req.body as { name?: string }).name ?? '');
+    if (!/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(name)) {
+      return res.status(400).json({ error: 'name must be a CryptoKey name' });
+    }
+    kms().create(name);
+    res.status(201).json({ name });
+  });
+  router.post('/__sim/kms/keys/rotate', (req, res) => {
+    res.json({ primary: kms().rotate(String((req.body as { name?: string }).name ?? '')) });
+  });
+
+  return router;
+}

@@ -1,0 +1,394 @@
+// Pub/Sub and Cloud KMS over gRPC, from the protos the Google client libraries ship, so the real
+// @google-cloud/pubsub and @google-cloud/kms clients talk to the simulator unchanged.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { SimContext } from './context.ts';
+import type { PubSubState, PullStream } from './pubsub.ts';
+
+const require = createRequire(import.meta.url);
+const pubsubProtos = path.join(
+  path.dirname(require.resolve('@google-cloud/pubsub/package.json')),
+  'build/protos',
+);
+const kmsProtos = path.join(
+  path.dirname(require.resolve('@google-cloud/kms/package.json')),
+  'build/protos',
+);
+// google-gax exports no package.json: its protos sit two levels above its entry point.
+const gaxProtos = path.join(path.dirname(require.resolve('google-gax')), '../protos');
+
+type Callback = grpc.sendUnaryData<unknown>;
+type Call = grpc.ServerUnaryCall<Record<string, unknown>, unknown>;
+const fail = (cb: Callback, code: grpc.status, details: string) =>
+  cb({ code, details, name: 'Error', message: details });
+
+export interface KmsKeys {
+  create(name: string): void;
+  rotate(name: string): string;
+}
+
+export async function startGrpcServer(
+  ctx: SimContext,
+  pubsub: PubSubState,
+  opts: { kmsKeys?: string[] },
+): Promise<{ port: number; kms: KmsKeys; close(): Promise<void> }> {
+  const load = (file: string, includeDirs: string[]) =>
+    grpc.loadPackageDefinition(
+      protoLoader.loadSync(file, {
+        includeDirs,
+        keepCase: false,
+        longs: String,
+        enums: String,
+        defaults: true,
+        oneofs: true,
+      }),
+    ) as unknown as Record<
+      string,
+      Record<string, Record<string, Record<string, { service: grpc.ServiceDefinition }>>>
+    >;
+  const ps = load('google/pubsub/v1/pubsub.proto', [pubsubProtos, gaxProtos]);
+  const iam = load('google/iam/v1/iam_policy.proto', [gaxProtos]);
+  const kmsPkg = load('google/cloud/kms/v1/service.proto', [kmsProtos, gaxProtos]);
+  const server = new grpc.Server();
+  const service = (def: unknown) => (def as { service: grpc.ServiceDefinition }).service;
+  const pkg = (root: unknown, ...names: string[]) =>
+    names.reduce<unknown>((node, n) => (node as Record<string, unknown> | undefined)?.[n], root);
+  server.addService(service(pkg(ps, 'google', 'pubsub', 'v1', 'Publisher')), publisher(pubsub));
+  server.addService(service(pkg(ps, 'google', 'pubsub', 'v1', 'Subscriber')), subscriber(pubsub));
+  server.addService(service(pkg(iam, 'google', 'iam', 'v1', 'IAMPolicy')), iamPolicy(pubsub));
+  const kms = kmsService(opts.kmsKeys ?? []);
+  const kmsDef = pkg(kmsPkg, 'google', 'cloud', 'kms', 'v1', 'KeyManagementService');
+  server.addService(service(kmsDef), kms.handlers);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    );
+  });
+  void ctx;
+  return {
+    port,
+    kms: kms.keys,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.tryShutdown(() => resolve());
+        setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1_000).unref();
+      }),
+  };
+}
+
+function publisher(state: PubSubState): grpc.UntypedServiceImplementation {
+  return {
+    CreateTopic(call: Call, cb: Callback) {
+      const name = String(call.request.name);
+      if (state.topics.has(name))
+        return fail(cb, grpc.status.ALREADY_EXISTS, 'Topic already exists');
+      state.topics.set(name, { policy: { bindings: [], etag: randomBytes(8) } });
+      cb(null, { name });
+    },
+    GetTopic(call: Call, cb: Callback) {
+      const name = String(call.request.topic);
+      if (!state.topics.has(name)) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
+      cb(null, { name });
+    },
+    ListTopics(call: Call, cb: Callback) {
+      const project = String(call.request.project);
+      cb(null, {
+        topics: [...state.topics.keys()]
+          .filter((t) => t.startsWith(`${project}/`))
+          .map((name) => ({ name })),
+      });
+    },
+    DeleteTopic(call: Call, cb: Callback) {
+      state.topics.delete(String(call.request.topic));
+      cb(null, {});
+    },
+    Publish(call: Call, cb: Callback) {
+      const topic = String(call.request.topic);
+      if (!state.topics.has(topic)) return fail(cb, grpc.status.NOT_FOUND, 'Topic not found');
+      const messages =
+        (call.request.messages as { data: Buffer; attributes: Record<string, string> }[]) ?? [];
+      cb(null, {
+        messageIds: messages.map((m) =>
+          state.publish(topic, Buffer.from(m.data ?? []), m.attributes ?? {}),
+        ),
+      });
+    },
+    ListTopicSubscriptions(call: Call, cb: Callback) {
+      const topic = String(call.request.topic);
+      cb(null, {
+        subscriptions: [...state.subscriptions.values()]
+          .filter((s) => s.topic === topic)
+          .map((s) => s.name),
+      });
+    },
+  };
+}
+
+const ms = (
+  d: { seconds?: string | number; nanos?: number } | null | undefined,
+  fallback: number,
+) => (d ? Number(d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : fallback);
+
+function subscriber(state: PubSubState): grpc.UntypedServiceImplementation {
+  const view = (name: string) => state.subscriptions.get(name)?.raw;
+  return {
+    CreateSubscription(call: Call, cb: Callback) {
+      const r = call.request as Record<string, unknown> & {
+        name: string;
+        topic: string;
+        pushConfig?: {
+          pushEndpoint?: string;
+          oidcToken?: { serviceAccountEmail?: string; audience?: string };
+        };
+        ackDeadlineSeconds?: number;
+        retryPolicy?: {
+          minimumBackoff?: { seconds?: string; nanos?: number };
+          maximumBackoff?: { seconds?: string; nanos?: number };
+        };
+        deadLetterPolicy?: { deadLetterTopic?: string; maxDeliveryAttempts?: number };
+      };
+      if (state.subscriptions.has(r.name))
+        return fail(cb, grpc.status.ALREADY_EXISTS, 'Subscription already exists');
+      if (!state.topics.has(r.topic)) return fail(cb, grpc.status.NOT_FOUND, 'Topic not found');
+      state.createSubscription({
+        name: r.name,
+        topic: r.topic,
+        pushConfig: r.pushConfig?.pushEndpoint
+          ? { pushEndpoint: r.pushConfig.pushEndpoint, oidcToken: r.pushConfig.oidcToken ?? null }
+          : null,
+        ackDeadlineSeconds: r.ackDeadlineSeconds || 10,
+        minBackoffMs: ms(r.retryPolicy?.minimumBackoff, 10_000),
+        maxBackoffMs: ms(r.retryPolicy?.maximumBackoff, 600_000),
+        deadLetterTopic: r.deadLetterPolicy?.deadLetterTopic || null,
+        maxDeliveryAttempts: r.deadLetterPolicy?.maxDeliveryAttempts || 5,
+        raw: { ...r },
+      });
+      cb(null, r);
+    },
+    GetSubscription(call: Call, cb: Callback) {
+      const found = view(String(call.request.subscription));
+      if (!found) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
+      cb(null, found);
+    },
+    UpdateSubscription(call: Call, cb: Callback) {
+      const r = call.request.subscription as { name: string };
+      const sub = state.subscriptions.get(r.name);
+      if (!sub) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
+      sub.raw = { ...sub.raw, ...r };
+      cb(null, sub.raw);
+    },
+    ModifyPushConfig(call: Call, cb: Callback) {
+      const sub = state.subscriptions.get(String(call.request.subscription));
+      if (!sub) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
+      const pc = call.request.pushConfig as PushConfigIn | undefined;
+      sub.pushConfig = pc?.pushEndpoint
+        ? { pushEndpoint: pc.pushEndpoint, oidcToken: pc.oidcToken ?? null }
+        : null;
+      sub.raw = { ...sub.raw, pushConfig: pc };
+      cb(null, {});
+    },
+    DeleteSubscription(call: Call, cb: Callback) {
+      state.subscriptions.delete(String(call.request.subscription));
+      cb(null, {});
+    },
+    ListSubscriptions(call: Call, cb: Callback) {
+      const project = String(call.request.project);
+      cb(null, {
+        subscriptions: [...state.subscriptions.values()]
+          .filter((s) => s.name.startsWith(`${project}/`))
+          .map((s) => s.raw),
+      });
+    },
+    Acknowledge(call: Call, cb: Callback) {
+      state.ack(String(call.request.subscription), (call.request.ackIds as string[]) ?? []);
+      cb(null, {});
+    },
+    ModifyAckDeadline(call: Call, cb: Callback) {
+      state.modifyAckDeadline(
+        String(call.request.subscription),
+        (call.request.ackIds as string[]) ?? [],
+        Number(call.request.ackDeadlineSeconds),
+      );
+      cb(null, {});
+    },
+    Pull(call: Call, cb: Callback) {
+      const leased = state.pull(
+        String(call.request.subscription),
+        Number(call.request.maxMessages) || 10,
+      );
+      cb(null, { receivedMessages: leased.map(received) });
+    },
+    StreamingPull(stream: grpc.ServerDuplexStream<Record<string, unknown>, unknown>) {
+      let handle: PullStream | undefined;
+      stream.on('data', (req: Record<string, unknown>) => {
+        const subscription = String(req.subscription ?? '');
+        if (!handle && subscription) {
+          if (!state.subscriptions.has(subscription)) {
+            stream.destroy(
+              Object.assign(new Error('Subscription does not exist'), {
+                code: grpc.status.NOT_FOUND,
+              }),
+            );
+            return;
+          }
+          handle = {
+            subscription,
+            send: (messages) => stream.write({ receivedMessages: messages.map(received) }),
+          };
+          state.streams.add(handle);
+        }
+        if (handle) {
+          const acks = (req.ackIds as string[]) ?? [];
+          if (acks.length) state.ack(handle.subscription, acks);
+          const mods = (req.modifyDeadlineAckIds as string[]) ?? [];
+          const secs = (req.modifyDeadlineSeconds as number[]) ?? [];
+          for (const [i, id] of mods.entries()) {
+            state.modifyAckDeadline(handle.subscription, [id], secs[i] ?? 0);
+          }
+        }
+      });
+      const end = () => {
+        if (handle) state.streams.delete(handle);
+        handle = undefined;
+      };
+      stream.on('end', () => {
+        end();
+        stream.end();
+      });
+      stream.on('error', end);
+      stream.on('cancelled', end);
+    },
+  };
+}
+
+type PushConfigIn = {
+  pushEndpoint?: string;
+  oidcToken?: { serviceAccountEmail?: string; audience?: string };
+};
+
+function received(p: {
+  ackId: string;
+  messageId: string;
+  data: Buffer;
+  attributes: Record<string, string>;
+  publishTime: Date;
+  attempts: number;
+}) {
+  const seconds = Math.floor(p.publishTime.getTime() / 1000);
+  return {
+    ackId: p.ackId,
+    message: {
+      data: p.data,
+      attributes: p.attributes,
+      messageId: p.messageId,
+      publishTime: { seconds: String(seconds), nanos: (p.publishTime.getTime() % 1000) * 1e6 },
+    },
+    deliveryAttempt: p.attempts,
+  };
+}
+
+function iamPolicy(state: PubSubState): grpc.UntypedServiceImplementation {
+  const target = (resource: string) =>
+    state.topics.get(resource) ??
+    (state.subscriptions.has(resource)
+      ? { policy: { bindings: [], etag: Buffer.alloc(0) } }
+      : undefined);
+  return {
+    GetIamPolicy(call: Call, cb: Callback) {
+      const t = target(String(call.request.resource));
+      if (!t) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
+      cb(null, { version: 1, bindings: t.policy.bindings, etag: t.policy.etag });
+    },
+    SetIamPolicy(call: Call, cb: Callback) {
+      const t = state.topics.get(String(call.request.resource));
+      if (!t) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
+      const policy = call.request.policy as { bindings?: unknown[] };
+      t.policy = { bindings: policy?.bindings ?? [], etag: randomBytes(8) };
+      cb(null, { version: 1, bindings: t.policy.bindings, etag: t.policy.etag });
+    },
+    TestIamPermissions(call: Call, cb: Callback) {
+      cb(null, { permissions: (call.request.permissions as string[]) ?? [] });
+    },
+  };
+}
+
+/** KMS Encrypt/Decrypt: AES-256-GCM under a secret per key version; the ciphertext names its version. */
+function kmsService(initial: string[]) {
+  const keys = new Map<string, { primary: number; secrets: Map<number, Buffer> }>();
+  const create = (name: string) => {
+    if (!keys.has(name)) keys.set(name, { primary: 1, secrets: new Map([[1, randomBytes(32)]]) });
+  };
+  for (const name of initial) create(name);
+  const keyOf = (name: string) => keys.get(name.replace(/\/cryptoKeyVersions\/\d+$/, ''));
+  const handlers: grpc.UntypedServiceImplementation = {
+    Encrypt(call: Call, cb: Callback) {
+      const name = String(call.request.name);
+      const key = keyOf(name);
+      if (!key) return fail(cb, grpc.status.NOT_FOUND, `CryptoKey ${name} not found.`);
+      const version = key.primary;
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key.secrets.get(version) as Buffer, iv);
+      const aad = Buffer.from((call.request.additionalAuthenticatedData as Buffer) ?? []);
+      cipher.setAAD(aad);
+      const body = Buffer.concat([
+        cipher.update(Buffer.from(call.request.plaintext as Buffer)),
+        cipher.final(),
+      ]);
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(version);
+      const ciphertext = Buffer.concat([header, iv, cipher.getAuthTag(), body]);
+      cb(null, {
+        name: `${name.replace(/\/cryptoKeyVersions\/\d+$/, '')}/cryptoKeyVersions/${version}`,
+        ciphertext,
+        ciphertextCrc32c: null,
+        verifiedPlaintextCrc32c: false,
+        verifiedAdditionalAuthenticatedDataCrc32c: false,
+      });
+    },
+    Decrypt(call: Call, cb: Callback) {
+      const name = String(call.request.name);
+      const key = keyOf(name);
+      if (!key) return fail(cb, grpc.status.NOT_FOUND, `CryptoKey ${name} not found.`);
+      const c = Buffer.from(call.request.ciphertext as Buffer);
+      const secret = c.length > 32 ? key.secrets.get(c.readUInt32BE(0)) : undefined;
+      try {
+        if (!secret) throw new Error('unknown version');
+        const decipher = createDecipheriv('aes-256-gcm', secret, c.subarray(4, 16));
+        decipher.setAAD(Buffer.from((call.request.additionalAuthenticatedData as Buffer) ?? []));
+        decipher.setAuthTag(c.subarray(16, 32));
+        cb(null, { plaintext: Buffer.concat([decipher.update(c.subarray(32)), decipher.final()]) });
+      } catch {
+        fail(cb, grpc.status.INVALID_ARGUMENT, 'Decryption failed: the ciphertext is invalid.');
+      }
+    },
+    GetCryptoKey(call: Call, cb: Callback) {
+      const name = String(call.request.name);
+      const key = keyOf(name);
+      if (!key) return fail(cb, grpc.status.NOT_FOUND, `CryptoKey ${name} not found.`);
+      cb(null, {
+        name,
+        purpose: 'ENCRYPT_DECRYPT',
+        primary: { name: `${name}/cryptoKeyVersions/${key.primary}`, state: 'ENABLED' },
+      });
+    },
+  };
+  return {
+    handlers,
+    keys: {
+      create,
+      rotate(name: string) {
+        create(name);
+        const key = keys.get(name) as { primary: number; secrets: Map<number, Buffer> };
+        key.primary += 1;
+        key.secrets.set(key.primary, randomBytes(32));
+        return `${name}/cryptoKeyVersions/${key.primary}`;
+      },
+    },
+  };
+}

@@ -1,0 +1,217 @@
+// Pub/Sub in memory: topics, subscriptions (push and pull), IAM policies. Push delivery POSTs
+// Google's push body with an OIDC token (https://cloud.google.com/pubsub/docs/push) and redelivers
+// with exponential backoff (the subscription's retry policy) until a 2xx, dead-lettering after the
+// policy's attempts. Push faults (drop, duplicate, reorder, delay) are applied per delivery.
+import { randomBytes } from 'node:crypto';
+import type { SimContext } from './context.ts';
+
+export interface PushConfig {
+  pushEndpoint: string;
+  oidcToken?: { serviceAccountEmail?: string; audience?: string } | null;
+}
+
+export interface SubscriptionConfig {
+  name: string;
+  topic: string;
+  pushConfig: PushConfig | null;
+  ackDeadlineSeconds: number;
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  deadLetterTopic: string | null;
+  maxDeliveryAttempts: number;
+  raw: Record<string, unknown>;
+}
+
+interface Pending {
+  messageId: string;
+  data: Buffer;
+  attributes: Record<string, string>;
+  publishTime: Date;
+  attempts: number;
+  dueAt: number;
+  ackId: string;
+  leasedUntil: number;
+}
+
+export interface PullStream {
+  subscription: string;
+  send(messages: Pending[]): void;
+}
+
+interface Sub extends SubscriptionConfig {
+  queue: Pending[];
+  inFlight: Set<string>;
+}
+
+export class PubSubState {
+  readonly topics = new Map<string, { policy: { bindings: unknown[]; etag: Buffer } }>();
+  readonly subscriptions = new Map<string, Sub>();
+  readonly streams = new Set<PullStream>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private readonly ctx: SimContext;
+
+  constructor(ctx: SimContext) {
+    this.ctx = ctx;
+    ctx.publish = (topic, data, attributes) => {
+      if (!this.topics.has(topic)) return false;
+      this.publish(topic, Buffer.from(JSON.stringify(data)), attributes ?? {});
+      return true;
+    };
+    ctx.topicExists = (topic) => this.topics.has(topic);
+    this.timer = setInterval(() => this.tick(), 20);
+    this.timer.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  publish(topic: string, data: Buffer, attributes: Record<string, string>): string {
+    const messageId = String(Date.now()) + randomBytes(3).toString('hex');
+    const publishTime = new Date();
+    for (const sub of this.subscriptions.values()) {
+      if (sub.topic !== topic) continue;
+      const push = this.ctx.faults.push ?? {};
+      const copies =
+        sub.pushConfig && this.ctx.random() < (push.drop ?? 0)
+          ? 0
+          : sub.pushConfig && this.ctx.random() < (push.duplicate ?? 0)
+            ? 2
+            : 1;
+      for (let i = 0; i < copies; i++) {
+        let delay = sub.pushConfig ? (push.delay_ms ?? 0) : 0;
+        // Reordering: hold this one back so later messages overtake it.
+        if (sub.pushConfig && this.ctx.random() < (push.reorder ?? 0))
+          delay += 100 + Math.floor(this.ctx.random() * 400);
+        sub.queue.push({
+          messageId,
+          data,
+          attributes,
+          publishTime,
+          attempts: 0,
+          dueAt: Date.now() + delay,
+          ackId: randomBytes(12).toString('hex'),
+          leasedUntil: 0,
+        });
+      }
+    }
+    return messageId;
+  }
+
+  ack(subscription: string, ackIds: string[]): void {
+    const sub = this.subscriptions.get(subscription);
+    if (!sub) return;
+    sub.queue = sub.queue.filter((p) => !ackIds.includes(p.ackId));
+  }
+
+  modifyAckDeadline(subscription: string, ackIds: string[], seconds: number): void {
+    const sub = this.subscriptions.get(subscription);
+    for (const p of sub?.queue ?? []) {
+      if (ackIds.includes(p.ackId)) p.leasedUntil = seconds === 0 ? 0 : Date.now() + seconds * 1000;
+    }
+  }
+
+  /** Unary Pull: leases up to max messages now. */
+  pull(subscription: string, max: number): Pending[] {
+    const sub = this.subscriptions.get(subscription);
+    if (!sub) return [];
+    return this.lease(sub, max);
+  }
+
+  private lease(sub: Sub, max: number): Pending[] {
+    const now = Date.now();
+    const out: Pending[] = [];
+    for (const p of sub.queue) {
+      if (out.length >= max) break;
+      if (p.dueAt > now || p.leasedUntil > now) continue;
+      p.attempts += 1;
+      p.leasedUntil = now + sub.ackDeadlineSeconds * 1000;
+      out.push(p);
+    }
+    return out;
+  }
+
+  private tick(): void {
+    if (this.closed) return;
+    for (const sub of this.subscriptions.values()) {
+      if (sub.pushConfig) this.deliverPush(sub);
+      else {
+        const streams = [...this.streams].filter((s) => s.subscription === sub.name);
+        if (streams.length === 0) continue;
+        const leased = this.lease(sub, 100);
+        if (leased.length > 0) streams[Math.floor(Math.random() * streams.length)]?.send(leased);
+      }
+    }
+  }
+
+  private deliverPush(sub: Sub): void {
+    const now = Date.now();
+    for (const p of sub.queue) {
+      if (p.dueAt > now || sub.inFlight.has(p.ackId)) continue;
+      if (sub.deadLetterTopic && p.attempts >= sub.maxDeliveryAttempts) {
+        sub.queue = sub.queue.filter((q) => q !== p);
+        if (this.topics.has(sub.deadLetterTopic))
+          this.publish(sub.deadLetterTopic, p.data, p.attributes);
+        continue;
+      }
+      sub.inFlight.add(p.ackId);
+      p.attempts += 1;
+      void this.post(sub, p).then((ok) => {
+        sub.inFlight.delete(p.ackId);
+        if (ok) {
+          sub.queue = sub.queue.filter((q) => q !== p);
+          this.ctx.stats.pushes.acked += 1;
+        } else {
+          const backoff = Math.min(
+            sub.maxBackoffMs,
+            Math.max(sub.minBackoffMs, 50) * 2 ** (p.attempts - 1),
+          );
+          p.dueAt = Date.now() + backoff;
+        }
+      });
+    }
+  }
+
+  private async post(sub: Sub, p: Pending): Promise<boolean> {
+    const config = sub.pushConfig as PushConfig;
+    this.ctx.stats.pushes.sent += 1;
+    const body = {
+      message: {
+        data: p.data.toString('base64'),
+        attributes: p.attributes,
+        messageId: p.messageId,
+        message_id: p.messageId,
+        publishTime: p.publishTime.toISOString(),
+        publish_time: p.publishTime.toISOString(),
+      },
+      subscription: sub.name,
+      deliveryAttempt: p.attempts,
+    };
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (config.oidcToken?.serviceAccountEmail) {
+      const aud = config.oidcToken.audience || config.pushEndpoint;
+      headers.authorization = `Bearer ${await this.ctx.mintOidcToken(aud, config.oidcToken.serviceAccountEmail)}`;
+    }
+    try {
+      const res = await fetch(config.pushEndpoint, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(sub.ackDeadlineSeconds * 1000),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      return [102, 200, 201, 202, 204].includes(res.status);
+    } catch {
+      return false;
+    }
+  }
+
+  createSubscription(config: SubscriptionConfig): Sub {
+    const sub: Sub = { ...config, queue: [], inFlight: new Set() };
+    this.subscriptions.set(config.name, sub);
+    return sub;
+  }
+}

@@ -1,0 +1,51 @@
+// The composition root below main.ts: builds the vault, the Google clients and token life from
+// config, so main.ts, the CLI and tests assemble the service the same way.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { Deps } from './deps.ts';
+import { makeOAuthClient } from './google/clients.ts';
+import { makeKmsClient } from './google/kms-client.ts';
+import { makePacerRegistry } from './google/mailbox-pacer.ts';
+import type { Logger } from './logger.ts';
+import { makeMailboxAuth } from './sync/mailbox-auth.ts';
+import type { KeyWrapper } from './vault/key-wrapper.ts';
+import { makeKmsKeyWrapper } from './vault/kms-key-wrapper.ts';
+import { makeLocalKeyWrapper } from './vault/local-key-wrapper.ts';
+import { makeVault } from './vault/vault.ts';
+
+export function buildDeps(config: Config, database: Database, log: Logger): Deps {
+  const vault = makeVault(makeKeyWrapper(config, log));
+  const mailboxAuth = makeMailboxAuth({ db: database.db, vault, google: config.google, log });
+  const pacers = makePacerRegistry({ profile: config.google.quotaProfile });
+  return {
+    config,
+    log,
+    database,
+    vault,
+    oauth: makeOAuthClient(config.google),
+    mailboxAuth,
+    pacers,
+  };
+}
+
+function makeKeyWrapper(config: Config, log: Logger): KeyWrapper {
+  if (config.vault.kmsKeyName) {
+    return makeKmsKeyWrapper(makeKmsClient(config.google.emulatorHost), config.vault.kmsKeyName);
+  }
+  const current = config.vault.localKey ?? devKey(log);
+  return makeLocalKeyWrapper({ current, previous: config.vault.previousLocalKeys });
+}
+
+/** Development only (production refuses it in config): a local key generated once into ./.data. */
+function devKey(log: Logger): Buffer {
+  const file = path.resolve('.data/token-encryption-key');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    log.warn({ file }, 'TOKEN_ENCRYPTION_KEY unset: generated a development key');
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}

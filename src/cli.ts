@@ -1,0 +1,174 @@
+// Operator commands: `npx gmail-sync <command>`. Each parses its arguments, calls one use case and
+// prints what it did. `--help` lists them.
+import { parseArgs } from 'node:util';
+import { buildDeps } from './build-deps.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
+import { makePubSub, projectOfTopic } from './google/pubsub-client.ts';
+import { setupPubsub } from './google/pubsub-setup.ts';
+import { createLogger } from './logger.ts';
+import { rotateAllKeys } from './sync/key-rotation.ts';
+import { listMailboxes, renderMailboxTable } from './sync/mailbox-list.ts';
+import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
+import { pollCycle } from './sync/poll.ts';
+
+interface Command {
+  summary: string;
+  usage: string;
+  options?: Record<string, { type: 'string' | 'boolean' }>;
+  needsDatabase: boolean;
+  run(ctx: {
+    config: Config;
+    deps: Deps | undefined;
+    args: string[];
+    values: Record<string, unknown>;
+  }): Promise<void>;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+const commands: Record<string, Command> = {
+  migrate: {
+    summary: 'apply the SQL migrations to DATABASE_URL',
+    usage: 'gmail-sync migrate',
+    needsDatabase: false,
+    async run({ config }) {
+      await migrateDatabase(requireDatabaseUrl(config));
+      out('migrations applied');
+    },
+  },
+  'setup-pubsub': {
+    summary:
+      "create the topic, Gmail's publisher grant, the push subscription and its dead-letter topic",
+    usage: 'gmail-sync setup-pubsub [--endpoint URL]',
+    options: { endpoint: { type: 'string' } },
+    needsDatabase: false,
+    async run({ config, values }) {
+      const topic = config.google.pubsubTopic;
+      const pubsub = makePubSub({
+        projectId: projectOfTopic(topic),
+        emulatorHost: config.google.emulatorHost,
+      });
+      try {
+        const done = await setupPubsub(pubsub, {
+          topic,
+          pushEndpoint: String(values.endpoint ?? `${config.publicUrl}/pubsub/gmail`),
+          audience: config.google.pushAudience,
+          serviceAccount: config.google.pushServiceAccount,
+        });
+        for (const line of done) out(line);
+      } finally {
+        await pubsub.close();
+      }
+    },
+  },
+  poll: {
+    summary: 'run one fallback-poll cycle now and wait for its syncs (--no-wait to return at once)',
+    usage: 'gmail-sync poll [--no-wait]',
+    options: { 'no-wait': { type: 'boolean' } },
+    needsDatabase: true,
+    async run({ deps, values }) {
+      const d = requireDeps(deps);
+      const result = await pollCycle(d, { jitterSeconds: 0 });
+      out(`queued ${result.syncsQueued} syncs and ${result.watchesToRenew} watch renewals`);
+      if (values['no-wait']) return;
+      await waitForSyncs(d.database, (left) => out(`waiting for ${left} jobs…`));
+      out('all syncs finished');
+    },
+  },
+  resync: {
+    summary: 'queue a sync of one mailbox (--full for a bounded full sync)',
+    usage: 'gmail-sync resync <email> [--full]',
+    options: { full: { type: 'boolean' } },
+    needsDatabase: true,
+    async run({ deps, args, values }) {
+      const email = args[0];
+      if (!email) throw new UsageError('resync needs an email address');
+      const jobId = await resyncByEmail(requireDeps(deps).database.db, email, values.full === true);
+      out(`queued ${values.full ? 'full' : 'incremental'} sync of ${email} (job ${jobId})`);
+    },
+  },
+  'rotate-keys': {
+    summary: 'rewrap every data key under the current KMS or local key, without downtime',
+    usage: 'gmail-sync rotate-keys',
+    needsDatabase: true,
+    async run({ deps }) {
+      const d = requireDeps(deps);
+      const result = await rotateAllKeys(d.database.db, d.vault, (done) =>
+        out(`rewrapped ${done}…`),
+      );
+      out(`rewrapped ${result.rewrapped} data keys; ${result.unchanged} were already current`);
+    },
+  },
+  mailboxes: {
+    summary: 'list mailboxes with status, lag, watch expiry and last error',
+    usage: 'gmail-sync mailboxes',
+    needsDatabase: true,
+    async run({ deps }) {
+      out(renderMailboxTable(await listMailboxes(requireDeps(deps).database.db)));
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function requireDatabaseUrl(config: Config): string {
+  if (!config.databaseUrl) throw new UsageError('DATABASE_URL must be set for operator commands');
+  return config.databaseUrl;
+}
+
+function requireDeps(deps: Deps | undefined): Deps {
+  if (!deps) throw new Error('this command needs the database');
+  return deps;
+}
+
+function printHelp(): void {
+  out('gmail-sync <command> [options]\n');
+  for (const [name, c] of Object.entries(commands)) out(`  ${name.padEnd(14)} ${c.summary}`);
+  out("\n`gmail-sync <command> --help` shows a command's usage.");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    printHelp();
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`gmail-sync: unknown command ${name}\n`);
+    printHelp();
+    return 2;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { help: { type: 'boolean' as const }, ...command.options },
+    allowPositionals: true,
+  }) as { values: Record<string, unknown>; positionals: string[] };
+  if (values.help) {
+    out(`usage: ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  const config = loadConfig();
+  let database: Database | undefined;
+  try {
+    if (command.needsDatabase) database = openDatabase(requireDatabaseUrl(config), { max: 4 });
+    const log = createLogger({ level: config.logLevel });
+    const deps = database ? buildDeps(config, database, log) : undefined;
+    await command.run({ config, deps, args: positionals, values });
+    return 0;
+  } finally {
+    await database?.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof UsageError || error instanceof ConfigError;
+    process.stderr.write(`gmail-sync: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(known ? 2 : 1);
+  },
+);

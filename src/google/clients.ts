@@ -1,0 +1,67 @@
+// Google clients built from config. With GOOGLE_EMULATOR_HOST set, every endpoint (OAuth, token
+// revocation, OIDC certificates, Gmail REST) goes to the simulator; nothing else changes.
+import { OAuth2Client } from 'google-auth-library';
+import { type gmail_v1, google } from 'googleapis';
+import type { Config } from '../config.ts';
+
+export type GoogleConfig = Config['google'];
+export type Gmail = gmail_v1.Gmail;
+
+/** Where Google lives: the real hosts, or the simulator's one base URL. */
+export interface GoogleEndpoints {
+  gmailRoot: string;
+  authBase: string;
+  token: string;
+  revoke: string;
+  pemCerts: string;
+  jwkCerts: string;
+}
+
+export function googleEndpoints(emulatorHost: string | undefined): GoogleEndpoints {
+  if (!emulatorHost) {
+    return {
+      gmailRoot: 'https://gmail.googleapis.com/',
+      authBase: 'https://accounts.google.com/o/oauth2/v2/auth',
+      token: 'https://oauth2.googleapis.com/token',
+      revoke: 'https://oauth2.googleapis.com/revoke',
+      pemCerts: 'https://www.googleapis.com/oauth2/v1/certs',
+      jwkCerts: 'https://www.googleapis.com/oauth2/v3/certs',
+    };
+  }
+  const base = `http://${emulatorHost}`;
+  return {
+    gmailRoot: `${base}/`,
+    authBase: `${base}/o/oauth2/v2/auth`,
+    token: `${base}/token`,
+    revoke: `${base}/revoke`,
+    pemCerts: `${base}/oauth2/v1/certs`,
+    jwkCerts: `${base}/oauth2/v3/certs`,
+  };
+}
+
+/** An OAuth client for our web application (consent URLs, code exchange, refresh, revoke, ID tokens). */
+export function makeOAuthClient(google: GoogleConfig): OAuth2Client {
+  const endpoints = googleEndpoints(google.emulatorHost);
+  return new OAuth2Client({
+    clientId: google.clientId,
+    clientSecret: google.clientSecret,
+    redirectUri: google.redirectUri,
+    endpoints: {
+      oauth2AuthBaseUrl: endpoints.authBase,
+      oauth2TokenUrl: endpoints.token,
+      oauth2RevokeUrl: endpoints.revoke,
+      oauth2FederatedSignonPemCertsUrl: endpoints.pemCerts,
+      oauth2FederatedSignonJwkCertsUrl: endpoints.jwkCerts,
+    },
+  });
+}
+
+/** A Gmail REST client acting with `auth` (the mailbox's own OAuth client). */
+export function makeGmail(google: GoogleConfig, auth: OAuth2Client): Gmail {
+  return gmailAt(auth, googleEndpoints(google.emulatorHost).gmailRoot);
+}
+
+function gmailAt(auth: OAuth2Client, rootUrl: string): Gmail {
+  // Retries are ours (google/retry-policy.ts), paced by quota: the client's own retry stays off.
+  return google.gmail({ version: 'v1', auth, rootUrl, retry: false });
+}

@@ -1,0 +1,27 @@
+// Every Gmail call of the sync and send paths goes through here: paced by the mailbox's quota
+// bucket, retried by the one retry policy (429/5xx with jitter and Retry-After), each retry paying
+// its quota again as Gmail charges it.
+
+import type { Pacer } from './mailbox-pacer.ts';
+import type { GmailMethod } from './quota-costs.ts';
+import { withRetries } from './retry-policy.ts';
+
+export interface GmailCallOptions {
+  /** messages.send is not idempotent: retried only when Gmail provably did not act. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  onRetry?: (reason: string, attempt: number) => void;
+}
+
+export function callGmail<T>(
+  pacer: Pacer,
+  method: GmailMethod,
+  call: () => Promise<T>,
+  opts: GmailCallOptions = {},
+): Promise<T> {
+  return withRetries(() => pacer.run(method, call, { signal: opts.signal }), {
+    idempotent: opts.idempotent ?? true,
+    signal: opts.signal,
+    onRetry: (failure, attempt) => opts.onRetry?.(failure.reason, attempt),
+  });
+}

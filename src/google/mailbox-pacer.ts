@@ -1,0 +1,103 @@
+// Per-mailbox pacing: a token bucket at the quota profile's per-user rate, and bounded concurrency
+// within it. Gmail's own per-user bucket holds about one second's worth, so ours does too, starts
+// empty (a previous process may have spent Gmail's) and runs at 97% of the rate, which keeps us
+// just under the limit: the rate is the throughput ceiling, 429s are the failure to avoid.
+import { classifyGoogleError } from './gmail-errors.ts';
+import {
+  type GmailMethod,
+  perUserUnitsPerSecond,
+  type QuotaProfile,
+  quotaCost,
+} from './quota-costs.ts';
+import { makeTokenBucket, type TokenBucket } from './token-bucket.ts';
+
+export interface Pacer {
+  run<T>(
+    method: GmailMethod,
+    call: () => Promise<T>,
+    opts?: { signal?: AbortSignal | undefined },
+  ): Promise<T>;
+}
+
+export interface PacerRegistry {
+  forMailbox(mailboxId: string): Pacer;
+  size(): number;
+}
+
+export interface PacerOptions {
+  profile: QuotaProfile;
+  /** Overrides the per-user rate (units a second), e.g. for a project with a raised quota. */
+  unitsPerSecond?: number;
+  maxConcurrency?: number;
+  /** Entries unused this long are dropped, so memory stays flat across many mailboxes. */
+  maxIdleMs?: number;
+  /** Fraction of the rate actually used. */
+  headroom?: number;
+}
+
+const PENALTY_MS = 1_000;
+
+export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
+  const rate =
+    (opts.unitsPerSecond ?? perUserUnitsPerSecond(opts.profile)) * (opts.headroom ?? 0.97);
+  const maxIdleMs = opts.maxIdleMs ?? 10 * 60_000;
+  const entries = new Map<string, { pacer: Pacer; lastUsed: number; busy: () => boolean }>();
+  let lastSweep = Date.now();
+
+  const sweep = () => {
+    const t = Date.now();
+    if (t - lastSweep < maxIdleMs / 4) return;
+    lastSweep = t;
+    for (const [id, e] of entries) if (t - e.lastUsed > maxIdleMs && !e.busy()) entries.delete(id);
+  };
+
+  return {
+    forMailbox(mailboxId) {
+      sweep();
+      let entry = entries.get(mailboxId);
+      if (!entry) {
+        const bucket = makeTokenBucket({ ratePerSec: rate, capacity: rate });
+        const made = makePacer(bucket, opts.profile, opts.maxConcurrency ?? 10);
+        entry = { pacer: made.pacer, lastUsed: Date.now(), busy: made.busy };
+        entries.set(mailboxId, entry);
+      }
+      entry.lastUsed = Date.now();
+      return entry.pacer;
+    },
+    size: () => entries.size,
+  };
+}
+
+function makePacer(bucket: TokenBucket, profile: QuotaProfile, maxConcurrency: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async () => {
+    if (running < maxConcurrency) {
+      running += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  };
+  const pacer: Pacer = {
+    async run(method, call, runOpts) {
+      await acquire();
+      try {
+        await bucket.take(quotaCost(profile, method), runOpts?.signal);
+        return await call();
+      } catch (error) {
+        const failure = classifyGoogleError(error);
+        if (failure.kind === 'retryable' && failure.status === 429)
+          bucket.penalise(failure.retryAfterMs ?? PENALTY_MS);
+        throw error;
+      } finally {
+        release();
+      }
+    },
+  };
+  return { pacer, busy: () => running > 0 || waiting.length > 0 };
+}

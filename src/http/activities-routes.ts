@@ -1,0 +1,24 @@
+// GET /activities: an entity's email activities, newest first, keyset-paginated.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import { listActivities } from '../sync/list-activities.ts';
+import type { VerifyCaller } from './crm-auth.ts';
+import { requireCaller } from './crm-auth.ts';
+import { parseInput } from './validate.ts';
+
+export const activitiesQuery = z.object({
+  entity_type: z.enum(['contact', 'lead', 'deal']),
+  entity_id: z.uuid(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export function activitiesRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
+  const router = Router();
+  router.get('/activities', requireCaller(verifyCaller), async (req, res) => {
+    const query = parseInput(activitiesQuery, req.query, 'query');
+    res.json(await listActivities(deps.database.db, res.locals.caller.orgId, query));
+  });
+  return router;
+}

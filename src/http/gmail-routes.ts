@@ -1,0 +1,120 @@
+// /integrations/gmail/*: connect, the OAuth callback, status and disconnect. Thin: parse, call one
+// use case, shape the answer.
+import { Router } from 'express';
+import { z } from 'zod';
+import { isAppError } from '../app-error.ts';
+import type { Deps } from '../deps.ts';
+import { beginConnect, completeConnect } from '../sync/connect.ts';
+import { disconnectMailbox } from '../sync/disconnect.ts';
+import { getSettings, updateSettings } from '../sync/mailbox-settings.ts';
+import { getMailboxStatus } from '../sync/mailbox-status.ts';
+import { requestSync } from '../sync/request-sync.ts';
+import type { VerifyCaller } from './crm-auth.ts';
+import { requireCaller } from './crm-auth.ts';
+import { parseInput } from './validate.ts';
+
+export const connectQuery = z.object({ login_hint: z.email().max(320).optional() });
+export const callbackQuery = z.object({
+  code: z.string().max(2048).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(200).optional(),
+  scope: z.string().max(4096).optional(),
+});
+
+const label = z.string().min(1).max(225);
+const domain = z
+  .string()
+  .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain such as example.com')
+  .max(253);
+export const settingsBody = z
+  .object({
+    excluded_labels: z.array(label).max(200).optional(),
+    blocked_domains: z.array(domain).max(1000).optional(),
+    blocked_addresses: z.array(z.email().max(320)).max(5000).optional(),
+    log_internal: z.boolean().optional(),
+  })
+  .strict();
+export const syncBody = z.object({ full: z.boolean().optional() }).strict();
+
+export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
+  const router = Router();
+  const auth = requireCaller(verifyCaller);
+  const connectDeps = {
+    db: deps.database.db,
+    pacers: deps.pacers,
+    oauth: deps.oauth,
+    vault: deps.vault,
+    google: deps.config.google,
+    log: deps.log,
+  };
+
+  router.get('/integrations/gmail/connect', auth, async (req, res) => {
+    const { login_hint } = parseInput(connectQuery, req.query, 'query');
+    const caller = res.locals.caller;
+    const authUrl = await beginConnect(connectDeps, caller, login_hint);
+    res.json({ auth_url: authUrl });
+  });
+
+  // Public: Google's redirect brings the browser here; the single-use state is the credential.
+  router.get('/integrations/gmail/callback', async (req, res) => {
+    const query = parseInput(callbackQuery, req.query, 'query');
+    const appUrl = deps.config.crm.appUrl;
+    try {
+      const { email } = await completeConnect(connectDeps, query);
+      if (appUrl) return res.redirect(302, withQuery(appUrl, { gmail: 'connected' }));
+      res.json({ message: 'Gmail connected', email });
+    } catch (error) {
+      if (appUrl && isAppError(error)) {
+        return res.redirect(302, withQuery(appUrl, { gmail: 'error', reason: error.code }));
+      }
+      throw error;
+    }
+  });
+
+  router.get('/integrations/gmail/status', auth, async (_req, res) => {
+    const { orgId, userId } = res.locals.caller;
+    res.json(await getMailboxStatus(deps.database.db, orgId, userId));
+  });
+
+  router.delete('/integrations/gmail/disconnect', auth, async (_req, res) => {
+    const { orgId, userId } = res.locals.caller;
+    const result = await disconnectMailbox(
+      {
+        db: deps.database.db,
+        pacers: deps.pacers,
+        mailboxAuth: deps.mailboxAuth,
+        google: deps.config.google,
+        log: deps.log,
+      },
+      orgId,
+      userId,
+    );
+    res.json(result);
+  });
+
+  router.post('/integrations/gmail/sync', auth, async (req, res) => {
+    const { full } = parseInput(syncBody, req.body ?? {});
+    const { orgId, userId } = res.locals.caller;
+    const jobId = await requestSync(deps.database.db, orgId, userId, full === true);
+    res.status(202).json({ job_id: jobId });
+  });
+
+  router.get('/integrations/gmail/settings', auth, async (_req, res) => {
+    const { orgId, userId } = res.locals.caller;
+    res.json(await getSettings(deps.database.db, orgId, userId));
+  });
+
+  router.put('/integrations/gmail/settings', auth, async (req, res) => {
+    const patch = parseInput(settingsBody, req.body);
+    const { orgId, userId } = res.locals.caller;
+    res.json(await updateSettings(deps.database.db, orgId, userId, patch));
+  });
+
+  return router;
+}
+
+function withQuery(base: string, params: Record<string, string>): string {
+  const url = new URL(base);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url.toString();
+}

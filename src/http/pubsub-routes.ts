@@ -1,0 +1,65 @@
+// POST /pubsub/gmail: the Pub/Sub push endpoint. 204 only once the notification is durably queued;
+// 503 when the database is down (Pub/Sub redelivers); unreadable or unroutable: 204 + dead letter.
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { AppError } from '../app-error.ts';
+import type { Deps } from '../deps.ts';
+import { deadLetterPush, gmailNotification, recordNotification } from '../sync/notifications.ts';
+import type { VerifyPush } from './push-auth.ts';
+
+/** Google's push body (https://cloud.google.com/pubsub/docs/push#receive_push). */
+export const pushBody = z.object({
+  message: z.object({
+    data: z.string().max(65_536),
+    messageId: z.string().optional(),
+    message_id: z.string().optional(),
+    publishTime: z.string().optional(),
+    attributes: z.record(z.string(), z.string()).optional(),
+  }),
+  subscription: z.string().optional(),
+});
+
+export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
+  const router = Router();
+  router.post(
+    '/pubsub/gmail',
+    async (req, _res, next) => {
+      // The token is checked before the body is read.
+      await verifyPush(req.get('authorization'));
+      next();
+    },
+    express.json({ limit: '64kb', type: () => true }),
+    async (req, res) => {
+      const notification = readNotification(req.body);
+      const db = deps.database.db;
+      try {
+        if (!notification.ok) await deadLetterPush(db, notification.reason, req.body);
+        else await recordNotification(db, notification.value);
+      } catch (cause) {
+        throw new AppError('unavailable', 'could not queue the notification; retry', {
+          status: 503,
+          cause,
+        });
+      }
+      res.status(204).end();
+    },
+  );
+  return router;
+}
+
+type Read = { ok: true; value: z.infer<typeof gmailNotification> } | { ok: false; reason: string };
+
+function readNotification(body: unknown): Read {
+  const envelope = pushBody.safeParse(body);
+  if (!envelope.success) return { ok: false, reason: 'malformed_envelope' };
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(envelope.data.message.data, 'base64').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed_data' };
+  }
+  const notification = gmailNotification.safeParse(data);
+  return notification.success
+    ? { ok: true, value: notification.data }
+    : { ok: false, reason: 'malformed_data' };
+}

@@ -1,0 +1,50 @@
+// Pull mode, for deployments with no public endpoint: the worker streams PUBSUB_SUBSCRIPTION and
+// feeds each notification to the same enqueue path as the push endpoint, acking only after the job
+// is committed; a database error nacks, so Pub/Sub redelivers.
+import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
+import type { Db } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import { deadLetterPush, gmailNotification, recordNotification } from '../sync/notifications.ts';
+
+export interface PullConsumer {
+  close(): Promise<void>;
+}
+
+export function startPullConsumer(
+  deps: { db: Db; log: Logger; pubsub: PubSub },
+  subscriptionName: string,
+): PullConsumer {
+  const subscription: Subscription = deps.pubsub.subscription(subscriptionName, {
+    // Bounded in-flight work: each message is one short transaction.
+    flowControl: { maxMessages: 100, allowExcessMessages: false },
+  });
+  const log = deps.log.child({ component: 'pubsub-pull', subscription: subscriptionName });
+  subscription.on('message', (message: Message) => {
+    void handle(deps.db, message).then(
+      () => message.ack(),
+      (err: unknown) => {
+        log.warn({ err }, 'could not queue a pulled notification; nacked for redelivery');
+        message.nack();
+      },
+    );
+  });
+  subscription.on('error', (err: unknown) => log.error({ err }, 'subscription stream failed'));
+  log.info('pulling Gmail notifications');
+  return { close: () => subscription.close() };
+}
+
+async function handle(db: Db, message: Message): Promise<void> {
+  let data: unknown;
+  try {
+    data = JSON.parse(message.data.toString('utf8'));
+  } catch {
+    await deadLetterPush(db, 'malformed_data', { data: message.data.toString('base64') });
+    return;
+  }
+  const parsed = gmailNotification.safeParse(data);
+  if (!parsed.success) {
+    await deadLetterPush(db, 'malformed_data', data);
+    return;
+  }
+  await recordNotification(db, parsed.data);
+}

@@ -1,0 +1,51 @@
+// MIME out, composed by nodemailer's MailComposer: encoded-word headers, multipart/alternative when
+// both bodies are given (text derived from HTML when only HTML is), attachments, Message-ID,
+// threading headers. Bcc is kept in the raw: Gmail's messages.send reads recipients from it and
+// strips it itself.
+import { randomUUID } from 'node:crypto';
+import { convert as htmlToText } from 'html-to-text';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { MailAddress } from './addresses.ts';
+
+export interface ComposeInput {
+  from: MailAddress;
+  to: MailAddress[];
+  cc?: MailAddress[];
+  bcc?: MailAddress[];
+  subject: string;
+  text?: string;
+  html?: string;
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
+  inReplyTo?: string;
+  references?: string[];
+  messageIdDomain?: string;
+}
+
+const asAddress = (a: MailAddress) => ({ name: a.name, address: a.email });
+
+export async function composeMessage(input: ComposeInput): Promise<Buffer> {
+  const domain = input.messageIdDomain ?? input.from.email.split('@')[1] ?? 'localhost';
+  const text =
+    input.text ?? (input.html !== undefined ? htmlToText(input.html, { wordwrap: 78 }) : '');
+  const composer = new MailComposer({
+    from: asAddress(input.from),
+    to: input.to.map(asAddress),
+    ...(input.cc?.length ? { cc: input.cc.map(asAddress) } : {}),
+    ...(input.bcc?.length ? { bcc: input.bcc.map(asAddress) } : {}),
+    subject: input.subject,
+    text,
+    ...(input.html !== undefined ? { html: input.html } : {}),
+    attachments: (input.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content,
+    })),
+    messageId: `<${randomUUID()}@${domain}>`,
+    ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
+    ...(input.references?.length ? { references: input.references } : {}),
+    date: new Date(),
+  });
+  const node = composer.compile();
+  node.keepBcc = true;
+  return node.build();
+}

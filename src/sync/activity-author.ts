@@ -1,0 +1,13 @@
+import type { ActivityAuthor } from './activity-row.ts';
+import type { Mailbox } from './mailbox-store.ts';
+
+/** Who an activity is logged for: the mailbox's CRM user, named as the CRM shows it. */
+export function activityAuthor(mailbox: Mailbox, createdByName: string): ActivityAuthor {
+  return {
+    orgId: mailbox.orgId,
+    mailboxId: mailbox.id,
+    ownerEmail: mailbox.email,
+    userId: mailbox.userId,
+    createdByName,
+  };
+}

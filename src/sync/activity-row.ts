@@ -1,0 +1,80 @@
+// A parsed mail and its links, shaped as the CRM's activity (the seed's fields).
+import type { ActivityContent } from '../db/schema.ts';
+import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import type { EntityLink } from './link-entities.ts';
+
+export interface ActivityDraft {
+  orgId: string;
+  mailboxId: string;
+  gmailMessageId: string;
+  threadId: string;
+  entityType: string;
+  entityId: string;
+  title: string;
+  description: string;
+  emailSubject: string;
+  emailDirection: 'sent' | 'received';
+  content: ActivityContent;
+  createdAt: Date;
+  createdBy: string;
+  createdByName: string;
+  links: EntityLink[];
+}
+
+export interface ActivityAuthor {
+  orgId: string;
+  mailboxId: string;
+  ownerEmail: string;
+  userId: string;
+  /** 'Gmail Sync' for synced mail, the user's name for mail sent from the CRM. */
+  createdByName: string;
+}
+
+const NO_SUBJECT = '(No Subject)';
+const formatAddress = (a: MailAddress) => (a.name ? `${a.name} <${a.email}>` : a.email);
+
+export function isSent(mail: ParsedMail, ownerEmail: string): boolean {
+  return mail.from?.email === ownerEmail.toLowerCase() || mail.labelIds.includes('SENT');
+}
+
+export function toActivityDraft(
+  mail: ParsedMail,
+  author: ActivityAuthor,
+  links: EntityLink[],
+): ActivityDraft {
+  const primary = links[0];
+  if (!primary) throw new Error('an activity needs at least one link');
+  const subject = mail.subject.trim() || NO_SUBJECT;
+  const direction = isSent(mail, author.ownerEmail) ? 'sent' : 'received';
+  return {
+    orgId: author.orgId,
+    mailboxId: author.mailboxId,
+    gmailMessageId: mail.gmailId,
+    threadId: mail.threadId,
+    entityType: primary.entityType,
+    entityId: primary.entityId,
+    title: `${direction === 'sent' ? 'Email sent' : 'Email'}: ${subject}`,
+    description: [...mail.bodyText].slice(0, 500).join(''),
+    emailSubject: subject,
+    emailDirection: direction,
+    content: {
+      gmail_message_id: mail.gmailId,
+      thread_id: mail.threadId,
+      from: mail.from ? formatAddress(mail.from) : null,
+      to: mail.to.map(formatAddress),
+      cc: mail.cc.map(formatAddress),
+      body: mail.bodyText,
+      body_truncated: mail.bodyTruncated,
+      attachments: mail.attachments.map((a) => ({
+        filename: a.filename,
+        mime_type: a.mimeType,
+        size: a.size,
+      })),
+      message_id_header: mail.messageIdHeader,
+    },
+    createdAt: mail.date,
+    createdBy: author.userId,
+    createdByName: author.createdByName,
+    links,
+  };
+}

@@ -1,0 +1,224 @@
+// Connecting a Gmail mailbox: the consent URL (offline access, PKCE, single-use state), then the
+// callback that exchanges the code, checks the granted scopes, stores the tokens sealed, starts the
+// watch and queues the initial sync.
+import { randomUUID } from 'node:crypto';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { CodeChallengeMethod, type OAuth2Client } from 'google-auth-library';
+import { AppError } from '../app-error.ts';
+import type { Db } from '../db/database.ts';
+import { events, mailboxes } from '../db/schema.ts';
+import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
+import type { PacerRegistry } from '../google/mailbox-pacer.ts';
+import type { Logger } from '../logger.ts';
+import type { Vault } from '../vault/vault.ts';
+import { consumeState, issueState } from './oauth-states.ts';
+import { enqueueSync } from './sync-jobs.ts';
+import { startWatch } from './watch.ts';
+
+/**
+ * Least privilege: gmail.readonly reads history and messages and registers the watch;
+ * gmail.send sends as the user. Neither can delete or modify mail.
+ */
+export const REQUIRED_SCOPES = [
+  'https://www.googleapis.com/auth/gmail.readonly',
+  'https://www.googleapis.com/auth/gmail.send',
+];
+
+export interface ConnectDeps {
+  db: Db;
+  pacers: PacerRegistry;
+  oauth: OAuth2Client;
+  vault: Vault;
+  google: GoogleConfig;
+  log: Logger;
+}
+
+export interface ConnectCaller {
+  orgId: string;
+  userId: string;
+  name: string | undefined;
+}
+
+export async function beginConnect(
+  deps: ConnectDeps,
+  caller: ConnectCaller,
+  loginHint: string | undefined,
+): Promise<string> {
+  const { state, codeChallenge } = await issueState(deps.db, {
+    orgId: caller.orgId,
+    userId: caller.userId,
+    userName: caller.name,
+    loginHint,
+  });
+  return deps.oauth.generateAuthUrl({
+    access_type: 'offline',
+    // Forces a refresh token even when the user consented before.
+    prompt: 'consent',
+    include_granted_scopes: true,
+    scope: REQUIRED_SCOPES,
+    state,
+    code_challenge: codeChallenge,
+    code_challenge_method: CodeChallengeMethod.S256,
+    ...(loginHint ? { login_hint: loginHint } : {}),
+  });
+}
+
+export interface CallbackInput {
+  code?: string | undefined;
+  state?: string | undefined;
+  error?: string | undefined;
+}
+
+export async function completeConnect(
+  deps: ConnectDeps,
+  input: CallbackInput,
+): Promise<{ email: string; mailboxId: string }> {
+  if (!input.state)
+    throw new AppError('state_invalid', 'the OAuth state is missing', { status: 400 });
+  const owner = await consumeState(deps.db, input.state);
+  if (input.error) {
+    const code = input.error === 'access_denied' ? 'access_denied' : 'oauth_error';
+    throw new AppError(code, `Google answered ${input.error}: the mailbox was not connected`, {
+      status: 400,
+    });
+  }
+  if (!input.code)
+    throw new AppError('code_missing', 'the authorization code is missing', { status: 400 });
+
+  const exchange = makeOAuthClient(deps.google);
+  const { tokens } = await exchange
+    .getToken({ code: input.code, codeVerifier: owner.codeVerifier })
+    .catch((cause: unknown) => {
+      throw new AppError('code_exchange_failed', 'Google refused the authorization code', {
+        status: 400,
+        cause,
+      });
+    });
+  const granted = (tokens.scope ?? '').split(/\s+/).filter(Boolean);
+  const missing = REQUIRED_SCOPES.filter((s) => !granted.includes(s));
+  if (missing.length > 0) {
+    await exchange.revokeToken(tokens.access_token ?? '').catch(() => {});
+    throw new AppError(
+      'missing_scopes',
+      `Gmail access was only partly granted; please allow: ${missing.map((s) => s.split('/').pop()).join(', ')}`,
+      { status: 400 },
+    );
+  }
+  if (!tokens.refresh_token || !tokens.access_token) {
+    throw new AppError('no_refresh_token', 'Google granted no offline access; connect again', {
+      status: 400,
+    });
+  }
+  exchange.setCredentials(tokens);
+  const gmail = makeGmail(deps.google, exchange);
+  const profile = await gmail.users.getProfile({ userId: 'me' });
+  const email = (profile.data.emailAddress ?? '').toLowerCase();
+  if (!email)
+    throw new AppError('profile_failed', 'Gmail did not say which address this is', {
+      status: 502,
+    });
+
+  const mailboxId = await storeMailbox(deps, owner, email, granted, {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiryDate: tokens.expiry_date ?? null,
+    scope: granted.join(' '),
+  });
+  // The cursor starts where the watch starts; the initial full sync fills in the window before it.
+  const watch = await startWatch(deps, mailboxId, gmail);
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(mailboxes)
+      .set({ historyId: watch?.historyId ?? Number(profile.data.historyId) })
+      .where(eq(mailboxes.id, mailboxId));
+    await enqueueSync(tx, mailboxId, { full: true });
+  });
+  deps.log.info({ mailbox_id: mailboxId, watch: watch !== undefined }, 'mailbox connected');
+  return { email, mailboxId };
+}
+
+async function storeMailbox(
+  deps: ConnectDeps,
+  owner: { orgId: string; userId: string; userName: string | null },
+  email: string,
+  scopes: string[],
+  tokens: Parameters<Vault['seal']>[1],
+): Promise<string> {
+  return deps.db.transaction(async (tx) => {
+    const holders = await tx
+      .select()
+      .from(mailboxes)
+      .where(
+        and(
+          ne(mailboxes.status, 'disconnected'),
+          sql`(${mailboxes.email} = ${email} or (${mailboxes.orgId} = ${owner.orgId} and ${mailboxes.userId} = ${owner.userId}))`,
+        ),
+      )
+      .for('update');
+    const other = holders.find((m) => m.orgId !== owner.orgId || m.userId !== owner.userId);
+    if (other) {
+      throw new AppError('address_taken', `${email} is already connected by another user`, {
+        status: 409,
+      });
+    }
+    const own = holders[0];
+    if (own && own.email !== email) {
+      throw new AppError(
+        'already_connected',
+        `disconnect ${own.email} before connecting another address`,
+        {
+          status: 409,
+        },
+      );
+    }
+    const previous = own ?? (await findReusableRow(tx, owner, email));
+    const id = previous?.id ?? randomUUID();
+    const sealed = await deps.vault.seal(id, tokens);
+    const values = {
+      status: 'syncing' as const,
+      scopes,
+      sealedTokens: sealed.ciphertext,
+      wrappedKey: sealed.wrappedKey,
+      keyId: sealed.keyId,
+      userName: owner.userName,
+      lastError: null,
+      errorCount: 0,
+      pendingRevoke: false,
+      connectedAt: new Date(),
+      disconnectedAt: null,
+      updatedAt: new Date(),
+    };
+    if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
+    else
+      await tx
+        .insert(mailboxes)
+        .values({ id, orgId: owner.orgId, userId: owner.userId, email, ...values });
+    await tx.insert(events).values({
+      orgId: owner.orgId,
+      mailboxId: id,
+      type: 'mailbox.connected',
+      payload: { mailbox_id: id, email, user_id: owner.userId },
+    });
+    return id;
+  });
+}
+
+/** A user reconnecting the address they had before keeps its row, cursor and activities. */
+async function findReusableRow(
+  tx: Parameters<Parameters<Db['transaction']>[0]>[0],
+  owner: { orgId: string; userId: string },
+  email: string,
+) {
+  const [row] = await tx
+    .select()
+    .from(mailboxes)
+    .where(
+      and(
+        eq(mailboxes.orgId, owner.orgId),
+        eq(mailboxes.userId, owner.userId),
+        eq(mailboxes.email, email),
+      ),
+    )
+    .limit(1);
+  return row;
+}

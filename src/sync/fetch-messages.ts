@@ -1,0 +1,68 @@
+// Fetching and parsing a set of messages concurrently within the mailbox's quota. A message
+// deleted meanwhile (404) is skipped; one that keeps failing is counted, and after MAX_ATTEMPTS
+// dead-lettered so it no longer holds the mailbox back.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import type { Gmail } from '../google/clients.ts';
+import { callGmail } from '../google/gmail-call.ts';
+import { classifyGoogleError } from '../google/gmail-errors.ts';
+import type { Pacer } from '../google/mailbox-pacer.ts';
+import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
+
+export const MAX_ATTEMPTS = 5;
+
+export interface FetchContext {
+  db: Db;
+  gmail: Gmail;
+  pacer: Pacer;
+  mailbox: { id: string; orgId: string };
+}
+
+export interface FetchResult {
+  mails: ParsedMail[];
+  /** Ids that failed this time and will be tried again (the cursor must not pass them). */
+  pending: string[];
+  deadLettered: string[];
+  gone: string[];
+}
+
+export async function fetchMessages(ctx: FetchContext, ids: string[]): Promise<FetchResult> {
+  const result: FetchResult = { mails: [], pending: [], deadLettered: [], gone: [] };
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        const { data } = await callGmail(ctx.pacer, 'messages.get', () =>
+          ctx.gmail.users.messages.get({ userId: 'me', id, format: 'full' }),
+        );
+        result.mails.push(parseGmailMessage(data));
+      } catch (error) {
+        const failure = classifyGoogleError(error);
+        if (failure.kind === 'gone') result.gone.push(id);
+        else if (failure.kind === 'revoked') throw error;
+        else if (await recordFailure(ctx, id, failure.reason)) result.deadLettered.push(id);
+        else result.pending.push(id);
+      }
+    }),
+  );
+  return result;
+}
+
+/** Counts a failure; true when this one crossed the limit and the message was dead-lettered. */
+async function recordFailure(ctx: FetchContext, id: string, reason: string): Promise<boolean> {
+  return ctx.db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ attempts: number }>(sql`
+      insert into message_failures (mailbox_id, gmail_message_id, last_error)
+      values (${ctx.mailbox.id}, ${id}, ${reason})
+      on conflict (mailbox_id, gmail_message_id)
+      do update set attempts = message_failures.attempts + 1, last_error = excluded.last_error, updated_at = now()
+      returning attempts`);
+    const attempts = rows[0]?.attempts ?? 1;
+    if (attempts < MAX_ATTEMPTS) return false;
+    await tx.execute(sql`
+      insert into dead_letters (org_id, mailbox_id, source, reason, gmail_message_id, attempts)
+      values (${ctx.mailbox.orgId}, ${ctx.mailbox.id}, 'message', ${reason}, ${id}, ${attempts})
+      on conflict (mailbox_id, gmail_message_id) where gmail_message_id is not null
+      do update set attempts = excluded.attempts, reason = excluded.reason, updated_at = now()`);
+    return true;
+  });
+}

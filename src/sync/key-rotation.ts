@@ -1,0 +1,43 @@
+// `rotate-keys`: every mailbox's data key rewrapped under the current wrapping key. The store is a
+// compare-and-set on the wrapped key, so a concurrent reconnect or refresh is never overwritten.
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { mailboxes } from '../db/schema.ts';
+import { rotateKeys } from '../vault/rotate-keys.ts';
+import type { Vault } from '../vault/vault.ts';
+
+export function rotateAllKeys(db: Db, vault: Vault, onProgress?: (done: number) => void) {
+  return rotateKeys(
+    vault,
+    {
+      async listWrappedKeys(afterId, limit) {
+        const rows = await db
+          .select({ id: mailboxes.id, wrappedKey: mailboxes.wrappedKey, keyId: mailboxes.keyId })
+          .from(mailboxes)
+          .where(
+            and(isNotNull(mailboxes.wrappedKey), afterId ? gt(mailboxes.id, afterId) : undefined),
+          )
+          .orderBy(asc(mailboxes.id))
+          .limit(limit);
+        return rows.flatMap((r) =>
+          r.wrappedKey && r.keyId ? [{ id: r.id, wrappedKey: r.wrappedKey, keyId: r.keyId }] : [],
+        );
+      },
+      async replaceWrappedKey(id, old, next) {
+        const changed = await db
+          .update(mailboxes)
+          .set({ wrappedKey: next.wrappedKey, keyId: next.keyId, updatedAt: sql`now()` })
+          .where(
+            and(
+              eq(mailboxes.id, id),
+              eq(mailboxes.wrappedKey, old.wrappedKey),
+              eq(mailboxes.keyId, old.keyId),
+            ),
+          )
+          .returning({ id: mailboxes.id });
+        return changed.length > 0;
+      },
+    },
+    onProgress,
+  );
+}

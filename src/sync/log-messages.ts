@@ -1,0 +1,48 @@
+// One batch of Gmail ids to activities: skip what is known, fetch the rest within quota, keep the
+// mails that pass the mailbox's filters and concern the CRM, store them (and, when given, move the
+// cursor) in one transaction.
+import { activityAuthor } from './activity-author.ts';
+import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
+import { fetchMessages } from './fetch-messages.ts';
+import { linksFor, matchAddresses } from './link-entities.ts';
+import { counterparts, skipReason } from './mail-filter.ts';
+import { advanceCursor, idsToSkip, insertActivities } from './store-activities.ts';
+import type { SyncContext } from './sync-context.ts';
+
+export interface BatchResult {
+  fetched: number;
+  logged: number;
+  /** Ids that failed and must be tried again: the cursor was not moved past them. */
+  pending: string[];
+}
+
+export async function logMessages(
+  ctx: SyncContext,
+  ids: string[],
+  cursor: number | null,
+): Promise<BatchResult> {
+  const { mailbox } = ctx;
+  const known = await idsToSkip(ctx.db, mailbox.id, ids);
+  const toFetch = ids.filter((id) => !known.has(id));
+  const fetched = await fetchMessages(ctx, toFetch);
+
+  const eligible = fetched.mails.filter(
+    (m) => skipReason(m, mailbox.email, mailbox.settings) === null,
+  );
+  const people = eligible.map((m) => counterparts(m, mailbox.email).map((a) => a.email));
+  const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
+  const author = activityAuthor(mailbox, 'Gmail Sync');
+  const drafts: ActivityDraft[] = [];
+  eligible.forEach((mail, i) => {
+    const links = linksFor(people[i] ?? [], index);
+    if (links.length > 0) drafts.push(toActivityDraft(mail, author, links));
+  });
+
+  const stored = await ctx.db.transaction(async (tx) => {
+    const inserted = await insertActivities(tx, drafts);
+    if (cursor !== null && fetched.pending.length === 0)
+      await advanceCursor(tx, mailbox.id, cursor);
+    return inserted;
+  });
+  return { fetched: toFetch.length, logged: stored.length, pending: fetched.pending };
+}

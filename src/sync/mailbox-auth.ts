@@ -1,0 +1,122 @@
+// Token life, in one place: an authorised Gmail client per mailbox. Access tokens refresh ahead of
+// expiry (google-auth-library refreshes within 5 minutes of it, and de-duplicates concurrent
+// refreshes on one client, so jobs sharing the cached client never stampede); refreshed tokens
+// are sealed and persisted; a mailbox without usable tokens is an AppError, never a crash.
+import { sql } from 'drizzle-orm';
+import type { Credentials, OAuth2Client } from 'google-auth-library';
+import { AppError } from '../app-error.ts';
+import type { Db } from '../db/database.ts';
+import { mailboxes } from '../db/schema.ts';
+import { type Gmail, type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
+import type { Logger } from '../logger.ts';
+import type { OAuthTokens, Vault } from '../vault/vault.ts';
+import type { Mailbox } from './mailbox-store.ts';
+
+export interface MailboxAccess {
+  gmail: Gmail;
+  auth: OAuth2Client;
+  tokens: OAuthTokens;
+}
+
+export interface MailboxAuth {
+  /** The cached, authorised client for this mailbox's current grant. */
+  accessFor(mailbox: Mailbox): Promise<MailboxAccess>;
+  /** Drops the cached client (after disconnect or revocation). */
+  forget(mailboxId: string): void;
+}
+
+interface Entry {
+  generation: string;
+  access: Promise<MailboxAccess>;
+  lastUsed: number;
+}
+
+const MAX_CACHED = 5_000;
+
+export function makeMailboxAuth(deps: {
+  db: Db;
+  vault: Vault;
+  google: GoogleConfig;
+  log: Logger;
+}): MailboxAuth {
+  const cache = new Map<string, Entry>();
+
+  async function build(mailbox: Mailbox): Promise<MailboxAccess> {
+    if (!mailbox.sealedTokens || !mailbox.wrappedKey || !mailbox.keyId) {
+      throw new AppError('mailbox_not_connected', 'the mailbox has no tokens', { status: 409 });
+    }
+    const sealed = {
+      ciphertext: mailbox.sealedTokens,
+      wrappedKey: mailbox.wrappedKey,
+      keyId: mailbox.keyId,
+    };
+    const tokens = await deps.vault.open(mailbox.id, sealed);
+    const auth = makeOAuthClient(deps.google);
+    auth.setCredentials(toCredentials(tokens));
+    auth.on('tokens', (fresh: Credentials) => {
+      void persistRefresh(mailbox, sealed, tokens, fresh).catch((err: unknown) =>
+        deps.log.warn({ err, mailbox_id: mailbox.id }, 'could not persist refreshed token'),
+      );
+    });
+    return { gmail: makeGmail(deps.google, auth), auth, tokens };
+  }
+
+  /** Seals the refreshed access token under the mailbox's existing data key (no KMS call). */
+  async function persistRefresh(
+    mailbox: Mailbox,
+    sealed: { wrappedKey: Buffer; keyId: string },
+    tokens: OAuthTokens,
+    fresh: Credentials,
+  ): Promise<void> {
+    tokens.accessToken = fresh.access_token ?? tokens.accessToken;
+    tokens.expiryDate = fresh.expiry_date ?? tokens.expiryDate;
+    if (fresh.refresh_token) tokens.refreshToken = fresh.refresh_token;
+    const next = await deps.vault.seal(mailbox.id, tokens, sealed);
+    await deps.db
+      .update(mailboxes)
+      .set({ sealedTokens: next.ciphertext, updatedAt: sql`now()` })
+      // Only while the same data key is in place: a reconnect or rotation in between wins.
+      .where(
+        sql`${mailboxes.id} = ${mailbox.id} and ${mailboxes.wrappedKey} = ${sealed.wrappedKey}`,
+      );
+  }
+
+  function evictIfFull(): void {
+    if (cache.size < MAX_CACHED) return;
+    const oldest = [...cache.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [id] of oldest.slice(0, Math.ceil(MAX_CACHED / 10))) cache.delete(id);
+  }
+
+  return {
+    accessFor(mailbox) {
+      // A reconnect writes a new data key: the cached client of the old grant is not reused.
+      const generation = `${mailbox.connectedAt.getTime()}:${mailbox.keyId}:${mailbox.wrappedKey?.toString('base64')}`;
+      const hit = cache.get(mailbox.id);
+      if (hit && hit.generation === generation) {
+        hit.lastUsed = Date.now();
+        return hit.access;
+      }
+      evictIfFull();
+      const access = build(mailbox);
+      const entry = { generation, access, lastUsed: Date.now() };
+      cache.set(mailbox.id, entry);
+      access.catch(() => {
+        if (cache.get(mailbox.id) === entry) cache.delete(mailbox.id);
+      });
+      return access;
+    },
+    forget(mailboxId) {
+      cache.delete(mailboxId);
+    },
+  };
+}
+
+function toCredentials(tokens: OAuthTokens): Credentials {
+  return {
+    access_token: tokens.accessToken,
+    refresh_token: tokens.refreshToken,
+    expiry_date: tokens.expiryDate,
+    scope: tokens.scope,
+    token_type: 'Bearer',
+  };
+}

@@ -1,0 +1,41 @@
+// Per-mailbox filters: which mail is never logged.
+import { eq, sql } from 'drizzle-orm';
+import { AppError } from '../app-error.ts';
+import type { Db } from '../db/database.ts';
+import { type MailboxSettings, mailboxes } from '../db/schema.ts';
+import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
+
+export async function requireMailbox(db: Db, orgId: string, userId: string): Promise<Mailbox> {
+  const mailbox = await findMailboxForUser(db, orgId, userId);
+  if (!mailbox)
+    throw new AppError('not_connected', 'no Gmail mailbox is connected', { status: 404 });
+  return mailbox;
+}
+
+export async function getSettings(db: Db, orgId: string, userId: string): Promise<MailboxSettings> {
+  return (await requireMailbox(db, orgId, userId)).settings;
+}
+
+/** Merges the given fields into the stored settings; lists are normalised to lower case. */
+export async function updateSettings(
+  db: Db,
+  orgId: string,
+  userId: string,
+  patch: Partial<MailboxSettings>,
+): Promise<MailboxSettings> {
+  const mailbox = await requireMailbox(db, orgId, userId);
+  const lower = (list: string[] | undefined) =>
+    list && [...new Set(list.map((s) => s.trim().toLowerCase()))];
+  const next: MailboxSettings = {
+    ...mailbox.settings,
+    ...(patch.excluded_labels ? { excluded_labels: [...new Set(patch.excluded_labels)] } : {}),
+    ...(patch.blocked_domains ? { blocked_domains: lower(patch.blocked_domains) ?? [] } : {}),
+    ...(patch.blocked_addresses ? { blocked_addresses: lower(patch.blocked_addresses) ?? [] } : {}),
+    ...(patch.log_internal !== undefined ? { log_internal: patch.log_internal } : {}),
+  };
+  await db
+    .update(mailboxes)
+    .set({ settings: next, updatedAt: sql`now()` })
+    .where(eq(mailboxes.id, mailbox.id));
+  return next;
+}

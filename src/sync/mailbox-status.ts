@@ -1,0 +1,70 @@
+// The connection's state as the CRM shows it to the user.
+import type { Db } from '../db/database.ts';
+import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
+
+export interface MailboxStatusView {
+  connected: boolean;
+  email: string | null;
+  status: Mailbox['status'] | 'disconnected';
+  connected_at: string | null;
+  last_sync_at: string | null;
+  last_push_at: string | null;
+  watch_expires_at: string | null;
+  lag_seconds: number | null;
+  last_error: string | null;
+  scopes: string[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * How far behind the mailbox is: zero when the last sync covers the last push, else the age of the
+ * oldest unsynced news (a push after the last sync, or a connection never synced).
+ */
+export function lagSeconds(
+  m: Pick<Mailbox, 'lastSyncAt' | 'lastPushAt' | 'connectedAt'>,
+  now = Date.now(),
+): number {
+  if (!m.lastSyncAt) return Math.max(0, Math.round((now - m.connectedAt.getTime()) / 1000));
+  if (m.lastPushAt && m.lastPushAt > m.lastSyncAt) {
+    return Math.max(0, Math.round((now - m.lastPushAt.getTime()) / 1000));
+  }
+  return 0;
+}
+
+export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
+  if (!m) {
+    return {
+      connected: false,
+      email: null,
+      status: 'disconnected',
+      connected_at: null,
+      last_sync_at: null,
+      last_push_at: null,
+      watch_expires_at: null,
+      lag_seconds: null,
+      last_error: null,
+      scopes: [],
+    };
+  }
+  return {
+    connected: m.status !== 'revoked',
+    email: m.email,
+    status: m.status,
+    connected_at: iso(m.connectedAt),
+    last_sync_at: iso(m.lastSyncAt),
+    last_push_at: iso(m.lastPushAt),
+    watch_expires_at: iso(m.watchExpiresAt),
+    lag_seconds: lagSeconds(m),
+    last_error: m.lastError,
+    scopes: m.scopes,
+  };
+}
+
+export async function getMailboxStatus(
+  db: Db,
+  orgId: string,
+  userId: string,
+): Promise<MailboxStatusView> {
+  return toStatusView(await findMailboxForUser(db, orgId, userId));
+}

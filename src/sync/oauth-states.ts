@@ -1,0 +1,65 @@
+// Single-use OAuth `state` values bound to the CRM user who asked to connect, with the PKCE
+// verifier kept server-side. Only a hash of the state is stored: a database read cannot forge one.
+import { createHash, randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { AppError } from '../app-error.ts';
+import type { Db } from '../db/database.ts';
+import { oauthStates } from '../db/schema.ts';
+
+export const STATE_LIFETIME_MS = 10 * 60 * 1000;
+
+export interface StateOwner {
+  orgId: string;
+  userId: string;
+  userName: string | undefined;
+  loginHint: string | undefined;
+}
+
+export interface IssuedState {
+  state: string;
+  codeChallenge: string;
+}
+
+export type ConsumedState = typeof oauthStates.$inferSelect;
+
+const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+export async function issueState(db: Db, owner: StateOwner): Promise<IssuedState> {
+  const state = randomBytes(32).toString('base64url');
+  const codeVerifier = randomBytes(48).toString('base64url');
+  await db.insert(oauthStates).values({
+    stateHash: hash(state),
+    orgId: owner.orgId,
+    userId: owner.userId,
+    userName: owner.userName ?? null,
+    loginHint: owner.loginHint ?? null,
+    codeVerifier,
+    expiresAt: new Date(Date.now() + STATE_LIFETIME_MS),
+  });
+  // Old states are useless; sweep them as we go so the table stays small.
+  await db.delete(oauthStates).where(sql`${oauthStates.expiresAt} < now() - interval '1 day'`);
+  return { state, codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url') };
+}
+
+/** Marks the state used, atomically; a second use, an unknown or an expired state is refused. */
+export async function consumeState(db: Db, state: string): Promise<ConsumedState> {
+  const stateHash = hash(state);
+  const used = await db
+    .update(oauthStates)
+    .set({ usedAt: sql`now()` })
+    .where(
+      sql`${oauthStates.stateHash} = ${stateHash} and ${oauthStates.usedAt} is null and ${oauthStates.expiresAt} > now()`,
+    )
+    .returning();
+  if (used[0]) return used[0];
+  const [existing] = await db
+    .select()
+    .from(oauthStates)
+    .where(eq(oauthStates.stateHash, stateHash));
+  if (!existing) throw new AppError('state_invalid', 'the OAuth state is unknown', { status: 400 });
+  if (existing.usedAt)
+    throw new AppError('state_reused', 'the OAuth state was already used', { status: 400 });
+  throw new AppError('state_expired', 'the OAuth state has expired; connect again', {
+    status: 400,
+  });
+}

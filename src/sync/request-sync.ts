@@ -1,0 +1,20 @@
+// A sync asked for by the CRM (or an operator): queued like any other, coalesced with waiting ones.
+import { AppError } from '../app-error.ts';
+import type { Db } from '../db/database.ts';
+import { requireMailbox } from './mailbox-settings.ts';
+import { enqueueSync } from './sync-jobs.ts';
+
+export async function requestSync(
+  db: Db,
+  orgId: string,
+  userId: string,
+  full: boolean,
+): Promise<string> {
+  const mailbox = await requireMailbox(db, orgId, userId);
+  if (mailbox.status === 'revoked') {
+    throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again', {
+      status: 409,
+    });
+  }
+  return enqueueSync(db, mailbox.id, { full });
+}

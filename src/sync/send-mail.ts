@@ -1,0 +1,243 @@
+// Sending as the user through their own Gmail, then logging the mail once: the activity is keyed
+// by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
+import { sql } from 'drizzle-orm';
+import { convert as htmlToText } from 'html-to-text';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
+import { AppError } from '../app-error.ts';
+import type { Db } from '../db/database.ts';
+import { callGmail } from '../google/gmail-call.ts';
+import { classifyGoogleError } from '../google/gmail-errors.ts';
+import type { PacerRegistry } from '../google/mailbox-pacer.ts';
+import type { Logger } from '../logger.ts';
+import { composeMessage } from '../mail/compose-message.ts';
+import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import { activityAuthor } from './activity-author.ts';
+import { toActivityDraft } from './activity-row.ts';
+import type { Answer } from './idempotency.ts';
+import { type EntityLink, linksFor, matchAddresses } from './link-entities.ts';
+import type { MailboxAuth } from './mailbox-auth.ts';
+import { requireMailbox } from './mailbox-settings.ts';
+import { type Mailbox, markMailboxRevoked } from './mailbox-store.ts';
+import { replyContext } from './reply-context.ts';
+import { insertActivities } from './store-activities.ts';
+
+/** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer to "when". */
+const DAILY_LIMIT_RETRY_S = 24 * 60 * 60;
+
+export interface SendDeps {
+  db: Db;
+  log: Logger;
+  mailboxAuth: MailboxAuth;
+  pacers: PacerRegistry;
+}
+
+export interface SendRequest {
+  to: string[];
+  cc?: string[] | undefined;
+  bcc?: string[] | undefined;
+  subject: string;
+  text?: string | undefined;
+  html?: string | undefined;
+  reply_to_message_id?: string | undefined;
+  attachments?: { filename: string; content_type: string; content_base64: string }[] | undefined;
+  entity_type?: 'contact' | 'lead' | 'deal' | undefined;
+  entity_id?: string | undefined;
+}
+
+export async function sendMail(
+  deps: SendDeps,
+  caller: { orgId: string; userId: string; name: string | undefined },
+  req: SendRequest,
+): Promise<Answer> {
+  const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
+  if (mailbox.status === 'revoked') {
+    throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again', {
+      status: 409,
+    });
+  }
+  const entity =
+    req.entity_type && req.entity_id ? await requireEntity(deps.db, caller.orgId, req) : undefined;
+  const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
+  const pacer = deps.pacers.forMailbox(mailbox.id);
+  const reply = req.reply_to_message_id
+    ? await replyContext(gmail, pacer, req.reply_to_message_id)
+    : undefined;
+
+  const senderName = caller.name ?? mailbox.userName ?? '';
+  const recipients = {
+    to: toAddresses(req.to),
+    cc: toAddresses(req.cc),
+    bcc: toAddresses(req.bcc),
+  };
+  const raw = await composeMessage({
+    from: { name: senderName, email: mailbox.email },
+    ...recipients,
+    subject: req.subject,
+    ...(req.text !== undefined ? { text: req.text } : {}),
+    ...(req.html !== undefined ? { html: req.html } : {}),
+    attachments: (req.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      contentType: a.content_type,
+      content: Buffer.from(a.content_base64, 'base64'),
+    })),
+    ...(reply ? { inReplyTo: reply.inReplyTo, references: reply.references } : {}),
+  });
+
+  const sent = await sendRaw(deps, mailbox, raw, reply?.threadId);
+  const mail: ParsedMail = {
+    gmailId: sent.id,
+    threadId: sent.threadId,
+    labelIds: ['SENT'],
+    historyId: null,
+    messageIdHeader: null,
+    inReplyTo: reply?.inReplyTo ?? null,
+    references: reply?.references ?? [],
+    subject: req.subject,
+    from: { name: senderName, email: mailbox.email },
+    ...recipients,
+    replyTo: [],
+    date: new Date(),
+    bodyText: req.text ?? htmlToText(req.html ?? '', { wordwrap: false }),
+    bodyTruncated: false,
+    attachments: (req.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      mimeType: a.content_type,
+      size: Buffer.byteLength(a.content_base64, 'base64'),
+    })),
+    snippet: '',
+  };
+  const activityId = await logSentMail(deps.db, mailbox, mail, entity, senderName || mailbox.email);
+  return {
+    status: 201,
+    body: {
+      message_id: sent.id,
+      thread_id: sent.threadId,
+      status: 'sent',
+      activity_id: activityId,
+    },
+  };
+}
+
+async function sendRaw(
+  deps: SendDeps,
+  mailbox: Mailbox,
+  raw: Buffer,
+  threadId: string | undefined,
+) {
+  const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
+  try {
+    const { data } = await callGmail(
+      deps.pacers.forMailbox(mailbox.id),
+      'messages.send',
+      () =>
+        gmail.users.messages.send({
+          userId: 'me',
+          requestBody: { raw: raw.toString('base64url'), ...(threadId ? { threadId } : {}) },
+        }),
+      { idempotent: false },
+    );
+    if (!data.id || !data.threadId) throw new Error('Gmail answered without a message id');
+    return { id: data.id, threadId: data.threadId };
+  } catch (error) {
+    throw await sendFailure(deps, mailbox, error);
+  }
+}
+
+/** Gmail's refusal, said so the CRM can act; an unknown outcome is remembered under the key. */
+async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Promise<AppError> {
+  const failure = classifyGoogleError(error);
+  if (failure.kind === 'revoked') {
+    deps.mailboxAuth.forget(mailbox.id);
+    await markMailboxRevoked(deps.db, mailbox, `Google refused the grant: ${failure.reason}`);
+    return new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again', {
+      status: 409,
+    });
+  }
+  if (failure.reason === 'dailyLimitExceeded') {
+    return new AppError(
+      'send_limit_exceeded',
+      "Gmail's daily sending limit is reached for this mailbox",
+      {
+        status: 429,
+        details: { retry_after_s: DAILY_LIMIT_RETRY_S },
+      },
+    );
+  }
+  if (failure.kind === 'retryable' && (failure.status === 429 || failure.status === 0)) {
+    const retryAfter = Math.ceil((failure.retryAfterMs ?? 60_000) / 1000);
+    return new AppError('quota_exceeded', 'Gmail is rate-limiting this mailbox; retry later', {
+      status: 429,
+      details: { retry_after_s: retryAfter },
+    });
+  }
+  if (failure.kind === 'fatal' && failure.status >= 400 && failure.status < 500) {
+    return new AppError('gmail_rejected', `Gmail refused the message: ${failure.message}`, {
+      status: 422,
+    });
+  }
+  deps.log.error({ err: error, mailbox_id: mailbox.id }, 'send outcome unknown');
+  return new AppError(
+    'send_outcome_unknown',
+    'Gmail may or may not have sent the message; check Sent before retrying',
+    {
+      status: 502,
+      details: { outcome_unknown: true },
+    },
+  );
+}
+
+async function logSentMail(
+  db: Db,
+  mailbox: Mailbox,
+  mail: ParsedMail,
+  entity: EntityLink | undefined,
+  createdByName: string,
+): Promise<string | null> {
+  const people = [...mail.to, ...mail.cc, ...mail.bcc].map((a) => a.email);
+  const matched = linksFor(people, await matchAddresses(db, mailbox.orgId, people));
+  const links = entity
+    ? [
+        entity,
+        ...matched.filter(
+          (l) => l.entityType !== entity.entityType || l.entityId !== entity.entityId,
+        ),
+      ]
+    : matched;
+  if (links.length === 0) return null;
+  const draft = toActivityDraft(mail, activityAuthor(mailbox, createdByName), links);
+  const stored = await db.transaction((tx) => insertActivities(tx, [draft]));
+  if (stored[0]) return stored[0].id;
+  // The sync got there first (it saw the mail in SENT): the activity exists under the same key.
+  const { rows } = await db.execute<{ id: string }>(sql`
+    select id from activities where mailbox_id = ${mailbox.id} and gmail_message_id = ${mail.gmailId}`);
+  return rows[0]?.id ?? null;
+}
+
+async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<EntityLink> {
+  const table = { contact: sql`contacts`, lead: sql`leads`, deal: sql`deals` }[
+    req.entity_type ?? 'contact'
+  ];
+  const { rows } = await db.execute(
+    sql`select 1 from ${table} where org_id = ${orgId} and id = ${req.entity_id}`,
+  );
+  if (rows.length === 0) {
+    throw new AppError(
+      'entity_not_found',
+      `entity_id: no ${req.entity_type} with this id in your organisation`,
+      {
+        status: 422,
+        details: { field: 'entity_id' },
+      },
+    );
+  }
+  return { entityType: req.entity_type ?? 'contact', entityId: req.entity_id ?? '', email: '' };
+}
+
+function toAddresses(list: string[] | undefined): MailAddress[] {
+  return (list ?? []).flatMap((v) =>
+    addressparser(v, { flatten: true }).map((a) => ({
+      name: a.name,
+      email: a.address.toLowerCase(),
+    })),
+  );
+}

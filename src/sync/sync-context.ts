@@ -1,0 +1,18 @@
+// What one mailbox sync carries through its steps.
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { Gmail } from '../google/clients.ts';
+import type { Pacer } from '../google/mailbox-pacer.ts';
+import type { Logger } from '../logger.ts';
+import type { Mailbox } from './mailbox-store.ts';
+
+export interface SyncContext {
+  db: Db;
+  log: Logger;
+  gmail: Gmail;
+  pacer: Pacer;
+  mailbox: Mailbox;
+  backfillDays: number;
+}
+
+export type SyncConfig = Pick<Config, 'sync' | 'google'>;

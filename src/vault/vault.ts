@@ -1,0 +1,109 @@
+// Envelope encryption of a mailbox's OAuth tokens: a random 32-byte data key per mailbox seals the
+// tokens with AES-256-GCM, the mailbox id as associated data (a ciphertext moved to another row
+// does not open); the data key is stored wrapped by KMS or the local key. Unwrapped data keys are
+// cached briefly so a sync does not call KMS each time.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { type KeyWrapper, VaultError } from './key-wrapper.ts';
+
+export interface OAuthTokens {
+  accessToken: string | null;
+  refreshToken: string;
+  expiryDate: number | null;
+  scope: string;
+}
+
+export interface SealedTokens {
+  ciphertext: Buffer;
+  wrappedKey: Buffer;
+  keyId: string;
+}
+
+export interface Vault {
+  seal(
+    mailboxId: string,
+    tokens: OAuthTokens,
+    existing?: { wrappedKey: Buffer; keyId: string },
+  ): Promise<SealedTokens>;
+  open(mailboxId: string, sealed: SealedTokens): Promise<OAuthTokens>;
+  /** The data key rewrapped under the current key; null when it already is. */
+  rewrap(sealed: {
+    wrappedKey: Buffer;
+    keyId: string;
+  }): Promise<{ wrappedKey: Buffer; keyId: string } | null>;
+}
+
+const VERSION = 1;
+
+export function makeVault(
+  wrapper: KeyWrapper,
+  opts: { cacheTtlMs?: number; cacheSize?: number } = {},
+): Vault {
+  const ttl = opts.cacheTtlMs ?? 5 * 60_000;
+  const maxSize = opts.cacheSize ?? 10_000;
+  const cache = new Map<string, { key: Buffer; expires: number }>();
+
+  async function dataKey(wrappedKey: Buffer, keyId: string): Promise<Buffer> {
+    const id = `${keyId}:${wrappedKey.toString('base64')}`;
+    const hit = cache.get(id);
+    if (hit && hit.expires > Date.now()) return hit.key;
+    const key = await wrapper.unwrap(wrappedKey, keyId);
+    if (cache.size >= maxSize) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.get(oldest)?.key.fill(0);
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(id, { key, expires: Date.now() + ttl });
+    return key;
+  }
+
+  const vault: Vault = {
+    async seal(mailboxId, tokens, existing) {
+      let wrapped = existing;
+      let key: Buffer;
+      if (wrapped) key = await dataKey(wrapped.wrappedKey, wrapped.keyId);
+      else {
+        key = randomBytes(32);
+        wrapped = await wrapper.wrap(key);
+        cache.set(`${wrapped.keyId}:${wrapped.wrappedKey.toString('base64')}`, {
+          key,
+          expires: Date.now() + ttl,
+        });
+      }
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.from(mailboxId));
+      const body = Buffer.concat([cipher.update(JSON.stringify(tokens), 'utf8'), cipher.final()]);
+      return {
+        ciphertext: Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]),
+        wrappedKey: wrapped.wrappedKey,
+        keyId: wrapped.keyId,
+      };
+    },
+    async open(mailboxId, sealed) {
+      const key = await dataKey(sealed.wrappedKey, sealed.keyId);
+      const c = sealed.ciphertext;
+      if (c.length < 30 || c[0] !== VERSION) throw new VaultError('sealed tokens are malformed');
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, c.subarray(1, 13));
+        decipher.setAAD(Buffer.from(mailboxId));
+        decipher.setAuthTag(c.subarray(13, 29));
+        const plain = Buffer.concat([decipher.update(c.subarray(29)), decipher.final()]);
+        return JSON.parse(plain.toString('utf8')) as OAuthTokens;
+      } catch {
+        throw new VaultError('sealed tokens do not open for this mailbox');
+      }
+    },
+    async rewrap(sealed) {
+      const current = await wrapper.currentKeyId();
+      if (sealed.keyId === current) return null;
+      const key = await dataKey(sealed.wrappedKey, sealed.keyId);
+      return wrapper.wrap(key);
+    },
+  };
+  // Nothing secret may show up when a vault is logged or inspected.
+  Object.defineProperty(vault, Symbol.for('nodejs.util.inspect.custom'), {
+    value: () => 'Vault {}',
+  });
+  Object.defineProperty(vault, 'toJSON', { value: () => ({}) });
+  return vault;
+}

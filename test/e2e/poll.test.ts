@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollCrontab } from '../../src/jobs/crontab.ts';
+import { makeTaskList } from '../../src/jobs/task-list.ts';
+import { startWorker } from '../../src/jobs/worker.ts';
+import { waitForSyncs } from '../../src/sync/operator-sync.ts';
+import { pollCycle } from '../../src/sync/poll.ts';
+import { addContact } from '../support/crm-seed.ts';
+import { type E2E, startE2E } from '../support/e2e-service.ts';
+import { rawMail } from '../support/raw-mail.ts';
+
+const ORG = 'org-poll';
+const alice = { sub: 'u-alice', org: ORG };
+const bob = { sub: 'u-bob', org: ORG };
+const revoked = { sub: 'u-rev', org: ORG };
+
+describe('the fallback poll', () => {
+  let e2e: E2E;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    await addContact(e2e.deps.database.db, ORG, 'Client', 'client@customer.test');
+    for (const [user, email] of [
+      [alice, 'alice@vendor.test'],
+      [bob, 'bob@vendor.test'],
+      [revoked, 'gone@vendor.test'],
+    ] as const) {
+      expect((await e2e.connect(user, email)).status).toBe(200);
+    }
+    await waitForSyncs(e2e.deps.database, () => {});
+  });
+  afterAll(async () => {
+    await e2e.close();
+  });
+
+  const db = () => e2e.database.pool;
+
+  it('when every push is dropped, then one poll cycle recovers the mail, past a revoked mailbox', async () => {
+    await e2e.simControl('faults', { method: 'PUT', body: { push: { drop: 1 } } });
+    await e2e.simControl('mailboxes/gone@vendor.test/revoke', { method: 'POST' });
+    await e2e.simControl('mailboxes/gone@vendor.test/expire-tokens', { method: 'POST' });
+    const goneId = (await db().query(`select id from mailboxes where email = 'gone@vendor.test'`))
+      .rows[0].id;
+    e2e.deps.mailboxAuth.forget(goneId);
+    const a = await e2e.deliver(
+      'alice@vendor.test',
+      rawMail({ from: 'client@customer.test', to: 'alice@vendor.test' }),
+    );
+    const b = await e2e.deliver(
+      'bob@vendor.test',
+      rawMail({ from: 'client@customer.test', to: 'bob@vendor.test' }),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await db().query(
+      'select count(*)::int as n from activities where gmail_message_id = any($1)',
+      [[a.id, b.id]],
+    );
+    expect(before.rows[0].n).toBe(0);
+
+    await pollCycle(e2e.deps, { jitterSeconds: 0 });
+    await waitForSyncs(e2e.deps.database, () => {});
+
+    const after = await db().query(
+      'select count(*)::int as n from activities where gmail_message_id = any($1)',
+      [[a.id, b.id]],
+    );
+    expect(after.rows[0].n).toBe(2);
+    const status = await db().query(
+      `select status from mailboxes where email = 'gone@vendor.test'`,
+    );
+    expect(status.rows[0].status).toBe('revoked');
+    await e2e.simControl('faults', { method: 'PUT', body: { push: { drop: 0 } } });
+  });
+
+  it('when one watch expires within 24 hours and another in 6 days, then only the first is renewed', async () => {
+    await db().query(`update mailboxes set watch_expires_at = now() + interval '2 hours', watch_renewed_at = now() - interval '6 days'
+                       where email = 'alice@vendor.test'`);
+    await db().query(`update mailboxes set watch_expires_at = now() + interval '6 days', watch_renewed_at = now() - interval '1 hour'
+                       where email = 'bob@vendor.test'`);
+    const bobBefore = (
+      await db().query(`select watch_expires_at from mailboxes where email = 'bob@vendor.test'`)
+    ).rows[0];
+    const result = await pollCycle(e2e.deps, { jitterSeconds: 0 });
+    expect(result.watchesToRenew).toBe(1);
+    await waitForSyncs(e2e.deps.database, () => {});
+    const alice = (
+      await db().query(`select watch_expires_at from mailboxes where email = 'alice@vendor.test'`)
+    ).rows[0];
+    expect(alice.watch_expires_at.getTime()).toBeGreaterThan(Date.now() + 6.9 * 24 * 3600_000);
+    const bobAfter = (
+      await db().query(`select watch_expires_at from mailboxes where email = 'bob@vendor.test'`)
+    ).rows[0];
+    expect(bobAfter.watch_expires_at).toEqual(bobBefore.watch_expires_at);
+  });
+
+  it('when two worker processes run the crontab, then the poll runs once per tick', {
+    timeout: 90_000,
+  }, async () => {
+    let runs = 0;
+    const tasks = makeTaskList(e2e.deps);
+    const counting = {
+      ...tasks,
+      poll: async (
+        payload: unknown,
+        helpers: Parameters<NonNullable<(typeof tasks)['poll']>>[1],
+      ) => {
+        runs += 1;
+        await tasks.poll?.(payload, helpers);
+      },
+    };
+    const crontab = pollCrontab('* * * * *');
+    const one = await startWorker(e2e.deps, { taskList: counting, crontab });
+    const two = await startWorker(e2e.deps, { taskList: counting, crontab });
+    try {
+      const deadline = Date.now() + 75_000;
+      while (runs === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(runs).toBe(1);
+    } finally {
+      await one.stop();
+      await two.stop();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+// CRM rows a test needs: contacts, leads and deals of an org.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../src/db/database.ts';
+
+export async function addContact(
+  db: Db,
+  orgId: string,
+  name: string,
+  email: string | null,
+): Promise<string> {
+  const { rows } = await db.execute<{ id: string }>(
+    sql`insert into contacts (org_id, name, email) values (${orgId}, ${name}, ${email}) returning id`,
+  );
+  return rows[0]?.id ?? '';
+}
+
+export async function addLead(
+  db: Db,
+  orgId: string,
+  name: string,
+  email: string | null,
+): Promise<string> {
+  const { rows } = await db.execute<{ id: string }>(
+    sql`insert into leads (org_id, name, email) values (${orgId}, ${name}, ${email}) returning id`,
+  );
+  return rows[0]?.id ?? '';
+}
+
+export async function addDeal(
+  db: Db,
+  orgId: string,
+  title: string,
+  opts: { stage?: string; contactId?: string; leadId?: string },
+): Promise<string> {
+  const { rows } = await db.execute<{ id: string }>(sql`
+    insert into deals (org_id, title, stage, contact_id, lead_id)
+    values (${orgId}, ${title}, ${opts.stage ?? 'open'}, ${opts.contactId ?? null}, ${opts.leadId ?? null})
+    returning id`);
+  return rows[0]?.id ?? '';
+}

@@ -1,0 +1,135 @@
+// The whole service in-process for end-to-end tests: the Google simulator, a fresh database, the
+// web app on a real port with the Pub/Sub push subscription pointing at it, and a worker.
+import { type Simulator, startSimulator } from '../../sim/index.ts';
+import { buildDeps } from '../../src/build-deps.ts';
+import { loadConfig } from '../../src/config.ts';
+import { findFreePort } from '../../src/db/embedded-postgres.ts';
+import type { Deps } from '../../src/deps.ts';
+import { makePubSub } from '../../src/google/pubsub-client.ts';
+import { setupPubsub } from '../../src/google/pubsub-setup.ts';
+import { createApp } from '../../src/http/app.ts';
+import { makeTaskList } from '../../src/jobs/task-list.ts';
+import { startWorker, type Worker } from '../../src/jobs/worker.ts';
+import { createLogger } from '../../src/logger.ts';
+import { crmToken } from './crm-token.ts';
+import { listen, type RunningServer } from './http-server.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { type CapturedLogs, captureLogs } from './test-deps.ts';
+
+export interface E2E {
+  sim: Simulator;
+  database: TestDatabase;
+  deps: Deps;
+  server: RunningServer;
+  worker: Worker | undefined;
+  logs: CapturedLogs;
+  url: string;
+  /** fetch against the service with a CRM token for this user. */
+  api(path: string, init?: RequestInit & { user?: TestUser }): Promise<Response>;
+  /** Connects `email` for `user` through the real OAuth redirects; returns the callback's answer. */
+  connect(user: TestUser, email: string): Promise<Response>;
+  /** Delivers raw mail to a simulated mailbox (the sender's view: it arrives in INBOX). */
+  deliver(
+    email: string,
+    raw: string,
+    labelIds?: string[],
+  ): Promise<{ id: string; threadId: string }>;
+  simControl(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface TestUser {
+  sub: string;
+  org: string;
+  name?: string;
+}
+
+export async function startE2E(
+  opts: { env?: Record<string, string>; worker?: boolean } = {},
+): Promise<E2E> {
+  const sim = await startSimulator({ port: 0 });
+  const database = await createTestDatabase();
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: url,
+    GOOGLE_EMULATOR_HOST: sim.hostPort,
+    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+    LOG_LEVEL: 'debug',
+    ...opts.env,
+  });
+  const { stream, logs } = captureLogs();
+  const deps = buildDeps(config, database, createLogger({ level: 'debug' }, stream));
+  const server = await listen(createApp(deps), port);
+  const pubsub = makePubSub({ projectId: 'sim', emulatorHost: sim.hostPort });
+  await setupPubsub(pubsub, {
+    topic: config.google.pubsubTopic,
+    pushEndpoint: `${url}/pubsub/gmail`,
+    audience: config.google.pushAudience,
+    serviceAccount: config.google.pushServiceAccount,
+    minBackoffS: 0,
+    maxBackoffS: 1,
+  });
+  await pubsub.close();
+  const worker =
+    opts.worker === false
+      ? undefined
+      : await startWorker(deps, { taskList: makeTaskList(deps), concurrency: 4 });
+
+  const simControl = (path: string, init: { method?: string; body?: unknown } = {}) =>
+    fetch(`${sim.baseUrl}/__sim/${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+
+  const api: E2E['api'] = async (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.user) headers.set('authorization', `Bearer ${await crmToken(init.user)}`);
+    if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    return fetch(`${url}${path}`, { ...init, headers });
+  };
+
+  const e2e: E2E = {
+    sim,
+    database,
+    deps,
+    server,
+    worker,
+    logs,
+    url,
+    api,
+    simControl,
+    async connect(user, email) {
+      const res = await api(`/integrations/gmail/connect?login_hint=${encodeURIComponent(email)}`, {
+        user,
+      });
+      const { auth_url } = (await res.json()) as { auth_url: string };
+      const consent = await fetch(auth_url, { redirect: 'manual' });
+      const location = consent.headers.get('location');
+      if (!location)
+        throw new Error(`consent did not redirect: ${consent.status} ${await consent.text()}`);
+      return fetch(location, { redirect: 'manual' });
+    },
+    async deliver(email, raw, labelIds) {
+      const res = await simControl(`mailboxes/${encodeURIComponent(email)}/deliver`, {
+        body: { raw, ...(labelIds ? { labelIds } : {}) },
+      });
+      if (!res.ok) throw new Error(`deliver failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { id: string; threadId: string };
+    },
+    async close() {
+      // Set E2E_LOG_DIR to keep each suite's service log for a post-mortem.
+      if (process.env.E2E_LOG_DIR) {
+        const { writeFile } = await import('node:fs/promises');
+        await writeFile(`${process.env.E2E_LOG_DIR}/e2e-${database.name}.log`, logs.text());
+      }
+      await e2e.worker?.stop();
+      await server.close();
+      await sim.close();
+      await database.drop();
+    },
+  };
+  return e2e;
+}

@@ -46,6 +46,9 @@ export function makeOAuthClient(google: GoogleConfig): OAuth2Client {
     clientId: google.clientId,
     clientSecret: google.clientSecret,
     redirectUri: google.redirectUri,
+    // Google may invalidate an access token before its expiry (password change, revocation):
+    // a 401 then triggers one refresh, which either recovers or says invalid_grant.
+    forceRefreshOnFailure: true,
     endpoints: {
       oauth2AuthBaseUrl: endpoints.authBase,
       oauth2TokenUrl: endpoints.token,

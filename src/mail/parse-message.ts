@@ -35,7 +35,7 @@ export function parseGmailMessage(message: gmail_v1.Schema$Message): ParsedMail 
   const header = (name: string) => headerOf(payload, name);
   let text = '';
   try {
-    text = clean(textOf(payload));
+    text = clean(textOf(payload)).trim();
   } catch {
     text = clean(message.snippet ?? '');
   }

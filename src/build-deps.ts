@@ -10,6 +10,7 @@ import { makeOAuthClient } from './google/clients.ts';
 import { makeKmsClient } from './google/kms-client.ts';
 import { makePacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
+import { makeMetrics } from './metrics.ts';
 import { makeMailboxAuth } from './sync/mailbox-auth.ts';
 import type { KeyWrapper } from './vault/key-wrapper.ts';
 import { makeKmsKeyWrapper } from './vault/kms-key-wrapper.ts';
@@ -19,7 +20,11 @@ import { makeVault } from './vault/vault.ts';
 export function buildDeps(config: Config, database: Database, log: Logger): Deps {
   const vault = makeVault(makeKeyWrapper(config, log));
   const mailboxAuth = makeMailboxAuth({ db: database.db, vault, google: config.google, log });
-  const pacers = makePacerRegistry({ profile: config.google.quotaProfile });
+  const metrics = makeMetrics(database.pool);
+  const pacers = makePacerRegistry({
+    profile: config.google.quotaProfile,
+    onCall: metrics.gmailCall,
+  });
   return {
     config,
     log,
@@ -28,6 +33,7 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     oauth: makeOAuthClient(config.google),
     mailboxAuth,
     pacers,
+    metrics,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { MailboxAuth } from './sync/mailbox-auth.ts';
 import type { Vault } from './vault/vault.ts';
 
@@ -17,4 +18,5 @@ export interface Deps {
   mailboxAuth: MailboxAuth;
   /** Per-mailbox quota pacing; per process, as Gmail's per-user limit is shared by our processes. */
   pacers: PacerRegistry;
+  metrics: Metrics;
 }

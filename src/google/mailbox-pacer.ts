@@ -33,6 +33,8 @@ export interface PacerOptions {
   maxIdleMs?: number;
   /** Fraction of the rate actually used. */
   headroom?: number;
+  /** Observes every call's outcome (metrics): the HTTP status, 0 for a network failure. */
+  onCall?: (method: GmailMethod, status: number) => void;
 }
 
 const PENALTY_MS = 1_000;
@@ -57,7 +59,7 @@ export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
       let entry = entries.get(mailboxId);
       if (!entry) {
         const bucket = makeTokenBucket({ ratePerSec: rate, capacity: rate });
-        const made = makePacer(bucket, opts.profile, opts.maxConcurrency ?? 10);
+        const made = makePacer(bucket, opts.profile, opts.maxConcurrency ?? 10, opts.onCall);
         entry = { pacer: made.pacer, lastUsed: Date.now(), busy: made.busy };
         entries.set(mailboxId, entry);
       }
@@ -68,7 +70,12 @@ export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
   };
 }
 
-function makePacer(bucket: TokenBucket, profile: QuotaProfile, maxConcurrency: number) {
+function makePacer(
+  bucket: TokenBucket,
+  profile: QuotaProfile,
+  maxConcurrency: number,
+  onCall: PacerOptions['onCall'],
+) {
   let running = 0;
   const waiting: (() => void)[] = [];
   const acquire = async () => {
@@ -88,9 +95,12 @@ function makePacer(bucket: TokenBucket, profile: QuotaProfile, maxConcurrency: n
       await acquire();
       try {
         await bucket.take(quotaCost(profile, method), runOpts?.signal);
-        return await call();
+        const result = await call();
+        onCall?.(method, 200);
+        return result;
       } catch (error) {
         const failure = classifyGoogleError(error);
+        onCall?.(method, 'status' in failure ? failure.status : 401);
         if (failure.kind === 'retryable' && failure.status === 429)
           bucket.penalise(failure.retryAfterMs ?? PENALTY_MS);
         throw error;

@@ -3,9 +3,11 @@ import express from 'express';
 import type { Deps } from '../deps.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
+import { docsRoutes } from './docs-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
 import { gmailRoutes } from './gmail-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { metricsRoutes } from './metrics-routes.ts';
 import { pubsubRoutes } from './pubsub-routes.ts';
 import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
@@ -17,6 +19,8 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', true);
   app.use(requestContext(deps.log));
   app.use(healthRoutes(deps));
+  app.use(docsRoutes(deps.config.publicUrl));
+  app.use(metricsRoutes(deps.metrics));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
   const verifyCaller = makeCallerVerifier(deps.config.crm);

@@ -25,7 +25,12 @@ export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
     '/pubsub/gmail',
     async (req, _res, next) => {
       // The token is checked before the body is read.
-      await verifyPush(req.get('authorization'));
+      try {
+        await verifyPush(req.get('authorization'));
+      } catch (error) {
+        deps.metrics.push('rejected_auth');
+        throw error;
+      }
       next();
     },
     express.json({ limit: '64kb', type: () => true }),
@@ -33,8 +38,10 @@ export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
       const notification = readNotification(req.body);
       const db = deps.database.db;
       try {
-        if (!notification.ok) await deadLetterPush(db, notification.reason, req.body);
-        else await recordNotification(db, notification.value);
+        if (!notification.ok) {
+          await deadLetterPush(db, notification.reason, req.body);
+          deps.metrics.push('malformed');
+        } else deps.metrics.push(await recordNotification(db, notification.value));
       } catch (cause) {
         throw new AppError('unavailable', 'could not queue the notification; retry', {
           status: 503,

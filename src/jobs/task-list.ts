@@ -33,13 +33,28 @@ export function makeTaskList(deps: Deps): TaskList {
   return {
     [SYNC_TASK]: async (payload, helpers) => {
       const { mailbox_id, full } = syncPayload.parse(payload);
-      await syncMailbox(
-        { ...syncDeps, log: deps.log.child({ job_id: helpers.job.id }) },
-        mailbox_id,
-        {
-          full: full === true,
-        },
-      );
+      const started = performance.now();
+      const mode = full ? 'full' : 'incremental';
+      try {
+        const outcome = await syncMailbox(
+          { ...syncDeps, log: deps.log.child({ job_id: helpers.job.id }) },
+          mailbox_id,
+          {
+            full: full === true,
+          },
+        );
+        const seconds = (performance.now() - started) / 1000;
+        if (outcome.kind === 'synced') {
+          deps.metrics.sync(outcome.mode, 'ok', seconds);
+          deps.metrics.activitiesLogged(outcome.logged);
+        } else if (outcome.kind === 'revoked') {
+          deps.metrics.tokenRefreshFailed();
+          deps.metrics.sync(mode, 'revoked', seconds);
+        }
+      } catch (error) {
+        deps.metrics.sync(mode, 'failed', (performance.now() - started) / 1000);
+        throw error;
+      }
     },
     [POLL_TASK]: async () => {
       await pollCycle(deps);

@@ -27,16 +27,27 @@ describe('the Pub/Sub push endpoint', () => {
 
   function push(data: unknown, bearer?: string, raw?: string) {
     const body =
-      raw ?? JSON.stringify({ message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId: '1' }, subscription: 's' });
+      raw ??
+      JSON.stringify({
+        message: { data: Buffer.from(JSON.stringify(data)).toString('base64'), messageId: '1' },
+        subscription: 's',
+      });
     return fetch(`${e2e.url}/pubsub/gmail`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      },
       body,
     });
   }
 
   const jobCount = async () =>
-    (await e2e.database.pool.query(`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'sync_mailbox'`)).rows[0].n as number;
+    (
+      await e2e.database.pool.query(
+        `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'sync_mailbox'`,
+      )
+    ).rows[0].n as number;
 
   it('when the token is missing, forged or expired, then 401; for another audience or account, then 403', async () => {
     const note = { emailAddress: OWNER, historyId: '999999999' };
@@ -46,8 +57,17 @@ describe('the Pub/Sub push endpoint', () => {
     expect((await push(note, forged)).status).toBe(401);
     // Google's verifier allows five minutes of clock skew; this one expired ten minutes ago.
     expect((await push(note, await token({ aud: audience, exp_s: -600 }))).status).toBe(401);
-    expect((await push(note, await token({ aud: 'https://other.example/pubsub' }))).status).toBe(403);
-    expect((await push(note, await token({ aud: audience, email: 'intruder@evil.iam.gserviceaccount.com' }))).status).toBe(403);
+    expect((await push(note, await token({ aud: 'https://other.example/pubsub' }))).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await push(
+          note,
+          await token({ aud: audience, email: 'intruder@evil.iam.gserviceaccount.com' }),
+        )
+      ).status,
+    ).toBe(403);
   });
 
   it('when a valid push names a newer historyId, then a job is queued before the 204', async () => {
@@ -57,28 +77,47 @@ describe('the Pub/Sub push endpoint', () => {
       [OWNER],
     );
     const before = await jobCount();
-    const res = await push({ emailAddress: OWNER.toUpperCase(), historyId: 999999999 }, await token({ aud: audience }));
+    const res = await push(
+      { emailAddress: OWNER.toUpperCase(), historyId: 999999999 },
+      await token({ aud: audience }),
+    );
     expect(res.status).toBe(204);
     expect(await jobCount()).toBe(before + 1);
-    const { rows } = await e2e.database.pool.query('select last_push_at from mailboxes where email = $1', [OWNER]);
+    const { rows } = await e2e.database.pool.query(
+      'select last_push_at from mailboxes where email = $1',
+      [OWNER],
+    );
     expect(rows[0].last_push_at).not.toBeNull();
   });
 
   it('when pushes repeat while a sync waits, or name an old historyId, then no further job is added', async () => {
     const before = await jobCount();
     const t = await token({ aud: audience });
-    for (let i = 0; i < 5; i++) expect((await push({ emailAddress: OWNER, historyId: String(1_000_000_000 + i) }, t)).status).toBe(204);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await push({ emailAddress: OWNER, historyId: String(1_000_000_000 + i) }, t)).status,
+      ).toBe(204);
     expect((await push({ emailAddress: OWNER, historyId: '1' }, t)).status).toBe(204);
     expect(await jobCount()).toBe(before);
   });
 
   it('when the body is malformed or the address unknown, then 204 and a dead letter', async () => {
     const t = await token({ aud: audience });
-    expect((await push(undefined, t, '{"message":{"data":"!!!not base64 json"}}')).status).toBe(204);
+    expect((await push(undefined, t, '{"message":{"data":"!!!not base64 json"}}')).status).toBe(
+      204,
+    );
     expect((await push(undefined, t, '{"nothing":"here"}')).status).toBe(204);
-    expect((await push({ emailAddress: 'stranger@nowhere.test', historyId: '5' }, t)).status).toBe(204);
-    const { rows } = await e2e.database.pool.query(`select reason from dead_letters where source = 'pubsub' order by id`);
-    expect(rows.map((r) => r.reason)).toEqual(['malformed_data', 'malformed_envelope', 'unknown_mailbox']);
+    expect((await push({ emailAddress: 'stranger@nowhere.test', historyId: '5' }, t)).status).toBe(
+      204,
+    );
+    const { rows } = await e2e.database.pool.query(
+      `select reason from dead_letters where source = 'pubsub' order by id`,
+    );
+    expect(rows.map((r) => r.reason)).toEqual([
+      'malformed_data',
+      'malformed_envelope',
+      'unknown_mailbox',
+    ]);
   });
 
   it('when the body is over 64 KiB, then 413', async () => {
@@ -92,8 +131,17 @@ describe('the Pub/Sub push endpoint', () => {
     try {
       const res = await fetch(`${app.url}/pubsub/gmail`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token({ aud: audience })}` },
-        body: JSON.stringify({ message: { data: Buffer.from(JSON.stringify({ emailAddress: OWNER, historyId: '7' })).toString('base64') } }),
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await token({ aud: audience })}`,
+        },
+        body: JSON.stringify({
+          message: {
+            data: Buffer.from(JSON.stringify({ emailAddress: OWNER, historyId: '7' })).toString(
+              'base64',
+            ),
+          },
+        }),
       });
       expect(res.status).toBe(503);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');

@@ -23,14 +23,22 @@ describe('tokens are secrets end to end', () => {
     await e2e.simControl(`mailboxes/${OWNER}/expire-tokens`, { method: 'POST' });
     const { id } = await e2e.deliver(OWNER, rawMail({ from: 'client@customer.test', to: OWNER }));
     await waitFor(async () => {
-      const { rows } = await e2e.database.pool.query('select 1 from activities where gmail_message_id = $1', [id]);
+      const { rows } = await e2e.database.pool.query(
+        'select 1 from activities where gmail_message_id = $1',
+        [id],
+      );
       return rows.length > 0;
     });
-    const sealedBefore = await e2e.database.pool.query('select sealed_tokens from mailboxes where email = $1', [OWNER]);
+    const sealedBefore = await e2e.database.pool.query(
+      'select sealed_tokens from mailboxes where email = $1',
+      [OWNER],
+    );
     expect(sealedBefore.rows[0].sealed_tokens).toBeInstanceOf(Buffer);
 
     const dumpWhileConnected = await dump(e2e);
-    expect((await e2e.api('/integrations/gmail/disconnect', { user, method: 'DELETE' })).status).toBe(200);
+    expect(
+      (await e2e.api('/integrations/gmail/disconnect', { user, method: 'DELETE' })).status,
+    ).toBe(200);
     const dumpAfter = await dump(e2e);
 
     for (const text of [dumpWhileConnected, dumpAfter, e2e.logs.text()]) {
@@ -54,5 +62,9 @@ async function dump(e2e: E2E): Promise<string> {
     parts.push(...rows.map((r) => String(r.row)));
   }
   // bytea prints as hex: decode it so a token stored raw would show.
-  return parts.map((p) => p.replace(/\\x([0-9a-f]+)/g, (_m, hex: string) => Buffer.from(hex, 'hex').toString('latin1'))).join('\n');
+  return parts
+    .map((p) =>
+      p.replace(/\\x([0-9a-f]+)/g, (_m, hex: string) => Buffer.from(hex, 'hex').toString('latin1')),
+    )
+    .join('\n');
 }

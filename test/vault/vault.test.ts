@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../sim/index.ts';
+import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { makeKmsClient } from '../../src/google/kms-client.ts';
 import { makeKmsKeyWrapper } from '../../src/vault/kms-key-wrapper.ts';
 import { makeLocalKeyWrapper } from '../../src/vault/local-key-wrapper.ts';
@@ -24,25 +24,32 @@ describe('the vault with a local key', () => {
     const sealed = await vault.seal(a, tokens);
     expect(sealed.ciphertext.includes(Buffer.from('ya29.'))).toBe(false);
     expect(await vault.open(a, sealed)).toEqual(tokens);
-    await expect(vault.open(randomUUID(), sealed)).rejects.toMatchObject({ code: 'vault_unreadable' });
+    await expect(vault.open(randomUUID(), sealed)).rejects.toMatchObject({
+      code: 'vault_unreadable',
+    });
   });
 
   it.each([
     ['the ciphertext', (s: SealedTokens) => ({ ...s, ciphertext: flip(s.ciphertext, 40) })],
     ['the tag', (s: SealedTokens) => ({ ...s, ciphertext: flip(s.ciphertext, 20) })],
     ['the wrapped key', (s: SealedTokens) => ({ ...s, wrappedKey: flip(s.wrappedKey, 30) })],
-  ])('when a byte of %s is changed, then opening fails without revealing anything', async (_what, tamper) => {
-    const id = randomUUID();
-    const fresh = makeVault(makeLocalKeyWrapper({ current: key }));
-    const sealed = await vault.seal(id, tokens);
-    const error = await fresh.open(id, tamper(sealed)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'vault_unreadable' });
-    expect(inspect(error)).not.toContain('secret');
-  });
+  ])(
+    'when a byte of %s is changed, then opening fails without revealing anything',
+    async (_what, tamper) => {
+      const id = randomUUID();
+      const fresh = makeVault(makeLocalKeyWrapper({ current: key }));
+      const sealed = await vault.seal(id, tokens);
+      const error = await fresh.open(id, tamper(sealed)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'vault_unreadable' });
+      expect(inspect(error)).not.toContain('secret');
+    },
+  );
 
   it('when the vault or its wrapper is inspected or serialised, then no key or token shows', async () => {
     await vault.seal(randomUUID(), tokens);
-    expect(inspect(vault, { depth: 5, showHidden: true })).not.toContain(key.toString('hex').slice(0, 16));
+    expect(inspect(vault, { depth: 5, showHidden: true })).not.toContain(
+      key.toString('hex').slice(0, 16),
+    );
     expect(JSON.stringify(vault)).toBe('{}');
   });
 
@@ -61,7 +68,9 @@ describe('the vault with a local key', () => {
     expect(result).toEqual({ rewrapped: 250, unchanged: 0 });
     const onlyNew = makeVault(makeLocalKeyWrapper({ current: newKey }));
     for (const [id, row] of rows) {
-      expect(await onlyNew.open(id, { ...row.sealed, wrappedKey: row.wrappedKey, keyId: row.keyId })).toEqual(tokens);
+      expect(
+        await onlyNew.open(id, { ...row.sealed, wrappedKey: row.wrappedKey, keyId: row.keyId }),
+      ).toEqual(tokens);
     }
     expect(await rotateKeys(after, memoryStore(rows))).toEqual({ rewrapped: 0, unchanged: 250 });
   });
@@ -96,7 +105,13 @@ describe('the vault with Cloud KMS (the simulator)', () => {
       const row = rows.get(id);
       expect(row?.keyId).toBe(`${keyName}/cryptoKeyVersions/2`);
       const cold = makeVault(makeKmsKeyWrapper(client, keyName));
-      expect(await cold.open(id, { ...sealed, wrappedKey: row?.wrappedKey ?? Buffer.alloc(0), keyId: row?.keyId ?? '' })).toEqual(tokens);
+      expect(
+        await cold.open(id, {
+          ...sealed,
+          wrappedKey: row?.wrappedKey ?? Buffer.alloc(0),
+          keyId: row?.keyId ?? '',
+        }),
+      ).toEqual(tokens);
     } finally {
       await client.close();
     }
@@ -105,7 +120,9 @@ describe('the vault with Cloud KMS (the simulator)', () => {
   it('when the key is unknown to KMS, then sealing fails', async () => {
     const client = makeKmsClient(sim.hostPort);
     try {
-      const vault = makeVault(makeKmsKeyWrapper(client, 'projects/sim/locations/global/keyRings/x/cryptoKeys/missing'));
+      const vault = makeVault(
+        makeKmsKeyWrapper(client, 'projects/sim/locations/global/keyRings/x/cryptoKeys/missing'),
+      );
       await expect(vault.seal(randomUUID(), tokens)).rejects.toThrow();
     } finally {
       await client.close();
@@ -130,7 +147,7 @@ function memoryStore(rows: Map<string, { wrappedKey: Buffer; keyId: string }>): 
     },
     async replaceWrappedKey(id, old, next) {
       const row = rows.get(id);
-      if (!row || !row.wrappedKey.equals(old.wrappedKey)) return false;
+      if (!row?.wrappedKey.equals(old.wrappedKey)) return false;
       row.wrappedKey = next.wrappedKey;
       row.keyId = next.keyId;
       return true;

@@ -1,0 +1,233 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with.
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { activitiesQuery } from './activities-routes.ts';
+import { callbackQuery, connectQuery, settingsBody, syncBody } from './gmail-routes.ts';
+import { pushBody } from './pubsub-routes.ts';
+import { sendBody } from './send-routes.ts';
+
+const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+});
+const statusView = z.object({
+  connected: z.boolean(),
+  email: z.string().nullable(),
+  status: z.enum(['active', 'syncing', 'error', 'revoked', 'disconnected']),
+  connected_at: z.string().nullable(),
+  last_sync_at: z.string().nullable(),
+  last_push_at: z.string().nullable(),
+  watch_expires_at: z.string().nullable(),
+  lag_seconds: z.number().nullable(),
+  last_error: z.string().nullable(),
+  scopes: z.array(z.string()),
+});
+const link = z.object({ entity_type: z.enum(['contact', 'lead', 'deal']), entity_id: z.uuid() });
+const activity = z.object({
+  id: z.uuid(),
+  type: z.literal('email'),
+  entity_type: z.enum(['contact', 'lead', 'deal']),
+  entity_id: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  email_subject: z.string(),
+  email_direction: z.enum(['sent', 'received']),
+  content: z.object({
+    gmail_message_id: z.string(),
+    thread_id: z.string(),
+    from: z.string().nullable(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    body: z.string(),
+    body_truncated: z.boolean().optional(),
+    attachments: z
+      .array(z.object({ filename: z.string(), mime_type: z.string(), size: z.number() }))
+      .optional(),
+  }),
+  created_at: z.string(),
+  created_by: z.string(),
+  created_by_name: z.string(),
+  links: z.array(link),
+});
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), json(errorBody, `error ${s}`)]));
+
+const crm = [{ crmBearer: [] }];
+
+export const ROUTES: RouteConfig[] = [
+  {
+    method: 'get',
+    path: '/integrations/gmail/connect',
+    summary: "Google's consent URL for the caller (offline access, PKCE, single-use state)",
+    security: crm,
+    request: { query: connectQuery },
+    responses: {
+      200: json(z.object({ auth_url: z.url() }), 'the consent URL'),
+      ...errors(400, 401),
+    },
+  },
+  {
+    method: 'get',
+    path: '/integrations/gmail/callback',
+    summary: "Google's redirect after consent: connects the mailbox",
+    request: { query: callbackQuery },
+    responses: {
+      200: json(z.object({ message: z.string(), email: z.string() }), 'connected (no CRM_APP_URL)'),
+      302: { description: 'back to CRM_APP_URL with ?gmail=connected or ?gmail=error&reason=…' },
+      ...errors(400, 409),
+    },
+  },
+  {
+    method: 'get',
+    path: '/integrations/gmail/status',
+    summary: "The caller's mailbox connection",
+    security: crm,
+    responses: { 200: json(statusView, 'status'), ...errors(401) },
+  },
+  {
+    method: 'post',
+    path: '/integrations/gmail/sync',
+    summary: 'Queue an incremental sync, or a bounded full one',
+    security: crm,
+    request: { body: { content: { 'application/json': { schema: syncBody } } } },
+    responses: { 202: json(z.object({ job_id: z.string() }), 'queued'), ...errors(401, 404, 409) },
+  },
+  {
+    method: 'post',
+    path: '/integrations/gmail/send',
+    summary: "Send through the caller's Gmail and log it once",
+    security: crm,
+    request: {
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(255) }),
+      body: { content: { 'application/json': { schema: sendBody } } },
+    },
+    responses: {
+      201: json(
+        z.object({
+          message_id: z.string(),
+          thread_id: z.string(),
+          status: z.literal('sent'),
+          activity_id: z.uuid().nullable(),
+        }),
+        'sent',
+      ),
+      ...errors(400, 401, 404, 409, 413, 422, 429, 502),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/integrations/gmail/disconnect',
+    summary: 'Stop the watch, revoke the grant, shred the tokens (activities stay)',
+    security: crm,
+    responses: {
+      200: json(
+        z.object({
+          disconnected: z.boolean(),
+          email: z.string().nullable(),
+          revoked_at_google: z.boolean(),
+        }),
+        'disconnected',
+      ),
+      ...errors(401),
+    },
+  },
+  {
+    method: 'get',
+    path: '/integrations/gmail/settings',
+    summary: "The mailbox's filters",
+    security: crm,
+    responses: { 200: json(settingsBody.required(), 'settings'), ...errors(401, 404) },
+  },
+  {
+    method: 'put',
+    path: '/integrations/gmail/settings',
+    summary: "Update the mailbox's filters (fields given are replaced)",
+    security: crm,
+    request: { body: { content: { 'application/json': { schema: settingsBody } } } },
+    responses: { 200: json(settingsBody.required(), 'settings'), ...errors(400, 401, 404) },
+  },
+  {
+    method: 'get',
+    path: '/activities',
+    summary: "An entity's email activities, newest first",
+    security: crm,
+    request: { query: activitiesQuery },
+    responses: {
+      200: json(
+        z.object({ items: z.array(activity), next_cursor: z.string().nullable() }),
+        'a page',
+      ),
+      ...errors(400, 401),
+    },
+  },
+  {
+    method: 'post',
+    path: '/pubsub/gmail',
+    summary: 'Pub/Sub push endpoint (OIDC token from the push service account)',
+    security: [{ pubsubOidc: [] }],
+    request: { body: { content: { 'application/json': { schema: pushBody } } } },
+    responses: { 204: { description: 'queued (or dead-lettered)' }, ...errors(401, 403, 413, 503) },
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness',
+    responses: { 200: { description: 'alive' } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: database reachable and migrated',
+    responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    responses: { 200: { description: 'text' } },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    responses: { 200: { description: 'JSON' } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    summary: 'This document, rendered',
+    responses: { 200: { description: 'HTML' } },
+  },
+];
+
+export function buildOpenApiDocument(publicUrl: string): object {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'crmBearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  registry.registerComponent('securitySchemes', 'pubsubOidc', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'OIDC ID token signed by Google',
+  });
+  for (const route of ROUTES) registry.registerPath(route);
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'gmail-sync',
+      version: '0.1.0',
+      description: "Keeps a CRM's email history complete and current through Gmail push.",
+    },
+    servers: [{ url: publicUrl }],
+  });
+}

@@ -1,0 +1,177 @@
+// Prometheus metrics (prom-client), one registry per process. Counters are bumped by one-line
+// calls where things happen; gauges about the whole fleet are read from PostgreSQL at scrape time
+// (cheap aggregate queries, cached for a few seconds), never with a label per mailbox.
+import type pg from 'pg';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  push(outcome: string): void;
+  gmailCall(method: string, status: number): void;
+  sync(mode: string, result: string, seconds: number): void;
+  activitiesLogged(n: number): void;
+  tokenRefreshFailed(): void;
+}
+
+const LAG_BUCKETS = [1, 5, 30, 60, 300, 900, 3600, 86_400];
+
+export function makeMetrics(pool: pg.Pool): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const pushes = new Counter({
+    name: 'gmail_sync_pushes_total',
+    help: 'Pub/Sub notifications by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const calls = new Counter({
+    name: 'gmail_sync_gmail_calls_total',
+    help: 'Gmail API calls by method and HTTP status',
+    labelNames: ['method', 'status'],
+    registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'gmail_sync_rate_limited_total',
+    help: 'Gmail 429 answers',
+    registers: [registry],
+  });
+  const syncs = new Counter({
+    name: 'gmail_sync_syncs_total',
+    help: 'Mailbox syncs by mode and result',
+    labelNames: ['mode', 'result'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'gmail_sync_sync_duration_seconds',
+    help: 'Mailbox sync duration',
+    labelNames: ['mode'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+    registers: [registry],
+  });
+  const logged = new Counter({
+    name: 'gmail_sync_activities_logged_total',
+    help: 'Activities logged',
+    registers: [registry],
+  });
+  const refreshFailures = new Counter({
+    name: 'gmail_sync_token_refresh_failures_total',
+    help: 'Grants found revoked at refresh',
+    registers: [registry],
+  });
+
+  let cache: { at: number; fleet: Fleet } | undefined;
+  const fleet = async (): Promise<Fleet> => {
+    if (cache && Date.now() - cache.at < 10_000) return cache.fleet;
+    const value = await readFleet(pool);
+    cache = { at: Date.now(), fleet: value };
+    return value;
+  };
+  const lag = new Histogram({
+    name: 'gmail_sync_mailbox_lag_seconds',
+    help: 'How far behind live mailboxes are',
+    buckets: LAG_BUCKETS,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const seconds of (await fleet()).lags) this.observe(seconds);
+    },
+  });
+  void lag;
+  new Gauge({
+    name: 'gmail_sync_queue_depth',
+    help: 'Jobs waiting or running',
+    registers: [registry],
+    async collect() {
+      this.set((await fleet()).queueDepth);
+    },
+  });
+  new Gauge({
+    name: 'gmail_sync_oldest_job_age_seconds',
+    help: 'Age of the oldest runnable job',
+    registers: [registry],
+    async collect() {
+      this.set((await fleet()).oldestJobAge);
+    },
+  });
+  new Gauge({
+    name: 'gmail_sync_watches_expiring_24h',
+    help: 'Live mailboxes whose watch expires within 24 hours',
+    registers: [registry],
+    async collect() {
+      this.set((await fleet()).expiring);
+    },
+  });
+  new Gauge({
+    name: 'gmail_sync_dead_letters',
+    help: 'Dead letters by source',
+    labelNames: ['source'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [source, n] of Object.entries((await fleet()).deadLetters))
+        this.set({ source }, n);
+    },
+  });
+  new Gauge({
+    name: 'gmail_sync_mailboxes',
+    help: 'Mailboxes by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [status, n] of Object.entries((await fleet()).byStatus)) this.set({ status }, n);
+    },
+  });
+
+  return {
+    registry,
+    push: (outcome) => pushes.inc({ outcome }),
+    gmailCall: (method, status) => {
+      calls.inc({ method, status: String(status) });
+      if (status === 429) limited.inc();
+    },
+    sync: (mode, result, seconds) => {
+      syncs.inc({ mode, result });
+      duration.observe({ mode }, seconds);
+    },
+    activitiesLogged: (n) => logged.inc(n),
+    tokenRefreshFailed: () => refreshFailures.inc(),
+  };
+}
+
+interface Fleet {
+  lags: number[];
+  queueDepth: number;
+  oldestJobAge: number;
+  expiring: number;
+  deadLetters: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+async function readFleet(pool: pg.Pool): Promise<Fleet> {
+  const [mailboxes, jobs, dead] = await Promise.all([
+    pool.query<{ status: string; lag: number | null; expiring: boolean }>(`
+      select status,
+             case when last_sync_at is null then extract(epoch from now() - connected_at)
+                  when last_push_at > last_sync_at then extract(epoch from now() - last_push_at)
+                  else 0 end::float8 as lag,
+             coalesce(watch_expires_at < now() + interval '24 hours', true) as expiring
+        from mailboxes where status <> 'disconnected'`),
+    pool.query<{ n: number; age: number | null }>(`
+      select count(*)::int as n, extract(epoch from now() - min(run_at))::float8 as age
+        from graphile_worker.jobs where attempts < max_attempts and run_at <= now()`),
+    pool.query<{ source: string; n: number }>(
+      'select source, count(*)::int as n from dead_letters group by source',
+    ),
+  ]);
+  const byStatus: Record<string, number> = {};
+  for (const m of mailboxes.rows) byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
+  return {
+    lags: mailboxes.rows.filter((m) => m.status !== 'revoked').map((m) => Math.max(0, m.lag ?? 0)),
+    queueDepth: jobs.rows[0]?.n ?? 0,
+    oldestJobAge: Math.max(0, jobs.rows[0]?.age ?? 0),
+    expiring: mailboxes.rows.filter((m) => m.status !== 'revoked' && m.expiring).length,
+    deadLetters: Object.fromEntries(dead.rows.map((r) => [r.source, r.n])),
+    byStatus,
+  };
+}

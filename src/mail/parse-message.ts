@@ -39,7 +39,11 @@ export function parseGmailMessage(message: gmail_v1.Schema$Message): ParsedMail 
   } catch {
     text = clean(message.snippet ?? '');
   }
-  const [bodyText, bodyTruncated] = capUtf8(text, BODY_LIMIT_BYTES);
+  // Gmail serves a text body too large to inline only through attachments.get; the snippet stands in.
+  const external = text === '' && hasExternalText(payload);
+  if (external) text = clean(message.snippet ?? '').trim();
+  const [bodyText, cut] = capUtf8(text, BODY_LIMIT_BYTES);
+  const bodyTruncated = cut || external;
   return {
     gmailId: message.id ?? '',
     threadId: message.threadId ?? message.id ?? '',
@@ -60,6 +64,12 @@ export function parseGmailMessage(message: gmail_v1.Schema$Message): ParsedMail 
     attachments: safeAttachments(payload),
     snippet: clean(message.snippet ?? ''),
   };
+}
+
+function hasExternalText(part: gmail_v1.Schema$MessagePart | undefined): boolean {
+  if (!part) return false;
+  if (part.mimeType?.startsWith('text/') && !part.filename && part.body?.attachmentId) return true;
+  return (part.parts ?? []).some(hasExternalText);
 }
 
 function mailDate(dateHeader: string | null, internalDate: string | null | undefined): Date {

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { gmail_v1 } from 'googleapis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/index.ts';
-import { BODY_LIMIT_BYTES, type ParsedMail, parseGmailMessage } from '../../src/mail/parse-message.ts';
+import {
+  BODY_LIMIT_BYTES,
+  type ParsedMail,
+  parseGmailMessage,
+} from '../../src/mail/parse-message.ts';
 import { deliver, gmailFor } from '../support/sim-gmail.ts';
 import { corpus } from './corpus.ts';
 
@@ -33,7 +37,12 @@ describe('parsing Gmail messages (delivered to the simulator, read back with goo
 
   it('when the mail is plain UTF-8, then subject, sender, date and body come through', () => {
     const m = parsed.plain as ParsedMail;
-    expect(m).toMatchObject({ subject: 'Plain hello', bodyText: 'Olá, tudo bem?', bodyTruncated: false, messageIdHeader: '<plain@client.test>' });
+    expect(m).toMatchObject({
+      subject: 'Plain hello',
+      bodyText: 'Olá, tudo bem?',
+      bodyTruncated: false,
+      messageIdHeader: '<plain@client.test>',
+    });
     expect(m.from).toEqual({ name: 'Ana', email: 'ana@client.test' });
     expect(m.date.toISOString()).toBe('2026-11-24T09:00:00.000Z');
   });
@@ -54,7 +63,9 @@ describe('parsing Gmail messages (delivered to the simulator, read back with goo
   it('when the mail has an attachment, quoted-printable text and a group in Cc, then each is read right', () => {
     const m = parsed.mixedWithAttachment as ParsedMail;
     expect(m.bodyText).toBe('See the contract — signed.');
-    expect(m.attachments).toEqual([{ filename: 'contract.pdf', mimeType: 'application/pdf', size: 18 }]);
+    expect(m.attachments).toEqual([
+      { filename: 'contract.pdf', mimeType: 'application/pdf', size: 18 },
+    ]);
     expect(m.cc.map((a) => a.email)).toEqual(['pat@client.test', 'a@x.test', 'b@x.test']);
     expect(m.cc[0]?.name).toBe("O'Brien, Pat");
   });
@@ -86,7 +97,10 @@ describe('parsing Gmail messages (delivered to the simulator, read back with goo
 
   it('when an inline body is over 256 KiB, then it is cut on a character boundary and marked', () => {
     const data = Buffer.from('é'.repeat(140_000)).toString('base64url');
-    const m = parseGmailMessage({ id: 'big', payload: { mimeType: 'text/plain', headers: [], body: { data } } });
+    const m = parseGmailMessage({
+      id: 'big',
+      payload: { mimeType: 'text/plain', headers: [], body: { data } },
+    });
     expect(m.bodyTruncated).toBe(true);
     expect(Buffer.byteLength(m.bodyText)).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
     expect(m.bodyText).toMatch(/^é+$/);
@@ -101,7 +115,14 @@ describe('parsing Gmail messages (delivered to the simulator, read back with goo
 
   it('when the Gmail resource is empty or broken, then parsing does not throw', () => {
     expect(() => parseGmailMessage({})).not.toThrow();
-    expect(() => parseGmailMessage({ id: 'x', payload: { mimeType: 'multipart/mixed', parts: [{ body: { data: '%%%' } }] } })).not.toThrow();
-    expect(parseGmailMessage({ id: 'x', internalDate: '1795000000000' }).date.getTime()).toBe(1795000000000);
+    expect(() =>
+      parseGmailMessage({
+        id: 'x',
+        payload: { mimeType: 'multipart/mixed', parts: [{ body: { data: '%%%' } }] },
+      }),
+    ).not.toThrow();
+    expect(parseGmailMessage({ id: 'x', internalDate: '1795000000000' }).date.getTime()).toBe(
+      1795000000000,
+    );
   });
 });

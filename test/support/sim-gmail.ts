@@ -5,9 +5,15 @@ import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import { type gmail_v1, google } from 'googleapis';
 import type { Simulator } from '../../sim/index.ts';
 
-export const SCOPES = ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.send'];
+export const SCOPES = [
+  'https://www.googleapis.com/auth/gmail.readonly',
+  'https://www.googleapis.com/auth/gmail.send',
+];
 
-export function simOAuthClient(sim: Simulator, redirectUri = 'http://127.0.0.1:1/callback'): OAuth2Client {
+export function simOAuthClient(
+  sim: Simulator,
+  redirectUri = 'http://127.0.0.1:1/callback',
+): OAuth2Client {
   return new OAuth2Client({
     clientId: 'sim-client-id',
     clientSecret: 'sim-client-secret',
@@ -23,7 +29,12 @@ export function simOAuthClient(sim: Simulator, redirectUri = 'http://127.0.0.1:1
 }
 
 /** Consent (with PKCE) for `email`; returns the code the redirect carried. */
-export async function consent(sim: Simulator, client: OAuth2Client, email: string, scopes = SCOPES) {
+export async function consent(
+  sim: Simulator,
+  client: OAuth2Client,
+  email: string,
+  scopes = SCOPES,
+) {
   const verifier = randomBytes(32).toString('base64url');
   const url = client.generateAuthUrl({
     access_type: 'offline',
@@ -38,15 +49,26 @@ export async function consent(sim: Simulator, client: OAuth2Client, email: strin
   return { code: location.searchParams.get('code') ?? '', verifier, location };
 }
 
-export async function gmailFor(sim: Simulator, email: string): Promise<{ gmail: gmail_v1.Gmail; auth: OAuth2Client }> {
+export async function gmailFor(
+  sim: Simulator,
+  email: string,
+): Promise<{ gmail: gmail_v1.Gmail; auth: OAuth2Client }> {
   const auth = simOAuthClient(sim);
   const { code, verifier } = await consent(sim, auth, email);
   const { tokens } = await auth.getToken({ code, codeVerifier: verifier });
   auth.setCredentials(tokens);
-  return { gmail: google.gmail({ version: 'v1', auth, rootUrl: `${sim.baseUrl}/`, retry: false }), auth };
+  return {
+    gmail: google.gmail({ version: 'v1', auth, rootUrl: `${sim.baseUrl}/`, retry: false }),
+    auth,
+  };
 }
 
-export async function deliver(sim: Simulator, email: string, raw: string | Buffer, labelIds?: string[]) {
+export async function deliver(
+  sim: Simulator,
+  email: string,
+  raw: string | Buffer,
+  labelIds?: string[],
+) {
   const body = Buffer.isBuffer(raw) ? { raw_base64url: raw.toString('base64url') } : { raw };
   const res = await fetch(`${sim.baseUrl}/__sim/mailboxes/${encodeURIComponent(email)}/deliver`, {
     method: 'POST',

@@ -1,0 +1,206 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PubSub } from '@google-cloud/pubsub';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../sim/index.ts';
+import { consent, gmailFor, simOAuthClient } from '../support/sim-gmail.ts';
+
+describe('the simulated OAuth 2.0 and OIDC', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it("when the code is exchanged with the right verifier, then tokens look like Google's and refresh works", async () => {
+    const client = simOAuthClient(sim);
+    const { code, verifier } = await consent(sim, client, 'a@sim.test');
+    const { tokens } = await client.getToken({ code, codeVerifier: verifier });
+    expect(tokens.access_token).toMatch(/^ya29\./);
+    expect(tokens.refresh_token).toMatch(/^1\/\//);
+    expect(tokens.scope?.split(' ')).toHaveLength(2);
+    client.setCredentials({ refresh_token: tokens.refresh_token });
+    const refreshed = await client.refreshAccessToken();
+    expect(refreshed.credentials.access_token).toMatch(/^ya29\./);
+    expect(refreshed.credentials.access_token).not.toBe(tokens.access_token);
+  });
+
+  it('when the verifier is wrong, the code reused or the redirect differs, then the exchange is refused', async () => {
+    const client = simOAuthClient(sim);
+    const first = await consent(sim, client, 'b@sim.test');
+    await expect(
+      client.getToken({
+        code: first.code,
+        codeVerifier: 'wrong-verifier-wrong-verifier-wrong-verifier',
+      }),
+    ).rejects.toThrow(/invalid_grant/);
+    const second = await consent(sim, client, 'b@sim.test');
+    await client.getToken({ code: second.code, codeVerifier: second.verifier });
+    await expect(
+      client.getToken({ code: second.code, codeVerifier: second.verifier }),
+    ).rejects.toThrow(/invalid_grant/);
+    const third = await consent(sim, client, 'b@sim.test');
+    const other = simOAuthClient(sim, 'http://127.0.0.1:2/elsewhere');
+    await expect(
+      other.getToken({ code: third.code, codeVerifier: third.verifier }),
+    ).rejects.toThrow(/redirect_uri_mismatch/);
+  });
+
+  it('when the grant is revoked, then refresh answers invalid_grant', async () => {
+    const { auth } = await gmailFor(sim, 'c@sim.test');
+    await fetch(`${sim.baseUrl}/__sim/mailboxes/c@sim.test/revoke`, { method: 'POST' });
+    await expect(auth.refreshAccessToken()).rejects.toThrow(/invalid_grant/);
+  });
+
+  it('when a push token is minted, then verifyIdToken accepts it for its audience only, and not once expired', async () => {
+    const mint = async (body: unknown) =>
+      (
+        (await (
+          await fetch(`${sim.baseUrl}/__sim/oidc-token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).json()) as { token: string }
+      ).token;
+    const client = simOAuthClient(sim);
+    const ticket = await client.verifyIdToken({
+      idToken: await mint({ aud: 'https://svc/pubsub/gmail' }),
+      audience: 'https://svc/pubsub/gmail',
+    });
+    expect(ticket.getPayload()).toMatchObject({
+      iss: 'https://accounts.google.com',
+      email: 'gmail-push@sim.iam.gserviceaccount.com',
+      email_verified: true,
+    });
+    await expect(
+      client.verifyIdToken({
+        idToken: await mint({ aud: 'https://svc/pubsub/gmail' }),
+        audience: 'https://other',
+      }),
+    ).rejects.toThrow();
+    await expect(
+      client.verifyIdToken({
+        idToken: await mint({ aud: 'https://svc', exp_s: -3600 }),
+        audience: 'https://svc',
+      }),
+    ).rejects.toThrow();
+  });
+});
+
+describe('the simulated Pub/Sub, through @google-cloud/pubsub', () => {
+  let sim: Simulator;
+  let pubsub: PubSub;
+  let receiver: Server;
+  let receiverUrl: string;
+  const received: { auth: string; body: { message: { data: string } } }[] = [];
+  let failFirst = 2;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 });
+    pubsub = new PubSub({ projectId: 'sim', apiEndpoint: sim.hostPort, emulatorMode: true });
+    receiver = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => {
+        data += c;
+      });
+      req.on('end', () => {
+        if (failFirst-- > 0) {
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({ auth: req.headers.authorization ?? '', body: JSON.parse(data) });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/push`;
+  });
+  afterAll(async () => {
+    await pubsub.close();
+    receiver.close();
+    await sim.close();
+  });
+
+  it('when a Gmail watch publishes, then a push subscription POSTs it with an OIDC token and retries until a 2xx', async () => {
+    const [topic] = await pubsub.createTopic('gmail');
+    await topic.createSubscription('push', {
+      pushConfig: {
+        pushEndpoint: receiverUrl,
+        oidcToken: {
+          serviceAccountEmail: 'gmail-push@sim.iam.gserviceaccount.com',
+          audience: 'aud-1',
+        },
+      },
+      retryPolicy: { minimumBackoff: { seconds: 0 }, maximumBackoff: { seconds: 1 } },
+    });
+    const { gmail } = await gmailFor(sim, 'w@sim.test');
+    await gmail.users.watch({
+      userId: 'me',
+      requestBody: { topicName: 'projects/sim/topics/gmail' },
+    });
+    await fetch(`${sim.baseUrl}/__sim/mailboxes/w@sim.test/deliver`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ raw: 'Subject: x\r\n\r\ny' }),
+    });
+    const deadline = Date.now() + 5_000;
+    while (received.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const first = received[0];
+    expect(
+      JSON.parse(Buffer.from(first?.body.message.data ?? '', 'base64').toString()),
+    ).toMatchObject({ emailAddress: 'w@sim.test', historyId: expect.any(String) });
+    const ticket = await simOAuthClient(sim).verifyIdToken({
+      idToken: first?.auth.replace('Bearer ', '') ?? '',
+      audience: 'aud-1',
+    });
+    expect(ticket.getPayload()?.email).toBe('gmail-push@sim.iam.gserviceaccount.com');
+    const stats = (await (await fetch(`${sim.baseUrl}/__sim/stats`)).json()) as {
+      pushes: { sent: number; acked: number };
+    };
+    expect(stats.pushes.sent).toBeGreaterThanOrEqual(3);
+    expect(stats.pushes.acked).toBe(1);
+  });
+
+  it('when a topic is outside the project, then watch is refused as Gmail refuses it', async () => {
+    const { gmail } = await gmailFor(sim, 'x@sim.test');
+    const err = await gmail.users
+      .watch({ userId: 'me', requestBody: { topicName: 'projects/other/topics/gmail' } })
+      .catch((e: { status?: number }) => e);
+    expect((err as { status?: number }).status).toBe(403);
+  });
+
+  it('when a pull subscriber listens, then it receives what is published and its ack removes it', async () => {
+    const [topic] = await pubsub.createTopic('pulled');
+    const [sub] = await topic.createSubscription('pulled-sub');
+    const got = new Promise<string>((resolve) => {
+      sub.on('message', (m) => {
+        m.ack();
+        resolve(m.data.toString());
+      });
+    });
+    await topic.publishMessage({ data: Buffer.from('{"hello":1}') });
+    expect(await got).toBe('{"hello":1}');
+    await sub.close();
+  });
+
+  it('when set-up calls repeat, then ALREADY_EXISTS comes back as Google answers it', async () => {
+    await expect(pubsub.createTopic('gmail')).rejects.toMatchObject({ code: 6 });
+    const [policy] = await pubsub
+      .topic('gmail')
+      .iam.setPolicy({
+        bindings: [
+          {
+            role: 'roles/pubsub.publisher',
+            members: ['serviceAccount:gmail-api-push@system.gserviceaccount.com'],
+          },
+        ],
+      });
+    expect(policy.bindings?.[0]?.members).toEqual([
+      'serviceAccount:gmail-api-push@system.gserviceaccount.com',
+    ]);
+  });
+});

@@ -16,7 +16,7 @@ describe('the simulated OAuth 2.0 and OIDC', () => {
 
   it("when the code is exchanged with the right verifier, then tokens look like Google's and refresh works", async () => {
     const client = simOAuthClient(sim);
-    const { code, verifier } = await consent(sim, client, 'a@sim.test');
+    const { code, verifier } = await consent(client, 'a@sim.test');
     const { tokens } = await client.getToken({ code, codeVerifier: verifier });
     expect(tokens.access_token).toMatch(/^ya29\./);
     expect(tokens.refresh_token).toMatch(/^1\/\//);
@@ -29,19 +29,19 @@ describe('the simulated OAuth 2.0 and OIDC', () => {
 
   it('when the verifier is wrong, the code reused or the redirect differs, then the exchange is refused', async () => {
     const client = simOAuthClient(sim);
-    const first = await consent(sim, client, 'b@sim.test');
+    const first = await consent(client, 'b@sim.test');
     await expect(
       client.getToken({
         code: first.code,
         codeVerifier: 'wrong-verifier-wrong-verifier-wrong-verifier',
       }),
     ).rejects.toThrow(/invalid_grant/);
-    const second = await consent(sim, client, 'b@sim.test');
+    const second = await consent(client, 'b@sim.test');
     await client.getToken({ code: second.code, codeVerifier: second.verifier });
     await expect(
       client.getToken({ code: second.code, codeVerifier: second.verifier }),
     ).rejects.toThrow(/invalid_grant/);
-    const third = await consent(sim, client, 'b@sim.test');
+    const third = await consent(client, 'b@sim.test');
     const other = simOAuthClient(sim, 'http://127.0.0.1:2/elsewhere');
     await expect(
       other.getToken({ code: third.code, codeVerifier: third.verifier }),
@@ -189,16 +189,14 @@ describe('the simulated Pub/Sub, through @google-cloud/pubsub', () => {
 
   it('when set-up calls repeat, then ALREADY_EXISTS comes back as Google answers it', async () => {
     await expect(pubsub.createTopic('gmail')).rejects.toMatchObject({ code: 6 });
-    const [policy] = await pubsub
-      .topic('gmail')
-      .iam.setPolicy({
-        bindings: [
-          {
-            role: 'roles/pubsub.publisher',
-            members: ['serviceAccount:gmail-api-push@system.gserviceaccount.com'],
-          },
-        ],
-      });
+    const [policy] = await pubsub.topic('gmail').iam.setPolicy({
+      bindings: [
+        {
+          role: 'roles/pubsub.publisher',
+          members: ['serviceAccount:gmail-api-push@system.gserviceaccount.com'],
+        },
+      ],
+    });
     expect(policy.bindings?.[0]?.members).toEqual([
       'serviceAccount:gmail-api-push@system.gserviceaccount.com',
     ]);

@@ -29,12 +29,7 @@ export function simOAuthClient(
 }
 
 /** Consent (with PKCE) for `email`; returns the code the redirect carried. */
-export async function consent(
-  sim: Simulator,
-  client: OAuth2Client,
-  email: string,
-  scopes = SCOPES,
-) {
+export async function consent(client: OAuth2Client, email: string, scopes = SCOPES) {
   const verifier = randomBytes(32).toString('base64url');
   const url = client.generateAuthUrl({
     access_type: 'offline',
@@ -54,7 +49,7 @@ export async function gmailFor(
   email: string,
 ): Promise<{ gmail: gmail_v1.Gmail; auth: OAuth2Client }> {
   const auth = simOAuthClient(sim);
-  const { code, verifier } = await consent(sim, auth, email);
+  const { code, verifier } = await consent(auth, email);
   const { tokens } = await auth.getToken({ code, codeVerifier: verifier });
   auth.setCredentials(tokens);
   return {

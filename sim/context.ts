@@ -12,6 +12,9 @@ export interface Faults {
   /** Overrides the per-user refill rate in quota units per second (bucket = one second). */
   quota_units_per_sec?: number;
   push?: { drop?: number; duplicate?: number; reorder?: number; delay_ms?: number };
+  /** Poison messages: messages.get of these ids always fails with `fail_message_code` (default 500). */
+  fail_message_ids?: string[];
+  fail_message_code?: number;
   seed?: number;
 }
 

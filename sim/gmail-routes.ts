@@ -186,6 +186,15 @@ export function gmailRouter(ctx: SimContext, store: GmailStore, quota: Quota): R
     `${base}/messages/:id`,
     call('messages.get', READ_SCOPES, (req, res) => {
       const m = message(res, String(req.params.id));
+      if (ctx.faults.fail_message_ids?.includes(m.id)) {
+        const code = ctx.faults.fail_message_code ?? 500;
+        throw new GmailError(
+          code,
+          'Backend Error',
+          code >= 500 ? 'backendError' : 'failedPrecondition',
+          'INTERNAL',
+        );
+      }
       const headers = ([] as string[]).concat(
         (req.query.metadataHeaders as string | string[] | undefined) ?? [],
       );

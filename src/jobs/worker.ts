@@ -34,6 +34,10 @@ export async function startWorker(
     deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead worker processes');
   const events = new EventEmitter() as WorkerEvents;
   const registrations: Promise<void>[] = [];
+  // Jobs are locked under the pool's id (and, in some modes, a worker's): record both.
+  events.on('pool:create', ({ workerPool }) => {
+    registrations.push(lease.register(workerPool.id));
+  });
   events.on('worker:create', ({ worker }) => {
     registrations.push(lease.register(worker.workerId));
   });

@@ -2,6 +2,11 @@
 import type { TaskList } from 'graphile-worker';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
+import {
+  DELIVER_EVENTS_TASK,
+  deliverEvents,
+  requestEventDelivery,
+} from '../events/deliver-events.ts';
 import { FINISH_DISCONNECT_TASK, finishDisconnect } from '../sync/disconnect.ts';
 import { POLL_TASK, pollCycle, RENEW_WATCH_TASK } from '../sync/poll.ts';
 import { renewWatch } from '../sync/renew-watch.ts';
@@ -23,6 +28,9 @@ export function makeTaskList(deps: Deps): TaskList {
     pacers: deps.pacers,
     backfillDays: deps.config.sync.backfillDays,
   };
+  const { webhookUrl, webhookSecret } = deps.config.crm;
+  const webhook =
+    webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined;
   const disconnectDeps = {
     db: deps.database.db,
     pacers: deps.pacers,
@@ -51,10 +59,16 @@ export function makeTaskList(deps: Deps): TaskList {
           deps.metrics.tokenRefreshFailed();
           deps.metrics.sync(mode, 'revoked', seconds);
         }
+        const newEvents =
+          (outcome.kind === 'synced' && outcome.logged > 0) || outcome.kind === 'revoked';
+        if (newEvents && webhook) await requestEventDelivery(deps.database.db);
       } catch (error) {
         deps.metrics.sync(mode, 'failed', (performance.now() - started) / 1000);
         throw error;
       }
+    },
+    [DELIVER_EVENTS_TASK]: async () => {
+      await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
     },
     [POLL_TASK]: async () => {
       await pollCycle(deps);

@@ -1,0 +1,130 @@
+// The CRM's events (the `events` outbox) delivered to CRM_WEBHOOK_URL: JSON {id, type, time,
+// payload}, signed `X-Signature: sha256=HMAC(secret, timestamp + "." + body)` with `X-Timestamp`,
+// retried with backoff until a 2xx, at least once, and in order per mailbox: a mailbox's next event
+// waits until the one before it is delivered. One delivery job runs at a time (its own queue).
+import { createHmac } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { addJob, type Executor } from '../jobs/enqueue.ts';
+import type { Logger } from '../logger.ts';
+
+export const DELIVER_EVENTS_TASK = 'deliver_events';
+const BATCH = 100;
+const TIME_BUDGET_MS = 20_000;
+const MAX_BACKOFF_S = 3600;
+
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+  timeoutMs?: number;
+}
+
+type EventRow = {
+  id: number;
+  event_id: string;
+  type: string;
+  payload: unknown;
+  created_at: Date;
+  attempts: number;
+};
+
+/** Asks for a delivery run soon; many asks while one waits make one run. */
+export function requestEventDelivery(db: Executor): Promise<string> {
+  return addJob(db, DELIVER_EVENTS_TASK, {}, { jobKey: 'deliver-events', queueName: 'crm-events' });
+}
+
+export function signEvent(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export async function deliverEvents(
+  deps: { db: Db; log: Logger },
+  webhook: WebhookConfig | undefined,
+): Promise<number> {
+  if (!webhook) return 0;
+  const started = Date.now();
+  let delivered = 0;
+  while (Date.now() - started < TIME_BUDGET_MS) {
+    // The head of each mailbox's queue of undelivered events, when due.
+    const { rows } = await deps.db.execute<EventRow>(sql`
+      select e.id, e.event_id, e.type, e.payload, e.created_at, e.attempts
+        from events e
+       where e.delivered_at is null
+         and (e.next_attempt_at is null or e.next_attempt_at <= now())
+         and not exists (select 1 from events p
+                          where p.delivered_at is null and p.id < e.id
+                            and p.mailbox_id is not distinct from e.mailbox_id)
+       order by e.id limit ${BATCH}`);
+    if (rows.length === 0) break;
+    const results = await Promise.all(rows.map((row) => post(webhook, row)));
+    for (const [i, row] of rows.entries()) {
+      const error = results[i];
+      if (error === null) {
+        await deps.db.execute(
+          sql`update events set delivered_at = now(), attempts = attempts + 1, last_error = null where id = ${row.id}`,
+        );
+        delivered += 1;
+      } else {
+        const backoff = Math.min(MAX_BACKOFF_S, 2 ** row.attempts);
+        await deps.db.execute(sql`
+          update events set attempts = attempts + 1, last_error = ${error},
+                 next_attempt_at = now() + make_interval(secs => ${backoff})
+           where id = ${row.id}`);
+      }
+    }
+    if (results.every((r) => r !== null)) break;
+  }
+  if (delivered > 0) deps.log.info({ delivered }, 'events delivered');
+  return delivered;
+}
+
+/** null when the CRM answered 2xx, else a short reason. */
+async function post(webhook: WebhookConfig, row: EventRow): Promise<string | null> {
+  const body = JSON.stringify({
+    id: row.event_id,
+    type: row.type,
+    time: new Date(row.created_at).toISOString(),
+    payload: row.payload,
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  try {
+    const res = await fetch(webhook.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-event-id': row.event_id,
+        'x-timestamp': timestamp,
+        'x-signature': signEvent(webhook.secret, timestamp, body),
+      },
+      body,
+      signal: AbortSignal.timeout(webhook.timeoutMs ?? 10_000),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.ok ? null : `HTTP ${res.status}`;
+  } catch (error) {
+    return error instanceof Error ? error.name : 'network error';
+  }
+}
+
+export interface DeliveryState {
+  pending: number;
+  oldest_pending_at: string | null;
+  last_error: string | null;
+}
+
+export async function eventDeliveryState(db: Db, mailboxId: string): Promise<DeliveryState> {
+  const { rows } = await db.execute<{
+    pending: number;
+    oldest: Date | null;
+    last_error: string | null;
+  }>(sql`
+    select count(*)::int as pending, min(created_at) as oldest,
+           (array_agg(last_error order by id) filter (where last_error is not null))[1] as last_error
+      from events where mailbox_id = ${mailboxId} and delivered_at is null`);
+  const r = rows[0];
+  return {
+    pending: r?.pending ?? 0,
+    oldest_pending_at: r?.oldest ? new Date(r.oldest).toISOString() : null,
+    last_error: r?.last_error ?? null,
+  };
+}

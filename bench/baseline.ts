@@ -21,7 +21,10 @@ export async function runBaselinePoll(opts: {
   mailboxId: string;
   userId: string;
   days: number;
+  /** Stop after this long; the rate is what it measured until then. */
+  budgetSeconds?: number;
 }): Promise<BaselineResult> {
+  const deadline = performance.now() + (opts.budgetSeconds ?? Number.POSITIVE_INFINITY) * 1000;
   const started = performance.now();
   const since = new Date(Date.now() - opts.days * 86_400_000);
   const q = `after:${since.getUTCFullYear()}/${since.getUTCMonth() + 1}/${since.getUTCDate()}`;
@@ -38,10 +41,11 @@ export async function runBaselinePoll(opts: {
     result.listed += messages.length;
     for (const m of messages) {
       if (!m.id) continue;
+      if (performance.now() > deadline) break;
       if (await processMessage(opts, m.id)) result.logged += 1;
       result.fetched += 1;
     }
-    pageToken = data.nextPageToken ?? undefined;
+    pageToken = performance.now() > deadline ? undefined : (data.nextPageToken ?? undefined);
   } while (pageToken);
   result.seconds = (performance.now() - started) / 1000;
   return result;

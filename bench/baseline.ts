@@ -2,8 +2,9 @@
 // (../shared/seed/: GmailSyncService.sync_recent_emails). It is the yardstick, not production code:
 // a poll lists the last N days in pages of 100, then fetches each message one at a time, and for
 // each runs its own look-ups (already synced? a contact with that From? a lead?) before an insert.
-// One deliberate generosity: the seed reads only the first page; this port follows nextPageToken,
-// so it can log as much as the service and the ratio measures speed alone.
+// Two deliberate generosities: the seed reads only the first page (this port follows nextPageToken),
+// and a 429 aborts the seed's run (this port waits a second and tries again), so it can log as much
+// as the service and the ratio measures speed alone.
 import type { gmail_v1 } from 'googleapis';
 import type pg from 'pg';
 
@@ -31,12 +32,15 @@ export async function runBaselinePoll(opts: {
   const result = { listed: 0, fetched: 0, logged: 0, seconds: 0 };
   let pageToken: string | undefined;
   do {
-    const { data } = await opts.gmail.users.messages.list({
-      userId: 'me',
-      q,
-      maxResults: 100,
-      ...(pageToken ? { pageToken } : {}),
-    });
+    const token = pageToken;
+    const { data } = await patiently(() =>
+      opts.gmail.users.messages.list({
+        userId: 'me',
+        q,
+        maxResults: 100,
+        ...(token ? { pageToken: token } : {}),
+      }),
+    );
     const messages = data.messages ?? [];
     result.listed += messages.length;
     for (const m of messages) {
@@ -104,6 +108,18 @@ async function processMessage(
     ],
   );
   return true;
+}
+
+/** Waits a second and retries on 429, the least a poll must do to finish at all. */
+async function patiently<T>(call: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as { status?: number }).status !== 429) throw error;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
 }
 
 function parseEmail(value: string): string {

@@ -24,43 +24,16 @@ async function main(): Promise<void> {
   const b25 = await backfill('2025', 500, 30);
 
   say('many mailboxes, latency, ingest, poll sweep, memory, send …');
-  const world = await startWorld();
-  let fleet;
-  try {
-    const org = 'org-fleet';
-    for (let i = 0; i < 50; i++) {
-      await world.pool.query(`insert into contacts (org_id, name, email) values ($1, $2, $2)`, [org, `contact${i}@customer.test`]);
-    }
-    const owners = Array.from({ length: 50 }, (_, i) => `rep${i}@vendor.test`);
-    for (let i = 0; i < owners.length; i += 10) {
-      await Promise.all(owners.slice(i, i + 10).map((o, j) => world.connect(`u-${i + j}`, org, o)));
-    }
-    await quiesce(world.pool);
-    const lat20 = await pushLatency(world, owners[0] as string, 20, 25);
-    const lat100 = await pushLatency(world, owners[1] as string, 100, 25);
-    const fan = await fanout(world, owners, 20);
-    const ingest = await pushIngest(world, owners, 5_000);
-    await quiesce(world.pool, 300_000);
-    await addQuietMailboxes(world, 10_000);
-    const sweep = await pollSweep(world, world.processes.get('worker-0')?.pid);
-    const send = await sendRate(world, { sub: 'u-2', org }, 5);
-    fleet = {
-      lat20,
-      lat100,
-      fan,
-      ingest,
-      sweep,
-      send,
-      rssWeb: await peakRssMb(world.processes.get('web')?.pid),
-      rssWorker: await peakRssMb(world.processes.get('worker-0')?.pid),
-    };
-  } finally {
-    await world.close();
-  }
+  const fleet = await fleetScenarios();
 
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memory_gb: round(os.totalmem() / 2 ** 30, 1), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      memory_gb: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+    },
     backfill_msgs_per_s: b26.service.perSecond,
     backfill_quota_ratio: round(b26.service.perSecond / b26.quotaBoundPerSecond),
     backfill_vs_baseline: round(b26.service.perSecond / Math.max(0.001, b26.baseline.perSecond)),
@@ -90,23 +63,107 @@ async function main(): Promise<void> {
     send_p99_ms: fleet.send.p99,
     detail: { backfill_2026: b26, backfill_2025: b25, fanout: fleet.fan, ingest: fleet.ingest },
   };
-  await writeFile(path.resolve(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(
+    path.resolve(import.meta.dirname, 'results.json'),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
   printTable(results, b26, b25);
-  say(`\nfinished in ${Math.round((Date.now() - started) / 1000)} s; figures in bench/results.json`);
+  say(
+    `\nfinished in ${Math.round((Date.now() - started) / 1000)} s; figures in bench/results.json`,
+  );
 }
 
-function printTable(r: Record<string, unknown>, b26: Awaited<ReturnType<typeof backfill>>, b25: Awaited<ReturnType<typeof backfill>>): void {
+/** Scenarios 2 to 7 share one world: 50 connected mailboxes, then 10,000 quiet ones. */
+async function fleetScenarios() {
+  const world = await startWorld();
+  try {
+    const org = 'org-fleet';
+    for (let i = 0; i < 50; i++) {
+      await world.pool.query(`insert into contacts (org_id, name, email) values ($1, $2, $2)`, [
+        org,
+        `contact${i}@customer.test`,
+      ]);
+    }
+    const owners = Array.from({ length: 50 }, (_, i) => `rep${i}@vendor.test`);
+    for (let i = 0; i < owners.length; i += 10) {
+      await Promise.all(owners.slice(i, i + 10).map((o, j) => world.connect(`u-${i + j}`, org, o)));
+    }
+    await quiesce(world.pool);
+    const lat20 = await pushLatency(world, owners[0] as string, 20, 25);
+    const lat100 = await pushLatency(world, owners[1] as string, 100, 25);
+    const fan = await fanout(world, owners, 20);
+    const ingest = await pushIngest(world, owners, 5_000);
+    await quiesce(world.pool, 300_000);
+    await addQuietMailboxes(world, 10_000);
+    const sweep = await pollSweep(world, world.processes.get('worker-0')?.pid);
+    const send = await sendRate(world, { sub: 'u-2', org }, 5);
+    return {
+      lat20,
+      lat100,
+      fan,
+      ingest,
+      sweep,
+      send,
+      rssWeb: await peakRssMb(world.processes.get('web')?.pid),
+      rssWorker: await peakRssMb(world.processes.get('worker-0')?.pid),
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+function printTable(
+  r: Record<string, unknown>,
+  b26: Awaited<ReturnType<typeof backfill>>,
+  b25: Awaited<ReturnType<typeof backfill>>,
+): void {
   const rows: [string, string, string][] = [
-    ['backfill 2026 (100 of 500 match, 100 ms/call)', `${b26.service.perSecond} mails/s`, `${r.backfill_quota_ratio}× quota bound (${b26.quotaBoundPerSecond}/s), ${r.backfill_vs_baseline}× baseline (${b26.baseline.perSecond}/s), ${b26.service.rateLimited} 429s`],
-    ['quota units per logged mail (2026)', `${r.units_per_logged_mail} messages.get-worths`, 'target ≤ 1.5'],
-    ['backfill 2025 (100 of 500 match, 100 ms/call)', `${b25.service.perSecond} mails/s`, `${round(b25.service.perSecond / b25.quotaBoundPerSecond)}× quota bound (${b25.quotaBoundPerSecond}/s), ${round(b25.service.perSecond / Math.max(0.001, b25.baseline.perSecond))}× baseline (${b25.baseline.perSecond}/s)`],
-    ['fan-out, 50 mailboxes × 20 pushed mails', `${r.fanout_activities_per_s} activities/s`, `${r.fanout_vs_pg_insert}× PostgreSQL's own insert rate`],
-    ['push → activity, 20 ms/call', `p50 ${r.latency_p50_ms_20} ms`, `p99 ${r.latency_p99_ms_20} ms`],
-    ['push → activity, 100 ms/call', `p50 ${r.latency_p50_ms_100} ms`, `p99 ${r.latency_p99_ms_100} ms; overhead p99 ${r.overhead_p99_ms} ms`],
-    ['push ingest, concurrency 64', `${r.ingest_per_s} acks/s`, `ack p99 ${r.ingest_ack_p99_ms} ms, ${r.ingest_non_2xx} non-2xx`],
-    ['poll sweep, 10,000 quiet mailboxes', `${r.poll_sweep_s_10k} s wall`, `${r.poll_sweep_worker_cpu_s_10k} s worker CPU`],
+    [
+      'backfill 2026 (100 of 500 match, 100 ms/call)',
+      `${b26.service.perSecond} mails/s`,
+      `${r.backfill_quota_ratio}× quota bound (${b26.quotaBoundPerSecond}/s), ${r.backfill_vs_baseline}× baseline (${b26.baseline.perSecond}/s), ${b26.service.rateLimited} 429s`,
+    ],
+    [
+      'quota units per logged mail (2026)',
+      `${r.units_per_logged_mail} messages.get-worths`,
+      'target ≤ 1.5',
+    ],
+    [
+      'backfill 2025 (100 of 500 match, 100 ms/call)',
+      `${b25.service.perSecond} mails/s`,
+      `${round(b25.service.perSecond / b25.quotaBoundPerSecond)}× quota bound (${b25.quotaBoundPerSecond}/s), ${round(b25.service.perSecond / Math.max(0.001, b25.baseline.perSecond))}× baseline (${b25.baseline.perSecond}/s)`,
+    ],
+    [
+      'fan-out, 50 mailboxes × 20 pushed mails',
+      `${r.fanout_activities_per_s} activities/s`,
+      `${r.fanout_vs_pg_insert}× PostgreSQL's own insert rate`,
+    ],
+    [
+      'push → activity, 20 ms/call',
+      `p50 ${r.latency_p50_ms_20} ms`,
+      `p99 ${r.latency_p99_ms_20} ms`,
+    ],
+    [
+      'push → activity, 100 ms/call',
+      `p50 ${r.latency_p50_ms_100} ms`,
+      `p99 ${r.latency_p99_ms_100} ms; overhead p99 ${r.overhead_p99_ms} ms`,
+    ],
+    [
+      'push ingest, concurrency 64',
+      `${r.ingest_per_s} acks/s`,
+      `ack p99 ${r.ingest_ack_p99_ms} ms, ${r.ingest_non_2xx} non-2xx`,
+    ],
+    [
+      'poll sweep, 10,000 quiet mailboxes',
+      `${r.poll_sweep_s_10k} s wall`,
+      `${r.poll_sweep_worker_cpu_s_10k} s worker CPU`,
+    ],
     ['peak RSS (10,000 mailboxes)', `web ${r.rss_mb_web} MB`, `worker ${r.rss_mb_worker} MB`],
-    ['send, one mailbox within quota', `${r.send_per_s} sends/s`, `p99 ${r.send_p99_ms} ms (a send costs 100 of 100 units/s)`],
+    [
+      'send, one mailbox within quota',
+      `${r.send_per_s} sends/s`,
+      `p99 ${r.send_p99_ms} ms (a send costs 100 of 100 units/s)`,
+    ],
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
   say('');
@@ -114,6 +171,8 @@ function printTable(r: Record<string, unknown>, b26: Awaited<ReturnType<typeof b
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -26,11 +26,28 @@ export async function cpuSeconds(pid: number | undefined): Promise<number> {
 }
 
 const COSTS: Record<'2026' | '2025', Record<string, number>> = {
-  '2026': { 'messages.get': 20, 'messages.list': 5, 'history.list': 2, getProfile: 1, watch: 100, 'messages.send': 100 },
-  '2025': { 'messages.get': 5, 'messages.list': 5, 'history.list': 2, getProfile: 1, watch: 100, 'messages.send': 100 },
+  '2026': {
+    'messages.get': 20,
+    'messages.list': 5,
+    'history.list': 2,
+    getProfile: 1,
+    watch: 100,
+    'messages.send': 100,
+  },
+  '2025': {
+    'messages.get': 5,
+    'messages.list': 5,
+    'history.list': 2,
+    getProfile: 1,
+    watch: 100,
+    'messages.send': 100,
+  },
 };
 
 /** Quota units the simulator's call counts add up to (unknown methods cost 1). */
 export function unitsSpent(calls: Record<string, number>, profile: '2026' | '2025'): number {
-  return Object.entries(calls).reduce((sum, [method, n]) => sum + n * (COSTS[profile][method] ?? 1), 0);
+  return Object.entries(calls).reduce(
+    (sum, [method, n]) => sum + n * (COSTS[profile][method] ?? 1),
+    0,
+  );
 }

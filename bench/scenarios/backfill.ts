@@ -12,26 +12,48 @@ export interface BackfillResult {
   profile: '2026' | '2025';
   total: number;
   matched: number;
-  service: { logged: number; seconds: number; perSecond: number; units: number; rateLimited: number };
+  service: {
+    logged: number;
+    seconds: number;
+    perSecond: number;
+    units: number;
+    rateLimited: number;
+  };
   baseline: { logged: number; fetched: number; seconds: number; perSecond: number };
   quotaBoundPerSecond: number;
 }
 
-export async function backfill(profile: '2026' | '2025', total: number, baselineBudgetS: number): Promise<BackfillResult> {
-  const world = await startWorld({ env: { GMAIL_QUOTA_PROFILE: profile, SYNC_BACKFILL_DAYS: '7' } });
+export async function backfill(
+  profile: '2026' | '2025',
+  total: number,
+  baselineBudgetS: number,
+): Promise<BackfillResult> {
+  const world = await startWorld({
+    env: { GMAIL_QUOTA_PROFILE: profile, SYNC_BACKFILL_DAYS: '7' },
+  });
   try {
     const matched = Math.round(total / 5);
     const owner = 'backfill@vendor.test';
-    await world.simControl('faults', { quota_profile: profile, quota_units_per_sec: 1_000_000 }, 'PUT');
+    await world.simControl(
+      'faults',
+      { quota_profile: profile, quota_units_per_sec: 1_000_000 },
+      'PUT',
+    );
     await seedMailbox(world, owner, 'org-bench', total, matched);
-    await world.simControl('faults', { reset: true, quota_profile: profile, latency_ms: 100 }, 'PUT');
+    await world.simControl(
+      'faults',
+      { reset: true, quota_profile: profile, latency_ms: 100 },
+      'PUT',
+    );
     await world.simControl('reset-stats', {});
     const started = performance.now();
     await world.connect('u-backfill', 'org-bench', owner);
     await quiesce(world.pool, 900_000);
     const seconds = (performance.now() - started) / 1000;
     const stats = await simStats(world);
-    const logged = Number((await world.pool.query('select count(*)::int as n from activities')).rows[0].n);
+    const logged = Number(
+      (await world.pool.query('select count(*)::int as n from activities')).rows[0].n,
+    );
 
     // The seed's design, same simulator, same mailbox, its own copy of the activities table.
     await world.pool.query('delete from activity_links');
@@ -71,4 +93,3 @@ export async function backfill(profile: '2026' | '2025', total: number, baseline
     await world.close();
   }
 }
-

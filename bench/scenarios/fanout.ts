@@ -9,19 +9,25 @@ import { raw } from './fixtures.ts';
 export async function fanout(world: World, mailboxes: string[], perMailbox: number) {
   await world.simControl('faults', { reset: true, quota_units_per_sec: 1_000_000 }, 'PUT');
   await quiesce(world.pool);
-  const before = Number((await world.pool.query('select count(*)::int as n from activities')).rows[0].n);
+  const before = Number(
+    (await world.pool.query('select count(*)::int as n from activities')).rows[0].n,
+  );
   const started = performance.now();
   const deliveries: Promise<unknown>[] = [];
   for (let i = 0; i < perMailbox; i++) {
     for (const owner of mailboxes) {
-      deliveries.push(world.deliver(owner, raw(`contact${i % 50}@customer.test`, owner, `fanout ${i}`)));
+      deliveries.push(
+        world.deliver(owner, raw(`contact${i % 50}@customer.test`, owner, `fanout ${i}`)),
+      );
       if (deliveries.length >= 64) await Promise.all(deliveries.splice(0));
     }
   }
   await Promise.all(deliveries);
   const expected = before + mailboxes.length * perMailbox;
   for (;;) {
-    const n = Number((await world.pool.query('select count(*)::int as n from activities')).rows[0].n);
+    const n = Number(
+      (await world.pool.query('select count(*)::int as n from activities')).rows[0].n,
+    );
     if (n >= expected) break;
     if (performance.now() - started > 600_000) throw new Error('fan-out did not finish');
     await new Promise((r) => setTimeout(r, 100));
@@ -30,7 +36,12 @@ export async function fanout(world: World, mailboxes: string[], perMailbox: numb
   await quiesce(world.pool);
   const perSecond = (mailboxes.length * perMailbox) / seconds;
   const pgRate = await postgresInsertRate(world, mailboxes.length * perMailbox);
-  return { activities: mailboxes.length * perMailbox, seconds: round(seconds), perSecond: round(perSecond), pgInsertPerSecond: round(pgRate) };
+  return {
+    activities: mailboxes.length * perMailbox,
+    seconds: round(seconds),
+    perSecond: round(perSecond),
+    pgInsertPerSecond: round(pgRate),
+  };
 }
 
 /** PostgreSQL alone: the same rows, inserted in batches of 100 in one transaction each. */

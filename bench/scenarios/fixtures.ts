@@ -18,14 +18,27 @@ export function raw(from: string, to: string, subject: string): string {
 }
 
 /** `total` mails in the mailbox, `matched` of them from the org's 50 contacts. */
-export async function seedMailbox(world: World, owner: string, org: string, total: number, matched: number) {
+export async function seedMailbox(
+  world: World,
+  owner: string,
+  org: string,
+  total: number,
+  matched: number,
+) {
   const contacts = Array.from({ length: 50 }, (_, i) => `contact${i}@customer.test`);
   for (const email of contacts) {
-    await world.pool.query(`insert into contacts (org_id, name, email) values ($1, $2, $3)`, [org, email, email]);
+    await world.pool.query(`insert into contacts (org_id, name, email) values ($1, $2, $3)`, [
+      org,
+      email,
+      email,
+    ]);
   }
   const jobs: Promise<unknown>[] = [];
   for (let i = 0; i < total; i++) {
-    const from = i % 5 === 0 && i / 5 < matched ? contacts[i % contacts.length] : `stranger${i}@elsewhere.test`;
+    const from =
+      i % 5 === 0 && i / 5 < matched
+        ? contacts[i % contacts.length]
+        : `stranger${i}@elsewhere.test`;
     jobs.push(world.deliver(owner, raw(from as string, owner, `mail ${i}`)));
     if (jobs.length >= 50) await Promise.all(jobs.splice(0));
   }
@@ -34,7 +47,10 @@ export async function seedMailbox(world: World, owner: string, org: string, tota
 }
 
 export async function simStats(world: World) {
-  return (await world.simControl('stats')) as { calls: Record<string, number>; rate_limited: number };
+  return (await world.simControl('stats')) as {
+    calls: Record<string, number>;
+    rate_limited: number;
+  };
 }
 
 /** A Gmail client authorised for `email` through the simulator's OAuth, and the mailbox's id. */
@@ -62,5 +78,9 @@ export async function gmailClient(
   const { tokens } = await auth.getToken({ code, codeVerifier: verifier });
   auth.setCredentials(tokens);
   const { rows } = await world.pool.query('select id from mailboxes where email = $1', [email]);
-  return { gmail: google.gmail({ version: 'v1', auth, rootUrl: `${base}/`, retry: false }), auth, mailboxId: rows[0]?.id ?? '' };
+  return {
+    gmail: google.gmail({ version: 'v1', auth, rootUrl: `${base}/`, retry: false }),
+    auth,
+    mailboxId: rows[0]?.id ?? '',
+  };
 }

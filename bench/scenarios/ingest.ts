@@ -15,7 +15,9 @@ export async function pushIngest(world: World, owners: string[], total: number, 
       const i = next++;
       if (i >= total) return;
       const owner = owners[i % owners.length];
-      const data = Buffer.from(JSON.stringify({ emailAddress: owner, historyId: String(base + i) })).toString('base64');
+      const data = Buffer.from(
+        JSON.stringify({ emailAddress: owner, historyId: String(base + i) }),
+      ).toString('base64');
       const t0 = performance.now();
       const res = await fetch(audience, {
         method: 'POST',
@@ -29,5 +31,10 @@ export async function pushIngest(world: World, owners: string[], total: number, 
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  return { total, perSecond: round(total / seconds), p99: round(percentile(latencies, 99), 1), non2xx: failures };
+  return {
+    total,
+    perSecond: round(total / seconds),
+    p99: round(percentile(latencies, 99), 1),
+    non2xx: failures,
+  };
 }

@@ -6,16 +6,27 @@ import { quiesce, type World } from '../world.ts';
 import { raw } from './fixtures.ts';
 
 export async function pushLatency(world: World, owner: string, latencyMs: number, samples: number) {
-  await world.simControl('faults', { reset: true, latency_ms: latencyMs, quota_units_per_sec: 1_000_000 }, 'PUT');
+  await world.simControl(
+    'faults',
+    { reset: true, latency_ms: latencyMs, quota_units_per_sec: 1_000_000 },
+    'PUT',
+  );
   await quiesce(world.pool);
   const latencies: number[] = [];
   for (let i = 0; i < samples; i++) {
     const t0 = performance.now();
-    const { id } = await world.deliver(owner, raw('contact0@customer.test', owner, `latency ${latencyMs} #${i}`));
+    const { id } = await world.deliver(
+      owner,
+      raw('contact0@customer.test', owner, `latency ${latencyMs} #${i}`),
+    );
     for (;;) {
-      const { rows } = await world.pool.query('select 1 from activities where gmail_message_id = $1', [id]);
+      const { rows } = await world.pool.query(
+        'select 1 from activities where gmail_message_id = $1',
+        [id],
+      );
       if (rows.length > 0) break;
-      if (performance.now() - t0 > 30_000) throw new Error('a pushed mail was not logged within 30 s');
+      if (performance.now() - t0 > 30_000)
+        throw new Error('a pushed mail was not logged within 30 s');
       await new Promise((r) => setTimeout(r, 2));
     }
     latencies.push(performance.now() - t0);

@@ -11,15 +11,26 @@ export async function addQuietMailboxes(world: World, count: number): Promise<vo
   const owner = 'sweep-grant@vendor.test';
   await world.connect('u-sweep-grant', 'org-sweep', owner);
   await quiesce(world.pool);
-  const { rows } = await world.pool.query('select history_id from mailboxes where email = $1', [owner]);
+  const { rows } = await world.pool.query('select history_id from mailboxes where email = $1', [
+    owner,
+  ]);
   const token = await grantTokens(world, owner);
-  const vault = makeVault(makeLocalKeyWrapper({ current: Buffer.from(world.env.TOKEN_ENCRYPTION_KEY ?? '', 'base64') }));
+  const vault = makeVault(
+    makeLocalKeyWrapper({ current: Buffer.from(world.env.TOKEN_ENCRYPTION_KEY ?? '', 'base64') }),
+  );
   for (let done = 0; done < count; done += 500) {
     const values: unknown[][] = [];
     for (let i = done; i < Math.min(count, done + 500); i++) {
       const id = randomUUID();
       const sealed = await vault.seal(id, token);
-      values.push([id, `u-${i}`, `quiet${i}@vendor.test`, sealed.ciphertext, sealed.wrappedKey, sealed.keyId]);
+      values.push([
+        id,
+        `u-${i}`,
+        `quiet${i}@vendor.test`,
+        sealed.ciphertext,
+        sealed.wrappedKey,
+        sealed.keyId,
+      ]);
     }
     await world.pool.query(
       `insert into mailboxes (id, org_id, user_id, email, status, history_id, sealed_tokens, wrapped_key, key_id,
@@ -27,7 +38,19 @@ export async function addQuietMailboxes(world: World, count: number): Promise<vo
        select v.id::uuid, 'org-sweep', v.u, v.e, 'active', $1::bigint, v.s, v.w, v.k, now() + interval '6 days', now(), now(),
               '{https://www.googleapis.com/auth/gmail.readonly}'
          from jsonb_to_recordset($2::jsonb) as v(id text, u text, e text, s bytea, w bytea, k text)`,
-      [rows[0]?.history_id, JSON.stringify(values.map(([id, u, e, s, w, k]) => ({ id, u, e, s: `\\x${(s as Buffer).toString('hex')}`, w: `\\x${(w as Buffer).toString('hex')}`, k })))],
+      [
+        rows[0]?.history_id,
+        JSON.stringify(
+          values.map(([id, u, e, s, w, k]) => ({
+            id,
+            u,
+            e,
+            s: `\\x${(s as Buffer).toString('hex')}`,
+            w: `\\x${(w as Buffer).toString('hex')}`,
+            k,
+          })),
+        ),
+      ],
     );
   }
 }
@@ -58,5 +81,8 @@ export async function pollSweep(world: World, workerPid: number | undefined) {
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`poll exited ${code}`))));
   });
   const seconds = (performance.now() - started) / 1000;
-  return { seconds: round(seconds), workerCpuSeconds: round((await cpuSeconds(workerPid)) - cpuBefore) };
+  return {
+    seconds: round(seconds),
+    workerCpuSeconds: round((await cpuSeconds(workerPid)) - cpuBefore),
+  };
 }

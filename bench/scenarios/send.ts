@@ -11,13 +11,25 @@ export async function sendRate(world: World, user: { sub: string; org: string },
     const t0 = performance.now();
     const res = await fetch(`${world.webUrl}/integrations/gmail/send`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${i}-${Date.now()}` },
-      body: JSON.stringify({ to: ['contact1@customer.test'], subject: `Bench ${i}`, text: 'Hello from the benchmark.' }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `bench-${i}-${Date.now()}`,
+      },
+      body: JSON.stringify({
+        to: ['contact1@customer.test'],
+        subject: `Bench ${i}`,
+        text: 'Hello from the benchmark.',
+      }),
     });
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(`send answered ${res.status}`);
     latencies.push(performance.now() - t0);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { sends: count, perSecond: round(count / seconds), p99: round(percentile(latencies, 99), 1) };
+  return {
+    sends: count,
+    perSecond: round(count / seconds),
+    p99: round(percentile(latencies, 99), 1),
+  };
 }

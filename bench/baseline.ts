@@ -60,11 +60,9 @@ async function processMessage(
   opts: { gmail: gmail_v1.Gmail; pool: pg.Pool; orgId: string; mailboxId: string; userId: string },
   id: string,
 ): Promise<boolean> {
-  const { data: message } = await opts.gmail.users.messages.get({
-    userId: 'me',
-    id,
-    format: 'full',
-  });
+  const { data: message } = await patiently(() =>
+    opts.gmail.users.messages.get({ userId: 'me', id, format: 'full' }),
+  );
   const headers = new Map(
     (message.payload?.headers ?? []).map((h) => [h.name ?? '', h.value ?? '']),
   );
@@ -116,7 +114,8 @@ async function patiently<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if ((error as { status?: number }).status !== 429) throw error;
+      const e = error as { status?: number; response?: { status?: number } };
+      if ((e.response?.status ?? e.status) !== 429) throw error;
       await new Promise((r) => setTimeout(r, 1_000));
     }
   }

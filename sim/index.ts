@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { batchRouter } from './batch.ts';
 import type { SimContext } from './context.ts';
 import { controlRouter } from './control-routes.ts';
 import { gmailRouter } from './gmail-routes.ts';
@@ -86,6 +87,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   app.use(controlRouter(ctx, store, quota, () => kms as KmsKeys));
   app.use(oauth.router);
   app.use(gmailRouter(ctx, store, quota));
+  app.use(batchRouter(ctx));
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } });
   });

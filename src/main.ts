@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   }
   if (config.crm.usesDevSecret) log.warn('CRM_JWT_SECRET unset: using the development secret');
 
-  const database = openDatabase(databaseUrl);
+  const database = openDatabase(databaseUrl, { max: 25 });
   releases.push(() => database.close());
   const deps: Deps = buildDeps(config, database, log);
 

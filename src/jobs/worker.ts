@@ -45,7 +45,8 @@ export async function startWorker(
     pgPool: pool,
     events,
     taskList: opts.taskList,
-    concurrency: opts.concurrency ?? 8,
+    // Syncs mostly wait on Gmail's quota and round trips, so many run at once per process.
+    concurrency: opts.concurrency ?? 24,
     // An empty crontab string would make graphile-worker look for a ./crontab file instead.
     ...(opts.crontab ? { crontab: opts.crontab } : { parsedCronItems: [] }),
     noHandleSignals: true,

@@ -1,7 +1,7 @@
 // The readable text of a Gmail part tree: text/plain preferred within multipart/alternative,
 // HTML converted to text otherwise, every charset decoded, forwarded messages included after the
 // outer text, attachments listed by name, type and size only.
-import type { gmail_v1 } from 'googleapis';
+import type { gmail_v1 } from '@googleapis/gmail';
 import { convert as htmlToText } from 'html-to-text';
 import iconv from 'iconv-lite';
 import { decodeWords } from './addresses.ts';

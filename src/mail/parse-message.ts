@@ -1,6 +1,6 @@
 // A Gmail message (format=full) to what the CRM logs: subject, participants, date, text body and
 // attachment metadata. Malformed mail never throws: it yields the best reading it can.
-import type { gmail_v1 } from 'googleapis';
+import type { gmail_v1 } from '@googleapis/gmail';
 import { decodeWords, type MailAddress, parseAddressList } from './addresses.ts';
 import { type AttachmentInfo, attachmentsOf, headerOf, textOf } from './mime-body.ts';
 

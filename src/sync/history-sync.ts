@@ -1,7 +1,7 @@
 // Incremental sync: history.list from the stored cursor, every page, then the new messages of each
 // page stored with the cursor moved to the end of that page
 // (https://developers.google.com/gmail/api/guides/sync#partial_synchronization).
-import type { gmail_v1 } from 'googleapis';
+import type { gmail_v1 } from '@googleapis/gmail';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import { logMessages } from './log-messages.ts';

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { deadLetters } from '../db/schema.ts';
-import { enqueueSync } from './sync-jobs.ts';
+import { SYNC_TASK } from './sync-jobs.ts';
 
 /** Gmail's push data; historyId is documented as a string, some senders use a number. */
 export const gmailNotification = z.object({
@@ -21,26 +21,32 @@ export async function recordNotification(
 ): Promise<NotificationOutcome> {
   const email = notification.emailAddress.toLowerCase();
   const historyId = Number(notification.historyId);
-  return db.transaction(async (tx) => {
-    // One statement finds the mailbox and stamps the push; the row lock orders concurrent pushes.
-    const found = await tx.execute<{ id: string; status: string; history_id: string | null }>(sql`
+  // One statement, so one round trip and one implicit transaction: stamp the push on the mailbox
+  // and, when the notification is news and the mailbox is live, add the coalesced sync job.
+  const { rows } = await db.execute<{ status: string; queued: boolean }>(sql`
+    with m as (
       update mailboxes set last_push_at = now()
        where email = ${email} and status <> 'disconnected'
-       returning id, status, history_id`);
-    const mailbox = found.rows[0];
-    if (!mailbox) {
-      await tx.insert(deadLetters).values({
-        source: 'pubsub',
-        reason: 'unknown_mailbox',
-        payload: { emailAddress: email, historyId: String(notification.historyId) },
-      });
-      return 'unknown_mailbox';
-    }
-    if (mailbox.status === 'revoked') return 'inactive_mailbox';
-    if (mailbox.history_id !== null && historyId <= Number(mailbox.history_id)) return 'up_to_date';
-    await enqueueSync(tx, mailbox.id);
-    return 'queued';
-  });
+       returning id, status, history_id
+    )
+    select m.status,
+           (case when m.status <> 'revoked' and (m.history_id is null or m.history_id < ${historyId})
+                 then (select true from graphile_worker.add_job(
+                         identifier => ${SYNC_TASK}, payload => json_build_object('mailbox_id', m.id),
+                         queue_name => 'mailbox:' || m.id, max_attempts => 10, job_key => 'sync:' || m.id))
+                 else false end) as queued
+      from m`);
+  const row = rows[0];
+  if (!row) {
+    await db.insert(deadLetters).values({
+      source: 'pubsub',
+      reason: 'unknown_mailbox',
+      payload: { emailAddress: email, historyId: String(notification.historyId) },
+    });
+    return 'unknown_mailbox';
+  }
+  if (row.status === 'revoked') return 'inactive_mailbox';
+  return row.queued ? 'queued' : 'up_to_date';
 }
 
 /** A push whose body we cannot read is kept for inspection and acknowledged, so it is not retried forever. */

@@ -196,3 +196,39 @@ describe('the simulated Gmail API, through googleapis', () => {
     );
   });
 });
+
+describe('the simulated batch endpoint', () => {
+  it('when three gets are batched, then each answers in its part and each counts as one call', async () => {
+    const sim = await startSimulator({ port: 0 });
+    try {
+      const { auth } = await gmailFor(sim, 'batch@sim.test');
+      const ids = [];
+      for (let i = 0; i < 2; i++)
+        ids.push((await deliver(sim, 'batch@sim.test', `Subject: b${i}\r\n\r\nx`)).id);
+      const boundary = 'batch_test';
+      const part = (n: number, path: string) =>
+        `--${boundary}\r\nContent-Type: application/http\r\nContent-ID: <item${n}>\r\n\r\nGET ${path}\r\n\r\n`;
+      const body = `${part(1, `/gmail/v1/users/me/messages/${ids[0]}?format=minimal`)}${part(2, `/gmail/v1/users/me/messages/${ids[1]}?format=minimal`)}${part(3, '/gmail/v1/users/me/messages/missing')}--${boundary}--\r\n`;
+      const token = (await auth.getAccessToken()).token;
+      const res = await fetch(`${sim.baseUrl}/batch/gmail/v1`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': `multipart/mixed; boundary=${boundary}`,
+        },
+        body,
+      });
+      const text = await res.text();
+      expect(res.headers.get('content-type')).toMatch(/^multipart\/mixed; boundary=/);
+      expect(text).toContain('Content-ID: <response-item1>');
+      expect(text).toContain(`"id":"${ids[1]}"`);
+      expect(text).toContain('HTTP/1.1 404');
+      const stats = (await (await fetch(`${sim.baseUrl}/__sim/stats`)).json()) as {
+        calls: Record<string, number>;
+      };
+      expect(stats.calls['messages.get']).toBe(3);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -121,7 +121,7 @@ function printTable(
 ): void {
   const rows: [string, string, string][] = [
     [
-      'backfill 2026 (100 of 500 match, 100 ms/call)',
+      'backfill 2026 (150 of 750 match, 100 ms/call)',
       `${b26.service.perSecond} mails/s`,
       `${r.backfill_quota_ratio}× quota bound (${b26.quotaBoundPerSecond}/s), ${r.backfill_vs_baseline}× baseline (${b26.baseline.perSecond}/s), ${b26.service.rateLimited} 429s`,
     ],
@@ -131,7 +131,7 @@ function printTable(
       'target ≤ 1.5',
     ],
     [
-      'backfill 2025 (100 of 500 match, 100 ms/call)',
+      'backfill 2025 (500 of 2,500 match, 100 ms/call)',
       `${b25.service.perSecond} mails/s`,
       `${round(b25.service.perSecond / b25.quotaBoundPerSecond)}× quota bound (${b25.quotaBoundPerSecond}/s), ${round(b25.service.perSecond / Math.max(0.001, b25.baseline.perSecond))}× baseline (${b25.baseline.perSecond}/s)`,
     ],

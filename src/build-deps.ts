@@ -7,7 +7,6 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
 import { makeOAuthClient } from './google/clients.ts';
-import { makeKmsClient } from './google/kms-client.ts';
 import { makePacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import { makeMetrics } from './metrics.ts';
@@ -38,11 +37,26 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
 }
 
 function makeKeyWrapper(config: Config, log: Logger): KeyWrapper {
-  if (config.vault.kmsKeyName) {
-    return makeKmsKeyWrapper(makeKmsClient(config.google.emulatorHost), config.vault.kmsKeyName);
-  }
+  if (config.vault.kmsKeyName)
+    return lazyKmsWrapper(config.google.emulatorHost, config.vault.kmsKeyName);
   const current = config.vault.localKey ?? devKey(log);
   return makeLocalKeyWrapper({ current, previous: config.vault.previousLocalKeys });
+}
+
+/** The KMS client library is large: it is loaded on first use, only where KMS is configured. */
+function lazyKmsWrapper(emulatorHost: string | undefined, keyName: string): KeyWrapper {
+  let wrapper: Promise<KeyWrapper> | undefined;
+  const load = () => {
+    wrapper ??= import('./google/kms-client.ts').then((m) =>
+      makeKmsKeyWrapper(m.makeKmsClient(emulatorHost), keyName),
+    );
+    return wrapper;
+  };
+  return {
+    currentKeyId: async () => (await load()).currentKeyId(),
+    wrap: async (dataKey) => (await load()).wrap(dataKey),
+    unwrap: async (wrappedKey, keyId) => (await load()).unwrap(wrappedKey, keyId),
+  };
 }
 
 /** Development only (production refuses it in config): a local key generated once into ./.data. */

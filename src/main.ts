@@ -7,11 +7,8 @@ import { openDatabase } from './db/database.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
-import { makePubSub, projectOfTopic } from './google/pubsub-client.ts';
-import { setupPubsub } from './google/pubsub-setup.ts';
 import { createApp } from './http/app.ts';
 import { pollCrontab } from './jobs/crontab.ts';
-import { startPullConsumer } from './jobs/pubsub-pull.ts';
 import { makeTaskList } from './jobs/task-list.ts';
 import { startWorker } from './jobs/worker.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -53,6 +50,9 @@ async function main(): Promise<void> {
     });
     releases.push(() => worker.stop());
     if (config.google.pubsubSubscription) {
+      // The Pub/Sub client library is large: loaded only in pull mode.
+      const { makePubSub, projectOfTopic } = await import('./google/pubsub-client.ts');
+      const { startPullConsumer } = await import('./jobs/pubsub-pull.ts');
       const pubsub = makePubSub({
         projectId: projectOfTopic(config.google.pubsubTopic),
         emulatorHost: config.google.emulatorHost,
@@ -108,6 +108,8 @@ async function startDevSimulator(
     'GOOGLE_CLIENT_ID unset: started the Google simulator in-process',
   );
   const withSim = { ...config, google: { ...config.google, emulatorHost: sim.hostPort } };
+  const { makePubSub, projectOfTopic } = await import('./google/pubsub-client.ts');
+  const { setupPubsub } = await import('./google/pubsub-setup.ts');
   // What `gmail-sync setup-pubsub` does in production: Gmail's pushes then reach this process.
   const pubsub = makePubSub({
     projectId: projectOfTopic(withSim.google.pubsubTopic),

@@ -31,7 +31,8 @@ interface Entry {
   lastUsed: number;
 }
 
-const MAX_CACHED = 5_000;
+/** Authorised clients kept per process (least recently used dropped first). */
+const MAX_CACHED = 1_000;
 
 export function makeMailboxAuth(deps: {
   db: Db;

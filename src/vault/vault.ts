@@ -45,15 +45,31 @@ export function makeVault(
   async function dataKey(wrappedKey: Buffer, keyId: string): Promise<Buffer> {
     const id = `${keyId}:${wrappedKey.toString('base64')}`;
     const hit = cache.get(id);
-    if (hit && hit.expires > Date.now()) return hit.key;
+    if (hit && hit.expires > Date.now()) {
+      // Map keeps insertion order: re-inserting makes this the most recently used entry.
+      cache.delete(id);
+      cache.set(id, hit);
+      return Buffer.from(hit.key);
+    }
+    if (hit) forget(id);
     const key = await wrapper.unwrap(wrappedKey, keyId);
-    if (cache.size >= maxSize) {
+    remember(id, key);
+    return Buffer.from(key);
+  }
+
+  // The cache owns its buffers and zeroes them when it drops them; callers get copies to zero.
+  function forget(id: string): void {
+    cache.get(id)?.key.fill(0);
+    cache.delete(id);
+  }
+
+  function remember(id: string, key: Buffer): void {
+    while (cache.size >= maxSize) {
       const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.get(oldest)?.key.fill(0);
-      if (oldest !== undefined) cache.delete(oldest);
+      if (oldest === undefined) break;
+      forget(oldest);
     }
     cache.set(id, { key, expires: Date.now() + ttl });
-    return key;
   }
 
   const vault: Vault = {
@@ -64,13 +80,11 @@ export function makeVault(
       else {
         key = randomBytes(32);
         wrapped = await wrapper.wrap(key);
-        cache.set(`${wrapped.keyId}:${wrapped.wrappedKey.toString('base64')}`, {
-          key,
-          expires: Date.now() + ttl,
-        });
+        remember(`${wrapped.keyId}:${wrapped.wrappedKey.toString('base64')}`, Buffer.from(key));
       }
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
+      key.fill(0);
       cipher.setAAD(Buffer.from(mailboxId));
       const body = Buffer.concat([cipher.update(JSON.stringify(tokens), 'utf8'), cipher.final()]);
       return {
@@ -82,14 +96,21 @@ export function makeVault(
     async open(mailboxId, sealed) {
       const key = await dataKey(sealed.wrappedKey, sealed.keyId);
       const c = sealed.ciphertext;
-      if (c.length < 30 || c[0] !== VERSION) throw new VaultError('sealed tokens are malformed');
+      if (c.length < 30 || c[0] !== VERSION) {
+        key.fill(0);
+        throw new VaultError('sealed tokens are malformed');
+      }
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, c.subarray(1, 13));
+        key.fill(0);
         decipher.setAAD(Buffer.from(mailboxId));
         decipher.setAuthTag(c.subarray(13, 29));
         const plain = Buffer.concat([decipher.update(c.subarray(29)), decipher.final()]);
-        return JSON.parse(plain.toString('utf8')) as OAuthTokens;
+        const opened = JSON.parse(plain.toString('utf8')) as OAuthTokens;
+        plain.fill(0);
+        return opened;
       } catch {
+        key.fill(0);
         throw new VaultError('sealed tokens do not open for this mailbox');
       }
     },
@@ -97,7 +118,11 @@ export function makeVault(
       const current = await wrapper.currentKeyId();
       if (sealed.keyId === current) return null;
       const key = await dataKey(sealed.wrappedKey, sealed.keyId);
-      return wrapper.wrap(key);
+      try {
+        return await wrapper.wrap(key);
+      } finally {
+        key.fill(0);
+      }
     },
   };
   // Nothing secret may show up when a vault is logged or inspected.

@@ -53,6 +53,51 @@ describe('the vault with a local key', () => {
     expect(JSON.stringify(vault)).toBe('{}');
   });
 
+  it('when the cache holds one key and two mailboxes alternate, then both keep opening', async () => {
+    const small = makeVault(makeLocalKeyWrapper({ current: key }), { cacheSize: 1 });
+    const [a, b] = [randomUUID(), randomUUID()];
+    const sealedA = await small.seal(a, tokens);
+    const sealedB = await small.seal(b, tokens);
+    for (let i = 0; i < 3; i++) {
+      expect(await small.open(a, sealedA)).toEqual(tokens);
+      expect(await small.open(b, await small.seal(b, tokens, sealedB))).toEqual(tokens);
+    }
+  });
+
+  it('when the wrapper or an error is inspected, then no key or token shows', async () => {
+    const wrapper = makeLocalKeyWrapper({ current: key });
+    const shown = inspect(wrapper, { depth: 5, showHidden: true });
+    expect(shown).not.toContain(key.toString('hex').slice(0, 16));
+    expect(shown).not.toContain(key.toString('base64').slice(0, 16));
+    const error = await makeVault(wrapper)
+      .open(randomUUID(), await vault.seal(randomUUID(), tokens))
+      .catch((e: unknown) => e);
+    expect(inspect(error, { showHidden: true })).not.toMatch(/secret|ya29|1\/\//);
+  });
+
+  it('when a row changes while rotate-keys runs, then the newer wrapped key is kept', async () => {
+    const oldKey = randomBytes(32);
+    const before = makeVault(makeLocalKeyWrapper({ current: oldKey }));
+    const id = randomUUID();
+    const sealed = await before.seal(id, tokens);
+    const rows = new Map([[id, { wrappedKey: sealed.wrappedKey, keyId: sealed.keyId }]]);
+    const store = memoryStore(rows);
+    const newKey = randomBytes(32);
+    const after = makeVault(makeLocalKeyWrapper({ current: newKey, previous: [oldKey] }));
+    const reconnect = await after.seal(id, tokens);
+    const raced: WrappedKeyStore = {
+      listWrappedKeys: async (afterId, limit) => {
+        const listed = await store.listWrappedKeys(afterId, limit);
+        // A reconnect writes a new wrapped key between the read and the compare-and-set.
+        rows.set(id, { wrappedKey: reconnect.wrappedKey, keyId: reconnect.keyId });
+        return listed;
+      },
+      replaceWrappedKey: store.replaceWrappedKey,
+    };
+    expect(await rotateKeys(after, raced)).toEqual({ rewrapped: 0, unchanged: 1 });
+    expect(rows.get(id)?.wrappedKey.equals(reconnect.wrappedKey)).toBe(true);
+  });
+
   it('when the local key rotates, then rotate-keys rewraps every data key and all stay readable', async () => {
     const oldKey = randomBytes(32);
     const before = makeVault(makeLocalKeyWrapper({ current: oldKey }));

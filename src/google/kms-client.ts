@@ -5,10 +5,11 @@ import { credentials } from '@grpc/grpc-js';
 
 export function makeKmsClient(emulatorHost: string | undefined): KeyManagementServiceClient {
   if (!emulatorHost) return new KeyManagementServiceClient();
-  const [host, port] = emulatorHost.split(':');
+  // lastIndexOf so a bracketed IPv6 host ("[::1]:8085") keeps its colons.
+  const colon = emulatorHost.lastIndexOf(':');
   return new KeyManagementServiceClient({
-    servicePath: host,
-    port: Number(port),
+    servicePath: emulatorHost.slice(0, colon),
+    port: Number(emulatorHost.slice(colon + 1)),
     sslCreds: credentials.createInsecure(),
   });
 }

@@ -95,6 +95,11 @@ export async function startWorld(
     child.stderr?.on('data', (c) => {
       stderr = (stderr + String(c)).slice(-4000);
     });
+    child.on('exit', (code, signal) => {
+      if (code !== null && code !== 0)
+        process.stderr.write(`${name} exited ${code}: ${stderr.slice(-1500)}\n`);
+      void signal;
+    });
     processes.set(name, child);
     if (role === 'web') await waitReady(`http://127.0.0.1:${port}/readyz`, child, () => stderr);
     else await new Promise((r) => setTimeout(r, 1_500));

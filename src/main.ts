@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.logLevel, base: { service: 'gmail-sync', role } });
   const releases: Release[] = [];
   installShutdown(log, releases);
+  survivePostgresRestarts(log);
 
   const databaseUrl = config.databaseUrl ?? (await startDevDatabase(log, releases));
   await migrateDatabase(databaseUrl);
@@ -122,6 +123,25 @@ async function startDevSimulator(
     serviceAccount: withSim.google.pushServiceAccount,
   }).finally(() => pubsub.close());
   return withSim;
+}
+
+/**
+ * graphile-worker, when the database goes away mid-batch, can leave a connection error unhandled,
+ * which would end the process; pools reconnect by themselves once PostgreSQL is back, so such an
+ * error is logged and survived. Any other unhandled rejection is a bug: log it and exit.
+ */
+function survivePostgresRestarts(log: Logger): void {
+  const transient =
+    /ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|terminating connection|not queryable|57P0[123]/;
+  process.on('unhandledRejection', (reason: unknown) => {
+    const err = reason as { code?: string; message?: string };
+    if (transient.test(`${err?.code ?? ''} ${err?.message ?? ''}`)) {
+      log.error({ err: reason }, 'database connection lost; waiting for it to come back');
+      return;
+    }
+    log.fatal({ err: reason }, 'unhandled rejection');
+    process.exit(1);
+  });
 }
 
 /** SIGTERM/SIGINT: stop taking requests, let jobs finish, close pools — the reverse of start-up. */

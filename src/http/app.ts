@@ -2,6 +2,7 @@
 import express from 'express';
 import type { Deps } from '../deps.ts';
 import { activitiesRoutes } from './activities-routes.ts';
+import { adminRoutes } from './admin-routes.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
@@ -29,6 +30,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(express.json({ limit: '64kb' }));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));
+  app.use(adminRoutes(deps, verifyCaller));
   app.use(notFound);
   app.use(handleErrors);
   return app;

@@ -178,6 +178,13 @@ export const ROUTES: RouteConfig[] = [
   },
   {
     method: 'get',
+    path: '/admin',
+    summary: "The org's mailboxes and activities per minute (HTML; a CRM token with admin: true)",
+    security: crm,
+    responses: { 200: { description: 'HTML page' }, ...errors(401, 403) },
+  },
+  {
+    method: 'get',
     path: '/healthz',
     summary: 'Liveness',
     responses: { 200: { description: 'alive' } },

@@ -1,0 +1,19 @@
+// GET /admin: the org's mailboxes and activity, for CRM callers whose token carries `admin: true`.
+import { Router } from 'express';
+import { AppError } from '../app-error.ts';
+import type { Deps } from '../deps.ts';
+import { loadAdminView } from '../sync/admin-view.ts';
+import { renderAdminPage } from './admin-page.ts';
+import { requireCaller, type VerifyCaller } from './crm-auth.ts';
+
+export function adminRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
+  const router = Router();
+  router.get('/admin', requireCaller(verifyCaller), async (_req, res) => {
+    const caller = res.locals.caller;
+    if (!caller.admin)
+      throw new AppError('forbidden', 'the admin page needs an admin CRM token', { status: 403 });
+    const view = await loadAdminView(deps.database.db, caller.orgId);
+    res.type('html').send(renderAdminPage(caller.orgId, view));
+  });
+  return router;
+}

@@ -24,6 +24,13 @@ const statusView = z.object({
   lag_seconds: z.number().nullable(),
   last_error: z.string().nullable(),
   scopes: z.array(z.string()),
+  event_delivery: z
+    .object({
+      pending: z.number(),
+      oldest_pending_at: z.string().nullable(),
+      last_error: z.string().nullable(),
+    })
+    .nullable(),
 });
 const link = z.object({ entity_type: z.enum(['contact', 'lead', 'deal']), entity_id: z.uuid() });
 const activity = z.object({

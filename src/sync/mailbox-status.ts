@@ -1,5 +1,6 @@
 // The connection's state as the CRM shows it to the user.
 import type { Db } from '../db/database.ts';
+import { type DeliveryState, eventDeliveryState } from '../events/deliver-events.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 
 export interface MailboxStatusView {
@@ -61,10 +62,15 @@ export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
   };
 }
 
+/** The status, plus how delivery of this mailbox's events to the CRM is going. */
 export async function getMailboxStatus(
   db: Db,
   orgId: string,
   userId: string,
-): Promise<MailboxStatusView> {
-  return toStatusView(await findMailboxForUser(db, orgId, userId));
+): Promise<MailboxStatusView & { event_delivery: DeliveryState | null }> {
+  const mailbox = await findMailboxForUser(db, orgId, userId);
+  return {
+    ...toStatusView(mailbox),
+    event_delivery: mailbox ? await eventDeliveryState(db, mailbox.id) : null,
+  };
 }

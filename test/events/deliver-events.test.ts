@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverEvents, signEvent } from '../../src/events/deliver-events.ts';
+import { deliverEvents, eventDeliveryState, signEvent } from '../../src/events/deliver-events.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { makeTestDeps } from '../support/test-deps.ts';
 
@@ -64,6 +64,8 @@ describe('delivering CRM events to the webhook', () => {
     const deps = makeTestDeps(database);
     const webhook = { url, secret: SECRET };
     await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
+    const stalled = await eventDeliveryState(deps.database.db, mailboxA);
+    expect(stalled).toMatchObject({ pending: 3, last_error: 'HTTP 500' });
     // B is not held back by A's failure; A waits behind its first event.
     expect(seen.filter((e) => e.mailbox === 'B').map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(seen.filter((e) => e.mailbox === 'A')).toEqual([]);

@@ -31,9 +31,14 @@ export async function recordNotification(
     )
     select m.status,
            (case when m.status <> 'revoked' and (m.history_id is null or m.history_id < ${historyId})
+                  -- A sync still waiting will read this change anyway: no write to its job row.
+                  and not exists (select 1 from graphile_worker.jobs j
+                                   where j.key = 'sync:' || m.id and j.locked_at is null and j.run_at <= now())
                  then (select true from graphile_worker.add_job(
                          identifier => ${SYNC_TASK}, payload => json_build_object('mailbox_id', m.id),
                          queue_name => 'mailbox:' || m.id, max_attempts => 10, job_key => 'sync:' || m.id))
+                 when m.status <> 'revoked' and (m.history_id is null or m.history_id < ${historyId})
+                 then true
                  else false end) as queued
       from m`);
   const row = rows[0];

@@ -1,8 +1,8 @@
 // Per-mailbox pacing: a token bucket at the quota profile's per-user rate, and bounded concurrency
 // within it. Gmail's own per-user bucket holds about one second's worth, so ours does too; it starts
-// a quarter full (an idle mailbox's first calls go at once, while another process that may have
-// spent Gmail's bucket just before cannot push us over) and runs at 97% of the rate, which keeps us
-// just under the limit: the rate is the throughput ceiling, 429s are the failure to avoid.
+// empty, because another process (the web role registering the watch at connect, say) may just have
+// spent Gmail's — measured: starting a quarter full brought back 429s — and runs at 97% of the
+// rate, which keeps us just under the limit: the rate is the ceiling, 429s are the failure to avoid.
 import { classifyGoogleError } from './gmail-errors.ts';
 import {
   type GmailMethod,
@@ -59,7 +59,7 @@ export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
       sweep();
       let entry = entries.get(mailboxId);
       if (!entry) {
-        const bucket = makeTokenBucket({ ratePerSec: rate, capacity: rate, initial: rate / 4 });
+        const bucket = makeTokenBucket({ ratePerSec: rate, capacity: rate });
         const made = makePacer(bucket, opts.profile, opts.maxConcurrency ?? 10, opts.onCall);
         entry = { pacer: made.pacer, lastUsed: Date.now(), busy: made.busy };
         entries.set(mailboxId, entry);

@@ -11,13 +11,22 @@ import { makeTokenBucket } from '../../src/google/token-bucket.ts';
 /** A clock the test moves; sleeping advances it. */
 function fakeClock() {
   let now = 0;
-  return { now: () => now, sleep: async (ms: number) => void (now += ms), advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    sleep: async (ms: number) => void (now += ms),
+    advance: (ms: number) => void (now += ms),
+  };
 }
 
 describe('the token bucket', () => {
   it('when takers keep coming for a simulated minute, then the rate is held within 1%', async () => {
     const clock = fakeClock();
-    const bucket = makeTokenBucket({ ratePerSec: 100, capacity: 100, now: clock.now, sleep: clock.sleep });
+    const bucket = makeTokenBucket({
+      ratePerSec: 100,
+      capacity: 100,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     let units = 0;
     while (clock.now() < 60_000) {
       await bucket.take(20);
@@ -29,7 +38,12 @@ describe('the token bucket', () => {
 
   it('when a large take waits, then later small ones do not overtake it (FIFO)', async () => {
     const clock = fakeClock();
-    const bucket = makeTokenBucket({ ratePerSec: 10, capacity: 10, now: clock.now, sleep: clock.sleep });
+    const bucket = makeTokenBucket({
+      ratePerSec: 10,
+      capacity: 10,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     const order: string[] = [];
     await Promise.all([
       bucket.take(10).then(() => order.push('big')),
@@ -41,12 +55,22 @@ describe('the token bucket', () => {
 
   it('when penalised after a 429, then nobody takes for that long; an abort frees the waiter', async () => {
     const clock = fakeClock();
-    const bucket = makeTokenBucket({ ratePerSec: 100, capacity: 100, initial: 100, now: clock.now, sleep: clock.sleep });
+    const bucket = makeTokenBucket({
+      ratePerSec: 100,
+      capacity: 100,
+      initial: 100,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     bucket.penalise(1_000);
     await bucket.take(1);
     expect(clock.now()).toBeGreaterThanOrEqual(1_000);
     const controller = new AbortController();
-    const slow = makeTokenBucket({ ratePerSec: 0.001, capacity: 1 });
+    const slow = makeTokenBucket({
+      ratePerSec: 0.001,
+      capacity: 1,
+      sleep: () => new Promise<void>(() => {}),
+    });
     const pending = slow.take(1, controller.signal);
     controller.abort(new Error('stop'));
     await expect(pending).rejects.toThrow('stop');
@@ -98,28 +122,54 @@ describe('Google errors and retries, on real errors from the googleapis client',
   });
   const failure = async (status: number, body: unknown, headers?: Record<string, string>) => {
     script = [{ status, body, ...(headers ? { headers } : {}) }];
-    return classifyGoogleError(await gmail().users.getProfile({ userId: 'me' }).catch((e: unknown) => e));
+    return classifyGoogleError(
+      await gmail()
+        .users.getProfile({ userId: 'me' })
+        .catch((e: unknown) => e),
+    );
   };
 
   it('when Gmail answers 429, 500, 503, 404, 403 or a daily limit, then each is classified as Google documents', async () => {
-    expect(await failure(429, googleError(429, 'rateLimitExceeded'), { 'retry-after': '3' })).toMatchObject({
+    expect(
+      await failure(429, googleError(429, 'rateLimitExceeded'), { 'retry-after': '3' }),
+    ).toMatchObject({
       kind: 'retryable',
       status: 429,
       reason: 'rateLimitExceeded',
       retryAfterMs: 3000,
     });
-    expect(await failure(500, googleError(500, 'backendError'))).toMatchObject({ kind: 'retryable', status: 500 });
-    expect(await failure(503, googleError(503, 'backendError'))).toMatchObject({ kind: 'retryable', status: 503 });
+    expect(await failure(500, googleError(500, 'backendError'))).toMatchObject({
+      kind: 'retryable',
+      status: 500,
+    });
+    expect(await failure(503, googleError(503, 'backendError'))).toMatchObject({
+      kind: 'retryable',
+      status: 503,
+    });
     expect(await failure(404, googleError(404, 'notFound'))).toMatchObject({ kind: 'gone' });
-    expect(await failure(403, googleError(403, 'insufficientPermissions'))).toMatchObject({ kind: 'fatal', status: 403 });
-    expect(await failure(429, googleError(429, 'userRateLimitExceeded', 'Daily sending limit exceeded'))).toMatchObject({
+    expect(await failure(403, googleError(403, 'insufficientPermissions'))).toMatchObject({
+      kind: 'fatal',
+      status: 403,
+    });
+    expect(
+      await failure(429, googleError(429, 'userRateLimitExceeded', 'Daily sending limit exceeded')),
+    ).toMatchObject({
       kind: 'fatal',
       reason: 'dailyLimitExceeded',
     });
-    expect(await failure(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' })).toMatchObject({
+    expect(
+      await failure(400, {
+        error: 'invalid_grant',
+        error_description: 'Token has been expired or revoked.',
+      }),
+    ).toMatchObject({
       kind: 'revoked',
     });
-    expect(classifyGoogleError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toMatchObject({
+    expect(
+      classifyGoogleError(
+        Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      ),
+    ).toMatchObject({
       kind: 'retryable',
       reason: 'ECONNREFUSED',
     });
@@ -131,24 +181,37 @@ describe('Google errors and retries, on real errors from the googleapis client',
       { status: 429, body: googleError(429, 'rateLimitExceeded'), headers: { 'retry-after': '0' } },
     ];
     calls = 0;
-    const { data } = await withRetries(() => gmail().users.getProfile({ userId: 'me' }), { minMs: 1, maxMs: 5 });
+    const { data } = await withRetries(() => gmail().users.getProfile({ userId: 'me' }), {
+      minMs: 1,
+      maxMs: 5,
+    });
     expect(data.emailAddress).toBe('a@b');
     expect(calls).toBe(3);
 
     script = [{ status: 403, body: googleError(403, 'forbidden') }];
     calls = 0;
-    await expect(withRetries(() => gmail().users.getProfile({ userId: 'me' }), { minMs: 1 })).rejects.toBeTruthy();
+    await expect(
+      withRetries(() => gmail().users.getProfile({ userId: 'me' }), { minMs: 1 }),
+    ).rejects.toBeTruthy();
     expect(calls).toBe(1);
   });
 
   it('when a non-idempotent call meets a 5xx, then it is not retried (Gmail may have acted); a 429 is', async () => {
     script = [{ status: 500, body: googleError(500, 'backendError') }];
     calls = 0;
-    await expect(withRetries(() => gmail().users.getProfile({ userId: 'me' }), { minMs: 1, idempotent: false })).rejects.toBeTruthy();
+    await expect(
+      withRetries(() => gmail().users.getProfile({ userId: 'me' }), {
+        minMs: 1,
+        idempotent: false,
+      }),
+    ).rejects.toBeTruthy();
     expect(calls).toBe(1);
     script = [{ status: 429, body: googleError(429, 'rateLimitExceeded') }];
     calls = 0;
-    await withRetries(() => gmail().users.getProfile({ userId: 'me' }), { minMs: 1, idempotent: false });
+    await withRetries(() => gmail().users.getProfile({ userId: 'me' }), {
+      minMs: 1,
+      idempotent: false,
+    });
     expect(calls).toBe(2);
   });
 });

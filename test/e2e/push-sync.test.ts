@@ -61,6 +61,30 @@ describe('push to activity', () => {
     return ((await res.json()) as { items: Activity[] }).items;
   }
 
+  /** Delivers `count` mails from the contact and waits until all are logged. */
+  async function deliverAndWait(
+    label: string,
+    count: number,
+    timeoutMs: number,
+  ): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const raw = rawMail({ from: 'carla@client.test', to: OWNER, subject: `${label} ${i}` });
+      ids.push((await e2e.deliver(OWNER, raw)).id);
+    }
+    await waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query(
+          'select count(*)::int as n from activities where gmail_message_id = any($1)',
+          [ids],
+        );
+        return rows[0].n === count;
+      },
+      { timeoutMs, what: `${count} ${label} mails logged` },
+    );
+    return ids;
+  }
+
   async function logged(gmailId: string): Promise<Activity> {
     return waitFor(
       async () => {
@@ -183,27 +207,7 @@ describe('push to activity', () => {
       method: 'PUT',
       body: { push: { duplicate: 0.5, reorder: 0.5 }, seed: 7 },
     });
-    const ids: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      ids.push(
-        (
-          await e2e.deliver(
-            OWNER,
-            rawMail({ from: 'carla@client.test', to: OWNER, subject: `burst ${i}` }),
-          )
-        ).id,
-      );
-    }
-    await waitFor(
-      async () => {
-        const { rows } = await e2e.database.pool.query(
-          'select count(*)::int as n from activities where gmail_message_id = any($1)',
-          [ids],
-        );
-        return rows[0].n === 20;
-      },
-      { timeoutMs: 20_000, what: '20 activities' },
-    );
+    const ids = await deliverAndWait('burst', 20, 20_000);
     await waitForIdle(e2e);
     const { rows } = await e2e.database.pool.query(
       'select gmail_message_id, count(*)::int as n from activities where gmail_message_id = any($1) group by 1 having count(*) > 1',
@@ -218,27 +222,7 @@ describe('push to activity', () => {
       method: 'PUT',
       body: { error_rate: 0.3, error_codes: [429, 500, 503], seed: 3 },
     });
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      ids.push(
-        (
-          await e2e.deliver(
-            OWNER,
-            rawMail({ from: 'carla@client.test', to: OWNER, subject: `flaky ${i}` }),
-          )
-        ).id,
-      );
-    }
-    await waitFor(
-      async () => {
-        const { rows } = await e2e.database.pool.query(
-          'select count(*)::int as n from activities where gmail_message_id = any($1)',
-          [ids],
-        );
-        return rows[0].n === 5;
-      },
-      { timeoutMs: 30_000, what: 'flaky mails logged' },
-    );
+    await deliverAndWait('flaky', 5, 30_000);
     await e2e.simControl('faults', { method: 'PUT', body: { error_rate: 0 } });
   });
 

@@ -2,29 +2,24 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/database.ts';
 
-export async function addContact(
+async function addPerson(
   db: Db,
+  table: 'contacts' | 'leads',
   orgId: string,
   name: string,
   email: string | null,
 ): Promise<string> {
   const { rows } = await db.execute<{ id: string }>(
-    sql`insert into contacts (org_id, name, email) values (${orgId}, ${name}, ${email}) returning id`,
+    sql`insert into ${sql.identifier(table)} (org_id, name, email) values (${orgId}, ${name}, ${email}) returning id`,
   );
   return rows[0]?.id ?? '';
 }
 
-export async function addLead(
-  db: Db,
-  orgId: string,
-  name: string,
-  email: string | null,
-): Promise<string> {
-  const { rows } = await db.execute<{ id: string }>(
-    sql`insert into leads (org_id, name, email) values (${orgId}, ${name}, ${email}) returning id`,
-  );
-  return rows[0]?.id ?? '';
-}
+export const addContact = (db: Db, orgId: string, name: string, email: string | null) =>
+  addPerson(db, 'contacts', orgId, name, email);
+
+export const addLead = (db: Db, orgId: string, name: string, email: string | null) =>
+  addPerson(db, 'leads', orgId, name, email);
 
 export async function addDeal(
   db: Db,

@@ -1,8 +1,9 @@
 // The drizzle schema: the CRM's side (so the service runs alone) and the service's own tables.
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
-import { sql } from 'drizzle-orm';
-import {
+import { pgCore, sql } from './orm.ts';
+
+const {
   bigint,
   bigserial,
   boolean,
@@ -16,7 +17,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
-} from 'drizzle-orm/pg-core';
+} = pgCore;
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 const id = () => uuid('id').primaryKey().defaultRandom();

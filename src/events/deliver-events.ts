@@ -3,8 +3,8 @@
 // retried with backoff until a 2xx, at least once, and in order per mailbox: a mailbox's next event
 // waits until the one before it is delivered. One delivery job runs at a time (its own queue).
 import { createHmac } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { addJob, type Executor } from '../jobs/enqueue.ts';
 import type { Logger } from '../logger.ts';
 

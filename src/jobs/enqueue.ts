@@ -1,7 +1,8 @@
 // Adding jobs through graphile-worker's SQL function, so a job can be committed in the same
 // transaction as the rows that call for it (the push endpoint acks only after this commits).
-import { sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 
 /** The database or an open transaction: anything that can run a statement. */
 export type Executor = Pick<Db, 'execute'>;

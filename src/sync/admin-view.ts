@@ -1,7 +1,8 @@
 // What the admin page shows for an org: its mailboxes (status, lag, watch expiry, last error) and
 // the activities logged per minute over the last hour.
-import { sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { lagSeconds } from './mailbox-status.ts';
 
 export interface AdminView {

@@ -2,10 +2,10 @@
 // callback that exchanges the code, checks the granted scopes, stores the tokens sealed, starts the
 // watch and queues the initial sync.
 import { randomUUID } from 'node:crypto';
-import { and, eq, ne, sql } from 'drizzle-orm';
 import { CodeChallengeMethod, type OAuth2Client } from 'google-auth-library';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
+import { and, eq, ne, sql } from '../db/orm.ts';
 import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';

@@ -2,9 +2,10 @@
 // tokens and wrapped data key deleted). Activities stay. When Google cannot be reached the mailbox
 // is disconnected at once and the revocation is owed: `pending_revoke` keeps the sealed tokens
 // only until a retry succeeds.
-import { and, eq, sql } from 'drizzle-orm';
+
 import type { OAuth2Client } from 'google-auth-library';
 import type { Db } from '../db/database.ts';
+import { and, eq, sql } from '../db/orm.ts';
 import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';

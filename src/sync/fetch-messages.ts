@@ -1,8 +1,9 @@
 // Fetching and parsing a set of messages concurrently within the mailbox's quota. A message
 // deleted meanwhile (404) is skipped; one that keeps failing is counted, and after MAX_ATTEMPTS
 // dead-lettered so it no longer holds the mailbox back.
-import { sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';

@@ -2,7 +2,7 @@
 // The new cursor is read from getProfile BEFORE listing, so mail arriving meanwhile is replayed by
 // the next incremental sync instead of being jumped over. Quota goes to mail that can be logged:
 // Gmail's search is asked for the org's CRM addresses, not for every message of the window.
-import { sql } from 'drizzle-orm';
+import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { logMessages } from './log-messages.ts';
 import { advanceCursor } from './store-activities.ts';

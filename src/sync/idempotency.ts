@@ -2,9 +2,10 @@
 // answer without running again; another body under the same key is 422; a repeat while the first
 // is still running is 409. The key row is claimed by a primary-key insert, so concurrent
 // duplicates cannot both run.
-import { and, eq, sql } from 'drizzle-orm';
+
 import { AppError, isAppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
+import { and, eq, sql } from '../db/orm.ts';
 import { idempotencyKeys } from '../db/schema.ts';
 
 export interface IdempotencyScope {

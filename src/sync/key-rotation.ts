@@ -1,7 +1,8 @@
 // `rotate-keys`: every mailbox's data key rewrapped under the current wrapping key. The store is a
 // compare-and-set on the wrapped key, so a concurrent reconnect or refresh is never overwritten.
-import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { and, asc, eq, gt, isNotNull, sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
 import { rotateKeys } from '../vault/rotate-keys.ts';
 import type { Vault } from '../vault/vault.ts';

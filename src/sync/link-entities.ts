@@ -1,7 +1,8 @@
 // Linking: every participant of a batch of mails matched against the org's CRM entities in one
 // query (through the crm_entity_emails view), with the open deals of matched contacts and leads.
-import { sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 
 export type EntityType = 'contact' | 'lead' | 'deal';
 

@@ -1,8 +1,9 @@
 // An entity's timeline: activities reached through activity_links (every entity a mail belongs
 // to), newest first, with an opaque keyset cursor (created_at, id) that stays stable under inserts.
-import { sql } from 'drizzle-orm';
+
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 
 export interface ListQuery {
   entity_type: 'contact' | 'lead' | 'deal';

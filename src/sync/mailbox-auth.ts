@@ -2,10 +2,11 @@
 // expiry (google-auth-library refreshes within 5 minutes of it, and de-duplicates concurrent
 // refreshes on one client, so jobs sharing the cached client never stampede); refreshed tokens
 // are sealed and persisted; a mailbox without usable tokens is an AppError, never a crash.
-import { sql } from 'drizzle-orm';
+
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
 import { type Gmail, type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { Logger } from '../logger.ts';

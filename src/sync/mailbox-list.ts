@@ -1,6 +1,7 @@
 // The operator's view of every mailbox: status, lag, watch expiry and last error.
-import { asc } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { asc } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
 import { lagSeconds } from './mailbox-status.ts';
 

@@ -1,7 +1,8 @@
 // Per-mailbox filters: which mail is never logged.
-import { eq, sql } from 'drizzle-orm';
+
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
+import { eq, sql } from '../db/orm.ts';
 import { type MailboxSettings, mailboxes } from '../db/schema.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 

@@ -1,6 +1,7 @@
 // Reads and small writes of the mailboxes table, shared by connect, sync and the routes.
-import { and, eq, ne, sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { and, eq, ne, sql } from '../db/orm.ts';
 import { events, type MailboxStatus, mailboxes } from '../db/schema.ts';
 
 export type Mailbox = typeof mailboxes.$inferSelect;

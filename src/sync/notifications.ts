@@ -1,9 +1,10 @@
 // A Gmail notification ({emailAddress, historyId}) from a push or a pull: routed to its mailbox and
 // turned into a coalesced sync job in one transaction. The sync always starts from the stored
 // cursor, never from the notification, so a stale, duplicated or reordered one is harmless.
-import { sql } from 'drizzle-orm';
+
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { deadLetters } from '../db/schema.ts';
 import { SYNC_TASK } from './sync-jobs.ts';
 

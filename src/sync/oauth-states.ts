@@ -1,9 +1,9 @@
 // Single-use OAuth `state` values bound to the CRM user who asked to connect, with the PKCE
 // verifier kept server-side. Only a hash of the state is stored: a database read cannot forge one.
 import { createHash, randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
+import { eq, sql } from '../db/orm.ts';
 import { oauthStates } from '../db/schema.ts';
 
 export const STATE_LIFETIME_MS = 10 * 60 * 1000;

@@ -1,7 +1,8 @@
 // Syncs an operator asks for from the CLI.
-import { and, eq, ne } from 'drizzle-orm';
+
 import { AppError } from '../app-error.ts';
 import type { Database, Db } from '../db/database.ts';
+import { and, eq, ne } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
 import { enqueueSync } from './sync-jobs.ts';
 

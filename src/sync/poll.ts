@@ -3,8 +3,9 @@
 // live mailbox from its cursor — which recovers any notification Pub/Sub lost — spread over a
 // jitter window so Gmail is not hit by every mailbox at once. Mailboxes in error are retried
 // when their backoff has passed.
-import { sql } from 'drizzle-orm';
+
 import type { Database } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { reapDeadWorkers } from '../jobs/worker-liveness.ts';
 import type { Logger } from '../logger.ts';
 import { SYNC_TASK } from './sync-jobs.ts';

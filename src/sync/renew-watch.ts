@@ -1,7 +1,8 @@
 // Renewing one mailbox's watch. Gmail allows one watch per user and client: a conflicting one
 // ("Only one user push notification client allowed per developer") is stopped and re-created.
-import { sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
 import type { GoogleConfig } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';

@@ -1,10 +1,11 @@
 // Sending as the user through their own Gmail, then logging the mail once: the activity is keyed
 // by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
-import { sql } from 'drizzle-orm';
+
 import { convert as htmlToText } from 'html-to-text';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';

@@ -1,8 +1,9 @@
 // Writing activities: one transaction stores a batch (activities, their links, an outbox event per
 // new activity) and moves the mailbox cursor forward. The unique (mailbox_id, gmail_message_id)
 // makes a replay after a crash, or the sync seeing a mail the CRM sent, add nothing.
-import { sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { activities, activityLinks, events } from '../db/schema.ts';
 import type { ActivityDraft } from './activity-row.ts';
 

@@ -1,8 +1,9 @@
 // The sync use case a job runs: incremental from the cursor, or full when asked, when the mailbox
 // has no cursor yet, or when Gmail no longer has the history since the cursor. Outcomes are
 // written to the mailbox (status, last error) and to the outbox.
-import { sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
 import { events } from '../db/schema.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';

@@ -1,7 +1,8 @@
 // The Gmail watch: users.watch makes Gmail publish a notification to our Pub/Sub topic on every
 // mailbox change, for 7 days (https://developers.google.com/gmail/api/guides/push); the poll renews it.
-import { eq, sql } from 'drizzle-orm';
+
 import type { Db } from '../db/database.ts';
+import { eq, sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
 import type { Gmail, GoogleConfig } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';

@@ -1,6 +1,7 @@
 // CRM rows a test needs: contacts, leads and deals of an org.
-import { sql } from 'drizzle-orm';
+
 import type { Db } from '../../src/db/database.ts';
+import { sql } from '../../src/db/orm.ts';
 
 async function addPerson(
   db: Db,

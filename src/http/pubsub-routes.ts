@@ -4,7 +4,11 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
-import { deadLetterPush, gmailNotification, recordNotification } from '../sync/notifications.ts';
+import {
+  deadLetterPush,
+  gmailNotification,
+  makeNotificationRecorder,
+} from '../sync/notifications.ts';
 import type { VerifyPush } from './push-auth.ts';
 
 /** Google's push body (https://cloud.google.com/pubsub/docs/push#receive_push). */
@@ -21,6 +25,7 @@ export const pushBody = z.object({
 
 export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
   const router = Router();
+  const notifications = makeNotificationRecorder(deps.database.db);
   router.post(
     '/pubsub/gmail',
     async (req, _res, next) => {
@@ -41,7 +46,7 @@ export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
         if (!notification.ok) {
           await deadLetterPush(db, notification.reason, req.body);
           deps.metrics.push('malformed');
-        } else deps.metrics.push(await recordNotification(db, notification.value));
+        } else deps.metrics.push(await notifications.record(notification.value));
       } catch (cause) {
         throw new AppError('unavailable', 'could not queue the notification; retry', {
           status: 503,

@@ -4,7 +4,12 @@
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import { deadLetterPush, gmailNotification, recordNotification } from '../sync/notifications.ts';
+import {
+  deadLetterPush,
+  gmailNotification,
+  makeNotificationRecorder,
+  type NotificationRecorder,
+} from '../sync/notifications.ts';
 
 export interface PullConsumer {
   close(): Promise<void>;
@@ -19,8 +24,9 @@ export function startPullConsumer(
     flowControl: { maxMessages: 100, allowExcessMessages: false },
   });
   const log = deps.log.child({ component: 'pubsub-pull', subscription: subscriptionName });
+  const notifications = makeNotificationRecorder(deps.db);
   subscription.on('message', (message: Message) => {
-    void handle(deps.db, message).then(
+    void handle(deps.db, notifications, message).then(
       () => message.ack(),
       (err: unknown) => {
         log.warn({ err }, 'could not queue a pulled notification; nacked for redelivery');
@@ -33,7 +39,11 @@ export function startPullConsumer(
   return { close: () => subscription.close() };
 }
 
-async function handle(db: Db, message: Message): Promise<void> {
+async function handle(
+  db: Db,
+  notifications: NotificationRecorder,
+  message: Message,
+): Promise<void> {
   let data: unknown;
   try {
     data = JSON.parse(message.data.toString('utf8'));
@@ -46,5 +56,5 @@ async function handle(db: Db, message: Message): Promise<void> {
     await deadLetterPush(db, 'malformed_data', data);
     return;
   }
-  await recordNotification(db, parsed.data);
+  await notifications.record(parsed.data);
 }

@@ -1,7 +1,11 @@
 // A Gmail notification ({emailAddress, historyId}) from a push or a pull: routed to its mailbox and
-// turned into a coalesced sync job in one transaction. The sync always starts from the stored
-// cursor, never from the notification, so a stale, duplicated or reordered one is harmless.
-
+// turned into a coalesced sync job. The sync always starts from the stored cursor, never from the
+// notification, so a stale, duplicated or reordered one is harmless.
+//
+// Notifications are written in groups, as PostgreSQL groups commits: while one statement is in
+// flight, the ones arriving meanwhile wait and go together in the next. Each caller still learns
+// its own outcome only after the statement holding it has committed, so "ack after durable" holds
+// per push; under load a burst of pushes costs a few statements instead of one each.
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -14,45 +18,113 @@ export const gmailNotification = z.object({
   historyId: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]),
 });
 
+export type GmailNotification = z.infer<typeof gmailNotification>;
 export type NotificationOutcome = 'queued' | 'up_to_date' | 'unknown_mailbox' | 'inactive_mailbox';
 
-export async function recordNotification(
-  db: Db,
-  notification: z.infer<typeof gmailNotification>,
-): Promise<NotificationOutcome> {
-  const email = notification.emailAddress.toLowerCase();
-  const historyId = Number(notification.historyId);
-  // One statement, so one round trip and one implicit transaction: stamp the push on the mailbox
-  // and, when the notification is news and the mailbox is live, add the coalesced sync job.
-  const { rows } = await db.execute<{ status: string; queued: boolean }>(sql`
-    with m as (
-      update mailboxes set last_push_at = now()
-       where email = ${email} and status <> 'disconnected'
-       returning id, status, history_id
-    )
-    select m.status,
-           (case when m.status <> 'revoked' and (m.history_id is null or m.history_id < ${historyId})
-                  -- A sync still waiting will read this change anyway: no write to its job row.
-                  and not exists (select 1 from graphile_worker.jobs j
-                                   where j.key = 'sync:' || m.id and j.locked_at is null and j.run_at <= now())
-                 then (select true from graphile_worker.add_job(
-                         identifier => ${SYNC_TASK}, payload => json_build_object('mailbox_id', m.id),
-                         queue_name => 'mailbox:' || m.id, max_attempts => 10, job_key => 'sync:' || m.id))
-                 when m.status <> 'revoked' and (m.history_id is null or m.history_id < ${historyId})
-                 then true
-                 else false end) as queued
-      from m`);
-  const row = rows[0];
-  if (!row) {
-    await db.insert(deadLetters).values({
-      source: 'pubsub',
-      reason: 'unknown_mailbox',
-      payload: { emailAddress: email, historyId: String(notification.historyId) },
-    });
-    return 'unknown_mailbox';
+export interface NotificationRecorder {
+  /** Resolves once the notification is durably recorded (and its sync queued when it is news). */
+  record(notification: GmailNotification): Promise<NotificationOutcome>;
+}
+
+interface Waiting {
+  notification: GmailNotification;
+  resolve(outcome: NotificationOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** A bound on one statement's size; a larger burst is written in several, one after another. */
+const MAX_GROUP = 500;
+
+export function makeNotificationRecorder(db: Db): NotificationRecorder {
+  let waiting: Waiting[] = [];
+  let writing = false;
+
+  async function writeAll(): Promise<void> {
+    while (waiting.length > 0) {
+      const group = waiting.slice(0, MAX_GROUP);
+      waiting = waiting.slice(group.length);
+      try {
+        const outcomes = await recordNotifications(
+          db,
+          group.map((w) => w.notification),
+        );
+        for (const [i, w] of group.entries()) w.resolve(outcomes[i] ?? 'unknown_mailbox');
+      } catch (error) {
+        for (const w of group) w.reject(error);
+      }
+    }
+    writing = false;
   }
-  if (row.status === 'revoked') return 'inactive_mailbox';
-  return row.queued ? 'queued' : 'up_to_date';
+
+  return {
+    record(notification) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ notification, resolve, reject });
+        if (writing) return;
+        writing = true;
+        // Pushes parsed in the same turn of the event loop join this first statement.
+        setImmediate(() => void writeAll());
+      });
+    },
+  };
+}
+
+/**
+ * One statement, so one round trip and one commit for the whole group: stamp each named mailbox's
+ * last push, add a coalesced sync job for each mailbox the group brings news of, dead-letter the
+ * addresses no live mailbox has, and answer one outcome per notification, in order.
+ */
+export async function recordNotifications(
+  db: Pick<Db, 'execute'>,
+  notifications: GmailNotification[],
+): Promise<NotificationOutcome[]> {
+  if (notifications.length === 0) return [];
+  const emails = notifications.map((n) => n.emailAddress.toLowerCase());
+  const historyIds = notifications.map((n) => String(n.historyId));
+  const { rows } = await db.execute<{ ord: string; status: string | null; news: boolean }>(sql`
+    with input as (
+      select email, history_id, ord
+        from unnest(${sql.param(emails)}::text[], ${sql.param(historyIds)}::bigint[]) with ordinality as t(email, history_id, ord)
+    ),
+    pushed as (select email, max(history_id) as history_id from input group by email),
+    -- Rows are locked in id order, so concurrent groups from several web processes cannot deadlock.
+    locked as (
+      select m.id from mailboxes m join pushed p on p.email = m.email
+       where m.status <> 'disconnected' order by m.id for update of m
+    ),
+    stamped as (
+      update mailboxes m set last_push_at = now() from locked where m.id = locked.id
+      returning m.id, m.email, m.status, m.history_id
+    ),
+    due as (
+      select s.id from stamped s join pushed p on p.email = s.email
+       where s.status <> 'revoked' and (s.history_id is null or s.history_id < p.history_id)
+         -- A sync still waiting will read this change anyway: no write to its job row.
+         and not exists (select 1 from graphile_worker.jobs j
+                          where j.key = 'sync:' || s.id and j.locked_at is null and j.run_at <= now())
+    ),
+    added as (
+      select graphile_worker.add_jobs(array(
+        select row(${SYNC_TASK}, json_build_object('mailbox_id', id), 'mailbox:' || id, null, 10,
+                   'sync:' || id, null, null)::graphile_worker.job_spec
+          from due order by id), false) as job
+    ),
+    unknown as (
+      insert into ${deadLetters} (source, reason, payload)
+      select 'pubsub', 'unknown_mailbox',
+             json_build_object('emailAddress', i.email, 'historyId', i.history_id::text)
+        from input i where not exists (select 1 from stamped s where s.email = i.email)
+    )
+    select i.ord, s.status,
+           (s.history_id is null or s.history_id < i.history_id) as news,
+           (select count(*) from added) as jobs
+      from input i left join stamped s on s.email = i.email
+     order by i.ord`);
+  return rows.map((row) => {
+    if (row.status === null) return 'unknown_mailbox';
+    if (row.status === 'revoked') return 'inactive_mailbox';
+    return row.news ? 'queued' : 'up_to_date';
+  });
 }
 
 /** A push whose body we cannot read is kept for inspection and acknowledged, so it is not retried forever. */

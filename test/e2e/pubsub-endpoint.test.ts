@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildDeps } from '../../src/build-deps.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { createApp } from '../../src/http/app.ts';
@@ -68,6 +68,19 @@ describe('the Pub/Sub push endpoint', () => {
         )
       ).status,
     ).toBe(403);
+  });
+
+  it('when a token already accepted has since expired, then it is verified afresh and refused', async () => {
+    const shortLived = await token({ aud: audience, exp_s: 1 });
+    const note = { emailAddress: OWNER, historyId: '1' };
+    expect((await push(note, shortLived)).status).toBe(204);
+    // Only Date moves: ten minutes on, past Google's five minutes of allowed clock skew.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 10 * 60_000 });
+    try {
+      expect((await push(note, shortLived)).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('when a valid push names a newer historyId, then a job is queued before the 204', async () => {

@@ -11,7 +11,14 @@ export interface Faults {
   quota_profile?: '2026' | '2025';
   /** Overrides the per-user refill rate in quota units per second (bucket = one second). */
   quota_units_per_sec?: number;
-  push?: { drop?: number; duplicate?: number; reorder?: number; delay_ms?: number };
+  push?: {
+    drop?: number;
+    duplicate?: number;
+    reorder?: number;
+    delay_ms?: number;
+    /** Pushes stay queued (as while the endpoint is unreachable) until this is cleared. */
+    hold?: boolean;
+  };
   /** Poison messages: messages.get of these ids always fails with `fail_message_code` (default 500). */
   fail_message_ids?: string[];
   fail_message_code?: number;

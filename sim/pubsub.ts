@@ -1,7 +1,10 @@
 // Pub/Sub in memory: topics, subscriptions (push and pull), IAM policies. Push delivery POSTs
 // Google's push body with an OIDC token (https://cloud.google.com/pubsub/docs/push) and redelivers
 // with exponential backoff (the subscription's retry policy) until a 2xx, dead-lettering after the
-// policy's attempts. Push faults (drop, duplicate, reorder, delay) are applied per delivery.
+// policy's attempts. As Google documents, the number of pushes outstanding at once (the push
+// window) starts small, grows with each success and shrinks on failure, so a backlog reaches the
+// endpoint at the rate it acknowledges. Push faults (drop, duplicate, reorder, delay, hold) are
+// applied per delivery; `hold` keeps pushes queued, as while an endpoint is unreachable.
 import { randomBytes } from 'node:crypto';
 import type { SimContext } from './context.ts';
 
@@ -41,7 +44,15 @@ export interface PullStream {
 interface Sub extends SubscriptionConfig {
   queue: Pending[];
   inFlight: Set<string>;
+  /** Pushes allowed outstanding at once (the push window). */
+  window: number;
 }
+
+/** The push window's bounds: it starts in single digits and grows with each acknowledged push. */
+const INITIAL_PUSH_WINDOW = 4;
+const MAX_PUSH_WINDOW = 1_000;
+/** A push token is reused for this long, as Google reuses one across pushes (it lives an hour). */
+const PUSH_TOKEN_REUSE_MS = 10 * 60_000;
 
 export class PubSubState {
   readonly topics = new Map<string, { policy: { bindings: unknown[]; etag: Buffer } }>();
@@ -49,6 +60,8 @@ export class PubSubState {
   readonly streams = new Set<PullStream>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private deliverySoon = false;
+  private readonly pushTokens = new Map<string, { token: Promise<string>; until: number }>();
 
   private readonly ctx: SimContext;
 
@@ -98,13 +111,22 @@ export class PubSubState {
         });
       }
     }
+    // Pushes go out at once rather than at the next tick.
+    if (!this.deliverySoon) {
+      this.deliverySoon = true;
+      setImmediate(() => {
+        this.deliverySoon = false;
+        this.tick();
+      });
+    }
     return messageId;
   }
 
   ack(subscription: string, ackIds: string[]): void {
     const sub = this.subscriptions.get(subscription);
     if (!sub) return;
-    sub.queue = sub.queue.filter((p) => !ackIds.includes(p.ackId));
+    const acked = new Set(ackIds);
+    sub.queue = sub.queue.filter((p) => !acked.has(p.ackId));
   }
 
   modifyAckDeadline(subscription: string, ackIds: string[], seconds: number): void {
@@ -148,31 +170,52 @@ export class PubSubState {
   }
 
   private deliverPush(sub: Sub): void {
+    if (this.ctx.faults.push?.hold) return;
     const now = Date.now();
+    const gone = new Set<Pending>();
     for (const p of sub.queue) {
+      if (sub.inFlight.size >= sub.window) break;
       if (p.dueAt > now || sub.inFlight.has(p.ackId)) continue;
       if (sub.deadLetterTopic && p.attempts >= sub.maxDeliveryAttempts) {
-        sub.queue = sub.queue.filter((q) => q !== p);
+        gone.add(p);
         if (this.topics.has(sub.deadLetterTopic))
           this.publish(sub.deadLetterTopic, p.data, p.attributes);
         continue;
       }
       sub.inFlight.add(p.ackId);
       p.attempts += 1;
-      void this.post(sub, p).then((ok) => {
-        sub.inFlight.delete(p.ackId);
-        if (ok) {
-          sub.queue = sub.queue.filter((q) => q !== p);
-          this.ctx.stats.pushes.acked += 1;
-        } else {
-          const backoff = Math.min(
-            sub.maxBackoffMs,
-            Math.max(sub.minBackoffMs, 50) * 2 ** (p.attempts - 1),
-          );
-          p.dueAt = Date.now() + backoff;
-        }
-      });
+      void this.post(sub, p).then((ok) => this.settle(sub, p, ok));
     }
+    if (gone.size > 0) sub.queue = sub.queue.filter((q) => !gone.has(q));
+  }
+
+  private settle(sub: Sub, p: Pending, ok: boolean): void {
+    sub.inFlight.delete(p.ackId);
+    if (ok) {
+      sub.window = Math.min(MAX_PUSH_WINDOW, sub.window + 1);
+      const at = sub.queue.indexOf(p);
+      if (at >= 0) sub.queue.splice(at, 1);
+      this.ctx.stats.pushes.acked += 1;
+      // The freed slot goes to the next waiting push now, not at the next tick.
+      this.deliverPush(sub);
+    } else {
+      sub.window = Math.max(1, Math.floor(sub.window / 2));
+      const backoff = Math.min(
+        sub.maxBackoffMs,
+        Math.max(sub.minBackoffMs, 50) * 2 ** (p.attempts - 1),
+      );
+      p.dueAt = Date.now() + backoff;
+    }
+  }
+
+  /** Google reuses a push token across pushes until near its expiry; so does the simulator. */
+  private pushToken(aud: string, email: string): Promise<string> {
+    const key = `${aud} ${email}`;
+    const known = this.pushTokens.get(key);
+    if (known && known.until > Date.now()) return known.token;
+    const token = this.ctx.mintOidcToken(aud, email);
+    this.pushTokens.set(key, { token, until: Date.now() + PUSH_TOKEN_REUSE_MS });
+    return token;
   }
 
   private async post(sub: Sub, p: Pending): Promise<boolean> {
@@ -193,7 +236,7 @@ export class PubSubState {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (config.oidcToken?.serviceAccountEmail) {
       const aud = config.oidcToken.audience || config.pushEndpoint;
-      headers.authorization = `Bearer ${await this.ctx.mintOidcToken(aud, config.oidcToken.serviceAccountEmail)}`;
+      headers.authorization = `Bearer ${await this.pushToken(aud, config.oidcToken.serviceAccountEmail)}`;
     }
     try {
       const res = await fetch(config.pushEndpoint, {
@@ -210,7 +253,7 @@ export class PubSubState {
   }
 
   createSubscription(config: SubscriptionConfig): Sub {
-    const sub: Sub = { ...config, queue: [], inFlight: new Set() };
+    const sub: Sub = { ...config, queue: [], inFlight: new Set(), window: INITIAL_PUSH_WINDOW };
     this.subscriptions.set(config.name, sub);
     return sub;
   }

@@ -202,3 +202,58 @@ describe('the simulated Pub/Sub, through @google-cloud/pubsub', () => {
     ]);
   });
 });
+
+describe('the simulated push window', () => {
+  let sim: Simulator;
+  let pubsub: PubSub;
+  let receiver: Server;
+  let outstanding = 0;
+  const seen: number[] = [];
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 });
+    pubsub = new PubSub({ projectId: 'sim', apiEndpoint: sim.hostPort, emulatorMode: true });
+    receiver = createServer((req, res) => {
+      outstanding += 1;
+      seen.push(outstanding);
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          outstanding -= 1;
+          res.writeHead(204).end();
+        }, 10),
+      );
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  });
+  afterAll(async () => {
+    await pubsub.close();
+    receiver.close();
+    await sim.close();
+  });
+
+  it('when a held backlog is released, then it arrives few at a time at first and faster as pushes succeed', async () => {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/push`;
+    const [topic] = await pubsub.createTopic('backlog');
+    await topic.createSubscription('backlog-push', { pushConfig: { pushEndpoint: url } });
+    const faults = (body: unknown) =>
+      fetch(`${sim.baseUrl}/__sim/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await faults({ push: { hold: true } });
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => topic.publishMessage({ data: Buffer.from(`${i}`) })),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toHaveLength(0);
+
+    await faults({ push: { hold: false } });
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toHaveLength(300);
+    expect(Math.max(...seen.slice(0, 4))).toBeLessThanOrEqual(4);
+    expect(Math.max(...seen)).toBeGreaterThan(20);
+  });
+});

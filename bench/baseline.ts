@@ -22,10 +22,10 @@ export async function runBaselinePoll(opts: {
   mailboxId: string;
   userId: string;
   days: number;
-  /** Stop after this long; the rate is what it measured until then. */
-  budgetSeconds?: number;
+  /** Stops the poll (it is run beside the service and stopped when the service is done). */
+  signal?: AbortSignal;
 }): Promise<BaselineResult> {
-  const deadline = performance.now() + (opts.budgetSeconds ?? Number.POSITIVE_INFINITY) * 1000;
+  const stopped = () => opts.signal?.aborted === true;
   const started = performance.now();
   const since = new Date(Date.now() - opts.days * 86_400_000);
   const q = `after:${since.getUTCFullYear()}/${since.getUTCMonth() + 1}/${since.getUTCDate()}`;
@@ -45,11 +45,11 @@ export async function runBaselinePoll(opts: {
     result.listed += messages.length;
     for (const m of messages) {
       if (!m.id) continue;
-      if (performance.now() > deadline) break;
+      if (stopped()) break;
       if (await processMessage(opts, m.id)) result.logged += 1;
       result.fetched += 1;
     }
-    pageToken = performance.now() > deadline ? undefined : (data.nextPageToken ?? undefined);
+    pageToken = stopped() ? undefined : (data.nextPageToken ?? undefined);
   } while (pageToken);
   result.seconds = (performance.now() - started) / 1000;
   return result;

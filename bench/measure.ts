@@ -1,5 +1,5 @@
 // Small measuring helpers for the benchmarks: percentiles, process memory and CPU, quota units.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
@@ -23,6 +23,43 @@ export async function cpuSeconds(pid: number | undefined): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
+
+/** CPU seconds by part of the world: web, worker(s), PostgreSQL, and this process (simulator and load). */
+export interface CpuSplit {
+  web: number;
+  worker: number;
+  postgres: number;
+  simulator_and_load: number;
+}
+
+export async function cpuSplit(world: {
+  processes: Map<string, { pid?: number | undefined }>;
+  postgresPid(): number | undefined;
+}): Promise<CpuSplit> {
+  let worker = 0;
+  for (const [name, child] of world.processes)
+    if (name.startsWith('worker')) worker += await cpuSeconds(child.pid);
+  const own = process.cpuUsage();
+  return {
+    web: await cpuSeconds(world.processes.get('web')?.pid),
+    worker,
+    postgres: await treeCpuSeconds(world.postgresPid()),
+    simulator_and_load: (own.user + own.system) / 1e6,
+  };
+}
+
+/** A process and its live children (PostgreSQL's backends). */
+async function treeCpuSeconds(rootPid: number | undefined): Promise<number> {
+  if (!rootPid) return 0;
+  let total = await cpuSeconds(rootPid);
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === rootPid) total += await cpuSeconds(Number(entry));
+  }
+  return total;
 }
 
 const COSTS: Record<'2026' | '2025', Record<string, number>> = {

@@ -1,7 +1,9 @@
-// A running world for benchmarks and chaos scenarios: its own embedded PostgreSQL, the Google
-// simulator, and the service as separate web and worker processes (`node src/main.ts --role …`),
-// exactly as production runs them, talking only over HTTP, gRPC and PostgreSQL.
+// A running world for benchmarks and chaos scenarios: its own embedded PostgreSQL (durable, as in
+// production: fsync and synchronous commit on), the Google simulator, and the service as separate
+// web and worker processes (`node src/main.ts --role …`), exactly as production runs them, talking
+// only over HTTP, gRPC and PostgreSQL.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,18 +37,27 @@ export interface World {
   ): Promise<ChildProcess>;
   kill(name: string, signal?: NodeJS.Signals): Promise<void>;
   restartPostgres(): Promise<void>;
+  /** The postmaster's pid (its backends are its children). */
+  postgresPid(): number | undefined;
   token(sub: string, org: string): Promise<string>;
   connect(sub: string, org: string, email: string): Promise<void>;
   deliver(email: string, raw: string, labelIds?: string[]): Promise<{ id: string }>;
+  /** Puts mail straight into the simulator's store (no HTTP): for seeding thousands at once. */
+  seed(email: string, raws: string[]): string[];
   simControl(p: string, body?: unknown, method?: string): Promise<unknown>;
+  /** Gmail's quota profile, the same for the simulator and the service. */
+  quotaProfile: '2026' | '2025';
+  /** Replaces the simulator's faults with these, keeping the world's quota profile. */
+  setFaults(faults: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startWorld(
-  opts: { workers?: number; env?: Record<string, string> } = {},
+  opts: { workers?: number; env?: Record<string, string>; durable?: boolean } = {},
 ): Promise<World> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gmail-sync-world-'));
-  let postgres = await startEmbeddedPostgres({ dir, durable: false });
+  const durable = opts.durable ?? true;
+  let postgres = await startEmbeddedPostgres({ dir, durable });
   const pgPort = postgres.port;
   await migrateDatabase(postgres.url);
   const pool = new pg.Pool({ connectionString: postgres.url, max: 4 });
@@ -124,8 +135,16 @@ export async function startWorld(
     return res.json().catch(() => ({}));
   };
 
+  const quotaProfile = env.GMAIL_QUOTA_PROFILE === '2025' ? '2025' : '2026';
+  const setFaults = async (faults: Record<string, unknown>) => {
+    await simControl('faults', { reset: true, quota_profile: quotaProfile, ...faults }, 'PUT');
+  };
+  await setFaults({});
+
   const world: World = {
     sim,
+    quotaProfile,
+    setFaults,
     pool,
     databaseUrl: postgres.url,
     webUrl,
@@ -144,8 +163,15 @@ export async function startWorld(
     async restartPostgres() {
       await postgres.stop();
       await new Promise((r) => setTimeout(r, 1_000));
-      postgres = await startEmbeddedPostgres({ dir, port: pgPort, durable: false });
+      postgres = await startEmbeddedPostgres({ dir, port: pgPort, durable });
       world.postgres = postgres;
+    },
+    postgresPid() {
+      try {
+        return Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      } catch {
+        return undefined;
+      }
     },
     token,
     async connect(sub, org, email) {
@@ -165,6 +191,16 @@ export async function startWorld(
         raw,
         ...(labelIds ? { labelIds } : {}),
       })) as { id: string };
+    },
+    seed(email, raws) {
+      const mailbox = sim.store.ensure(email);
+      return raws.map(
+        (raw) =>
+          sim.store.insert(mailbox, Buffer.from(raw), {
+            labelIds: ['INBOX', 'UNREAD'],
+            internalDate: Date.now(),
+          }).id,
+      );
     },
     simControl,
     async close() {

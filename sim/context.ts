@@ -35,6 +35,8 @@ export interface AccessTokenInfo {
 export interface SimStats {
   calls: Record<string, number>;
   rate_limited: number;
+  /** The same counts per mailbox, for the calls whose token named one. */
+  users: Record<string, { calls: Record<string, number>; rate_limited: number }>;
   pushes: { sent: number; acked: number };
 }
 

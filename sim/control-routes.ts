@@ -100,6 +100,7 @@ export function controlRouter(
   router.post('/__sim/reset-stats', (_req, res) => {
     ctx.stats.calls = {};
     ctx.stats.rate_limited = 0;
+    ctx.stats.users = {};
     ctx.stats.pushes = { sent: 0, acked: 0 };
     res.json(ctx.stats);
   });

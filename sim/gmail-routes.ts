@@ -74,6 +74,9 @@ export function gmailRouter(ctx: SimContext, store: GmailStore, quota: Quota): R
             'UNAUTHENTICATED',
           );
         }
+        const user = ctx.stats.users[info.email] ?? { calls: {}, rate_limited: 0 };
+        ctx.stats.users[info.email] = user;
+        user.calls[method] = (user.calls[method] ?? 0) + 1;
         const userId = String(req.params.userId ?? 'me').toLowerCase();
         if (userId !== 'me' && userId !== info.email)
           throw errors.forbidden(`Delegation denied for ${info.email}`);
@@ -102,6 +105,7 @@ export function gmailRouter(ctx: SimContext, store: GmailStore, quota: Quota): R
         const verdict = quota.charge(info.email, method);
         if (!verdict.ok) {
           ctx.stats.rate_limited += 1;
+          user.rate_limited += 1;
           throw new GmailError(
             429,
             verdict.reason === 'userRateLimitExceeded'

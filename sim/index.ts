@@ -52,7 +52,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     baseUrl: '',
     faults: {},
     random: seededRandom(Date.now()),
-    stats: { calls: {}, rate_limited: 0, pushes: { sent: 0, acked: 0 } },
+    stats: { calls: {}, rate_limited: 0, users: {}, pushes: { sent: 0, acked: 0 } },
     lookupAccessToken: unset,
     mintOidcToken: unset,
     revokeGrants: unset,

@@ -1,12 +1,13 @@
-// Scenario 1, backfill: one mailbox whose last days hold `total` mails, a fifth of them from the
-// CRM's contacts. The service's full sync (Gmail search for the CRM's addresses, paced fetch) and
-// the seed's poll (list everything, fetch one at a time) run against the same simulator at
-// Gmail's real quota with 100 ms per call.
+// Scenario 1, backfill: one mailbox whose last days hold `total` mails, `matched` of them from the
+// CRM's contacts, at Gmail's real quota with 100 ms per call. The service connects and backfills
+// (Gmail search for the CRM's addresses, paced concurrent fetch); beside it, on a twin mailbox with
+// the same mail and its own per-user quota, the seed's poll runs (list everything, fetch one at a
+// time) until the service is done. Both against the same simulator and PostgreSQL.
 
 import { runBaselinePoll } from '../baseline.ts';
 import { round, unitsSpent } from '../measure.ts';
-import { quiesce, startWorld } from '../world.ts';
-import { gmailClient, seedMailbox, simStats } from './fixtures.ts';
+import { quiesce, startWorld, type World } from '../world.ts';
+import { addContacts, gmailClient, mailboxContents, simStatsFor } from './fixtures.ts';
 
 export interface BackfillResult {
   profile: '2026' | '2025';
@@ -23,53 +24,47 @@ export interface BackfillResult {
   quotaBoundPerSecond: number;
 }
 
+const ORG = 'org-bench';
+const OWNER = 'backfill@vendor.test';
+const TWIN = 'baseline@vendor.test';
+
 export async function backfill(
   profile: '2026' | '2025',
   total: number,
-  baselineBudgetS: number,
+  matched: number,
 ): Promise<BackfillResult> {
   const world = await startWorld({
     env: { GMAIL_QUOTA_PROFILE: profile, SYNC_BACKFILL_DAYS: '7' },
   });
   try {
-    const matched = Math.round(total / 5);
-    const owner = 'backfill@vendor.test';
-    await world.simControl(
-      'faults',
-      { quota_profile: profile, quota_units_per_sec: 1_000_000 },
-      'PUT',
-    );
-    await seedMailbox(world, owner, 'org-bench', total, matched);
-    await world.simControl(
-      'faults',
-      { reset: true, quota_profile: profile, latency_ms: 100 },
-      'PUT',
-    );
+    await addContacts(world, ORG);
+    world.seed(OWNER, mailboxContents(OWNER, total, matched));
+    world.seed(TWIN, mailboxContents(TWIN, total, matched));
+    const baselineMailbox = await baselineMailboxRow(world);
+    const { gmail } = await gmailClient(world, TWIN);
+    await world.setFaults({ latency_ms: 100 });
     await world.simControl('reset-stats', {});
-    const started = performance.now();
-    await world.connect('u-backfill', 'org-bench', owner);
-    await quiesce(world.pool, 900_000);
-    const seconds = (performance.now() - started) / 1000;
-    const stats = await simStats(world);
-    const logged = Number(
-      (await world.pool.query('select count(*)::int as n from activities')).rows[0].n,
-    );
 
-    // The seed's design, same simulator, same mailbox, its own copy of the activities table.
-    await world.pool.query('delete from activity_links');
-    await world.pool.query('delete from activities');
-    const { gmail, mailboxId } = await gmailClient(world, owner);
-    const baseline = await runBaselinePoll({
+    const stop = new AbortController();
+    const baselineRun = runBaselinePoll({
       gmail,
       pool: world.pool,
-      orgId: 'org-bench',
-      mailboxId,
-      userId: 'u-backfill',
+      orgId: ORG,
+      mailboxId: baselineMailbox,
+      userId: 'u-baseline',
       days: 7,
-      budgetSeconds: baselineBudgetS,
+      signal: stop.signal,
     });
-    const costGet = profile === '2026' ? 20 : 5;
-    const bound = (profile === '2026' ? 100 : 250) / costGet;
+    const started = performance.now();
+    await world.connect('u-backfill', ORG, OWNER);
+    await waitForActivities(world, OWNER, matched, 900_000);
+    const seconds = (performance.now() - started) / 1000;
+    stop.abort();
+    const baseline = await baselineRun;
+    await quiesce(world.pool);
+    const stats = await simStatsFor(world, OWNER);
+    const logged = await activityCount(world, OWNER);
+    const bound = (profile === '2026' ? 100 : 250) / (profile === '2026' ? 20 : 5);
     return {
       profile,
       total,
@@ -91,5 +86,31 @@ export async function backfill(
     };
   } finally {
     await world.close();
+  }
+}
+
+/** The baseline's activities need a mailbox row; as a disconnected one the service never syncs it. */
+async function baselineMailboxRow(world: World): Promise<string> {
+  const { rows } = await world.pool.query(
+    `insert into mailboxes (org_id, user_id, email, status) values ($1, 'u-baseline', $2, 'disconnected')
+     returning id`,
+    [ORG, TWIN],
+  );
+  return rows[0].id;
+}
+
+async function activityCount(world: World, email: string): Promise<number> {
+  const { rows } = await world.pool.query(
+    `select count(*)::int as n from activities a join mailboxes m on m.id = a.mailbox_id where m.email = $1`,
+    [email],
+  );
+  return rows[0].n;
+}
+
+async function waitForActivities(world: World, email: string, n: number, timeoutMs: number) {
+  const deadline = performance.now() + timeoutMs;
+  while ((await activityCount(world, email)) < n) {
+    if (performance.now() > deadline) throw new Error(`${email}: fewer than ${n} activities`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

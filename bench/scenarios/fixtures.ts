@@ -17,40 +17,34 @@ export function raw(from: string, to: string, subject: string): string {
   ].join('\r\n');
 }
 
-/** `total` mails in the mailbox, `matched` of them from the org's 50 contacts. */
-export async function seedMailbox(
-  world: World,
-  owner: string,
-  org: string,
-  total: number,
-  matched: number,
-) {
-  const contacts = Array.from({ length: 50 }, (_, i) => `contact${i}@customer.test`);
-  for (const email of contacts) {
-    await world.pool.query(`insert into contacts (org_id, name, email) values ($1, $2, $3)`, [
-      org,
-      email,
-      email,
-    ]);
-  }
-  const jobs: Promise<unknown>[] = [];
-  for (let i = 0; i < total; i++) {
-    const from =
-      i % 5 === 0 && i / 5 < matched
-        ? contacts[i % contacts.length]
-        : `stranger${i}@elsewhere.test`;
-    jobs.push(world.deliver(owner, raw(from as string, owner, `mail ${i}`)));
-    if (jobs.length >= 50) await Promise.all(jobs.splice(0));
-  }
-  await Promise.all(jobs);
-  return contacts;
+export const CONTACTS = Array.from({ length: 50 }, (_, i) => `contact${i}@customer.test`);
+
+/** The org's 50 contacts, as the CRM would have them. */
+export async function addContacts(world: World, org: string): Promise<void> {
+  await world.pool.query(
+    `insert into contacts (org_id, name, email) select $1, e, e from unnest($2::text[]) as e`,
+    [org, CONTACTS],
+  );
 }
 
-export async function simStats(world: World) {
-  return (await world.simControl('stats')) as {
-    calls: Record<string, number>;
-    rate_limited: number;
-  };
+/** A mailbox's `total` mails, every fifth one (up to `matched`) from one of the org's contacts. */
+export function mailboxContents(owner: string, total: number, matched: number): string[] {
+  return Array.from({ length: total }, (_, i) => {
+    const fromContact = i % 5 === 0 && i / 5 < matched;
+    const from = fromContact ? CONTACTS[(i / 5) % CONTACTS.length] : `stranger${i}@elsewhere.test`;
+    return raw(from as string, owner, `mail ${i}`);
+  });
+}
+
+export interface CallCounts {
+  calls: Record<string, number>;
+  rate_limited: number;
+}
+
+/** The simulator's call counts for one mailbox. */
+export async function simStatsFor(world: World, email: string): Promise<CallCounts> {
+  const stats = (await world.simControl('stats')) as { users: Record<string, CallCounts> };
+  return stats.users[email] ?? { calls: {}, rate_limited: 0 };
 }
 
 /** A Gmail client authorised for `email` through the simulator's OAuth, and the mailbox's id. */

@@ -6,15 +6,27 @@ import { makeVault } from '../../src/vault/vault.ts';
 import { cpuSeconds, round } from '../measure.ts';
 import { quiesce, type World } from '../world.ts';
 
-export async function addQuietMailboxes(world: World, count: number): Promise<void> {
-  // One real grant from the simulator's OAuth (its quota is lifted for the run).
+/**
+ * `count` more connected mailboxes with nothing new, named `${prefix}${i}@vendor.test`. They share
+ * one real grant from the simulator's OAuth (made on first use), whose quota is lifted for the run.
+ */
+export async function addQuietMailboxes(
+  world: World,
+  count: number,
+  prefix: string,
+): Promise<void> {
   const owner = 'sweep-grant@vendor.test';
-  await world.connect('u-sweep-grant', 'org-sweep', owner);
-  await quiesce(world.pool);
+  const { rows: known } = await world.pool.query('select 1 from mailboxes where email = $1', [
+    owner,
+  ]);
+  if (known.length === 0) {
+    await world.connect('u-sweep-grant', 'org-sweep', owner);
+    await quiesce(world.pool);
+  }
   const { rows } = await world.pool.query('select history_id from mailboxes where email = $1', [
     owner,
   ]);
-  const token = await grantTokens(world, owner);
+  const tokens = await grantTokens(world, owner);
   const vault = makeVault(
     makeLocalKeyWrapper({ current: Buffer.from(world.env.TOKEN_ENCRYPTION_KEY ?? '', 'base64') }),
   );
@@ -22,11 +34,11 @@ export async function addQuietMailboxes(world: World, count: number): Promise<vo
     const values: unknown[][] = [];
     for (let i = done; i < Math.min(count, done + 500); i++) {
       const id = randomUUID();
-      const sealed = await vault.seal(id, token);
+      const sealed = await vault.seal(id, tokens);
       values.push([
         id,
-        `u-${i}`,
-        `quiet${i}@vendor.test`,
+        `u-${prefix}${i}`,
+        `${prefix}${i}@vendor.test`,
         sealed.ciphertext,
         sealed.wrappedKey,
         sealed.keyId,
@@ -68,7 +80,7 @@ async function grantTokens(world: World, email: string) {
 }
 
 export async function pollSweep(world: World, workerPid: number | undefined) {
-  await world.simControl('faults', { reset: true, quota_units_per_sec: 1_000_000 }, 'PUT');
+  await world.setFaults({ quota_units_per_sec: 1_000_000 });
   const cpuBefore = await cpuSeconds(workerPid);
   const started = performance.now();
   const { spawn } = await import('node:child_process');

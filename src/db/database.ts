@@ -3,12 +3,15 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { drizzle } from './orm.ts';
 import * as schema from './schema.ts';
+import { makeSessionLocks, type SessionLocks } from './session-locks.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
 
 export interface Database {
   pool: pg.Pool;
   db: Db;
+  /** Locks held across transactions (one sync per mailbox at a time), on their own connection. */
+  locks: SessionLocks;
   close(): Promise<void>;
 }
 
@@ -23,5 +26,14 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   // An idle client losing its server (a database restart) must not crash the process.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  return { pool, db: drizzle(pool, { schema }), close: () => pool.end() };
+  const locks = makeSessionLocks({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  return {
+    pool,
+    db: drizzle(pool, { schema }),
+    locks,
+    close: async () => {
+      await locks.close();
+      await pool.end();
+    },
+  };
 }

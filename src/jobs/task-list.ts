@@ -10,13 +10,16 @@ import {
 import { FINISH_DISCONNECT_TASK, finishDisconnect } from '../sync/disconnect.ts';
 import { POLL_TASK, pollCycle, RENEW_WATCH_TASK } from '../sync/poll.ts';
 import { renewWatch } from '../sync/renew-watch.ts';
-import { SYNC_TASK } from '../sync/sync-jobs.ts';
+import { SYNC_TASK, syncJobKey, syncLockName } from '../sync/sync-jobs.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
 
 const pingPayload = z.object({
   note: z.string().max(200),
   delay_ms: z.number().int().min(0).max(10_000).default(0),
 });
+/** How long a sync that found its mailbox busy waits before it tries again. */
+const BUSY_RETRY_MS = 2_000;
+
 const syncPayload = z.object({ mailbox_id: z.uuid(), full: z.boolean().optional() });
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
 
@@ -38,33 +41,51 @@ export function makeTaskList(deps: Deps): TaskList {
     google: deps.config.google,
     log: deps.log,
   };
+  async function runSync(mailboxId: string, full: boolean, jobId: string): Promise<void> {
+    const started = performance.now();
+    const mode = full ? 'full' : 'incremental';
+    try {
+      const outcome = await syncMailbox(
+        { ...syncDeps, log: deps.log.child({ job_id: jobId }) },
+        mailboxId,
+        { full },
+      );
+      const seconds = (performance.now() - started) / 1000;
+      if (outcome.kind === 'synced') {
+        deps.metrics.sync(outcome.mode, 'ok', seconds);
+        deps.metrics.activitiesLogged(outcome.logged);
+      } else if (outcome.kind === 'revoked') {
+        deps.metrics.tokenRefreshFailed();
+        deps.metrics.sync(mode, 'revoked', seconds);
+      }
+      const newEvents =
+        (outcome.kind === 'synced' && outcome.logged > 0) || outcome.kind === 'revoked';
+      if (newEvents && webhook) await requestEventDelivery(deps.database.db);
+    } catch (error) {
+      deps.metrics.sync(mode, 'failed', (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
   return {
     [SYNC_TASK]: async (payload, helpers) => {
       const { mailbox_id, full } = syncPayload.parse(payload);
-      const started = performance.now();
-      const mode = full ? 'full' : 'incremental';
+      const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
+      if (!release) {
+        // Another sync of this mailbox is running and may have read its history before the change
+        // this job was queued for: run again once it is likely done (a waiting job keeps its time).
+        await helpers.addJob(SYNC_TASK, payload, {
+          jobKey: syncJobKey(mailbox_id, full === true),
+          jobKeyMode: 'preserve_run_at',
+          runAt: new Date(Date.now() + BUSY_RETRY_MS),
+          maxAttempts: 10,
+        });
+        return;
+      }
       try {
-        const outcome = await syncMailbox(
-          { ...syncDeps, log: deps.log.child({ job_id: helpers.job.id }) },
-          mailbox_id,
-          {
-            full: full === true,
-          },
-        );
-        const seconds = (performance.now() - started) / 1000;
-        if (outcome.kind === 'synced') {
-          deps.metrics.sync(outcome.mode, 'ok', seconds);
-          deps.metrics.activitiesLogged(outcome.logged);
-        } else if (outcome.kind === 'revoked') {
-          deps.metrics.tokenRefreshFailed();
-          deps.metrics.sync(mode, 'revoked', seconds);
-        }
-        const newEvents =
-          (outcome.kind === 'synced' && outcome.logged > 0) || outcome.kind === 'revoked';
-        if (newEvents && webhook) await requestEventDelivery(deps.database.db);
-      } catch (error) {
-        deps.metrics.sync(mode, 'failed', (performance.now() - started) / 1000);
-        throw error;
+        await runSync(mailbox_id, full === true, helpers.job.id);
+      } finally {
+        await release();
       }
     },
     [DELIVER_EVENTS_TASK]: async () => {

@@ -1,5 +1,5 @@
 // Crash recovery for the job queue. graphile-worker unlocks a job whose worker died only after
-// 4 hours, and a mailbox's queue stays locked meanwhile. Each worker process therefore holds a
+// 4 hours, and a sync job's key stays taken meanwhile. Each worker process therefore holds a
 // session advisory lock for as long as it lives and records its workers under that lock; a lock
 // that another process can take means its owner is gone, and its jobs are unlocked at once.
 import { randomInt } from 'node:crypto';

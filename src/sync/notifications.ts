@@ -105,7 +105,7 @@ export async function recordNotifications(
     ),
     added as (
       select graphile_worker.add_jobs(array(
-        select row(${SYNC_TASK}, json_build_object('mailbox_id', id), 'mailbox:' || id, null, 10,
+        select row(${SYNC_TASK}, json_build_object('mailbox_id', id), null, null, 10,
                    'sync:' || id, null, null)::graphile_worker.job_spec
           from due order by id), false) as job
     ),

@@ -45,7 +45,7 @@ export async function pollCycle(
   // One statement queues every sync; a sync already waiting keeps its earlier run_at.
   const syncs = await db.execute<{ id: string }>(sql`
     select graphile_worker.add_jobs(array(
-      select row(${SYNC_TASK}, json_build_object('mailbox_id', id), 'mailbox:' || id,
+      select row(${SYNC_TASK}, json_build_object('mailbox_id', id), null,
                  now() + random() * make_interval(secs => ${jitter}), 10, 'sync:' || id, null, null
              )::graphile_worker.job_spec
         from mailboxes

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSessionLocks } from '../../src/db/session-locks.ts';
+import { syncLockName } from '../../src/sync/sync-jobs.ts';
 import { addContact, addDeal, addLead } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
@@ -200,6 +202,29 @@ describe('push to activity', () => {
       method: 'PUT',
       body: JSON.stringify({ blocked_domains: [] }),
     });
+  });
+
+  it('when another process is syncing the mailbox, then this sync waits its turn and the mail is still logged', async () => {
+    const { rows } = await e2e.database.pool.query('select id from mailboxes where email = $1', [
+      OWNER,
+    ]);
+    const otherProcess = makeSessionLocks({ connectionString: e2e.database.url });
+    try {
+      const release = await otherProcess.tryLock(syncLockName(rows[0].id));
+      expect(release).toBeTypeOf('function');
+      const raw = rawMail({ from: 'carla@client.test', to: OWNER, subject: 'While busy' });
+      const { id } = await e2e.deliver(OWNER, raw);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const early = await e2e.database.pool.query(
+        'select 1 from activities where gmail_message_id = $1',
+        [id],
+      );
+      expect(early.rows).toHaveLength(0);
+      await release?.();
+      expect((await logged(id)).email_subject).toBe('While busy');
+    } finally {
+      await otherProcess.close();
+    }
   });
 
   it('when 20 mails arrive under duplicated and reordered pushes, then each is logged exactly once', async () => {

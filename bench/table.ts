@@ -105,6 +105,15 @@ export function printTable(r: Results, say: (line: string) => void): void {
       `${r.fanout_vs_pg_insert}× PostgreSQL's ${f.fan.pgInsertPerSecond}/s for the same writes`,
       '≥ 0.5×',
     ]);
+  if (f?.fan)
+    rows.push([
+      '  CPU seconds during the fan-out',
+      Object.entries(f.fan.cpuSeconds)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+      `over ${f.fan.seconds} s on ${r.machine.cpus} cores`,
+      '',
+    ]);
   if (f?.lat20 && f.lat100) {
     rows.push([
       'push → activity, 20 ms/call',

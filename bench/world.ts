@@ -71,6 +71,8 @@ export async function startWorld(
     PUBLIC_URL: webUrl,
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     LOG_LEVEL: 'warn',
+    // For profiling the service under a benchmark: BENCH_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=…'.
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     ...opts.env,
   };
   const pubsub = makePubSub({ projectId: 'sim', emulatorHost: sim.hostPort });

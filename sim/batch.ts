@@ -1,10 +1,15 @@
 // POST /batch/gmail/v1: Google's batch endpoint (https://developers.google.com/gmail/api/guides/batch).
 // The body is multipart/mixed; each part an `application/http` request. Each sub-request runs
-// through the ordinary routes (so it is authenticated, charged and counted as one call), and the
-// answers come back as multipart/mixed with `Content-ID: response-<id>`.
+// through the ordinary routes (so it is authenticated, charged and counted as one call), injected
+// in-process by light-my-request rather than over a socket, and the answers come back as
+// multipart/mixed with `Content-ID: response-<id>`.
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { Router } from 'express';
-import type { SimContext } from './context.ts';
+import { inject } from 'light-my-request';
+
+/** The simulator's own request handler, which each part is dispatched to. */
+export type Dispatch = (req: IncomingMessage, res: ServerResponse) => void;
 
 interface SubRequest {
   contentId: string;
@@ -14,7 +19,7 @@ interface SubRequest {
   body: string;
 }
 
-export function batchRouter(ctx: SimContext): Router {
+export function batchRouter(dispatch: Dispatch): Router {
   const router = Router();
   router.post(
     '/batch/gmail/v1',
@@ -35,18 +40,18 @@ export function batchRouter(ctx: SimContext): Router {
         parts.map(async (part) => {
           const headers: Record<string, string> = { ...part.headers };
           if (outer && !headers.authorization) headers.authorization = outer;
-          const r = await fetch(`${ctx.baseUrl}${part.path}`, {
-            method: part.method,
+          const r = await inject(dispatch, {
+            method: part.method as 'GET',
+            url: part.path,
             headers,
-            ...(part.method === 'GET' || part.method === 'DELETE' ? {} : { body: part.body }),
+            ...(part.method === 'GET' || part.method === 'DELETE' ? {} : { payload: part.body }),
           });
-          const text = await r.text();
           return {
             part,
-            status: r.status,
-            statusText: r.statusText,
-            contentType: r.headers.get('content-type') ?? 'application/json',
-            text,
+            status: r.statusCode,
+            statusText: r.statusMessage,
+            contentType: String(r.headers['content-type'] ?? 'application/json'),
+            text: r.payload,
           };
         }),
       );

@@ -87,7 +87,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   app.use(controlRouter(ctx, store, quota, () => kms as KmsKeys));
   app.use(oauth.router);
   app.use(gmailRouter(ctx, store, quota));
-  app.use(batchRouter(ctx));
+  app.use(
+    batchRouter((req, res) => {
+      // Express gives each response its own prototype, which would hide the methods by which
+      // light-my-request collects an injected answer: keep them as the response's own.
+      const collecting = Object.getPrototypeOf(res) as Record<string, unknown>;
+      for (const method of ['writeHead', 'write', 'end'])
+        Object.defineProperty(res, method, { value: collecting[method], writable: true });
+      app(req, res);
+    }),
+  );
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } });
   });

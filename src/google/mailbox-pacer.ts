@@ -13,11 +13,14 @@ import {
 import { makeTokenBucket, type TokenBucket } from './token-bucket.ts';
 
 export interface Pacer {
+  /** Runs `call` once the quota allows `calls` (default 1) calls of `method`. */
   run<T>(
     method: GmailMethod,
     call: () => Promise<T>,
-    opts?: { signal?: AbortSignal | undefined },
+    opts?: { signal?: AbortSignal | undefined; calls?: number },
   ): Promise<T>;
+  /** How many calls of `method` one second's quota covers: the most a batch should carry. */
+  burst(method: GmailMethod): number;
 }
 
 export interface PacerRegistry {
@@ -60,7 +63,7 @@ export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
       let entry = entries.get(mailboxId);
       if (!entry) {
         const bucket = makeTokenBucket({ ratePerSec: rate, capacity: rate });
-        const made = makePacer(bucket, opts.profile, opts.maxConcurrency ?? 10, opts.onCall);
+        const made = makePacer(bucket, rate, opts.profile, opts.maxConcurrency ?? 10, opts.onCall);
         entry = { pacer: made.pacer, lastUsed: Date.now(), busy: made.busy };
         entries.set(mailboxId, entry);
       }
@@ -73,6 +76,7 @@ export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
 
 function makePacer(
   bucket: TokenBucket,
+  capacity: number,
   profile: QuotaProfile,
   maxConcurrency: number,
   onCall: PacerOptions['onCall'],
@@ -95,9 +99,9 @@ function makePacer(
     async run(method, call, runOpts) {
       await acquire();
       try {
-        await bucket.take(quotaCost(profile, method), runOpts?.signal);
+        await bucket.take(quotaCost(profile, method) * (runOpts?.calls ?? 1), runOpts?.signal);
         const result = await call();
-        onCall?.(method, 200);
+        for (let i = 0; i < (runOpts?.calls ?? 1); i++) onCall?.(method, 200);
         return result;
       } catch (error) {
         const failure = classifyGoogleError(error);
@@ -109,6 +113,7 @@ function makePacer(
         release();
       }
     },
+    burst: (method) => Math.max(1, Math.floor(capacity / quotaCost(profile, method))),
   };
   return { pacer, busy: () => running > 0 || waiting.length > 0 };
 }

@@ -46,7 +46,7 @@ export async function startWorker(
     events,
     taskList: opts.taskList,
     // Syncs mostly wait on Gmail's quota and round trips, so many run at once per process.
-    concurrency: opts.concurrency ?? 24,
+    concurrency: opts.concurrency ?? 64,
     // An empty crontab string would make graphile-worker look for a ./crontab file instead.
     ...(opts.crontab ? { crontab: opts.crontab } : { parsedCronItems: [] }),
     noHandleSignals: true,

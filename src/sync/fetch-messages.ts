@@ -1,10 +1,12 @@
-// Fetching and parsing a set of messages concurrently within the mailbox's quota. A message
+// Fetching and parsing a set of messages within the mailbox's quota: in batches of as many as one
+// second's quota covers (one HTTP request each, Gmail's batch endpoint), the batches paced and run
+// concurrently. A message whose part failed is fetched again alone under the retry policy; one
 // deleted meanwhile (404) is skipped; one that keeps failing is counted, and after MAX_ATTEMPTS
 // dead-lettered so it no longer holds the mailbox back.
-
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
+import { type GmailBatch, MAX_BATCH } from '../google/gmail-batch.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
@@ -15,6 +17,8 @@ export const MAX_ATTEMPTS = 5;
 export interface FetchContext {
   db: Db;
   gmail: Gmail;
+  /** Gmail's batch endpoint for this mailbox; without it every message is its own request. */
+  batch?: GmailBatch | undefined;
   pacer: Pacer;
   mailbox: { id: string; orgId: string };
 }
@@ -29,23 +33,60 @@ export interface FetchResult {
 
 export async function fetchMessages(ctx: FetchContext, ids: string[]): Promise<FetchResult> {
   const result: FetchResult = { mails: [], pending: [], deadLettered: [], gone: [] };
+  const alone = ctx.batch && ids.length > 1 ? await fetchInBatches(ctx, ids, result) : ids;
+  await Promise.all(alone.map((id) => fetchOne(ctx, id, result)));
+  return result;
+}
+
+/** Returns the ids to fetch again one by one (their part, or their whole batch, failed). */
+async function fetchInBatches(
+  ctx: FetchContext,
+  ids: string[],
+  result: FetchResult,
+): Promise<string[]> {
+  const batch = ctx.batch as GmailBatch;
+  const size = Math.min(MAX_BATCH, ctx.pacer.burst('messages.get'));
+  const again: string[] = [];
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
   await Promise.all(
-    ids.map(async (id) => {
+    chunks.map(async (chunk) => {
       try {
-        const { data } = await callGmail(ctx.pacer, 'messages.get', () =>
-          ctx.gmail.users.messages.get({ userId: 'me', id, format: 'full' }),
+        // Not retried as a whole: a failed batch is fetched again message by message below.
+        const answers = await ctx.pacer.run(
+          'messages.get',
+          () => batch.getMessages(chunk, 'full'),
+          {
+            calls: chunk.length,
+          },
         );
-        result.mails.push(parseGmailMessage(data));
+        for (const answer of answers) {
+          if ('message' in answer) result.mails.push(parseGmailMessage(answer.message));
+          else if (classifyGoogleError(answer.error).kind === 'gone') result.gone.push(answer.id);
+          else again.push(answer.id);
+        }
       } catch (error) {
-        const failure = classifyGoogleError(error);
-        if (failure.kind === 'gone') result.gone.push(id);
-        else if (failure.kind === 'revoked') throw error;
-        else if (await recordFailure(ctx, id, failure.reason)) result.deadLettered.push(id);
-        else result.pending.push(id);
+        if (classifyGoogleError(error).kind === 'revoked') throw error;
+        again.push(...chunk);
       }
     }),
   );
-  return result;
+  return again;
+}
+
+async function fetchOne(ctx: FetchContext, id: string, result: FetchResult): Promise<void> {
+  try {
+    const { data } = await callGmail(ctx.pacer, 'messages.get', () =>
+      ctx.gmail.users.messages.get({ userId: 'me', id, format: 'full' }),
+    );
+    result.mails.push(parseGmailMessage(data));
+  } catch (error) {
+    const failure = classifyGoogleError(error);
+    if (failure.kind === 'gone') result.gone.push(id);
+    else if (failure.kind === 'revoked') throw error;
+    else if (await recordFailure(ctx, id, failure.reason)) result.deadLettered.push(id);
+    else result.pending.push(id);
+  }
 }
 
 /** Counts a failure; true when this one crossed the limit and the message was dead-lettered. */

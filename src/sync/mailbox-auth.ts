@@ -8,13 +8,22 @@ import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
-import { type Gmail, type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
+import {
+  type Gmail,
+  type GoogleConfig,
+  googleEndpoints,
+  makeGmail,
+  makeOAuthClient,
+} from '../google/clients.ts';
+import { type GmailBatch, makeGmailBatch } from '../google/gmail-batch.ts';
 import type { Logger } from '../logger.ts';
 import type { OAuthTokens, Vault } from '../vault/vault.ts';
 import type { Mailbox } from './mailbox-store.ts';
 
 export interface MailboxAccess {
   gmail: Gmail;
+  /** Gmail's batch endpoint, for fetching many messages in one request. */
+  batch: GmailBatch;
   auth: OAuth2Client;
   tokens: OAuthTokens;
 }
@@ -60,7 +69,12 @@ export function makeMailboxAuth(deps: {
         deps.log.warn({ err, mailbox_id: mailbox.id }, 'could not persist refreshed token'),
       );
     });
-    return { gmail: makeGmail(deps.google, auth), auth, tokens };
+    return {
+      gmail: makeGmail(deps.google, auth),
+      batch: makeGmailBatch(auth, googleEndpoints(deps.google.emulatorHost).gmailRoot),
+      auth,
+      tokens,
+    };
   }
 
   /** Seals the refreshed access token under the mailbox's existing data key (no KMS call). */

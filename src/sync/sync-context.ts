@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Gmail } from '../google/clients.ts';
+import type { GmailBatch } from '../google/gmail-batch.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailbox } from './mailbox-store.ts';
@@ -10,6 +11,7 @@ export interface SyncContext {
   db: Db;
   log: Logger;
   gmail: Gmail;
+  batch?: GmailBatch | undefined;
   pacer: Pacer;
   mailbox: Mailbox;
   backfillDays: number;

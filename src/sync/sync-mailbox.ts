@@ -49,6 +49,7 @@ export async function syncMailbox(
       db: deps.db,
       log,
       gmail: access.gmail,
+      batch: access.batch,
       pacer: deps.pacers.forMailbox(mailbox.id),
       mailbox,
       backfillDays: deps.backfillDays,

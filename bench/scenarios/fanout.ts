@@ -25,14 +25,12 @@ export async function fanout(world: World, mailboxes: string[], perMailbox: numb
   const cpuBefore = await cpuSplit(world);
   const started = performance.now();
   await world.simControl('faults', { push: { hold: false } }, 'PUT');
-  let lastReport = 0;
+  let reported = started;
   while ((await activityCount(world)) < expected) {
     if (performance.now() - started > 600_000) throw new Error('fan-out did not finish');
-    if (process.env.BENCH_VERBOSE && performance.now() - lastReport > 1000) {
-      lastReport = performance.now();
-      const { rows } = await world.pool.query(`select (select count(*) from activities) a, (select count(*) from graphile_worker.jobs) j, (select count(*) from graphile_worker.jobs where locked_at is not null) l`);
-      const st = (await world.simControl('stats')) as { pushes: unknown };
-      process.stderr.write(`${Math.round(lastReport - started)} ${JSON.stringify(rows[0])} ${JSON.stringify(st.pushes)}\n`);
+    if (process.env.BENCH_VERBOSE && performance.now() - reported > 1_000) {
+      reported = performance.now();
+      await reportProgress(world, reported - started);
     }
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -48,6 +46,17 @@ export async function fanout(world: World, mailboxes: string[], perMailbox: numb
     pgInsertPerSecond: round(pgInsertPerSecond),
     cpuSeconds: cpu,
   };
+}
+
+/** BENCH_VERBOSE: activities, jobs waiting and running, pushes sent and acked, each second. */
+async function reportProgress(world: World, elapsedMs: number): Promise<void> {
+  const { rows } = await world.pool.query(
+    `select (select count(*)::int from activities) as activities,
+            (select count(*)::int from graphile_worker.jobs) as jobs,
+            (select count(*)::int from graphile_worker.jobs where locked_at is not null) as running`,
+  );
+  const { pushes } = (await world.simControl('stats')) as { pushes: unknown };
+  process.stderr.write(`${Math.round(elapsedMs)} ms ${JSON.stringify({ ...rows[0], pushes })}\n`);
 }
 
 async function activityCount(world: World): Promise<number> {

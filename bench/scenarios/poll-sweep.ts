@@ -81,6 +81,15 @@ async function grantTokens(world: World, email: string) {
 
 export async function pollSweep(world: World, workerPid: number | undefined) {
   await world.setFaults({ quota_units_per_sec: 1_000_000 });
+  const commits = async () =>
+    Number(
+      (
+        await world.pool.query(
+          `select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`,
+        )
+      ).rows[0].n,
+    );
+  const commitsBefore = await commits();
   const cpuBefore = await cpuSeconds(workerPid);
   const started = performance.now();
   const { spawn } = await import('node:child_process');
@@ -95,6 +104,7 @@ export async function pollSweep(world: World, workerPid: number | undefined) {
   const seconds = (performance.now() - started) / 1000;
   return {
     seconds: round(seconds),
+    transactions: (await commits()) - commitsBefore,
     workerCpuSeconds: round((await cpuSeconds(workerPid)) - cpuBefore),
   };
 }

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 const core = require('drizzle-orm') as typeof import('drizzle-orm');
-export const { and, asc, desc, eq, gt, isNotNull, ne, sql } = core;
+export const { and, asc, desc, eq, gt, inArray, isNotNull, ne, sql } = core;
 
 export const pgCore = require('drizzle-orm/pg-core') as typeof import('drizzle-orm/pg-core');
 

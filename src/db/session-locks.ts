@@ -1,11 +1,14 @@
 // Named locks that outlive a transaction: PostgreSQL session advisory locks, all held on one
 // connection this process opens for the purpose (on first use). PostgreSQL releases a session's
 // locks when the session ends, so a process that dies frees what it held at once; if the
-// connection is lost, its locks are gone with it and the next lock opens a new one.
+// connection is lost, its locks are gone with it and the next lock opens a new one. Locks asked
+// for (or released) in the same turn of the event loop go in one statement.
+import DataLoader from 'dataloader';
 import pg from 'pg';
 
 /** Namespace of these locks (two-key form): apart from the worker liveness locks (4712). */
 const LOCK_CLASS = 4713;
+const MAX_BATCH = 500;
 
 export interface SessionLocks {
   /** Takes the lock named `name` if nobody (in any process) holds it; returns its release. */
@@ -28,7 +31,11 @@ export function makeSessionLocks(connection: pg.ClientConfig): SessionLocks {
   const open = (): Session => {
     if (session?.alive) return session;
     const client = new pg.Client(connection);
-    const opened: Session = { client, ready: client.connect().then(() => undefined), alive: true };
+    const opened: Session = {
+      client,
+      ready: client.connect().then(() => undefined),
+      alive: true,
+    };
     const lost = () => {
       opened.alive = false;
     };
@@ -39,29 +46,52 @@ export function makeSessionLocks(connection: pg.ClientConfig): SessionLocks {
     return opened;
   };
 
+  const locking = new DataLoader<string, { locked: boolean; on: Session }>(
+    async (names) => {
+      const on = open();
+      await on.ready;
+      const { rows } = await on.client.query<{ locked: boolean }>(
+        `select pg_try_advisory_lock($1, hashtext(name)) as locked
+           from unnest($2::text[]) with ordinality as t(name, n) order by n`,
+        [LOCK_CLASS, names],
+      );
+      return names.map((_, i) => ({ locked: rows[i]?.locked === true, on }));
+    },
+    { cache: false, maxBatchSize: MAX_BATCH },
+  );
+
+  const unlocking = new DataLoader<{ name: string; on: Session }, void>(
+    async (locks) => {
+      // A lost session has already released its locks.
+      const live = locks.filter((l) => l.on.alive);
+      for (const on of new Set(live.map((l) => l.on))) {
+        const names = live.filter((l) => l.on === on).map((l) => l.name);
+        await on.client
+          .query('select pg_advisory_unlock($1, hashtext(name)) from unnest($2::text[]) as name', [
+            LOCK_CLASS,
+            names,
+          ])
+          .catch(() => undefined);
+      }
+      return locks.map(() => undefined);
+    },
+    { cache: false, maxBatchSize: MAX_BATCH },
+  );
+
   return {
     async tryLock(name) {
       if (closed) throw new Error('session locks are closed');
       if (held.has(name)) return undefined;
       held.add(name);
       try {
-        const current = open();
-        await current.ready;
-        const { rows } = await current.client.query<{ locked: boolean }>(
-          'select pg_try_advisory_lock($1, hashtext($2)) as locked',
-          [LOCK_CLASS, name],
-        );
-        if (!rows[0]?.locked) {
+        const { locked, on } = await locking.load(name);
+        if (!locked) {
           held.delete(name);
           return undefined;
         }
         return async () => {
           held.delete(name);
-          // A lost session has already released the lock.
-          if (!current.alive) return;
-          await current.client
-            .query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, name])
-            .catch(() => undefined);
+          await unlocking.load({ name, on });
         };
       } catch (error) {
         held.delete(name);

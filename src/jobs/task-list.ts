@@ -10,6 +10,7 @@ import {
 import { FINISH_DISCONNECT_TASK, finishDisconnect } from '../sync/disconnect.ts';
 import { POLL_TASK, pollCycle, RENEW_WATCH_TASK } from '../sync/poll.ts';
 import { renewWatch } from '../sync/renew-watch.ts';
+import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { SYNC_TASK, syncJobKey, syncLockName } from '../sync/sync-jobs.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
 
@@ -26,6 +27,7 @@ const mailboxPayload = z.object({ mailbox_id: z.uuid() });
 export function makeTaskList(deps: Deps): TaskList {
   const syncDeps = {
     db: deps.database.db,
+    shared: makeSharedStatements(deps.database.db),
     log: deps.log,
     mailboxAuth: deps.mailboxAuth,
     pacers: deps.pacers,

@@ -41,17 +41,28 @@ export async function startWorker(
   events.on('worker:create', ({ worker }) => {
     registrations.push(lease.register(worker.workerId));
   });
+  // Syncs mostly wait on Gmail's quota and round trips, so many run at once per process.
+  const concurrency = opts.concurrency ?? 64;
   const runner = await run({
     pgPool: pool,
     events,
     taskList: opts.taskList,
-    // Syncs mostly wait on Gmail's quota and round trips, so many run at once per process.
-    concurrency: opts.concurrency ?? 64,
+    concurrency,
     // An empty crontab string would make graphile-worker look for a ./crontab file instead.
     ...(opts.crontab ? { crontab: opts.crontab } : { parsedCronItems: [] }),
     noHandleSignals: true,
     // LISTEN/NOTIFY picks jobs up at once; polling only covers missed notifications.
     pollInterval: 2_000,
+    // Jobs fetched and completed in batches, not one statement each: a poll sweep queues a job
+    // per mailbox, and each statement is a round trip. A job fetched but not yet started is
+    // locked meanwhile; a push for its mailbox then queues one more sync, which is harmless.
+    preset: {
+      worker: {
+        localQueue: { size: concurrency },
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+      },
+    },
     logger: toWorkerLogger(deps.log.child({ component: 'worker' })),
   });
   await Promise.all(registrations);

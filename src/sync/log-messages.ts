@@ -38,10 +38,15 @@ export async function logMessages(
     if (links.length > 0) drafts.push(toActivityDraft(mail, author, links));
   });
 
+  const moveCursor = cursor !== null && fetched.pending.length === 0;
+  if (drafts.length === 0) {
+    // Nothing to store: the cursor's one statement needs no transaction of its own.
+    if (moveCursor) await ctx.shared.moveCursor(mailbox.id, cursor);
+    return { fetched: toFetch.length, logged: 0, pending: fetched.pending };
+  }
   const stored = await ctx.db.transaction(async (tx) => {
     const inserted = await insertActivities(tx, drafts);
-    if (cursor !== null && fetched.pending.length === 0)
-      await advanceCursor(tx, mailbox.id, cursor);
+    if (moveCursor) await advanceCursor(tx, mailbox.id, cursor);
     return inserted;
   });
   return { fetched: toFetch.length, logged: stored.length, pending: fetched.pending };

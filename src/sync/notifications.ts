@@ -88,7 +88,7 @@ export async function recordNotifications(
     ),
     pushed as (select email, max(history_id) as history_id from input group by email),
     -- Rows are locked in id order, so concurrent groups from several web processes cannot deadlock.
-    locked as (
+    locked as materialized (
       select m.id from mailboxes m join pushed p on p.email = m.email
        where m.status <> 'disconnected' order by m.id for update of m
     ),

@@ -60,7 +60,7 @@ export async function insertActivities(tx: Tx, drafts: ActivityDraft[]): Promise
 
 /** The cursor only moves forward (greatest), in the transaction that stores what it covers. */
 export async function advanceCursor(
-  tx: Tx,
+  tx: Pick<Db, 'execute'>,
   mailboxId: string,
   historyId: number | null,
   opts: { full?: boolean } = {},

@@ -6,6 +6,7 @@ import type { GmailBatch } from '../google/gmail-batch.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailbox } from './mailbox-store.ts';
+import type { SharedStatements } from './shared-statements.ts';
 
 export interface SyncContext {
   db: Db;
@@ -15,6 +16,7 @@ export interface SyncContext {
   pacer: Pacer;
   mailbox: Mailbox;
   backfillDays: number;
+  shared: SharedStatements;
 }
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;

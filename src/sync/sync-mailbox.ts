@@ -11,11 +11,14 @@ import type { Logger } from '../logger.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
 import type { MailboxAuth } from './mailbox-auth.ts';
-import { getMailbox, type Mailbox, markMailboxRevoked } from './mailbox-store.ts';
+import { type Mailbox, markMailboxRevoked } from './mailbox-store.ts';
+import type { SharedStatements } from './shared-statements.ts';
 import type { SyncContext } from './sync-context.ts';
 
 export interface SyncDeps {
   db: Db;
+  /** Mailbox reads and cursor moves, batched across the worker's concurrent syncs. */
+  shared: SharedStatements;
   log: Logger;
   mailboxAuth: MailboxAuth;
   pacers: PacerRegistry;
@@ -37,7 +40,7 @@ export async function syncMailbox(
   mailboxId: string,
   opts: { full?: boolean } = {},
 ): Promise<SyncOutcome> {
-  const mailbox = await getMailbox(deps.db, mailboxId);
+  const mailbox = await deps.shared.readMailbox(mailboxId);
   if (!mailbox) return { kind: 'skipped', reason: 'unknown mailbox' };
   if (mailbox.status === 'revoked' || mailbox.status === 'disconnected') {
     return { kind: 'skipped', reason: mailbox.status };
@@ -53,6 +56,7 @@ export async function syncMailbox(
       pacer: deps.pacers.forMailbox(mailbox.id),
       mailbox,
       backfillDays: deps.backfillDays,
+      shared: deps.shared,
     };
     const outcome = await runSync(ctx, opts.full === true || mailbox.historyId === null);
     await markHealthy(deps.db, mailbox);
@@ -113,6 +117,8 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
 }
 
 async function markHealthy(db: Db, mailbox: Mailbox): Promise<void> {
+  // Most syncs find the mailbox healthy already: no statement then.
+  if (mailbox.status === 'active' && mailbox.errorCount === 0 && mailbox.lastError === null) return;
   await db.execute(sql`
     update mailboxes set status = 'active', last_error = null, error_count = 0, next_retry_at = null
      where id = ${mailbox.id} and status in ('syncing', 'error', 'active')

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSharedStatements } from '../../src/sync/shared-statements.ts';
 import { syncMailbox } from '../../src/sync/sync-mailbox.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
@@ -31,6 +32,7 @@ describe('resilience of the sync', () => {
     syncMailbox(
       {
         db: e2e.deps.database.db,
+        shared: makeSharedStatements(e2e.deps.database.db),
         log: e2e.deps.log,
         mailboxAuth: e2e.deps.mailboxAuth,
         pacers: e2e.deps.pacers,

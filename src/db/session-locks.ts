@@ -57,7 +57,7 @@ export function makeSessionLocks(connection: pg.ClientConfig): SessionLocks {
       );
       return names.map((_, i) => ({ locked: rows[i]?.locked === true, on }));
     },
-    { cache: false, maxBatchSize: MAX_BATCH },
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (run) => setImmediate(run) },
   );
 
   const unlocking = new DataLoader<{ name: string; on: Session }, void>(
@@ -75,7 +75,7 @@ export function makeSessionLocks(connection: pg.ClientConfig): SessionLocks {
       }
       return locks.map(() => undefined);
     },
-    { cache: false, maxBatchSize: MAX_BATCH },
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (run) => setImmediate(run) },
   );
 
   return {

@@ -1,5 +1,5 @@
 // Statements that many concurrent syncs make alike, gathered (by DataLoader) into one round trip
-// per turn of the event loop: reading a mailbox row, and moving a cursor when a sync found nothing
+// per turn of the event loop (setImmediate: everything the callbacks of one I/O phase ask for): reading a mailbox row, and moving a cursor when a sync found nothing
 // to store. A poll sweep runs thousands of such syncs back to back, and on a busy worker a round
 // trip costs more than the statement. Nothing is cached: each call reads or writes afresh.
 import DataLoader from 'dataloader';
@@ -26,7 +26,7 @@ export function makeSharedStatements(db: Db): SharedStatements {
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id));
     },
-    { cache: false, maxBatchSize: MAX_BATCH },
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (run) => setImmediate(run) },
   );
 
   const cursors = new DataLoader<{ id: string; historyId: number }, void>(
@@ -51,7 +51,7 @@ export function makeSharedStatements(db: Db): SharedStatements {
          where m.id = moved.id`);
       return moves.map(() => undefined);
     },
-    { cache: false, maxBatchSize: MAX_BATCH },
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (run) => setImmediate(run) },
   );
 
   return {

@@ -39,7 +39,7 @@ export async function fullSync(ctx: SyncContext): Promise<FullSyncResult> {
     result.pending.push(...batch.pending);
   }
   if (result.pending.length === 0) {
-    await ctx.db.transaction((tx) => advanceCursor(tx, ctx.mailbox.id, newCursor, { full: true }));
+    await advanceCursor(ctx.db, ctx.mailbox.id, newCursor, { full: true });
   }
   return result;
 }

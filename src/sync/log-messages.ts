@@ -1,12 +1,12 @@
 // One batch of Gmail ids to activities: skip what is known, fetch the rest within quota, keep the
 // mails that pass the mailbox's filters and concern the CRM, store them (and, when given, move the
-// cursor) in one transaction.
+// cursor) in one statement.
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
 import { counterparts, skipReason } from './mail-filter.ts';
-import { advanceCursor, idsToSkip, insertActivities } from './store-activities.ts';
+import { idsToSkip, insertActivities } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
 
 export interface BatchResult {
@@ -40,14 +40,13 @@ export async function logMessages(
 
   const moveCursor = cursor !== null && fetched.pending.length === 0;
   if (drafts.length === 0) {
-    // Nothing to store: the cursor's one statement needs no transaction of its own.
     if (moveCursor) await ctx.shared.moveCursor(mailbox.id, cursor);
     return { fetched: toFetch.length, logged: 0, pending: fetched.pending };
   }
-  const stored = await ctx.db.transaction(async (tx) => {
-    const inserted = await insertActivities(tx, drafts);
-    if (moveCursor) await advanceCursor(tx, mailbox.id, cursor);
-    return inserted;
-  });
+  const stored = await insertActivities(
+    ctx.db,
+    drafts,
+    moveCursor ? { mailboxId: mailbox.id, historyId: cursor } : undefined,
+  );
   return { fetched: toFetch.length, logged: stored.length, pending: fetched.pending };
 }

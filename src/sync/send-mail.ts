@@ -206,7 +206,7 @@ async function logSentMail(
     : matched;
   if (links.length === 0) return null;
   const draft = toActivityDraft(mail, activityAuthor(mailbox, createdByName), links);
-  const stored = await db.transaction((tx) => insertActivities(tx, [draft]));
+  const stored = await insertActivities(db, [draft]);
   if (stored[0]) return stored[0].id;
   // The sync got there first (it saw the mail in SENT): the activity exists under the same key.
   const { rows } = await db.execute<{ id: string }>(sql`

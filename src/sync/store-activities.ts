@@ -1,61 +1,95 @@
-// Writing activities: one transaction stores a batch (activities, their links, an outbox event per
-// new activity) and moves the mailbox cursor forward. The unique (mailbox_id, gmail_message_id)
-// makes a replay after a crash, or the sync seeing a mail the CRM sent, add nothing.
+// Writing activities: one statement stores a batch (activities, their links, an outbox event per
+// new activity) and, when asked, moves the mailbox cursor forward; a statement is atomic, so no
+// transaction is needed around it, and it costs one round trip. The unique
+// (mailbox_id, gmail_message_id) makes a replay after a crash, or the sync seeing a mail the CRM
+// sent, add nothing.
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { activities, activityLinks, events } from '../db/schema.ts';
 import type { ActivityDraft } from './activity-row.ts';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface StoredActivity {
   id: string;
   gmailMessageId: string;
 }
 
-/** Inserts the drafts that are new; returns only those (a conflict is a mail already logged). */
-export async function insertActivities(tx: Tx, drafts: ActivityDraft[]): Promise<StoredActivity[]> {
-  if (drafts.length === 0) return [];
-  const inserted = await tx
-    .insert(activities)
-    .values(drafts.map(({ links: _links, ...row }) => row))
-    .onConflictDoNothing({ target: [activities.mailboxId, activities.gmailMessageId] })
-    .returning({ id: activities.id, gmailMessageId: activities.gmailMessageId });
-  if (inserted.length === 0) return [];
-  const byMessage = new Map(drafts.map((d) => [d.gmailMessageId, d]));
-  const links = inserted.flatMap(({ id, gmailMessageId }) => {
-    const draft = byMessage.get(gmailMessageId);
-    return (draft?.links ?? []).map((l) => ({
-      activityId: id,
-      orgId: draft?.orgId ?? '',
-      entityType: l.entityType,
-      entityId: l.entityId,
-      activityCreatedAt: draft?.createdAt ?? new Date(),
-    }));
-  });
-  await tx.insert(activityLinks).values(links).onConflictDoNothing();
-  await tx.insert(events).values(
-    inserted.map(({ id, gmailMessageId }) => {
-      const draft = byMessage.get(gmailMessageId);
-      return {
-        orgId: draft?.orgId ?? '',
-        mailboxId: draft?.mailboxId ?? null,
-        type: 'activity.logged',
-        payload: {
-          activity_id: id,
-          mailbox_id: draft?.mailboxId,
-          gmail_message_id: gmailMessageId,
-          thread_id: draft?.threadId,
-          email_direction: draft?.emailDirection,
-          entity_type: draft?.entityType,
-          entity_id: draft?.entityId,
-          links: draft?.links.map((l) => ({ entity_type: l.entityType, entity_id: l.entityId })),
-        },
-      };
-    }),
-  );
-  return inserted;
+/**
+ * Inserts the drafts that are new and returns only those (a conflict is a mail already logged);
+ * with `cursor`, the same statement moves that mailbox's cursor forward.
+ */
+export async function insertActivities(
+  db: Pick<Db, 'execute'>,
+  drafts: ActivityDraft[],
+  cursor?: { mailboxId: string; historyId: number },
+): Promise<StoredActivity[]> {
+  if (drafts.length === 0 && !cursor) return [];
+  const input = drafts.map((d, ord) => ({
+    ord,
+    org_id: d.orgId,
+    mailbox_id: d.mailboxId,
+    gmail_message_id: d.gmailMessageId,
+    thread_id: d.threadId,
+    entity_type: d.entityType,
+    entity_id: d.entityId,
+    title: d.title,
+    description: d.description,
+    email_subject: d.emailSubject,
+    email_direction: d.emailDirection,
+    content: d.content,
+    created_at: d.createdAt.toISOString(),
+    created_by: d.createdBy,
+    created_by_name: d.createdByName,
+    links: d.links.map((l) => ({ entity_type: l.entityType, entity_id: l.entityId })),
+  }));
+  const { rows } = await db.execute<{ id: string; gmail_message_id: string }>(sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(
+        ord int, org_id text, mailbox_id uuid, gmail_message_id text, thread_id text,
+        entity_type text, entity_id uuid, title text, description text, email_subject text,
+        email_direction text, content jsonb, created_at timestamptz, created_by text,
+        created_by_name text, links jsonb)
+    ),
+    inserted as (
+      insert into activities (org_id, mailbox_id, gmail_message_id, thread_id, entity_type,
+                              entity_id, title, description, email_subject, email_direction,
+                              content, created_at, created_by, created_by_name)
+      select org_id, mailbox_id, gmail_message_id, thread_id, entity_type, entity_id, title,
+             description, email_subject, email_direction, content, created_at, created_by,
+             created_by_name
+        from input order by ord
+      on conflict (mailbox_id, gmail_message_id) do nothing
+      returning id, mailbox_id, gmail_message_id
+    ),
+    stored as (
+      select a.id, i.* from inserted a join input i using (mailbox_id, gmail_message_id)
+    ),
+    linked as (
+      insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
+      select s.id, s.org_id, l.entity_type, l.entity_id, s.created_at
+        from stored s, jsonb_to_recordset(s.links) as l(entity_type text, entity_id uuid)
+      on conflict do nothing
+    ),
+    announced as (
+      insert into events (org_id, mailbox_id, type, payload)
+      select org_id, mailbox_id, 'activity.logged',
+             jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
+                                'gmail_message_id', gmail_message_id, 'thread_id', thread_id,
+                                'email_direction', email_direction, 'entity_type', entity_type,
+                                'entity_id', entity_id, 'links', links)
+        from stored order by ord
+    )${
+      cursor
+        ? sql`,
+    moved as (
+      update mailboxes
+         set history_id = greatest(history_id, ${cursor.historyId}::bigint),
+             last_sync_at = now(), updated_at = now()
+       where id = ${cursor.mailboxId}
+    )`
+        : sql``
+    }
+    select id, gmail_message_id from stored order by ord`);
+  return rows.map((r) => ({ id: r.id, gmailMessageId: r.gmail_message_id }));
 }
 
 /** The cursor only moves forward (greatest), in the transaction that stores what it covers. */

@@ -1,5 +1,7 @@
 // Google clients built from config. With GOOGLE_EMULATOR_HOST set, every endpoint (OAuth, token
 // revocation, OIDC certificates, Gmail REST) goes to the simulator; nothing else changes.
+// Requests go through Node's own fetch (gaxios would otherwise load node-fetch): measured here,
+// about a quarter less CPU per Gmail call, with keep-alive connections by default.
 
 // @googleapis/gmail is the Gmail part of googleapis alone: the full package loads every Google API
 // (hundreds of MB resident), this one only what we call.
@@ -52,6 +54,7 @@ export function makeOAuthClient(google: GoogleConfig): OAuth2Client {
     // Google may invalidate an access token before its expiry (password change, revocation):
     // a 401 then triggers one refresh, which either recovers or says invalid_grant.
     forceRefreshOnFailure: true,
+    transporterOptions: { fetchImplementation: fetch },
     endpoints: {
       oauth2AuthBaseUrl: endpoints.authBase,
       oauth2TokenUrl: endpoints.token,
@@ -69,5 +72,5 @@ export function makeGmail(google: GoogleConfig, auth: OAuth2Client): Gmail {
 
 function gmailAt(auth: OAuth2Client, rootUrl: string): Gmail {
   // Retries are ours (google/retry-policy.ts), paced by quota: the client's own retry stays off.
-  return gmail({ version: 'v1', auth, rootUrl, retry: false });
+  return gmail({ version: 'v1', auth, rootUrl, retry: false, fetchImplementation: fetch });
 }

@@ -51,6 +51,7 @@ export function toResults(input: {
       ingest_per_s: f.ingest.perSecond,
       ingest_ack_p99_ms: f.ingest.p99,
       ingest_non_2xx: f.ingest.non2xx,
+      ingest_bare_node_per_s: f.ingest.bareNodePerSecond,
     }),
     ...(f?.sweep && {
       poll_sweep_s_10k: f.sweep.seconds,
@@ -134,6 +135,13 @@ export function printTable(r: Results, say: (line: string) => void): void {
       `${f.ingest.perSecond} acks/s`,
       `ack p50 ${f.ingest.p50} ms, p99 ${f.ingest.p99} ms, ${f.ingest.non2xx} non-2xx`,
       '≥ 2,000/s, p99 ≤ 25 ms',
+    ]);
+  if (f?.ingest)
+    rows.push([
+      '  a bare Node.js server answering 204, same client',
+      `${f.ingest.bareNodePerSecond} answers/s`,
+      `p99 ${f.ingest.bareNodeP99} ms: what any Node.js process reaches here`,
+      '',
     ]);
   if (f?.sweep)
     rows.push([

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         emulatorHost: config.google.emulatorHost,
       });
       const consumer = startPullConsumer(
-        { db: database.db, log, pubsub },
+        { db: database.db, pool: database.pool, log, pubsub },
         config.google.pubsubSubscription,
       );
       releases.push(async () => {

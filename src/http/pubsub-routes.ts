@@ -25,7 +25,7 @@ export const pushBody = z.object({
 
 export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
   const router = Router();
-  const notifications = makeNotificationRecorder(deps.database.db);
+  const notifications = makeNotificationRecorder(deps.database.pool);
   router.post(
     '/pubsub/gmail',
     async (req, _res, next) => {

@@ -2,6 +2,7 @@
 // feeds each notification to the same enqueue path as the push endpoint, acking only after the job
 // is committed; a database error nacks, so Pub/Sub redelivers.
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
+import type { Pool } from 'pg';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import {
@@ -16,7 +17,7 @@ export interface PullConsumer {
 }
 
 export function startPullConsumer(
-  deps: { db: Db; log: Logger; pubsub: PubSub },
+  deps: { db: Db; pool: Pool; log: Logger; pubsub: PubSub },
   subscriptionName: string,
 ): PullConsumer {
   const subscription: Subscription = deps.pubsub.subscription(subscriptionName, {
@@ -24,7 +25,7 @@ export function startPullConsumer(
     flowControl: { maxMessages: 100, allowExcessMessages: false },
   });
   const log = deps.log.child({ component: 'pubsub-pull', subscription: subscriptionName });
-  const notifications = makeNotificationRecorder(deps.db);
+  const notifications = makeNotificationRecorder(deps.pool);
   subscription.on('message', (message: Message) => {
     void handle(deps.db, notifications, message).then(
       () => message.ack(),

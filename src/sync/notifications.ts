@@ -6,9 +6,9 @@
 // flight, the ones arriving meanwhile wait and go together in the next. Each caller still learns
 // its own outcome only after the statement holding it has committed, so "ack after durable" holds
 // per push; under load a burst of pushes costs a few statements instead of one each.
+import type pg from 'pg';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import { sql } from '../db/orm.ts';
 import { deadLetters } from '../db/schema.ts';
 import { SYNC_TASK } from './sync-jobs.ts';
 
@@ -35,7 +35,7 @@ interface Waiting {
 /** A bound on one statement's size; a larger burst is written in several, one after another. */
 const MAX_GROUP = 500;
 
-export function makeNotificationRecorder(db: Db): NotificationRecorder {
+export function makeNotificationRecorder(pool: Pick<pg.Pool, 'query'>): NotificationRecorder {
   let waiting: Waiting[] = [];
   let writing = false;
 
@@ -45,7 +45,7 @@ export function makeNotificationRecorder(db: Db): NotificationRecorder {
       waiting = waiting.slice(group.length);
       try {
         const outcomes = await recordNotifications(
-          db,
+          pool,
           group.map((w) => w.notification),
         );
         for (const [i, w] of group.entries()) w.resolve(outcomes[i] ?? 'unknown_mailbox');
@@ -72,19 +72,15 @@ export function makeNotificationRecorder(db: Db): NotificationRecorder {
 /**
  * One statement, so one round trip and one commit for the whole group: stamp each named mailbox's
  * last push, add a coalesced sync job for each mailbox the group brings news of, dead-letter the
- * addresses no live mailbox has, and answer one outcome per notification, in order.
+ * addresses no live mailbox has, and answer one outcome per notification, in order. Static text
+ * under a name, so PostgreSQL plans it once per connection.
  */
-export async function recordNotifications(
-  db: Pick<Db, 'execute'>,
-  notifications: GmailNotification[],
-): Promise<NotificationOutcome[]> {
-  if (notifications.length === 0) return [];
-  const emails = notifications.map((n) => n.emailAddress.toLowerCase());
-  const historyIds = notifications.map((n) => String(n.historyId));
-  const { rows } = await db.execute<{ ord: string; status: string | null; news: boolean }>(sql`
+const RECORD_NOTIFICATIONS = {
+  name: 'record-notifications',
+  text: `
     with input as (
       select email, history_id, ord
-        from unnest(${sql.param(emails)}::text[], ${sql.param(historyIds)}::bigint[]) with ordinality as t(email, history_id, ord)
+        from unnest($1::text[], $2::bigint[]) with ordinality as t(email, history_id, ord)
     ),
     pushed as (select email, max(history_id) as history_id from input group by email),
     -- Rows are locked in id order, so concurrent groups from several web processes cannot deadlock.
@@ -105,12 +101,12 @@ export async function recordNotifications(
     ),
     added as (
       select graphile_worker.add_jobs(array(
-        select row(${SYNC_TASK}, json_build_object('mailbox_id', id), null, null, 10,
+        select row('${SYNC_TASK}', json_build_object('mailbox_id', id), null, null, 10,
                    'sync:' || id, null, null)::graphile_worker.job_spec
           from due order by id), false) as job
     ),
     unknown as (
-      insert into ${deadLetters} (source, reason, payload)
+      insert into dead_letters (source, reason, payload)
       select 'pubsub', 'unknown_mailbox',
              json_build_object('emailAddress', i.email, 'historyId', i.history_id::text)
         from input i where not exists (select 1 from stamped s where s.email = i.email)
@@ -119,7 +115,21 @@ export async function recordNotifications(
            (s.history_id is null or s.history_id < i.history_id) as news,
            (select count(*) from added) as jobs
       from input i left join stamped s on s.email = i.email
-     order by i.ord`);
+     order by i.ord`,
+};
+
+export async function recordNotifications(
+  pool: Pick<pg.Pool, 'query'>,
+  notifications: GmailNotification[],
+): Promise<NotificationOutcome[]> {
+  if (notifications.length === 0) return [];
+  const { rows } = await pool.query<{ status: string | null; news: boolean }>({
+    ...RECORD_NOTIFICATIONS,
+    values: [
+      notifications.map((n) => n.emailAddress.toLowerCase()),
+      notifications.map((n) => String(n.historyId)),
+    ],
+  });
   return rows.map((row) => {
     if (row.status === null) return 'unknown_mailbox';
     if (row.status === 'revoked') return 'inactive_mailbox';

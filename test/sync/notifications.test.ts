@@ -38,7 +38,7 @@ describe('recording Gmail notifications in groups', () => {
       { emailAddress: 'nobody@vendor.test', historyId: '5000' },
       { emailAddress: 'owner0@vendor.test', historyId: '1000' },
     ];
-    const outcomes = await recordNotifications(database.db, group);
+    const outcomes = await recordNotifications(database.pool, group);
     expect(outcomes).toEqual([
       'queued',
       'up_to_date',
@@ -69,8 +69,8 @@ describe('recording Gmail notifications in groups', () => {
     await database.pool.query(`delete from graphile_worker._private_jobs`);
     // Two recorders stand for two web processes writing concurrently (locks taken in id order).
     const recorders = [
-      makeNotificationRecorder(database.db),
-      makeNotificationRecorder(database.db),
+      makeNotificationRecorder(database.pool),
+      makeNotificationRecorder(database.pool),
     ];
     const pushes = Array.from({ length: 600 }, (_, i) => ({
       emailAddress: owners[i % 19] as string,

@@ -49,6 +49,12 @@ export async function cpuSplit(world: {
   };
 }
 
+export function cpuDiff(after: CpuSplit, before: CpuSplit): CpuSplit {
+  const out = { ...after };
+  for (const k of Object.keys(after) as (keyof CpuSplit)[]) out[k] = round(after[k] - before[k]);
+  return out;
+}
+
 /** A process and its live children (PostgreSQL's backends). */
 async function treeCpuSeconds(rootPid: number | undefined): Promise<number> {
   if (!rootPid) return 0;

@@ -51,6 +51,8 @@ export function toResults(input: {
       ingest_per_s: f.ingest.perSecond,
       ingest_ack_p99_ms: f.ingest.p99,
       ingest_non_2xx: f.ingest.non2xx,
+      ingest_colocated_per_s: f.ingest.colocatedPerSecond,
+      ingest_colocated_ack_p99_ms: f.ingest.colocatedP99,
       ingest_bare_node_per_s: f.ingest.bareNodePerSecond,
     }),
     ...(f?.sweep && {
@@ -131,10 +133,26 @@ export function printTable(r: Results, say: (line: string) => void): void {
   }
   if (f?.ingest)
     rows.push([
-      'push ingest, concurrency 64, one web process',
+      'push ingest, concurrency 64, one web process alone',
       `${f.ingest.perSecond} acks/s`,
       `ack p50 ${f.ingest.p50} ms, p99 ${f.ingest.p99} ms, ${f.ingest.non2xx} non-2xx`,
       '≥ 2,000/s, p99 ≤ 25 ms',
+    ]);
+  if (f?.ingest)
+    rows.push([
+      '  … with the worker syncing on the same 2 cores',
+      `${f.ingest.colocatedPerSecond} acks/s`,
+      `ack p99 ${f.ingest.colocatedP99} ms`,
+      '',
+    ]);
+  if (f?.ingest)
+    rows.push([
+      '  CPU seconds during the ingest (web alone)',
+      Object.entries(f.ingest.cpuSeconds)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+      `for ${f.ingest.total} pushes`,
+      '',
     ]);
   if (f?.ingest)
     rows.push([

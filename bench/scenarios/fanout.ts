@@ -5,7 +5,7 @@
 // mailbox: its activities, links, outbox events and cursor), measured in the same run, and where
 // the CPU went meanwhile.
 import { randomUUID } from 'node:crypto';
-import { type CpuSplit, cpuSplit, round } from '../measure.ts';
+import { cpuDiff, cpuSplit, round } from '../measure.ts';
 import { quiesce, type World } from '../world.ts';
 import { CONTACTS, raw } from './fixtures.ts';
 
@@ -35,7 +35,7 @@ export async function fanout(world: World, mailboxes: string[], perMailbox: numb
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - started) / 1000;
-  const cpu = diff(await cpuSplit(world), cpuBefore);
+  const cpu = cpuDiff(await cpuSplit(world), cpuBefore);
   await quiesce(world.pool);
   const activities = mailboxes.length * perMailbox;
   const pgInsertPerSecond = await postgresInsertRate(world, mailboxes.length, perMailbox);
@@ -62,12 +62,6 @@ async function reportProgress(world: World, elapsedMs: number): Promise<void> {
 async function activityCount(world: World): Promise<number> {
   const { rows } = await world.pool.query('select count(*)::int as n from activities');
   return rows[0].n;
-}
-
-function diff(after: CpuSplit, before: CpuSplit): CpuSplit {
-  const out = {} as CpuSplit;
-  for (const k of Object.keys(after) as (keyof CpuSplit)[]) out[k] = round(after[k] - before[k], 2);
-  return out;
 }
 
 /**

@@ -31,7 +31,7 @@ export async function fleet(parts: Set<FleetPart>) {
       ? await pushLatency(world, active.slice(4, 8), 100, 25)
       : undefined;
     const fan = parts.has('fanout') ? await fanout(world, active, 50) : undefined;
-    const ingest = parts.has('ingest') ? await pushIngest(world, active, 20_000) : undefined;
+    const ingest = parts.has('ingest') ? await pushIngest(world, active, 10_000) : undefined;
     await quiesce(world.pool, 300_000);
     const send = parts.has('send')
       ? await sendRate(world, { sub: 'u-0', org: ORG }, { count: 10, unitsPerSecond: 250 })

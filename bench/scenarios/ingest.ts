@@ -1,12 +1,14 @@
 // Scenario 4, push ingest: signed Pub/Sub pushes at concurrency 64 against one web process, each
 // naming a historyId the mailbox has not seen (so each is news and may queue a sync). The load comes
 // from a lean keep-alive HTTP client so that the client, on the same two cores, takes as little as
-// it can from the server it measures. For scale, the same client then drives a bare Node.js HTTP
-// server that reads each body and answers 204 — the most any Node.js web process does here.
+// it can from the server it measures. The web process is measured alone (the worker paused, as it
+// runs on other machines in production), then with the worker syncing on the same cores. For
+// scale, the same client drives a bare Node.js HTTP server that reads each body and answers 204:
+// the most any Node.js web process does here.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { findFreePort } from '../../src/db/embedded-postgres.ts';
-import { percentile, round } from '../measure.ts';
+import { type CpuSplit, cpuDiff, cpuSplit, percentile, round } from '../measure.ts';
 import type { World } from '../world.ts';
 
 export async function pushIngest(world: World, owners: string[], total: number, concurrency = 64) {
@@ -14,9 +16,30 @@ export async function pushIngest(world: World, owners: string[], total: number, 
   const { token } = (await world.simControl('oidc-token', { aud: endpoint.href })) as {
     token: string;
   };
-  const service = await drive(endpoint, token, owners, total, concurrency);
-  const bare = await withBareServer((url) => drive(url, token, owners, total, concurrency));
-  return { ...service, bareNodePerSecond: bare.perSecond, bareNodeP99: bare.p99 };
+  // The web process alone first, as it is deployed apart from the workers: the worker is paused
+  // (its syncs would take the same two cores); the first push of each mailbox queues its sync.
+  const worker = world.processes.get('worker-0');
+  worker?.kill('SIGSTOP');
+  const cpuBefore = await cpuSplit(world);
+  let service: Awaited<ReturnType<typeof drive>>;
+  let cpuSeconds: CpuSplit;
+  try {
+    service = await drive(endpoint, token, owners, total, concurrency, 0);
+    cpuSeconds = cpuDiff(await cpuSplit(world), cpuBefore);
+  } finally {
+    worker?.kill('SIGCONT');
+  }
+  // Then everything on the same cores: each push is news, and the worker syncs as they come.
+  const colocated = await drive(endpoint, token, owners, total, concurrency, total);
+  const bare = await withBareServer((url) => drive(url, token, owners, total, concurrency, 0));
+  return {
+    ...service,
+    cpuSeconds,
+    colocatedPerSecond: colocated.perSecond,
+    colocatedP99: colocated.p99,
+    bareNodePerSecond: bare.perSecond,
+    bareNodeP99: bare.p99,
+  };
 }
 
 async function drive(
@@ -25,6 +48,8 @@ async function drive(
   owners: string[],
   total: number,
   concurrency: number,
+  /** Added to each historyId so that every run's pushes are news. */
+  offset: number,
 ) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
@@ -59,7 +84,10 @@ async function drive(
       const i = next++;
       if (i >= total) return;
       const data = Buffer.from(
-        JSON.stringify({ emailAddress: owners[i % owners.length], historyId: String(base + i) }),
+        JSON.stringify({
+          emailAddress: owners[i % owners.length],
+          historyId: String(base + offset + i),
+        }),
       ).toString('base64');
       const body = JSON.stringify({
         message: { data, messageId: String(i), publishTime: new Date().toISOString() },

@@ -34,7 +34,7 @@ export async function fleet(parts: Set<FleetPart>) {
     const ingest = parts.has('ingest') ? await pushIngest(world, active, 10_000) : undefined;
     await quiesce(world.pool, 300_000);
     const send = parts.has('send')
-      ? await sendRate(world, { sub: 'u-0', org: ORG }, { count: 10, unitsPerSecond: 250 })
+      ? await sendRate(world, { sub: 'u-0', org: ORG }, { count: 20, unitsPerSecond: 250 })
       : undefined;
     const rss = await rssOf(world);
 

@@ -4,13 +4,12 @@
 // Gmail's search is asked for the org's CRM addresses, not for every message of the window.
 import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
-import { logMessages } from './log-messages.ts';
+import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { advanceCursor } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** Addresses per search query: Gmail's `q` has a practical length limit. */
 const ADDRESSES_PER_QUERY = 20;
-const FETCH_BATCH = 100;
 /** Overlap with the last sync so a clock skew or a late delivery is not missed. */
 const WINDOW_OVERLAP_MS = 60 * 60 * 1000;
 
@@ -32,8 +31,8 @@ export async function fullSync(ctx: SyncContext): Promise<FullSyncResult> {
   const ids = await listMatchingIds(ctx, addresses, since);
 
   const result: FullSyncResult = { listed: ids.length, fetched: 0, logged: 0, pending: [], since };
-  for (let i = 0; i < ids.length; i += FETCH_BATCH) {
-    const batch = await logMessages(ctx, ids.slice(i, i + FETCH_BATCH), null);
+  for (let i = 0; i < ids.length; i += STORE_SLICE) {
+    const batch = await logMessages(ctx, ids.slice(i, i + STORE_SLICE), null);
     result.fetched += batch.fetched;
     result.logged += batch.logged;
     result.pending.push(...batch.pending);

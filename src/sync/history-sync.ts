@@ -4,7 +4,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
-import { logMessages } from './log-messages.ts';
+import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { skippedByLabels } from './mail-filter.ts';
 import type { SyncContext } from './sync-context.ts';
 
@@ -40,12 +40,17 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
     pageToken = data.nextPageToken ?? undefined;
     const lastRecord = records.at(-1)?.id;
     const cursor = pageToken ? Number(lastRecord ?? ctx.mailbox.historyId) : Number(data.historyId);
-    const batch = await logMessages(ctx, candidateIds(records, ctx), cursor);
+    const ids = candidateIds(records, ctx);
     result.pages += 1;
-    result.fetched += batch.fetched;
-    result.logged += batch.logged;
-    result.pending.push(...batch.pending);
-    if (batch.pending.length > 0) break;
+    // A page is stored a slice at a time (bounded memory); only its last slice moves the cursor.
+    for (let i = 0; i === 0 || i < ids.length; i += STORE_SLICE) {
+      const last = i + STORE_SLICE >= ids.length;
+      const batch = await logMessages(ctx, ids.slice(i, i + STORE_SLICE), last ? cursor : null);
+      result.fetched += batch.fetched;
+      result.logged += batch.logged;
+      result.pending.push(...batch.pending);
+      if (batch.pending.length > 0) return result;
+    }
   } while (pageToken);
   return result;
 }

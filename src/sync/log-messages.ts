@@ -9,6 +9,9 @@ import { counterparts, skipReason } from './mail-filter.ts';
 import { idsToSkip, insertActivities } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
 
+/** The most mails one call fetches and holds at once: callers slice larger sets (bounded memory). */
+export const STORE_SLICE = 100;
+
 export interface BatchResult {
   fetched: number;
   logged: number;

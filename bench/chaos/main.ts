@@ -191,9 +191,15 @@ async function runPoll(world: World): Promise<void> {
     const child = spawn(process.execPath, ['src/cli.ts', 'poll'], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       env: { PATH: process.env.PATH ?? '', ...world.env, DATABASE_URL: world.databaseUrl },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`poll exited ${code}`))));
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + String(chunk)).slice(-2000);
+    });
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`poll exited ${code}: ${stderr}`)),
+    );
   });
 }
 

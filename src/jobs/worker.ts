@@ -53,16 +53,12 @@ export async function startWorker(
     noHandleSignals: true,
     // LISTEN/NOTIFY picks jobs up at once; polling only covers missed notifications.
     pollInterval: 2_000,
-    // Jobs fetched and completed in batches, not one statement each: a poll sweep queues a job
-    // per mailbox, and each statement is a round trip. A job fetched but not yet started is
-    // locked meanwhile; a push for its mailbox then queues one more sync, which is harmless.
-    preset: {
-      worker: {
-        localQueue: { size: concurrency },
-        completeJobBatchDelay: 0,
-        failJobBatchDelay: 0,
-      },
-    },
+    // Jobs fetched in batches, not one statement each: a poll sweep queues a job per mailbox. A job
+    // fetched but not yet started is locked meanwhile; a push for its mailbox then queues one more
+    // sync, which is harmless. (Batched completion, completeJobBatchDelay, was tried and left off:
+    // after a PostgreSQL restart the worker stopped taking jobs — caught by `npm run chaos`.)
+    preset: { worker: { localQueue: { size: concurrency } } },
+
     logger: toWorkerLogger(deps.log.child({ component: 'worker' })),
   });
   await Promise.all(registrations);

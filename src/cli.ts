@@ -2,6 +2,7 @@
 // prints what it did. `--help` lists them.
 import { parseArgs } from 'node:util';
 import { buildDeps } from './build-deps.ts';
+import { listMailboxes, renderMailboxTable } from './cli/mailbox-table.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -9,10 +10,9 @@ import type { Deps } from './deps.ts';
 import { makePubSub, projectOfTopic } from './google/pubsub-client.ts';
 import { setupPubsub } from './google/pubsub-setup.ts';
 import { createLogger } from './logger.ts';
-import { rotateAllKeys } from './sync/key-rotation.ts';
-import { listMailboxes, renderMailboxTable } from './sync/mailbox-list.ts';
 import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
 import { pollCycle } from './sync/poll.ts';
+import { rotateAllKeys } from './vault/key-rotation.ts';
 
 interface Command {
   summary: string;

@@ -4,8 +4,8 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
+import type { MailboxAuth } from './mailbox/mailbox-auth.ts';
 import type { Metrics } from './metrics.ts';
-import type { MailboxAuth } from './sync/mailbox-auth.ts';
 import type { Vault } from './vault/vault.ts';
 
 export interface Deps {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addJob } from '../src/jobs/enqueue.ts';
+import { addJob } from '../src/queue/enqueue.ts';
 import { startService } from './support/service-process.ts';
 import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { waitFor } from './support/wait-for.ts';

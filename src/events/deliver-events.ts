@@ -5,8 +5,8 @@
 import { createHmac } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { addJob, type Executor } from '../jobs/enqueue.ts';
 import type { Logger } from '../logger.ts';
+import { addJob, type Executor } from '../queue/enqueue.ts';
 
 export const DELIVER_EVENTS_TASK = 'deliver_events';
 const BATCH = 100;

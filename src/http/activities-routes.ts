@@ -1,8 +1,8 @@
 // GET /activities: an entity's email activities, newest first, keyset-paginated.
 import { Router } from 'express';
 import { z } from 'zod';
+import { listActivities } from '../activities/list-activities.ts';
 import type { Deps } from '../deps.ts';
-import { listActivities } from '../sync/list-activities.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';

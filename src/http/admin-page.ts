@@ -1,5 +1,5 @@
 // The admin page's HTML: server-rendered, no scripts, an inline SVG chart; everything escaped.
-import type { AdminView } from '../sync/admin-view.ts';
+import type { AdminView } from '../activities/admin-view.ts';
 
 const esc = (s: string) =>
   s.replace(

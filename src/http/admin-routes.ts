@@ -1,8 +1,8 @@
 // GET /admin: the org's mailboxes and activity, for CRM callers whose token carries `admin: true`.
 import { Router } from 'express';
+import { loadAdminView } from '../activities/admin-view.ts';
 import { AppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
-import { loadAdminView } from '../sync/admin-view.ts';
 import { renderAdminPage } from './admin-page.ts';
 import { requireCaller, type VerifyCaller } from './crm-auth.ts';
 

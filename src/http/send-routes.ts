@@ -5,10 +5,10 @@ import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
-import { withIdempotency } from '../sync/idempotency.ts';
-import { sendMail } from '../sync/send-mail.ts';
+import { sendMail } from '../send/send-mail.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
+import { withIdempotency } from './idempotency.ts';
 import { parseInput } from './validate.ts';
 
 /** Gmail accepts messages up to 25 MB of attachments; base64 inflates them by a third. */

@@ -7,11 +7,11 @@ import {
   deliverEvents,
   requestEventDelivery,
 } from '../events/deliver-events.ts';
-import { FINISH_DISCONNECT_TASK, finishDisconnect } from '../sync/disconnect.ts';
+import { FINISH_DISCONNECT_TASK, finishDisconnect } from '../mailbox/disconnect.ts';
+import { renewWatch } from '../mailbox/renew-watch.ts';
+import { SYNC_TASK, syncJobKey, syncLockName } from '../queue/sync-jobs.ts';
 import { POLL_TASK, pollCycle, RENEW_WATCH_TASK } from '../sync/poll.ts';
-import { renewWatch } from '../sync/renew-watch.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
-import { SYNC_TASK, syncJobKey, syncLockName } from '../sync/sync-jobs.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
 
 const pingPayload = z.object({

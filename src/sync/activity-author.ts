@@ -1,5 +1,5 @@
+import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { ActivityAuthor } from './activity-row.ts';
-import type { Mailbox } from './mailbox-store.ts';
 
 /** Who an activity is logged for: the mailbox's CRM user, named as the CRM shows it. */
 export function activityAuthor(mailbox: Mailbox, createdByName: string): ActivityAuthor {

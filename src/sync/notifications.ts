@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { deadLetters } from '../db/schema.ts';
-import { SYNC_TASK } from './sync-jobs.ts';
+import { SYNC_TASK } from '../queue/sync-jobs.ts';
 
 /** Gmail's push data; historyId is documented as a string, some senders use a number. */
 export const gmailNotification = z.object({

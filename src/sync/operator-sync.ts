@@ -4,7 +4,7 @@ import { AppError } from '../app-error.ts';
 import type { Database, Db } from '../db/database.ts';
 import { and, eq, ne } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
-import { enqueueSync } from './sync-jobs.ts';
+import { enqueueSync } from '../queue/sync-jobs.ts';
 
 export async function resyncByEmail(db: Db, email: string, full: boolean): Promise<string> {
   const [mailbox] = await db

@@ -8,7 +8,7 @@ import type { Database } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { reapDeadWorkers } from '../jobs/worker-liveness.ts';
 import type { Logger } from '../logger.ts';
-import { SYNC_TASK } from './sync-jobs.ts';
+import { SYNC_TASK } from '../queue/sync-jobs.ts';
 
 export const POLL_TASK = 'poll';
 export const RENEW_WATCH_TASK = 'renew_watch';

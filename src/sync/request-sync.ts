@@ -1,8 +1,8 @@
 // A sync asked for by the CRM (or an operator): queued like any other, coalesced with waiting ones.
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
-import { requireMailbox } from './mailbox-settings.ts';
-import { enqueueSync } from './sync-jobs.ts';
+import { requireMailbox } from '../mailbox/mailbox-settings.ts';
+import { enqueueSync } from '../queue/sync-jobs.ts';
 
 export async function requestSync(
   db: Db,

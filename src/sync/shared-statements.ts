@@ -6,7 +6,7 @@ import DataLoader from 'dataloader';
 import type { Db } from '../db/database.ts';
 import { inArray, sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
-import type { Mailbox } from './mailbox-store.ts';
+import type { Mailbox } from '../mailbox/mailbox-store.ts';
 
 export interface SharedStatements {
   readMailbox(id: string): Promise<Mailbox | undefined>;

@@ -5,7 +5,7 @@ import type { Gmail } from '../google/clients.ts';
 import type { GmailBatch } from '../google/gmail-batch.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
-import type { Mailbox } from './mailbox-store.ts';
+import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { SharedStatements } from './shared-statements.ts';
 
 export interface SyncContext {

@@ -8,10 +8,10 @@ import { events } from '../db/schema.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
+import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
+import { type Mailbox, markMailboxRevoked } from '../mailbox/mailbox-store.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
-import type { MailboxAuth } from './mailbox-auth.ts';
-import { type Mailbox, markMailboxRevoked } from './mailbox-store.ts';
 import type { SharedStatements } from './shared-statements.ts';
 import type { SyncContext } from './sync-context.ts';
 

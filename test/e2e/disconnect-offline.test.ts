@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishDisconnect } from '../../src/sync/disconnect.ts';
+import { finishDisconnect } from '../../src/mailbox/disconnect.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 
 const user = { sub: 'u-offline', org: 'org-offline' };

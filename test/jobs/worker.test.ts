@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addJob } from '../../src/jobs/enqueue.ts';
 import { makeTaskList } from '../../src/jobs/task-list.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
+import { addJob } from '../../src/queue/enqueue.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { makeTestDeps } from '../support/test-deps.ts';
 import { waitFor } from '../support/wait-for.ts';

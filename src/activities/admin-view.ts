@@ -3,7 +3,7 @@
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { lagSeconds } from './mailbox-status.ts';
+import { lagSeconds } from '../mailbox/mailbox-status.ts';
 
 export interface AdminView {
   mailboxes: {

@@ -4,8 +4,8 @@
 import type { Db } from '../db/database.ts';
 import { and, asc, eq, gt, isNotNull, sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
-import { rotateKeys } from '../vault/rotate-keys.ts';
-import type { Vault } from '../vault/vault.ts';
+import { rotateKeys } from './rotate-keys.ts';
+import type { Vault } from './vault.ts';
 
 export function rotateAllKeys(db: Db, vault: Vault, onProgress?: (done: number) => void) {
   return rotateKeys(

@@ -9,18 +9,18 @@ import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
+import type { Answer } from '../http/idempotency.ts';
 import type { Logger } from '../logger.ts';
 import { composeMessage } from '../mail/compose-message.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
-import { activityAuthor } from './activity-author.ts';
-import { toActivityDraft } from './activity-row.ts';
-import type { Answer } from './idempotency.ts';
-import { type EntityLink, linksFor, matchAddresses } from './link-entities.ts';
-import type { MailboxAuth } from './mailbox-auth.ts';
-import { requireMailbox } from './mailbox-settings.ts';
-import { type Mailbox, markMailboxRevoked } from './mailbox-store.ts';
+import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
+import { requireMailbox } from '../mailbox/mailbox-settings.ts';
+import { type Mailbox, markMailboxRevoked } from '../mailbox/mailbox-store.ts';
+import { activityAuthor } from '../sync/activity-author.ts';
+import { toActivityDraft } from '../sync/activity-row.ts';
+import { type EntityLink, linksFor, matchAddresses } from '../sync/link-entities.ts';
+import { insertActivities } from '../sync/store-activities.ts';
 import { replyContext } from './reply-context.ts';
-import { insertActivities } from './store-activities.ts';
 
 /** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer to "when". */
 const DAILY_LIMIT_RETRY_S = 24 * 60 * 60;

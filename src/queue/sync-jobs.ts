@@ -1,7 +1,7 @@
 // Queueing mailbox syncs. Job keys coalesce: many pushes while a sync waits make one job. Full and
 // incremental syncs have separate keys so a push never replaces a pending full sync. One sync per
 // mailbox runs at a time (the task takes the mailbox's session lock; see jobs/task-list.ts).
-import { addJob, type Executor } from '../jobs/enqueue.ts';
+import { addJob, type Executor } from './enqueue.ts';
 
 export const SYNC_TASK = 'sync_mailbox';
 

@@ -3,7 +3,7 @@
 import type { Db } from '../db/database.ts';
 import { asc } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
-import { lagSeconds } from './mailbox-status.ts';
+import { lagSeconds } from '../mailbox/mailbox-status.ts';
 
 export interface MailboxRow {
   email: string;

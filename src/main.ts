@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildDeps } from './build-deps.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { isDatabaseUnavailable } from './db/database-errors.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
@@ -141,11 +142,8 @@ async function startDevSimulator(
  * error is logged and survived. Any other unhandled rejection is a bug: log it and exit.
  */
 function survivePostgresRestarts(log: Logger): void {
-  const transient =
-    /ECONNREFUSED|ECONNRESET|EPIPE|Connection terminated|terminating connection|not queryable|57P0[123]/;
   process.on('unhandledRejection', (reason: unknown) => {
-    const err = reason as { code?: string; message?: string };
-    if (transient.test(`${err?.code ?? ''} ${err?.message ?? ''}`)) {
+    if (isDatabaseUnavailable(reason)) {
       log.error({ err: reason }, 'database connection lost; waiting for it to come back');
       return;
     }

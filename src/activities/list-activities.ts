@@ -69,5 +69,5 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   } catch {
     // Reported below.
   }
-  throw new AppError('invalid_cursor', 'cursor: not a cursor this API returned', { status: 400 });
+  throw new AppError('invalid_cursor', 'cursor: not a cursor this API returned');
 }

@@ -10,8 +10,7 @@ export function adminRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   const router = Router();
   router.get('/admin', requireCaller(verifyCaller), async (_req, res) => {
     const caller = res.locals.caller;
-    if (!caller.admin)
-      throw new AppError('forbidden', 'the admin page needs an admin CRM token', { status: 403 });
+    if (!caller.admin) throw new AppError('forbidden', 'the admin page needs an admin CRM token');
     const view = await loadAdminView(deps.database.db, caller.orgId);
     res.type('html').send(renderAdminPage(caller.orgId, view));
   });

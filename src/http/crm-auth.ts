@@ -49,14 +49,14 @@ export function requireCaller(verify: VerifyCaller) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
     if (!match?.[1]) {
-      next(new AppError('unauthorized', 'a CRM bearer token is required', { status: 401 }));
+      next(new AppError('unauthorized', 'a CRM bearer token is required'));
       return;
     }
     try {
       res.locals.caller = await verify(match[1]);
       next();
     } catch {
-      next(new AppError('unauthorized', 'the CRM token is invalid or expired', { status: 401 }));
+      next(new AppError('unauthorized', 'the CRM token is invalid or expired'));
     }
   };
 }

@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, isAppError } from '../app-error.ts';
 
 export function notFound(req: Request, _res: Response, next: NextFunction) {
-  next(new AppError('not_found', `no route for ${req.method} ${req.path}`, { status: 404 }));
+  next(new AppError('not_found', `no route for ${req.method} ${req.path}`));
 }
 
 export function handleErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
@@ -26,11 +26,11 @@ function toAppError(err: unknown): AppError | undefined {
   if (isAppError(err)) return err;
   const e = err as { type?: string; status?: number } | null;
   if (e?.type === 'entity.too.large')
-    return new AppError('payload_too_large', 'request body too large', { status: 413 });
+    return new AppError('payload_too_large', 'request body too large');
   if (e?.type === 'entity.parse.failed')
-    return new AppError('invalid_json', 'request body is not valid JSON', { status: 400 });
+    return new AppError('invalid_json', 'request body is not valid JSON');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new AppError('bad_request', 'malformed request', { status: e.status });
+    return new AppError('invalid_request', 'malformed request', { status: e.status });
   }
   return undefined;
 }

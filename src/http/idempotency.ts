@@ -75,23 +75,17 @@ async function replay(
   where: ReturnType<typeof and>,
 ): Promise<Answer> {
   const [row] = await db.select().from(idempotencyKeys).where(where);
-  if (!row) throw new AppError('request_in_flight', 'retry the request', { status: 409 });
+  if (!row) throw new AppError('request_in_flight', 'retry the request');
   if (row.requestHash !== scope.requestHash) {
     throw new AppError(
       'idempotency_key_reused',
       'this Idempotency-Key was used with another request body',
-      {
-        status: 422,
-      },
     );
   }
   if (row.state !== 'done' || row.responseStatus === null) {
     throw new AppError(
       'request_in_flight',
       'a request with this Idempotency-Key is still in progress',
-      {
-        status: 409,
-      },
     );
   }
   return { status: row.responseStatus, body: row.responseBody };

@@ -3,6 +3,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
+import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import type { Deps } from '../deps.ts';
 import {
   deadLetterPush,
@@ -48,10 +49,9 @@ export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
           deps.metrics.push('malformed');
         } else deps.metrics.push(await notifications.record(notification.value));
       } catch (cause) {
-        throw new AppError('unavailable', 'could not queue the notification; retry', {
-          status: 503,
-          cause,
-        });
+        // Only an unreachable database is Pub/Sub's to retry; anything else is a bug (500, logged).
+        if (!isDatabaseUnavailable(cause)) throw cause;
+        throw new AppError('unavailable', 'could not queue the notification; retry', { cause });
       }
       res.status(204).end();
     },

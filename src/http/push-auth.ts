@@ -37,21 +37,19 @@ export function makePushVerifier(oauth: OAuth2Client, config: PushAuthConfig): V
 
   return async (authorization) => {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) throw new AppError('unauthorized', 'a push token is required', { status: 401 });
+    if (!token) throw new AppError('unauthorized', 'a push token is required');
     let payload: Claims | undefined;
     try {
       payload = await verifySignature(token);
     } catch {
-      throw new AppError('unauthorized', 'the push token is invalid or expired', { status: 401 });
+      throw new AppError('unauthorized', 'the push token is invalid or expired');
     }
     const audiences = Array.isArray(payload?.aud) ? payload.aud : [payload?.aud];
     if (!audiences.includes(config.audience)) {
-      throw new AppError('forbidden', 'the push token is for another audience', { status: 403 });
+      throw new AppError('forbidden', 'the push token is for another audience');
     }
     if (payload?.email !== config.serviceAccount || payload?.email_verified !== true) {
-      throw new AppError('forbidden', 'the push token is not from the push service account', {
-        status: 403,
-      });
+      throw new AppError('forbidden', 'the push token is not from the push service account');
     }
   };
 }

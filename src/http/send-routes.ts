@@ -92,8 +92,7 @@ export function sendRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
         0,
       );
       if (attachmentBytes > MAX_ATTACHMENT_BYTES) {
-        throw new AppError('invalid_request', 'attachments: at most 25 MB in all', {
-          status: 413,
+        throw new AppError('payload_too_large', 'attachments: at most 25 MB in all', {
           details: { field: 'attachments' },
         });
       }

@@ -12,7 +12,6 @@ export function parseInput<T extends z.ZodType>(
   const issue = result.error.issues[0];
   const field = issue?.path.length ? issue.path.join('.') : where;
   throw new AppError('invalid_request', `${field}: ${issue?.message ?? 'invalid'}`, {
-    status: 400,
     details: { field },
   });
 }

@@ -73,24 +73,19 @@ export async function completeConnect(
   deps: ConnectDeps,
   input: CallbackInput,
 ): Promise<{ email: string; mailboxId: string }> {
-  if (!input.state)
-    throw new AppError('state_invalid', 'the OAuth state is missing', { status: 400 });
+  if (!input.state) throw new AppError('state_invalid', 'the OAuth state is missing');
   const owner = await consumeState(deps.db, input.state);
   if (input.error) {
     const code = input.error === 'access_denied' ? 'access_denied' : 'oauth_error';
-    throw new AppError(code, `Google answered ${input.error}: the mailbox was not connected`, {
-      status: 400,
-    });
+    throw new AppError(code, `Google answered ${input.error}: the mailbox was not connected`);
   }
-  if (!input.code)
-    throw new AppError('code_missing', 'the authorization code is missing', { status: 400 });
+  if (!input.code) throw new AppError('code_missing', 'the authorization code is missing');
 
   const exchange = makeOAuthClient(deps.google);
   const { tokens } = await exchange
     .getToken({ code: input.code, codeVerifier: owner.codeVerifier })
     .catch((cause: unknown) => {
       throw new AppError('code_exchange_failed', 'Google refused the authorization code', {
-        status: 400,
         cause,
       });
     });
@@ -99,24 +94,18 @@ export async function completeConnect(
   if (missing.length > 0) {
     await exchange.revokeToken(tokens.access_token ?? '').catch(() => {});
     throw new AppError(
-      'missing_scopes',
+      'scope_missing',
       `Gmail access was only partly granted; please allow: ${missing.map((s) => s.split('/').pop()).join(', ')}`,
-      { status: 400 },
     );
   }
   if (!tokens.refresh_token || !tokens.access_token) {
-    throw new AppError('no_refresh_token', 'Google granted no offline access; connect again', {
-      status: 400,
-    });
+    throw new AppError('no_refresh_token', 'Google granted no offline access; connect again');
   }
   exchange.setCredentials(tokens);
   const gmail = makeGmail(deps.google, exchange);
   const profile = await gmail.users.getProfile({ userId: 'me' });
   const email = (profile.data.emailAddress ?? '').toLowerCase();
-  if (!email)
-    throw new AppError('profile_failed', 'Gmail did not say which address this is', {
-      status: 502,
-    });
+  if (!email) throw new AppError('profile_failed', 'Gmail did not say which address this is');
 
   const mailboxId = await storeMailbox(deps, owner, email, granted, {
     accessToken: tokens.access_token,
@@ -157,18 +146,13 @@ async function storeMailbox(
       .for('update');
     const other = holders.find((m) => m.orgId !== owner.orgId || m.userId !== owner.userId);
     if (other) {
-      throw new AppError('address_taken', `${email} is already connected by another user`, {
-        status: 409,
-      });
+      throw new AppError('address_taken', `${email} is already connected by another user`);
     }
     const own = holders[0];
     if (own && own.email !== email) {
       throw new AppError(
         'already_connected',
         `disconnect ${own.email} before connecting another address`,
-        {
-          status: 409,
-        },
       );
     }
     const previous = own ?? (await findReusableRow(tx, owner, email));

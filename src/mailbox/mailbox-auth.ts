@@ -54,7 +54,7 @@ export function makeMailboxAuth(deps: {
 
   async function build(mailbox: Mailbox): Promise<MailboxAccess> {
     if (!mailbox.sealedTokens || !mailbox.wrappedKey || !mailbox.keyId) {
-      throw new AppError('mailbox_not_connected', 'the mailbox has no tokens', { status: 409 });
+      throw new AppError('mailbox_not_connected', 'the mailbox has no tokens');
     }
     const sealed = {
       ciphertext: mailbox.sealedTokens,

@@ -8,8 +8,7 @@ import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 
 export async function requireMailbox(db: Db, orgId: string, userId: string): Promise<Mailbox> {
   const mailbox = await findMailboxForUser(db, orgId, userId);
-  if (!mailbox)
-    throw new AppError('not_connected', 'no Gmail mailbox is connected', { status: 404 });
+  if (!mailbox) throw new AppError('mailbox_not_connected', 'no Gmail mailbox is connected');
   return mailbox;
 }
 

@@ -56,10 +56,7 @@ export async function consumeState(db: Db, state: string): Promise<ConsumedState
     .select()
     .from(oauthStates)
     .where(eq(oauthStates.stateHash, stateHash));
-  if (!existing) throw new AppError('state_invalid', 'the OAuth state is unknown', { status: 400 });
-  if (existing.usedAt)
-    throw new AppError('state_reused', 'the OAuth state was already used', { status: 400 });
-  throw new AppError('state_expired', 'the OAuth state has expired; connect again', {
-    status: 400,
-  });
+  if (!existing) throw new AppError('state_invalid', 'the OAuth state is unknown');
+  if (existing.usedAt) throw new AppError('state_reused', 'the OAuth state was already used');
+  throw new AppError('state_expired', 'the OAuth state has expired; connect again');
 }

@@ -41,7 +41,6 @@ export async function replyContext(
         'reply_to_unusable',
         'reply_to_message_id: the original has no Message-ID',
         {
-          status: 422,
           details: { field: 'reply_to_message_id' },
         },
       );
@@ -51,7 +50,6 @@ export async function replyContext(
         'reply_to_not_found',
         'reply_to_message_id: no such message in this mailbox',
         {
-          status: 422,
           details: { field: 'reply_to_message_id' },
         },
       );

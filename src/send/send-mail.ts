@@ -52,9 +52,7 @@ export async function sendMail(
 ): Promise<Answer> {
   const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
   if (mailbox.status === 'revoked') {
-    throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again', {
-      status: 409,
-    });
+    throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
   }
   const entity =
     req.entity_type && req.entity_id ? await requireEntity(deps.db, caller.orgId, req) : undefined;
@@ -150,16 +148,13 @@ async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Pr
   if (failure.kind === 'revoked') {
     deps.mailboxAuth.forget(mailbox.id);
     await markMailboxRevoked(deps.db, mailbox, `Google refused the grant: ${failure.reason}`);
-    return new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again', {
-      status: 409,
-    });
+    return new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
   }
   if (failure.reason === 'dailyLimitExceeded') {
     return new AppError(
-      'send_limit_exceeded',
+      'daily_send_limit',
       "Gmail's daily sending limit is reached for this mailbox",
       {
-        status: 429,
         details: { retry_after_s: DAILY_LIMIT_RETRY_S },
       },
     );
@@ -167,21 +162,17 @@ async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Pr
   if (failure.kind === 'retryable' && (failure.status === 429 || failure.status === 0)) {
     const retryAfter = Math.ceil((failure.retryAfterMs ?? 60_000) / 1000);
     return new AppError('quota_exceeded', 'Gmail is rate-limiting this mailbox; retry later', {
-      status: 429,
       details: { retry_after_s: retryAfter },
     });
   }
   if (failure.kind === 'fatal' && failure.status >= 400 && failure.status < 500) {
-    return new AppError('gmail_rejected', `Gmail refused the message: ${failure.message}`, {
-      status: 422,
-    });
+    return new AppError('gmail_rejected', `Gmail refused the message: ${failure.message}`);
   }
   deps.log.error({ err: error, mailbox_id: mailbox.id }, 'send outcome unknown');
   return new AppError(
     'send_outcome_unknown',
     'Gmail may or may not have sent the message; check Sent before retrying',
     {
-      status: 502,
       details: { outcome_unknown: true },
     },
   );
@@ -226,7 +217,6 @@ async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<E
       'entity_not_found',
       `entity_id: no ${req.entity_type} with this id in your organisation`,
       {
-        status: 422,
         details: { field: 'entity_id' },
       },
     );

@@ -11,8 +11,7 @@ export async function resyncByEmail(db: Db, email: string, full: boolean): Promi
     .select()
     .from(mailboxes)
     .where(and(eq(mailboxes.email, email.toLowerCase()), ne(mailboxes.status, 'disconnected')));
-  if (!mailbox)
-    throw new AppError('mailbox_not_found', `no connected mailbox ${email}`, { status: 404 });
+  if (!mailbox) throw new AppError('mailbox_not_connected', `no connected mailbox ${email}`);
   return enqueueSync(db, mailbox.id, { full });
 }
 

@@ -12,9 +12,7 @@ export async function requestSync(
 ): Promise<string> {
   const mailbox = await requireMailbox(db, orgId, userId);
   if (mailbox.status === 'revoked') {
-    throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again', {
-      status: 409,
-    });
+    throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
   }
   return enqueueSync(db, mailbox.id, { full });
 }

@@ -133,7 +133,7 @@ describe('connecting a Gmail mailbox', () => {
     const callback = await e2e.connect(user, 'partial@acme.test');
     expect(callback.status).toBe(400);
     const body = (await callback.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('missing_scopes');
+    expect(body.error.code).toBe('scope_missing');
     expect(body.error.message).toContain('gmail.send');
     const { rows } = await e2e.database.pool.query(
       `select 1 from mailboxes where email = 'partial@acme.test'`,

@@ -34,7 +34,10 @@ describe('the service process', () => {
   });
 
   it('when SIGTERM arrives during a job, then the job finishes, and the process exits 0', async () => {
-    const service = await startService({ env: { ...googleEnv, DATABASE_URL: database.url } });
+    const service = await startService({
+      env: { ...googleEnv, DATABASE_URL: database.url },
+      entry: 'test/support/service-main.ts',
+    });
     await addJob(database.db, 'ping', { note: 'in flight', delay_ms: 1_500 });
     await waitFor(async () => {
       const { rows } = await database.pool.query(

@@ -14,10 +14,6 @@ import { POLL_TASK, pollCycle, RENEW_WATCH_TASK } from '../sync/poll.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
 
-const pingPayload = z.object({
-  note: z.string().max(200),
-  delay_ms: z.number().int().min(0).max(10_000).default(0),
-});
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
 
@@ -102,15 +98,6 @@ export function makeTaskList(deps: Deps): TaskList {
     },
     [FINISH_DISCONNECT_TASK]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
-    },
-    /** Proves the enqueue → worker path: records that a worker ran it. */
-    ping: async (payload, helpers) => {
-      const { note, delay_ms } = pingPayload.parse(payload);
-      if (delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, delay_ms));
-      await deps.database.pool.query(
-        `insert into events (org_id, type, payload) values ('system', 'worker.ping', $1)`,
-        [{ note, job_id: helpers.job.id }],
-      );
     },
   };
 }

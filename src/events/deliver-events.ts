@@ -6,9 +6,8 @@ import { createHmac } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
-import { addJob, type Executor } from '../queue/enqueue.ts';
+import { type Executor, enqueueEventDelivery } from '../queue/enqueue.ts';
 
-export const DELIVER_EVENTS_TASK = 'deliver_events';
 const BATCH = 100;
 const TIME_BUDGET_MS = 20_000;
 const MAX_BACKOFF_S = 3600;
@@ -30,7 +29,7 @@ type EventRow = {
 
 /** Asks for a delivery run soon; many asks while one waits make one run. */
 export function requestEventDelivery(db: Executor): Promise<string> {
-  return addJob(db, DELIVER_EVENTS_TASK, {}, { jobKey: 'deliver-events', queueName: 'crm-events' });
+  return enqueueEventDelivery(db);
 }
 
 export function signEvent(secret: string, timestamp: string, body: string): string {

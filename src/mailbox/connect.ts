@@ -10,7 +10,7 @@ import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
-import { enqueueSync } from '../queue/sync-jobs.ts';
+import { enqueueSync } from '../queue/enqueue.ts';
 import type { Vault } from '../vault/vault.ts';
 import { consumeState, issueState } from './oauth-states.ts';
 import { startWatch } from './watch.ts';

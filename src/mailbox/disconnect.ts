@@ -10,12 +10,10 @@ import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
-import { addJob } from '../queue/enqueue.ts';
+import { enqueueFinishDisconnect } from '../queue/enqueue.ts';
 import type { MailboxAuth } from './mailbox-auth.ts';
 import { findMailboxForUser, getMailbox, type Mailbox } from './mailbox-store.ts';
 import { stopWatch } from './watch.ts';
-
-export const FINISH_DISCONNECT_TASK = 'finish_disconnect';
 
 export interface DisconnectDeps {
   db: Db;
@@ -51,16 +49,7 @@ export async function disconnectMailbox(
   });
   const revoked = await releaseGrant(deps, mailbox);
   if (!revoked) {
-    await addJob(
-      deps.db,
-      FINISH_DISCONNECT_TASK,
-      { mailbox_id: mailbox.id },
-      {
-        jobKey: `disconnect:${mailbox.id}`,
-        runAt: new Date(Date.now() + 60_000),
-        maxAttempts: 25,
-      },
-    );
+    await enqueueFinishDisconnect(deps.db, mailbox.id, new Date(Date.now() + 60_000));
   }
   return { disconnected: true, email: mailbox.email, revoked_at_google: revoked };
 }

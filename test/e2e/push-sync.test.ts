@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSessionLocks } from '../../src/db/session-locks.ts';
-import { syncJobKey, syncLockName } from '../../src/queue/sync-jobs.ts';
+import { syncJobKey, syncLockName } from '../../src/queue/job-names.ts';
 import { addContact, addDeal, addLead } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';

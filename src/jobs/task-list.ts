@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
-import { renewWatch } from '../mailbox/renew-watch.ts';
+import { renewWatch } from '../mailbox/watch.ts';
 import { MAX_ATTEMPTS, syncJobKey, syncLockName, TASK } from '../queue/job-names.ts';
 import { pollCycle } from '../sync/poll.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';

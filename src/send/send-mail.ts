@@ -15,7 +15,8 @@ import { composeMessage } from '../mail/compose-message.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
-import { type Mailbox, markMailboxRevoked } from '../mailbox/mailbox-store.ts';
+import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
 import { activityAuthor } from '../sync/activity-author.ts';
 import { toActivityDraft } from '../sync/activity-row.ts';
 import { type EntityLink, linksFor, matchAddresses } from '../sync/link-entities.ts';
@@ -51,16 +52,20 @@ export async function sendMail(
   req: SendRequest,
 ): Promise<Answer> {
   const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
-  if (mailbox.status === 'revoked') {
-    throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
-  }
+  if (mailbox.status === 'revoked') throw mailboxRevoked();
   const entity =
     req.entity_type && req.entity_id ? await requireEntity(deps.db, caller.orgId, req) : undefined;
-  const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
   const pacer = deps.pacers.forMailbox(mailbox.id);
-  const reply = req.reply_to_message_id
-    ? await replyContext(gmail, pacer, req.reply_to_message_id)
-    : undefined;
+  // A grant found gone here (refresh, or the original's lookup) is the mailbox's, not a bug.
+  const reply = await (async () => {
+    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
+    return req.reply_to_message_id
+      ? await replyContext(gmail, pacer, req.reply_to_message_id)
+      : undefined;
+  })().catch(async (error: unknown) => {
+    if (await handleRevokedGrant(deps, mailbox, error)) throw mailboxRevoked();
+    throw error;
+  });
 
   const senderName = caller.name ?? mailbox.userName ?? '';
   const recipients = {
@@ -123,8 +128,8 @@ async function sendRaw(
   raw: Buffer,
   threadId: string | undefined,
 ) {
-  const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
   try {
+    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
     const { data } = await callGmail(
       deps.pacers.forMailbox(mailbox.id),
       'messages.send',
@@ -144,12 +149,8 @@ async function sendRaw(
 
 /** Gmail's refusal, said so the CRM can act; an unknown outcome is remembered under the key. */
 async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Promise<AppError> {
+  if (await handleRevokedGrant(deps, mailbox, error)) return mailboxRevoked();
   const failure = classifyGoogleError(error);
-  if (failure.kind === 'revoked') {
-    deps.mailboxAuth.forget(mailbox.id);
-    await markMailboxRevoked(deps.db, mailbox, `Google refused the grant: ${failure.reason}`);
-    return new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
-  }
   if (failure.reason === 'dailyLimitExceeded') {
     return new AppError(
       'daily_send_limit',

@@ -44,12 +44,12 @@ describe('parsing Gmail messages (delivered to the simulator, read back with goo
       messageIdHeader: '<plain@client.test>',
     });
     expect(m.from).toEqual({ name: 'Ana', email: 'ana@client.test' });
-    expect(m.date.toISOString()).toBe('2026-11-24T09:00:00.000Z');
+    expect(m.headerDate?.toISOString()).toBe('2026-11-24T09:00:00.000Z');
   });
 
   it('when the mail is HTML only, then the body is its text', () => {
     const text = parsed.htmlOnly?.bodyText ?? '';
-    expect(text).toContain('TITLE');
+    expect(text).toContain('Title');
     expect(text).toContain('First para.');
     expect(text).toContain('Second\u00a0para & more');
     expect(text).not.toContain('<');

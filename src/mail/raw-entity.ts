@@ -44,7 +44,8 @@ function headerText(latin1: string): string {
   return isUtf8(bytes) ? bytes.toString('utf8') : latin1;
 }
 
-export function rawToPart(raw: Buffer, partId = '', depth = 0): Part {
+/** `maxDepth` bounds the nesting read (MAX_DEPTH for the parser; tests emulating Gmail go deeper). */
+export function rawToPart(raw: Buffer, partId = '', depth = 0, maxDepth = MAX_DEPTH): Part {
   const { headers, body } = splitRawEntity(raw);
   const find = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value;
   const type = parseHeaderValue(find('content-type') ?? 'text/plain');
@@ -53,47 +54,53 @@ export function rawToPart(raw: Buffer, partId = '', depth = 0): Part {
   const filename = decodeWords(disposition.params.filename ?? type.params.name ?? '');
   const part: Part = { partId, mimeType, filename, headers, body: { size: 0 } };
   const childId = (i: number) => (partId === '' ? String(i) : `${partId}.${i}`);
-  if (depth < MAX_DEPTH && mimeType.startsWith('multipart/') && type.params.boundary) {
+  if (depth < maxDepth && mimeType.startsWith('multipart/') && type.params.boundary) {
     const children = splitMultipart(body, type.params.boundary);
-    part.parts = children.map((c, i) => rawToPart(c, childId(i), depth + 1));
+    part.parts = children.map((c, i) => rawToPart(c, childId(i), depth + 1, maxDepth));
     return part;
   }
   const decoded = transferDecode(body, find('content-transfer-encoding'));
-  if (depth < MAX_DEPTH && mimeType === 'message/rfc822') {
-    part.parts = [rawToPart(decoded, childId(0), depth + 1)];
+  if (depth < maxDepth && mimeType === 'message/rfc822') {
+    part.parts = [rawToPart(decoded, childId(0), depth + 1, maxDepth)];
   }
   part.body = { size: decoded.length, data: decoded.toString('base64url') };
   return part;
 }
 
-/** The parts between `--boundary` lines; a missing close delimiter ends at the end of the data. */
+/**
+ * The parts between delimiter lines (RFC 2046 §5.1.1: `--boundary` at the start of a line followed
+ * only by whitespace, or by `--` to close; so boundary `d1` does not split at `--d10`). A missing
+ * close delimiter ends the last part at the end of the data.
+ */
 function splitMultipart(body: Buffer, boundary: string): Buffer[] {
   const delimiter = Buffer.from(`--${boundary}`, 'latin1');
   const parts: Buffer[] = [];
   let start = -1;
   let offset = 0;
-  while (offset <= body.length) {
-    const at = body.indexOf(delimiter, offset);
-    if (at < 0) break;
-    const lineStart = at === 0 || body[at - 1] === 0x0a;
-    const after = body
-      .subarray(at + delimiter.length, at + delimiter.length + 2)
+  for (let at = body.indexOf(delimiter); at >= 0; at = body.indexOf(delimiter, offset)) {
+    const lineEnd = body.indexOf(0x0a, at);
+    const next = lineEnd < 0 ? body.length : lineEnd + 1;
+    const rest = body
+      .subarray(at + delimiter.length, lineEnd < 0 ? body.length : lineEnd)
       .toString('latin1');
-    if (!lineStart) {
+    const closes = rest.startsWith('--');
+    if ((at > 0 && body[at - 1] !== 0x0a) || !(closes || /^[ \t\r]*$/.test(rest))) {
       offset = at + delimiter.length;
       continue;
     }
-    if (start >= 0)
-      parts.push(
-        body.subarray(start, at > 0 && body[at - 2] === 0x0d ? at - 2 : Math.max(start, at - 1)),
-      );
-    if (after === '--') return parts;
-    const nl = body.indexOf(0x0a, at);
-    start = nl < 0 ? body.length : nl + 1;
-    offset = start;
+    // The line break before a delimiter belongs to the delimiter.
+    if (start >= 0) parts.push(body.subarray(start, Math.max(start, lineBreakStart(body, at))));
+    if (closes) return parts;
+    start = next;
+    offset = next;
   }
-  if (start >= 0) parts.push(body.subarray(start));
+  if (start >= 0 && start < body.length) parts.push(body.subarray(start));
   return parts;
+}
+
+function lineBreakStart(body: Buffer, at: number): number {
+  if (at > 0 && body[at - 1] === 0x0a) return at > 1 && body[at - 2] === 0x0d ? at - 2 : at - 1;
+  return at;
 }
 
 function transferDecode(body: Buffer, encoding: string | undefined): Buffer {

@@ -21,7 +21,8 @@ export interface PayloadOptions {
 }
 
 export function gmailMessageFromRaw(raw: Buffer, options: PayloadOptions): gmail_v1.Schema$Message {
-  const payload = rawToPart(raw);
+  // Deeper than the parser reads, so the parser's own bound is what the hostile tests exercise.
+  const payload = rawToPart(raw, '', 0, 2000);
   visit(payload, (part) => {
     if (options.form === 'gmail') toUtf8(part);
     if (options.decodedHeaders) {

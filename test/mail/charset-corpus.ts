@@ -166,7 +166,7 @@ export function encodeIn(text: string, charset: string): Buffer {
     const wide = euc.length === 2;
     if (wide !== kanji) out.push(...(wide ? [0x1b, 0x24, 0x42] : [0x1b, 0x28, 0x42]));
     kanji = wide;
-    out.push(...(wide ? [euc[0]! & 0x7f, euc[1]! & 0x7f] : [...euc]));
+    out.push(...(wide ? [...euc].map((b) => b & 0x7f) : [...euc]));
   }
   if (kanji) out.push(0x1b, 0x28, 0x42);
   return Buffer.from(out);

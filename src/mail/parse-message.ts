@@ -81,12 +81,13 @@ export function parseGmailMessage(message: gmail_v1.Schema$Message): ParsedMail 
 
 function bodyOf(message: gmail_v1.Schema$Message, payload: Part | undefined) {
   const walk = newWalk();
-  let text = safely(() => cleanText(textOf(payload, walk)).trim(), '');
-  // Gmail serves a text body too large to inline only through attachments.get; the snippet stands in.
-  const external = text === '' && safely(() => hasExternalText(payload, 0), false);
-  if (text === '') text = cleanLine(message.snippet ?? '', LINE_CHARS);
+  const read = safely<string | null>(() => cleanText(textOf(payload, walk)).trim(), null);
+  // Gmail serves a text body too large to inline only through attachments.get; the snippet
+  // stands in for it, and for a body that could not be read at all.
+  const external = read === '' && safely(() => hasExternalText(payload, 0), false);
+  const text = read === null || external ? cleanLine(message.snippet ?? '', LINE_CHARS) : read;
   const [bodyText, cut] = capUtf8(text, BODY_LIMIT_BYTES);
-  return { bodyText, bodyTruncated: cut || external || walk.truncated };
+  return { bodyText, bodyTruncated: cut || external || read === null || walk.truncated };
 }
 
 function hasExternalText(part: Part | undefined, depth: number): boolean {

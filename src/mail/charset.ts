@@ -65,6 +65,7 @@ function withIconv(label: string, bytes: Uint8Array): string | undefined {
 /** Stateful 7-bit charsets: their bytes are valid UTF-8 too, told apart by their ESC sequences. */
 const ESCAPED_7BIT = /^(iso-2022-|csiso2022)/;
 const UTF16_32 = /^(utf-?16|utf-?32|ucs-?2|ucs-?4)/;
+const UTF7_SHIFT = /\+[A-Za-z0-9+/]{2,}-/;
 
 /**
  * The text of a `text/*` part as Gmail serves it. With `format=full` Gmail converts the data of
@@ -72,13 +73,20 @@ const UTF16_32 = /^(utf-?16|utf-?32|ucs-?2|ucs-?4)/;
  * (users.messages.get, MessagePartBody.data; seen from Gmail in production, issue 13 item 1).
  * Other sources (format=raw, our own tests) carry the original bytes. So: valid UTF-8 is taken
  * as UTF-8 (pure ASCII reads the same either way), otherwise the declared charset decodes it.
- * Two exceptions, both still valid UTF-8 as bytes: ISO-2022-* text (7-bit) that still holds its
- * ESC sequences is decoded by its charset, and UTF-16/32 text with NUL bytes by its own.
+ * Three exceptions, all valid UTF-8 as bytes: ISO-2022-* text (7-bit) that still holds its ESC
+ * sequences is decoded by its charset, UTF-7 text by UTF-7 when it holds a closed shift sequence
+ * (`+AOk-`; a bare `1+1` stays as it is), and UTF-16/32 text with NUL bytes by its own.
  */
 export function decodeTextData(bytes: Uint8Array, declared: string | null | undefined): string {
   const name = normalizeCharset(declared);
   if (ESCAPED_7BIT.test(name) && bytes.includes(0x1b)) return decodeBytes(bytes, name);
   if (UTF16_32.test(name) && bytes.includes(0)) return decodeBytes(bytes, name);
+  if (
+    /^(utf-?7|unicode-1-1-utf-7)$/.test(name) &&
+    UTF7_SHIFT.test(Buffer.from(bytes).toString('latin1'))
+  ) {
+    return decodeBytes(bytes, name);
+  }
   if (isUtf8(bytes)) return utf8(bytes);
   return decodeBytes(bytes, name);
 }

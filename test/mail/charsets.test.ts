@@ -40,6 +40,20 @@ describe('mail in every charset a reader decodes, checked against mailparser', (
     },
   );
 
+  it('when UTF-7 text arrives as sent or as Gmail converted it, then both read right', () => {
+    const read = (text: string) =>
+      parseGmailMessage({
+        id: 'u7',
+        payload: {
+          mimeType: 'text/plain',
+          headers: [{ name: 'Content-Type', value: 'text/plain; charset=UTF-7' }],
+          body: { data: Buffer.from(text).toString('base64url') },
+        },
+      }).bodyText;
+    expect(read('Caf+AOk- +- 1+-1')).toBe('Café + 1+1');
+    expect(read('Café 1+1=2')).toBe('Café 1+1=2');
+  });
+
   it('when the charset is unknown or WHATWG maps it to its replacement encoding, then the text is read as UTF-8, not lost', () => {
     for (const charset of ['x-no-such-charset', 'ISO-2022-KR', '"utf-8"', '']) {
       const data = Buffer.from('Olá, preço ✓').toString('base64url');

@@ -1,6 +1,7 @@
 // One mail per charset a reader meets, byte for byte as a sender in that charset writes it: the
 // subject and sender name as RFC 2047 words (B and Q), the body in 8bit, quoted-printable or
-// base64, and an attachment whose name is an RFC 2231 parameter in the same charset.
+// base64, and an attachment whose name is in the same charset: an RFC 2231 parameter split in
+// continuations, or (with base64 bodies, as Outlook writes it) an RFC 2047 word in quotes.
 import iconv from 'iconv-lite';
 
 const crlf = (lines: string[]) => lines.join('\r\n');
@@ -225,9 +226,13 @@ export function charsetMail(s: CharsetSample): Buffer {
         '--cs-b',
         'Content-Type: application/octet-stream',
         'Content-Transfer-Encoding: base64',
-        // RFC 2231 §3 continuations: the charset-tagged name split across two extended segments.
-        `Content-Disposition: attachment; filename*0*=${name.slice(0, half)};`,
-        ` filename*1*=${name.slice(half)}`,
+        ...(s.transfer === 'base64'
+          ? [`Content-Disposition: attachment; filename="${bWord(s.filename, s.charset)}"`]
+          : // RFC 2231 §3 continuations: the charset-tagged name split in two extended segments.
+            [
+              `Content-Disposition: attachment; filename*0*=${name.slice(0, half)};`,
+              ` filename*1*=${name.slice(half)}`,
+            ]),
         '',
         Buffer.from('attachment bytes').toString('base64'),
         '--cs-b--',

@@ -8,7 +8,7 @@ import { capUtf8, cleanLine, cleanText } from './clean-text.ts';
 import { decodeWords } from './encoded-words.ts';
 import { headerDateOf, internalDateOf } from './mail-dates.ts';
 import { type AttachmentInfo, attachmentsOf, textOf } from './mime-body.ts';
-import { newWalk } from './mime-limits.ts';
+import { MAX_DEPTH, newWalk } from './mime-limits.ts';
 import { headerOf, type Part } from './mime-part.ts';
 
 export type { MailAddress } from './addresses.ts';
@@ -91,7 +91,7 @@ function bodyOf(message: gmail_v1.Schema$Message, payload: Part | undefined) {
 }
 
 function hasExternalText(part: Part | undefined, depth: number): boolean {
-  if (!part || depth > 100) return false;
+  if (!part || depth > MAX_DEPTH) return false;
   if (part.mimeType?.startsWith('text/') && !part.filename && part.body?.attachmentId) return true;
   return (part.parts ?? []).some((p) => hasExternalText(p, depth + 1));
 }

@@ -38,12 +38,22 @@ export function textOf(part: Part | undefined, walk: Walk, depth = 0): string {
   }
   const type = mimeTypeOf(part);
   const children = part.parts ?? [];
+  if (type.startsWith('multipart/') && children.length === 0) {
+    // A multipart Gmail could not split (no usable boundary, or nested past its own limit) holds
+    // text we do not show: say the body is incomplete rather than pretend it is whole.
+    if (part.body?.data || part.body?.attachmentId) walk.truncated = true;
+    return '';
+  }
   if (type === 'multipart/alternative') return alternativeText(children, walk, depth + 1);
   if (type === 'message/rfc822' || type === 'message/global')
     return forwardedText(part, walk, depth);
   // Only a pointer to content stored elsewhere (RFC 2046 §5.2.3): nothing to show, siblings still are.
   if (type === 'message/external-body') return '';
   if (type.startsWith('multipart/') || children.length > 0) {
+    // A multipart Gmail could not split (no usable boundary, or nested past its own limit) holds
+    // text we do not show: say the body is incomplete rather than pretend it is whole.
+    if (children.length === 0 && (part.body?.data || part.body?.attachmentId))
+      walk.truncated = true;
     return children
       .filter((c) => !isAttachment(c) || mimeTypeOf(c).startsWith('message/'))
       .map((c) => textOf(c, walk, depth + 1))

@@ -9,10 +9,12 @@ import {
   ABSURD_DATES,
   absurdDate,
   deepMultipart,
+  emptyBoundary,
   everyHeaderRepeated,
   hostileMail,
   hugePart,
   longAddresses,
+  missingBoundary,
   nulBytes,
 } from './hostile-corpus.ts';
 
@@ -100,6 +102,13 @@ describe('hostile mail (issue 18): the parser never throws and answers sane, bou
     const mail = parse(deepMultipart());
     expect(mail.bodyText).toBe('Top text.');
     expect(mail.bodyTruncated).toBe(true);
+  });
+
+  it.each([
+    ['empty', emptyBoundary],
+    ['missing', missingBoundary],
+  ])('when the multipart boundary is %s, then the unread body is flagged as cut', (_, raw) => {
+    expect(parse(raw()).bodyTruncated).toBe(true);
   });
 
   it('when an address is longer than RFC 5321 allows, then it is not a participant', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeSessionLocks } from '../../src/db/session-locks.ts';
 import { syncJobKey, syncLockName } from '../../src/queue/job-names.ts';
 import { addContact, addDeal, addLead } from '../support/crm-seed.ts';
@@ -50,6 +50,7 @@ describe('push to activity', () => {
     expect((await e2e.connect(user, OWNER)).status).toBe(200);
     await waitForIdle(e2e);
   });
+  afterEach(() => e2e.resetFaults());
   afterAll(async () => {
     await e2e.close();
   });

@@ -31,6 +31,9 @@ export interface E2E {
     labelIds?: string[],
   ): Promise<{ id: string; threadId: string }>;
   simControl(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
+  /** Back to Google's defaults; every suite that sets faults calls it in afterEach, so a failing
+   * test cannot leave its faults to the next. */
+  resetFaults(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,6 +97,10 @@ export async function startE2E(
     url,
     api,
     simControl,
+    async resetFaults() {
+      const res = await simControl('faults', { method: 'PUT', body: { reset: true } });
+      if (!res.ok) throw new Error(`fault reset failed: ${res.status}`);
+    },
     async connect(user, email) {
       const res = await api(`/integrations/gmail/connect?login_hint=${encodeURIComponent(email)}`, {
         user,

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
 async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<void> {
   const token = await new SignJWT({ sub: 'rita', org: ORG, name: 'Rita Sales' })
     .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(DEV_JWT_SECRET));
   const api = (p: string, init: RequestInit = {}) =>

@@ -10,6 +10,8 @@ const googleEnv = {
   GOOGLE_CLIENT_SECRET: 'test-secret',
   GMAIL_PUBSUB_TOPIC: 'projects/sim/topics/gmail',
   GOOGLE_EMULATOR_HOST: '127.0.0.1:9',
+  // Real Google credentials require an explicit CRM secret (the development one is refused).
+  CRM_JWT_SECRET: 'mT4q9ZkV2wLx7RbN1cYp8HsD3fJg6EuA',
 };
 
 describe('the service process', () => {

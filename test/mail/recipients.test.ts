@@ -59,7 +59,7 @@ describe('parseRecipients', () => {
     ['"quoted"@b.test', 'invalid_address'],
     [`${'a'.repeat(65)}@b.test`, 'address_too_long'],
     [
-      `aa@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(60)}.test`,
+      `aa@${'b'.repeat(61)}.${'c'.repeat(61)}.${'d'.repeat(61)}.${'e'.repeat(61)}.test`,
       'address_too_long',
     ],
     [`"${'N'.repeat(129)}" <a@b.test>`, 'name_too_long'],

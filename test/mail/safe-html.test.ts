@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LINK_REL, sanitizeEmailHtml } from '../../src/mail/safe-html.ts';
+import { LINK_REL, MAX_HTML_TAGS, sanitizeEmailHtml } from '../../src/mail/safe-html.ts';
 import { xssCorpus } from './xss-corpus.ts';
 
 const ATTACHMENT_URL = '/activities/a1/attachments/2';
@@ -100,6 +100,9 @@ describe('sanitizeEmailHtml on ordinary mail', () => {
       sanitize('<p style="color:red;background:url(https://x.test/a);margin:0">x</p>').html,
     ).toBe('<p style="color:red;margin:0">x</p>');
     expect(sanitize('<p style="position:fixed;top:0;z-index:9">x</p>').html).toBe('<p>x</p>');
+    expect(
+      sanitize('<p style="margin:-500px 0 0 0;margin-top:-.5em;margin-left:4px">x</p>').html,
+    ).toBe('<p style="margin-left:4px">x</p>');
   });
 
   it('when the HTML is over the cap, then it is cut at a tag boundary and marked truncated', () => {
@@ -112,6 +115,14 @@ describe('sanitizeEmailHtml on ordinary mail', () => {
     expect(out.html).toMatch(/<\/table>$/);
     expect(out.html).not.toContain('\uFFFD');
     expect(sanitizeEmailHtml('<p>short</p>', { maxInputBytes: 12 }).truncated).toBe(false);
+  });
+
+  it('when the HTML nests 100,000 elements, then it is cut after 20,000 tags and marked', () => {
+    const out = sanitizeEmailHtml(`<p>top</p>${'<div>'.repeat(100_000)}deep`);
+    expect(out.truncated).toBe(true);
+    expect(out.html.startsWith('<p>top</p><div><div>')).toBe(true);
+    expect(out.html).not.toContain('deep');
+    expect(out.html.match(/<div>/g)?.length).toBeLessThanOrEqual(MAX_HTML_TAGS);
   });
 
   it('when a 200 KB newsletter is sanitised, then every story and link is still there', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractReplyText, REPLY_TEXT_MAX_CHARS } from '../../src/mail/reply-text.ts';
+import { businessTemplates, generate } from './sensitive-corpus.ts';
 
 const q = (...lines: string[]) => lines.map((l) => (l ? `> ${l}` : '>')).join('\n');
 const outlookBlock = (from: string, sent: string, to: string, subject: string) =>
@@ -130,6 +131,15 @@ describe('extractReplyText', () => {
     expect(out).not.toBe('');
     for (const word of text.split(/\s+/).filter((w) => w.length > 3 && !/^regards$/i.test(w)))
       expect(out).toContain(word);
+  });
+
+  it('when 200 ordinary mails with no quote are read, then each keeps its opening lines', () => {
+    const mails = generate(200, 7, (v, i) => businessTemplates[i % businessTemplates.length]?.(v));
+    for (const mail of mails) {
+      const text = mail?.text ?? '';
+      const firstTwo = text.split('\n').slice(0, 2).join('\n').trim();
+      expect(extractReplyText(text).startsWith(firstTwo), text).toBe(true);
+    }
   });
 
   it('when the mail has Windows line ends, then they are read like any other', () => {

@@ -60,13 +60,15 @@ const DISCLAIMER =
   /if (?:you )?(?:did ?n[o']t|did not|do not|don'?t) (?:request|make|recognize|initiate|sign)|if this (?:was ?n[o']t|was not) you|wasn'?t you\?|se (?:voce )?nao (?:solicitou|reconhece|foi voce|fez)|caso (?:voce )?nao (?:tenha solicitado|reconheca)|si no (?:solicitaste|has solicitado|lo solicitaste|reconoces|fuiste tu|realizaste)|never share (?:this|your) code|nunca compartilhe|no compartas (?:este|tu) codigo|nao compartilhe (?:este|seu) codigo/;
 
 const CODE_WORDS =
-  '(?:verification|security|login|log-?in|sign-?in|one-?time|authentication|2fa|otp) code(?! (?:review|audit|scan|analysis|quality))|one-?time (?:password|pin)|\\botp\\b|codigo (?:de )?(?:verificacao|seguranca|confirmacao|login|autenticacao|verificacion|seguridad|confirmacion|inicio de sesion|autenticacion|un solo uso|uso unico)|codigo unico|senha (?:temporaria|de uso unico)|contrasena (?:temporal|de un solo uso)';
+  '(?:verification|security|login|log-?in|sign-?in|one-?time|authentication|2fa|otp) code(?! (?:review|audit|scan|analysis|quality))|one-?time (?:password|pin)|\\botp\\b|codigo (?:de )?(?:verificacao|seguranca|login|autenticacao|verificacion|seguridad|inicio de sesion|autenticacion|un solo uso|uso unico)|codigo unico|senha (?:temporaria|de uso unico)|contrasena (?:temporal|de un solo uso)';
 // A code: 5 to 8 digits, 4 digits that are not a year, "123 456" or "G-123456"; not part of a
 // longer number, an amount or a date.
 const CODE =
   '(?<![a-z\\d.,/:#-])(?:g-)?(?:\\d{5,8}|(?!(?:19|20)\\d\\d)\\d{4}|\\d{3}[ -]\\d{3})(?![a-z]|[\\d.,/%:-]\\d)';
 // Orders and bookings have "confirmation codes" too; for a sign-in the words say so.
-const CONFIRMATION_NEAR_CODE = new RegExp(`confirmation code[^\\n]{0,40}?(?:\\n\\s*){0,2}${CODE}`);
+const CONFIRMATION_NEAR_CODE = new RegExp(
+  `(?:confirmation code|codigo de confirmac(?:ao|ion))[^\\n]{0,40}?(?:\\n\\s*){0,2}${CODE}`,
+);
 const ORDER_OR_BOOKING = /\b(?:order|booking|reservation|flight|pedido|reserva|voo|vuelo)\b/;
 const CODE_NEAR_WORDS = new RegExp(
   `(?:${CODE_WORDS})[^\\n]{0,40}?(?:\\n\\s*){0,2}[^\\n]{0,20}?${CODE}|${CODE}[^\\n]{0,40}(?:${CODE_WORDS})`,

@@ -314,6 +314,12 @@ export const businessTemplates: Template[] = [
       `compras@cliente.test`,
       `Prezados,\n\nSegue o pedido de compra ${v.invoice} de ${v.product}. Pagamento em 30 dias por transferência bancária.\n\nCompras`,
     ),
+  (v) =>
+    mail(
+      `Pedido ${v.code} confirmado`,
+      `pedidos@loja.fornecedor.test`,
+      `Obrigado pela compra de ${v.product}.\nCódigo de confirmação do pedido: ${v.code}\nTotal: R$ ${v.amount}`,
+    ),
   // Spanish
   (v) =>
     mail(

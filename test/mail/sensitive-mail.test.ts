@@ -51,6 +51,11 @@ const examples: Record<SensitiveRule, MailToClassify[]> = {
       'alerts@bank.test',
       'Your one-time password (OTP) for the transaction is 6612. Valid for 3 minutes.',
     ),
+    m(
+      'Código de confirmação',
+      'no-reply@app.test',
+      'Seu código de confirmação é 482913. Ele expira em 5 minutos.',
+    ),
   ],
   password_reset: [
     m(

@@ -230,8 +230,8 @@ describe('classifySensitiveMail on corpora', () => {
   it('when 480 ordinary business mails are classified, then at most 1 in 200 is held back', () => {
     const flagged = business.filter((mail) => mail && classifySensitiveMail(mail).sensitive);
     expect(business.length).toBeGreaterThanOrEqual(400);
-    expect(flagged.map((f) => f?.subject)).toEqual([]);
-    expect(flagged.length / business.length).toBeLessThanOrEqual(1 / 200);
+    const subjects = flagged.map((f) => f?.subject).join(' | ');
+    expect(flagged.length / business.length, subjects).toBeLessThanOrEqual(1 / 200);
   });
 
   it('when 300 security and personal mails are classified, then at least 95 % are caught', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { htmlAsText } from '../../src/mail/html-text.ts';
 import { extractReplyText, REPLY_TEXT_MAX_CHARS } from '../../src/mail/reply-text.ts';
 import { businessTemplates, generate } from './sensitive-corpus.ts';
 
@@ -140,6 +141,15 @@ describe('extractReplyText', () => {
       const firstTwo = text.split('\n').slice(0, 2).join('\n').trim();
       expect(extractReplyText(text).startsWith(firstTwo), text).toBe(true);
     }
+  });
+
+  it('when the reply only has HTML, then its text (as the service makes it) gives the new part', () => {
+    const gmail =
+      '<div dir="ltr">Tuesday works.<br><br>John</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">On Mon, Mar 4, 2024 at 10:02 AM Maria Silva &lt;<a href="mailto:maria@client.test">maria@client.test</a>&gt; wrote:<br></div><blockquote class="gmail_quote"><div dir="ltr">Can we meet Tuesday?</div></blockquote></div>';
+    expect(extractReplyText(htmlAsText(gmail))).toBe('Tuesday works.\n\nJohn');
+    const outlook =
+      '<p>Segue a proposta.</p><div style="border-top:solid #E1E1E1 1.0pt"><p><b>De:</b> Maria Silva &lt;maria@client.test&gt;<br><b>Enviado:</b> segunda-feira, 4 de março de 2024 10:02<br><b>Para:</b> João<br><b>Assunto:</b> Proposta</p></div><p>Pode enviar?</p>';
+    expect(extractReplyText(htmlAsText(outlook))).toBe('Segue a proposta.');
   });
 
   it('when the mail has Windows line ends, then they are read like any other', () => {

@@ -2,7 +2,6 @@
 // by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
 
 import { convert as htmlToText } from 'html-to-text';
-import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -13,6 +12,7 @@ import type { Answer } from '../http/idempotency.ts';
 import type { Logger } from '../logger.ts';
 import { composeMessage } from '../mail/compose-message.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
@@ -51,6 +51,7 @@ export async function sendMail(
   caller: { orgId: string; userId: string; name: string | undefined },
   req: SendRequest,
 ): Promise<Answer> {
+  const recipients = strictRecipients(req);
   const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
   if (mailbox.status === 'revoked') throw mailboxRevoked();
   const entity =
@@ -68,11 +69,6 @@ export async function sendMail(
   });
 
   const senderName = caller.name ?? mailbox.userName ?? '';
-  const recipients = {
-    to: toAddresses(req.to),
-    cc: toAddresses(req.cc),
-    bcc: toAddresses(req.bcc),
-  };
   const raw = await composeMessage({
     from: { name: senderName, email: mailbox.email },
     ...recipients,
@@ -118,6 +114,12 @@ export async function sendMail(
       thread_id: sent.threadId,
       status: 'sent',
       activity_id: activityId,
+      // Exactly where the mail went, as Gmail was given it.
+      recipients: {
+        to: recipients.to.map((r) => r.email),
+        cc: recipients.cc.map((r) => r.email),
+        bcc: recipients.bcc.map((r) => r.email),
+      },
     },
   };
 }
@@ -225,11 +227,21 @@ async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<E
   return { entityType: req.entity_type ?? 'contact', entityId: req.entity_id ?? '', email: '' };
 }
 
-function toAddresses(list: string[] | undefined): MailAddress[] {
-  return (list ?? []).flatMap((v) =>
-    addressparser(v, { flatten: true }).map((a) => ({
-      name: a.name,
-      email: a.address.toLowerCase(),
-    })),
-  );
+/**
+ * One plain address per entry, a display name only when it cannot pass for an address: the mail
+ * goes exactly where the CRM showed (a line separator, a tab, group syntax or an address hidden in
+ * a name would send it elsewhere). Any bad entry refuses the whole send.
+ */
+function strictRecipients(req: SendRequest): Record<'to' | 'cc' | 'bcc', MailAddress[]> {
+  const field = (name: 'to' | 'cc' | 'bcc'): MailAddress[] => {
+    const { recipients, errors } = parseRecipients(req[name] ?? []);
+    const first = errors[0];
+    if (first) {
+      throw new AppError('invalid_request', `${name}: ${first.message}`, {
+        details: { field: name, index: first.index, problem: first.problem },
+      });
+    }
+    return recipients.map((r) => ({ name: r.name ?? '', email: r.address.toLowerCase() }));
+  };
+  return { to: field('to'), cc: field('cc'), bcc: field('bcc') };
 }

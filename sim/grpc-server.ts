@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { SimContext } from './context.ts';
-import type { PubSubState, PullStream } from './pubsub.ts';
+import type { Policy, PubSubState, PullStream } from './pubsub.ts';
 
 const require = createRequire(import.meta.url);
 const pubsubProtos = path.join(
@@ -293,26 +293,25 @@ function received(p: {
   };
 }
 
+/** IAM policies of topics and subscriptions (google.iam.v1.IAMPolicy). */
 function iamPolicy(state: PubSubState): grpc.UntypedServiceImplementation {
-  const target = (resource: string) =>
-    state.topics.get(resource) ??
-    (state.subscriptions.has(resource)
-      ? { policy: { bindings: [], etag: Buffer.alloc(0) } }
-      : undefined);
   return {
     GetIamPolicy(call: Call, cb: Callback) {
-      const t = target(String(call.request.resource));
-      if (!t) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
-      cb(null, { version: 1, bindings: t.policy.bindings, etag: t.policy.etag });
+      const policy = state.policyOf(String(call.request.resource));
+      if (!policy) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
+      cb(null, { version: 1, bindings: policy.bindings, etag: policy.etag });
     },
     SetIamPolicy(call: Call, cb: Callback) {
-      const t = state.topics.get(String(call.request.resource));
-      if (!t) return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
-      const policy = call.request.policy as { bindings?: unknown[] };
-      t.policy = { bindings: policy?.bindings ?? [], etag: randomBytes(8) };
-      cb(null, { version: 1, bindings: t.policy.bindings, etag: t.policy.etag });
+      const given = call.request.policy as { bindings?: Policy['bindings'] } | undefined;
+      const policy: Policy = { bindings: given?.bindings ?? [], etag: randomBytes(8) };
+      if (!state.setPolicy(String(call.request.resource), policy))
+        return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
+      cb(null, { version: 1, bindings: policy.bindings, etag: policy.etag });
     },
+    // The caller (the service's own credentials) may do anything in the simulator's project.
     TestIamPermissions(call: Call, cb: Callback) {
+      if (!state.policyOf(String(call.request.resource)))
+        return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
       cb(null, { permissions: (call.request.permissions as string[]) ?? [] });
     },
   };

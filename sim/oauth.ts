@@ -12,6 +12,17 @@ interface Grant {
   scopes: string[];
   clientId: string;
   revoked: boolean;
+  /** Ended by time (Testing status), not by the user: its access tokens live out their hour. */
+  expired: boolean;
+}
+
+/** What the user changes on the next consent screen (`PUT /__sim/mailboxes/{email}/consent`). */
+interface ConsentOverride {
+  /** Grant only these of the scopes asked for (older form of `untick`). */
+  scopes?: string[];
+  /** Scopes the user unticks: not granted. */
+  untick?: string[];
+  deny?: boolean;
 }
 
 interface Code {
@@ -22,6 +33,8 @@ interface Code {
   challenge?: string;
   method?: string;
   offline: boolean;
+  /** A refresh token comes with a grant's first consent, or when `prompt=consent` asked again. */
+  refreshable: boolean;
   expires: number;
 }
 
@@ -40,7 +53,9 @@ export async function createOAuth(
   const codes = new Map<string, Code>();
   const grants = new Map<string, Grant>();
   const accessTokens = new Map<string, AccessTokenInfo & { refreshToken: string | undefined }>();
-  const consentOverrides = new Map<string, { scopes?: string[]; deny?: boolean }>();
+  const consentOverrides = new Map<string, ConsentOverride>();
+  /** `email client` pairs that hold a live grant: a later consent returns no refresh token. */
+  const consented = new Set<string>();
   let accessTtlS = 3600;
   const keys: SigningKey[] = [];
 
@@ -77,9 +92,20 @@ export async function createOAuth(
     return info;
   };
   ctx.revokeGrants = (email) => {
-    for (const g of grants.values()) if (g.email === email.toLowerCase()) g.revoked = true;
+    for (const g of grants.values()) {
+      if (g.email !== email.toLowerCase()) continue;
+      g.revoked = true;
+      consented.delete(`${g.email} ${g.clientId}`);
+    }
     for (const [t, info] of accessTokens)
       if (info.email === email.toLowerCase()) accessTokens.delete(t);
+  };
+  ctx.expireGrants = (email) => {
+    for (const g of grants.values()) {
+      if (g.email !== email.toLowerCase()) continue;
+      g.expired = true;
+      consented.delete(`${g.email} ${g.clientId}`);
+    }
   };
   ctx.expireAccessTokens = (email) => {
     for (const info of accessTokens.values())
@@ -131,7 +157,14 @@ export async function createOAuth(
       return res.redirect(302, redirect.toString());
     }
     const asked = (q.scope ?? '').split(/\s+/).filter(Boolean);
-    const scopes = override?.scopes ? asked.filter((s) => override.scopes?.includes(s)) : asked;
+    const unticked = (s: string) =>
+      (override?.scopes !== undefined && !override.scopes.includes(s)) ||
+      (override?.untick ?? []).some((u) => {
+        const name = u.replace(/^.*[/…]/, '').replace(/^\.+/, '');
+        return s === u || s === name || s.endsWith(`/${name}`);
+      });
+    const scopes = asked.filter((s) => !unticked(s));
+    const prompts = (q.prompt ?? '').split(/\s+/);
     ctx.ensureMailbox(email);
     const code = `4/0${randomBytes(24).toString('base64url')}`;
     codes.set(code, {
@@ -143,6 +176,7 @@ export async function createOAuth(
         ? { challenge: q.code_challenge, method: q.code_challenge_method ?? 'plain' }
         : {}),
       offline: q.access_type === 'offline',
+      refreshable: !consented.has(`${email} ${q.client_id}`) || prompts.includes('consent'),
       expires: Date.now() + CODE_LIFETIME_MS,
     });
     redirect.searchParams.set('code', code);
@@ -175,9 +209,13 @@ export async function createOAuth(
         if (!verifier || expected !== code.challenge)
           return oauthError(res, 400, 'invalid_grant', 'Invalid code verifier.');
       }
-      const refreshToken = code.offline
-        ? `1//0${randomBytes(32).toString('base64url')}`
-        : undefined;
+      // https://developers.google.com/identity/protocols/oauth2/web-server#offline: the refresh
+      // token is returned the first time the user consents, or again with prompt=consent.
+      const refreshToken =
+        code.offline && code.refreshable
+          ? `1//0${randomBytes(32).toString('base64url')}`
+          : undefined;
+      if (code.offline) consented.add(`${code.email} ${clientId}`);
       if (refreshToken) {
         grants.set(refreshToken, {
           refreshToken,
@@ -185,6 +223,7 @@ export async function createOAuth(
           scopes: code.scopes,
           clientId,
           revoked: false,
+          expired: false,
         });
       }
       const accessToken = issueAccess(code.email, code.scopes, clientId, refreshToken);
@@ -198,7 +237,8 @@ export async function createOAuth(
     }
     if (body.grant_type === 'refresh_token') {
       const grant = grants.get(body.refresh_token ?? '');
-      if (!grant || grant.revoked || grant.clientId !== clientId) {
+      // Revoked, or expired as an app in Testing status finds after 7 days: the same answer.
+      if (!grant || grant.revoked || grant.expired || grant.clientId !== clientId) {
         return oauthError(res, 400, 'invalid_grant', 'Token has been expired or revoked.');
       }
       const accessToken = issueAccess(grant.email, grant.scopes, clientId, grant.refreshToken);
@@ -222,7 +262,10 @@ export async function createOAuth(
     const refresh = grant?.refreshToken ?? access?.refreshToken;
     if (refresh) {
       const g = grants.get(refresh);
-      if (g) g.revoked = true;
+      if (g) {
+        g.revoked = true;
+        consented.delete(`${g.email} ${g.clientId}`);
+      }
       for (const [t, info] of accessTokens)
         if (info.refreshToken === refresh) accessTokens.delete(t);
     }
@@ -248,7 +291,7 @@ export async function createOAuth(
     });
   });
   router.put('/__sim/mailboxes/:email/consent', express.json(), (req, res) => {
-    const body = req.body as { scopes?: string[]; deny?: boolean };
+    const body = req.body as ConsentOverride;
     consentOverrides.set(String(req.params.email).toLowerCase(), body);
     res.json({ ok: true });
   });

@@ -41,7 +41,13 @@ export interface PullStream {
   send(messages: Pending[]): void;
 }
 
+export interface Policy {
+  bindings: { role?: string; members?: string[] }[];
+  etag: Buffer;
+}
+
 interface Sub extends SubscriptionConfig {
+  policy: Policy;
   queue: Pending[];
   inFlight: Set<string>;
   /** Pushes allowed outstanding at once (the push window). */
@@ -55,7 +61,7 @@ const MAX_PUSH_WINDOW = 1_000;
 const PUSH_TOKEN_REUSE_MS = 10 * 60_000;
 
 export class PubSubState {
-  readonly topics = new Map<string, { policy: { bindings: unknown[]; etag: Buffer } }>();
+  readonly topics = new Map<string, { policy: Policy }>();
   readonly subscriptions = new Map<string, Sub>();
   readonly streams = new Set<PullStream>();
   private timer: NodeJS.Timeout | undefined;
@@ -73,8 +79,43 @@ export class PubSubState {
       return true;
     };
     ctx.topicExists = (topic) => this.topics.has(topic);
+    ctx.hasRole = (resource, role, member) => this.hasRole(resource, role, member);
     this.timer = setInterval(() => this.tick(), 20);
     this.timer.unref();
+  }
+
+  /** The IAM policy of a topic or subscription; undefined when there is no such resource. */
+  policyOf(resource: string): Policy | undefined {
+    return this.topics.get(resource)?.policy ?? this.subscriptions.get(resource)?.policy;
+  }
+
+  setPolicy(resource: string, policy: Policy): boolean {
+    const holder = this.topics.get(resource) ?? this.subscriptions.get(resource);
+    if (holder) holder.policy = policy;
+    return holder !== undefined;
+  }
+
+  hasRole(resource: string, role: string, member: string): boolean {
+    // Pub/Sub's admin and editor roles include the publisher and subscriber permissions.
+    const roles = [role, 'roles/pubsub.admin', 'roles/pubsub.editor'];
+    return (this.policyOf(resource)?.bindings ?? []).some(
+      (b) => roles.includes(b.role ?? '') && (b.members ?? []).includes(member),
+    );
+  }
+
+  /**
+   * Pub/Sub forwards to a dead-letter topic as the project's service agent, and only when that
+   * agent may publish to the topic and subscribe to the subscription
+   * (https://cloud.google.com/pubsub/docs/handling-failures#grant_forwarding_permissions);
+   * otherwise the message keeps being redelivered.
+   */
+  private mayDeadLetter(sub: Sub): boolean {
+    const agent = `serviceAccount:service-${this.ctx.projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
+    return (
+      sub.deadLetterTopic !== null &&
+      this.hasRole(sub.deadLetterTopic, 'roles/pubsub.publisher', agent) &&
+      this.hasRole(sub.name, 'roles/pubsub.subscriber', agent)
+    );
   }
 
   close(): void {
@@ -176,7 +217,7 @@ export class PubSubState {
     for (const p of sub.queue) {
       if (sub.inFlight.size >= sub.window) break;
       if (p.dueAt > now || sub.inFlight.has(p.ackId)) continue;
-      if (sub.deadLetterTopic && p.attempts >= sub.maxDeliveryAttempts) {
+      if (sub.deadLetterTopic && p.attempts >= sub.maxDeliveryAttempts && this.mayDeadLetter(sub)) {
         gone.add(p);
         if (this.topics.has(sub.deadLetterTopic))
           this.publish(sub.deadLetterTopic, p.data, p.attributes);
@@ -253,7 +294,13 @@ export class PubSubState {
   }
 
   createSubscription(config: SubscriptionConfig): Sub {
-    const sub: Sub = { ...config, queue: [], inFlight: new Set(), window: INITIAL_PUSH_WINDOW };
+    const sub: Sub = {
+      ...config,
+      policy: { bindings: [], etag: randomBytes(8) },
+      queue: [],
+      inFlight: new Set(),
+      window: INITIAL_PUSH_WINDOW,
+    };
     this.subscriptions.set(config.name, sub);
     return sub;
   }

@@ -1,11 +1,13 @@
 // Pub/Sub and Cloud KMS over gRPC, from the protos the Google client libraries ship, so the real
 // @google-cloud/pubsub and @google-cloud/kms clients talk to the simulator unchanged.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { SimContext } from './context.ts';
+import { type Call, type Callback, fail } from './grpc-common.ts';
+import { type KmsKeys, kmsService } from './kms.ts';
 import type { Policy, PubSubState, PullStream } from './pubsub.ts';
 
 const require = createRequire(import.meta.url);
@@ -20,15 +22,7 @@ const kmsProtos = path.join(
 // google-gax exports no package.json: its protos sit two levels above its entry point.
 const gaxProtos = path.join(path.dirname(require.resolve('google-gax')), '../protos');
 
-type Callback = grpc.sendUnaryData<unknown>;
-type Call = grpc.ServerUnaryCall<Record<string, unknown>, unknown>;
-const fail = (cb: Callback, code: grpc.status, details: string) =>
-  cb({ code, details, name: 'Error', message: details });
-
-export interface KmsKeys {
-  create(name: string): void;
-  rotate(name: string): string;
-}
+export type { KmsKeys };
 
 export async function startGrpcServer(
   ctx: SimContext,
@@ -313,81 +307,6 @@ function iamPolicy(state: PubSubState): grpc.UntypedServiceImplementation {
       if (!state.policyOf(String(call.request.resource)))
         return fail(cb, grpc.status.NOT_FOUND, 'Resource not found');
       cb(null, { permissions: (call.request.permissions as string[]) ?? [] });
-    },
-  };
-}
-
-/** KMS Encrypt/Decrypt: AES-256-GCM under a secret per key version; the ciphertext names its version. */
-function kmsService(initial: string[]) {
-  const keys = new Map<string, { primary: number; secrets: Map<number, Buffer> }>();
-  const create = (name: string) => {
-    if (!keys.has(name)) keys.set(name, { primary: 1, secrets: new Map([[1, randomBytes(32)]]) });
-  };
-  for (const name of initial) create(name);
-  const keyOf = (name: string) => keys.get(name.replace(/\/cryptoKeyVersions\/\d+$/, ''));
-  const handlers: grpc.UntypedServiceImplementation = {
-    Encrypt(call: Call, cb: Callback) {
-      const name = String(call.request.name);
-      const key = keyOf(name);
-      if (!key) return fail(cb, grpc.status.NOT_FOUND, `CryptoKey ${name} not found.`);
-      const version = key.primary;
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key.secrets.get(version) as Buffer, iv);
-      const aad = Buffer.from((call.request.additionalAuthenticatedData as Buffer) ?? []);
-      cipher.setAAD(aad);
-      const body = Buffer.concat([
-        cipher.update(Buffer.from(call.request.plaintext as Buffer)),
-        cipher.final(),
-      ]);
-      const header = Buffer.alloc(4);
-      header.writeUInt32BE(version);
-      const ciphertext = Buffer.concat([header, iv, cipher.getAuthTag(), body]);
-      cb(null, {
-        name: `${name.replace(/\/cryptoKeyVersions\/\d+$/, '')}/cryptoKeyVersions/${version}`,
-        ciphertext,
-        ciphertextCrc32c: null,
-        verifiedPlaintextCrc32c: false,
-        verifiedAdditionalAuthenticatedDataCrc32c: false,
-      });
-    },
-    Decrypt(call: Call, cb: Callback) {
-      const name = String(call.request.name);
-      const key = keyOf(name);
-      if (!key) return fail(cb, grpc.status.NOT_FOUND, `CryptoKey ${name} not found.`);
-      const c = Buffer.from(call.request.ciphertext as Buffer);
-      const secret = c.length > 32 ? key.secrets.get(c.readUInt32BE(0)) : undefined;
-      try {
-        if (!secret) throw new Error('unknown version');
-        const decipher = createDecipheriv('aes-256-gcm', secret, c.subarray(4, 16));
-        decipher.setAAD(Buffer.from((call.request.additionalAuthenticatedData as Buffer) ?? []));
-        decipher.setAuthTag(c.subarray(16, 32));
-        cb(null, { plaintext: Buffer.concat([decipher.update(c.subarray(32)), decipher.final()]) });
-      } catch {
-        fail(cb, grpc.status.INVALID_ARGUMENT, 'Decryption failed: the ciphertext is invalid.');
-      }
-    },
-    GetCryptoKey(call: Call, cb: Callback) {
-      const name = String(call.request.name);
-      const key = keyOf(name);
-      if (!key) return fail(cb, grpc.status.NOT_FOUND, `CryptoKey ${name} not found.`);
-      cb(null, {
-        name,
-        purpose: 'ENCRYPT_DECRYPT',
-        primary: { name: `${name}/cryptoKeyVersions/${key.primary}`, state: 'ENABLED' },
-      });
-    },
-  };
-  return {
-    handlers,
-    keys: {
-      create,
-      rotate(name: string) {
-        create(name);
-        const key = keys.get(name) as { primary: number; secrets: Map<number, Buffer> };
-        key.primary += 1;
-        key.secrets.set(key.primary, randomBytes(32));
-        return `${name}/cryptoKeyVersions/${key.primary}`;
-      },
     },
   };
 }

@@ -30,13 +30,13 @@ export function simOAuthClient(
 
 /**
  * Consent (with PKCE) for `email`; returns the code the redirect carried. `prompt=consent` by
- * default, as the service asks, so each consent brings a refresh token.
+ * default, as the service asks, so each consent brings a refresh token; `null` asks without it.
  */
 export async function consent(
   client: OAuth2Client,
   email: string,
   scopes = SCOPES,
-  prompt: 'consent' | undefined = 'consent',
+  prompt: 'consent' | null = 'consent',
 ) {
   const verifier = randomBytes(32).toString('base64url');
   const url = client.generateAuthUrl({

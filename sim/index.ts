@@ -13,6 +13,7 @@ import { gmailRouter } from './gmail-routes.ts';
 import { GmailStore } from './gmail-store.ts';
 import { type KmsKeys, startGrpcServer } from './grpc-server.ts';
 import { createOAuth } from './oauth.ts';
+import { createOidc } from './oidc.ts';
 import { listenMultiplexed } from './port-mux.ts';
 import { PubSubState } from './pubsub.ts';
 import { Quota } from './quota.ts';
@@ -77,7 +78,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
   const quota = new Quota(() => ctx.faults);
   const pubsub = new PubSubState(ctx);
-  const oauth = await createOAuth(ctx);
+  const oauth = createOAuth(ctx);
+  const oidc = await createOidc(ctx);
   let kms: KmsKeys | undefined;
   const grpc = await startGrpcServer(ctx, pubsub, { kmsKeys: opts.kmsKeys ?? [] });
   kms = grpc.kms;
@@ -88,6 +90,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   app.disable('x-powered-by');
   app.use(controlRouter(ctx, store, quota, () => kms as KmsKeys));
   app.use(oauth.router);
+  app.use(oidc.router);
   app.use(gmailRouter(ctx, store, quota));
   app.use(
     batchRouter((req, res) => {

@@ -1,9 +1,9 @@
-// OAuth 2.0 for web server apps (https://developers.google.com/identity/protocols/oauth2/web-server)
-// and the OIDC keys Pub/Sub push tokens are signed with. Consent is immediate, for the mailbox named
-// in login_hint; codes are single-use and live 10 minutes; PKCE is enforced when a challenge was sent.
+// OAuth 2.0 for web server apps (https://developers.google.com/identity/protocols/oauth2/web-server):
+// consent, codes, tokens, revocation and the life of a grant (oidc.ts signs push tokens). Consent is
+// immediate, for the mailbox named in login_hint; codes are single-use and live 10 minutes; PKCE is
+// enforced when a challenge was sent.
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
 import type { AccessTokenInfo, SimContext } from './context.ts';
 
 interface Grant {
@@ -38,18 +38,9 @@ interface Code {
   expires: number;
 }
 
-interface SigningKey {
-  kid: string;
-  privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-  pem: string;
-  jwk: JWK;
-}
-
 const CODE_LIFETIME_MS = 10 * 60_000;
 
-export async function createOAuth(
-  ctx: SimContext,
-): Promise<{ router: Router; rotateKey(): Promise<void> }> {
+export function createOAuth(ctx: SimContext): { router: Router } {
   const codes = new Map<string, Code>();
   const grants = new Map<string, Grant>();
   const accessTokens = new Map<string, AccessTokenInfo & { refreshToken: string | undefined }>();
@@ -57,16 +48,6 @@ export async function createOAuth(
   /** `email client` pairs that hold a live grant: a later consent returns no refresh token. */
   const consented = new Set<string>();
   let accessTtlS = 3600;
-  const keys: SigningKey[] = [];
-
-  async function rotateKey(): Promise<void> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const kid = randomBytes(10).toString('hex');
-    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-    keys.unshift({ kid, privateKey, pem: await exportSPKI(publicKey), jwk });
-    keys.splice(2); // the previous key stays published for tokens already signed
-  }
-  await rotateKey();
 
   const issueAccess = (
     email: string,
@@ -111,23 +92,6 @@ export async function createOAuth(
     for (const info of accessTokens.values())
       if (info.email === email.toLowerCase()) info.expiresAt = 0;
   };
-  ctx.mintOidcToken = async (aud, email, expS = 3600) => {
-    const key = keys[0] as SigningKey;
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      email,
-      email_verified: true,
-      azp: email,
-      sub: createHash('sha256').update(email).digest('hex').slice(0, 21),
-    })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
-      .setIssuer('https://accounts.google.com')
-      .setAudience(aud)
-      .setIssuedAt(now)
-      .setExpirationTime(now + expS)
-      .sign(key.privateKey);
-  };
-
   const router = Router();
   const oauthError = (res: Response, status: number, error: string, description: string) =>
     res.status(status).json({ error, error_description: description });
@@ -273,23 +237,6 @@ export async function createOAuth(
     res.status(200).json({});
   });
 
-  // Google serves both: PEM certificates (v1) and JWKs (v3); verifyIdToken reads v1 by default.
-  router.get('/oauth2/v1/certs', (_req, res) => {
-    res.set('cache-control', 'public, max-age=300');
-    res.json(Object.fromEntries(keys.map((k) => [k.kid, k.pem])));
-  });
-  router.get('/oauth2/v3/certs', (_req, res) => {
-    res.set('cache-control', 'public, max-age=300');
-    res.json({ keys: keys.map((k) => k.jwk) });
-  });
-
-  router.post('/__sim/oidc-token', express.json(), async (req, res) => {
-    const body = req.body as { aud?: string; email?: string; exp_s?: number };
-    if (!body.aud) return res.status(400).json({ error: 'aud is required' });
-    res.json({
-      token: await ctx.mintOidcToken(body.aud, body.email ?? ctx.pushServiceAccount, body.exp_s),
-    });
-  });
   router.put('/__sim/mailboxes/:email/consent', express.json(), (req, res) => {
     const body = req.body as ConsentOverride;
     consentOverrides.set(String(req.params.email).toLowerCase(), body);
@@ -300,12 +247,7 @@ export async function createOAuth(
     if (Number.isFinite(ttl) && ttl > 0) accessTtlS = ttl;
     res.json({ access_token_ttl_s: accessTtlS });
   });
-  router.post('/__sim/oidc-keys/rotate', async (_req, res) => {
-    await rotateKey();
-    res.json({ ok: true });
-  });
-
-  return { router, rotateKey };
+  return { router };
 }
 
 function basicAuth(header: string | undefined): [string | undefined, string | undefined] {

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { type Call, type Callback, fail } from './grpc-common.ts';
-import type { Policy, PubSubState, PullStream } from './pubsub.ts';
+import type { PubSubState, PullStream } from './pubsub.ts';
+import type { Policy } from './pubsub-iam.ts';
 
 export function publisher(state: PubSubState): grpc.UntypedServiceImplementation {
   return {

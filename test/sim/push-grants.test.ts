@@ -155,4 +155,32 @@ describe('the simulated watch and push, with Google’s grants and limits', () =
     ).toBe(5);
     await deadSub.close();
   });
+
+  it('when a pull subscriber keeps nacking and the service agent is granted, then the message is dead-lettered after its attempts', async () => {
+    const agent = `serviceAccount:service-${sim.ctx.projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
+    const [dead] = await pubsub.createTopic('pull-dead');
+    await grant(dead, 'roles/pubsub.publisher', agent);
+    const [deadSub] = await dead.createSubscription('pull-dead-sub');
+    const [topic] = await pubsub.createTopic('pulled-failing');
+    const [sub] = await topic.createSubscription('pulled-failing-sub', {
+      deadLetterPolicy: { deadLetterTopic: dead.name, maxDeliveryAttempts: 5 },
+    });
+    await sub.iam.setPolicy({ bindings: [{ role: 'roles/pubsub.subscriber', members: [agent] }] });
+    const attempts: number[] = [];
+    sub.on('message', (m) => {
+      attempts.push(m.deliveryAttempt);
+      m.nack();
+    });
+    const forwarded = new Promise<string>((resolve) => {
+      deadSub.on('message', (m) => {
+        m.ack();
+        resolve(m.data.toString());
+      });
+    });
+    await topic.publishMessage({ data: Buffer.from('poison') });
+    expect(await forwarded).toBe('poison');
+    expect(Math.max(...attempts)).toBe(5);
+    await sub.close();
+    await deadSub.close();
+  });
 });

@@ -11,6 +11,12 @@ export interface Faults {
   quota_profile?: '2026' | '2025';
   /** Overrides the per-user refill rate in quota units per second (bucket = one second). */
   quota_units_per_sec?: number;
+  /** Per-user accounting: a one-second token bucket (default) or Gmail's per-minute window. */
+  quota_window?: 'second' | 'minute';
+  /** How a rate refusal looks: one of Gmail's three forms, or a seeded random pick among them. */
+  quota_error?: '429' | '403' | 'exhausted' | 'mixed';
+  /** Messages a user may send in a rolling 24 hours (default 2,000, Workspace). */
+  send_daily_limit?: number;
   push?: {
     drop?: number;
     duplicate?: number;

@@ -89,8 +89,8 @@ export function controlRouter(
       faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
     );
     if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
-    if (faults.quota_profile !== undefined || faults.quota_units_per_sec !== undefined)
-      quota.reset();
+    const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;
+    if (quotaFields.some((k) => faults[k] !== undefined)) quota.reset();
     res.json(ctx.faults);
   });
 

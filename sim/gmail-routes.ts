@@ -11,7 +11,6 @@ import type { Quota } from './quota.ts';
 const READ_SCOPES = ['gmail.readonly', 'gmail.modify', 'gmail.metadata', 'mail.google.com'];
 const SEND_SCOPES = ['gmail.send', 'gmail.compose', 'gmail.modify', 'mail.google.com'];
 const INSERT_SCOPES = ['gmail.insert', 'gmail.modify', 'mail.google.com'];
-const DAILY_SEND_LIMIT = 2_000;
 const MAX_RECIPIENTS = 100;
 
 export class GmailError extends Error {
@@ -106,14 +105,8 @@ export function gmailRouter(ctx: SimContext, store: GmailStore, quota: Quota): R
         if (!verdict.ok) {
           ctx.stats.rate_limited += 1;
           user.rate_limited += 1;
-          throw new GmailError(
-            429,
-            verdict.reason === 'userRateLimitExceeded'
-              ? 'User-rate limit exceeded.'
-              : 'Rate Limit Exceeded',
-            verdict.reason,
-            'RESOURCE_EXHAUSTED',
-          );
+          res.status(verdict.status).json(verdict.body);
+          return;
         }
         res.locals.mailbox = store.ensure(info.email);
         await handler(req, res);
@@ -298,17 +291,11 @@ export function gmailRouter(ctx: SimContext, store: GmailStore, quota: Quota): R
       .filter((a) => a.includes('@'));
     if (recipients.length === 0) throw errors.badRequest('Recipient address required');
     if (recipients.length > MAX_RECIPIENTS) throw errors.badRequest('Too many recipients');
-    const day = new Date().toISOString().slice(0, 10);
-    if (mb.sendsToday.day !== day) mb.sendsToday = { day, count: 0 };
-    if (mb.sendsToday.count >= DAILY_SEND_LIMIT) {
-      throw new GmailError(
-        429,
-        'User-rate limit exceeded. Daily sending limit exceeded.',
-        'userRateLimitExceeded',
-        'RESOURCE_EXHAUSTED',
-      );
+    const sending = quota.chargeSend(mb.email);
+    if (!sending.ok) {
+      res.status(sending.status).json(sending.body);
+      return;
     }
-    mb.sendsToday.count += 1;
     mb.sent.push(raw);
     // Gmail keeps Bcc out of what recipients see but the sender's copy is stored as sent.
     const requested = (req.body as { threadId?: string } | undefined)?.threadId;

@@ -62,7 +62,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ensureMailbox: (email) => void store.ensure(email),
     hasMailbox: (email) => store.get(email) !== undefined,
   };
-  const quota = new Quota(() => ctx.faults);
+  const quota = new Quota(
+    () => ctx.faults,
+    () => ctx.random(),
+  );
   const pubsub = new PubSubState(ctx);
   const oauth = await createOAuth(ctx);
   let kms: KmsKeys | undefined;

@@ -21,6 +21,8 @@ export interface Pacer {
   ): Promise<T>;
   /** How many calls of `method` one second's quota covers: the most a batch should carry. */
   burst(method: GmailMethod): number;
+  /** Units a second this mailbox is paced at now: below the quota while Gmail is refusing. */
+  rate(): number;
 }
 
 export interface PacerRegistry {
@@ -40,8 +42,6 @@ export interface PacerOptions {
   /** Observes every call's outcome (metrics): the HTTP status, 0 for a network failure. */
   onCall?: (method: GmailMethod, status: number) => void;
 }
-
-const PENALTY_MS = 1_000;
 
 export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
   const rate =
@@ -106,14 +106,16 @@ function makePacer(
       } catch (error) {
         const failure = classifyGoogleError(error);
         onCall?.(method, 'status' in failure ? failure.status : 401);
-        if (failure.kind === 'retryable' && failure.status === 429)
-          bucket.penalise(failure.retryAfterMs ?? PENALTY_MS);
+        // Any of Gmail's three rate refusals (429, 403 usageLimits, 429 exhausted) slows us down.
+        if (failure.kind === 'retryable' && failure.throttled)
+          bucket.throttle(failure.retryAfterMs);
         throw error;
       } finally {
         release();
       }
     },
     burst: (method) => Math.max(1, Math.floor(capacity / quotaCost(profile, method))),
+    rate: () => bucket.rate,
   };
   return { pacer, busy: () => running > 0 || waiting.length > 0 };
 }

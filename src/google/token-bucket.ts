@@ -1,8 +1,10 @@
 // A token bucket that callers wait on: `take(n)` resolves when n units are affordable, in FIFO
 // order so a large request is not starved by small ones. No timers run while nobody waits.
 // When the remote side refuses for rate, `throttle` drains the bucket and pauses it until the time
-// the refusal named; repeated refusals, or one that names no time, halve the rate, which then
-// recovers by a small step each second (additive increase, multiplicative decrease, as TCP does).
+// the refusal named. A refusal that names no time or a near one (we are at the rate's edge), or
+// a second one soon after the first, also halves the rate, which then recovers by a small step
+// each second (additive increase, multiplicative decrease, as TCP does). One that names a far time
+// alone is a spent window (Gmail's per-minute accounting): waiting for it is enough.
 export interface TokenBucket {
   take(units: number, signal?: AbortSignal): Promise<void>;
   /** After a rate refusal: empty, nobody takes for `retryAfterMs`, and slower if it keeps happening. */
@@ -25,6 +27,8 @@ export interface TokenBucketOptions {
 const SAME_EVENT_MS = 1_000;
 /** A second refusal this soon after one means the rate, not a spent window, is the problem. */
 const REPEAT_MS = 10_000;
+/** A retry time further than this is a window to wait for, not a sign of going too fast. */
+const FAR_MS = 2_000;
 /** The rate never drops below this fraction, and regains this fraction of itself each second. */
 const FLOOR = 0.05;
 const RECOVERY_PER_SEC = 0.03;
@@ -112,8 +116,8 @@ export function makeTokenBucket(opts: TokenBucketOptions): TokenBucket {
       const sinceLast = t - lastRefusal;
       if (sinceLast < SAME_EVENT_MS) return;
       lastRefusal = t;
-      if (retryAfterMs === undefined || sinceLast < REPEAT_MS)
-        rate = Math.max(FLOOR * maxRate, rate / 2);
+      const spentWindow = retryAfterMs !== undefined && retryAfterMs > FAR_MS;
+      if (!spentWindow || sinceLast < REPEAT_MS) rate = Math.max(FLOOR * maxRate, rate / 2);
     },
     get available() {
       refill();

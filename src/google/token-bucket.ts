@@ -56,8 +56,10 @@ export function makeTokenBucket(opts: TokenBucketOptions): TokenBucket {
   const refill = () => {
     const t = now();
     const seconds = Math.max(0, t - Math.max(updated, blockedUntil)) / 1000;
-    tokens = Math.min(capacity(), tokens + seconds * rate);
+    const added = seconds * rate;
+    // The rate first, so that tokens and what a waiter needs are capped at the same capacity.
     rate = Math.min(maxRate, rate + ((t - updated) / 1000) * RECOVERY_PER_SEC * maxRate);
+    tokens = Math.min(capacity(), tokens + added);
     updated = t;
   };
 

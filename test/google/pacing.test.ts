@@ -73,6 +73,48 @@ describe('the token bucket', () => {
   });
 });
 
+describe('the token bucket under refusals (AIMD)', () => {
+  const bucketAt = (ratePerSec: number) => {
+    const clock = fakeClock();
+    const bucket = makeTokenBucket({
+      ratePerSec,
+      capacity: ratePerSec,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    return { clock, bucket };
+  };
+
+  it('when a refusal names no time, then the rate halves and comes back gradually', async () => {
+    const { clock, bucket } = bucketAt(100);
+    bucket.throttle();
+    expect(bucket.rate).toBe(50);
+    await bucket.take(10);
+    expect(bucket.rate).toBeLessThan(55);
+    await clock.sleep(20_000);
+    expect(bucket.rate).toBe(100);
+  });
+
+  it('when a slowed bucket is asked for more than it holds, then the take is served once it is full', async () => {
+    const { clock, bucket } = bucketAt(100);
+    bucket.throttle();
+    await bucket.take(100);
+    // Half the rate fills the halved bucket in about a second, not the ~17 s the rate takes to recover.
+    expect(clock.now()).toBeLessThan(1_500);
+  });
+
+  it('when one refusal names a far time, then the bucket waits for it without slowing; a second soon after slows it', async () => {
+    const { clock, bucket } = bucketAt(100);
+    bucket.throttle(30_000);
+    expect(bucket.rate).toBe(100);
+    await clock.sleep(2_000);
+    bucket.throttle(30_000);
+    expect(bucket.rate).toBe(50);
+    await bucket.take(10);
+    expect(clock.now()).toBeGreaterThanOrEqual(32_000);
+  });
+});
+
 describe('quota costs and pacing', () => {
   it('when the profile is 2026, then messages.get costs 20 of 100 units a second; in 2025, 5 of 250', () => {
     expect([quotaCost('2026', 'messages.get'), perUserUnitsPerSecond('2026')]).toEqual([20, 100]);

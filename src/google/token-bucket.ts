@@ -30,7 +30,7 @@ const REPEAT_MS = 10_000;
 /** A retry time further than this is a window to wait for, not a sign of going too fast. */
 const FAR_MS = 2_000;
 /** The rate never drops below this fraction, and regains this fraction of itself each second. */
-const FLOOR = 0.05;
+const FLOOR = 0.25;
 const RECOVERY_PER_SEC = 0.03;
 
 interface Waiter {

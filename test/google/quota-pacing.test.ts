@@ -102,6 +102,23 @@ describe('pacing against Gmail’s per-user quota, in the simulator', () => {
     expect(await refusals(email)).toBeLessThanOrEqual(3);
   }, 120_000);
 
+  it('when parts of a batch are refused, then the mailbox slows down as for a refused call', async () => {
+    const unitsPerSec = 100;
+    const { email, auth, ids } = await mailbox(8);
+    await faults({ quota_units_per_sec: unitsPerSec, quota_error: 'exhausted' });
+    const pacer = makePacerRegistry({ profile: '2026', unitsPerSecond: unitsPerSec }).forMailbox(
+      email,
+    );
+    // Eight gets (160 units) against a bucket of one second (100): the batch answers 200, three
+    // of its parts refused.
+    const batch = makeGmailBatch(auth, `${sim.baseUrl}/`);
+    const answers = await pacer.run('messages.get', () => batch.getMessages(ids, 'minimal'), {
+      calls: ids.length,
+    });
+    expect(answers.filter((a) => 'error' in a)).toHaveLength(3);
+    expect(pacer.rate()).toBeLessThan(unitsPerSec * 0.97);
+  });
+
   for (const form of ['429', '403', 'exhausted'] as const) {
     it(`when another process shares the mailbox's quota and Gmail refuses in the ${form} form, then every fetch succeeds, nothing gives up, and the pacer slows down`, async () => {
       const unitsPerSec = 200;

@@ -3,6 +3,8 @@
 // empty, because another process (the web role registering the watch at connect, say) may just have
 // spent Gmail's — measured: starting a quarter full brought back 429s — and runs at 97% of the
 // rate, which keeps us just under the limit: the rate is the ceiling, 429s are the failure to avoid.
+// When Gmail refuses anyway (another process shares the user's quota, a spent per-minute window),
+// in any of its three forms, the bucket pauses until Gmail's time and slows down (token-bucket.ts).
 import { type BatchAnswer, BatchPartError } from './gmail-batch.ts';
 import { classifyGoogleError } from './gmail-errors.ts';
 import {

@@ -29,7 +29,7 @@ const SAME_EVENT_MS = 1_000;
 const REPEAT_MS = 10_000;
 /** A retry time further than this is a window to wait for, not a sign of going too fast. */
 const FAR_MS = 2_000;
-/** The rate never drops below this fraction, and regains this fraction of itself each second. */
+/** The rate never drops below this fraction of the full rate, and regains this fraction of it a second. */
 const FLOOR = 0.25;
 const RECOVERY_PER_SEC = 0.03;
 

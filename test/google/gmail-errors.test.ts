@@ -100,6 +100,11 @@ describe("Gmail's three rate refusals, as the simulator sends them through the r
     expect([...forms].sort()).toEqual(['403 Quota', '429 Resource', '429 User-rate']);
   });
 
+  it('when a quota mode is misspelt, then the control API refuses it rather than test the default', async () => {
+    expect((await faults({ quota_window: 'hour' })).status).toBe(400);
+    expect((await faults({ quota_error: '503' })).status).toBe(400);
+  });
+
   it('when the window is a minute, then a spent minute is refused until the next whole minute', async () => {
     const { gmail } = await gmailFor(sim, 'minute@vendor.test');
     // Five units a minute: one messages.list (5 units) spends it. Not across a minute's turn.

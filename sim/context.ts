@@ -21,6 +21,10 @@ export interface Faults {
   send_daily_limit?: number;
   /** Sends past the limit that are accepted and then bounce, before Gmail refuses (default 0). */
   send_limit_grace?: number;
+  /** Per-user accounting: a one-second token bucket (default) or Gmail's per-minute window. */
+  quota_window?: 'second' | 'minute';
+  /** How a rate refusal looks: one of Gmail's three forms, or a seeded random pick among them. */
+  quota_error?: '429' | '403' | 'exhausted' | 'mixed';
   push?: {
     drop?: number;
     duplicate?: number;

@@ -90,6 +90,8 @@ export function controlRouter(
   router.put('/__sim/faults', (req, res) => {
     const body = req.body as Faults & { reset?: boolean };
     const { reset, ...faults } = body;
+    const unknownQuota = quotaFaultError(faults);
+    if (unknownQuota) return res.status(400).json({ error: unknownQuota });
     if (reset)
       for (const k of Object.keys(ctx.faults)) delete (ctx.faults as Record<string, unknown>)[k];
     Object.assign(
@@ -98,8 +100,8 @@ export function controlRouter(
       faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
     );
     if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
-    if (faults.quota_profile !== undefined || faults.quota_units_per_sec !== undefined)
-      quota.reset();
+    const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;
+    if (quotaFields.some((k) => faults[k] !== undefined)) quota.reset();
     res.json(ctx.faults);
   });
 
@@ -127,4 +129,14 @@ export function controlRouter(
   });
 
   return router;
+}
+
+/** A misspelt quota mode would silently test the default one: refuse it. */
+function quotaFaultError(faults: Faults): string | undefined {
+  if (faults.quota_window !== undefined && !['second', 'minute'].includes(faults.quota_window))
+    return 'quota_window must be "second" or "minute"';
+  const forms = ['429', '403', 'exhausted', 'mixed'];
+  if (faults.quota_error !== undefined && !forms.includes(faults.quota_error))
+    return 'quota_error must be "429", "403", "exhausted" or "mixed"';
+  return undefined;
 }

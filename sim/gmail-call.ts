@@ -117,14 +117,9 @@ export function makeCall(ctx: SimContext, store: GmailStore, quota: Quota): Call
       if (!verdict.ok) {
         ctx.stats.rate_limited += 1;
         user.rate_limited += 1;
-        throw new GmailError(
-          429,
-          verdict.reason === 'userRateLimitExceeded'
-            ? 'User-rate limit exceeded.'
-            : 'Rate Limit Exceeded',
-          verdict.reason,
-          'RESOURCE_EXHAUSTED',
-        );
+        // One of Gmail's three refusal forms, as the quota built it (no Retry-After header).
+        res.status(verdict.status).json(verdict.body);
+        return;
       }
       res.locals.mailbox = store.ensure(info.email);
       await handler(req, res);

@@ -77,7 +77,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ensureMailbox: (email) => void store.ensure(email),
     hasMailbox: (email) => store.get(email) !== undefined,
   };
-  const quota = new Quota(() => ctx.faults);
+  const quota = new Quota(
+    () => ctx.faults,
+    () => ctx.random(),
+    ctx.projectNumber,
+  );
   const pubsub = new PubSubState(ctx);
   const oauth = createOAuth(ctx);
   const oidc = await createOidc(ctx);

@@ -89,6 +89,8 @@ describe('mail that once blocked a mailbox', () => {
     expect(badRow?.header_date).toBeNull();
     expect(badRow?.created_at.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(badRow?.created_at.getTime()).toBeLessThanOrEqual(after + 1000);
+    const goodHeader = Date.parse(rows.find((r) => r.id === good)?.header_date ?? '');
+    expect(Math.abs(goodHeader - before)).toBeLessThan(5000);
     expect(await mailboxState()).toEqual({ status: 'active', error_count: 0 });
   });
 

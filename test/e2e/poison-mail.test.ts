@@ -118,6 +118,43 @@ describe('mail that once blocked a mailbox', () => {
     for (const r of times) expect(r.created_at.getFullYear()).toBe(new Date().getFullYear());
   });
 
+  it('when PostgreSQL refuses 3 of 50 mails of one batch, then the 47 others are logged, the 3 are dead-lettered and counted without content, and the cursor moves past them', {
+    timeout: 60_000,
+  }, async () => {
+    // A constraint a deployment could add; its violation is PostgreSQL's own refusal of a row.
+    await e2e.database.pool.query(
+      `alter table activities add constraint no_refused check (email_subject not like 'refused%') not valid`,
+    );
+    const refusedAt = new Set<number>();
+    while (refusedAt.size < 3) refusedAt.add(Math.floor(Math.random() * 50));
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++)
+      ids.push(await deliverLegit(refusedAt.has(i) ? `refused secret ${i}` : `batch ${i}`));
+    const refused = ids.filter((_, i) => refusedAt.has(i));
+
+    const outcome = await runSync();
+    await e2e.database.pool.query('alter table activities drop constraint no_refused');
+
+    expect(outcome).toMatchObject({ kind: 'synced', logged: 47 });
+    expect((await logged(ids)).length).toBe(47);
+    expect((await deadLettered(ids)).sort()).toEqual([...refused].sort());
+    expect(await mailboxState()).toEqual({ status: 'active', error_count: 0 });
+    const cursor = await e2e.database.pool.query('select history_id from mailboxes where id = $1', [
+      mailboxId,
+    ]);
+    const newest = e2e.sim.store.get(OWNER)?.history.at(-1)?.id ?? Number.POSITIVE_INFINITY;
+    expect(Number(cursor.rows[0].history_id)).toBeGreaterThanOrEqual(newest);
+    // Not fetched again: the next sync has nothing to do.
+    expect(await runSync()).toMatchObject({ kind: 'synced', fetched: 0 });
+    const metric = await e2e.deps.metrics.registry.getSingleMetricAsString(
+      'gmail_sync_messages_dead_lettered_total',
+    );
+    expect(metric).toContain('gmail_sync_messages_dead_lettered_total{reason="store_failed"} 3');
+    const line = e2e.logs.lines.find((l) => l.includes('messages dead-lettered'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ dead_lettered: 3 });
+    expect(e2e.logs.text()).not.toContain('refused secret');
+  });
+
   it('when the database connection dies while a batch is stored, then the sync fails to be retried, nothing is dead-lettered, and the retry logs the mail', async () => {
     // The backend storing the batch ends itself: a real connection failure at that very step.
     await e2e.database.pool.query(`

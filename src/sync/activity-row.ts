@@ -1,7 +1,7 @@
 // A parsed mail and its links, shaped as the CRM's activity (the seed's fields).
 import type { ActivityContent } from '../db/schema.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
-import { activityTimes, type MailDates } from './activity-time.ts';
+import { activityTimes } from './activity-time.ts';
 import type { EntityLink } from './link-entities.ts';
 
 export interface ActivityDraft {
@@ -39,7 +39,7 @@ export function isSent(mail: ParsedMail, ownerEmail: string): boolean {
 }
 
 export function toActivityDraft(
-  mail: ParsedMail & MailDates,
+  mail: ParsedMail,
   author: ActivityAuthor,
   links: EntityLink[],
 ): ActivityDraft {

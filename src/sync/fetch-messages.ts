@@ -13,7 +13,6 @@ import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
-import { gmailDates, type MailDates } from './activity-time.ts';
 import { type DeadLetter, deadLetterMessages } from './dead-letter-messages.ts';
 
 export const MAX_ATTEMPTS = 5;
@@ -28,7 +27,7 @@ export interface FetchContext {
 }
 
 export interface FetchResult {
-  mails: (ParsedMail & MailDates)[];
+  mails: ParsedMail[];
   /** Ids that failed this time and will be tried again (the cursor must not pass them). */
   pending: string[];
   deadLettered: string[];
@@ -54,7 +53,7 @@ export async function fetchMessages(ctx: FetchContext, ids: string[]): Promise<F
 /** Parses one fetched message; a throw is that message's own fault, recorded without content. */
 function addParsed(message: gmail_v1.Schema$Message, id: string, result: FetchResult): void {
   try {
-    result.mails.push({ ...parseGmailMessage(message), ...gmailDates(message) });
+    result.mails.push(parseGmailMessage(message));
   } catch (error) {
     const name = error instanceof Error ? error.name : typeof error;
     result.unparsable.push({ gmailMessageId: id, reason: `parse_failed: ${name}` });

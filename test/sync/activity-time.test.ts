@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { ParsedMail } from '../../src/mail/parse-message.ts';
-import { activityTimes, gmailDates } from '../../src/sync/activity-time.ts';
+import { parseGmailMessage } from '../../src/mail/parse-message.ts';
+import { activityTimes } from '../../src/sync/activity-time.ts';
 
 const received = Date.UTC(2026, 10, 27, 6, 0, 0);
 const now = received + 60_000;
 
-/** The dates of a Gmail message resource as the sync reads them, on a mail whose parser chose `date`. */
-function timesFor(dateHeader: string, internalDate: string | undefined = String(received)) {
-  const dates = gmailDates({
-    internalDate,
-    payload: { headers: [{ name: 'Date', value: dateHeader }] },
-  });
-  const parsed = Date.parse(dateHeader);
-  const mail = { date: new Date(Number.isNaN(parsed) ? received : parsed), ...dates };
-  return activityTimes(mail as ParsedMail & typeof dates, now);
-}
+/** The times of the activity for a Gmail message resource with this `Date:` header. */
+const timesFor = (dateHeader: string) =>
+  activityTimes(
+    parseGmailMessage({
+      id: 'g1',
+      internalDate: String(received),
+      payload: { mimeType: 'text/plain', headers: [{ name: 'Date', value: dateHeader }] },
+    }),
+    now,
+  );
 
 describe('the time of an activity', () => {
   it.each([
@@ -38,9 +38,12 @@ describe('the time of an activity', () => {
     });
   });
 
-  it("when Gmail's internalDate is itself out of range, then the activity is at the time it was seen, not the header's", () => {
-    expect(timesFor('Mon, 02 Mar 2026 09:15:00 +0100', '-62167219200000').createdAt).toEqual(
-      new Date(now),
-    );
+  it('when a mail has no internalDate (built when sending) and an impossible date of its own, then the activity is at the time it is logged', () => {
+    const built = parseGmailMessage({ id: 'g2', payload: { mimeType: 'text/plain', headers: [] } });
+    const mail = { ...built, internalDate: undefined, headerDate: undefined };
+    expect(activityTimes({ ...mail, date: new Date('0000-01-01T00:00:00Z') }, now)).toEqual({
+      createdAt: new Date(now),
+      headerDate: null,
+    });
   });
 });

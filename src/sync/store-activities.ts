@@ -97,7 +97,7 @@ export async function insertActivities(
  * and a lone surrogate (invalid UTF-16, which JSON carries as an unpaired `\udc00` escape), and one
  * such character would fail the whole batch. The parser cleans too; this is the defence in depth.
  */
-export function pgText(value: string): string {
+function pgText(value: string): string {
   return value.replaceAll('\0', '').toWellFormed();
 }
 

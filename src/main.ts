@@ -9,10 +9,18 @@ import { type Role, startService } from './service.ts';
 async function main(): Promise<void> {
   const role = parseRole();
   const config = loadConfigOrExit();
-  const log = createLogger({ level: config.logLevel, base: { service: 'gmail-sync', role } });
+  const log = createLogger({
+    level: config.logLevel,
+    base: { service: 'gmail-sync', role },
+    pretty: !config.production,
+  });
   survivePostgresRestarts(log);
   const service = await startService(config, log, { role });
-  if (config.crm.usesDevSecret) log.warn('CRM_JWT_SECRET unset: using the development secret');
+  if (config.crm.usesDevSecret) {
+    // Expected with the simulator (development); anywhere else someone forgot to set it.
+    const level = config.google.useSimulator ? 'info' : 'warn';
+    log[level]('CRM_JWT_SECRET unset: using the development secret');
+  }
   stopOnSignals(log, service.stop);
 }
 

@@ -3,12 +3,11 @@
 // `gs_session` cookie (HttpOnly: no script reads it; SameSite=Strict: no other site sends it).
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { DEV_ORG, DEV_TOKEN_LIFETIME, DEV_USER, mintDevToken } from './dev-token.ts';
+import { DEV_ORG, DEV_TOKEN_HOURS, DEV_USER, mintDevToken } from './dev-token.ts';
 import { SESSION_COOKIE } from './page-auth.ts';
 import { escapeHtml, setPagePolicy } from './page-security.ts';
 
 export const DEV_SIGN_IN_PATH = '/dev/sign-in';
-const LIFETIME_MS = Number.parseInt(DEV_TOKEN_LIFETIME, 10) * 3_600_000;
 
 const form = z.object({
   org: z.string().trim().min(1).max(100).default(DEV_ORG),
@@ -49,7 +48,7 @@ export function devSignInRoutes(opts: { jwtSecret: string; secureCookie: boolean
         sameSite: 'strict',
         secure: opts.secureCookie,
         path: '/',
-        maxAge: LIFETIME_MS,
+        maxAge: DEV_TOKEN_HOURS * 3_600_000,
       });
       res.redirect(303, safeNext(next));
     },

@@ -12,13 +12,14 @@ export interface DevClaims {
 /** The org and user a newcomer gets when they name none. */
 export const DEV_ORG = 'dev-org';
 export const DEV_USER = 'dev-user';
-export const DEV_TOKEN_LIFETIME = '12h';
+/** A working day: long enough not to sign in again, short enough that a leaked one dies soon. */
+export const DEV_TOKEN_HOURS = 12;
 
 export async function mintDevToken(secret: string, claims: DevClaims): Promise<string> {
   const { sub, org, name, admin } = claims;
   return new SignJWT({ sub, org, ...(name ? { name } : {}), ...(admin ? { admin: true } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()
-    .setExpirationTime(DEV_TOKEN_LIFETIME)
+    .setExpirationTime(`${DEV_TOKEN_HOURS}h`)
     .sign(new TextEncoder().encode(secret));
 }

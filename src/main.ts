@@ -19,11 +19,8 @@ async function main(): Promise<void> {
   });
   survivePostgresRestarts(log);
   const service = await startService(config, log, { role });
-  if (config.crm.usesDevSecret) {
-    // Expected with the simulator (development); anywhere else someone forgot to set it.
-    const level = config.google.useSimulator ? 'info' : 'warn';
-    log[level]('CRM_JWT_SECRET unset: using the development secret');
-  }
+  // Expected in development, the only place config accepts the development secret: not a warning.
+  if (config.crm.usesDevSecret) log.info('CRM_JWT_SECRET unset: using the development secret');
   // With the simulator, the development org gets a contact for the try-it mail to be logged against.
   if (config.google.useSimulator) await seedSampleCrm(service.deps.database.db, DEV_ORG);
   // The start-up log ends with what a newcomer can open and run next (development only).

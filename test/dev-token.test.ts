@@ -1,5 +1,7 @@
 // Development tokens and the try-it block: what a newcomer is told to run, and where none is offered.
+
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -16,8 +18,9 @@ const PRODUCTION = {
   GOOGLE_CLIENT_SECRET: 'secret',
   GMAIL_PUBSUB_TOPIC: 'projects/p/topics/t',
   PUBSUB_PUSH_SERVICE_ACCOUNT: 'push@p.iam.gserviceaccount.com',
-  CRM_JWT_SECRET: 'a-production-crm-secret',
-  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+  CRM_JWT_SECRET: randomBytes(32).toString('base64'),
+  CRM_APP_URL: 'https://crm.example.test/settings/gmail',
+  TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
 };
 
 const cli = (args: string[], env: Record<string, string> = {}) =>

@@ -1,5 +1,6 @@
 // The pages a person opens in a browser: the index, the development sign-in, the admin page's
 // session cookie (and where it is refused), and what production serves instead.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { crmToken } from '../support/crm-token.ts';
@@ -15,7 +16,9 @@ const PRODUCTION = {
   GOOGLE_CLIENT_SECRET: 'secret',
   GMAIL_PUBSUB_TOPIC: 'projects/p/topics/t',
   PUBSUB_PUSH_SERVICE_ACCOUNT: 'push@p.iam.gserviceaccount.com',
-  CRM_JWT_SECRET: 'a-production-crm-secret',
+  CRM_JWT_SECRET: randomBytes(32).toString('base64'),
+  CRM_APP_URL: 'https://crm.example.test/settings/gmail',
+  TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
 };
 const html = { accept: 'text/html,application/xhtml+xml' };
 
@@ -38,8 +41,8 @@ describe('the pages, in development', () => {
     server = await listen(createApp(makeTestDeps(database)));
   });
   afterAll(async () => {
-    await server.close();
-    await database.drop();
+    await server?.close();
+    await database?.drop();
   });
 
   it('when / is opened, then a page links the sign-in, admin, docs and health, under a strict CSP', async () => {
@@ -114,8 +117,8 @@ describe('the pages, in production', () => {
     server = await listen(createApp(makeTestDeps(database, PRODUCTION)));
   });
   afterAll(async () => {
-    await server.close();
-    await database.drop();
+    await server?.close();
+    await database?.drop();
   });
 
   it('when / is asked for, then it says what the service is and where its reference lives', async () => {

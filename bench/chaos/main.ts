@@ -59,6 +59,23 @@ const scenarios: Scenario[] = [
       withFaults(w, { error_rate: 0.1, error_codes: [429, 500, 503], seed: 3 }, () => send(40)),
   },
   {
+    // Issue 13: Gmail refuses in three forms (429 "Retry after", 403 usageLimits, 429 exhausted),
+    // none with a Retry-After header. A tight per-user rate makes refusals certain.
+    name: 'Gmail throttles in its three forms',
+    mails: 40,
+    run: (w, send) =>
+      withFaults(w, { quota_units_per_sec: 60, quota_error: 'mixed', seed: 4 }, () => send(40)),
+  },
+  {
+    // Issue 13: Gmail's per-minute accounting: a minute's units at once, then 403s until it moves.
+    name: 'per-minute quota window used up (403s)',
+    mails: 30,
+    run: (w, send) =>
+      withFaults(w, { quota_window: 'minute', quota_units_per_sec: 8, quota_error: '403' }, () =>
+        send(30),
+      ),
+  },
+  {
     name: 'worker SIGKILLed repeatedly mid-sync',
     mails: 40,
     async run(w, send) {

@@ -116,7 +116,7 @@ const RECORD_NOTIFICATIONS = {
         select ${mailboxJobSpecSql('syncMailbox')}
           from due order by id), false) as job
     ),
-    trailing as (
+    followed as (
       select graphile_worker.add_jobs(array(
         select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''))}
           from stamped where status <> 'revoked' order by id), false) as job
@@ -129,7 +129,7 @@ const RECORD_NOTIFICATIONS = {
     )
     select i.ord, s.status,
            (s.history_id is null or s.history_id < i.history_id) as news,
-           (select count(*) from added) as jobs, (select count(*) from trailing) as trailing_jobs
+           (select count(*) from added) as jobs, (select count(*) from followed) as trailing_jobs
       from input i left join stamped s on s.email = i.email
      order by i.ord`,
 };

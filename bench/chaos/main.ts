@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { quiesce, startWorld, type World } from '../world.ts';
+import { timingScenarios } from './timing-scenarios.ts';
 
 interface Outcome {
   scenario: string;
@@ -114,6 +115,7 @@ const scenarios: Scenario[] = [
       await withFaults(w, { push: { drop: 1 } }, () => send(20));
     },
   },
+  ...timingScenarios(MAILBOXES),
 ];
 
 async function main(): Promise<void> {

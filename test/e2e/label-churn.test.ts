@@ -2,7 +2,7 @@
 // filters add labels, users star and archive, rescue mail from spam and restore it from the trash.
 // A relabel of mail already judged costs no `messages.get` (20 units under the 2026 profile);
 // mail that becomes loggable (out of spam or trash) is logged.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
@@ -10,6 +10,7 @@ import {
   callsOf,
   connectedMailbox,
   loggedCount,
+  setFaults,
   waitForIdle,
   waitForLogged,
 } from './mailbox-fixture.ts';
@@ -24,6 +25,7 @@ describe('label changes after delivery', () => {
     e2e = await startE2E();
     await addContact(e2e.deps.database.db, ORG, 'Carla Client', CLIENT);
   });
+  afterEach(() => e2e.resetFaults());
   afterAll(async () => {
     await e2e.close();
   });
@@ -39,6 +41,8 @@ describe('label changes after delivery', () => {
 
   it('when 20 judged mails are relabelled, starred and archived, then no message is fetched again', async () => {
     const owner = await connectedMailbox(e2e, ORG, 'relabel');
+    // Every change pushed: this test is about what a relabel costs, not about lost pushes.
+    await setFaults(e2e, { push: { per_user_per_sec: 0 } });
     const logged: string[] = [];
     const skipped: string[] = [];
     for (let i = 0; i < 10; i++) {

@@ -14,7 +14,6 @@ import {
 } from './gmail-call.ts';
 import { labelsView } from './gmail-format.ts';
 import { type GmailStore, type SimMailbox, SYSTEM_LABELS } from './gmail-store.ts';
-import { trashMessage, untrashMessage } from './mailbox-changes.ts';
 
 interface ModifyBody {
   ids?: string[];
@@ -67,7 +66,7 @@ export function modifyRouter(ctx: SimContext, store: GmailStore, call: Call): Ro
     `${base}/messages/:id/trash`,
     call('messages.trash', MODIFY_SCOPES, (req, res) => {
       const m = messageOr404(ctx, res, String(req.params.id));
-      trashMessage(store, res.locals.mailbox, m);
+      store.trash(res.locals.mailbox, m);
       res.json(labelsView(m));
     }),
   );
@@ -76,7 +75,7 @@ export function modifyRouter(ctx: SimContext, store: GmailStore, call: Call): Ro
     `${base}/messages/:id/untrash`,
     call('messages.untrash', MODIFY_SCOPES, (req, res) => {
       const m = messageOr404(ctx, res, String(req.params.id));
-      untrashMessage(store, res.locals.mailbox, m);
+      store.untrash(res.locals.mailbox, m);
       res.json(labelsView(m));
     }),
   );

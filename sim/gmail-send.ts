@@ -56,10 +56,12 @@ export function sendRouter(ctx: SimContext, store: GmailStore, call: Call): Rout
     const threadId = requested
       ? agreedThread(store, mb, headers, requested)
       : randomBytes(8).toString('hex');
-    const m = store.insert(mb, stripBcc(raw), { labelIds: ['SENT'], threadId });
+    const stored = withMessageId(stripBcc(raw), headers);
+    const m = store.insert(mb, stored, { labelIds: ['SENT'], threadId });
     if (overLimit) {
       // Accepted, then bounced: the notification threads with the mail it reports on.
-      store.insert(mb, sendingLimitBounce(mb.email, headers, recipients), {
+      const sentHeaders = splitHeaderBlock(stored).headers;
+      store.insert(mb, sendingLimitBounce(mb.email, sentHeaders, recipients), {
         labelIds: ['INBOX', 'UNREAD'],
         threadId: m.threadId,
       });
@@ -120,6 +122,13 @@ function rawFromRequest(req: Request): Buffer {
       "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
     );
   return Buffer.from(raw, 'base64url');
+}
+
+/** Gmail gives mail sent without a Message-ID one of its own, as replies will reference it. */
+function withMessageId(raw: Buffer, headers: Header[]): Buffer {
+  if (headerValue(headers, 'Message-ID')) return raw;
+  const id = `<${randomBytes(16).toString('hex')}@mail.gmail.com>`;
+  return Buffer.concat([Buffer.from(`Message-ID: ${id}\r\n`), raw]);
 }
 
 /** Gmail keeps Bcc out of what recipients see; the sender's stored copy has none either. */

@@ -192,6 +192,19 @@ export class GmailStore {
     this.record(mailbox, message, 'labelsChanged', added, removed);
   }
 
+  /**
+   * Trash moves a message out of the inbox: TRASH added and INBOX removed, in one history record.
+   * Untrash takes TRASH off and leaves the message archived, as Gmail's untrash does (back to the
+   * inbox is a label change of its own).
+   */
+  trash(mailbox: SimMailbox, message: StoredMessage): void {
+    this.modifyLabels(mailbox, message, ['TRASH'], ['INBOX']);
+  }
+
+  untrash(mailbox: SimMailbox, message: StoredMessage): void {
+    this.modifyLabels(mailbox, message, [], ['TRASH']);
+  }
+
   delete(mailbox: SimMailbox, message: StoredMessage): void {
     mailbox.messages.delete(message.id);
     mailbox.order = mailbox.order.filter((id) => id !== message.id);

@@ -18,6 +18,7 @@ import { listenMultiplexed } from './port-mux.ts';
 import { PubSubState } from './pubsub.ts';
 import { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
+import { resourceManagerRouter } from './resource-manager.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -92,6 +93,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   app.use(oauth.router);
   app.use(oidc.router);
   app.use(gmailRouter(ctx, store, quota));
+  app.use(resourceManagerRouter(ctx));
   app.use(
     batchRouter((req, res) => {
       // Express gives each response its own prototype, which would hide the methods by which

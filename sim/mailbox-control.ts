@@ -3,7 +3,6 @@
 // writing the history Gmail would and notifying the watch; and the verified send-as aliases.
 import express, { type Response, Router } from 'express';
 import type { GmailStore, SimMailbox, StoredMessage } from './gmail-store.ts';
-import { trashMessage, untrashMessage } from './mailbox-changes.ts';
 
 export function mailboxChangesRouter(store: GmailStore): Router {
   const router = Router();
@@ -38,13 +37,13 @@ export function mailboxChangesRouter(store: GmailStore): Router {
   router.post('/__sim/mailboxes/:email/messages/:id/trash', (req, res) => {
     const hit = found(req.params.email, req.params.id, res);
     if (!hit) return;
-    trashMessage(store, hit.mb, hit.m);
+    store.trash(hit.mb, hit.m);
     res.json(view(hit.m));
   });
   router.post('/__sim/mailboxes/:email/messages/:id/untrash', (req, res) => {
     const hit = found(req.params.email, req.params.id, res);
     if (!hit) return;
-    untrashMessage(store, hit.mb, hit.m);
+    store.untrash(hit.mb, hit.m);
     res.json(view(hit.m));
   });
   router.delete('/__sim/mailboxes/:email/messages/:id', (req, res) => {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PubSub, type Topic } from '@google-cloud/pubsub';
+import { google } from 'googleapis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { control, deliver, failure, faults, gmailFor } from '../support/sim-gmail.ts';
@@ -117,7 +118,12 @@ describe('the simulated watch and push, with Google’s grants and limits', () =
   });
 
   it('when the Pub/Sub service agent lacks its grants, then a failing push is redelivered past its attempts; with them it is dead-lettered', async () => {
-    const agent = `serviceAccount:service-${sim.ctx.projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
+    // Set-up learns the project number from Resource Manager, as against Google.
+    const manager = google.cloudresourcemanager({ version: 'v3', rootUrl: `${sim.baseUrl}/` });
+    const { data: project } = await manager.projects.get({ name: 'projects/sim' });
+    expect(project.name).toMatch(/^projects\/\d{12}$/);
+    const number = project.name?.split('/')[1];
+    const agent = `serviceAccount:service-${number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
     const [dead] = await pubsub.createTopic('dead');
     const [deadSub] = await dead.createSubscription('dead-pull');
     const failing = async (name: string) => {

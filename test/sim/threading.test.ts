@@ -90,4 +90,25 @@ describe('the simulated Gmail, threading as a reader sees subjects', () => {
     });
     expect(stray.data.threadId).not.toBe(orig.threadId);
   });
+
+  it('when mail is sent without a Message-ID, then Gmail gives it one, and an answer referencing it joins its thread', async () => {
+    const sent = await gmail.users.messages.send({
+      userId: 'me',
+      requestBody: { raw: b64(`To: c@client.test\r\nSubject: Proposta\r\n\r\nsegue`) },
+    });
+    const { data } = await gmail.users.messages.get({
+      userId: 'me',
+      id: sent.data.id ?? '',
+      format: 'metadata',
+      metadataHeaders: ['Message-ID'],
+    });
+    const messageId = data.payload?.headers?.[0]?.value ?? '';
+    expect(messageId).toMatch(/^<[0-9a-f]+@mail\.gmail\.com>$/);
+    const answer = await deliver(
+      sim,
+      OWNER,
+      `From: c@client.test\r\nTo: ${OWNER}\r\nSubject: Re: Proposta\r\nIn-Reply-To: ${messageId}\r\n\r\nok`,
+    );
+    expect(answer.threadId).toBe(sent.data.threadId);
+  });
 });

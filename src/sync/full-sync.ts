@@ -8,7 +8,7 @@ import { callGmail } from '../google/gmail-call.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { advanceCursor } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
-import { newestIndexedId, unindexedTail } from './unindexed-tail.ts';
+import { newestIndexedIds, unindexedTail } from './unindexed-tail.ts';
 
 /** Addresses per search query: Gmail's `q` has a practical length limit. */
 const ADDRESSES_PER_QUERY = 20;
@@ -31,7 +31,7 @@ export async function fullSync(ctx: SyncContext): Promise<FullSyncResult> {
   const since = windowStart(ctx);
   const addresses = await orgAddresses(ctx);
   // Asked before searching: whatever the index knows then, the searches below know too.
-  const indexed = await newestIndexedId(ctx);
+  const indexed = await newestIndexedIds(ctx);
   const found = await listMatchingIds(ctx, addresses, since);
   const ids = [...found, ...(await unindexedTail(ctx, indexed, new Set(found)))];
 

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { connectedMailbox, setFaults, waitForLogged } from './mailbox-fixture.ts';
 
 const ORG = 'org-timing';
@@ -32,6 +33,27 @@ describe('mail Gmail has only just announced', () => {
     const id = await deliverFromClient(owner, 'Quote for 40 seats');
     await waitForLogged(e2e, [id], { timeoutMs: 15_000, what: 'the young mail logged' });
   });
+
+  it('when a message keeps answering 404 past the grace, then the sync moves on and later mail is logged', async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'gone404');
+    await setFaults(e2e, { new_message_404_ms: 120_000 });
+    const raw = rawMail({ from: CLIENT, to: owner, subject: 'Withdrawn' });
+    const { historyId } = (await e2e.deliver(owner, raw)) as { historyId?: string };
+    // The grace is bounded (2 + 5 + 15 s): then the message counts as deleted and the cursor passes it.
+    await waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query<{ h: string }>(
+          'select history_id as h from mailboxes where email = $1',
+          [owner],
+        );
+        return Number(rows[0]?.h) >= Number(historyId);
+      },
+      { timeoutMs: 40_000, what: 'the cursor past the missing message' },
+    );
+    await e2e.resetFaults();
+    const next = await deliverFromClient(owner, 'Still interested');
+    await waitForLogged(e2e, [next], { timeoutMs: 10_000, what: 'the mail after it logged' });
+  }, 60_000);
 
   it('when the push comes before its history record is listable, then the mail is logged within seconds', async () => {
     const owner = await connectedMailbox(e2e, ORG, 'lag');

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
 import { quiesce, startWorld, type World } from '../world.ts';
+import { timingScenarios } from './timing-scenarios.ts';
 
 interface Outcome {
   scenario: string;
@@ -159,6 +160,7 @@ const scenarios: Scenario[] = [
       }
     },
   },
+  ...timingScenarios(MAILBOXES),
 ];
 
 async function main(): Promise<void> {

@@ -17,6 +17,10 @@ interface Outcome {
   duplicated: number;
   /** Mailboxes not `active`, or whose cursor is short of their last mail (counted where asked). */
   blocked?: number;
+  /** Calls Gmail refused for quota during the scenario. */
+  refusals: number;
+  /** Gmail calls by method (printed with CHAOS_VERBOSE). */
+  calls: Record<string, number>;
   seconds: number;
 }
 
@@ -72,7 +76,7 @@ const scenarios: Scenario[] = [
     name: 'per-minute quota window used up (403s)',
     mails: 30,
     run: (w, send) =>
-      withFaults(w, { quota_window: 'minute', quota_units_per_sec: 8, quota_error: '403' }, () =>
+      withFaults(w, { quota_window: 'minute', quota_units_per_sec: 1, quota_error: '403' }, () =>
         send(30),
       ),
   },
@@ -228,6 +232,8 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
       logged,
       lost: delivered.length - logged,
       duplicated: (rows[0]?.total ?? 0) - logged + (dupByHeader.rows[0]?.n ?? 0),
+      refusals: world.sim.ctx.stats.rate_limited,
+      calls: { ...world.sim.ctx.stats.calls },
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
   } finally {
@@ -293,7 +299,7 @@ function raw(from: string, to: string, subject: string): string {
 
 function print(o: Outcome): void {
   process.stdout.write(
-    `${o.scenario.padEnd(40)} expected ${String(o.expected).padStart(3)}  logged ${String(o.logged).padStart(3)}  lost ${o.lost}  duplicated ${o.duplicated}${o.blocked === undefined ? '' : `  blocked ${o.blocked}`}  (${o.seconds} s)\n`,
+    `${o.scenario.padEnd(40)} expected ${String(o.expected).padStart(3)}  logged ${String(o.logged).padStart(3)}  lost ${o.lost}  duplicated ${o.duplicated}${o.blocked === undefined ? '' : `  blocked ${o.blocked}`}  refusals ${o.refusals}  (${o.seconds} s)${process.env.CHAOS_VERBOSE ? ` ${JSON.stringify(o.calls)}` : ''}\n`,
   );
 }
 

@@ -5,6 +5,7 @@ import { AppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
 import { renderAdminPage } from './admin-page.ts';
 import { requireCaller, type VerifyCaller } from './crm-auth.ts';
+import { pageCsp } from './page-csp.ts';
 
 export function adminRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   const router = Router();
@@ -12,7 +13,8 @@ export function adminRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
     const caller = res.locals.caller;
     if (!caller.admin) throw new AppError('forbidden', 'the admin page needs an admin CRM token');
     const view = await loadAdminView(deps.database.db, caller.orgId);
-    res.type('html').send(renderAdminPage(caller.orgId, view));
+    const page = renderAdminPage(caller.orgId, view);
+    res.set('Content-Security-Policy', pageCsp(page)).type('html').send(page);
   });
   return router;
 }

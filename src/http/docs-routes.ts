@@ -1,6 +1,7 @@
 // /openapi.json and /docs: the document, and a self-contained page that renders it (no CDN).
 import { Router } from 'express';
 import { buildOpenApiDocument } from './openapi.ts';
+import { pageCsp } from './page-csp.ts';
 
 export function docsRoutes(publicUrl: string): Router {
   const router = Router();
@@ -10,7 +11,7 @@ export function docsRoutes(publicUrl: string): Router {
     res.json(document);
   });
   router.get('/docs', (_req, res) => {
-    res.type('html').send(DOCS_PAGE);
+    res.set('Content-Security-Policy', pageCsp(DOCS_PAGE)).type('html').send(DOCS_PAGE);
   });
   return router;
 }

@@ -31,7 +31,7 @@ export async function makeActivityPrivate(db: Db, actor: Actor, id: string) {
   const { rows } = await db.execute<Pick<ActivityRow, 'content' | 'description'>>(sql`
     update activities
        set description = '',
-           content = content - 'body_html' - 'sensitive_rule'
+           content = content - 'body_html'
                      || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb
      where id = ${id} and org_id = ${actor.orgId}
      returning content`);

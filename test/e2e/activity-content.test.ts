@@ -174,6 +174,33 @@ describe('activity content', () => {
     expect(whole.body_text).toBe(text);
   });
 
+  it('when a thread has a mail and its reply, then /threads lists both oldest first with their links', async () => {
+    const first = rawMail({
+      from: CLIENT,
+      to: OWNER,
+      subject: 'Pricing',
+      messageId: '<p1@client.test>',
+    });
+    const firstId = await logged(first);
+    const reply = rawMail({
+      from: CLIENT,
+      to: OWNER,
+      subject: 'Re: Pricing',
+      headers: { 'In-Reply-To': '<p1@client.test>', References: '<p1@client.test>' },
+    });
+    const replyId = await logged(reply);
+    const { thread_id } = await detail(firstId);
+    const res = await e2e.api(`/threads/${encodeURIComponent(thread_id)}`, { user });
+    const thread = (await res.json()) as {
+      items: { id: string; links: unknown[]; content: Record<string, unknown> }[];
+    };
+    expect(thread.items.map((i) => i.id)).toEqual([firstId, replyId]);
+    expect(thread.items[0]?.links).toEqual([{ entity_type: 'contact', entity_id: contactId }]);
+    const stranger = { sub: 'someone', org: 'another-org' };
+    const hidden = await e2e.api(`/threads/${encodeURIComponent(thread_id)}`, { user: stranger });
+    expect(((await hidden.json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
   it('when the mailbox was revoked or disconnected, then the attachment route says so', async () => {
     const other: TestUser = { sub: 'user-revoked', org: ORG };
     const email = 'revoked@content.test';

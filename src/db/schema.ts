@@ -141,6 +141,8 @@ export interface ActivityContent {
   /** `mime_type` on rows written before content_type, part_id, inline and content_id existed. */
   attachments?: StoredAttachment[];
   message_id_header?: string | null;
+  /** The mail's `Date:` header when plausible (ISO 8601), else null; the activity's time is Gmail's. */
+  header_date?: string | null;
   /** What was kept: the mailbox's visibility, or `private` once the owner hid the content. */
   visibility?: Visibility | 'private';
   /** The sensitive-mail rule that kept the content out (the rule's name, never the content). */

@@ -43,7 +43,7 @@ export async function insertActivities(
   }));
   const { rows } = await db.execute<{ id: string; gmail_message_id: string }>(sql`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(
+      select * from jsonb_to_recordset(${JSON.stringify(input, toPgText)}::jsonb) as r(
         ord int, org_id text, mailbox_id uuid, gmail_message_id text, thread_id text,
         entity_type text, entity_id uuid, title text, description text, email_subject text,
         email_direction text, content jsonb, created_at timestamptz, created_by text,
@@ -92,6 +92,19 @@ export async function insertActivities(
   return rows.map((r) => ({ id: r.id, gmailMessageId: r.gmail_message_id }));
 }
 
+/**
+ * Every string on its way to PostgreSQL, at the last step: `text` and `jsonb` refuse NUL (`\u0000`)
+ * and a lone surrogate (invalid UTF-16, which JSON carries as an unpaired `\udc00` escape), and one
+ * such character would fail the whole batch. The parser cleans too; this is the defence in depth.
+ */
+function pgText(value: string): string {
+  return value.replaceAll('\0', '').toWellFormed();
+}
+
+function toPgText(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? pgText(value) : value;
+}
+
 /** The cursor only moves forward (greatest), in the transaction that stores what it covers. */
 export async function advanceCursor(
   tx: Pick<Db, 'execute'>,
@@ -109,8 +122,9 @@ export async function advanceCursor(
 }
 
 /**
- * Which of these Gmail ids need no fetch: already logged for the mailbox, or dead-lettered after
- * failing too often. Saves the quota a replay would otherwise spend again.
+ * Which of these Gmail ids need no fetch: already logged for the mailbox, dead-lettered after
+ * failing too often, or deleted by their owner (the tombstone trigger would refuse them anyway).
+ * Saves the quota a replay would otherwise spend again.
  */
 export async function idsToSkip(
   db: Pick<Db, 'execute'>,
@@ -124,6 +138,9 @@ export async function idsToSkip(
      where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
     union
     select gmail_message_id from dead_letters
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+    union
+    select gmail_message_id from activity_tombstones
      where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])`);
   return new Set(rows.map((r) => r.id));
 }

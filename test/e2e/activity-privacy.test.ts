@@ -41,6 +41,16 @@ describe('activity privacy', () => {
     contactId = await addContact(db, ORG, 'Carla', CLIENT);
     await addContact(db, ORG, 'App accounts', NOREPLY);
     expect((await e2e.connect(owner, OWNER)).status).toBe(200);
+    // A sync applies the settings it read when it started: let the initial one finish first.
+    await waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query(
+          `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'sync_mailbox' and attempts < max_attempts`,
+        );
+        return rows[0].n === 0;
+      },
+      { timeoutMs: 20_000, what: 'the initial sync' },
+    );
   });
   afterEach(() => e2e.resetFaults());
   afterAll(async () => {
@@ -203,7 +213,10 @@ describe('activity privacy', () => {
     // The control: a row removed behind the service's back, which the full sync must restore.
     await e2e.database.pool.query('delete from activities where id = $1', [lost.id]);
 
+    const before = await messageFetches(e2e);
     await fullResync(e2e);
+    // Only the lost row's mail is fetched again: deleted mail costs no quota either.
+    expect((await messageFetches(e2e)) - before).toBe(1);
     const { rows } = await e2e.database.pool.query(
       'select gmail_message_id from activities where gmail_message_id = any($1)',
       [[deleted.gmailId, lost.gmailId, byAdmin.gmailId]],
@@ -217,6 +230,11 @@ describe('activity privacy', () => {
     expect(ids).not.toContain(byAdmin.id);
   });
 });
+
+async function messageFetches(e2e: E2E): Promise<number> {
+  const res = await e2e.simControl('stats');
+  return ((await res.json()) as { calls: Record<string, number> }).calls['messages.get'] ?? 0;
+}
 
 async function rowContent(e2e: E2E, id: string): Promise<unknown> {
   const { rows } = await e2e.database.pool.query(

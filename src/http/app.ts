@@ -2,6 +2,7 @@
 import express from 'express';
 import type { Deps } from '../deps.ts';
 import { activitiesRoutes } from './activities-routes.ts';
+import { activityRoutes } from './activity-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
 import { DEV_SIGN_IN_PATH, devSignInRoutes } from './dev-sign-in.ts';
@@ -10,6 +11,7 @@ import { handleErrors, notFound } from './error-handler.ts';
 import { gmailRoutes } from './gmail-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { metricsRoutes } from './metrics-routes.ts';
+import { orgRoutes } from './org-routes.ts';
 import { pubsubRoutes } from './pubsub-routes.ts';
 import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
@@ -41,6 +43,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(express.json({ limit: '64kb' }));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));
+  app.use(activityRoutes(deps, verifyCaller));
+  app.use(orgRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller, devSignIn ? DEV_SIGN_IN_PATH : undefined));
   app.use(notFound);
   app.use(handleErrors);

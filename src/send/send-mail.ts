@@ -2,6 +2,7 @@
 // by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
 
 import { convert as htmlToText } from 'html-to-text';
+import { readOrgSettings } from '../activities/org-settings.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -101,6 +102,7 @@ export async function sendMail(
     date: new Date(),
     bodyText: req.text ?? htmlToText(req.html ?? '', { wordwrap: false }),
     bodyTruncated: false,
+    bodyHtml: req.html ?? null,
     attachments: (req.attachments ?? []).map((a) => ({
       filename: a.filename,
       mimeType: a.content_type,
@@ -203,7 +205,8 @@ async function logSentMail(
       ]
     : matched;
   if (links.length === 0) return null;
-  const draft = toActivityDraft(mail, activityAuthor(mailbox, createdByName), links);
+  const org = await readOrgSettings(db, mailbox.orgId);
+  const draft = toActivityDraft(mail, activityAuthor(mailbox, createdByName, org), links);
   const stored = await insertActivities(db, [draft]);
   if (stored[0]) return stored[0].id;
   // The sync got there first (it saw the mail in SENT): the activity exists under the same key.

@@ -3,6 +3,7 @@
 // (cheap aggregate queries, cached for a few seconds), never with a label per mailbox.
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { WorkerHealth } from './jobs/worker-stall.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -11,6 +12,9 @@ export interface Metrics {
   sync(mode: string, result: string, seconds: number): void;
   activitiesLogged(n: number): void;
   tokenRefreshFailed(): void;
+  /** Reports a worker's stall verdict at scrape time (worker and all roles). */
+  watchWorker(health: () => WorkerHealth): void;
+  workerRestarted(): void;
 }
 
 const LAG_BUCKETS = [1, 5, 30, 60, 300, 900, 3600, 86_400];
@@ -123,8 +127,35 @@ export function makeMetrics(pool: pg.Pool): Metrics {
     },
   });
 
+  let workerHealth: (() => WorkerHealth) | undefined;
+  new Gauge({
+    name: 'gmail_sync_worker_stalled',
+    help: '1 when this worker has runnable jobs waiting and has started none for a while',
+    registers: [registry],
+    collect() {
+      if (workerHealth) this.set(workerHealth().stalled ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'gmail_sync_worker_seconds_since_job_start',
+    help: 'Seconds since this worker last started a job',
+    registers: [registry],
+    collect() {
+      if (workerHealth) this.set(workerHealth().secondsSinceJobStart);
+    },
+  });
+  const restarts = new Counter({
+    name: 'gmail_sync_worker_restarts_total',
+    help: 'Job runners started again after stalling or stopping on their own',
+    registers: [registry],
+  });
+
   return {
     registry,
+    watchWorker: (health) => {
+      workerHealth = health;
+    },
+    workerRestarted: () => restarts.inc(),
     push: (outcome) => pushes.inc({ outcome }),
     gmailCall: (method, status) => {
       calls.inc({ method, status: String(status) });

@@ -1,6 +1,7 @@
 // The express app, built from deps and not yet listening (tests and main.ts call listen()).
 import express from 'express';
 import type { Deps } from '../deps.ts';
+import type { WorkerHealth } from '../jobs/worker-stall.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
@@ -14,12 +15,17 @@ import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
 import { sendRoutes } from './send-routes.ts';
 
-export function createApp(deps: Deps): express.Express {
+export interface AppOptions {
+  /** Set when this process also runs the worker (role `all`): readiness then includes it. */
+  workerHealth?: () => WorkerHealth;
+}
+
+export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(requestContext(deps.log));
-  app.use(healthRoutes(deps));
+  app.use(healthRoutes(deps, opts.workerHealth));
   app.use(docsRoutes(deps.config.publicUrl));
   app.use(metricsRoutes(deps.metrics));
   // The push endpoint checks its token before reading its body, so it comes before the parser.

@@ -64,9 +64,15 @@ export function makeMetrics(pool: pg.Pool): Metrics {
   });
 
   let cache: { at: number; fleet: Fleet } | undefined;
+  let reading: Promise<Fleet> | undefined;
+  // One read at a time, and a failed read keeps the last figures: a scrape must still show the
+  // process's own gauges (the worker's stall above all) when the database is in trouble.
   const fleet = async (): Promise<Fleet> => {
     if (cache && Date.now() - cache.at < 10_000) return cache.fleet;
-    const value = await readFleet(pool);
+    reading ??= readFleet(pool).finally(() => {
+      reading = undefined;
+    });
+    const value = await reading.catch(() => cache?.fleet ?? EMPTY_FLEET);
     cache = { at: Date.now(), fleet: value };
     return value;
   };
@@ -179,6 +185,17 @@ interface Fleet {
   byStatus: Record<string, number>;
 }
 
+const EMPTY_FLEET: Fleet = {
+  lags: [],
+  queueDepth: 0,
+  oldestJobAge: 0,
+  expiring: 0,
+  deadLetters: {},
+  byStatus: {},
+};
+
+// The jobs are read from graphile-worker's table, not its public view, which joins the queues
+// table whose rows the job fetch locks.
 async function readFleet(pool: pg.Pool): Promise<Fleet> {
   const [mailboxes, jobs, dead] = await Promise.all([
     pool.query<{ status: string; lag: number | null; expiring: boolean }>(`
@@ -190,7 +207,7 @@ async function readFleet(pool: pg.Pool): Promise<Fleet> {
         from mailboxes where status <> 'disconnected'`),
     pool.query<{ n: number; age: number | null }>(`
       select count(*)::int as n, extract(epoch from now() - min(run_at))::float8 as age
-        from graphile_worker.jobs where attempts < max_attempts and run_at <= now()`),
+        from graphile_worker._private_jobs where attempts < max_attempts and run_at <= now()`),
     pool.query<{ source: string; n: number }>(
       'select source, count(*)::int as n from dead_letters group by source',
     ),

@@ -185,15 +185,20 @@ async function startDevSimulator(
 async function setupSimulatorPubsub(config: Config, backoff?: { min: number; max: number }) {
   const { makePubSub, projectOfTopic } = await import('./google/pubsub-client.ts');
   const { setupPubsub } = await import('./google/pubsub-setup.ts');
-  const pubsub = makePubSub({
-    projectId: projectOfTopic(config.google.pubsubTopic),
-    emulatorHost: config.google.emulatorHost,
-  });
+  const { lookUpProjectNumber } = await import('./google/project-number.ts');
+  const project = projectOfTopic(config.google.pubsubTopic);
+  const pubsub = makePubSub({ projectId: project, emulatorHost: config.google.emulatorHost });
+  // The service agent's grants make the simulator dead-letter as Google would; an older simulator
+  // without Resource Manager simply goes without them.
+  const projectNumber = await lookUpProjectNumber(project, config.google.emulatorHost).catch(
+    () => undefined,
+  );
   await setupPubsub(pubsub, {
     topic: config.google.pubsubTopic,
     pushEndpoint: `${config.publicUrl}/pubsub/gmail`,
     audience: config.google.pushAudience,
     serviceAccount: config.google.pushServiceAccount,
+    projectNumber,
     ...(backoff ? { minBackoffS: backoff.min, maxBackoffS: backoff.max } : {}),
   }).finally(() => pubsub.close());
 }

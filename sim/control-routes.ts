@@ -1,9 +1,11 @@
 // The simulator's control API under /__sim/ (CONTRACT.md): mailboxes, deliveries, sent mail,
-// revocation, history expiry, token expiry, watches, faults, stats, KMS keys.
+// revocation, history and token expiry, watches, faults, stats, KMS keys; the changes made to a
+// mailbox after delivery are in mailbox-control.ts.
 import express, { Router } from 'express';
 import type { Faults, SimContext } from './context.ts';
 import type { GmailStore } from './gmail-store.ts';
 import type { KmsKeys } from './grpc-server.ts';
+import { mailboxChangesRouter } from './mailbox-control.ts';
 import type { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
 
@@ -67,6 +69,13 @@ export function controlRouter(
     res.json({ ok: true });
   });
 
+  router.post('/__sim/mailboxes/:email/expire-grant', (req, res) => {
+    ctx.expireGrants(req.params.email);
+    res.json({ ok: true });
+  });
+
+  router.use(mailboxChangesRouter(store));
+
   router.get('/__sim/mailboxes/:email/watch', (req, res) => {
     const mb = store.get(req.params.email);
     const watch = mb?.watch;
@@ -101,7 +110,7 @@ export function controlRouter(
     ctx.stats.calls = {};
     ctx.stats.rate_limited = 0;
     ctx.stats.users = {};
-    ctx.stats.pushes = { sent: 0, acked: 0 };
+    ctx.stats.pushes = { sent: 0, acked: 0, dropped: 0 };
     res.json(ctx.stats);
   });
 

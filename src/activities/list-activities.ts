@@ -25,6 +25,7 @@ type Row = {
   created_at: Date;
   created_by: string;
   created_by_name: string;
+  status: 'logged' | 'bounced';
   links: { entity_type: string; entity_id: string }[];
 };
 
@@ -32,7 +33,7 @@ export async function listActivities(db: Db, orgId: string, q: ListQuery) {
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   const { rows } = await db.execute<Row>(sql`
     select a.id, a.type, a.entity_type, a.entity_id, a.title, a.description, a.email_subject,
-           a.email_direction, a.content, a.created_at, a.created_by, a.created_by_name,
+           a.email_direction, a.content, a.created_at, a.created_by, a.created_by_name, a.status,
            (select coalesce(json_agg(json_build_object('entity_type', l2.entity_type, 'entity_id', l2.entity_id)), '[]')
               from activity_links l2 where l2.activity_id = a.id) as links
       from activity_links l

@@ -64,6 +64,8 @@ const activity = z.object({
   created_at: z.string(),
   created_by: z.string(),
   created_by_name: z.string(),
+  /** `bounced` once Gmail's delivery-status notification for mail we sent arrived. */
+  status: z.enum(['logged', 'bounced']),
   links: z.array(link),
 });
 

@@ -71,3 +71,33 @@ describe('the worker after PostgreSQL ends its sessions', () => {
     expect(await pings('in flight')).toBe(1);
   });
 });
+
+describe('the worker when its runner stops on its own', () => {
+  let database: TestDatabase;
+  let worker: Worker;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const deps = makeTestDeps(database);
+    worker = await startWorker(deps, { taskList: testTasks(database) });
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await database.drop();
+  });
+
+  it('when graphile-worker shuts its runner down unasked, then a new runner takes the jobs', async () => {
+    const first = worker.runner();
+    // What graphile-worker does itself when returning or completing jobs keeps failing.
+    await first.stop();
+    await addJob(database.db, 'ping', { note: 'after the runner ended' });
+    await waitFor(async () => {
+      const { rows } = await database.pool.query(
+        `select count(*)::int as n from events where type = 'worker.ping'`,
+      );
+      return rows[0].n === 1;
+    });
+    expect(worker.runner()).not.toBe(first);
+    expect(worker.health().restarts).toBe(1);
+  });
+});

@@ -97,8 +97,22 @@ export async function holdProcessLease(
   };
 }
 
+/**
+ * A worker is recorded just after graphile-worker creates it, and its first fetch may lock jobs
+ * before that row commits: a process killed in between leaves jobs locked by a worker no lease
+ * names. Such locks, older than any live process takes to record itself, are unlocked too.
+ */
+const UNRECORDED_GRACE = '1 minute';
+
 /** Unlocks the jobs of workers whose process is gone; returns how many processes were reaped. */
 export async function reapDeadWorkers(pool: pg.Pool): Promise<number> {
+  await pool.query(
+    `select graphile_worker.force_unlock_workers(array(
+       select distinct locked_by from graphile_worker._private_jobs j
+        where locked_by is not null and locked_at < now() - $1::interval
+          and not exists (select 1 from worker_leases w where w.worker_id = j.locked_by)))`,
+    [UNRECORDED_GRACE],
+  );
   const { rows } = await pool.query<{ process_lock: number }>(
     'select distinct process_lock from worker_leases',
   );

@@ -101,3 +101,34 @@ describe('the worker when its runner stops on its own', () => {
     expect(worker.health().restarts).toBe(1);
   });
 });
+
+describe('reaping after a worker killed while it started', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('when a job has been locked for minutes by a worker no lease records, then the reaper unlocks it; a fresh lock is left alone', async () => {
+    const old = await addJob(database.db, 'ping', { note: 'orphan' });
+    const fresh = await addJob(database.db, 'ping', { note: 'starting' });
+    await database.pool.query(
+      `update graphile_worker._private_jobs
+          set locked_by = case when id = $1 then 'pool-killed' else 'pool-starting' end,
+              locked_at = case when id = $1 then now() - interval '5 minutes' else now() end
+        where id = any(array[$1, $2]::bigint[])`,
+      [old, fresh],
+    );
+    await reapDeadWorkers(database.pool);
+    const { rows } = await database.pool.query(
+      'select id::text, locked_by from graphile_worker._private_jobs order by id',
+    );
+    expect(rows).toEqual([
+      { id: old, locked_by: null },
+      { id: fresh, locked_by: 'pool-starting' },
+    ]);
+  });
+});

@@ -40,7 +40,14 @@ describe('a sent mail that bounces', () => {
   it('when a send past the limit is accepted and Gmail’s bounce arrives, then that activity shows bounced, one event tells the CRM, and the bounce is not logged', async () => {
     await e2e.simControl('faults', {
       method: 'PUT',
-      body: { quota_units_per_sec: 1_000_000, send_daily_limit: 1, send_limit_grace: 1 },
+      // Gmail's one-notification-a-second limit would drop the bounce's push among the sends'
+      // (item 10, handled elsewhere): lifted here so this test is about bounces alone.
+      body: {
+        quota_units_per_sec: 1_000_000,
+        send_daily_limit: 1,
+        send_limit_grace: 1,
+        push: { per_user_per_sec: 0 },
+      },
     });
     const first = await send('Proposta 1');
     expect(first.status).toBe(201);

@@ -33,13 +33,14 @@ describe('the worker after PostgreSQL ends its sessions', () => {
     );
     return rows[0].n;
   };
-  const leaseLocks = async (): Promise<number> => {
+  /** The sessions holding a worker lease lock in this database. */
+  const leaseHolders = async (): Promise<number[]> => {
     const { rows } = await database.pool.query(
-      `select count(*)::int as n from pg_locks
+      `select pid from pg_locks
         where locktype = 'advisory' and classid = 4712 and granted
           and database = (select oid from pg_database where datname = current_database())`,
     );
-    return rows[0].n;
+    return rows.map((r) => r.pid);
   };
 
   it('when every connection is terminated mid-job, then the worker keeps its lease, another process does not reap its running job, and new jobs run', async () => {
@@ -50,12 +51,20 @@ describe('the worker after PostgreSQL ends its sessions', () => {
       );
       return rows.length > 0;
     });
-    expect(await leaseLocks()).toBe(1);
+    const before = await leaseHolders();
+    expect(before).toHaveLength(1);
     await database.pool.query(
       `select pg_terminate_backend(pid) from pg_stat_activity
         where datname = current_database() and pid <> pg_backend_pid()`,
     );
-    await waitFor(async () => (await leaseLocks()) === 1, { what: 'the lease taken again' });
+    // pg_terminate_backend only signals: wait for the lock to be held again, by a new session.
+    await waitFor(
+      async () => {
+        const now = await leaseHolders();
+        return now.length === 1 && now[0] !== before[0];
+      },
+      { what: 'the lease taken again on a new session' },
+    );
     // What another worker process's start-up or poll does: it must see this process as alive.
     expect(await reapDeadWorkers(database.pool)).toBe(0);
     const { rows: running } = await database.pool.query(

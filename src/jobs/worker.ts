@@ -117,7 +117,7 @@ export async function startWorker(
       retired.add(retiring);
       void retiring.finally(() => retired.delete(retiring));
       await lease.held();
-      current = await start();
+      if (!stopping) current = await start();
     })()
       .catch((err: unknown) => log.error({ err }, 'could not start a new runner'))
       .finally(() => {
@@ -132,7 +132,8 @@ export async function startWorker(
     stop: async () => {
       stopping = true;
       watch.stop();
-      await restarting;
+      // A restart waiting for the database to come back is not waited for long.
+      await Promise.race([restarting, sleep(RETIRE_WAIT_MS)]);
       await current.stop().catch(() => undefined);
       // A stalled runner may never finish stopping: its jobs go back by the lease's reaping.
       await Promise.race([Promise.all(retired), sleep(RETIRE_WAIT_MS)]);

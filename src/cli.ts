@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { buildDeps } from './build-deps.ts';
 import { listMailboxes, renderMailboxTable } from './cli/mailbox-table.ts';
+import { runSetupPubsub } from './cli/setup-pubsub.ts';
 import {
   connectThroughConsent,
   deliverToSimulator,
@@ -15,8 +16,6 @@ import { type Database, openDatabase } from './db/database.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { SAMPLE_CONTACT } from './db/sample-crm.ts';
 import type { Deps } from './deps.ts';
-import { makePubSub, projectOfTopic } from './google/pubsub-client.ts';
-import { setupPubsub } from './google/pubsub-setup.ts';
 import { DEV_ORG, DEV_USER, mintDevToken } from './http/dev-token.ts';
 import { createLogger } from './logger.ts';
 import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
@@ -33,7 +32,7 @@ interface Command {
     deps: Deps | undefined;
     args: string[];
     values: Record<string, unknown>;
-  }): Promise<void>;
+  }): Promise<number | undefined> | Promise<void>;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -50,28 +49,25 @@ const commands: Record<string, Command> = {
   },
   'setup-pubsub': {
     summary:
-      "create the topic, Gmail's publisher grant, the push subscription and its dead-letter topic",
-    usage: 'gmail-sync setup-pubsub [--endpoint URL]',
-    options: { endpoint: { type: 'string' } },
-    needsDatabase: false,
-    async run({ config, values }) {
-      const topic = config.google.pubsubTopic;
-      const pubsub = makePubSub({
-        projectId: projectOfTopic(topic),
-        emulatorHost: config.google.emulatorHost,
-      });
-      try {
-        const done = await setupPubsub(pubsub, {
-          topic,
-          pushEndpoint: String(values.endpoint ?? `${config.publicUrl}/pubsub/gmail`),
-          audience: config.google.pushAudience,
-          serviceAccount: config.google.pushServiceAccount,
-        });
-        for (const line of done) out(line);
-      } finally {
-        await pubsub.close();
-      }
+      "create (or with --check verify) the topic, Gmail's publisher grant, the push subscription, its dead-letter topic and the Pub/Sub service agent's grants",
+    usage: 'gmail-sync setup-pubsub [--check] [--endpoint URL] [--project-number N]',
+    options: {
+      endpoint: { type: 'string' },
+      check: { type: 'boolean' },
+      'project-number': { type: 'string' },
     },
+    needsDatabase: false,
+    run: ({ config, values }) =>
+      runSetupPubsub(
+        config,
+        {
+          endpoint: values.endpoint === undefined ? undefined : String(values.endpoint),
+          check: values.check === true,
+          projectNumber:
+            values['project-number'] === undefined ? undefined : String(values['project-number']),
+        },
+        out,
+      ),
   },
   poll: {
     summary: 'run one fallback-poll cycle now and wait for its syncs (--no-wait to return at once)',
@@ -227,8 +223,7 @@ async function main(argv: string[]): Promise<number> {
     if (command.needsDatabase) database = openDatabase(requireDatabaseUrl(config), { max: 4 });
     const log = createLogger({ level: config.logLevel });
     const deps = database ? buildDeps(config, database, log) : undefined;
-    await command.run({ config, deps, args: positionals, values });
-    return 0;
+    return (await command.run({ config, deps, args: positionals, values })) ?? 0;
   } finally {
     await database?.close();
   }

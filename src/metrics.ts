@@ -3,6 +3,7 @@
 // (cheap aggregate queries, cached for a few seconds), never with a label per mailbox.
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { WorkerHealth } from './jobs/worker-stall.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -13,6 +14,9 @@ export interface Metrics {
   /** Messages given up on, by reason kind (`store_failed`, `parse_failed`, `fetch_failed`). */
   messagesDeadLettered(reason: string, n: number): void;
   tokenRefreshFailed(): void;
+  /** Reports a worker's stall verdict at scrape time (worker and all roles). */
+  watchWorker(health: () => WorkerHealth): void;
+  workerRestarted(): void;
 }
 
 const LAG_BUCKETS = [1, 5, 30, 60, 300, 900, 3600, 86_400];
@@ -68,9 +72,15 @@ export function makeMetrics(pool: pg.Pool): Metrics {
   });
 
   let cache: { at: number; fleet: Fleet } | undefined;
+  let reading: Promise<Fleet> | undefined;
+  // One read at a time, and a failed read keeps the last figures: a scrape must still show the
+  // process's own gauges (the worker's stall above all) when the database is in trouble.
   const fleet = async (): Promise<Fleet> => {
     if (cache && Date.now() - cache.at < 10_000) return cache.fleet;
-    const value = await readFleet(pool);
+    reading ??= readFleet(pool).finally(() => {
+      reading = undefined;
+    });
+    const value = await reading.catch(() => cache?.fleet ?? EMPTY_FLEET);
     cache = { at: Date.now(), fleet: value };
     return value;
   };
@@ -131,8 +141,35 @@ export function makeMetrics(pool: pg.Pool): Metrics {
     },
   });
 
+  let workerHealth: (() => WorkerHealth) | undefined;
+  new Gauge({
+    name: 'gmail_sync_worker_stalled',
+    help: '1 when this worker has runnable jobs waiting and has started none for a while',
+    registers: [registry],
+    collect() {
+      if (workerHealth) this.set(workerHealth().stalled ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'gmail_sync_worker_seconds_since_job_start',
+    help: 'Seconds since this worker last started a job',
+    registers: [registry],
+    collect() {
+      if (workerHealth) this.set(workerHealth().secondsSinceJobStart);
+    },
+  });
+  const restarts = new Counter({
+    name: 'gmail_sync_worker_restarts_total',
+    help: 'Job runners started again after stalling or stopping on their own',
+    registers: [registry],
+  });
+
   return {
     registry,
+    watchWorker: (health) => {
+      workerHealth = health;
+    },
+    workerRestarted: () => restarts.inc(),
     push: (outcome) => pushes.inc({ outcome }),
     gmailCall: (method, status) => {
       calls.inc({ method, status: String(status) });
@@ -157,6 +194,17 @@ interface Fleet {
   byStatus: Record<string, number>;
 }
 
+const EMPTY_FLEET: Fleet = {
+  lags: [],
+  queueDepth: 0,
+  oldestJobAge: 0,
+  expiring: 0,
+  deadLetters: {},
+  byStatus: {},
+};
+
+// The jobs are read from graphile-worker's table, not its public view, which joins the queues
+// table whose rows the job fetch locks.
 async function readFleet(pool: pg.Pool): Promise<Fleet> {
   const [mailboxes, jobs, dead] = await Promise.all([
     pool.query<{ status: string; lag: number | null; expiring: boolean }>(`
@@ -168,7 +216,7 @@ async function readFleet(pool: pg.Pool): Promise<Fleet> {
         from mailboxes where status <> 'disconnected'`),
     pool.query<{ n: number; age: number | null }>(`
       select count(*)::int as n, extract(epoch from now() - min(run_at))::float8 as age
-        from graphile_worker.jobs where attempts < max_attempts and run_at <= now()`),
+        from graphile_worker._private_jobs where attempts < max_attempts and run_at <= now()`),
     pool.query<{ source: string; n: number }>(
       'select source, count(*)::int as n from dead_letters group by source',
     ),

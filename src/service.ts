@@ -1,6 +1,8 @@
 // Starting the service, in one place: the database (embedded when none is given), the Google
 // simulator when no credentials are, the dependencies, then the roles asked for. main.ts, the demo
 // and the end-to-end tests all start it here; stop() undoes each step in reverse.
+
+import type { Express } from 'express';
 import type { TaskList } from 'graphile-worker';
 import { buildDeps } from './build-deps.ts';
 import type { Config } from './config.ts';
@@ -9,9 +11,10 @@ import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
+import { createHealthApp } from './http/health-routes.ts';
 import { pollCrontab } from './jobs/crontab.ts';
 import { makeTaskList } from './jobs/task-list.ts';
-import { startWorker } from './jobs/worker.ts';
+import { startWorker, type Worker } from './jobs/worker.ts';
 import type { Logger } from './logger.ts';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -29,6 +32,11 @@ export interface ServiceOptions {
   crontab?: boolean;
   /** Extra tasks beside the production ones (tests only). */
   extraTasks?: TaskList;
+  /**
+   * Where a worker-only process serves /healthz, /readyz and /metrics: PORT unless given (tests
+   * running web and worker in one process pass 0).
+   */
+  healthPort?: number;
   /** Pub/Sub's push retry backoff for the simulator's subscription (tests shorten it). */
   pushBackoffS?: { min: number; max: number };
 }
@@ -70,8 +78,17 @@ export async function startService(
       await setupSimulatorPubsub(config, opts.pushBackoffS);
     }
 
-    if (role !== 'web') await startWorkerRole(deps, releases, opts);
-    const url = role === 'worker' ? undefined : await startWebRole(deps, releases);
+    const worker = role === 'web' ? undefined : await startWorkerRole(deps, releases, opts);
+    // A worker-only process answers health probes on its own small listener; with role `all`
+    // the web role's readiness includes the worker's.
+    const url =
+      role === 'worker'
+        ? undefined
+        : await listen(deps, releases, createApp(deps, { workerHealth: worker?.health }));
+    if (role === 'worker' && worker) {
+      const health = createHealthApp(deps, worker.health);
+      await listen(deps, releases, health, opts.healthPort);
+    }
     return { config, deps, url, stop };
   } catch (error) {
     await stop();
@@ -90,7 +107,11 @@ function poolSize(): number {
   return 25;
 }
 
-async function startWorkerRole(deps: Deps, releases: Release[], opts: ServiceOptions) {
+async function startWorkerRole(
+  deps: Deps,
+  releases: Release[],
+  opts: ServiceOptions,
+): Promise<Worker> {
   const { config, database, log } = deps;
   const worker = await startWorker(deps, {
     taskList: { ...makeTaskList(deps), ...opts.extraTasks },
@@ -98,7 +119,7 @@ async function startWorkerRole(deps: Deps, releases: Release[], opts: ServiceOpt
     ...(opts.workerConcurrency ? { concurrency: opts.workerConcurrency } : {}),
   });
   releases.push(() => worker.stop());
-  if (!config.google.pubsubSubscription) return;
+  if (!config.google.pubsubSubscription) return worker;
   // The Pub/Sub client library is large: loaded only in pull mode.
   const { makePubSub, projectOfTopic } = await import('./google/pubsub-client.ts');
   const { startPullConsumer } = await import('./jobs/pubsub-pull.ts');
@@ -114,18 +135,24 @@ async function startWorkerRole(deps: Deps, releases: Release[], opts: ServiceOpt
     await consumer.close();
     await pubsub.close();
   });
+  return worker;
 }
 
-async function startWebRole(deps: Deps, releases: Release[]): Promise<string> {
-  const server = createApp(deps).listen(deps.config.port);
+async function listen(
+  deps: Deps,
+  releases: Release[],
+  app: Express,
+  port = deps.config.port,
+): Promise<string> {
+  const server = app.listen(port);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve).once('error', reject);
   });
   releases.push(() => new Promise((resolve) => server.close(() => resolve())));
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : deps.config.port;
-  deps.log.info({ port, url: deps.config.publicUrl }, 'listening');
-  return `http://127.0.0.1:${port}`;
+  const bound = typeof address === 'object' && address ? address.port : port;
+  deps.log.info({ port: bound, url: deps.config.publicUrl }, 'listening');
+  return `http://127.0.0.1:${bound}`;
 }
 
 async function startDevDatabase(
@@ -169,15 +196,20 @@ async function startDevSimulator(
 async function setupSimulatorPubsub(config: Config, backoff?: { min: number; max: number }) {
   const { makePubSub, projectOfTopic } = await import('./google/pubsub-client.ts');
   const { setupPubsub } = await import('./google/pubsub-setup.ts');
-  const pubsub = makePubSub({
-    projectId: projectOfTopic(config.google.pubsubTopic),
-    emulatorHost: config.google.emulatorHost,
-  });
+  const { lookUpProjectNumber } = await import('./google/project-number.ts');
+  const project = projectOfTopic(config.google.pubsubTopic);
+  const pubsub = makePubSub({ projectId: project, emulatorHost: config.google.emulatorHost });
+  // The service agent's grants make the simulator dead-letter as Google would; an older simulator
+  // without Resource Manager simply goes without them.
+  const projectNumber = await lookUpProjectNumber(project, config.google.emulatorHost).catch(
+    () => undefined,
+  );
   await setupPubsub(pubsub, {
     topic: config.google.pubsubTopic,
     pushEndpoint: `${config.publicUrl}/pubsub/gmail`,
     audience: config.google.pushAudience,
     serviceAccount: config.google.pushServiceAccount,
+    projectNumber,
     ...(backoff ? { minBackoffS: backoff.min, maxBackoffS: backoff.max } : {}),
   }).finally(() => pubsub.close());
 }

@@ -5,6 +5,7 @@
 // `npm run chaos -- poison` runs only the scenarios whose name contains "poison".
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
 import { quiesce, startWorld, type World } from '../world.ts';
 import { timingScenarios } from './timing-scenarios.ts';
@@ -31,6 +32,11 @@ const MAILBOXES = ['m1@vendor.test', 'm2@vendor.test', 'm3@vendor.test'];
 type Scenario = {
   name: string;
   mails: number;
+  /**
+   * Runs of the scenario: faults whose timing varies from run to run are repeated until a rate of
+   * zero means something (a run of the 16-of-390 kind was one in six). `--repeat N` overrides.
+   */
+  repeat?: number;
   run(world: World, send: (n: number) => Promise<string[]>): Promise<unknown>;
   countBlocked?: boolean;
 };
@@ -83,6 +89,7 @@ const scenarios: Scenario[] = [
   {
     name: 'worker SIGKILLed repeatedly mid-sync',
     mails: 40,
+    repeat: 10,
     async run(w, send) {
       await withFaults(w, { latency_ms: 40 }, async () => {
         const sending = send(40);
@@ -98,6 +105,7 @@ const scenarios: Scenario[] = [
   {
     name: 'PostgreSQL restarted under load',
     mails: 30,
+    repeat: 10,
     async run(w, send) {
       const sending = send(30);
       await sleep(500);
@@ -168,11 +176,20 @@ const scenarios: Scenario[] = [
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv[2];
+  const { values, positionals } = parseArgs({
+    options: { repeat: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const only = positionals[0];
   const outcomes: Outcome[] = [];
   for (const scenario of scenarios.filter((s) => !only || s.name.includes(only))) {
-    outcomes.push(await runScenario(scenario));
-    print(outcomes.at(-1) as Outcome);
+    const runs = values.repeat ? Number(values.repeat) : (scenario.repeat ?? 1);
+    for (let run = 1; run <= runs; run++) {
+      const outcome = await runScenario(scenario);
+      if (runs > 1) outcome.scenario = `${scenario.name} (run ${run}/${runs})`;
+      outcomes.push(outcome);
+      print(outcome);
+    }
   }
   // A run of some scenarios only leaves the full run's record alone.
   if (!only)

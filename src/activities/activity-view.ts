@@ -22,6 +22,8 @@ export type ActivityRow = {
   created_at: Date | string;
   created_by: string;
   created_by_name: string;
+  /** `bounced` once Gmail's delivery-status notification for mail we sent arrived. */
+  status: 'logged' | 'bounced';
   links: { entity_type: string; entity_id: string }[];
 };
 
@@ -29,6 +31,7 @@ export type ActivityRow = {
 export const ACTIVITY_COLUMNS = sql`
   a.id, a.mailbox_id, a.type, a.entity_type, a.entity_id, a.thread_id, a.title, a.description,
   a.email_subject, a.email_direction, a.content, a.created_at, a.created_by, a.created_by_name,
+  a.status,
   (select coalesce(json_agg(json_build_object('entity_type', l2.entity_type, 'entity_id', l2.entity_id)), '[]')
      from activity_links l2 where l2.activity_id = a.id) as links`;
 
@@ -69,7 +72,7 @@ export function listItemView(r: ActivityRow) {
     created_by_name: r.created_by_name,
     links: r.links,
     attachments: attachmentsView(r.content),
-    status: 'logged' as const,
+    status: r.status,
     visibility: r.content.visibility ?? 'full',
     sensitive_rule: r.content.sensitive_rule ?? null,
   };

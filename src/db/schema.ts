@@ -182,6 +182,8 @@ export const activities = pgTable(
     createdBy: text('created_by').notNull(),
     createdByName: text('created_by_name').notNull(),
     loggedAt: tstz('logged_at').notNull().defaultNow(),
+    /** `bounced` once Gmail's delivery-status notification for mail we sent arrives (sync/bounces.ts). */
+    status: text('status').$type<'logged' | 'bounced'>().notNull().default('logged'),
   },
   (t) => [
     // One mail is one activity per mailbox: replays and the send/sync race are harmless.

@@ -1,12 +1,11 @@
 // `gmail-sync setup-pubsub`: what Gmail push needs in Pub/Sub, created idempotently
 // (https://developers.google.com/gmail/api/guides/push#initial_cloud_pubsub_setup): the topic, Gmail's
 // publisher grant on it, a dead-letter topic, and a push subscription to our endpoint that carries
-// an OIDC token, retries with backoff and dead-letters after 10 attempts.
-import type { PubSub, Topic } from '@google-cloud/pubsub';
+// an OIDC token, retries with backoff and dead-letters after 10 attempts, and the Pub/Sub service
+// agent's grants that dead-lettering needs (see pubsub-grants.ts). pubsub-check.ts verifies the same.
+import type { PubSub, Subscription, Topic } from '@google-cloud/pubsub';
+import { addGrant, requiredGrants } from './pubsub-grants.ts';
 
-/** Gmail publishes notifications as this service account. */
-export const GMAIL_PUBLISHER = 'serviceAccount:gmail-api-push@system.gserviceaccount.com';
-const PUBLISHER_ROLE = 'roles/pubsub.publisher';
 const ALREADY_EXISTS = 6;
 
 export interface PubsubSetup {
@@ -19,49 +18,85 @@ export interface PubsubSetup {
   /** Retry backoff bounds; Google allows 0–600 s. */
   minBackoffS?: number;
   maxBackoffS?: number;
+  /**
+   * The project's number, which names its Pub/Sub service agent; without it the agent's grants are
+   * left out (and said so).
+   */
+  projectNumber?: string | undefined;
+}
+
+/** `projects/P/topics/T` → its push subscription, `projects/P/subscriptions/T-push`. */
+export function subscriptionNameOf(topic: string): string {
+  return `${topic.replace('/topics/', '/subscriptions/')}-push`;
+}
+
+export function deadLetterTopicOf(topic: string): string {
+  return `${topic}-dead-letter`;
 }
 
 export async function setupPubsub(pubsub: PubSub, setup: PubsubSetup): Promise<string[]> {
   const done: string[] = [];
   const topic = await ensureTopic(pubsub, setup.topic, done);
-  await grantGmailPublisher(topic, done);
-  const deadLetter = await ensureTopic(pubsub, `${setup.topic}-dead-letter`, done);
-  const name = `${topicId(setup.topic)}-push`;
-  const options = {
-    pushConfig: {
-      pushEndpoint: setup.pushEndpoint,
-      oidcToken: { serviceAccountEmail: setup.serviceAccount, audience: setup.audience },
-    },
-    ackDeadlineSeconds: 30,
-    retryPolicy: {
-      minimumBackoff: { seconds: setup.minBackoffS ?? 10 },
-      maximumBackoff: { seconds: setup.maxBackoffS ?? 600 },
-    },
-    deadLetterPolicy: {
-      deadLetterTopic: deadLetter.name,
-      maxDeliveryAttempts: setup.maxDeliveryAttempts ?? 10,
-    },
+  const deadLetter = await ensureTopic(pubsub, deadLetterTopicOf(setup.topic), done);
+  const subscription = await ensureSubscription(topic, deadLetter, setup, done);
+  for (const grant of requiredGrants(topic, deadLetter, subscription, setup.projectNumber)) {
+    const added = await addGrant(grant);
+    done.push(added ? `granted: ${grant.label}` : `already granted: ${grant.label}`);
+  }
+  if (setup.projectNumber === undefined)
+    done.push(
+      'skipped the Pub/Sub service agent grants: project number unknown (--project-number)',
+    );
+  return done;
+}
+
+async function ensureSubscription(
+  topic: Topic,
+  deadLetter: Topic,
+  setup: PubsubSetup,
+  done: string[],
+): Promise<Subscription> {
+  const name = subscriptionNameOf(setup.topic);
+  const pushConfig = {
+    pushEndpoint: setup.pushEndpoint,
+    oidcToken: { serviceAccountEmail: setup.serviceAccount, audience: setup.audience },
+  };
+  const deadLetterPolicy = {
+    deadLetterTopic: deadLetter.name,
+    maxDeliveryAttempts: setup.maxDeliveryAttempts ?? 10,
   };
   const subscription = topic.subscription(name);
   const [exists] = await subscription.exists();
   if (!exists) {
-    await topic.createSubscription(name, options);
+    await topic.createSubscription(name, {
+      pushConfig,
+      ackDeadlineSeconds: 30,
+      retryPolicy: {
+        minimumBackoff: { seconds: setup.minBackoffS ?? 10 },
+        maximumBackoff: { seconds: setup.maxBackoffS ?? 600 },
+      },
+      deadLetterPolicy,
+    });
     done.push(`created push subscription ${name} → ${setup.pushEndpoint}`);
-  } else {
-    const [metadata] = await subscription.getMetadata();
-    const current = metadata.pushConfig;
-    if (
-      current?.pushEndpoint !== setup.pushEndpoint ||
-      current?.oidcToken?.audience !== setup.audience ||
-      current?.oidcToken?.serviceAccountEmail !== setup.serviceAccount
-    ) {
-      await subscription.modifyPushConfig(options.pushConfig);
-      done.push(`updated push subscription ${name} → ${setup.pushEndpoint}`);
-    } else {
-      done.push(`push subscription ${name} already up to date`);
-    }
+    return subscription;
   }
-  return done;
+  const [metadata] = await subscription.getMetadata();
+  const current = metadata.pushConfig;
+  if (
+    current?.pushEndpoint !== setup.pushEndpoint ||
+    current?.oidcToken?.audience !== setup.audience ||
+    current?.oidcToken?.serviceAccountEmail !== setup.serviceAccount
+  ) {
+    await subscription.modifyPushConfig(pushConfig);
+    done.push(`updated push subscription ${name} → ${setup.pushEndpoint}`);
+  } else {
+    done.push(`push subscription ${name} already up to date`);
+  }
+  if (metadata.deadLetterPolicy?.deadLetterTopic !== deadLetter.name) {
+    await subscription.setMetadata({ deadLetterPolicy });
+    done.push(`set the dead-letter policy of ${name} → ${deadLetter.name}`);
+  }
+  return subscription;
 }
 
 async function ensureTopic(pubsub: PubSub, fullName: string, done: string[]): Promise<Topic> {
@@ -74,22 +109,4 @@ async function ensureTopic(pubsub: PubSub, fullName: string, done: string[]): Pr
     done.push(`topic ${fullName} already exists`);
   }
   return topic;
-}
-
-async function grantGmailPublisher(topic: Topic, done: string[]): Promise<void> {
-  const [policy] = await topic.iam.getPolicy();
-  const bindings = policy.bindings ?? [];
-  const binding = bindings.find((b) => b.role === PUBLISHER_ROLE);
-  if (binding?.members?.includes(GMAIL_PUBLISHER)) {
-    done.push('Gmail already may publish to the topic');
-    return;
-  }
-  if (binding) binding.members = [...(binding.members ?? []), GMAIL_PUBLISHER];
-  else bindings.push({ role: PUBLISHER_ROLE, members: [GMAIL_PUBLISHER] });
-  await topic.iam.setPolicy({ ...policy, bindings });
-  done.push(`granted ${GMAIL_PUBLISHER} ${PUBLISHER_ROLE} on the topic`);
-}
-
-function topicId(fullName: string): string {
-  return fullName.split('/').pop() ?? fullName;
 }

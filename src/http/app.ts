@@ -1,6 +1,7 @@
 // The express app, built from deps and not yet listening (tests and main.ts call listen()).
 import express from 'express';
 import type { Deps } from '../deps.ts';
+import type { WorkerHealth } from '../jobs/worker-stall.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { activityRoutes } from './activity-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
@@ -18,12 +19,17 @@ import { requestContext } from './request-context.ts';
 import { rootRoutes } from './root-routes.ts';
 import { sendRoutes } from './send-routes.ts';
 
-export function createApp(deps: Deps): express.Express {
+export interface AppOptions {
+  /** Set when this process also runs the worker (role `all`): readiness then includes it. */
+  workerHealth?: () => WorkerHealth;
+}
+
+export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(requestContext(deps.log));
-  app.use(healthRoutes(deps));
+  app.use(healthRoutes(deps, opts.workerHealth));
   const { production, crm, publicUrl } = deps.config;
   // The development sign-in mints tokens with the development secret: only where that is accepted.
   const devSignIn = !production && crm.usesDevSecret;

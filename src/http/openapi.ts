@@ -70,6 +70,8 @@ const activity = z.object({
   created_at: z.string(),
   created_by: z.string(),
   created_by_name: z.string(),
+  /** `bounced` once Gmail's delivery-status notification for mail we sent arrived. */
+  status: z.enum(['logged', 'bounced']),
   links: z.array(link),
   attachments: z.array(
     z.object({
@@ -80,7 +82,6 @@ const activity = z.object({
       content_id: z.string().nullable(),
     }),
   ),
-  status: z.enum(['logged', 'bounced']),
   visibility: z
     .enum(['full', 'subject', 'metadata', 'private'])
     .describe('what was kept: the mailbox setting, metadata for sensitive mail, or private'),

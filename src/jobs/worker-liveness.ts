@@ -1,42 +1,118 @@
 // Crash recovery for the job queue. graphile-worker unlocks a job whose worker died only after
-// 4 hours, and a sync job's key stays taken meanwhile. Each worker process therefore holds a
-// session advisory lock for as long as it lives and records its workers under that lock; a lock
-// that another process can take means its owner is gone, and its jobs are unlocked at once.
+// 4 hours. Each worker process therefore holds a session advisory lock for as long as it lives and
+// records its workers under that lock; a lock that another process can take means its owner is
+// gone, and its jobs are unlocked at once.
+//
+// PostgreSQL ends every session when it restarts, and the lock with it: a live process would then
+// look dead to the next reaper, which would unlock its running jobs and forget its workers (so
+// that, if it really died later, its jobs would stay locked for hours). The lease therefore lives on
+// its own connection, notices when that connection is lost, takes its lock again on a new one and
+// records its workers again.
 import { randomInt } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import pg from 'pg';
 
 /** Namespace of our advisory locks (two-key form, so it cannot collide with single-key locks). */
 const LOCK_CLASS = 4712;
+const RETRY_MS = { min: 200, max: 5_000 };
 
 export interface ProcessLease {
   processLock: number;
   register(workerId: string): Promise<void>;
+  /** Resolves once the lock is held on a live session (after a reconnection, once it is back). */
+  held(): Promise<void>;
   release(): Promise<void>;
 }
 
-export async function holdProcessLease(pool: Pool): Promise<ProcessLease> {
+export interface LeaseOptions {
+  /** Told each time the lease had to take its lock again on a new connection. */
+  onRenewed?: () => void;
+}
+
+export async function holdProcessLease(
+  pool: pg.Pool,
+  opts: LeaseOptions = {},
+): Promise<ProcessLease> {
   const processLock = randomInt(1, 2 ** 31 - 1);
-  const client: PoolClient = await pool.connect();
-  await client.query('select pg_advisory_lock($1, $2)', [LOCK_CLASS, processLock]);
+  const workers = new Set<string>();
+  let released = false;
+  let client: pg.Client | undefined;
+  let holding: Promise<void> = Promise.resolve();
+
+  const recordWorkers = (ids: string[]) =>
+    pool.query(
+      `insert into worker_leases (worker_id, process_lock)
+         select unnest($1::text[]), $2 on conflict do nothing`,
+      [ids, processLock],
+    );
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client(pool.options);
+    next.on('error', () => onLost(next));
+    next.on('end', () => onLost(next));
+    await next.connect();
+    // Waits while a reaper that took our lock in the gap is still unlocking under it.
+    await next.query('select pg_advisory_lock($1, $2)', [LOCK_CLASS, processLock]);
+    client = next;
+    // A reaper may have forgotten our workers while the lock was free.
+    if (workers.size > 0) await recordWorkers([...workers]);
+  };
+
+  const reconnect = async (): Promise<void> => {
+    for (let attempt = 0; !released; attempt += 1) {
+      try {
+        await connect();
+        opts.onRenewed?.();
+        return;
+      } catch {
+        client?.end().catch(() => undefined);
+        client = undefined;
+        const delay = Math.min(RETRY_MS.max, RETRY_MS.min * 2 ** attempt);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  };
+
+  function onLost(lost: pg.Client): void {
+    if (released || client !== lost) return;
+    client = undefined;
+    lost.end().catch(() => undefined);
+    holding = reconnect();
+  }
+
+  await connect();
   return {
     processLock,
     register: async (workerId) => {
-      await pool.query(
-        'insert into worker_leases (worker_id, process_lock) values ($1, $2) on conflict do nothing',
-        [workerId, processLock],
-      );
+      workers.add(workerId);
+      await recordWorkers([workerId]);
     },
+    held: () => holding,
     release: async () => {
+      released = true;
       await pool
         .query('delete from worker_leases where process_lock = $1', [processLock])
         .catch(() => {});
-      client.release(true);
+      await client?.end().catch(() => undefined);
     },
   };
 }
 
+/**
+ * A worker is recorded just after graphile-worker creates it, and its first fetch may lock jobs
+ * before that row commits: a process killed in between leaves jobs locked by a worker no lease
+ * names. Such locks, older than any live process takes to record itself, are unlocked too.
+ */
+const UNRECORDED_GRACE = '1 minute';
+
 /** Unlocks the jobs of workers whose process is gone; returns how many processes were reaped. */
-export async function reapDeadWorkers(pool: Pool): Promise<number> {
+export async function reapDeadWorkers(pool: pg.Pool): Promise<number> {
+  await pool.query(
+    `select graphile_worker.force_unlock_workers(array(
+       select distinct locked_by from graphile_worker._private_jobs j
+        where locked_by is not null and locked_at < now() - $1::interval
+          and not exists (select 1 from worker_leases w where w.worker_id = j.locked_by)))`,
+    [UNRECORDED_GRACE],
+  );
   const { rows } = await pool.query<{ process_lock: number }>(
     'select distinct process_lock from worker_leases',
   );

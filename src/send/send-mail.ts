@@ -13,6 +13,7 @@ import type { Answer } from '../http/idempotency.ts';
 import type { Logger } from '../logger.ts';
 import { composeMessage } from '../mail/compose-message.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import { splitRawEntity } from '../mail/raw-entity.ts';
 import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
@@ -92,7 +93,8 @@ export async function sendMail(
     threadId: sent.threadId,
     labelIds: ['SENT'],
     historyId: null,
-    messageIdHeader: null,
+    // Recorded so Gmail's bounce, which names it, finds this activity (sync/bounces.ts).
+    messageIdHeader: messageIdOf(raw),
     inReplyTo: reply?.inReplyTo ?? null,
     references: reply?.references ?? [],
     subject: req.subject,
@@ -251,4 +253,10 @@ function strictRecipients(req: SendRequest): Record<'to' | 'cc' | 'bcc', MailAdd
     return recipients.map((r) => ({ name: r.name ?? '', email: r.address.toLowerCase() }));
   };
   return { to: field('to'), cc: field('cc'), bcc: field('bcc') };
+}
+
+function messageIdOf(raw: Buffer): string | null {
+  return (
+    splitRawEntity(raw).headers.find((h) => h.name.toLowerCase() === 'message-id')?.value ?? null
+  );
 }

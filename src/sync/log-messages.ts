@@ -5,6 +5,7 @@
 import { readOrgSettings } from '../activities/org-settings.ts';
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
+import { markBounces } from './bounces.ts';
 import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
@@ -32,6 +33,7 @@ export async function logMessages(
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
   const toFetch = ids.filter((id) => !known.has(id));
   const fetched = await fetchMessages(ctx, toFetch);
+  await markBounces(ctx, fetched.mails);
 
   const eligible = fetched.mails.filter(
     (m) => skipReason(m, mailbox.email, mailbox.settings) === null,

@@ -30,20 +30,25 @@ describe('Pub/Sub set-up and pull mode', () => {
         pushEndpoint: `${e2e.url}/pubsub/gmail`,
         audience: e2e.deps.config.google.pushAudience,
         serviceAccount: e2e.deps.config.google.pushServiceAccount,
+        projectNumber: e2e.sim.ctx.projectNumber,
       };
       const first = await setupPubsub(pubsub, setup);
       expect(first).toEqual([
         'created topic projects/sim/topics/fresh',
-        'granted serviceAccount:gmail-api-push@system.gserviceaccount.com roles/pubsub.publisher on the topic',
         'created topic projects/sim/topics/fresh-dead-letter',
-        `created push subscription fresh-push → ${e2e.url}/pubsub/gmail`,
+        `created push subscription projects/sim/subscriptions/fresh-push → ${e2e.url}/pubsub/gmail`,
+        'granted: Gmail may publish to the topic',
+        'granted: the Pub/Sub service agent may publish to the dead-letter topic',
+        'granted: the Pub/Sub service agent may subscribe to the subscription',
       ]);
       const second = await setupPubsub(pubsub, setup);
       expect(second).toEqual([
         'topic projects/sim/topics/fresh already exists',
-        'Gmail already may publish to the topic',
         'topic projects/sim/topics/fresh-dead-letter already exists',
-        'push subscription fresh-push already up to date',
+        'push subscription projects/sim/subscriptions/fresh-push already up to date',
+        'already granted: Gmail may publish to the topic',
+        'already granted: the Pub/Sub service agent may publish to the dead-letter topic',
+        'already granted: the Pub/Sub service agent may subscribe to the subscription',
       ]);
       const [sub] = await pubsub.subscription('fresh-push').getMetadata();
       expect(sub.deadLetterPolicy?.maxDeliveryAttempts).toBe(10);

@@ -67,6 +67,7 @@ export async function startE2E(
   const startWorkerRole = () =>
     startService(config, log, {
       role: 'worker',
+      healthPort: 0,
       crontab: false,
       workerConcurrency: 4,
       extraTasks: testTasks(database),

@@ -1,0 +1,1 @@
+ALTER TABLE "activities" ADD COLUMN "status" text DEFAULT 'logged' NOT NULL;

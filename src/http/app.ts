@@ -12,16 +12,18 @@ import { metricsRoutes } from './metrics-routes.ts';
 import { pubsubRoutes } from './pubsub-routes.ts';
 import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
+import { safeHeaders } from './safe-headers.ts';
 import { sendRoutes } from './send-routes.ts';
 
 export function createApp(deps: Deps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use(safeHeaders);
   app.use(requestContext(deps.log));
   app.use(healthRoutes(deps));
   app.use(docsRoutes(deps.config.publicUrl));
-  app.use(metricsRoutes(deps.metrics));
+  app.use(metricsRoutes(deps.metrics, deps.config.metricsToken));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
   const verifyCaller = makeCallerVerifier(deps.config.crm);

@@ -3,6 +3,7 @@ import express from 'express';
 import type { Deps } from '../deps.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { connectLimits } from './connect-limits.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
@@ -30,6 +31,7 @@ export function createApp(deps: Deps): express.Express {
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));
   app.use(express.json({ limit: '64kb' }));
+  app.use(connectLimits(deps, verifyCaller));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller));

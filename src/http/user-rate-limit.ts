@@ -20,7 +20,7 @@ interface Bucket {
 /** Buckets idle long enough to be full again are dropped, so the map holds only active users. */
 const MAX_BUCKETS = 100_000;
 
-export function limitPerUser(name: string, limit: RateLimit, now: () => number = Date.now) {
+export function limitPerUser(name: string, limit: RateLimit, now = () => Date.now()) {
   const buckets = new Map<string, Bucket>();
   const perMs = limit.perMinute / 60_000;
 

@@ -6,6 +6,7 @@
 
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sweepExpired } from '../db/retention.ts';
 import { reapDeadWorkers } from '../jobs/worker-liveness.ts';
 import type { Logger } from '../logger.ts';
 import { SYNC_TASK } from '../queue/sync-jobs.ts';
@@ -53,11 +54,14 @@ export async function pollCycle(
           or (status = 'error' and (next_retry_at is null or next_retry_at <= now()))
     ), true) as id`);
 
+  // Bookkeeping tables are kept bounded here, where one process at a time runs.
+  const swept = await sweepExpired(db);
+
   const result = {
     reapedProcesses,
     watchesToRenew: watches.rows.length,
     syncsQueued: syncs.rows.length,
   };
-  deps.log.info(result, 'poll cycle queued');
+  deps.log.info({ ...result, swept }, 'poll cycle queued');
   return result;
 }

@@ -1,6 +1,7 @@
 // pino, with secrets redacted by configuration: known secret fields by path, errors reduced to safe
 // fields, and a last pass over every line for anything shaped like a Google token.
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { withoutParameters } from './db/query-errors.ts';
 
 export type { Logger };
 
@@ -28,10 +29,13 @@ export function scrubSecrets(text: string): string {
   return text.replace(TOKEN_SHAPES, '[REDACTED]');
 }
 
-/** Errors carry request configs (headers, bodies with tokens): keep only what helps a reader. */
+/**
+ * Errors carry request configs (headers, bodies with tokens) and database errors their query
+ * parameters (mail content): keep only what helps a reader.
+ */
 function serializeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: scrubSecrets(String(err)) };
-  const e = err as Error & { code?: unknown; status?: unknown; cause?: unknown };
+  const e = withoutParameters(err) as Error & { code?: unknown; status?: unknown; cause?: unknown };
   const out: Record<string, unknown> = {
     type: e.name,
     message: scrubSecrets(e.message),

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // Fails a file that leaves a pool open or a process running (see the file).
+    setupFiles: ['test/support/leak-check.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

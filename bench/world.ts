@@ -127,6 +127,7 @@ export async function startWorld(
   const token = (sub: string, org: string) =>
     new SignJWT({ sub, org })
       .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
       .setExpirationTime('2h')
       .sign(new TextEncoder().encode(DEV_JWT_SECRET));
 

@@ -7,18 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import type pg from 'pg';
-import { startSimulator } from '../sim/index.ts';
-import { buildDeps } from '../src/build-deps.ts';
 import { DEV_JWT_SECRET, loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { findFreePort, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { migrateDatabase } from '../src/db/migrate.ts';
-import { makePubSub } from '../src/google/pubsub-client.ts';
-import { setupPubsub } from '../src/google/pubsub-setup.ts';
-import { createApp } from '../src/http/app.ts';
-import { makeTaskList } from '../src/jobs/task-list.ts';
-import { startWorker } from '../src/jobs/worker.ts';
+import { findFreePort } from '../src/db/embedded-postgres.ts';
 import { createLogger } from '../src/logger.ts';
+import { startService } from '../src/service.ts';
 
 const ORG = 'acme-crm';
 const OWNER = 'rita.sales@acme.test';
@@ -27,43 +19,25 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const started = Date.now();
   const dir = await mkdtemp(path.join(tmpdir(), 'gmail-sync-demo-'));
-  const postgres = await startEmbeddedPostgres({ dir, durable: false });
-  await migrateDatabase(postgres.url);
-  const sim = await startSimulator({ port: 0 });
   const port = await findFreePort();
-  const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     PORT: String(port),
-    PUBLIC_URL: url,
-    GOOGLE_EMULATOR_HOST: sim.hostPort,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
   });
-  const database = openDatabase(postgres.url);
-  const deps = buildDeps(config, database, createLogger({ level: 'silent' }));
-  const server = createApp(deps).listen(port);
-  const pubsub = makePubSub({ projectId: 'sim', emulatorHost: sim.hostPort });
-  await setupPubsub(pubsub, {
-    topic: config.google.pubsubTopic,
-    pushEndpoint: `${url}/pubsub/gmail`,
-    audience: config.google.pushAudience,
-    serviceAccount: config.google.pushServiceAccount,
-    minBackoffS: 0,
-    maxBackoffS: 1,
+  // The service as `npm start` runs it, on a throwaway cluster, with pushes retried quickly.
+  const service = await startService(config, createLogger({ level: 'silent' }), {
+    embeddedDir: path.join(dir, 'pg'),
+    embeddedDurable: false,
+    pushBackoffS: { min: 0, max: 1 },
   });
-  await pubsub.close();
-  const worker = await startWorker(deps, { taskList: makeTaskList(deps) });
-  say(
-    `gmail-sync demo — service at ${url}, Google simulator at ${sim.baseUrl}, PostgreSQL ${postgres.port}`,
-  );
-
+  const url = service.url ?? '';
+  const simUrl = `http://${service.config.google.emulatorHost}`;
+  say(`gmail-sync demo — service at ${url}, Google simulator at ${simUrl}`);
   try {
-    await runStory(url, sim.baseUrl, database.pool);
+    await runStory(url, simUrl, service.deps.database.pool);
   } finally {
-    await worker.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await database.close();
-    await sim.close();
-    await postgres.stop();
+    await service.stop();
     await rm(dir, { recursive: true, force: true });
   }
   say(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -72,6 +46,7 @@ async function main(): Promise<void> {
 async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<void> {
   const token = await new SignJWT({ sub: 'rita', org: ORG, name: 'Rita Sales' })
     .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(DEV_JWT_SECRET));
   const api = (p: string, init: RequestInit = {}) =>

@@ -14,6 +14,15 @@ interface Grant {
   revoked: boolean;
 }
 
+/** What the user changes on the next consent screen (`PUT /__sim/mailboxes/{email}/consent`). */
+interface ConsentOverride {
+  /** Grant only these of the scopes asked for (older form of `untick`). */
+  scopes?: string[];
+  /** Scopes the user unticks: not granted. */
+  untick?: string[];
+  deny?: boolean;
+}
+
 interface Code {
   email: string;
   scopes: string[];
@@ -40,7 +49,7 @@ export async function createOAuth(
   const codes = new Map<string, Code>();
   const grants = new Map<string, Grant>();
   const accessTokens = new Map<string, AccessTokenInfo & { refreshToken: string | undefined }>();
-  const consentOverrides = new Map<string, { scopes?: string[]; deny?: boolean }>();
+  const consentOverrides = new Map<string, ConsentOverride>();
   let accessTtlS = 3600;
   const keys: SigningKey[] = [];
 
@@ -131,7 +140,13 @@ export async function createOAuth(
       return res.redirect(302, redirect.toString());
     }
     const asked = (q.scope ?? '').split(/\s+/).filter(Boolean);
-    const scopes = override?.scopes ? asked.filter((s) => override.scopes?.includes(s)) : asked;
+    const unticked = (s: string) =>
+      (override?.scopes !== undefined && !override.scopes.includes(s)) ||
+      (override?.untick ?? []).some((u) => {
+        const name = u.replace(/^.*[/…]/, '').replace(/^\.+/, '');
+        return s === u || s === name || s.endsWith(`/${name}`);
+      });
+    const scopes = asked.filter((s) => !unticked(s));
     ctx.ensureMailbox(email);
     const code = `4/0${randomBytes(24).toString('base64url')}`;
     codes.set(code, {
@@ -220,6 +235,12 @@ export async function createOAuth(
     const access = accessTokens.get(token);
     if (!grant && !access) return oauthError(res, 400, 'invalid_token', 'Token expired or revoked');
     const refresh = grant?.refreshToken ?? access?.refreshToken;
+    // Counted per mailbox in the stats (`oauth.revoke`), so a test can see a grant was given back.
+    const email = grant?.email ?? access?.email ?? '';
+    const user = ctx.stats.users[email] ?? { calls: {}, rate_limited: 0 };
+    ctx.stats.users[email] = user;
+    user.calls['oauth.revoke'] = (user.calls['oauth.revoke'] ?? 0) + 1;
+    ctx.stats.calls['oauth.revoke'] = (ctx.stats.calls['oauth.revoke'] ?? 0) + 1;
     if (refresh) {
       const g = grants.get(refresh);
       if (g) g.revoked = true;
@@ -248,7 +269,7 @@ export async function createOAuth(
     });
   });
   router.put('/__sim/mailboxes/:email/consent', express.json(), (req, res) => {
-    const body = req.body as { scopes?: string[]; deny?: boolean };
+    const body = req.body as ConsentOverride;
     consentOverrides.set(String(req.params.email).toLowerCase(), body);
     res.json({ ok: true });
   });

@@ -1,12 +1,22 @@
 // Every environment variable the service reads, parsed once with zod. A value that is present
 // but malformed stops start-up with one line naming it; production refuses development defaults.
 import { z } from 'zod';
+import { unsafeOutboundUrlReason, weakKeyReason, weakSecretReason } from './config-safety.ts';
 
 const cronField = /^(\S+\s+){4}\S+$/;
 const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
 const url = z.url();
+const durationUnits = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+/** `90s`, `15m`, `24h`, `7d` → seconds. */
+const duration = z
+  .string()
+  .regex(/^\d+[smhd]$/, 'must be a duration such as 15m, 24h or 7d')
+  .transform(
+    (v) => Number(v.slice(0, -1)) * durationUnits[v.slice(-1) as keyof typeof durationUnits],
+  )
+  .refine((s) => s > 0, 'must be longer than zero');
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(emptyAsUndefined, schema.optional());
@@ -38,11 +48,17 @@ const envSchema = z.object({
   TOKEN_ENCRYPTION_KEY: optional(base64Key),
   /** Comma-separated previous local keys, kept only to unwrap until `rotate-keys` has run. */
   TOKEN_ENCRYPTION_KEY_PREVIOUS: optional(z.string()),
-  CRM_JWT_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  CRM_JWT_SECRET: optional(z.string()),
   CRM_JWKS_URL: optional(url),
+  /** Checked on CRM tokens when set. */
+  CRM_JWT_ISSUER: optional(z.string()),
+  CRM_JWT_AUDIENCE: optional(z.string()),
+  /** The longest `exp - iat` a CRM token may have. */
+  CRM_JWT_MAX_LIFETIME: optional(duration),
+  /** Where the OAuth callback sends the browser; required in production. */
   CRM_APP_URL: optional(url),
   CRM_WEBHOOK_URL: optional(url),
-  CRM_WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  CRM_WEBHOOK_SECRET: optional(z.string()),
   SYNC_BACKFILL_DAYS: optional(z.coerce.number().int().min(1).max(365)),
   GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
@@ -86,6 +102,9 @@ export interface Config {
     jwtSecret: string | undefined;
     jwksUrl: string | undefined;
     usesDevSecret: boolean;
+    issuer: string | undefined;
+    audience: string | undefined;
+    maxLifetimeS: number;
     appUrl: string | undefined;
     webhookUrl: string | undefined;
     webhookSecret: string | undefined;
@@ -115,6 +134,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const usesDevSecret = e.CRM_JWT_SECRET === undefined && e.CRM_JWKS_URL === undefined;
 
   if (production) refuseDevDefaults(e, useSimulator, usesDevSecret);
+  // Development is the simulator outside production: real Google credentials mean real mail.
+  refuseWeakValues(e, !production && useSimulator);
   if (!useSimulator && e.GOOGLE_CLIENT_SECRET === undefined) {
     throw new ConfigError('invalid GOOGLE_CLIENT_SECRET: required when GOOGLE_CLIENT_ID is set');
   }
@@ -154,6 +175,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jwtSecret: usesDevSecret ? DEV_JWT_SECRET : e.CRM_JWT_SECRET,
       jwksUrl: e.CRM_JWKS_URL,
       usesDevSecret,
+      issuer: e.CRM_JWT_ISSUER,
+      audience: e.CRM_JWT_AUDIENCE,
+      maxLifetimeS: e.CRM_JWT_MAX_LIFETIME ?? 24 * 3600,
       appUrl: e.CRM_APP_URL,
       webhookUrl: e.CRM_WEBHOOK_URL,
       webhookSecret: e.CRM_WEBHOOK_SECRET,
@@ -174,11 +198,39 @@ function refuseDevDefaults(e: Env, useSimulator: boolean, usesDevSecret: boolean
   if (useSimulator) refuse('GOOGLE_CLIENT_ID', 'required; the simulator is for development');
   if (e.GOOGLE_EMULATOR_HOST) refuse('GOOGLE_EMULATOR_HOST', 'must be unset');
   if (usesDevSecret) refuse('CRM_JWT_SECRET', 'CRM_JWT_SECRET or CRM_JWKS_URL is required');
+  if (!e.CRM_APP_URL) refuse('CRM_APP_URL', 'required; the OAuth callback completes in the CRM');
   if (!e.KMS_KEY_NAME && !e.TOKEN_ENCRYPTION_KEY) {
     refuse('TOKEN_ENCRYPTION_KEY', 'KMS_KEY_NAME or TOKEN_ENCRYPTION_KEY is required');
   }
   if (!e.DATABASE_URL) refuse('DATABASE_URL', 'required; embedded PostgreSQL is for development');
   if (!e.PUBLIC_URL) refuse('PUBLIC_URL', 'required');
+}
+
+/** Secrets and keys an attacker could guess, and URLs that reach inward, stop start-up. */
+function refuseWeakValues(e: Env, development: boolean): void {
+  const refuse = (name: string, why: string) => {
+    throw new ConfigError(`invalid ${name}: ${why}`);
+  };
+  for (const name of ['CRM_JWT_SECRET', 'CRM_WEBHOOK_SECRET'] as const) {
+    const value = e[name];
+    const reason = value === undefined ? undefined : weakSecretReason(value, [DEV_JWT_SECRET]);
+    if (reason) refuse(name, reason);
+  }
+  if (development) return;
+  if (e.CRM_JWT_SECRET === undefined && e.CRM_JWKS_URL === undefined) {
+    refuse(
+      'CRM_JWT_SECRET',
+      'CRM_JWT_SECRET or CRM_JWKS_URL is required with real Google credentials',
+    );
+  }
+  const key = e.TOKEN_ENCRYPTION_KEY;
+  const keyReason = key === undefined ? undefined : weakKeyReason(Buffer.from(key, 'base64'));
+  if (keyReason) refuse('TOKEN_ENCRYPTION_KEY', keyReason);
+  for (const name of ['CRM_WEBHOOK_URL', 'CRM_JWKS_URL'] as const) {
+    const value = e[name];
+    const reason = value === undefined ? undefined : unsafeOutboundUrlReason(value);
+    if (reason) refuse(name, reason);
+  }
 }
 
 function parsePreviousKeys(value: string | undefined): Buffer[] {

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../src/config.ts';
 
-const key = Buffer.alloc(32, 7).toString('base64');
+const key = randomBytes(32).toString('base64');
 const production = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://u@db/gs',
@@ -10,9 +11,31 @@ const production = {
   GOOGLE_CLIENT_SECRET: 'secret',
   GMAIL_PUBSUB_TOPIC: 'projects/p/topics/gmail',
   PUBSUB_PUSH_SERVICE_ACCOUNT: 'push@p.iam.gserviceaccount.com',
-  CRM_JWT_SECRET: 'a-long-enough-crm-secret',
+  CRM_JWT_SECRET: 'q7Fz2LmW9xTp4Rk8VbN1cHs6JdYg3EaU',
   TOKEN_ENCRYPTION_KEY: key,
+  CRM_APP_URL: 'https://crm.example.com/settings/gmail',
 };
+/** Real Google credentials without NODE_ENV=production: not development either. */
+const realGoogle = {
+  GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
+  GOOGLE_CLIENT_SECRET: 'secret',
+  GMAIL_PUBSUB_TOPIC: 'projects/p/topics/gmail',
+  PUBSUB_PUSH_SERVICE_ACCOUNT: 'push@p.iam.gserviceaccount.com',
+  CRM_JWT_SECRET: 'q7Fz2LmW9xTp4Rk8VbN1cHs6JdYg3EaU',
+};
+
+/** Asserts start-up stops with one line matching `message`. */
+function expectRefused(env: Record<string, string>, message: RegExp): void {
+  let error: unknown;
+  try {
+    loadConfig(env);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as Error).message).toMatch(message);
+  expect((error as Error).message).not.toContain('\n');
+}
 
 describe('loadConfig', () => {
   it('when nothing is set, then development defaults point at the simulator', () => {
@@ -63,6 +86,7 @@ describe('loadConfig', () => {
     ['GOOGLE_CLIENT_ID', /simulator is for development/],
     ['TOKEN_ENCRYPTION_KEY', /KMS_KEY_NAME or TOKEN_ENCRYPTION_KEY/],
     ['DATABASE_URL', /embedded PostgreSQL is for development/],
+    ['CRM_APP_URL', /invalid CRM_APP_URL: required/],
   ])('when production lacks %s, then the dev default is refused', (name, message) => {
     const env: Record<string, string> = { ...production };
     delete env[name];
@@ -79,5 +103,98 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CRM_WEBHOOK_URL: 'https://crm.example.com/hooks' })).toThrow(
       /CRM_WEBHOOK_SECRET/,
     );
+  });
+
+  it('when real Google credentials are set without a CRM secret, then the development secret is refused', () => {
+    const { CRM_JWT_SECRET: _, ...env } = realGoogle;
+    expectRefused(env, /^invalid CRM_JWT_SECRET: CRM_JWT_SECRET or CRM_JWKS_URL is required/);
+    expect(loadConfig(realGoogle).crm.usesDevSecret).toBe(false);
+    expect(loadConfig({}).crm.usesDevSecret).toBe(true);
+  });
+
+  it.each([
+    ['the published development secret', DEV_JWT_SECRET, /published development secret/],
+    ['a short secret', 'Xk9#vB2qLm7!', /too short/],
+    ['a repeated character', 'a'.repeat(40), /too predictable/],
+    ['a repeated pattern', 'secret12'.repeat(5), /too predictable/],
+  ])(
+    'when CRM_JWT_SECRET is %s, then start-up refuses it, in development too',
+    (_what, value, message) => {
+      expectRefused({ ...production, CRM_JWT_SECRET: value }, message);
+      expectRefused({ CRM_JWT_SECRET: value }, message);
+      expectRefused(
+        { CRM_WEBHOOK_URL: 'http://localhost:9/h', CRM_WEBHOOK_SECRET: value },
+        /^invalid CRM_WEBHOOK_SECRET/,
+      );
+    },
+  );
+
+  it.each([
+    ['all-zero', Buffer.alloc(32, 0)],
+    ['one repeated byte', Buffer.alloc(32, 7)],
+    ['a repeated pattern', Buffer.from('0123'.repeat(8))],
+  ])(
+    'when TOKEN_ENCRYPTION_KEY is %s, then start-up refuses it outside development',
+    (_what, weak) => {
+      const value = weak.toString('base64');
+      expectRefused(
+        { ...production, TOKEN_ENCRYPTION_KEY: value },
+        /^invalid TOKEN_ENCRYPTION_KEY: is not random/,
+      );
+      expectRefused(
+        { ...realGoogle, TOKEN_ENCRYPTION_KEY: value },
+        /^invalid TOKEN_ENCRYPTION_KEY/,
+      );
+      expectRefused(
+        { ...production, TOKEN_ENCRYPTION_KEY: Buffer.alloc(31, 3).toString('base64') },
+        /must be 32 bytes/,
+      );
+    },
+  );
+
+  it.each([
+    ['plain http', 'http://crm.example.com/hooks'],
+    ['loopback', 'https://127.0.0.1/hooks'],
+    ['localhost', 'https://localhost:8443/hooks'],
+    ['cloud metadata (link-local)', 'https://169.254.169.254/computeMetadata/v1/'],
+    ['a private network', 'https://10.1.2.3/hooks'],
+    ['IPv6 loopback', 'https://[::1]/hooks'],
+    ['IPv4-mapped loopback', 'https://[::ffff:127.0.0.1]/hooks'],
+  ])(
+    'when the webhook or JWKS URL is %s, then start-up refuses it outside development',
+    (_what, url) => {
+      const secret = 'w3Hk8Qz1Lp6Vx9Tn2Bc5Rm7Jd4Fs0GyA';
+      expectRefused(
+        { ...production, CRM_WEBHOOK_URL: url, CRM_WEBHOOK_SECRET: secret },
+        /^invalid CRM_WEBHOOK_URL: must/,
+      );
+      expectRefused({ ...realGoogle, CRM_JWKS_URL: url }, /^invalid CRM_JWKS_URL: must/);
+      // The simulator outside production is development: a local receiver is fine there.
+      expect(loadConfig({ CRM_WEBHOOK_URL: url, CRM_WEBHOOK_SECRET: secret }).crm.webhookUrl).toBe(
+        url,
+      );
+    },
+  );
+
+  it('when the webhook and JWKS URLs are public https, then production accepts them', () => {
+    const config = loadConfig({
+      ...production,
+      CRM_WEBHOOK_URL: 'https://crm.example.com/hooks/gmail',
+      CRM_WEBHOOK_SECRET: 'w3Hk8Qz1Lp6Vx9Tn2Bc5Rm7Jd4Fs0GyA',
+      CRM_JWKS_URL: 'https://crm.example.com/.well-known/jwks.json',
+    });
+    expect(config.crm.webhookUrl).toBe('https://crm.example.com/hooks/gmail');
+  });
+
+  it('when CRM_JWT_MAX_LIFETIME is set, then it bounds CRM tokens; unset, 24 hours; malformed, refused', () => {
+    expect(loadConfig({}).crm.maxLifetimeS).toBe(86_400);
+    expect(loadConfig({ CRM_JWT_MAX_LIFETIME: '15m' }).crm.maxLifetimeS).toBe(900);
+    expect(loadConfig({ CRM_JWT_MAX_LIFETIME: '7d' }).crm.maxLifetimeS).toBe(604_800);
+    expectRefused({ CRM_JWT_MAX_LIFETIME: 'forever' }, /^invalid CRM_JWT_MAX_LIFETIME/);
+    const config = loadConfig({
+      CRM_JWT_ISSUER: 'https://crm.example.com',
+      CRM_JWT_AUDIENCE: 'gmail-sync',
+    });
+    expect(config.crm).toMatchObject({ issuer: 'https://crm.example.com', audience: 'gmail-sync' });
   });
 });

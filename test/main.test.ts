@@ -10,6 +10,8 @@ const googleEnv = {
   GOOGLE_CLIENT_SECRET: 'test-secret',
   GMAIL_PUBSUB_TOPIC: 'projects/sim/topics/gmail',
   GOOGLE_EMULATOR_HOST: '127.0.0.1:9',
+  // Real Google credentials require an explicit CRM secret (the development one is refused).
+  CRM_JWT_SECRET: 'mT4q9ZkV2wLx7RbN1cYp8HsD3fJg6EuA',
 };
 
 describe('the service process', () => {
@@ -34,7 +36,10 @@ describe('the service process', () => {
   });
 
   it('when SIGTERM arrives during a job, then the job finishes, and the process exits 0', async () => {
-    const service = await startService({ env: { ...googleEnv, DATABASE_URL: database.url } });
+    const service = await startService({
+      env: { ...googleEnv, DATABASE_URL: database.url },
+      entry: 'test/support/service-main.ts',
+    });
     await addJob(database.db, 'ping', { note: 'in flight', delay_ms: 1_500 });
     await waitFor(async () => {
       const { rows } = await database.pool.query(

@@ -15,7 +15,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string, opts: { max?: number } = {}): Database {
+export interface DatabaseOptions {
+  max?: number;
+  /** Told of errors on idle connections (a database restart); the pool replaces them itself. */
+  onError?: (error: Error) => void;
+}
+
+export function openDatabase(url: string, opts: DatabaseOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
@@ -23,8 +29,10 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its server (a database restart) must not crash the process.
-  pool.on('error', () => {});
+  // An idle client losing its server (a database restart) must not crash the process: the pool
+  // reports it and connects anew on the next query. A client in use fails its query instead, so
+  // its own error event needs only a listener.
+  pool.on('error', opts.onError ?? (() => {}));
   pool.on('connect', (client) => client.on('error', () => {}));
   const locks = makeSessionLocks({ connectionString: url, connectionTimeoutMillis: 5_000 });
   return {

@@ -1,14 +1,14 @@
 // The CRM's events (the `events` outbox) delivered to CRM_WEBHOOK_URL: JSON {id, type, time,
-// payload}, signed `X-Signature: sha256=HMAC(secret, timestamp + "." + body)` with `X-Timestamp`,
+// org_id, payload}, signed `X-Gmail-Sync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret,
+// t + "." + body)>` (Stripe's scheme: the signed timestamp lets the CRM refuse a replayed delivery),
 // retried with backoff until a 2xx, at least once, and in order per mailbox: a mailbox's next event
 // waits until the one before it is delivered. One delivery job runs at a time (its own queue).
 import { createHmac } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
-import { addJob, type Executor } from '../queue/enqueue.ts';
+import { type Executor, enqueueEventDelivery } from '../queue/enqueue.ts';
 
-export const DELIVER_EVENTS_TASK = 'deliver_events';
 const BATCH = 100;
 const TIME_BUDGET_MS = 20_000;
 const MAX_BACKOFF_S = 3600;
@@ -22,6 +22,7 @@ export interface WebhookConfig {
 type EventRow = {
   id: number;
   event_id: string;
+  org_id: string;
   type: string;
   payload: unknown;
   created_at: Date;
@@ -30,11 +31,15 @@ type EventRow = {
 
 /** Asks for a delivery run soon; many asks while one waits make one run. */
 export function requestEventDelivery(db: Executor): Promise<string> {
-  return addJob(db, DELIVER_EVENTS_TASK, {}, { jobKey: 'deliver-events', queueName: 'crm-events' });
+  return enqueueEventDelivery(db);
 }
 
-export function signEvent(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+export const SIGNATURE_HEADER = 'x-gmail-sync-signature';
+
+/** The signature header's value for `body` sent at `unixSeconds`. */
+export function signEvent(secret: string, unixSeconds: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
 }
 
 export async function deliverEvents(
@@ -47,7 +52,7 @@ export async function deliverEvents(
   while (Date.now() - started < TIME_BUDGET_MS) {
     // The head of each mailbox's queue of undelivered events, when due.
     const { rows } = await deps.db.execute<EventRow>(sql`
-      select e.id, e.event_id, e.type, e.payload, e.created_at, e.attempts
+      select e.id, e.event_id, e.org_id, e.type, e.payload, e.created_at, e.attempts
         from events e
        where e.delivered_at is null
          and (e.next_attempt_at is null or e.next_attempt_at <= now())
@@ -84,17 +89,17 @@ async function post(webhook: WebhookConfig, row: EventRow): Promise<string | nul
     id: row.event_id,
     type: row.type,
     time: new Date(row.created_at).toISOString(),
+    // The tenant the event belongs to: a CRM serving many orgs routes and checks by it.
+    org_id: row.org_id,
     payload: row.payload,
   });
-  const timestamp = String(Math.floor(Date.now() / 1000));
   try {
     const res = await fetch(webhook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'x-event-id': row.event_id,
-        'x-timestamp': timestamp,
-        'x-signature': signEvent(webhook.secret, timestamp, body),
+        [SIGNATURE_HEADER]: signEvent(webhook.secret, Math.floor(Date.now() / 1000), body),
       },
       body,
       signal: AbortSignal.timeout(webhook.timeoutMs ?? 10_000),

@@ -100,3 +100,20 @@ function retryAfter(headers: Headers): number | undefined {
 function safeMessage(message: string): string {
   return message.replace(/ya29\.[\w.-]+|1\/\/[\w.-]+|Bearer\s+\S+/g, '[REDACTED]').slice(0, 300);
 }
+
+/**
+ * Whether an error came from Google or the way to it (an HTTP answer, or a network failure), as
+ * opposed to one of ours: a vault that cannot open tokens or a TypeError is not a Google failure
+ * and must not be retried or reported as one.
+ */
+export function isGoogleFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as GaxiosLike & { name?: string };
+  if (e.response !== undefined || e.name === 'GaxiosError') return true;
+  return NETWORK_CODES.has(String(e.code ?? '')) || /invalid_grant/.test(String(e.message ?? ''));
+}
+
+/** Gmail allows one watch per user and OAuth client; another client's answers 400 with this. */
+export function isWatchConflict(error: unknown): boolean {
+  return /only one user push notification client/i.test(String((error as Error)?.message ?? ''));
+}

@@ -1,7 +1,8 @@
-// CRM callers: `Authorization: Bearer <JWT>` verified with jose, algorithms pinned, expiry enforced.
-// `sub` is the CRM user, `org` the tenant; every query below is scoped to that org.
+// CRM callers: `Authorization: Bearer <JWT>` verified with jose, algorithms pinned, expiry enforced,
+// issuer and audience checked when configured, and a bounded lifetime (`exp - iat`) so a leaked
+// long-lived token is refused. `sub` is the CRM user, `org` the tenant; every query is scoped to it.
 import type { NextFunction, Request, Response } from 'express';
-import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createRemoteJWKSet, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
 import { AppError } from '../app-error.ts';
 import type { Config } from '../config.ts';
 
@@ -23,15 +24,33 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
 
 export type VerifyCaller = (token: string) => Promise<Caller>;
 
-export function makeCallerVerifier(crm: Config['crm']): VerifyCaller {
+export type CrmAuthConfig = Pick<
+  Config['crm'],
+  'jwtSecret' | 'jwksUrl' | 'issuer' | 'audience' | 'maxLifetimeS'
+>;
+
+export function makeCallerVerifier(crm: CrmAuthConfig): VerifyCaller {
   const jwks: JWTVerifyGetKey | undefined = crm.jwksUrl
     ? createRemoteJWKSet(new URL(crm.jwksUrl))
     : undefined;
   const secret = new TextEncoder().encode(crm.jwtSecret ?? '');
+  const options: JWTVerifyOptions = {
+    algorithms: jwks ? ASYMMETRIC_ALGORITHMS : HMAC_ALGORITHMS,
+    requiredClaims: ['exp', 'iat'],
+    // An `iat` in the future would let `exp - iat` look short on a token that lives for years.
+    maxTokenAge: crm.maxLifetimeS,
+    // The CRM's clock and ours may disagree by a few seconds.
+    clockTolerance: 30,
+    ...(crm.issuer ? { issuer: crm.issuer } : {}),
+    ...(crm.audience ? { audience: crm.audience } : {}),
+  };
   return async (token) => {
     const { payload } = jwks
-      ? await jwtVerify(token, jwks, { algorithms: ASYMMETRIC_ALGORITHMS, requiredClaims: ['exp'] })
-      : await jwtVerify(token, secret, { algorithms: HMAC_ALGORITHMS, requiredClaims: ['exp'] });
+      ? await jwtVerify(token, jwks, options)
+      : await jwtVerify(token, secret, options);
+    if ((payload.exp ?? 0) - (payload.iat ?? 0) > crm.maxLifetimeS) {
+      throw new Error('token lives longer than CRM_JWT_MAX_LIFETIME');
+    }
     const { sub, org, name, admin } = payload as Record<string, unknown>;
     if (typeof sub !== 'string' || sub === '' || typeof org !== 'string' || org === '') {
       throw new Error('token lacks sub or org');

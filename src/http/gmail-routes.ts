@@ -2,9 +2,9 @@
 // use case, shape the answer.
 import { Router } from 'express';
 import { z } from 'zod';
-import { isAppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
-import { beginConnect, completeConnect } from '../mailbox/connect.ts';
+import { beginConnect, type CallbackInput, completeConnect } from '../mailbox/connect.ts';
+import { SEND_SCOPE } from '../mailbox/consent-checks.ts';
 import { disconnectMailbox } from '../mailbox/disconnect.ts';
 import { getSettings, updateSettings } from '../mailbox/mailbox-settings.ts';
 import { getMailboxStatus } from '../mailbox/mailbox-status.ts';
@@ -19,6 +19,15 @@ export const callbackQuery = z.object({
   state: z.string().max(512).optional(),
   error: z.string().max(200).optional(),
   scope: z.string().max(4096).optional(),
+});
+export const callbackBody = z.object({
+  code: z.string().min(1).max(2048),
+  state: z.string().min(1).max(512),
+});
+export const connectedView = z.object({
+  message: z.string(),
+  email: z.string(),
+  scopes: z.array(z.string()),
 });
 
 const label = z.string().min(1).max(225);
@@ -55,20 +64,22 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
     res.json({ auth_url: authUrl });
   });
 
-  // Public: Google's redirect brings the browser here; the single-use state is the credential.
+  // Public: Google's redirect brings the browser here. Whoever opens a consent link lands here, so
+  // with CRM_APP_URL nothing is completed: the browser goes on to the CRM, whose page finishes with
+  // the POST below under the signed-in user's own token. Without it (development only), the
+  // single-use state is the credential and this completes the connection.
   router.get('/integrations/gmail/callback', async (req, res) => {
     const query = parseInput(callbackQuery, req.query, 'query');
     const appUrl = deps.config.crm.appUrl;
-    try {
-      const { email } = await completeConnect(connectDeps, query);
-      if (appUrl) return res.redirect(302, withQuery(appUrl, { gmail: 'connected' }));
-      res.json({ message: 'Gmail connected', email });
-    } catch (error) {
-      if (appUrl && isAppError(error)) {
-        return res.redirect(302, withQuery(appUrl, { gmail: 'error', reason: error.code }));
-      }
-      throw error;
-    }
+    if (appUrl) return res.redirect(302, crmReturnUrl(appUrl, query));
+    const { email, scopes } = await completeConnect(connectDeps, query);
+    res.json({ message: connectedMessage(scopes), email });
+  });
+
+  router.post('/integrations/gmail/callback', auth, async (req, res) => {
+    const input = parseInput(callbackBody, req.body ?? {});
+    const { email, scopes } = await completeConnect(connectDeps, input, res.locals.caller);
+    res.json({ message: connectedMessage(scopes), email, scopes });
   });
 
   router.get('/integrations/gmail/status', auth, async (_req, res) => {
@@ -113,8 +124,27 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   return router;
 }
 
-function withQuery(base: string, params: Record<string, string>): string {
-  const url = new URL(base);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  return url.toString();
+/** `?gmail=callback&code&state` for the CRM's page to finish, or `?gmail=error&reason=…`. */
+function crmReturnUrl(appUrl: string, query: CallbackInput): string {
+  const url = new URL(appUrl);
+  const set = (params: Record<string, string>) => {
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    return url.toString();
+  };
+  // Google's error is reported as one of our codes, not echoed: it is whatever the URL said.
+  if (query.error) {
+    return set({
+      gmail: 'error',
+      reason: query.error === 'access_denied' ? 'access_denied' : 'oauth_error',
+    });
+  }
+  if (!query.state) return set({ gmail: 'error', reason: 'state_invalid' });
+  if (!query.code) return set({ gmail: 'error', reason: 'code_missing' });
+  return set({ gmail: 'callback', code: query.code, state: query.state });
+}
+
+function connectedMessage(scopes: string[]): string {
+  return scopes.includes(SEND_SCOPE)
+    ? 'Gmail connected'
+    : 'Gmail connected read-only: sending needs gmail.send; connect again to allow it';
 }

@@ -6,7 +6,14 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { activitiesQuery } from './activities-routes.ts';
-import { callbackQuery, connectQuery, settingsBody, syncBody } from './gmail-routes.ts';
+import {
+  callbackBody,
+  callbackQuery,
+  connectedView,
+  connectQuery,
+  settingsBody,
+  syncBody,
+} from './gmail-routes.ts';
 import { pushBody } from './pubsub-routes.ts';
 import { sendBody } from './send-routes.ts';
 
@@ -84,12 +91,28 @@ export const ROUTES: RouteConfig[] = [
   {
     method: 'get',
     path: '/integrations/gmail/callback',
-    summary: "Google's redirect after consent: connects the mailbox",
+    summary: "Google's redirect after consent: on to the CRM, which finishes with the POST",
     request: { query: callbackQuery },
     responses: {
-      200: json(z.object({ message: z.string(), email: z.string() }), 'connected (no CRM_APP_URL)'),
-      302: { description: 'back to CRM_APP_URL with ?gmail=connected or ?gmail=error&reason=…' },
+      200: json(
+        z.object({ message: z.string(), email: z.string() }),
+        'connected (development only: no CRM_APP_URL)',
+      ),
+      302: {
+        description: 'on to CRM_APP_URL with ?gmail=callback&code&state, or ?gmail=error&reason=…',
+      },
       ...errors(400, 409),
+    },
+  },
+  {
+    method: 'post',
+    path: '/integrations/gmail/callback',
+    summary: 'The CRM finishes the connection under the user who started it',
+    security: crm,
+    request: { body: { content: { 'application/json': { schema: callbackBody } } } },
+    responses: {
+      200: json(connectedView, 'connected; without gmail.send, read-only'),
+      ...errors(400, 401, 403, 409),
     },
   },
   {

@@ -3,22 +3,15 @@ import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
 import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
-import {
-  DELIVER_EVENTS_TASK,
-  deliverEvents,
-  requestEventDelivery,
-} from '../events/deliver-events.ts';
-import { FINISH_DISCONNECT_TASK, finishDisconnect } from '../mailbox/disconnect.ts';
-import { renewWatch } from '../mailbox/renew-watch.ts';
-import { SYNC_TASK, syncJobKey, syncLockName } from '../queue/sync-jobs.ts';
-import { POLL_TASK, pollCycle, RENEW_WATCH_TASK } from '../sync/poll.ts';
+import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
+import { finishDisconnect } from '../mailbox/disconnect.ts';
+import { renewWatch } from '../mailbox/watch.ts';
+import { MAX_ATTEMPTS, syncJobKey, syncLockName, TASK } from '../queue/job-names.ts';
+import { pollCycle } from '../sync/poll.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
+import { reapDeadWorkers } from './worker-liveness.ts';
 
-const pingPayload = z.object({
-  note: z.string().max(200),
-  delay_ms: z.number().int().min(0).max(10_000).default(0),
-});
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
 
@@ -71,17 +64,17 @@ export function makeTaskList(deps: Deps): TaskList {
   }
 
   return withoutParametersInErrors({
-    [SYNC_TASK]: async (payload, helpers) => {
+    [TASK.syncMailbox]: async (payload, helpers) => {
       const { mailbox_id, full } = syncPayload.parse(payload);
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
       if (!release) {
         // Another sync of this mailbox is running and may have read its history before the change
         // this job was queued for: run again once it is likely done (a waiting job keeps its time).
-        await helpers.addJob(SYNC_TASK, payload, {
+        await helpers.addJob(TASK.syncMailbox, payload, {
           jobKey: syncJobKey(mailbox_id, full === true),
           jobKeyMode: 'preserve_run_at',
           runAt: new Date(Date.now() + BUSY_RETRY_MS),
-          maxAttempts: 10,
+          maxAttempts: MAX_ATTEMPTS.syncMailbox,
         });
         return;
       }
@@ -91,27 +84,20 @@ export function makeTaskList(deps: Deps): TaskList {
         await release();
       }
     },
-    [DELIVER_EVENTS_TASK]: async () => {
+    [TASK.deliverEvents]: async () => {
       await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
     },
-    [POLL_TASK]: async () => {
+    [TASK.poll]: async () => {
+      const reaped = await reapDeadWorkers(deps.database.pool);
+      if (reaped > 0) deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead workers');
       await pollCycle(deps);
     },
-    [RENEW_WATCH_TASK]: async (payload) => {
+    [TASK.renewWatch]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
       await renewWatch({ ...syncDeps, google: deps.config.google }, mailbox_id);
     },
-    [FINISH_DISCONNECT_TASK]: async (payload) => {
+    [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
-    },
-    /** Proves the enqueue → worker path: records that a worker ran it. */
-    ping: async (payload, helpers) => {
-      const { note, delay_ms } = pingPayload.parse(payload);
-      if (delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, delay_ms));
-      await deps.database.pool.query(
-        `insert into events (org_id, type, payload) values ('system', 'worker.ping', $1)`,
-        [{ note, job_id: helpers.job.id }],
-      );
     },
   });
 }

@@ -1,12 +1,24 @@
 // The readable text of a Gmail part tree: text/plain preferred within multipart/alternative,
-// HTML converted to text otherwise, every charset decoded, forwarded messages included after the
-// outer text, attachments listed by name, type and size only.
-import type { gmail_v1 } from '@googleapis/gmail';
-import { convert as htmlToText } from 'html-to-text';
-import iconv from 'iconv-lite';
-import { decodeWords } from './addresses.ts';
-
-type Part = gmail_v1.Schema$MessagePart;
+// HTML converted to text otherwise, forwarded messages included after the outer text,
+// attachments listed by name, type and size only. Bounded for hostile mail: parts nested deeper
+// than MAX_DEPTH are not walked, and no more than SOURCE_LIMIT_BYTES of part data is decoded in
+// all; either cut sets `truncated`.
+import { decodeTextData } from './charset.ts';
+import { cleanLine } from './clean-text.ts';
+import { decodeWords } from './encoded-words.ts';
+import { htmlAsText } from './html-text.ts';
+import { MAX_DEPTH, type Walk } from './mime-limits.ts';
+import {
+  charsetOf,
+  filenameOf,
+  headerOf,
+  isAttachment,
+  isBodyText,
+  mimeTypeOf,
+  type Part,
+  partBytes,
+} from './mime-part.ts';
+import { readEmbeddedMessage } from './raw-entity.ts';
 
 export interface AttachmentInfo {
   filename: string;
@@ -14,59 +26,65 @@ export interface AttachmentInfo {
   size: number;
 }
 
-export function headerOf(part: Part | undefined, name: string): string | null {
-  const lower = name.toLowerCase();
-  return part?.headers?.find((h) => h.name?.toLowerCase() === lower)?.value ?? null;
-}
-
-function mimeTypeOf(part: Part): string {
-  return (part.mimeType ?? 'text/plain').toLowerCase();
-}
-
-export function isAttachment(part: Part): boolean {
-  if (part.filename) return true;
-  return /^\s*attachment/i.test(headerOf(part, 'Content-Disposition') ?? '');
-}
+/** A longer list tells a reader nothing more; it bounds the activity's size. */
+const MAX_ATTACHMENTS = 2000;
 
 /** Text of a part and everything under it ('' when it has none). */
-export function textOf(part: Part | undefined): string {
+export function textOf(part: Part | undefined, walk: Walk, depth = 0): string {
   if (!part) return '';
+  if (depth > MAX_DEPTH) {
+    walk.truncated = true;
+    return '';
+  }
   const type = mimeTypeOf(part);
   const children = part.parts ?? [];
-  if (type === 'multipart/alternative') return alternativeText(children);
-  if (type === 'message/rfc822') return forwardedText(part);
+  if (type.startsWith('multipart/') && children.length === 0) {
+    // A multipart Gmail could not split (no usable boundary, or nested past its own limit) holds
+    // text we do not show: say the body is incomplete rather than pretend it is whole.
+    if (part.body?.data || part.body?.attachmentId) walk.truncated = true;
+    return '';
+  }
+  if (type === 'multipart/alternative') return alternativeText(children, walk, depth + 1);
+  if (type === 'message/rfc822' || type === 'message/global')
+    return forwardedText(part, walk, depth);
+  // Only a pointer to content stored elsewhere (RFC 2046 §5.2.3): nothing to show, siblings still are.
+  if (type === 'message/external-body') return '';
   if (type.startsWith('multipart/') || children.length > 0) {
+    // A multipart Gmail could not split (no usable boundary, or nested past its own limit) holds
+    // text we do not show: say the body is incomplete rather than pretend it is whole.
+    if (children.length === 0 && (part.body?.data || part.body?.attachmentId))
+      walk.truncated = true;
     return children
-      .filter((c) => !isAttachment(c) || mimeTypeOf(c) === 'message/rfc822')
-      .map(textOf)
+      .filter((c) => !isAttachment(c) || mimeTypeOf(c).startsWith('message/'))
+      .map((c) => textOf(c, walk, depth + 1))
       .filter((t) => t.trim() !== '')
       .join('\n\n');
   }
-  if (isAttachment(part)) return '';
-  if (type === 'text/plain') return decodeBody(part);
-  if (type === 'text/html') return htmlAsText(decodeBody(part));
-  return '';
+  if (isAttachment(part) || !isBodyText(type)) return '';
+  const text = decodeText(part, walk);
+  return type === 'text/html' ? htmlAsText(text) : text;
 }
 
 /** Plain text wins; HTML is the fallback; a nested multipart counts by what it yields. */
-function alternativeText(children: Part[]): string {
+function alternativeText(children: Part[], walk: Walk, depth: number): string {
   const plain = children.find((c) => mimeTypeOf(c) === 'text/plain' && !isAttachment(c));
   if (plain) {
-    const text = decodeBody(plain);
+    const text = textOf(plain, walk, depth);
     if (text.trim() !== '') return text;
   }
   for (const child of [...children].reverse()) {
-    const text = textOf(child);
+    const text = textOf(child, walk, depth);
     if (text.trim() !== '') return text;
   }
   return '';
 }
 
-function forwardedText(part: Part): string {
-  const inner = part.parts?.[0];
+/** Gmail lists a forwarded message's own part tree under the message/rfc822 part. */
+function forwardedText(part: Part, walk: Walk, depth: number): string {
+  const inner = part.parts?.[0] ?? readEmbeddedMessage(part, walk);
+  const body = inner ? textOf(inner, walk, depth + 1) : '';
   const from = decodeWords(headerOf(inner, 'From') ?? headerOf(part, 'From') ?? '');
   const subject = decodeWords(headerOf(inner, 'Subject') ?? headerOf(part, 'Subject') ?? '');
-  const body = inner ? textOf(inner) : decodeBody(part);
   return [
     '---------- Forwarded message ----------',
     from && `From: ${from}`,
@@ -78,51 +96,32 @@ function forwardedText(part: Part): string {
     .join('\n');
 }
 
-export function decodeBody(part: Part): string {
-  const data = part.body?.data;
-  if (!data) return '';
-  const bytes = Buffer.from(data, 'base64url');
-  return decodeCharset(bytes, charsetOf(part));
-}
-
-function charsetOf(part: Part): string {
-  const contentType = headerOf(part, 'Content-Type') ?? '';
-  return /charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)?.[1]?.toLowerCase() ?? 'utf-8';
-}
-
-/** Unknown charsets fall back to UTF-8 (and latin1 when that is not valid UTF-8); never throws. */
-export function decodeCharset(bytes: Buffer, charset: string): string {
-  const name = charset === 'us-ascii' ? 'utf-8' : charset;
-  if (name !== 'utf-8' && name !== 'utf8' && iconv.encodingExists(name))
-    return iconv.decode(bytes, name);
-  const utf8 = bytes.toString('utf8');
-  return utf8.includes('\uFFFD') && name !== 'utf-8' && name !== 'utf8'
-    ? bytes.toString('latin1')
-    : utf8;
-}
-
-function htmlAsText(html: string): string {
-  return htmlToText(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-    ],
-  });
+/** A text part's data as text, by Gmail's UTF-8 rule (`decodeTextData`), within the budget. */
+export function decodeText(part: Part, walk: Walk): string {
+  if (!part.body?.data || walk.sourceLeft <= 0) {
+    if (part.body?.data) walk.truncated = true;
+    return '';
+  }
+  const { bytes, cut } = partBytes(part, walk.sourceLeft);
+  walk.sourceLeft -= bytes.length;
+  if (cut) walk.truncated = true;
+  return decodeTextData(bytes, charsetOf(part));
 }
 
 export function attachmentsOf(
   part: Part | undefined,
   out: AttachmentInfo[] = [],
+  depth = 0,
 ): AttachmentInfo[] {
-  if (!part) return out;
-  if (isAttachment(part) && mimeTypeOf(part) !== 'message/rfc822') {
+  if (!part || depth > MAX_DEPTH || out.length >= MAX_ATTACHMENTS) return out;
+  const type = mimeTypeOf(part);
+  if (isAttachment(part) && !type.startsWith('message/')) {
     out.push({
-      filename: decodeWords(part.filename ?? ''),
-      mimeType: mimeTypeOf(part),
-      size: part.body?.size ?? 0,
+      filename: cleanLine(filenameOf(part), 255),
+      mimeType: cleanLine(type, 255),
+      size: Math.max(0, Number(part.body?.size) || 0),
     });
   }
-  for (const child of part.parts ?? []) attachmentsOf(child, out);
+  for (const child of part.parts ?? []) attachmentsOf(child, out, depth + 1);
   return out;
 }

@@ -1,8 +1,15 @@
-// A Gmail message (format=full) to what the CRM logs: subject, participants, date, text body and
-// attachment metadata. Malformed mail never throws: it yields the best reading it can.
+// A Gmail message (format=full) to what the CRM logs: subject, participants, dates, text body and
+// attachment metadata. Hostile mail never throws, hangs or grows without bound: every string is
+// cleaned (no NUL, no lone surrogate) and capped, the walk is bounded (mime-limits.ts), and a
+// body over BODY_LIMIT_BYTES is cut and flagged.
 import type { gmail_v1 } from '@googleapis/gmail';
-import { decodeWords, type MailAddress, parseAddressList } from './addresses.ts';
-import { type AttachmentInfo, attachmentsOf, headerOf, textOf } from './mime-body.ts';
+import { type MailAddress, parseAddressList } from './addresses.ts';
+import { capUtf8, cleanLine, cleanText } from './clean-text.ts';
+import { decodeWords } from './encoded-words.ts';
+import { headerDateOf, internalDateOf } from './mail-dates.ts';
+import { type AttachmentInfo, attachmentsOf, textOf } from './mime-body.ts';
+import { MAX_DEPTH, newWalk } from './mime-limits.ts';
+import { headerOf, type Part } from './mime-part.ts';
 
 export type { MailAddress } from './addresses.ts';
 
@@ -20,7 +27,15 @@ export interface ParsedMail {
   cc: MailAddress[];
   bcc: MailAddress[];
   replyTo: MailAddress[];
+  /**
+   * The activity's time: Gmail's `internalDate` when there is one, else the validated header
+   * date, else now. Kept for the pipeline; `internalDate` and `headerDate` say which is which.
+   */
   date: Date;
+  /** When Gmail received the mail (`internalDate`); null only when Gmail gave none. Optional for mail we build ourselves. */
+  internalDate?: Date | null;
+  /** The `Date:` header when it is a real date between 1970 and a day after `internalDate`, else null. */
+  headerDate?: Date | null;
   bodyText: string;
   bodyTruncated: boolean;
   attachments: AttachmentInfo[];
@@ -29,78 +44,72 @@ export interface ParsedMail {
 
 /** Bodies are capped (UTF-8 bytes); the activity records that it was cut. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
+/** RFC 5322 §2.1.1's line limit: longer one-line values are cut to it. */
+const LINE_CHARS = 998;
+/** A reply needs its nearest ancestors, which References lists last. */
+const MAX_REFERENCES = 100;
 
 export function parseGmailMessage(message: gmail_v1.Schema$Message): ParsedMail {
   const payload = message.payload ?? undefined;
   const header = (name: string) => headerOf(payload, name);
-  let text = '';
-  try {
-    text = clean(textOf(payload)).trim();
-  } catch {
-    text = clean(message.snippet ?? '');
-  }
-  // Gmail serves a text body too large to inline only through attachments.get; the snippet stands in.
-  const external = text === '' && hasExternalText(payload);
-  if (external) text = clean(message.snippet ?? '').trim();
-  const [bodyText, cut] = capUtf8(text, BODY_LIMIT_BYTES);
-  const bodyTruncated = cut || external;
+  const internalDate = internalDateOf(message.internalDate);
+  const headerDate = headerDateOf(header('Date'), internalDate);
+  const { bodyText, bodyTruncated } = bodyOf(message, payload);
   return {
-    gmailId: message.id ?? '',
-    threadId: message.threadId ?? message.id ?? '',
-    labelIds: message.labelIds ?? [],
-    historyId: message.historyId ?? null,
-    messageIdHeader: header('Message-ID')?.trim() || null,
-    inReplyTo: header('In-Reply-To')?.trim() || null,
-    references: (header('References') ?? '').split(/\s+/).filter(Boolean),
-    subject: clean(decodeWords(header('Subject') ?? '')).trim(),
+    gmailId: cleanLine(message.id ?? '', LINE_CHARS),
+    threadId: cleanLine(message.threadId ?? message.id ?? '', LINE_CHARS),
+    labelIds: (message.labelIds ?? []).map((l) => cleanLine(l, LINE_CHARS)),
+    historyId: message.historyId ? cleanLine(message.historyId, LINE_CHARS) : null,
+    messageIdHeader: messageId(header('Message-ID')),
+    inReplyTo: messageId(header('In-Reply-To')),
+    references: references(header('References')),
+    subject: cleanLine(decodeWords(header('Subject') ?? ''), LINE_CHARS),
     from: parseAddressList(header('From'))[0] ?? null,
     to: parseAddressList(header('To')),
     cc: parseAddressList(header('Cc')),
     bcc: parseAddressList(header('Bcc')),
     replyTo: parseAddressList(header('Reply-To')),
-    date: mailDate(header('Date'), message.internalDate),
+    date: internalDate ?? headerDate ?? new Date(),
+    internalDate,
+    headerDate,
     bodyText,
     bodyTruncated,
-    attachments: safeAttachments(payload),
-    snippet: clean(message.snippet ?? ''),
+    attachments: safely(() => attachmentsOf(payload), []),
+    snippet: cleanLine(message.snippet ?? '', LINE_CHARS),
   };
 }
 
-function hasExternalText(part: gmail_v1.Schema$MessagePart | undefined): boolean {
-  if (!part) return false;
+function bodyOf(message: gmail_v1.Schema$Message, payload: Part | undefined) {
+  const walk = newWalk();
+  const read = safely<string | null>(() => cleanText(textOf(payload, walk)).trim(), null);
+  // Gmail serves a text body too large to inline only through attachments.get; the snippet
+  // stands in for it, and for a body that could not be read at all.
+  const external = read === '' && safely(() => hasExternalText(payload, 0), false);
+  const text = read === null || external ? cleanLine(message.snippet ?? '', LINE_CHARS) : read;
+  const [bodyText, cut] = capUtf8(text, BODY_LIMIT_BYTES);
+  return { bodyText, bodyTruncated: cut || external || read === null || walk.truncated };
+}
+
+function hasExternalText(part: Part | undefined, depth: number): boolean {
+  if (!part || depth > MAX_DEPTH) return false;
   if (part.mimeType?.startsWith('text/') && !part.filename && part.body?.attachmentId) return true;
-  return (part.parts ?? []).some(hasExternalText);
+  return (part.parts ?? []).some((p) => hasExternalText(p, depth + 1));
 }
 
-function mailDate(dateHeader: string | null, internalDate: string | null | undefined): Date {
-  const parsed = dateHeader ? Date.parse(dateHeader) : Number.NaN;
-  if (!Number.isNaN(parsed)) return new Date(parsed);
-  const internal = Number(internalDate);
-  if (Number.isFinite(internal) && internal > 0) return new Date(internal);
-  return new Date();
+function messageId(value: string | null): string | null {
+  const id = cleanLine(value ?? '', LINE_CHARS + 1);
+  return id && id.length <= LINE_CHARS ? id : null;
 }
 
-function safeAttachments(payload: gmail_v1.Schema$MessagePart | undefined): AttachmentInfo[] {
+function references(value: string | null): string[] {
+  const ids = cleanLine((value ?? '').slice(-256 * 1024), 256 * 1024).split(' ');
+  return ids.filter((id) => id !== '' && id.length <= LINE_CHARS).slice(-MAX_REFERENCES);
+}
+
+function safely<T>(read: () => T, fallback: T): T {
   try {
-    return attachmentsOf(payload);
+    return read();
   } catch {
-    return [];
+    return fallback;
   }
-}
-
-/** PostgreSQL text cannot hold NUL; other control characters but tab and newlines go too. */
-const CONTROL = new RegExp(
-  `[${String.fromCharCode(0)}-${String.fromCharCode(8)}${String.fromCharCode(11, 12)}${String.fromCharCode(14)}-${String.fromCharCode(31)}]`,
-  'g',
-);
-
-function clean(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(CONTROL, '');
-}
-
-function capUtf8(text: string, limit: number): [string, boolean] {
-  if (Buffer.byteLength(text, 'utf8') <= limit) return [text, false];
-  const cut = Buffer.from(text, 'utf8').subarray(0, limit).toString('utf8');
-  // A character cut in half decodes as U+FFFD at the end: drop it.
-  return [cut.replace(/\uFFFD$/, ''), true];
 }

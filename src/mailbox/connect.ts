@@ -1,6 +1,7 @@
 // Connecting a Gmail mailbox: the consent URL (offline access, PKCE, single-use state), then the
-// callback that exchanges the code, checks the granted scopes, stores the tokens sealed, starts the
-// watch and queues the initial sync.
+// callback that exchanges the code, checks who finishes it, the account and the granted scopes,
+// stores the tokens sealed, starts the watch and queues the initial sync. A refusal stores nothing
+// and revokes the grant just issued.
 import { randomUUID } from 'node:crypto';
 import { CodeChallengeMethod, type OAuth2Client } from 'google-auth-library';
 import { AppError } from '../app-error.ts';
@@ -10,19 +11,26 @@ import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
-import { enqueueSync } from '../queue/sync-jobs.ts';
+import { enqueueSync } from '../queue/enqueue.ts';
 import type { Vault } from '../vault/vault.ts';
+import {
+  checkAccount,
+  checkFinisher,
+  checkGrantedScopes,
+  READONLY_SCOPE,
+  revokeIssuedGrant,
+  SEND_SCOPE,
+  type StateStarter,
+} from './consent-checks.ts';
 import { consumeState, issueState } from './oauth-states.ts';
 import { startWatch } from './watch.ts';
 
 /**
  * Least privilege: gmail.readonly reads history and messages and registers the watch;
- * gmail.send sends as the user. Neither can delete or modify mail.
+ * gmail.send sends as the user. Neither can delete or modify mail. Only gmail.readonly is required:
+ * without gmail.send the mailbox connects read-only.
  */
-export const REQUIRED_SCOPES = [
-  'https://www.googleapis.com/auth/gmail.readonly',
-  'https://www.googleapis.com/auth/gmail.send',
-];
+export const REQUIRED_SCOPES = [READONLY_SCOPE, SEND_SCOPE];
 
 export interface ConnectDeps {
   db: Db;
@@ -69,10 +77,21 @@ export interface CallbackInput {
   error?: string | undefined;
 }
 
+export interface ConnectedMailbox {
+  email: string;
+  mailboxId: string;
+  scopes: string[];
+}
+
+/**
+ * `finisher` is the CRM user completing the connection (the POST under their token); undefined only
+ * on the development GET, where the single-use state is the sole credential.
+ */
 export async function completeConnect(
   deps: ConnectDeps,
   input: CallbackInput,
-): Promise<{ email: string; mailboxId: string }> {
+  finisher?: StateStarter,
+): Promise<ConnectedMailbox> {
   if (!input.state) throw new AppError('state_invalid', 'the OAuth state is missing');
   const owner = await consumeState(deps.db, input.state);
   if (input.error) {
@@ -90,40 +109,47 @@ export async function completeConnect(
       });
     });
   const granted = (tokens.scope ?? '').split(/\s+/).filter(Boolean);
-  const missing = REQUIRED_SCOPES.filter((s) => !granted.includes(s));
-  if (missing.length > 0) {
-    await exchange.revokeToken(tokens.access_token ?? '').catch(() => {});
-    throw new AppError(
-      'scope_missing',
-      `Gmail access was only partly granted; please allow: ${missing.map((s) => s.split('/').pop()).join(', ')}`,
-    );
-  }
-  if (!tokens.refresh_token || !tokens.access_token) {
-    throw new AppError('no_refresh_token', 'Google granted no offline access; connect again');
-  }
-  exchange.setCredentials(tokens);
   const gmail = makeGmail(deps.google, exchange);
-  const profile = await gmail.users.getProfile({ userId: 'me' });
-  const email = (profile.data.emailAddress ?? '').toLowerCase();
-  if (!email) throw new AppError('profile_failed', 'Gmail did not say which address this is');
-
-  const mailboxId = await storeMailbox(deps, owner, email, granted, {
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    expiryDate: tokens.expiry_date ?? null,
-    scope: granted.join(' '),
-  });
+  let accepted: { email: string; mailboxId: string; historyId: string | null | undefined };
+  try {
+    checkFinisher(owner, finisher);
+    checkGrantedScopes(granted);
+    if (!tokens.refresh_token || !tokens.access_token) {
+      throw new AppError('no_refresh_token', 'Google granted no offline access; connect again');
+    }
+    exchange.setCredentials(tokens);
+    const profile = await gmail.users.getProfile({ userId: 'me' });
+    const email = (profile.data.emailAddress ?? '').toLowerCase();
+    if (!email) throw new AppError('profile_failed', 'Gmail did not say which address this is');
+    checkAccount(owner.loginHint, email);
+    const mailboxId = await storeMailbox(deps, owner, email, granted, {
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiryDate: tokens.expiry_date ?? null,
+      scope: granted.join(' '),
+    });
+    accepted = { email, mailboxId, historyId: profile.data.historyId };
+  } catch (error) {
+    // Nothing was stored: the grant must not outlive the refusal.
+    await revokeIssuedGrant(exchange, tokens, deps.log);
+    throw error;
+  }
+  const { email, mailboxId } = accepted;
   // The cursor starts where the watch starts; the initial full sync fills in the window before it.
   const watch = await startWatch(deps, mailboxId, gmail);
   await deps.db.transaction(async (tx) => {
     await tx
       .update(mailboxes)
-      .set({ historyId: watch?.historyId ?? Number(profile.data.historyId) })
+      .set({ historyId: watch?.historyId ?? Number(accepted.historyId) })
       .where(eq(mailboxes.id, mailboxId));
     await enqueueSync(tx, mailboxId, { full: true });
   });
-  deps.log.info({ mailbox_id: mailboxId, watch: watch !== undefined }, 'mailbox connected');
-  return { email, mailboxId };
+  const readOnly = !granted.includes(SEND_SCOPE);
+  deps.log.info(
+    { mailbox_id: mailboxId, watch: watch !== undefined, read_only: readOnly },
+    'mailbox connected',
+  );
+  return { email, mailboxId, scopes: granted };
 }
 
 async function storeMailbox(

@@ -3,19 +3,21 @@
 // is disconnected at once and the revocation is owed: `pending_revoke` keeps the sealed tokens
 // only until a retry succeeds.
 
-import type { OAuth2Client } from 'google-auth-library';
 import type { Db } from '../db/database.ts';
-import { and, eq, sql } from '../db/orm.ts';
-import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeOAuthClient } from '../google/clients.ts';
+import { classifyGoogleError, isGoogleFailure } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
-import { addJob } from '../queue/enqueue.ts';
+import { enqueueFinishDisconnect } from '../queue/enqueue.ts';
 import type { MailboxAuth } from './mailbox-auth.ts';
-import { findMailboxForUser, getMailbox, type Mailbox } from './mailbox-store.ts';
+import {
+  findMailboxForUser,
+  getMailbox,
+  type Mailbox,
+  markDisconnected,
+  shredTokens,
+} from './mailbox-store.ts';
 import { stopWatch } from './watch.ts';
-
-export const FINISH_DISCONNECT_TASK = 'finish_disconnect';
 
 export interface DisconnectDeps {
   db: Db;
@@ -32,35 +34,10 @@ export async function disconnectMailbox(
 ): Promise<{ disconnected: boolean; email: string | null; revoked_at_google: boolean }> {
   const mailbox = await findMailboxForUser(deps.db, orgId, userId);
   if (!mailbox) return { disconnected: true, email: null, revoked_at_google: true };
-  await deps.db.transaction(async (tx) => {
-    await tx
-      .update(mailboxes)
-      .set({
-        status: 'disconnected',
-        disconnectedAt: sql`now()`,
-        pendingRevoke: true,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(mailboxes.id, mailbox.id));
-    await tx.insert(events).values({
-      orgId,
-      mailboxId: mailbox.id,
-      type: 'mailbox.disconnected',
-      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: userId },
-    });
-  });
+  await markDisconnected(deps.db, mailbox, userId);
   const revoked = await releaseGrant(deps, mailbox);
   if (!revoked) {
-    await addJob(
-      deps.db,
-      FINISH_DISCONNECT_TASK,
-      { mailbox_id: mailbox.id },
-      {
-        jobKey: `disconnect:${mailbox.id}`,
-        runAt: new Date(Date.now() + 60_000),
-        maxAttempts: 25,
-      },
-    );
+    await enqueueFinishDisconnect(deps.db, mailbox.id, new Date(Date.now() + 60_000));
   }
   return { disconnected: true, email: mailbox.email, revoked_at_google: revoked };
 }
@@ -73,40 +50,52 @@ export async function finishDisconnect(deps: DisconnectDeps, mailboxId: string):
     throw new Error('Google still unreachable; revocation owed');
 }
 
-/** Stops the watch and revokes the grant; on success shreds the tokens. False when Google failed. */
+/**
+ * Stops the watch and revokes the grant; then shreds the tokens. False only when Google could not
+ * be reached (the revocation is owed and retried). Tokens that no longer open (a vault failure) can
+ * never be revoked from here: that is logged as an error, not retried, and they are shredded.
+ */
 async function releaseGrant(deps: DisconnectDeps, mailbox: Mailbox): Promise<boolean> {
-  let revoked = false;
   try {
-    const access = await deps.mailboxAuth.accessFor(mailbox);
+    const access = await deps.mailboxAuth.accessFor(mailbox).catch((error: unknown) => {
+      if (isGoogleFailure(error)) throw error;
+      throw new TokensUnusable(error);
+    });
     await stopWatch(deps.pacers.forMailbox(mailbox.id), access.gmail).catch((err: unknown) =>
       deps.log.info({ err }, 'watch stop failed'),
     );
-    revoked = await revoke(makeOAuthClient(deps.google), access.tokens.refreshToken);
-  } catch (err) {
-    deps.log.warn({ err, mailbox_id: mailbox.id }, 'could not release the grant at Google');
+    await makeOAuthClient(deps.google).revokeToken(access.tokens.refreshToken);
+  } catch (error) {
+    if (error instanceof TokensUnusable) {
+      deps.log.error(
+        { err: error.cause, mailbox_id: mailbox.id },
+        'tokens do not open: grant not revoked',
+      );
+    } else if (!grantAlreadyGone(error)) {
+      deps.log.warn(
+        { err: error, mailbox_id: mailbox.id },
+        'could not release the grant at Google',
+      );
+      deps.mailboxAuth.forget(mailbox.id);
+      return false;
+    }
   }
   deps.mailboxAuth.forget(mailbox.id);
-  if (!revoked) return false;
-  await deps.db
-    .update(mailboxes)
-    .set({
-      sealedTokens: null,
-      wrappedKey: null,
-      keyId: null,
-      pendingRevoke: false,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(mailboxes.id, mailbox.id), eq(mailboxes.status, 'disconnected')));
+  await shredTokens(deps.db, mailbox.id);
   return true;
 }
 
-/** A token Google no longer knows (already revoked) counts as revoked. */
-async function revoke(oauth: OAuth2Client, token: string): Promise<boolean> {
-  try {
-    await oauth.revokeToken(token);
-    return true;
-  } catch (err) {
-    const status = (err as { status?: number; response?: { status?: number } }).response?.status;
-    return status === 400;
+class TokensUnusable extends Error {
+  constructor(cause: unknown) {
+    super('the mailbox tokens do not open', { cause });
   }
+}
+
+/**
+ * A grant Google no longer knows (already revoked or expired) needs no revocation: /revoke answers
+ * 400 invalid_token, a refresh invalid_grant. Any other failure (network, 5xx) means try again.
+ */
+function grantAlreadyGone(error: unknown): boolean {
+  const failure = classifyGoogleError(error);
+  return failure.kind === 'revoked' || (failure.kind === 'fatal' && failure.status === 400);
 }

@@ -6,8 +6,6 @@
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
-import { sql } from '../db/orm.ts';
-import { mailboxes } from '../db/schema.ts';
 import {
   type Gmail,
   type GoogleConfig,
@@ -18,7 +16,7 @@ import {
 import { type GmailBatch, makeGmailBatch } from '../google/gmail-batch.ts';
 import type { Logger } from '../logger.ts';
 import type { OAuthTokens, Vault } from '../vault/vault.ts';
-import type { Mailbox } from './mailbox-store.ts';
+import { type Mailbox, storeRefreshedTokens } from './mailbox-store.ts';
 
 export interface MailboxAccess {
   gmail: Gmail;
@@ -88,13 +86,7 @@ export function makeMailboxAuth(deps: {
     tokens.expiryDate = fresh.expiry_date ?? tokens.expiryDate;
     if (fresh.refresh_token) tokens.refreshToken = fresh.refresh_token;
     const next = await deps.vault.seal(mailbox.id, tokens, sealed);
-    await deps.db
-      .update(mailboxes)
-      .set({ sealedTokens: next.ciphertext, updatedAt: sql`now()` })
-      // Only while the same data key is in place: a reconnect or rotation in between wins.
-      .where(
-        sql`${mailboxes.id} = ${mailbox.id} and ${mailboxes.wrappedKey} = ${sealed.wrappedKey}`,
-      );
+    await storeRefreshedTokens(deps.db, mailbox.id, next.ciphertext, sealed.wrappedKey);
   }
 
   function evictIfFull(): void {

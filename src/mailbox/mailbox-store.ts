@@ -67,3 +67,125 @@ export async function markMailboxRevoked(db: Db, mailbox: Mailbox, reason: strin
     });
   });
 }
+
+/** A watch registered or renewed: its expiry, and a watch error no longer stands. */
+export async function recordWatch(db: Db, id: string, expiresAt: Date): Promise<void> {
+  await db
+    .update(mailboxes)
+    .set({
+      watchExpiresAt: expiresAt,
+      watchRenewedAt: sql`now()`,
+      lastError: sql`case when ${mailboxes.lastError} like 'watch%' then null else ${mailboxes.lastError} end`,
+    })
+    .where(eq(mailboxes.id, id));
+}
+
+/** The watch could not be made: the poll keeps syncing, the error says push is not working. */
+export async function recordWatchFailure(db: Db, id: string, reason: string): Promise<void> {
+  await db
+    .update(mailboxes)
+    .set({ lastError: `watch failed: ${reason.slice(0, 200)}`, updatedAt: sql`now()` })
+    .where(eq(mailboxes.id, id));
+}
+
+/** The user disconnected: no more work for it; the grant's revocation is owed until done. */
+export async function markDisconnected(db: Db, mailbox: Mailbox, userId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(mailboxes)
+      .set({
+        status: 'disconnected',
+        disconnectedAt: sql`now()`,
+        pendingRevoke: true,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(mailboxes.id, mailbox.id));
+    await tx.insert(events).values({
+      orgId: mailbox.orgId,
+      mailboxId: mailbox.id,
+      type: 'mailbox.disconnected',
+      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: userId },
+    });
+  });
+}
+
+/** Crypto-shredding: the sealed tokens and their wrapped data key are deleted. */
+export async function shredTokens(db: Db, id: string): Promise<void> {
+  await db
+    .update(mailboxes)
+    .set({
+      sealedTokens: null,
+      wrappedKey: null,
+      keyId: null,
+      pendingRevoke: false,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(mailboxes.id, id), eq(mailboxes.status, 'disconnected')));
+}
+
+/** Refreshed tokens, sealed under the same data key; only while that key is still in place (a
+ * reconnect or a rotation in between wins). */
+export async function storeRefreshedTokens(
+  db: Db,
+  id: string,
+  sealedTokens: Buffer,
+  underWrappedKey: Buffer,
+): Promise<void> {
+  await db
+    .update(mailboxes)
+    .set({ sealedTokens, updatedAt: sql`now()` })
+    .where(and(eq(mailboxes.id, id), eq(mailboxes.wrappedKey, underWrappedKey)));
+}
+
+/** A data key rewrapped by key rotation: compare-and-set on the wrapped key that was read. */
+export async function replaceWrappedKey(
+  db: Db,
+  id: string,
+  old: { wrappedKey: Buffer; keyId: string },
+  next: { wrappedKey: Buffer; keyId: string },
+): Promise<boolean> {
+  const changed = await db
+    .update(mailboxes)
+    .set({ wrappedKey: next.wrappedKey, keyId: next.keyId, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(mailboxes.id, id),
+        eq(mailboxes.wrappedKey, old.wrappedKey),
+        eq(mailboxes.keyId, old.keyId),
+      ),
+    )
+    .returning({ id: mailboxes.id });
+  return changed.length > 0;
+}
+
+/** A sync finished: the mailbox is healthy again (no statement when it already was). */
+export async function markSyncHealthy(db: Db, mailbox: Mailbox): Promise<void> {
+  if (mailbox.status === 'active' && mailbox.errorCount === 0 && mailbox.lastError === null) return;
+  await db.execute(sql`
+    update mailboxes set status = 'active', last_error = null, error_count = 0, next_retry_at = null
+     where id = ${mailbox.id} and status in ('syncing', 'error', 'active')
+       and (status <> 'active' or error_count > 0 or last_error is not null)`);
+}
+
+/**
+ * A sync failed: the mailbox is in error, retried by the poll after a backoff that doubles up to
+ * an hour; the first failure in a row tells the CRM.
+ */
+export async function markSyncFailed(db: Db, mailbox: Mailbox, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ error_count: number }>(sql`
+      update mailboxes set status = 'error', last_error = ${reason.slice(0, 500)},
+             error_count = error_count + 1,
+             next_retry_at = now() + least(interval '1 minute' * power(2, error_count), interval '1 hour')
+       where id = ${mailbox.id} and status in ('active', 'syncing', 'error')
+       returning error_count`);
+    if (rows[0]?.error_count === 1) {
+      await tx.insert(events).values({
+        orgId: mailbox.orgId,
+        mailboxId: mailbox.id,
+        type: 'mailbox.error',
+        payload: { mailbox_id: mailbox.id, email: mailbox.email, reason },
+      });
+    }
+  });
+}

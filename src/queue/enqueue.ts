@@ -1,8 +1,16 @@
-// Adding jobs through graphile-worker's SQL function, so a job can be committed in the same
-// transaction as the rows that call for it (the push endpoint acks only after this commits).
-
+// Adding jobs through graphile-worker's SQL functions, so a job can be committed in the same
+// transaction (or statement) as the rows that call for it: the push endpoint acks only after its
+// jobs commit. Job rows are always built by field name (graphile_worker.job_spec), never by position.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import {
+  DELIVER_EVENTS_JOB,
+  MAX_ATTEMPTS,
+  type SyncJobPayload,
+  syncJobKey,
+  TASK,
+  watchJobKey,
+} from './job-names.ts';
 
 /** The database or an open transaction: anything that can run a statement. */
 export type Executor = Pick<Db, 'execute'>;
@@ -32,4 +40,63 @@ export async function addJob(
   const id = result.rows[0]?.id;
   if (id === undefined) throw new Error(`add_job returned no job for ${task}`);
   return String(id);
+}
+
+export function enqueueSync(
+  db: Executor,
+  mailboxId: string,
+  opts: { full?: boolean; runAt?: Date } = {},
+) {
+  const full = opts.full === true;
+  const payload: SyncJobPayload = { mailbox_id: mailboxId, ...(full ? { full } : {}) };
+  return addJob(
+    db,
+    TASK.syncMailbox,
+    { ...payload },
+    {
+      jobKey: syncJobKey(mailboxId, full),
+      ...(opts.runAt ? { runAt: opts.runAt } : {}),
+      maxAttempts: MAX_ATTEMPTS.syncMailbox,
+    },
+  );
+}
+
+/** A disconnect whose revocation at Google must be retried later. */
+export function enqueueFinishDisconnect(db: Executor, mailboxId: string, runAt: Date) {
+  return addJob(
+    db,
+    TASK.finishDisconnect,
+    { mailbox_id: mailboxId },
+    {
+      jobKey: `disconnect:${mailboxId}`,
+      runAt,
+      maxAttempts: MAX_ATTEMPTS.finishDisconnect,
+    },
+  );
+}
+
+/** One delivery run for all pending events; runs queue behind each other, in order. */
+export function enqueueEventDelivery(db: Executor) {
+  return addJob(
+    db,
+    TASK.deliverEvents,
+    {},
+    {
+      jobKey: DELIVER_EVENTS_JOB.key,
+      queueName: DELIVER_EVENTS_JOB.queue,
+    },
+  );
+}
+
+/**
+ * Set-based adding, for statements that queue one job per selected mailbox: the SQL of a job spec
+ * for each row of the query around it (whose mailbox id column is `id`), by field name. Text, not
+ * parameters, so it fits static named statements; it holds only this module's constants and
+ * `runAt`, an SQL expression written in code (never input).
+ */
+export function mailboxJobSpecSql(kind: 'syncMailbox' | 'renewWatch', runAt = 'null'): string {
+  const keyPrefix = kind === 'syncMailbox' ? syncJobKey('') : watchJobKey('');
+  return `json_populate_record(null::graphile_worker.job_spec, json_build_object(
+      'identifier', '${TASK[kind]}', 'payload', json_build_object('mailbox_id', id),
+      'run_at', ${runAt}, 'max_attempts', ${MAX_ATTEMPTS[kind]}, 'job_key', '${keyPrefix}' || id))`;
 }

@@ -2,7 +2,6 @@
 // by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
 
 import { convert as htmlToText } from 'html-to-text';
-import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -13,9 +12,11 @@ import type { Answer } from '../http/idempotency.ts';
 import type { Logger } from '../logger.ts';
 import { composeMessage } from '../mail/compose-message.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
-import { type Mailbox, markMailboxRevoked } from '../mailbox/mailbox-store.ts';
+import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
 import { activityAuthor } from '../sync/activity-author.ts';
 import { toActivityDraft } from '../sync/activity-row.ts';
 import { type EntityLink, linksFor, matchAddresses } from '../sync/link-entities.ts';
@@ -51,24 +52,24 @@ export async function sendMail(
   caller: { orgId: string; userId: string; name: string | undefined },
   req: SendRequest,
 ): Promise<Answer> {
+  const recipients = strictRecipients(req);
   const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
-  if (mailbox.status === 'revoked') {
-    throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
-  }
+  if (mailbox.status === 'revoked') throw mailboxRevoked();
   const entity =
     req.entity_type && req.entity_id ? await requireEntity(deps.db, caller.orgId, req) : undefined;
-  const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
   const pacer = deps.pacers.forMailbox(mailbox.id);
-  const reply = req.reply_to_message_id
-    ? await replyContext(gmail, pacer, req.reply_to_message_id)
-    : undefined;
+  // A grant found gone here (refresh, or the original's lookup) is the mailbox's, not a bug.
+  const reply = await (async () => {
+    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
+    return req.reply_to_message_id
+      ? await replyContext(gmail, pacer, req.reply_to_message_id)
+      : undefined;
+  })().catch(async (error: unknown) => {
+    if (await handleRevokedGrant(deps, mailbox, error)) throw mailboxRevoked();
+    throw error;
+  });
 
   const senderName = caller.name ?? mailbox.userName ?? '';
-  const recipients = {
-    to: toAddresses(req.to),
-    cc: toAddresses(req.cc),
-    bcc: toAddresses(req.bcc),
-  };
   const raw = await composeMessage({
     from: { name: senderName, email: mailbox.email },
     ...recipients,
@@ -114,6 +115,12 @@ export async function sendMail(
       thread_id: sent.threadId,
       status: 'sent',
       activity_id: activityId,
+      // Exactly where the mail went, as Gmail was given it.
+      recipients: {
+        to: recipients.to.map((r) => r.email),
+        cc: recipients.cc.map((r) => r.email),
+        bcc: recipients.bcc.map((r) => r.email),
+      },
     },
   };
 }
@@ -124,8 +131,8 @@ async function sendRaw(
   raw: Buffer,
   threadId: string | undefined,
 ) {
-  const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
   try {
+    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
     const { data } = await callGmail(
       deps.pacers.forMailbox(mailbox.id),
       'messages.send',
@@ -154,12 +161,8 @@ async function sendRaw(
 
 /** Gmail's refusal, said so the CRM can act; an unknown outcome is remembered under the key. */
 async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Promise<AppError> {
+  if (await handleRevokedGrant(deps, mailbox, error)) return mailboxRevoked();
   const failure = classifyGoogleError(error);
-  if (failure.kind === 'revoked') {
-    deps.mailboxAuth.forget(mailbox.id);
-    await markMailboxRevoked(deps.db, mailbox, `Google refused the grant: ${failure.reason}`);
-    return new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
-  }
   if (failure.reason === 'dailyLimitExceeded') {
     return new AppError(
       'daily_send_limit',
@@ -234,11 +237,21 @@ async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<E
   return { entityType: req.entity_type ?? 'contact', entityId: req.entity_id ?? '', email: '' };
 }
 
-function toAddresses(list: string[] | undefined): MailAddress[] {
-  return (list ?? []).flatMap((v) =>
-    addressparser(v, { flatten: true }).map((a) => ({
-      name: a.name,
-      email: a.address.toLowerCase(),
-    })),
-  );
+/**
+ * One plain address per entry, a display name only when it cannot pass for an address: the mail
+ * goes exactly where the CRM showed (a line separator, a tab, group syntax or an address hidden in
+ * a name would send it elsewhere). Any bad entry refuses the whole send.
+ */
+function strictRecipients(req: SendRequest): Record<'to' | 'cc' | 'bcc', MailAddress[]> {
+  const field = (name: 'to' | 'cc' | 'bcc'): MailAddress[] => {
+    const { recipients, errors } = parseRecipients(req[name] ?? []);
+    const first = errors[0];
+    if (first) {
+      throw new AppError('invalid_request', `${name}: ${first.message}`, {
+        details: { field: name, index: first.index, problem: first.problem },
+      });
+    }
+    return recipients.map((r) => ({ name: r.name ?? '', email: r.address.toLowerCase() }));
+  };
+  return { to: field('to'), cc: field('cc'), bcc: field('bcc') };
 }

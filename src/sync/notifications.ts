@@ -11,7 +11,8 @@ import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { deadLetters } from '../db/schema.ts';
-import { SYNC_TASK } from '../queue/sync-jobs.ts';
+import { mailboxJobSpecSql } from '../queue/enqueue.ts';
+import { syncJobKey } from '../queue/job-names.ts';
 
 /**
  * Gmail's historyId is an unsigned 64-bit counter, sent as a decimal string (some senders use a
@@ -129,12 +130,11 @@ const RECORD_NOTIFICATIONS = {
        where s.status <> 'revoked' and (s.history_id is null or s.history_id < p.history_id)
          -- A sync still waiting will read this change anyway: no write to its job row.
          and not exists (select 1 from graphile_worker.jobs j
-                          where j.key = 'sync:' || s.id and j.locked_at is null and j.run_at <= now())
+                          where j.key = '${syncJobKey('')}' || s.id and j.locked_at is null and j.run_at <= now())
     ),
     added as (
       select graphile_worker.add_jobs(array(
-        select row('${SYNC_TASK}', json_build_object('mailbox_id', id), null, null, 10,
-                   'sync:' || id, null, null)::graphile_worker.job_spec
+        select ${mailboxJobSpecSql('syncMailbox')}
           from due order by id), false) as job
     ),
     -- An address no live mailbox has is one dead letter counting its pushes (attempts), holding

@@ -4,7 +4,8 @@ import { AppError } from '../app-error.ts';
 import type { Database, Db } from '../db/database.ts';
 import { and, eq, ne } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
-import { enqueueSync } from '../queue/sync-jobs.ts';
+import { enqueueSync } from '../queue/enqueue.ts';
+import { TASK } from '../queue/job-names.ts';
 
 export async function resyncByEmail(db: Db, email: string, full: boolean): Promise<string> {
   const [mailbox] = await db
@@ -26,7 +27,8 @@ export async function waitForSyncs(
   for (;;) {
     const { rows } = await database.pool.query<{ n: number }>(
       `select count(*)::int as n from graphile_worker.jobs
-        where task_identifier in ('sync_mailbox', 'renew_watch') and attempts < max_attempts`,
+        where task_identifier = any($1) and attempts < max_attempts`,
+      [[TASK.syncMailbox, TASK.renewWatch]],
     );
     const left = rows[0]?.n ?? 0;
     if (left === 0) return;

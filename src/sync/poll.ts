@@ -1,5 +1,5 @@
 // The safety net, every POLL_INTERVAL (once across all processes, by graphile-worker's cron):
-// unlock jobs of dead workers, renew watches near expiry, and queue an incremental sync of every
+// renew watches near expiry, and queue an incremental sync of every
 // live mailbox from its cursor — which recovers any notification Pub/Sub lost — spread over a
 // jitter window so Gmail is not hit by every mailbox at once. Mailboxes in error are retried
 // when their backoff has passed.
@@ -7,15 +7,10 @@
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sweepExpired } from '../db/retention.ts';
-import { reapDeadWorkers } from '../jobs/worker-liveness.ts';
 import type { Logger } from '../logger.ts';
-import { SYNC_TASK } from '../queue/sync-jobs.ts';
-
-export const POLL_TASK = 'poll';
-export const RENEW_WATCH_TASK = 'renew_watch';
+import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 
 export interface PollResult {
-  reapedProcesses: number;
   watchesToRenew: number;
   syncsQueued: number;
 }
@@ -24,17 +19,15 @@ export async function pollCycle(
   deps: { database: Database; log: Logger },
   opts: { jitterSeconds?: number } = {},
 ): Promise<PollResult> {
-  const { db, pool } = deps.database;
-  const reapedProcesses = await reapDeadWorkers(pool);
-  const jitter = opts.jitterSeconds ?? 30;
+  const { db } = deps.database;
+  const jitter = Number(opts.jitterSeconds ?? 30);
+  const spread = `now() + random() * make_interval(secs => ${jitter})`;
 
   // Watches last 7 days; renew when within a day of expiry or renewed over a day ago (Google asks
   // for a daily renewal: https://developers.google.com/gmail/api/guides/push#renewing_mailbox_watch).
   const watches = await db.execute<{ id: string }>(sql`
     select graphile_worker.add_jobs(array(
-      select row(${RENEW_WATCH_TASK}, json_build_object('mailbox_id', id), null,
-                 now() + random() * make_interval(secs => ${jitter}), 5, 'watch:' || id, null, null
-             )::graphile_worker.job_spec
+      select ${sql.raw(mailboxJobSpecSql('renewWatch', spread))}
         from mailboxes
        where status in ('active', 'syncing', 'error')
          and (watch_expires_at is null
@@ -46,9 +39,7 @@ export async function pollCycle(
   // One statement queues every sync; a sync already waiting keeps its earlier run_at.
   const syncs = await db.execute<{ id: string }>(sql`
     select graphile_worker.add_jobs(array(
-      select row(${SYNC_TASK}, json_build_object('mailbox_id', id), null,
-                 now() + random() * make_interval(secs => ${jitter}), 10, 'sync:' || id, null, null
-             )::graphile_worker.job_spec
+      select ${sql.raw(mailboxJobSpecSql('syncMailbox', spread))}
         from mailboxes
        where status in ('active', 'syncing')
           or (status = 'error' and (next_retry_at is null or next_retry_at <= now()))
@@ -58,7 +49,6 @@ export async function pollCycle(
   const swept = await sweepExpired(db);
 
   const result = {
-    reapedProcesses,
     watchesToRenew: watches.rows.length,
     syncsQueued: syncs.rows.length,
   };

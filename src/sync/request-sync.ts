@@ -2,7 +2,7 @@
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
-import { enqueueSync } from '../queue/sync-jobs.ts';
+import { enqueueSync } from '../queue/enqueue.ts';
 
 export async function requestSync(
   db: Db,

@@ -3,13 +3,13 @@
 // written to the mailbox (status, last error) and to the outbox.
 
 import type { Db } from '../db/database.ts';
-import { sql } from '../db/orm.ts';
 import { events } from '../db/schema.ts';
-import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { classifyGoogleError, isGoogleFailure } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
-import { type Mailbox, markMailboxRevoked } from '../mailbox/mailbox-store.ts';
+import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
+import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
 import type { SharedStatements } from './shared-statements.ts';
@@ -59,22 +59,15 @@ export async function syncMailbox(
       shared: deps.shared,
     };
     const outcome = await runSync(ctx, opts.full === true || mailbox.historyId === null);
-    await markHealthy(deps.db, mailbox);
+    await markSyncHealthy(deps.db, mailbox);
     log.info(outcome, 'mailbox synced');
     return outcome;
   } catch (error) {
-    const failure = classifyGoogleError(error);
-    if (failure.kind === 'revoked') {
-      deps.mailboxAuth.forget(mailbox.id);
-      await markMailboxRevoked(deps.db, mailbox, `Google refused the grant: ${failure.reason}`);
-      log.warn({ reason: failure.reason }, 'mailbox grant revoked');
+    if (await handleRevokedGrant(deps, mailbox, error)) {
+      log.warn('mailbox grant revoked');
       return { kind: 'revoked' };
     }
-    await markFailed(
-      deps.db,
-      mailbox,
-      error instanceof SyncIncomplete ? error.message : failure.reason,
-    );
+    await markSyncFailed(deps.db, mailbox, failureReason(error));
     throw error;
   }
 }
@@ -116,30 +109,9 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
   return { kind: 'synced', mode: 'recovered', fetched: r.fetched, logged: r.logged };
 }
 
-async function markHealthy(db: Db, mailbox: Mailbox): Promise<void> {
-  // Most syncs find the mailbox healthy already: no statement then.
-  if (mailbox.status === 'active' && mailbox.errorCount === 0 && mailbox.lastError === null) return;
-  await db.execute(sql`
-    update mailboxes set status = 'active', last_error = null, error_count = 0, next_retry_at = null
-     where id = ${mailbox.id} and status in ('syncing', 'error', 'active')
-       and (status <> 'active' or error_count > 0 or last_error is not null)`);
-}
-
-async function markFailed(db: Db, mailbox: Mailbox, reason: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ error_count: number }>(sql`
-      update mailboxes set status = 'error', last_error = ${reason.slice(0, 500)},
-             error_count = error_count + 1,
-             next_retry_at = now() + least(interval '1 minute' * power(2, error_count), interval '1 hour')
-       where id = ${mailbox.id} and status in ('active', 'syncing', 'error')
-       returning error_count`);
-    if (rows[0]?.error_count === 1) {
-      await tx.insert(events).values({
-        orgId: mailbox.orgId,
-        mailboxId: mailbox.id,
-        type: 'mailbox.error',
-        payload: { mailbox_id: mailbox.id, email: mailbox.email, reason },
-      });
-    }
-  });
+/** What status shows for a failed sync: Google's reason, or, for a bug of ours, only its kind. */
+function failureReason(error: unknown): string {
+  if (error instanceof SyncIncomplete) return error.message;
+  if (isGoogleFailure(error)) return classifyGoogleError(error).reason;
+  return `internal error (${error instanceof Error ? error.name : typeof error})`;
 }

@@ -2,8 +2,9 @@
 // compare-and-set on the wrapped key, so a concurrent reconnect or refresh is never overwritten.
 
 import type { Db } from '../db/database.ts';
-import { and, asc, eq, gt, isNotNull, sql } from '../db/orm.ts';
+import { and, asc, gt, isNotNull } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
+import { replaceWrappedKey } from '../mailbox/mailbox-store.ts';
 import { rotateKeys } from './rotate-keys.ts';
 import type { Vault } from './vault.ts';
 
@@ -24,20 +25,7 @@ export function rotateAllKeys(db: Db, vault: Vault, onProgress?: (done: number) 
           r.wrappedKey && r.keyId ? [{ id: r.id, wrappedKey: r.wrappedKey, keyId: r.keyId }] : [],
         );
       },
-      async replaceWrappedKey(id, old, next) {
-        const changed = await db
-          .update(mailboxes)
-          .set({ wrappedKey: next.wrappedKey, keyId: next.keyId, updatedAt: sql`now()` })
-          .where(
-            and(
-              eq(mailboxes.id, id),
-              eq(mailboxes.wrappedKey, old.wrappedKey),
-              eq(mailboxes.keyId, old.keyId),
-            ),
-          )
-          .returning({ id: mailboxes.id });
-        return changed.length > 0;
-      },
+      replaceWrappedKey: (id, old, next) => replaceWrappedKey(db, id, old, next),
     },
     onProgress,
   );

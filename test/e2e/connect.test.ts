@@ -124,27 +124,31 @@ describe('connecting a Gmail mailbox', () => {
     expect(rows).toHaveLength(0);
   });
 
-  it('when the user unticks the send scope, then the callback names the missing scope and stores nothing', async () => {
+  it('when the user unticks the send scope, then the mailbox connects read-only', async () => {
     const user = { sub: 'user-partial', org: 'org-1' };
     await e2e.simControl('mailboxes/partial@acme.test/consent', {
       method: 'PUT',
-      body: { scopes: ['https://www.googleapis.com/auth/gmail.readonly'] },
+      body: { untick: ['https://www.googleapis.com/auth/gmail.send'] },
     });
     const callback = await e2e.connect(user, 'partial@acme.test');
-    expect(callback.status).toBe(400);
-    const body = (await callback.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('scope_missing');
-    expect(body.error.message).toContain('gmail.send');
-    const { rows } = await e2e.database.pool.query(
-      `select 1 from mailboxes where email = 'partial@acme.test'`,
-    );
-    expect(rows).toHaveLength(0);
+    expect(callback.status).toBe(200);
+    const body = (await callback.json()) as { message: string; email: string };
+    expect(body.email).toBe('partial@acme.test');
+    expect(body.message).toContain('read-only');
+    const status = (await (await e2e.api('/integrations/gmail/status', { user })).json()) as {
+      scopes: string[];
+    };
+    expect(status.scopes).toEqual(['https://www.googleapis.com/auth/gmail.readonly']);
   });
 
-  it('when another user connects an address already connected, then it is refused with 409', async () => {
+  it('when another user connects an address already connected, then it is refused with 409 and the new grant revoked', async () => {
     const res = await e2e.connect({ sub: 'user-thief', org: 'org-2' }, 'ana@acme.test');
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('address_taken');
+    const stats = (await (await e2e.simControl('stats')).json()) as {
+      users: Record<string, { calls: Record<string, number> }>;
+    };
+    expect(stats.users['ana@acme.test']?.calls['oauth.revoke']).toBe(1);
   });
 
   it('when the grant is revoked at Google, then the next refresh marks the mailbox revoked with an event', async () => {

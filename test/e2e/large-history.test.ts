@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
@@ -17,6 +17,7 @@ describe('a sync that finds many new mails at once', () => {
     await addContact(e2e.deps.database.db, ORG, 'Carla', 'carla@client.test');
     expect((await e2e.connect({ sub: 'u-busy', org: ORG }, OWNER)).status).toBe(200);
   });
+  afterEach(() => e2e.resetFaults());
   afterAll(async () => {
     await e2e.close();
   });

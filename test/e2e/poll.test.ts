@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pollCrontab } from '../../src/jobs/crontab.ts';
 import { makeTaskList } from '../../src/jobs/task-list.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
@@ -28,6 +28,7 @@ describe('the fallback poll', () => {
     }
     await waitForSyncs(e2e.deps.database, () => {});
   });
+  afterEach(() => e2e.resetFaults());
   afterAll(async () => {
     await e2e.close();
   });

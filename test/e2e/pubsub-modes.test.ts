@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makePubSub } from '../../src/google/pubsub-client.ts';
 import { setupPubsub } from '../../src/google/pubsub-setup.ts';
 import { startPullConsumer } from '../../src/jobs/pubsub-pull.ts';
@@ -17,6 +17,7 @@ describe('Pub/Sub set-up and pull mode', () => {
     await addContact(e2e.deps.database.db, ORG, 'Client', 'client@customer.test');
     expect((await e2e.connect({ sub: 'u-modes', org: ORG }, OWNER)).status).toBe(200);
   });
+  afterEach(() => e2e.resetFaults());
   afterAll(async () => {
     await e2e.close();
   });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeSessionLocks } from '../../src/db/session-locks.ts';
-import { syncLockName } from '../../src/queue/sync-jobs.ts';
+import { syncJobKey, syncLockName } from '../../src/queue/job-names.ts';
 import { addContact, addDeal, addLead } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
@@ -50,6 +50,7 @@ describe('push to activity', () => {
     expect((await e2e.connect(user, OWNER)).status).toBe(200);
     await waitForIdle(e2e);
   });
+  afterEach(() => e2e.resetFaults());
   afterAll(async () => {
     await e2e.close();
   });
@@ -214,7 +215,15 @@ describe('push to activity', () => {
       expect(release).toBeTypeOf('function');
       const raw = rawMail({ from: 'carla@client.test', to: OWNER, subject: 'While busy' });
       const { id } = await e2e.deliver(OWNER, raw);
-      await new Promise((r) => setTimeout(r, 1_000));
+      // The proof that the sync found the mailbox busy: it queued itself again for later.
+      await waitFor(async () => {
+        const { rows: again } = await e2e.database.pool.query(
+          `select 1 from graphile_worker.jobs
+            where key = $1 and locked_at is null and run_at > now() + interval '500 milliseconds'`,
+          [syncJobKey(rows[0].id)],
+        );
+        return again.length > 0;
+      });
       const early = await e2e.database.pool.query(
         'select 1 from activities where gmail_message_id = $1',
         [id],
@@ -259,14 +268,16 @@ describe('push to activity', () => {
       rawMail({ from: 'carla@client.test', to: OWNER, subject: 'while away' }),
     );
     await e2e.simControl(`mailboxes/${OWNER}/expire-history`, { method: 'POST' });
-    const { startWorker } = await import('../../src/jobs/worker.ts');
-    const { makeTaskList } = await import('../../src/jobs/task-list.ts');
-    e2e.worker = await startWorker(e2e.deps, { taskList: makeTaskList(e2e.deps) });
+    e2e.worker = await e2e.startWorker();
     await logged(id);
-    const { rows } = await e2e.database.pool.query(
-      `select payload from events where type = 'mailbox.resynced'`,
-    );
-    expect(rows[0]?.payload).toMatchObject({ reason: 'history_expired' });
+    // The event is recorded when the full sync finishes, after the mail is stored.
+    const payload = await waitFor(async () => {
+      const { rows } = await e2e.database.pool.query(
+        `select payload from events where type = 'mailbox.resynced'`,
+      );
+      return rows[0]?.payload;
+    });
+    expect(payload).toMatchObject({ reason: 'history_expired' });
   });
 });
 

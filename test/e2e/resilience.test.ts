@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeSharedStatements } from '../../src/sync/shared-statements.ts';
 import { syncMailbox } from '../../src/sync/sync-mailbox.ts';
 import { addContact } from '../support/crm-seed.ts';
@@ -24,6 +24,7 @@ describe('resilience of the sync', () => {
     ).rows[0].id;
     await runSync();
   });
+  afterEach(() => e2e.resetFaults());
   afterAll(async () => {
     await e2e.close();
   });

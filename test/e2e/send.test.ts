@@ -147,6 +147,41 @@ describe("sending through the user's Gmail", () => {
     expect((await sentRaw()).length).toBe(before);
   });
 
+  it('when a recipient hides a second address (line separator, tab, group, an address as the name), then the send is refused and nothing goes out', async () => {
+    const before = (await sentRaw()).length;
+    const hostile = [
+      'a@b.test\u2028Bcc: evil@x.test',
+      'a@b.test\tBcc: evil@x.test',
+      'Sales: evil@x.test',
+      '"boss@corp.test" <evil@x.test>',
+      'boss@corp.test <evil@x.test>',
+      'carla@client.test, evil@x.test',
+    ];
+    for (const entry of hostile) {
+      const res = await send({ to: ['carla@client.test'], cc: [entry], subject: 'Hi', text: 'x' });
+      expect(res.status, entry).toBe(400);
+      const { error } = (await res.json()) as { error: { field: string; message: string } };
+      expect(error.field).toMatch(/^cc/);
+      expect(error.message).not.toContain('evil');
+    }
+    expect((await sentRaw()).length).toBe(before);
+  });
+
+  it('when a send succeeds, then the answer says exactly where the mail went', async () => {
+    const res = await send({
+      to: ['"Carla Cliente" <Carla@Client.test>'],
+      bcc: ['audit@vendor.test'],
+      subject: 'Where it went',
+      text: 'x',
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { recipients: unknown }).recipients).toEqual({
+      to: ['carla@client.test'],
+      cc: [],
+      bcc: ['audit@vendor.test'],
+    });
+  });
+
   it('when the same Idempotency-Key is used twice, also concurrently, then one mail is sent and both answers are the same', async () => {
     const before = (await sentRaw()).length;
     const body = { to: ['carla@client.test'], subject: 'Once only', text: 'exactly once' };

@@ -1,17 +1,40 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverEvents, eventDeliveryState, signEvent } from '../../src/events/deliver-events.ts';
+import { deliverEvents, eventDeliveryState } from '../../src/events/deliver-events.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { makeTestDeps } from '../support/test-deps.ts';
 
 const SECRET = 'a-webhook-secret-of-length';
+const TOLERANCE_S = 300;
+
+/**
+ * What a CRM does with a delivery (the README's snippet): parse `t=…,v1=…`, refuse a timestamp
+ * outside the window (a replay), recompute the HMAC over `t.body` and compare in constant time.
+ */
+function verifyWebhook(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  nowS = Math.floor(Date.now() / 1000),
+): boolean {
+  const parts = Object.fromEntries(
+    (header ?? '').split(',').map((kv) => kv.split('=', 2) as [string, string]),
+  );
+  const t = Number(parts.t);
+  if (!Number.isInteger(t) || Math.abs(nowS - t) > TOLERANCE_S || !parts.v1) return false;
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
+  const given = Buffer.from(parts.v1, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 describe('delivering CRM events to the webhook', () => {
   let database: TestDatabase;
   let receiver: Server;
   let url: string;
-  const seen: { type: string; mailbox: string; seq: number }[] = [];
+  const seen: { type: string; org_id: string; mailbox: string; seq: number }[] = [];
+  const deliveries: { header: string; body: string }[] = [];
   let failures = 0;
   let badSignatures = 0;
 
@@ -23,10 +46,16 @@ describe('delivering CRM events to the webhook', () => {
         body += c;
       });
       req.on('end', () => {
-        const ts = String(req.headers['x-timestamp']);
-        if (req.headers['x-signature'] !== signEvent(SECRET, ts, body)) badSignatures += 1;
+        const header = String(req.headers['x-gmail-sync-signature']);
+        deliveries.push({ header, body });
+        if (!verifyWebhook(SECRET, header, body)) {
+          badSignatures += 1;
+          res.writeHead(401).end();
+          return;
+        }
         const event = JSON.parse(body) as {
           type: string;
+          org_id: string;
           payload: { mailbox: string; seq: number };
         };
         // The CRM is down for the first two deliveries of mailbox A's first event.
@@ -35,7 +64,12 @@ describe('delivering CRM events to the webhook', () => {
           res.writeHead(500).end();
           return;
         }
-        seen.push({ type: event.type, mailbox: event.payload.mailbox, seq: event.payload.seq });
+        seen.push({
+          type: event.type,
+          org_id: event.org_id,
+          mailbox: event.payload.mailbox,
+          seq: event.payload.seq,
+        });
         res.writeHead(204).end();
       });
     });
@@ -79,9 +113,22 @@ describe('delivering CRM events to the webhook', () => {
     await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
     expect(seen.filter((e) => e.mailbox === 'A').map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(badSignatures).toBe(0);
+    expect(new Set(seen.map((e) => e.org_id))).toEqual(new Set(['org']));
     const { rows } = await database.pool.query(
       'select count(*)::int as n from events where delivered_at is null',
     );
     expect(rows[0].n).toBe(0);
+  });
+
+  it('when a delivery is replayed later or its timestamp changed, then the CRM can refuse it', () => {
+    const { header, body } = deliveries.at(-1) ?? { header: '', body: '' };
+    const t = Number(/t=(\d+)/.exec(header)?.[1]);
+    expect(verifyWebhook(SECRET, header, body, t)).toBe(true);
+    // The timestamp is inside the signed bytes: moving it forward breaks the signature.
+    expect(verifyWebhook(SECRET, header.replace(`t=${t}`, `t=${t + 600}`), body, t + 600)).toBe(
+      false,
+    );
+    expect(verifyWebhook(SECRET, header, body, t + 600)).toBe(false);
+    expect(verifyWebhook(SECRET, header, body.replace('"org"', '"org-2"'), t)).toBe(false);
   });
 });

@@ -24,18 +24,18 @@ describe('CRM tokens verified against a JWKS (CRM_JWKS_URL)', () => {
     server.close();
   });
 
-  const verifier = () =>
+  const verifier = (opts: { issuer?: string; audience?: string } = {}) =>
     makeCallerVerifier({
       jwtSecret: undefined,
       jwksUrl,
-      usesDevSecret: false,
-      appUrl: undefined,
-      webhookUrl: undefined,
-      webhookSecret: undefined,
+      issuer: opts.issuer,
+      audience: opts.audience,
+      maxLifetimeS: 24 * 3600,
     });
   const sign = (claims: Record<string, unknown>, exp = '5m') =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: 'crm-1' })
+      .setIssuedAt()
       .setExpirationTime(exp)
       .sign(privateKey);
 
@@ -58,5 +58,63 @@ describe('CRM tokens verified against a JWKS (CRM_JWKS_URL)', () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode('guessed-secret-guessed-secret'));
     await expect(verifier()(hs)).rejects.toThrow();
+  });
+});
+
+describe('CRM token claims beyond the signature', () => {
+  const secret = 'zq3V9mT1xK8wR2pL6nB4cY7hD0fJ5sGa';
+  const verifier = (opts: { issuer?: string; audience?: string } = {}) =>
+    makeCallerVerifier({
+      jwtSecret: secret,
+      jwksUrl: undefined,
+      issuer: opts.issuer,
+      audience: opts.audience,
+      maxLifetimeS: 24 * 3600,
+    });
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (
+    claims: Record<string, unknown>,
+    times: { iat?: number | null; exp?: number | null } = {},
+  ) => {
+    let jwt = new SignJWT({ sub: 'u1', org: 'o1', ...claims }).setProtectedHeader({
+      alg: 'HS256',
+    });
+    const iat = times.iat === undefined ? now : times.iat;
+    const exp = times.exp === undefined ? now + 600 : times.exp;
+    if (iat !== null) jwt = jwt.setIssuedAt(iat);
+    if (exp !== null) jwt = jwt.setExpirationTime(exp);
+    return jwt.sign(new TextEncoder().encode(secret));
+  };
+
+  it('when CRM_JWT_ISSUER and CRM_JWT_AUDIENCE are set, then only tokens naming both are accepted', async () => {
+    const strict = verifier({ issuer: 'https://crm.example.com', audience: 'gmail-sync' });
+    const good = await sign({ iss: 'https://crm.example.com', aud: 'gmail-sync' });
+    expect((await strict(good)).userId).toBe('u1');
+    await expect(
+      strict(await sign({ iss: 'https://evil.example.com', aud: 'gmail-sync' })),
+    ).rejects.toThrow();
+    await expect(
+      strict(await sign({ iss: 'https://crm.example.com', aud: 'other-service' })),
+    ).rejects.toThrow();
+    await expect(strict(await sign({}))).rejects.toThrow();
+    // Unset, neither is required.
+    expect((await verifier()(await sign({}))).userId).toBe('u1');
+  });
+
+  it('when a token has no exp or no iat, then it is refused', async () => {
+    await expect(verifier()(await sign({}, { exp: null }))).rejects.toThrow();
+    await expect(verifier()(await sign({}, { iat: null }))).rejects.toThrow();
+  });
+
+  it('when a token lives longer than the maximum lifetime, then it is refused even if unexpired', async () => {
+    await expect(verifier()(await sign({}, { exp: now + 25 * 3600 }))).rejects.toThrow(
+      /CRM_JWT_MAX_LIFETIME/,
+    );
+    expect((await verifier()(await sign({}, { exp: now + 23 * 3600 }))).orgId).toBe('o1');
+  });
+
+  it('when a token claims to be issued in the future, then it is refused', async () => {
+    const iat = now + 10 * 365 * 86400;
+    await expect(verifier()(await sign({}, { iat, exp: iat + 600 }))).rejects.toThrow();
   });
 });

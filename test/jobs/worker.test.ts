@@ -4,6 +4,7 @@ import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { addJob } from '../../src/queue/enqueue.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { makeTestDeps } from '../support/test-deps.ts';
+import { testTasks } from '../support/test-tasks.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 describe('the job queue', () => {
@@ -13,7 +14,9 @@ describe('the job queue', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const deps = makeTestDeps(database);
-    worker = await startWorker(deps, { taskList: makeTaskList(deps) });
+    worker = await startWorker(deps, {
+      taskList: { ...makeTaskList(deps), ...testTasks(database) },
+    });
   });
   afterAll(async () => {
     await worker.stop();

@@ -1,4 +1,5 @@
 import type { gmail_v1 } from 'googleapis';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/index.ts';
 import {
@@ -7,6 +8,7 @@ import {
   parseGmailMessage,
 } from '../../src/mail/parse-message.ts';
 import { deliver, gmailFor } from '../support/sim-gmail.ts';
+import { charsetMail, charsetSamples } from './charset-corpus.ts';
 import { corpus } from './corpus.ts';
 
 const OWNER = 'rep@vendor.test';
@@ -44,12 +46,12 @@ describe('parsing Gmail messages (delivered to the simulator, read back with goo
       messageIdHeader: '<plain@client.test>',
     });
     expect(m.from).toEqual({ name: 'Ana', email: 'ana@client.test' });
-    expect(m.date.toISOString()).toBe('2026-11-24T09:00:00.000Z');
+    expect(m.headerDate?.toISOString()).toBe('2026-11-24T09:00:00.000Z');
   });
 
   it('when the mail is HTML only, then the body is its text', () => {
     const text = parsed.htmlOnly?.bodyText ?? '';
-    expect(text).toContain('TITLE');
+    expect(text).toContain('Title');
     expect(text).toContain('First para.');
     expect(text).toContain('Second\u00a0para & more');
     expect(text).not.toContain('<');
@@ -111,6 +113,21 @@ describe('parsing Gmail messages (delivered to the simulator, read back with goo
     expect(parsed.missingHeaders?.date).toBeInstanceOf(Date);
     expect(Number.isNaN(parsed.garbage?.date.getTime())).toBe(false);
     expect(parsed.garbage?.bodyText).not.toContain('\u0000');
+  });
+
+  it('when mail in every charset goes through the simulator and googleapis, then it reads as mailparser reads the raw', async () => {
+    for (const sample of charsetSamples) {
+      const raw = charsetMail(sample);
+      const { id } = await deliver(sim, OWNER, raw);
+      const { data } = await gmail.users.messages.get({ userId: 'me', id, format: 'full' });
+      const mail = parseGmailMessage(data);
+      const expected = await simpleParser(raw);
+      expect([mail.subject, mail.bodyText, mail.attachments[0]?.filename], sample.charset).toEqual([
+        expected.subject,
+        expected.text?.replace(/\r\n/g, '\n').trim(),
+        expected.attachments[0]?.filename,
+      ]);
+    }
   });
 
   it('when the Gmail resource is empty or broken, then parsing does not throw', () => {

@@ -1,27 +1,23 @@
 // The whole service in-process for end-to-end tests: the Google simulator, a fresh database, the
 // web app on a real port with the Pub/Sub push subscription pointing at it, and a worker.
 import { type Simulator, startSimulator } from '../../sim/index.ts';
-import { buildDeps } from '../../src/build-deps.ts';
 import { loadConfig } from '../../src/config.ts';
 import { findFreePort } from '../../src/db/embedded-postgres.ts';
 import type { Deps } from '../../src/deps.ts';
-import { makePubSub } from '../../src/google/pubsub-client.ts';
-import { setupPubsub } from '../../src/google/pubsub-setup.ts';
-import { createApp } from '../../src/http/app.ts';
-import { makeTaskList } from '../../src/jobs/task-list.ts';
-import { startWorker, type Worker } from '../../src/jobs/worker.ts';
 import { createLogger } from '../../src/logger.ts';
+import { type RunningService, startService } from '../../src/service.ts';
 import { crmToken } from './crm-token.ts';
-import { listen, type RunningServer } from './http-server.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import { type CapturedLogs, captureLogs } from './test-deps.ts';
+import { testTasks } from './test-tasks.ts';
 
 export interface E2E {
   sim: Simulator;
   database: TestDatabase;
   deps: Deps;
-  server: RunningServer;
-  worker: Worker | undefined;
+  /** The worker role; tests stop it and start another to play a crash or a restart. */
+  worker: RunningService | undefined;
+  startWorker(): Promise<RunningService>;
   logs: CapturedLogs;
   url: string;
   /** fetch against the service with a CRM token for this user. */
@@ -35,6 +31,9 @@ export interface E2E {
     labelIds?: string[],
   ): Promise<{ id: string; threadId: string }>;
   simControl(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
+  /** Back to Google's defaults; every suite that sets faults calls it in afterEach, so a failing
+   * test cannot leave its faults to the next. */
+  resetFaults(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +51,7 @@ export async function startE2E(
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
+    DATABASE_URL: database.url,
     PORT: String(port),
     PUBLIC_URL: url,
     GOOGLE_EMULATOR_HOST: sim.hostPort,
@@ -60,22 +60,18 @@ export async function startE2E(
     ...opts.env,
   });
   const { stream, logs } = captureLogs();
-  const deps = buildDeps(config, database, createLogger({ level: 'debug' }, stream));
-  const server = await listen(createApp(deps), port);
-  const pubsub = makePubSub({ projectId: 'sim', emulatorHost: sim.hostPort });
-  await setupPubsub(pubsub, {
-    topic: config.google.pubsubTopic,
-    pushEndpoint: `${url}/pubsub/gmail`,
-    audience: config.google.pushAudience,
-    serviceAccount: config.google.pushServiceAccount,
-    minBackoffS: 0,
-    maxBackoffS: 1,
-  });
-  await pubsub.close();
-  const worker =
-    opts.worker === false
-      ? undefined
-      : await startWorker(deps, { taskList: makeTaskList(deps), concurrency: 4 });
+  const log = createLogger({ level: 'debug' }, stream);
+  // Web and worker as production runs them: two services over one database.
+  const web = await startService(config, log, { role: 'web', pushBackoffS: { min: 0, max: 1 } });
+  const deps = web.deps;
+  const startWorkerRole = () =>
+    startService(config, log, {
+      role: 'worker',
+      crontab: false,
+      workerConcurrency: 4,
+      extraTasks: testTasks(database),
+    });
+  const worker = opts.worker === false ? undefined : await startWorkerRole();
 
   const simControl = (path: string, init: { method?: string; body?: unknown } = {}) =>
     fetch(`${sim.baseUrl}/__sim/${path}`, {
@@ -95,12 +91,16 @@ export async function startE2E(
     sim,
     database,
     deps,
-    server,
     worker,
+    startWorker: startWorkerRole,
     logs,
     url,
     api,
     simControl,
+    async resetFaults() {
+      const res = await simControl('faults', { method: 'PUT', body: { reset: true } });
+      if (!res.ok) throw new Error(`fault reset failed: ${res.status}`);
+    },
     async connect(user, email) {
       const res = await api(`/integrations/gmail/connect?login_hint=${encodeURIComponent(email)}`, {
         user,
@@ -126,7 +126,7 @@ export async function startE2E(
         await writeFile(`${process.env.E2E_LOG_DIR}/e2e-${database.name}.log`, logs.text());
       }
       await e2e.worker?.stop();
-      await server.close();
+      await web.stop();
       await sim.close();
       await database.drop();
     },

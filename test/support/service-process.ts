@@ -19,19 +19,25 @@ export async function startService(opts: {
   env: Record<string, string>;
   role?: 'web' | 'worker' | 'all';
   waitReady?: boolean;
+  /** The entry script; test/support/service-main.ts adds the test tasks to main.ts's path. */
+  entry?: string;
 }): Promise<ServiceProcess> {
   const port = Number(opts.env.PORT ?? (await findFreePort()));
-  const child = spawn(process.execPath, ['src/main.ts', '--role', opts.role ?? 'all'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      LOG_LEVEL: 'info',
-      ...opts.env,
-      PORT: String(port),
+  const child = spawn(
+    process.execPath,
+    [opts.entry ?? 'src/main.ts', '--role', opts.role ?? 'all'],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'info',
+        ...opts.env,
+        PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += String(chunk);

@@ -1,0 +1,77 @@
+// What start-up refuses because a value is weak or unsafe, rather than malformed: guessable secrets
+// and keys, and outbound URLs (webhook, JWKS) that would reach the service's own network.
+import { isIP } from 'node:net';
+
+/** Why a shared secret (an HMAC key) is too weak to use, or undefined when it is fine. */
+export function weakSecretReason(value: string, published: string[]): string | undefined {
+  if (published.includes(value)) return 'is the published development secret';
+  // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
+  if (value.length < 32) return 'is too short (at least 32 characters)';
+  if (new Set(value).size < 10 || shannonBits(value) < 96) {
+    return 'is too predictable (use 32 random bytes, e.g. `openssl rand -base64 32`)';
+  }
+  return undefined;
+}
+
+/** Why a 32-byte encryption key is too weak, or undefined when it looks random. */
+export function weakKeyReason(key: Buffer): string | undefined {
+  // 32 random bytes almost always hold about 30 distinct values; a zero, repeated or patterned key
+  // holds a handful.
+  if (new Set(key).size < 16) return 'is not random (all-zero or repeated bytes)';
+  return undefined;
+}
+
+/** Total information content of the string by its own character frequencies, in bits. */
+function shannonBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bitsPerChar = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bitsPerChar -= p * Math.log2(p);
+  }
+  return bitsPerChar * value.length;
+}
+
+/**
+ * Why an outbound URL the service will call is unsafe outside development, or undefined: it must
+ * be https (the body carries signed events or the keys that authenticate callers) and must not
+ * name a loopback, link-local (cloud metadata), private or unspecified address.
+ */
+export function unsafeOutboundUrlReason(value: string): string | undefined {
+  const url = new URL(value);
+  if (url.protocol !== 'https:') return 'must be an https:// URL outside development';
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) {
+    return 'must not name a local host outside development';
+  }
+  if (isIP(host) && isInternalAddress(host)) {
+    return 'must not name a loopback, link-local or private address outside development';
+  }
+  return undefined;
+}
+
+function isInternalAddress(ip: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip)?.[1];
+  if (mapped) return isInternalAddress(mapped);
+  // The URL parser writes an IPv4-mapped address in hex (`[::ffff:7f00:1]`).
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
+  if (hex) {
+    const n = (Number.parseInt(hex[1] ?? '0', 16) << 16) | Number.parseInt(hex[2] ?? '0', 16);
+    return isInternalAddress([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'));
+  }
+  if (isIP(ip) === 4) {
+    const [a = 0, b = 0] = ip.split('.').map(Number);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168)
+    );
+  }
+  // IPv6: unspecified, loopback, unique local (fc00::/7), link-local (fe80::/10).
+  return ip === '::' || ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
+}

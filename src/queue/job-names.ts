@@ -1,0 +1,34 @@
+// Every job the worker runs, by name: task identifiers, the keys that coalesce waiting jobs, the
+// session locks that keep two runs apart, and how often each is tried. Imports nothing, so the
+// queue's writers (sync, mailbox, events) and its reader (jobs/task-list.ts) agree on one list.
+
+export const TASK = {
+  syncMailbox: 'sync_mailbox',
+  renewWatch: 'renew_watch',
+  finishDisconnect: 'finish_disconnect',
+  deliverEvents: 'deliver_events',
+  poll: 'poll',
+} as const;
+
+export const MAX_ATTEMPTS = {
+  syncMailbox: 10,
+  renewWatch: 5,
+  finishDisconnect: 25,
+} as const;
+
+/** Job key of a mailbox's pending sync: coalesces the pushes that arrive while it waits. Full and
+ * incremental syncs have separate keys so a push never replaces a pending full sync. */
+export const syncJobKey = (mailboxId: string, full = false) =>
+  `${full ? 'full-sync' : 'sync'}:${mailboxId}`;
+
+export const watchJobKey = (mailboxId: string) => `watch:${mailboxId}`;
+
+export const DELIVER_EVENTS_JOB = { key: 'deliver-events', queue: 'crm-events' } as const;
+
+/** The session lock a sync of this mailbox holds. */
+export const syncLockName = (mailboxId: string) => `mailbox-sync:${mailboxId}`;
+
+export interface SyncJobPayload {
+  mailbox_id: string;
+  full?: boolean;
+}

@@ -1,0 +1,172 @@
+// Starting the service, in one place: the database (embedded when none is given), the Google
+// simulator when no credentials are, the dependencies, then the roles asked for. main.ts, the demo
+// and the end-to-end tests all start it here; stop() undoes each step in reverse.
+import type { TaskList } from 'graphile-worker';
+import { buildDeps } from './build-deps.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
+import { createApp } from './http/app.ts';
+import { pollCrontab } from './jobs/crontab.ts';
+import { makeTaskList } from './jobs/task-list.ts';
+import { startWorker } from './jobs/worker.ts';
+import type { Logger } from './logger.ts';
+
+export type Role = 'web' | 'worker' | 'all';
+type Release = () => Promise<void>;
+
+export interface ServiceOptions {
+  role?: Role;
+  /** Where an embedded PostgreSQL keeps its cluster when DATABASE_URL is unset. */
+  embeddedDir?: string;
+  /** Throwaway embedded clusters (demo) trade durability for speed. */
+  embeddedDurable?: boolean;
+  /** Worker concurrency (graphile-worker's); the default suits one process per 2 cores. */
+  workerConcurrency?: number;
+  /** Whether the worker runs the poll crontab (tests drive the poll themselves). */
+  crontab?: boolean;
+  /** Extra tasks beside the production ones (tests only). */
+  extraTasks?: TaskList;
+  /** Pub/Sub's push retry backoff for the simulator's subscription (tests shorten it). */
+  pushBackoffS?: { min: number; max: number };
+}
+
+export interface RunningService {
+  config: Config;
+  deps: Deps;
+  /** The web role's base URL on this host; undefined for a worker. */
+  url: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startService(
+  initial: Config,
+  log: Logger,
+  opts: ServiceOptions = {},
+): Promise<RunningService> {
+  const role = opts.role ?? 'all';
+  const releases: Release[] = [];
+  const stop = async () => {
+    for (const release of releases.splice(0).reverse()) {
+      await release().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    }
+  };
+  try {
+    let config = initial;
+    const databaseUrl = config.databaseUrl ?? (await startDevDatabase(log, releases, opts));
+    await migrateDatabase(databaseUrl);
+    if (config.google.useSimulator && !config.google.emulatorHost) {
+      config = await startDevSimulator(config, log, releases);
+    }
+    const database = openDatabase(databaseUrl, {
+      max: 25,
+      onError: (err) => log.warn({ err }, 'idle database connection lost'),
+    });
+    releases.push(() => database.close());
+    const deps = buildDeps(config, database, log);
+    if (config.google.useSimulator && role !== 'worker') {
+      await setupSimulatorPubsub(config, opts.pushBackoffS);
+    }
+
+    if (role !== 'web') await startWorkerRole(deps, releases, opts);
+    const url = role === 'worker' ? undefined : await startWebRole(deps, releases);
+    return { config, deps, url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startWorkerRole(deps: Deps, releases: Release[], opts: ServiceOptions) {
+  const { config, database, log } = deps;
+  const worker = await startWorker(deps, {
+    taskList: { ...makeTaskList(deps), ...opts.extraTasks },
+    ...(opts.crontab === false ? {} : { crontab: pollCrontab(config.sync.pollInterval) }),
+    ...(opts.workerConcurrency ? { concurrency: opts.workerConcurrency } : {}),
+  });
+  releases.push(() => worker.stop());
+  if (!config.google.pubsubSubscription) return;
+  // The Pub/Sub client library is large: loaded only in pull mode.
+  const { makePubSub, projectOfTopic } = await import('./google/pubsub-client.ts');
+  const { startPullConsumer } = await import('./jobs/pubsub-pull.ts');
+  const pubsub = makePubSub({
+    projectId: projectOfTopic(config.google.pubsubTopic),
+    emulatorHost: config.google.emulatorHost,
+  });
+  const consumer = startPullConsumer(
+    { db: database.db, pool: database.pool, log, pubsub },
+    config.google.pubsubSubscription,
+  );
+  releases.push(async () => {
+    await consumer.close();
+    await pubsub.close();
+  });
+}
+
+async function startWebRole(deps: Deps, releases: Release[]): Promise<string> {
+  const server = createApp(deps).listen(deps.config.port);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve).once('error', reject);
+  });
+  releases.push(() => new Promise((resolve) => server.close(() => resolve())));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : deps.config.port;
+  deps.log.info({ port, url: deps.config.publicUrl }, 'listening');
+  return `http://127.0.0.1:${port}`;
+}
+
+async function startDevDatabase(
+  log: Logger,
+  releases: Release[],
+  opts: ServiceOptions,
+): Promise<string> {
+  let dir = opts.embeddedDir ?? '.data/pg';
+  const pg = await startEmbeddedPostgres({
+    dir,
+    durable: opts.embeddedDurable ?? true,
+    onMoved: (moved) => {
+      dir = moved;
+      log.info(
+        { dir },
+        'running as root in a folder the postgres user cannot reach: the cluster lives in /var/tmp',
+      );
+    },
+  });
+  releases.push(() => pg.stop());
+  log.info({ port: pg.port, dir }, 'DATABASE_URL unset: started embedded PostgreSQL');
+  return pg.url;
+}
+
+async function startDevSimulator(
+  config: Config,
+  log: Logger,
+  releases: Release[],
+): Promise<Config> {
+  const { startSimulator } = await import('../sim/index.ts');
+  const sim = await startSimulator({ port: 0 });
+  releases.push(() => sim.close());
+  log.info(
+    { emulator: sim.hostPort },
+    'GOOGLE_CLIENT_ID unset: started the Google simulator in-process',
+  );
+  return { ...config, google: { ...config.google, emulatorHost: sim.hostPort } };
+}
+
+/** What `gmail-sync setup-pubsub` does in production, so the simulator's pushes reach this service. */
+async function setupSimulatorPubsub(config: Config, backoff?: { min: number; max: number }) {
+  const { makePubSub, projectOfTopic } = await import('./google/pubsub-client.ts');
+  const { setupPubsub } = await import('./google/pubsub-setup.ts');
+  const pubsub = makePubSub({
+    projectId: projectOfTopic(config.google.pubsubTopic),
+    emulatorHost: config.google.emulatorHost,
+  });
+  await setupPubsub(pubsub, {
+    topic: config.google.pubsubTopic,
+    pushEndpoint: `${config.publicUrl}/pubsub/gmail`,
+    audience: config.google.pushAudience,
+    serviceAccount: config.google.pushServiceAccount,
+    ...(backoff ? { minBackoffS: backoff.min, maxBackoffS: backoff.max } : {}),
+  }).finally(() => pubsub.close());
+}

@@ -1,5 +1,6 @@
 // The web process as the Dockerfile runs it (a 256 MB heap), under sends of the largest size the
 // contract accepts: it stays up and answering, refusing what it cannot hold with 429 or 413.
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { crmToken } from '../support/crm-token.ts';
@@ -63,27 +64,40 @@ describe('the web process under maximum-size sends', () => {
         : {}),
     });
 
+  /**
+   * Each send on a connection of its own (node:http, no agent): a pooled connection left idle by
+   * an earlier request can be closed by the server's keep-alive timeout just as it is reused, a
+   * client-side race that has nothing to do with what is tested here.
+   */
   const send = (key: string, body: string) =>
-    fetch(`${service.url}/integrations/gmail/send`, {
-      method: 'POST',
-      headers: {
-        authorization: bearer,
-        'content-type': 'application/json',
-        'idempotency-key': key,
-      },
-      body,
-    }).then(
-      async (res) => ({
-        status: res.status,
-        retryAfter: res.headers.get('retry-after'),
-        body: await res.text(),
-      }),
-      (error: unknown) => ({
-        status: 0,
-        retryAfter: null,
-        body: `${String(error)} ${String((error as { cause?: unknown }).cause)}`,
-      }),
-    );
+    new Promise<{ status: number; retryAfter: string | null; body: string }>((resolve) => {
+      const req = request(
+        `${service.url}/integrations/gmail/send`,
+        {
+          method: 'POST',
+          agent: false,
+          headers: {
+            authorization: bearer,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'idempotency-key': key,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              retryAfter: res.headers['retry-after'] ?? null,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
+      req.on('error', (error) => resolve({ status: 0, retryAfter: null, body: String(error) }));
+      req.end(body);
+    });
 
   it('when 16 maximum-size sends arrive at once, then the process stays up, answers /healthz, refuses the excess with 429 and still sends afterwards', async () => {
     const health: number[] = [];

@@ -11,7 +11,7 @@ import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import { pollCrontab } from './jobs/crontab.ts';
 import { makeTaskList } from './jobs/task-list.ts';
-import { startWorker } from './jobs/worker.ts';
+import { startWorker, WORKER_CONCURRENCY } from './jobs/worker.ts';
 import type { Logger } from './logger.ts';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -61,7 +61,7 @@ export async function startService(
       config = await startDevSimulator(config, log, releases);
     }
     const database = openDatabase(databaseUrl, {
-      max: 25,
+      max: poolSize(role, opts.workerConcurrency),
       onError: (err) => log.warn({ err }, 'idle database connection lost'),
     });
     releases.push(() => database.close());
@@ -77,6 +77,18 @@ export async function startService(
     await stop();
     throw error;
   }
+}
+
+/**
+ * Connections per process. A sync holds one only for its statements (it mostly waits on Gmail), but
+ * graphile-worker completes each of its concurrent jobs with a statement of its own, and warns when
+ * the pool is smaller than its concurrency. So a process running the worker gets one connection per
+ * concurrent job, plus one for its liveness lease (held for the process's life), one for the
+ * worker's LISTEN, and a few for the web side's requests: 64 + 8 = 72 by default, under
+ * PostgreSQL's default max_connections of 100. A pool opens connections only as they are needed.
+ */
+function poolSize(role: Role, workerConcurrency = WORKER_CONCURRENCY): number {
+  return role === 'web' ? 25 : workerConcurrency + 8;
 }
 
 async function startWorkerRole(deps: Deps, releases: Release[], opts: ServiceOptions) {

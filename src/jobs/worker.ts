@@ -17,6 +17,9 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/** Syncs mostly wait on Gmail's quota and round trips, so many run at once per process. */
+export const WORKER_CONCURRENCY = 64;
+
 export interface WorkerOptions {
   taskList: TaskList;
   concurrency?: number;
@@ -41,8 +44,7 @@ export async function startWorker(
   events.on('worker:create', ({ worker }) => {
     registrations.push(lease.register(worker.workerId));
   });
-  // Syncs mostly wait on Gmail's quota and round trips, so many run at once per process.
-  const concurrency = opts.concurrency ?? 64;
+  const concurrency = opts.concurrency ?? WORKER_CONCURRENCY;
   const runner = await run({
     pgPool: pool,
     events,

@@ -34,13 +34,14 @@ export function readJsonBody(maxBytes: number) {
     req.once('error', () => fail(new AppError('invalid_request', 'the request body was cut off')));
     req.once('end', () => {
       if (failed) return;
+      const raw = Buffer.concat(chunks, size);
+      chunks.length = 0;
       try {
-        req.body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+        req.body = JSON.parse(raw.toString('utf8'));
       } catch {
         fail(new AppError('invalid_json', 'request body is not valid JSON'));
         return;
       }
-      chunks.length = 0;
       next();
     });
   };

@@ -105,15 +105,15 @@ export function sendRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
     requireCaller(verifyCaller),
     limitPerUser('send', SEND_RATE),
     requireSendingMailbox(deps),
+    (req, _res, next) => {
+      parseInput(idempotencyKey, req.get('idempotency-key'), 'Idempotency-Key');
+      next();
+    },
     admitBody(budget, MAX_SEND_BODY_BYTES),
     readJsonBody(MAX_SEND_BODY_BYTES),
     async (req, res) => {
       const key = parseInput(idempotencyKey, req.get('idempotency-key'), 'Idempotency-Key');
-      const parsed = parseInput(sendBody, req.body);
-      // From here the attachments live in Buffers, outside the heap, and nothing else holds the
-      // base64 text: the parsed body is dropped as soon as it is decoded.
-      req.body = undefined;
-      const body = decodeAttachments(parsed);
+      const body = takeSendRequest(req);
       const caller = res.locals.caller;
       const answer = await withIdempotency(
         deps.database.db,
@@ -143,6 +143,16 @@ function requireSendingMailbox(deps: Deps) {
     }
     next();
   };
+}
+
+/**
+ * The validated body with its attachments decoded into Buffers, outside the heap; nothing keeps
+ * the base64 text alive afterwards (the parsed body is dropped from the request too).
+ */
+function takeSendRequest(req: Request): SendRequest {
+  const parsed = parseInput(sendBody, req.body);
+  req.body = undefined;
+  return decodeAttachments(parsed);
 }
 
 function decodeAttachments(body: SendBody): SendRequest {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { crmToken } from '../support/crm-token.ts';
 import { listen, type RunningServer } from '../support/http-server.ts';
@@ -22,6 +22,9 @@ describe('who may upload a mail to /send', () => {
          ($1, 'u-sender', 'sender@vendor.test', 'active', $3)`,
       [ORG, READ_ONLY, ['https://www.googleapis.com/auth/gmail.send']],
     );
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
   afterAll(async () => {
     await server.close();
@@ -71,6 +74,8 @@ describe('who may upload a mail to /send', () => {
   });
 
   it('when one user sends faster than the limit, then 429 rate_limited with Retry-After', async () => {
+    // Date stands still, so the bucket does not refill however slowly the requests go.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     const answers = [];
     for (let i = 0; i < 31; i++) answers.push(await send('u-busy', '{}'));
     expect(answers.slice(0, 30).every((a) => a.status === 404)).toBe(true);

@@ -154,6 +154,8 @@ const RECORD_NOTIFICATIONS = {
         from unknown_addresses u
        where d.source = 'pubsub' and d.reason = 'unknown_mailbox'
          and d.payload->>'address_sha256' = u.address_sha256
+         -- Evaluated once: a group with no unknown address does not scan dead_letters at all.
+         and exists (select 1 from unknown_addresses)
       returning u.address_sha256
     ),
     unknown as (

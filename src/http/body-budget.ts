@@ -2,7 +2,7 @@
 // largest body allowed when it streams without one) before its body is read, and gives it back
 // when its answer is finished or its connection closes. Past the bound the answer is 429 with
 // Retry-After; a body declared larger than the route accepts is 413 at once. Either way nothing
-// is read into memory first (Node discards the unread body).
+// of the body is kept: a refused body is drained and discarded (drainBeforeRefusal).
 import { getHeapStatistics } from 'node:v8';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../app-error.ts';

@@ -17,7 +17,7 @@ interface Bucket {
   at: number;
 }
 
-/** Buckets idle long enough to be full again are dropped, so the map holds only active users. */
+/** Users tracked at most; past it the least recently seen is forgotten (and starts full again). */
 const MAX_BUCKETS = 100_000;
 
 export function limitPerUser(name: string, limit: RateLimit, now = () => Date.now()) {

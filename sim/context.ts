@@ -2,7 +2,7 @@
 // Pub/Sub, KMS, control API) need from one another. Each part receives this object
 // and fills in the functions it owns; nothing here imports the service under test.
 
-/** Faults set through `PUT /__sim/faults`; all optional, all off by default. */
+/** Faults set through `PUT /__sim/faults`; each left out keeps Google's default (most: off). */
 export interface Faults {
   latency_ms?: number;
   /** Probability (0..1) that a Gmail API call fails with one of `error_codes`. */
@@ -11,6 +11,20 @@ export interface Faults {
   quota_profile?: '2026' | '2025';
   /** Overrides the per-user refill rate in quota units per second (bucket = one second). */
   quota_units_per_sec?: number;
+  /** messages.get answers 404 for this long after a message arrived. */
+  new_message_404_ms?: number;
+  /** history.list lists a record only this long after it was written (its push may go earlier). */
+  history_lag_ms?: number;
+  /** messages.list with `q` finds a message only this long after it arrived. */
+  search_lag_ms?: number;
+  /** Messages a user may send in a rolling day (Google's default 2,000). */
+  send_daily_limit?: number;
+  /** Sends past the limit that are accepted and then bounce, before Gmail refuses (default 0). */
+  send_limit_grace?: number;
+  /** Per-user accounting: a one-second token bucket (default) or Gmail's per-minute window. */
+  quota_window?: 'second' | 'minute';
+  /** How a rate refusal looks: one of Gmail's three forms, or a seeded random pick among them. */
+  quota_error?: '429' | '403' | 'exhausted' | 'mixed';
   push?: {
     drop?: number;
     duplicate?: number;
@@ -18,6 +32,8 @@ export interface Faults {
     delay_ms?: number;
     /** Pushes stay queued (as while the endpoint is unreachable) until this is cleared. */
     hold?: boolean;
+    /** Notifications per watched user per second (Google's default 1; 0 lifts the limit). */
+    per_user_per_sec?: number;
   };
   /** Poison messages: messages.get of these ids always fails with `fail_message_code` (default 500). */
   fail_message_ids?: string[];
@@ -37,12 +53,14 @@ export interface SimStats {
   rate_limited: number;
   /** The same counts per mailbox, for the calls whose token named one. */
   users: Record<string, { calls: Record<string, number>; rate_limited: number }>;
-  pushes: { sent: number; acked: number };
+  pushes: { sent: number; acked: number; dropped: number };
 }
 
 export interface SimContext {
   /** Cloud project the simulator pretends to be (`sim` unless started otherwise). */
   project: string;
+  /** The project's number, as in its Pub/Sub service agent `service-<number>@gcp-sa-pubsub…`. */
+  projectNumber: string;
   clientId: string;
   clientSecret: string;
   /** Service account whose OIDC tokens push requests carry. */
@@ -61,6 +79,8 @@ export interface SimContext {
   mintOidcToken(aud: string, email: string, expS?: number): Promise<string>;
   /** Revokes every grant (refresh and access tokens) for a mailbox. */
   revokeGrants(email: string): void;
+  /** Ends a mailbox's refresh tokens as Google does for an app in Testing status after 7 days. */
+  expireGrants(email: string): void;
   /** Makes every access token of a mailbox expire now. */
   expireAccessTokens(email: string): void;
 
@@ -68,6 +88,8 @@ export interface SimContext {
   /** Publishes JSON data to a topic (`projects/P/topics/T`); false when the topic does not exist. */
   publish(topic: string, data: unknown, attributes?: Record<string, string>): boolean;
   topicExists(topic: string): boolean;
+  /** Whether the IAM policy of a topic or subscription grants `role` to `member`. */
+  hasRole(resource: string, role: string, member: string): boolean;
 
   // Owned by the Gmail part.
   /** Creates the mailbox if it does not exist (consent creates mailboxes too). */

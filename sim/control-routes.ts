@@ -1,9 +1,11 @@
 // The simulator's control API under /__sim/ (CONTRACT.md): mailboxes, deliveries, sent mail,
-// revocation, history expiry, token expiry, watches, faults, stats, KMS keys.
+// revocation, history and token expiry, watches, faults, stats, KMS keys; the changes made to a
+// mailbox after delivery are in mailbox-control.ts.
 import express, { Router } from 'express';
 import type { Faults, SimContext } from './context.ts';
 import type { GmailStore } from './gmail-store.ts';
 import type { KmsKeys } from './grpc-server.ts';
+import { mailboxChangesRouter } from './mailbox-control.ts';
 import type { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
 
@@ -67,6 +69,13 @@ export function controlRouter(
     res.json({ ok: true });
   });
 
+  router.post('/__sim/mailboxes/:email/expire-grant', (req, res) => {
+    ctx.expireGrants(req.params.email);
+    res.json({ ok: true });
+  });
+
+  router.use(mailboxChangesRouter(store));
+
   router.get('/__sim/mailboxes/:email/watch', (req, res) => {
     const mb = store.get(req.params.email);
     const watch = mb?.watch;
@@ -81,6 +90,8 @@ export function controlRouter(
   router.put('/__sim/faults', (req, res) => {
     const body = req.body as Faults & { reset?: boolean };
     const { reset, ...faults } = body;
+    const unknownQuota = quotaFaultError(faults);
+    if (unknownQuota) return res.status(400).json({ error: unknownQuota });
     if (reset)
       for (const k of Object.keys(ctx.faults)) delete (ctx.faults as Record<string, unknown>)[k];
     Object.assign(
@@ -89,8 +100,8 @@ export function controlRouter(
       faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
     );
     if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
-    if (faults.quota_profile !== undefined || faults.quota_units_per_sec !== undefined)
-      quota.reset();
+    const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;
+    if (quotaFields.some((k) => faults[k] !== undefined)) quota.reset();
     res.json(ctx.faults);
   });
 
@@ -101,7 +112,7 @@ export function controlRouter(
     ctx.stats.calls = {};
     ctx.stats.rate_limited = 0;
     ctx.stats.users = {};
-    ctx.stats.pushes = { sent: 0, acked: 0 };
+    ctx.stats.pushes = { sent: 0, acked: 0, dropped: 0 };
     res.json(ctx.stats);
   });
 
@@ -118,4 +129,14 @@ export function controlRouter(
   });
 
   return router;
+}
+
+/** A misspelt quota mode would silently test the default one: refuse it. */
+function quotaFaultError(faults: Faults): string | undefined {
+  if (faults.quota_window !== undefined && !['second', 'minute'].includes(faults.quota_window))
+    return 'quota_window must be "second" or "minute"';
+  const forms = ['429', '403', 'exhausted', 'mixed'];
+  if (faults.quota_error !== undefined && !forms.includes(faults.quota_error))
+    return 'quota_error must be "429", "403", "exhausted" or "mixed"';
+  return undefined;
 }

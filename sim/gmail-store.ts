@@ -1,8 +1,9 @@
 // The simulator's Gmail: mailboxes in memory, one global increasing historyId, history records per
 // mailbox (https://developers.google.com/gmail/api/guides/sync), threading by References /
-// In-Reply-To plus subject, and watches that publish on every matching change.
+// In-Reply-To plus subject, and the label changes, trash and deletion that write history.
 import { randomBytes } from 'node:crypto';
-import { type GmailPart, headerValue, parseRaw, splitHeaderBlock } from './mime.ts';
+import { decodeWords } from './charset.ts';
+import { type GmailPart, type Header, headerValue, parseRaw, splitHeaderBlock } from './mime.ts';
 
 export interface StoredMessage {
   id: string;
@@ -13,6 +14,8 @@ export interface StoredMessage {
   attachments: Map<string, Buffer>;
   snippet: string;
   internalDate: number;
+  /** When the message reached the mailbox (epoch ms): the timing faults count from here. */
+  arrivedAt: number;
   historyId: number;
   sizeEstimate: number;
   messageIdHeader: string;
@@ -20,11 +23,18 @@ export interface StoredMessage {
   searchable: { from: string; to: string; cc: string; subject: string };
 }
 
+/** One change, as history.list lists it: a message added or deleted, or its labels changed. */
 export interface HistoryRecord {
   id: number;
-  kind: 'messageAdded' | 'messageDeleted' | 'labelAdded' | 'labelRemoved';
+  kind: 'messageAdded' | 'messageDeleted' | 'labelsChanged';
   messageId: string;
+  threadId: string;
+  /** The message's labels once the change was made. */
   labelIds: string[];
+  added: string[];
+  removed: string[];
+  /** When it was written (epoch ms); `history_lag_ms` hides it from history.list for that long. */
+  writtenAt: number;
 }
 
 export interface Watch {
@@ -35,6 +45,12 @@ export interface Watch {
   historyId: number;
 }
 
+export interface SendAs {
+  sendAsEmail: string;
+  displayName: string;
+  isDefault: boolean;
+}
+
 export interface SimMailbox {
   email: string;
   messages: Map<string, StoredMessage>;
@@ -43,13 +59,18 @@ export interface SimMailbox {
   /** History before this id is gone: history.list from below it answers 404. */
   historyFloor: number;
   watch: Watch | undefined;
+  /** A stopped watch still publishes until `until`, as Gmail's notifications trail a stop. */
+  stoppedWatch: { watch: Watch; until: number } | undefined;
   sent: Buffer[];
-  sendsToday: { day: string; count: number };
+  /** When each message sent through the API in the last 24 hours was accepted (epoch ms). */
+  sendLog: number[];
+  /** Verified aliases, besides the primary address. */
+  aliases: SendAs[];
 }
 
 export type Publish = (mailbox: SimMailbox, record: HistoryRecord) => void;
 
-const SYSTEM_LABELS = [
+export const SYSTEM_LABELS = [
   'INBOX',
   'SENT',
   'DRAFT',
@@ -85,8 +106,10 @@ export class GmailStore {
         history: [],
         historyFloor: 0,
         watch: undefined,
+        stoppedWatch: undefined,
         sent: [],
-        sendsToday: { day: '', count: 0 },
+        sendLog: [],
+        aliases: [],
       };
       this.mailboxes.set(key, mailbox);
     }
@@ -101,6 +124,7 @@ export class GmailStore {
     return this.historyCounter;
   }
 
+  /** Stores raw mail; `threadId` places it in that thread, else Gmail's own threading decides. */
   insert(
     mailbox: SimMailbox,
     raw: Buffer,
@@ -109,44 +133,41 @@ export class GmailStore {
     const parsed = parseRaw(raw);
     const { headers } = splitHeaderBlock(raw);
     const subject = headerValue(headers, 'Subject') ?? '';
-    const messageIdHeader = (headerValue(headers, 'Message-ID') ?? '').trim();
     const id = randomBytes(8).toString('hex');
-    const threadId = opts.threadId ?? this.threadFor(mailbox, headers) ?? id;
-    const historyId = ++this.historyCounter;
-    const dateHeader = Date.parse(headerValue(headers, 'Date') ?? '');
+    const now = Date.now();
     const message: StoredMessage = {
       id,
-      threadId,
+      threadId: opts.threadId ?? this.threadFor(mailbox, headers) ?? id,
       labelIds: new Set(opts.labelIds),
       raw,
       payload: parsed.payload,
       attachments: parsed.attachments,
       snippet: parsed.text.replace(/\s+/g, ' ').trim().slice(0, 200),
-      internalDate: opts.internalDate ?? (Number.isNaN(dateHeader) ? Date.now() : Date.now()),
-      historyId,
+      internalDate: opts.internalDate ?? now,
+      arrivedAt: now,
+      historyId: ++this.historyCounter,
       sizeEstimate: raw.length,
-      messageIdHeader,
+      messageIdHeader: (headerValue(headers, 'Message-ID') ?? '').trim(),
       subjectKey: normaliseSubject(subject),
       searchable: {
-        from: (headerValue(headers, 'From') ?? '').toLowerCase(),
-        to: (headerValue(headers, 'To') ?? '').toLowerCase(),
-        cc: (headerValue(headers, 'Cc') ?? '').toLowerCase(),
-        subject: subject.toLowerCase(),
+        from: decodeWords(headerValue(headers, 'From') ?? '').toLowerCase(),
+        to: decodeWords(headerValue(headers, 'To') ?? '').toLowerCase(),
+        cc: decodeWords(headerValue(headers, 'Cc') ?? '').toLowerCase(),
+        subject: decodeWords(subject).toLowerCase(),
       },
     };
     mailbox.messages.set(id, message);
     mailbox.order.push(id);
-    this.record(mailbox, {
-      id: historyId,
-      kind: 'messageAdded',
-      messageId: id,
-      labelIds: [...message.labelIds],
-    });
+    this.record(mailbox, message, 'messageAdded', [], []);
     return message;
   }
 
-  /** Gmail threads a message with an earlier one it references, when the subjects agree. */
-  threadFor(mailbox: SimMailbox, headers: { name: string; value: string }[]): string | undefined {
+  /**
+   * Gmail threads a message with an earlier one it references (In-Reply-To/References) when the
+   * subjects agree as a reader sees them
+   * (https://developers.google.com/gmail/api/guides/threads#adding_drafts_and_messages_to_threads).
+   */
+  threadFor(mailbox: SimMailbox, headers: Header[]): string | undefined {
     const refs =
       `${headerValue(headers, 'In-Reply-To') ?? ''} ${headerValue(headers, 'References') ?? ''}`
         .split(/\s+/)
@@ -160,41 +181,35 @@ export class GmailStore {
     return undefined;
   }
 
+  /** Adds and removes labels; one history record for the change, none when nothing changed. */
   modifyLabels(mailbox: SimMailbox, message: StoredMessage, add: string[], remove: string[]): void {
-    const added = add.filter((l) => !message.labelIds.has(l));
-    const removed = remove.filter((l) => message.labelIds.has(l));
+    const added = [...new Set(add)].filter((l) => !message.labelIds.has(l));
+    const removed = [...new Set(remove)].filter((l) => message.labelIds.has(l) && !add.includes(l));
+    if (added.length === 0 && removed.length === 0) return;
     for (const l of added) message.labelIds.add(l);
     for (const l of removed) message.labelIds.delete(l);
-    if (added.length > 0) {
-      message.historyId = ++this.historyCounter;
-      this.record(mailbox, {
-        id: message.historyId,
-        kind: 'labelAdded',
-        messageId: message.id,
-        labelIds: added,
-      });
-    }
-    if (removed.length > 0) {
-      message.historyId = ++this.historyCounter;
-      this.record(mailbox, {
-        id: message.historyId,
-        kind: 'labelRemoved',
-        messageId: message.id,
-        labelIds: removed,
-      });
-    }
+    message.historyId = ++this.historyCounter;
+    this.record(mailbox, message, 'labelsChanged', added, removed);
+  }
+
+  /**
+   * Trash moves a message out of the inbox: TRASH added and INBOX removed, in one history record.
+   * Untrash takes TRASH off and leaves the message archived, as Gmail's untrash does (back to the
+   * inbox is a label change of its own).
+   */
+  trash(mailbox: SimMailbox, message: StoredMessage): void {
+    this.modifyLabels(mailbox, message, ['TRASH'], ['INBOX']);
+  }
+
+  untrash(mailbox: SimMailbox, message: StoredMessage): void {
+    this.modifyLabels(mailbox, message, [], ['TRASH']);
   }
 
   delete(mailbox: SimMailbox, message: StoredMessage): void {
     mailbox.messages.delete(message.id);
     mailbox.order = mailbox.order.filter((id) => id !== message.id);
-    const id = ++this.historyCounter;
-    this.record(mailbox, {
-      id,
-      kind: 'messageDeleted',
-      messageId: message.id,
-      labelIds: [...message.labelIds],
-    });
+    message.historyId = ++this.historyCounter;
+    this.record(mailbox, message, 'messageDeleted', [], []);
   }
 
   /** Drops all retained history: any start below the current id now answers 404. */
@@ -209,7 +224,23 @@ export class GmailStore {
     return [...used];
   }
 
-  private record(mailbox: SimMailbox, record: HistoryRecord): void {
+  private record(
+    mailbox: SimMailbox,
+    message: StoredMessage,
+    kind: HistoryRecord['kind'],
+    added: string[],
+    removed: string[],
+  ): void {
+    const record: HistoryRecord = {
+      id: message.historyId,
+      kind,
+      messageId: message.id,
+      threadId: message.threadId,
+      labelIds: [...message.labelIds],
+      added,
+      removed,
+      writtenAt: Date.now(),
+    };
     mailbox.history.push(record);
     if (mailbox.history.length > this.historyRetention) {
       const dropped = mailbox.history.splice(0, mailbox.history.length - this.historyRetention);
@@ -219,9 +250,11 @@ export class GmailStore {
   }
 }
 
+/** The subject as a reader compares it: decoded, without reply/forward prefixes, spaces folded. */
 export function normaliseSubject(subject: string): string {
-  return subject
-    .replace(/^\s*((re|fwd?|aw|sv)\s*:\s*)+/i, '')
+  return decodeWords(subject)
+    .replace(/\s+/g, ' ')
+    .replace(/^\s*((re|fwd?|aw|sv|wg|antw)(\[\d+\])?\s*:\s*)+/i, '')
     .trim()
     .toLowerCase();
 }

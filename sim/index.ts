@@ -1,25 +1,31 @@
 // The Google simulator: Gmail REST, OAuth 2.0 and OIDC, Pub/Sub and Cloud KMS, and a control API,
 // on one port, in memory. It shares no code with src/: it checks the service through the public
 // protocols, spoken by Google's own client libraries with only their endpoints changed.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { batchRouter } from './batch.ts';
 import type { SimContext } from './context.ts';
 import { controlRouter } from './control-routes.ts';
+import { makeWatchNotifier } from './gmail-push.ts';
 import { gmailRouter } from './gmail-routes.ts';
 import { GmailStore } from './gmail-store.ts';
 import { type KmsKeys, startGrpcServer } from './grpc-server.ts';
 import { createOAuth } from './oauth.ts';
+import { createOidc } from './oidc.ts';
 import { listenMultiplexed } from './port-mux.ts';
 import { PubSubState } from './pubsub.ts';
 import { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
+import { resourceManagerRouter } from './resource-manager.ts';
 
 export interface SimulatorOptions {
   port?: number;
   host?: string;
   project?: string;
+  /** The project's number (12 digits); derived from `project` unless given. */
+  projectNumber?: string;
   clientId?: string;
   clientSecret?: string;
   kmsKeys?: string[];
@@ -36,6 +42,12 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+/** A stable 12-digit number for a project id, as Google gives each project one. */
+function projectNumberOf(project: string): string {
+  const digest = createHash('sha256').update(project).digest();
+  return String(100_000_000_000 + (digest.readUInt32BE(0) % 900_000_000_000));
+}
+
 const unset = () => {
   throw new Error('simulator part not started');
 };
@@ -46,47 +58,46 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (opts.historyRetention) store.historyRetention = opts.historyRetention;
   const ctx: SimContext = {
     project: opts.project ?? 'sim',
+    projectNumber: opts.projectNumber ?? projectNumberOf(opts.project ?? 'sim'),
     clientId: opts.clientId ?? 'sim-client-id',
     clientSecret: opts.clientSecret ?? 'sim-client-secret',
     pushServiceAccount: 'gmail-push@sim.iam.gserviceaccount.com',
     baseUrl: '',
     faults: {},
     random: seededRandom(Date.now()),
-    stats: { calls: {}, rate_limited: 0, users: {}, pushes: { sent: 0, acked: 0 } },
+    stats: { calls: {}, rate_limited: 0, users: {}, pushes: { sent: 0, acked: 0, dropped: 0 } },
     lookupAccessToken: unset,
     mintOidcToken: unset,
     revokeGrants: unset,
     expireAccessTokens: unset,
+    expireGrants: unset,
     publish: unset,
     topicExists: unset,
+    hasRole: unset,
     ensureMailbox: (email) => void store.ensure(email),
     hasMailbox: (email) => store.get(email) !== undefined,
   };
-  const quota = new Quota(() => ctx.faults);
+  const quota = new Quota(
+    () => ctx.faults,
+    () => ctx.random(),
+    ctx.projectNumber,
+  );
   const pubsub = new PubSubState(ctx);
-  const oauth = await createOAuth(ctx);
+  const oauth = createOAuth(ctx);
+  const oidc = await createOidc(ctx);
   let kms: KmsKeys | undefined;
   const grpc = await startGrpcServer(ctx, pubsub, { kmsKeys: opts.kmsKeys ?? [] });
   kms = grpc.kms;
 
-  // A watch publishes {emailAddress, historyId} on every change its label filter lets through
-  // (https://developers.google.com/gmail/api/guides/push#receiving_notifications).
-  store.onChange = (mailbox, record) => {
-    const watch = mailbox.watch;
-    if (!watch || watch.expiration <= Date.now()) return;
-    const labels = mailbox.messages.get(record.messageId)?.labelIds ?? new Set(record.labelIds);
-    const hit =
-      watch.labelIds.length === 0 ||
-      watch.labelIds.some((l) => labels.has(l) || record.labelIds.includes(l));
-    if (watch.filter === 'include' ? !hit : hit && watch.labelIds.length > 0) return;
-    ctx.publish(watch.topicName, { emailAddress: mailbox.email, historyId: String(record.id) });
-  };
+  store.onChange = makeWatchNotifier(ctx);
 
   const app = express();
   app.disable('x-powered-by');
   app.use(controlRouter(ctx, store, quota, () => kms as KmsKeys));
   app.use(oauth.router);
+  app.use(oidc.router);
   app.use(gmailRouter(ctx, store, quota));
+  app.use(resourceManagerRouter(ctx));
   app.use(
     batchRouter((req, res) => {
       // Express gives each response its own prototype, which would hide the methods by which

@@ -1,9 +1,10 @@
 // Raw RFC 5322 bytes → Gmail's part tree (users.messages resource, format=full): partId, mimeType,
 // filename, headers as written (unfolded, not decoded), body.size and base64url data of the
-// transfer-DECODED bytes, attachmentId for attachments and large parts. Never throws: malformed mail
+// transfer-DECODED bytes (text parts converted to UTF-8), attachmentId for attachments and large parts. Never throws: malformed mail
 // becomes a single text/plain part, as Gmail stores what it is given.
 import { createHash } from 'node:crypto';
 import libqp from 'libqp';
+import { decodeCharset } from './charset.ts';
 
 export interface Header {
   name: string;
@@ -123,7 +124,7 @@ function parseEntity(
       return part;
     }
   }
-  const decoded = decodeTransfer(body, headerValue(headers, 'Content-Transfer-Encoding'));
+  let decoded = decodeTransfer(body, headerValue(headers, 'Content-Transfer-Encoding'));
   if (mimeType === 'message/rfc822' && depth < 20) {
     part.body = { size: decoded.length };
     part.parts = [
@@ -131,6 +132,8 @@ function parseEntity(
     ];
     return part;
   }
+  if (mimeType.startsWith('text/') && !filename)
+    decoded = toUtf8(decoded, param(contentType, 'charset'));
   part.body = { size: decoded.length };
   if (filename || decoded.length > INLINE_LIMIT) {
     const id = `ANGjdJ${createHash('sha256').update(partId).update(decoded).digest('base64url').slice(0, 40)}`;
@@ -170,6 +173,17 @@ function decodeTransfer(body: Buffer, encoding: string | undefined): Buffer {
     return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   if (e === 'quoted-printable') return libqp.decode(body.toString('latin1'));
   return body;
+}
+
+/**
+ * Gmail serves the data of text parts in UTF-8 whatever charset the sender declared, leaving the
+ * part's Content-Type header as written; a charset it does not know leaves the bytes as they are.
+ */
+function toUtf8(bytes: Buffer, charset: string | undefined): Buffer {
+  const label = (charset ?? '').trim().toLowerCase();
+  if (!label || label === 'utf-8' || label === 'utf8' || label === 'us-ascii') return bytes;
+  const text = decodeCharset(bytes, label);
+  return text === undefined ? bytes : Buffer.from(text, 'utf8');
 }
 
 function decodeFilename(name: string): string {

@@ -1,9 +1,9 @@
-// OAuth 2.0 for web server apps (https://developers.google.com/identity/protocols/oauth2/web-server)
-// and the OIDC keys Pub/Sub push tokens are signed with. Consent is immediate, for the mailbox named
-// in login_hint; codes are single-use and live 10 minutes; PKCE is enforced when a challenge was sent.
+// OAuth 2.0 for web server apps (https://developers.google.com/identity/protocols/oauth2/web-server):
+// consent, codes, tokens, revocation and the life of a grant (oidc.ts signs push tokens). Consent is
+// immediate, for the mailbox named in login_hint; codes are single-use and live 10 minutes; PKCE is
+// enforced when a challenge was sent.
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
 import type { AccessTokenInfo, SimContext } from './context.ts';
 
 interface Grant {
@@ -12,6 +12,8 @@ interface Grant {
   scopes: string[];
   clientId: string;
   revoked: boolean;
+  /** Ended by time (Testing status), not by the user: its access tokens live out their hour. */
+  expired: boolean;
 }
 
 /** What the user changes on the next consent screen (`PUT /__sim/mailboxes/{email}/consent`). */
@@ -31,36 +33,21 @@ interface Code {
   challenge?: string;
   method?: string;
   offline: boolean;
+  /** A refresh token comes with a grant's first consent, or when `prompt=consent` asked again. */
+  refreshable: boolean;
   expires: number;
-}
-
-interface SigningKey {
-  kid: string;
-  privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-  pem: string;
-  jwk: JWK;
 }
 
 const CODE_LIFETIME_MS = 10 * 60_000;
 
-export async function createOAuth(
-  ctx: SimContext,
-): Promise<{ router: Router; rotateKey(): Promise<void> }> {
+export function createOAuth(ctx: SimContext): { router: Router } {
   const codes = new Map<string, Code>();
   const grants = new Map<string, Grant>();
   const accessTokens = new Map<string, AccessTokenInfo & { refreshToken: string | undefined }>();
   const consentOverrides = new Map<string, ConsentOverride>();
+  /** `email client` pairs that hold a live grant: a later consent returns no refresh token. */
+  const consented = new Set<string>();
   let accessTtlS = 3600;
-  const keys: SigningKey[] = [];
-
-  async function rotateKey(): Promise<void> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-    const kid = randomBytes(10).toString('hex');
-    const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-    keys.unshift({ kid, privateKey, pem: await exportSPKI(publicKey), jwk });
-    keys.splice(2); // the previous key stays published for tokens already signed
-  }
-  await rotateKey();
 
   const issueAccess = (
     email: string,
@@ -86,31 +73,25 @@ export async function createOAuth(
     return info;
   };
   ctx.revokeGrants = (email) => {
-    for (const g of grants.values()) if (g.email === email.toLowerCase()) g.revoked = true;
+    for (const g of grants.values()) {
+      if (g.email !== email.toLowerCase()) continue;
+      g.revoked = true;
+      consented.delete(`${g.email} ${g.clientId}`);
+    }
     for (const [t, info] of accessTokens)
       if (info.email === email.toLowerCase()) accessTokens.delete(t);
+  };
+  ctx.expireGrants = (email) => {
+    for (const g of grants.values()) {
+      if (g.email !== email.toLowerCase()) continue;
+      g.expired = true;
+      consented.delete(`${g.email} ${g.clientId}`);
+    }
   };
   ctx.expireAccessTokens = (email) => {
     for (const info of accessTokens.values())
       if (info.email === email.toLowerCase()) info.expiresAt = 0;
   };
-  ctx.mintOidcToken = async (aud, email, expS = 3600) => {
-    const key = keys[0] as SigningKey;
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      email,
-      email_verified: true,
-      azp: email,
-      sub: createHash('sha256').update(email).digest('hex').slice(0, 21),
-    })
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
-      .setIssuer('https://accounts.google.com')
-      .setAudience(aud)
-      .setIssuedAt(now)
-      .setExpirationTime(now + expS)
-      .sign(key.privateKey);
-  };
-
   const router = Router();
   const oauthError = (res: Response, status: number, error: string, description: string) =>
     res.status(status).json({ error, error_description: description });
@@ -147,6 +128,7 @@ export async function createOAuth(
         return s === u || s === name || s.endsWith(`/${name}`);
       });
     const scopes = asked.filter((s) => !unticked(s));
+    const prompts = (q.prompt ?? '').split(/\s+/);
     ctx.ensureMailbox(email);
     const code = `4/0${randomBytes(24).toString('base64url')}`;
     codes.set(code, {
@@ -158,6 +140,7 @@ export async function createOAuth(
         ? { challenge: q.code_challenge, method: q.code_challenge_method ?? 'plain' }
         : {}),
       offline: q.access_type === 'offline',
+      refreshable: !consented.has(`${email} ${q.client_id}`) || prompts.includes('consent'),
       expires: Date.now() + CODE_LIFETIME_MS,
     });
     redirect.searchParams.set('code', code);
@@ -190,9 +173,13 @@ export async function createOAuth(
         if (!verifier || expected !== code.challenge)
           return oauthError(res, 400, 'invalid_grant', 'Invalid code verifier.');
       }
-      const refreshToken = code.offline
-        ? `1//0${randomBytes(32).toString('base64url')}`
-        : undefined;
+      // https://developers.google.com/identity/protocols/oauth2/web-server#offline: the refresh
+      // token is returned the first time the user consents, or again with prompt=consent.
+      const refreshToken =
+        code.offline && code.refreshable
+          ? `1//0${randomBytes(32).toString('base64url')}`
+          : undefined;
+      if (code.offline) consented.add(`${code.email} ${clientId}`);
       if (refreshToken) {
         grants.set(refreshToken, {
           refreshToken,
@@ -200,6 +187,7 @@ export async function createOAuth(
           scopes: code.scopes,
           clientId,
           revoked: false,
+          expired: false,
         });
       }
       const accessToken = issueAccess(code.email, code.scopes, clientId, refreshToken);
@@ -213,7 +201,8 @@ export async function createOAuth(
     }
     if (body.grant_type === 'refresh_token') {
       const grant = grants.get(body.refresh_token ?? '');
-      if (!grant || grant.revoked || grant.clientId !== clientId) {
+      // Revoked, or expired as an app in Testing status finds after 7 days: the same answer.
+      if (!grant || grant.revoked || grant.expired || grant.clientId !== clientId) {
         return oauthError(res, 400, 'invalid_grant', 'Token has been expired or revoked.');
       }
       const accessToken = issueAccess(grant.email, grant.scopes, clientId, grant.refreshToken);
@@ -243,7 +232,10 @@ export async function createOAuth(
     ctx.stats.calls['oauth.revoke'] = (ctx.stats.calls['oauth.revoke'] ?? 0) + 1;
     if (refresh) {
       const g = grants.get(refresh);
-      if (g) g.revoked = true;
+      if (g) {
+        g.revoked = true;
+        consented.delete(`${g.email} ${g.clientId}`);
+      }
       for (const [t, info] of accessTokens)
         if (info.refreshToken === refresh) accessTokens.delete(t);
     }
@@ -251,23 +243,6 @@ export async function createOAuth(
     res.status(200).json({});
   });
 
-  // Google serves both: PEM certificates (v1) and JWKs (v3); verifyIdToken reads v1 by default.
-  router.get('/oauth2/v1/certs', (_req, res) => {
-    res.set('cache-control', 'public, max-age=300');
-    res.json(Object.fromEntries(keys.map((k) => [k.kid, k.pem])));
-  });
-  router.get('/oauth2/v3/certs', (_req, res) => {
-    res.set('cache-control', 'public, max-age=300');
-    res.json({ keys: keys.map((k) => k.jwk) });
-  });
-
-  router.post('/__sim/oidc-token', express.json(), async (req, res) => {
-    const body = req.body as { aud?: string; email?: string; exp_s?: number };
-    if (!body.aud) return res.status(400).json({ error: 'aud is required' });
-    res.json({
-      token: await ctx.mintOidcToken(body.aud, body.email ?? ctx.pushServiceAccount, body.exp_s),
-    });
-  });
   router.put('/__sim/mailboxes/:email/consent', express.json(), (req, res) => {
     const body = req.body as ConsentOverride;
     consentOverrides.set(String(req.params.email).toLowerCase(), body);
@@ -278,12 +253,7 @@ export async function createOAuth(
     if (Number.isFinite(ttl) && ttl > 0) accessTtlS = ttl;
     res.json({ access_token_ttl_s: accessTtlS });
   });
-  router.post('/__sim/oidc-keys/rotate', async (_req, res) => {
-    await rotateKey();
-    res.json({ ok: true });
-  });
-
-  return { router, rotateKey };
+  return { router };
 }
 
 function basicAuth(header: string | undefined): [string | undefined, string | undefined] {

@@ -7,6 +7,8 @@
 // applied per delivery; `hold` keeps pushes queued, as while an endpoint is unreachable.
 import { randomBytes } from 'node:crypto';
 import type { SimContext } from './context.ts';
+import { grantsRole, type Policy, pubsubServiceAgent } from './pubsub-iam.ts';
+import { PushPoster } from './pubsub-push.ts';
 
 export interface PushConfig {
   pushEndpoint: string;
@@ -25,7 +27,7 @@ export interface SubscriptionConfig {
   raw: Record<string, unknown>;
 }
 
-interface Pending {
+export interface Pending {
   messageId: string;
   data: Buffer;
   attributes: Record<string, string>;
@@ -41,7 +43,8 @@ export interface PullStream {
   send(messages: Pending[]): void;
 }
 
-interface Sub extends SubscriptionConfig {
+export interface Sub extends SubscriptionConfig {
+  policy: Policy;
   queue: Pending[];
   inFlight: Set<string>;
   /** Pushes allowed outstanding at once (the push window). */
@@ -51,30 +54,70 @@ interface Sub extends SubscriptionConfig {
 /** The push window's bounds: it starts in single digits and grows with each acknowledged push. */
 const INITIAL_PUSH_WINDOW = 4;
 const MAX_PUSH_WINDOW = 1_000;
-/** A push token is reused for this long, as Google reuses one across pushes (it lives an hour). */
-const PUSH_TOKEN_REUSE_MS = 10 * 60_000;
 
 export class PubSubState {
-  readonly topics = new Map<string, { policy: { bindings: unknown[]; etag: Buffer } }>();
+  readonly topics = new Map<string, { policy: Policy }>();
   readonly subscriptions = new Map<string, Sub>();
   readonly streams = new Set<PullStream>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private deliverySoon = false;
-  private readonly pushTokens = new Map<string, { token: Promise<string>; until: number }>();
 
   private readonly ctx: SimContext;
+  private readonly poster: PushPoster;
 
   constructor(ctx: SimContext) {
     this.ctx = ctx;
+    this.poster = new PushPoster(ctx);
     ctx.publish = (topic, data, attributes) => {
       if (!this.topics.has(topic)) return false;
       this.publish(topic, Buffer.from(JSON.stringify(data)), attributes ?? {});
       return true;
     };
     ctx.topicExists = (topic) => this.topics.has(topic);
+    ctx.hasRole = (resource, role, member) => this.hasRole(resource, role, member);
     this.timer = setInterval(() => this.tick(), 20);
     this.timer.unref();
+  }
+
+  /** The IAM policy of a topic or subscription; undefined when there is no such resource. */
+  policyOf(resource: string): Policy | undefined {
+    return this.topics.get(resource)?.policy ?? this.subscriptions.get(resource)?.policy;
+  }
+
+  setPolicy(resource: string, policy: Policy): boolean {
+    const holder = this.topics.get(resource) ?? this.subscriptions.get(resource);
+    if (holder) holder.policy = policy;
+    return holder !== undefined;
+  }
+
+  hasRole(resource: string, role: string, member: string): boolean {
+    return grantsRole(this.policyOf(resource), role, member);
+  }
+
+  /**
+   * Pub/Sub forwards to a dead-letter topic as the project's service agent, and only when that
+   * agent may publish to the topic and subscribe to the subscription
+   * (https://cloud.google.com/pubsub/docs/handling-failures#grant_forwarding_permissions);
+   * otherwise the message keeps being redelivered.
+   */
+  private mayDeadLetter(sub: Sub): boolean {
+    const agent = pubsubServiceAgent(this.ctx.projectNumber);
+    return (
+      sub.deadLetterTopic !== null &&
+      this.hasRole(sub.deadLetterTopic, 'roles/pubsub.publisher', agent) &&
+      this.hasRole(sub.name, 'roles/pubsub.subscriber', agent)
+    );
+  }
+
+  /** Forwards a message out of its attempts to the dead-letter topic, when allowed; true if it went. */
+  private deadLettered(sub: Sub, p: Pending): boolean {
+    if (!sub.deadLetterTopic || p.attempts < sub.maxDeliveryAttempts || !this.mayDeadLetter(sub))
+      return false;
+    sub.queue.splice(sub.queue.indexOf(p), 1);
+    if (this.topics.has(sub.deadLetterTopic))
+      this.publish(sub.deadLetterTopic, p.data, p.attributes);
+    return true;
   }
 
   close(): void {
@@ -132,7 +175,10 @@ export class PubSubState {
   modifyAckDeadline(subscription: string, ackIds: string[], seconds: number): void {
     const sub = this.subscriptions.get(subscription);
     for (const p of sub?.queue ?? []) {
-      if (ackIds.includes(p.ackId)) p.leasedUntil = seconds === 0 ? 0 : Date.now() + seconds * 1000;
+      if (!ackIds.includes(p.ackId)) continue;
+      p.leasedUntil = seconds === 0 ? 0 : Date.now() + seconds * 1000;
+      // A nack ends the delivery: its ack id no longer extends or acknowledges anything.
+      if (seconds === 0) p.ackId = randomBytes(12).toString('hex');
     }
   }
 
@@ -146,10 +192,13 @@ export class PubSubState {
   private lease(sub: Sub, max: number): Pending[] {
     const now = Date.now();
     const out: Pending[] = [];
-    for (const p of sub.queue) {
+    for (const p of [...sub.queue]) {
       if (out.length >= max) break;
       if (p.dueAt > now || p.leasedUntil > now) continue;
+      if (this.deadLettered(sub, p)) continue;
       p.attempts += 1;
+      // Each delivery has its own ack id: a late ack or modack of an earlier one has no effect.
+      p.ackId = randomBytes(12).toString('hex');
       p.leasedUntil = now + sub.ackDeadlineSeconds * 1000;
       out.push(p);
     }
@@ -172,21 +221,14 @@ export class PubSubState {
   private deliverPush(sub: Sub): void {
     if (this.ctx.faults.push?.hold) return;
     const now = Date.now();
-    const gone = new Set<Pending>();
-    for (const p of sub.queue) {
+    for (const p of [...sub.queue]) {
       if (sub.inFlight.size >= sub.window) break;
       if (p.dueAt > now || sub.inFlight.has(p.ackId)) continue;
-      if (sub.deadLetterTopic && p.attempts >= sub.maxDeliveryAttempts) {
-        gone.add(p);
-        if (this.topics.has(sub.deadLetterTopic))
-          this.publish(sub.deadLetterTopic, p.data, p.attributes);
-        continue;
-      }
+      if (this.deadLettered(sub, p)) continue;
       sub.inFlight.add(p.ackId);
       p.attempts += 1;
-      void this.post(sub, p).then((ok) => this.settle(sub, p, ok));
+      void this.poster.post(sub, p).then((ok) => this.settle(sub, p, ok));
     }
-    if (gone.size > 0) sub.queue = sub.queue.filter((q) => !gone.has(q));
   }
 
   private settle(sub: Sub, p: Pending, ok: boolean): void {
@@ -208,52 +250,14 @@ export class PubSubState {
     }
   }
 
-  /** Google reuses a push token across pushes until near its expiry; so does the simulator. */
-  private pushToken(aud: string, email: string): Promise<string> {
-    const key = `${aud} ${email}`;
-    const known = this.pushTokens.get(key);
-    if (known && known.until > Date.now()) return known.token;
-    const token = this.ctx.mintOidcToken(aud, email);
-    this.pushTokens.set(key, { token, until: Date.now() + PUSH_TOKEN_REUSE_MS });
-    return token;
-  }
-
-  private async post(sub: Sub, p: Pending): Promise<boolean> {
-    const config = sub.pushConfig as PushConfig;
-    this.ctx.stats.pushes.sent += 1;
-    const body = {
-      message: {
-        data: p.data.toString('base64'),
-        attributes: p.attributes,
-        messageId: p.messageId,
-        message_id: p.messageId,
-        publishTime: p.publishTime.toISOString(),
-        publish_time: p.publishTime.toISOString(),
-      },
-      subscription: sub.name,
-      deliveryAttempt: p.attempts,
-    };
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (config.oidcToken?.serviceAccountEmail) {
-      const aud = config.oidcToken.audience || config.pushEndpoint;
-      headers.authorization = `Bearer ${await this.pushToken(aud, config.oidcToken.serviceAccountEmail)}`;
-    }
-    try {
-      const res = await fetch(config.pushEndpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(sub.ackDeadlineSeconds * 1000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return [102, 200, 201, 202, 204].includes(res.status);
-    } catch {
-      return false;
-    }
-  }
-
   createSubscription(config: SubscriptionConfig): Sub {
-    const sub: Sub = { ...config, queue: [], inFlight: new Set(), window: INITIAL_PUSH_WINDOW };
+    const sub: Sub = {
+      ...config,
+      policy: { bindings: [], etag: randomBytes(8) },
+      queue: [],
+      inFlight: new Set(),
+      window: INITIAL_PUSH_WINDOW,
+    };
     this.subscriptions.set(config.name, sub);
     return sub;
   }

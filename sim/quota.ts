@@ -1,6 +1,14 @@
 // Gmail's quotas as Google documents them (https://developers.google.com/gmail/api/reference/quota):
-// per-method costs in two profiles; a per-user token bucket refilled at the per-minute limit / 60
-// holding one second's worth; per-project per-minute and per-day limits.
+// per-method costs in two profiles; a per-user limit per minute; per-project per-minute and per-day
+// limits; the daily sending limit. The per-user limit is accounted in one of two ways
+// (`quota_window`): "second", a token bucket refilled at the per-minute limit / 60 holding one
+// second's worth; or "minute", Google's own per-minute accounting: fixed windows on the wall
+// clock's minutes, so a minute's units may be spent at once and the next call is refused until the
+// window moves. Fixed and synchronised, not sliding, because that is how Google says it enforces
+// per-minute rate quotas: "if a project reaches a quota limit at 10:00:15, the quota refills at
+// the start of the next synchronized interval, such as 10:01:00"
+// (https://cloud.google.com/compute/api-quota). Refusals take Gmail's three forms (`quota_error`),
+// with the bodies Gmail sends and, as Gmail, no Retry-After header.
 import type { Faults } from './context.ts';
 
 const COSTS_2025: Record<string, number> = {
@@ -29,20 +37,37 @@ const COSTS_2026: Record<string, number> = {
 const USER_PER_MINUTE = { '2026': 6_000, '2025': 15_000 } as const;
 const PROJECT_PER_MINUTE = 1_200_000;
 const PROJECT_PER_DAY = 80_000_000;
+/** Google Workspace: 2,000 messages a user in a rolling 24 hours (support.google.com/a/answer/166852). */
+const DAY_MS = 86_400_000;
 
-export type QuotaVerdict =
-  | { ok: true }
-  | { ok: false; reason: 'userRateLimitExceeded' | 'rateLimitExceeded' };
+export interface GoogleErrorBody {
+  error: {
+    code: number;
+    message: string;
+    errors: { message: string; domain: string; reason: string }[];
+    status: string;
+    details?: unknown[];
+  };
+}
+
+export type QuotaVerdict = { ok: true } | { ok: false; status: number; body: GoogleErrorBody };
+
+type Form = '429' | '403' | 'exhausted';
 
 export class Quota {
   private buckets = new Map<string, { tokens: number; at: number }>();
+  private minutes = new Map<string, { window: number; used: number }>();
   private projectMinute = { start: 0, used: 0 };
   private projectDay = { start: 0, used: 0 };
-
   private readonly faults: () => Faults;
+  private readonly random: () => number;
+  /** Named in the 403 form's message, as Google names the consumer project. */
+  private readonly projectNumber: string;
 
-  constructor(faults: () => Faults) {
+  constructor(faults: () => Faults, random: () => number = Math.random, projectNumber = '1') {
     this.faults = faults;
+    this.random = random;
+    this.projectNumber = projectNumber;
   }
 
   cost(method: string): number {
@@ -50,27 +75,22 @@ export class Quota {
     return table[method] ?? 1;
   }
 
+  /** Charges one call to the user's and the project's quota, or says how Gmail refuses it. */
   charge(user: string, method: string, now = performance.now()): QuotaVerdict {
     const cost = this.cost(method);
-    const rate = this.faults().quota_units_per_sec ?? USER_PER_MINUTE[this.profile()] / 60;
-    const capacity = rate;
-    const bucket = this.buckets.get(user) ?? { tokens: capacity, at: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * rate);
-    bucket.at = now;
-    this.buckets.set(user, bucket);
-    // A call dearer than the whole bucket still passes when the bucket is full.
-    if (bucket.tokens < Math.min(cost, capacity))
-      return { ok: false, reason: 'userRateLimitExceeded' };
     const wall = Date.now();
+    const retryAt =
+      this.faults().quota_window === 'minute'
+        ? this.minuteRetryAt(user, cost, wall)
+        : this.secondRetryAt(user, cost, now, wall);
+    if (retryAt !== undefined) return this.refusal(retryAt);
     if (wall - this.projectMinute.start >= 60_000) this.projectMinute = { start: wall, used: 0 };
-    if (wall - this.projectDay.start >= 86_400_000) this.projectDay = { start: wall, used: 0 };
-    if (
-      this.projectMinute.used + cost > PROJECT_PER_MINUTE ||
-      this.projectDay.used + cost > PROJECT_PER_DAY
-    ) {
-      return { ok: false, reason: 'rateLimitExceeded' };
-    }
-    bucket.tokens -= cost;
+    if (wall - this.projectDay.start >= DAY_MS) this.projectDay = { start: wall, used: 0 };
+    if (this.projectMinute.used + cost > PROJECT_PER_MINUTE)
+      return this.refusal(this.projectMinute.start + 60_000);
+    if (this.projectDay.used + cost > PROJECT_PER_DAY)
+      return this.refusal(this.projectDay.start + DAY_MS);
+    this.spend(user, cost);
     this.projectMinute.used += cost;
     this.projectDay.used += cost;
     return { ok: true };
@@ -78,9 +98,92 @@ export class Quota {
 
   reset(): void {
     this.buckets.clear();
+    this.minutes.clear();
+  }
+
+  private userRate(): number {
+    return this.faults().quota_units_per_sec ?? USER_PER_MINUTE[this.profile()] / 60;
+  }
+
+  /** Token bucket of one second's worth: undefined when affordable, else when it will be. */
+  private secondRetryAt(user: string, cost: number, now: number, wall: number) {
+    const rate = this.userRate();
+    const bucket = this.buckets.get(user) ?? { tokens: rate, at: now };
+    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    this.buckets.set(user, bucket);
+    // A call dearer than the whole bucket still passes when the bucket is full.
+    const need = Math.min(cost, rate);
+    if (bucket.tokens >= need) return undefined;
+    return wall + Math.ceil(((need - bucket.tokens) / rate) * 1000);
+  }
+
+  /** Fixed per-minute window on the wall clock: refused until the next minute starts. */
+  private minuteRetryAt(user: string, cost: number, wall: number) {
+    const window = Math.floor(wall / 60_000);
+    const used = this.minutes.get(user);
+    if (!used || used.window !== window) this.minutes.set(user, { window, used: 0 });
+    const spent = this.minutes.get(user)?.used ?? 0;
+    const limit = this.userRate() * 60;
+    if (spent + cost <= limit || spent === 0) return undefined;
+    return (window + 1) * 60_000;
+  }
+
+  /** Called right after the check that created the user's bucket or window. */
+  private spend(user: string, cost: number): void {
+    const minute = this.minutes.get(user);
+    const bucket = this.buckets.get(user);
+    if (this.faults().quota_window === 'minute') {
+      if (minute) minute.used += cost;
+    } else if (bucket) bucket.tokens -= cost;
+  }
+
+  private refusal(retryAt: number): QuotaVerdict {
+    const form = this.form();
+    if (form === '403') {
+      const message = `Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user' of service 'gmail.googleapis.com' for consumer 'project_number:${this.projectNumber}'.`;
+      const refused = body(403, message, 'usageLimits', 'PERMISSION_DENIED');
+      refused.error.details = [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'RATE_LIMIT_EXCEEDED',
+          domain: 'googleapis.com',
+          metadata: {
+            service: 'gmail.googleapis.com',
+            quota_metric: 'gmail.googleapis.com/default',
+            quota_limit: 'QueriesPerMinutePerUser',
+            consumer: `projects/${this.projectNumber}`,
+          },
+        },
+      ];
+      return { ok: false, status: 403, body: refused };
+    }
+    if (form === 'exhausted') {
+      const message = 'Resource has been exhausted (e.g. check quota).';
+      return { ok: false, status: 429, body: body(429, message, 'global', 'RESOURCE_EXHAUSTED') };
+    }
+    const message = `User-rate limit exceeded.  Retry after ${new Date(retryAt).toISOString()}`;
+    return {
+      ok: false,
+      status: 429,
+      body: body(429, message, 'usageLimits', 'RESOURCE_EXHAUSTED'),
+    };
+  }
+
+  private form(): Form {
+    const chosen = this.faults().quota_error ?? '429';
+    if (chosen !== 'mixed') return chosen;
+    const forms: Form[] = ['429', '403', 'exhausted'];
+    return forms[Math.floor(this.random() * forms.length)] ?? '429';
   }
 
   private profile(): '2026' | '2025' {
     return this.faults().quota_profile ?? '2026';
   }
+}
+
+function body(code: number, message: string, domain: string, status: string): GoogleErrorBody {
+  return {
+    error: { code, message, errors: [{ message, domain, reason: 'rateLimitExceeded' }], status },
+  };
 }

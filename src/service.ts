@@ -11,7 +11,7 @@ import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import { pollCrontab } from './jobs/crontab.ts';
 import { makeTaskList } from './jobs/task-list.ts';
-import { startWorker, WORKER_CONCURRENCY } from './jobs/worker.ts';
+import { startWorker } from './jobs/worker.ts';
 import type { Logger } from './logger.ts';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -61,7 +61,7 @@ export async function startService(
       config = await startDevSimulator(config, log, releases);
     }
     const database = openDatabase(databaseUrl, {
-      max: poolSize(role, opts.workerConcurrency),
+      max: poolSize(),
       onError: (err) => log.warn({ err }, 'idle database connection lost'),
     });
     releases.push(() => database.close());
@@ -80,15 +80,14 @@ export async function startService(
 }
 
 /**
- * Connections per process. A sync holds one only for its statements (it mostly waits on Gmail), but
- * graphile-worker completes each of its concurrent jobs with a statement of its own, and warns when
- * the pool is smaller than its concurrency. So a process running the worker gets one connection per
- * concurrent job, plus one for its liveness lease (held for the process's life), one for the
- * worker's LISTEN, and a few for the web side's requests: 64 + 8 = 72 by default, under
- * PostgreSQL's default max_connections of 100. A pool opens connections only as they are needed.
+ * Connections per process: 25 whatever the role, plus one each for the session locks and the
+ * liveness lease. A sync holds a connection only for its statements and mostly waits on Gmail's
+ * quota, so 64 concurrent syncs share 25 well (measured: bench/, docs/scaling.md), and several
+ * worker processes stay under PostgreSQL's default max_connections of 100. (graphile-worker warns
+ * when its pool is smaller than its concurrency; jobs/worker.ts says why that warning is muted.)
  */
-function poolSize(role: Role, workerConcurrency = WORKER_CONCURRENCY): number {
-  return role === 'web' ? 25 : workerConcurrency + 8;
+function poolSize(): number {
+  return 25;
 }
 
 async function startWorkerRole(deps: Deps, releases: Release[], opts: ServiceOptions) {

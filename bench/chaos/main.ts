@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
 import { quiesce, startWorld, type World } from '../world.ts';
+import { timingScenarios } from './timing-scenarios.ts';
 
 interface Outcome {
   scenario: string;
@@ -16,6 +17,10 @@ interface Outcome {
   duplicated: number;
   /** Mailboxes not `active`, or whose cursor is short of their last mail (counted where asked). */
   blocked?: number;
+  /** Calls Gmail refused for quota during the scenario. */
+  refusals: number;
+  /** Gmail calls by method (printed with CHAOS_VERBOSE). */
+  calls: Record<string, number>;
   seconds: number;
 }
 
@@ -57,6 +62,23 @@ const scenarios: Scenario[] = [
     mails: 40,
     run: (w, send) =>
       withFaults(w, { error_rate: 0.1, error_codes: [429, 500, 503], seed: 3 }, () => send(40)),
+  },
+  {
+    // Issue 13: Gmail refuses in three forms (429 "Retry after", 403 usageLimits, 429 exhausted),
+    // none with a Retry-After header. A tight per-user rate makes refusals certain.
+    name: 'Gmail throttles in its three forms',
+    mails: 40,
+    run: (w, send) =>
+      withFaults(w, { quota_units_per_sec: 60, quota_error: 'mixed', seed: 4 }, () => send(40)),
+  },
+  {
+    // Issue 13: Gmail's per-minute accounting: a minute's units at once, then 403s until it moves.
+    name: 'per-minute quota window used up (403s)',
+    mails: 30,
+    run: (w, send) =>
+      withFaults(w, { quota_window: 'minute', quota_units_per_sec: 1, quota_error: '403' }, () =>
+        send(30),
+      ),
   },
   {
     name: 'worker SIGKILLed repeatedly mid-sync',
@@ -142,6 +164,7 @@ const scenarios: Scenario[] = [
       }
     },
   },
+  ...timingScenarios(MAILBOXES),
 ];
 
 async function main(): Promise<void> {
@@ -209,6 +232,8 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
       logged,
       lost: delivered.length - logged,
       duplicated: (rows[0]?.total ?? 0) - logged + (dupByHeader.rows[0]?.n ?? 0),
+      refusals: world.sim.ctx.stats.rate_limited,
+      calls: { ...world.sim.ctx.stats.calls },
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
   } finally {
@@ -274,7 +299,7 @@ function raw(from: string, to: string, subject: string): string {
 
 function print(o: Outcome): void {
   process.stdout.write(
-    `${o.scenario.padEnd(40)} expected ${String(o.expected).padStart(3)}  logged ${String(o.logged).padStart(3)}  lost ${o.lost}  duplicated ${o.duplicated}${o.blocked === undefined ? '' : `  blocked ${o.blocked}`}  (${o.seconds} s)\n`,
+    `${o.scenario.padEnd(40)} expected ${String(o.expected).padStart(3)}  logged ${String(o.logged).padStart(3)}  lost ${o.lost}  duplicated ${o.duplicated}${o.blocked === undefined ? '' : `  blocked ${o.blocked}`}  refusals ${o.refusals}  (${o.seconds} s)${process.env.CHAOS_VERBOSE ? ` ${JSON.stringify(o.calls)}` : ''}\n`,
   );
 }
 

@@ -4,6 +4,7 @@
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { ACTIVITY_COLUMNS, type ActivityRow, listItemView } from './activity-view.ts';
 
 export interface ListQuery {
   entity_type: 'contact' | 'lead' | 'deal';
@@ -12,29 +13,10 @@ export interface ListQuery {
   cursor?: string | undefined;
 }
 
-type Row = {
-  id: string;
-  type: string;
-  entity_type: string;
-  entity_id: string;
-  title: string;
-  description: string;
-  email_subject: string;
-  email_direction: string;
-  content: unknown;
-  created_at: Date;
-  created_by: string;
-  created_by_name: string;
-  links: { entity_type: string; entity_id: string }[];
-};
-
 export async function listActivities(db: Db, orgId: string, q: ListQuery) {
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-  const { rows } = await db.execute<Row>(sql`
-    select a.id, a.type, a.entity_type, a.entity_id, a.title, a.description, a.email_subject,
-           a.email_direction, a.content, a.created_at, a.created_by, a.created_by_name,
-           (select coalesce(json_agg(json_build_object('entity_type', l2.entity_type, 'entity_id', l2.entity_id)), '[]')
-              from activity_links l2 where l2.activity_id = a.id) as links
+  const { rows } = await db.execute<ActivityRow>(sql`
+    select ${ACTIVITY_COLUMNS}
       from activity_links l
       join activities a on a.id = l.activity_id
      where l.org_id = ${orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
@@ -44,7 +26,7 @@ export async function listActivities(db: Db, orgId: string, q: ListQuery) {
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() })),
+    items: page.map(listItemView),
     next_cursor:
       rows.length > q.limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
   };

@@ -65,11 +65,16 @@ export const deals = pgTable(
 
 export type MailboxStatus = 'active' | 'syncing' | 'error' | 'revoked' | 'disconnected';
 
+/** How much of a mail a mailbox logs: everything, headers and subject, or participants and time. */
+export type Visibility = 'full' | 'subject' | 'metadata';
+
 export interface MailboxSettings {
   excluded_labels: string[];
   blocked_domains: string[];
   blocked_addresses: string[];
   log_internal: boolean;
+  /** Absent on rows written before it existed: `full`. */
+  visibility?: Visibility;
 }
 
 export const mailboxes = pgTable(
@@ -129,10 +134,29 @@ export interface ActivityContent {
   cc: string[];
   body: string;
   body_truncated?: boolean;
-  attachments?: { filename: string; mime_type: string; size: number }[];
+  /** Sanitised (safe-html.ts); `cid:` images point at ATTACHMENT_URL_PLACEHOLDER until read. */
+  body_html?: string | null;
+  /** The reply without its quoted part (reply-text.ts). */
+  body_new?: string;
+  /** `mime_type` on rows written before content_type, part_id, inline and content_id existed. */
+  attachments?: StoredAttachment[];
   message_id_header?: string | null;
   /** The mail's `Date:` header when plausible (ISO 8601), else null; the activity's time is Gmail's. */
   header_date?: string | null;
+  /** What was kept: the mailbox's visibility, or `private` once the owner hid the content. */
+  visibility?: Visibility | 'private';
+  /** The sensitive-mail rule that kept the content out (the rule's name, never the content). */
+  sensitive_rule?: string | null;
+}
+
+export interface StoredAttachment {
+  filename: string;
+  content_type?: string;
+  mime_type?: string;
+  size: number;
+  inline?: boolean;
+  content_id?: string | null;
+  part_id?: string;
 }
 
 export const activities = pgTable(
@@ -189,6 +213,36 @@ export const activityLinks = pgTable(
     ),
   ],
 );
+
+/**
+ * Mails their owner deleted from the CRM: never logged again for that mailbox. A trigger on
+ * activities (migration 0003) refuses their insert, whatever path (sync, send, repair) tries it.
+ */
+export const activityTombstones = pgTable(
+  'activity_tombstones',
+  {
+    mailboxId: uuid('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    gmailMessageId: text('gmail_message_id').notNull(),
+    orgId: text('org_id').notNull(),
+    deletedBy: text('deleted_by').notNull(),
+    deletedAt: tstz('deleted_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
+);
+
+export interface OrgSettings {
+  /** `on` (the default): mail classified sensitive is stored as metadata only. */
+  sensitive_guard: 'on' | 'off';
+}
+
+/** Per-org settings; an org without a row has the defaults. */
+export const orgSettings = pgTable('org_settings', {
+  orgId: text('org_id').primaryKey(),
+  settings: jsonb('settings').$type<Partial<OrgSettings>>().notNull().default(sql`'{}'::jsonb`),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
 
 export const oauthStates = pgTable('oauth_states', {
   /** sha256 of the state sent to Google; the state itself is never stored. */

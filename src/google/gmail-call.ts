@@ -1,6 +1,6 @@
 // Every Gmail call of the sync and send paths goes through here: paced by the mailbox's quota
-// bucket, retried by the one retry policy (429/5xx with jitter and Retry-After), each retry paying
-// its quota again as Gmail charges it.
+// bucket, retried by the one retry policy (rate refusals at the time Gmail names, 5xx with jitter),
+// each retry paying its quota again as Gmail charges it.
 
 import type { Pacer } from './mailbox-pacer.ts';
 import type { GmailMethod } from './quota-costs.ts';
@@ -10,6 +10,8 @@ export interface GmailCallOptions {
   /** messages.send is not idempotent: retried only when Gmail provably did not act. */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** The most the call waits in all while Gmail refuses for rate (a request someone waits on: less). */
+  maxWaitMs?: number;
   onRetry?: (reason: string, attempt: number) => void;
 }
 
@@ -22,6 +24,7 @@ export function callGmail<T>(
   return withRetries(() => pacer.run(method, call, { signal: opts.signal }), {
     idempotent: opts.idempotent ?? true,
     signal: opts.signal,
+    ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}),
     onRetry: (failure, attempt) => opts.onRetry?.(failure.reason, attempt),
   });
 }

@@ -1,9 +1,25 @@
 // Google failures, classified in one place (https://developers.google.com/gmail/api/guides/handle-errors):
 // retryable (429, 5xx, rate limits, backend errors, network), gone (404), revoked (invalid_grant
-// on token refresh), fatal (anything else). Messages never carry tokens or request headers.
+// on token refresh), the daily sending limit, fatal (anything else). Messages never carry tokens
+// or request headers.
+//
+// Gmail refuses for rate in three forms, all seen in production, none with a Retry-After header:
+// 429 `rateLimitExceeded` "User-rate limit exceeded.  Retry after <RFC 3339>"; 403 domain
+// `usageLimits` "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per
+// user'…"; 429 domain `global` "Resource has been exhausted (e.g. check quota).". All three are
+// `throttled`: slow the mailbox down and retry, never treat as a permission problem.
 
 export type GoogleFailure =
-  | { kind: 'retryable'; status: number; reason: string; retryAfterMs?: number }
+  | {
+      kind: 'retryable';
+      status: number;
+      reason: string;
+      /** Gmail refused for rate (any of its three forms): nothing was done, the mailbox must slow down. */
+      throttled: boolean;
+      /** When a retry may succeed, from the message's "Retry after" or a proxy's Retry-After. */
+      retryAfterMs?: number;
+    }
+  | { kind: 'daily_send_limit'; status: number; reason: string; retryAt?: Date }
   | { kind: 'gone'; status: 404; reason: string }
   | { kind: 'revoked'; reason: string }
   | { kind: 'fatal'; status: number; reason: string; message: string };
@@ -17,12 +33,21 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'UND_ERR_SOCKET',
 ]);
-const RETRYABLE_REASONS = new Set([
-  'rateLimitExceeded',
-  'userRateLimitExceeded',
-  'backendError',
-  'internalError',
-]);
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
+const BACKEND_REASONS = new Set(['backendError', 'internalError']);
+/** Gmail writes the retry time into the message: "Retry after 2026-05-01T10:00:00.000Z". */
+const RETRY_AFTER_IN_MESSAGE = /Retry after (\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))/i;
+
+interface GoogleErrorBody {
+  error?:
+    | string
+    | {
+        message?: string;
+        errors?: { reason?: string; domain?: string; message?: string }[];
+        status?: string;
+      };
+  error_description?: string;
+}
 
 interface GaxiosLike {
   status?: number;
@@ -35,65 +60,86 @@ interface GaxiosLike {
   };
 }
 
-export function classifyGoogleError(error: unknown): GoogleFailure {
+export function classifyGoogleError(error: unknown, now = Date.now()): GoogleFailure {
   const e = (error ?? {}) as GaxiosLike;
   const status = Number(e.response?.status ?? e.status ?? 0);
-  const data = e.response?.data as
-    | {
-        error?:
-          | string
-          | { message?: string; errors?: { reason?: string; message?: string }[]; status?: string };
-        error_description?: string;
-      }
-    | undefined;
+  const data = e.response?.data as GoogleErrorBody | undefined;
   if (data?.error === 'invalid_grant' || /invalid_grant/.test(String(e.message ?? ''))) {
     return { kind: 'revoked', reason: 'invalid_grant' };
   }
   const detail = typeof data?.error === 'object' ? data.error : undefined;
+  const first = detail?.errors?.[0];
   const reason =
-    detail?.errors?.[0]?.reason ??
-    detail?.status ??
-    (typeof data?.error === 'string' ? data.error : '');
-  const message = safeMessage(
-    detail?.message ?? detail?.errors?.[0]?.message ?? e.message ?? 'request failed',
-  );
+    first?.reason ?? detail?.status ?? (typeof data?.error === 'string' ? data.error : '');
+  const fullMessage = detail?.message ?? first?.message ?? e.message ?? 'request failed';
+  const message = safeMessage(fullMessage);
 
   if (status === 0) {
     const code = String(e.code ?? '');
     if (NETWORK_CODES.has(code) || /socket hang up|fetch failed|network|ECONN/i.test(message)) {
-      return { kind: 'retryable', status: 0, reason: code || 'network' };
+      return { kind: 'retryable', status: 0, reason: code || 'network', throttled: false };
     }
     return { kind: 'fatal', status: 0, reason: code || 'unknown', message };
   }
-  if (status === 429 || status >= 500 || RETRYABLE_REASONS.has(reason)) {
-    if (/daily (sending )?limit/i.test(message) || reason === 'dailyLimitExceeded') {
-      return { kind: 'fatal', status, reason: 'dailyLimitExceeded', message };
-    }
-    const retryAfterMs = retryAfter(e.response?.headers);
+  const retryAt = retryTime(fullMessage, e.response?.headers, now);
+  // "User-rate limit exceeded.  Retry after … (Mail sending)": the daily sending limit, hours
+  // away (https://support.google.com/a/answer/166852); retrying before then only fails again.
+  if (/\(Mail sending\)|daily sending limit/i.test(fullMessage)) {
+    return {
+      kind: 'daily_send_limit',
+      status,
+      reason: 'dailySendLimitExceeded',
+      ...(retryAt !== undefined ? { retryAt: new Date(retryAt) } : {}),
+    };
+  }
+  // The project's daily quota ("Daily Limit Exceeded") does not come back within a retry.
+  if (reason === 'dailyLimitExceeded') return { kind: 'fatal', status, reason, message };
+  const throttled = isThrottling(status, reason, first?.domain, fullMessage);
+  if (throttled || status === 429 || status >= 500 || BACKEND_REASONS.has(reason)) {
     return {
       kind: 'retryable',
       status,
       reason: reason || `http_${status}`,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      throttled,
+      ...(retryAt !== undefined ? { retryAfterMs: Math.max(0, retryAt - now) } : {}),
     };
   }
   if (status === 404) return { kind: 'gone', status: 404, reason: reason || 'notFound' };
   return { kind: 'fatal', status, reason: reason || `http_${status}`, message };
 }
 
+/**
+ * A 429, or a 403 that names a rate reason, or a `usageLimits` 403 that says "quota exceeded".
+ * Not every `usageLimits` 403 is one: an API not enabled for the project is `usageLimits`
+ * `accessNotConfigured`, and `insufficientPermissions`/`forbidden` are permission problems.
+ */
+function isThrottling(status: number, reason: string, domain: string | undefined, message: string) {
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  if (RATE_REASONS.has(reason)) return true;
+  return domain === 'usageLimits' && /quota exceeded|rate limit/i.test(message);
+}
+
 type Headers = NonNullable<GaxiosLike['response']>['headers'];
 
-function retryAfter(headers: Headers): number | undefined {
-  if (!headers) return undefined;
-  const raw =
-    typeof (headers as { get?: unknown }).get === 'function'
-      ? (headers as { get(name: string): string | null }).get('retry-after')
-      : (headers as Record<string, string>)['retry-after'];
+/** Epoch ms from the message's "Retry after <time>", else a Retry-After header (a proxy's). */
+function retryTime(message: string, headers: Headers, now: number): number | undefined {
+  const inMessage = RETRY_AFTER_IN_MESSAGE.exec(message)?.[1];
+  const parsed = inMessage ? Date.parse(inMessage) : Number.NaN;
+  if (!Number.isNaN(parsed)) return parsed;
+  const raw = header(headers, 'retry-after');
   if (!raw) return undefined;
   const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  if (Number.isFinite(seconds)) return now + Math.max(0, seconds * 1000);
   const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? undefined : date;
+}
+
+function header(headers: Headers, name: string): string | null | undefined {
+  if (!headers) return undefined;
+  return typeof (headers as { get?: unknown }).get === 'function'
+    ? (headers as { get(name: string): string | null }).get(name)
+    : (headers as Record<string, string>)[name];
 }
 
 /** Strips anything shaped like a token from a message that may echo a request. */

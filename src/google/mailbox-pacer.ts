@@ -3,6 +3,9 @@
 // empty, because another process (the web role registering the watch at connect, say) may just have
 // spent Gmail's — measured: starting a quarter full brought back 429s — and runs at 97% of the
 // rate, which keeps us just under the limit: the rate is the ceiling, 429s are the failure to avoid.
+// When Gmail refuses anyway (another process shares the user's quota, a spent per-minute window),
+// in any of its three forms, the bucket pauses until Gmail's time and slows down (token-bucket.ts).
+import { type BatchAnswer, BatchPartError } from './gmail-batch.ts';
 import { classifyGoogleError } from './gmail-errors.ts';
 import {
   type GmailMethod,
@@ -21,6 +24,8 @@ export interface Pacer {
   ): Promise<T>;
   /** How many calls of `method` one second's quota covers: the most a batch should carry. */
   burst(method: GmailMethod): number;
+  /** Units a second this mailbox is paced at now: below the quota while Gmail is refusing. */
+  rate(): number;
 }
 
 export interface PacerRegistry {
@@ -40,8 +45,6 @@ export interface PacerOptions {
   /** Observes every call's outcome (metrics): the HTTP status, 0 for a network failure. */
   onCall?: (method: GmailMethod, status: number) => void;
 }
-
-const PENALTY_MS = 1_000;
 
 export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
   const rate =
@@ -95,25 +98,47 @@ function makePacer(
     if (next) next();
     else running -= 1;
   };
+  /** Counts one call's outcome; any of Gmail's three rate refusals slows the mailbox down. */
+  const observe = (method: GmailMethod, error: unknown) => {
+    if (error === undefined) return onCall?.(method, 200);
+    const failure = classifyGoogleError(error);
+    onCall?.(method, 'status' in failure ? failure.status : 401);
+    if (failure.kind === 'retryable' && failure.throttled) bucket.throttle(failure.retryAfterMs);
+  };
   const pacer: Pacer = {
     async run(method, call, runOpts) {
       await acquire();
       try {
         await bucket.take(quotaCost(profile, method) * (runOpts?.calls ?? 1), runOpts?.signal);
         const result = await call();
-        for (let i = 0; i < (runOpts?.calls ?? 1); i++) onCall?.(method, 200);
+        const parts = batchParts(result);
+        if (parts)
+          for (const part of parts) observe(method, 'error' in part ? part.error : undefined);
+        else for (let i = 0; i < (runOpts?.calls ?? 1); i++) onCall?.(method, 200);
         return result;
       } catch (error) {
-        const failure = classifyGoogleError(error);
-        onCall?.(method, 'status' in failure ? failure.status : 401);
-        if (failure.kind === 'retryable' && failure.status === 429)
-          bucket.penalise(failure.retryAfterMs ?? PENALTY_MS);
+        observe(method, error);
         throw error;
       } finally {
         release();
       }
     },
     burst: (method) => Math.max(1, Math.floor(capacity / quotaCost(profile, method))),
+    rate: () => bucket.rate,
   };
   return { pacer, busy: () => running > 0 || waiting.length > 0 };
+}
+
+/**
+ * A batch answers 200 with each part's own answer inside. Gmail charges and refuses each part as
+ * one call (https://developers.google.com/gmail/api/guides/batch), so a refused part counts, and
+ * slows the mailbox down, as a refused call does.
+ */
+function batchParts(result: unknown): BatchAnswer[] | undefined {
+  if (!Array.isArray(result)) return undefined;
+  const isPart = (a: unknown) =>
+    a instanceof Object &&
+    'id' in a &&
+    ('message' in a || ('error' in a && a.error instanceof BatchPartError));
+  return result.length > 0 && result.every(isPart) ? (result as BatchAnswer[]) : undefined;
 }

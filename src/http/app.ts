@@ -2,6 +2,7 @@
 import express from 'express';
 import type { Deps } from '../deps.ts';
 import { activitiesRoutes } from './activities-routes.ts';
+import { activityRoutes } from './activity-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { connectLimits } from './connect-limits.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
@@ -11,6 +12,7 @@ import { handleErrors, notFound } from './error-handler.ts';
 import { gmailRoutes } from './gmail-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { metricsRoutes } from './metrics-routes.ts';
+import { orgRoutes } from './org-routes.ts';
 import { pubsubRoutes } from './pubsub-routes.ts';
 import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
@@ -45,6 +47,8 @@ export function createApp(deps: Deps): express.Express {
   app.use(connectLimits(deps, verifyCaller));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));
+  app.use(activityRoutes(deps, verifyCaller));
+  app.use(orgRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller, devSignIn ? DEV_SIGN_IN_PATH : undefined));
   app.use(notFound);
   app.use(handleErrors);

@@ -41,6 +41,7 @@ export const settingsBody = z
     blocked_domains: z.array(domain).max(1000).optional(),
     blocked_addresses: z.array(z.email().max(320)).max(5000).optional(),
     log_internal: z.boolean().optional(),
+    visibility: z.enum(['full', 'subject', 'metadata']).optional(),
   })
   .strict();
 export const syncBody = z.object({ full: z.boolean().optional() }).strict();

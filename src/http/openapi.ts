@@ -7,6 +7,12 @@ import {
 import { z } from 'zod';
 import { activitiesQuery } from './activities-routes.ts';
 import {
+  activityParams,
+  activityQuery,
+  attachmentParams,
+  threadParams,
+} from './activity-routes.ts';
+import {
   callbackBody,
   callbackQuery,
   connectedView,
@@ -14,6 +20,7 @@ import {
   settingsBody,
   syncBody,
 } from './gmail-routes.ts';
+import { orgSettingsBody } from './org-routes.ts';
 import { pushBody } from './pubsub-routes.ts';
 import { sendBody } from './send-routes.ts';
 
@@ -57,15 +64,43 @@ const activity = z.object({
     cc: z.array(z.string()),
     body: z.string(),
     body_truncated: z.boolean().optional(),
-    attachments: z
-      .array(z.object({ filename: z.string(), mime_type: z.string(), size: z.number() }))
-      .optional(),
+    body_new: z.string().optional(),
   }),
+  thread_id: z.string(),
   created_at: z.string(),
   created_by: z.string(),
   created_by_name: z.string(),
   links: z.array(link),
+  attachments: z.array(
+    z.object({
+      filename: z.string(),
+      content_type: z.string(),
+      size: z.number(),
+      inline: z.boolean(),
+      content_id: z.string().nullable(),
+    }),
+  ),
+  status: z.enum(['logged', 'bounced']),
+  visibility: z
+    .enum(['full', 'subject', 'metadata', 'private'])
+    .describe('what was kept: the mailbox setting, metadata for sensitive mail, or private'),
+  sensitive_rule: z
+    .string()
+    .nullable()
+    .describe('the sensitive-mail rule that kept the content out, when one did'),
 });
+const activityDetail = activity.extend({
+  body_text: z.string(),
+  body_html: z
+    .string()
+    .nullable()
+    .describe(
+      'sanitised HTML; remote images carry data-remote-src instead of src until the CRM copies it back; inline images point at /activities/{id}/attachments/{n}',
+    ),
+  body_new: z.string().describe('the new part of a reply, without the quoted thread'),
+  body_truncated: z.boolean().describe('storage cut the text at 256 KiB; ?full=1 reads it whole'),
+});
+const orgSettingsView = z.object({ sensitive_guard: z.enum(['on', 'off']) });
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -197,6 +232,77 @@ export const ROUTES: RouteConfig[] = [
       ),
       ...errors(400, 401),
     },
+  },
+  {
+    method: 'get',
+    path: '/activities/{id}',
+    summary: 'One activity with its bodies; full=1 reads a text cut by storage whole from Gmail',
+    security: crm,
+    request: { params: activityParams, query: activityQuery },
+    responses: {
+      200: json(activityDetail, 'the activity'),
+      ...errors(400, 401, 404, 409),
+    },
+  },
+  {
+    method: 'get',
+    path: '/activities/{id}/attachments/{n}',
+    summary:
+      'The n-th (from 0) attachment of the list, streamed from Gmail, never kept (at most 50 MB)',
+    security: crm,
+    request: { params: attachmentParams },
+    responses: {
+      200: {
+        description: 'the bytes; Content-Disposition: attachment (RFC 6266), nosniff, no-store',
+        content: { 'application/octet-stream': { schema: z.string() } },
+      },
+      ...errors(400, 401, 404, 409, 413),
+    },
+  },
+  {
+    method: 'post',
+    path: '/activities/{id}/private',
+    summary: "The mailbox owner drops the activity's bodies and attachments; links stay",
+    security: crm,
+    request: { params: activityParams },
+    responses: { 200: json(activityDetail, 'the activity, now private'), ...errors(401, 403, 404) },
+  },
+  {
+    method: 'delete',
+    path: '/activities/{id}',
+    summary: 'The owner (or an admin) removes the activity; the mail is never logged again',
+    security: crm,
+    request: { params: activityParams },
+    responses: {
+      200: json(z.object({ id: z.uuid(), deleted: z.literal(true) }), 'removed'),
+      ...errors(401, 403, 404),
+    },
+  },
+  {
+    method: 'get',
+    path: '/threads/{thread_id}',
+    summary: "A thread's activities, oldest first, with links",
+    security: crm,
+    request: { params: threadParams },
+    responses: {
+      200: json(z.object({ thread_id: z.string(), items: z.array(activity) }), 'the thread'),
+      ...errors(400, 401),
+    },
+  },
+  {
+    method: 'get',
+    path: '/org/settings',
+    summary: "The org's settings (admin token)",
+    security: crm,
+    responses: { 200: json(orgSettingsView, 'settings'), ...errors(401, 403) },
+  },
+  {
+    method: 'put',
+    path: '/org/settings',
+    summary: "Update the org's settings (admin token; fields given are replaced)",
+    security: crm,
+    request: { body: { content: { 'application/json': { schema: orgSettingsBody } } } },
+    responses: { 200: json(orgSettingsView, 'settings'), ...errors(400, 401, 403) },
   },
   {
     method: 'post',

@@ -77,6 +77,9 @@ function toWorkerLogger(log: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     const fields = { job_id: scope.jobId, task: scope.taskIdentifier, ...meta };
     if (level === 'error') log.error(fields, message);
+    // Sized on purpose (see poolSize in service.ts): our jobs wait on Gmail, not on PostgreSQL.
+    else if (level === 'warning' && /maxPoolSize .* smaller than concurrency/.test(message))
+      log.debug(fields, message);
     else if (level === 'warning') log.warn(fields, message);
     else log.debug(fields, message);
   });

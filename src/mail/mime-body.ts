@@ -24,6 +24,12 @@ export interface AttachmentInfo {
   filename: string;
   mimeType: string;
   size: number;
+  /** Gmail's partId: stable for the message, unlike attachmentId; how the bytes are found later. */
+  partId?: string;
+  /** The Content-ID without `<>`, which `cid:` URLs in the HTML name; null when none. */
+  contentId?: string | null;
+  /** Shown inside the body (`Content-Disposition: inline` or a Content-ID) rather than listed. */
+  inline?: boolean;
 }
 
 /** A longer list tells a reader nothing more; it bounds the activity's size. */
@@ -108,6 +114,19 @@ export function decodeText(part: Part, walk: Walk): string {
   return decodeTextData(bytes, charsetOf(part));
 }
 
+/** The first HTML body (not an attached .html file), raw; null when the mail has none. */
+export function htmlOf(part: Part | undefined, walk: Walk, depth = 0): string | null {
+  if (!part || depth > MAX_DEPTH) return null;
+  const type = mimeTypeOf(part);
+  if (type === 'text/html' && !isAttachment(part)) return decodeText(part, walk);
+  if (!type.startsWith('multipart/')) return null;
+  for (const child of part.parts ?? []) {
+    const html = htmlOf(child, walk, depth + 1);
+    if (html !== null) return html;
+  }
+  return null;
+}
+
 export function attachmentsOf(
   part: Part | undefined,
   out: AttachmentInfo[] = [],
@@ -115,11 +134,18 @@ export function attachmentsOf(
 ): AttachmentInfo[] {
   if (!part || depth > MAX_DEPTH || out.length >= MAX_ATTACHMENTS) return out;
   const type = mimeTypeOf(part);
-  if (isAttachment(part) && !type.startsWith('message/')) {
+  const contentId = cleanLine(headerOf(part, 'Content-ID') ?? '', 255).replace(/^<|>$/g, '');
+  // An inline image often has a Content-ID and no file name: still a part the HTML points at.
+  const embedded = contentId !== '' && !type.startsWith('multipart/') && !isBodyText(type);
+  if ((isAttachment(part) || embedded) && !type.startsWith('message/')) {
+    const disposition = (headerOf(part, 'Content-Disposition') ?? '').trim().toLowerCase();
     out.push({
       filename: cleanLine(filenameOf(part), 255),
       mimeType: cleanLine(type, 255),
       size: Math.max(0, Number(part.body?.size) || 0),
+      partId: cleanLine(part.partId ?? '', 255),
+      contentId: contentId || null,
+      inline: disposition.startsWith('inline') || (embedded && !disposition),
     });
   }
   for (const child of part.parts ?? []) attachmentsOf(child, out, depth + 1);

@@ -11,4 +11,7 @@ export interface Walk {
   truncated: boolean;
 }
 
-export const newWalk = (): Walk => ({ sourceLeft: SOURCE_LIMIT_BYTES, truncated: false });
+export const newWalk = (sourceBytes = SOURCE_LIMIT_BYTES): Walk => ({
+  sourceLeft: sourceBytes,
+  truncated: false,
+});

@@ -7,7 +7,7 @@ import { type MailAddress, parseAddressList } from './addresses.ts';
 import { capUtf8, cleanLine, cleanText } from './clean-text.ts';
 import { decodeWords } from './encoded-words.ts';
 import { headerDateOf, internalDateOf } from './mail-dates.ts';
-import { type AttachmentInfo, attachmentsOf, textOf } from './mime-body.ts';
+import { type AttachmentInfo, attachmentsOf, htmlOf, textOf } from './mime-body.ts';
 import { MAX_DEPTH, newWalk } from './mime-limits.ts';
 import { headerOf, type Part } from './mime-part.ts';
 
@@ -27,6 +27,8 @@ export interface ParsedMail {
   cc: MailAddress[];
   bcc: MailAddress[];
   replyTo: MailAddress[];
+  /** RFC 3834's Auto-Submitted header (a sign a system sent the mail); null when absent. */
+  autoSubmitted?: string | null;
   /**
    * The activity's time: Gmail's `internalDate` when there is one, else the validated header
    * date, else now. Kept for the pipeline; `internalDate` and `headerDate` say which is which.
@@ -38,23 +40,36 @@ export interface ParsedMail {
   headerDate?: Date | null;
   bodyText: string;
   bodyTruncated: boolean;
+  /** The raw (unsanitised) HTML body, at most the source limit of it; null when there is none. */
+  bodyHtml?: string | null;
   attachments: AttachmentInfo[];
   snippet: string;
 }
 
 /** Bodies are capped (UTF-8 bytes); the activity records that it was cut. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
+/** Limits for a reader that wants more than storage keeps (GET /activities/{id}?full=1). */
+export interface ParseLimits {
+  /** Cap on the text body, UTF-8 bytes (default BODY_LIMIT_BYTES). */
+  bodyBytes?: number;
+  /** Cap on the part data decoded in all (default SOURCE_LIMIT_BYTES). */
+  sourceBytes?: number;
+}
+
 /** RFC 5322 §2.1.1's line limit: longer one-line values are cut to it. */
 const LINE_CHARS = 998;
 /** A reply needs its nearest ancestors, which References lists last. */
 const MAX_REFERENCES = 100;
 
-export function parseGmailMessage(message: gmail_v1.Schema$Message): ParsedMail {
+export function parseGmailMessage(
+  message: gmail_v1.Schema$Message,
+  limits: ParseLimits = {},
+): ParsedMail {
   const payload = message.payload ?? undefined;
   const header = (name: string) => headerOf(payload, name);
   const internalDate = internalDateOf(message.internalDate);
   const headerDate = headerDateOf(header('Date'), internalDate);
-  const { bodyText, bodyTruncated } = bodyOf(message, payload);
+  const { bodyText, bodyTruncated } = bodyOf(message, payload, limits);
   return {
     gmailId: cleanLine(message.id ?? '', LINE_CHARS),
     threadId: cleanLine(message.threadId ?? message.id ?? '', LINE_CHARS),
@@ -69,24 +84,26 @@ export function parseGmailMessage(message: gmail_v1.Schema$Message): ParsedMail 
     cc: parseAddressList(header('Cc')),
     bcc: parseAddressList(header('Bcc')),
     replyTo: parseAddressList(header('Reply-To')),
+    autoSubmitted: header('Auto-Submitted') && cleanLine(header('Auto-Submitted') ?? '', 100),
     date: internalDate ?? headerDate ?? new Date(),
     internalDate,
     headerDate,
     bodyText,
     bodyTruncated,
+    bodyHtml: safely(() => htmlOf(payload, newWalk(limits.sourceBytes)), null),
     attachments: safely(() => attachmentsOf(payload), []),
     snippet: cleanLine(message.snippet ?? '', LINE_CHARS),
   };
 }
 
-function bodyOf(message: gmail_v1.Schema$Message, payload: Part | undefined) {
-  const walk = newWalk();
+function bodyOf(message: gmail_v1.Schema$Message, payload: Part | undefined, limits: ParseLimits) {
+  const walk = newWalk(limits.sourceBytes);
   const read = safely<string | null>(() => cleanText(textOf(payload, walk)).trim(), null);
   // Gmail serves a text body too large to inline only through attachments.get; the snippet
   // stands in for it, and for a body that could not be read at all.
   const external = read === '' && safely(() => hasExternalText(payload, 0), false);
   const text = read === null || external ? cleanLine(message.snippet ?? '', LINE_CHARS) : read;
-  const [bodyText, cut] = capUtf8(text, BODY_LIMIT_BYTES);
+  const [bodyText, cut] = capUtf8(text, limits.bodyBytes ?? BODY_LIMIT_BYTES);
   return { bodyText, bodyTruncated: cut || external || read === null || walk.truncated };
 }
 

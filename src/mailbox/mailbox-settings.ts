@@ -1,4 +1,5 @@
-// Per-mailbox filters: which mail is never logged.
+// Per-mailbox settings: which mail is never logged (filters), and how much of the rest is kept
+// (`visibility`: full, subject or metadata; applied as mail is logged, see activity-content.ts).
 
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
@@ -12,8 +13,11 @@ export async function requireMailbox(db: Db, orgId: string, userId: string): Pro
   return mailbox;
 }
 
+/** Rows written before a setting existed answer its default. */
+const withDefaults = (s: MailboxSettings): MailboxSettings => ({ visibility: 'full', ...s });
+
 export async function getSettings(db: Db, orgId: string, userId: string): Promise<MailboxSettings> {
-  return (await requireMailbox(db, orgId, userId)).settings;
+  return withDefaults((await requireMailbox(db, orgId, userId)).settings);
 }
 
 /** Merges the given fields into the stored settings; lists are normalised to lower case. */
@@ -32,10 +36,11 @@ export async function updateSettings(
     ...(patch.blocked_domains ? { blocked_domains: lower(patch.blocked_domains) ?? [] } : {}),
     ...(patch.blocked_addresses ? { blocked_addresses: lower(patch.blocked_addresses) ?? [] } : {}),
     ...(patch.log_internal !== undefined ? { log_internal: patch.log_internal } : {}),
+    ...(patch.visibility ? { visibility: patch.visibility } : {}),
   };
   await db
     .update(mailboxes)
     .set({ settings: next, updatedAt: sql`now()` })
     .where(eq(mailboxes.id, mailbox.id));
-  return next;
+  return withDefaults(next);
 }

@@ -2,6 +2,7 @@
 // by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
 
 import { convert as htmlToText } from 'html-to-text';
+import { readOrgSettings } from '../activities/org-settings.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -23,8 +24,10 @@ import { type EntityLink, linksFor, matchAddresses } from '../sync/link-entities
 import { insertActivities } from '../sync/store-activities.ts';
 import { replyContext } from './reply-context.ts';
 
-/** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer to "when". */
-const DAILY_LIMIT_RETRY_S = 24 * 60 * 60;
+/** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer when it names no time. */
+const DAILY_LIMIT_RETRY_MS = 24 * 60 * 60 * 1000;
+/** A send is a request someone waits on: rate refusals are retried this long, then answered 429. */
+const SEND_MAX_WAIT_MS = 20_000;
 
 export interface SendDeps {
   db: Db;
@@ -100,6 +103,7 @@ export async function sendMail(
     date: new Date(),
     bodyText: req.text ?? htmlToText(req.html ?? '', { wordwrap: false }),
     bodyTruncated: false,
+    bodyHtml: req.html ?? null,
     attachments: (req.attachments ?? []).map((a) => ({
       filename: a.filename,
       mimeType: a.content_type,
@@ -150,7 +154,7 @@ async function sendRaw(
               // The upload URL is built from the call's rootUrl, not the client's: pass it on.
               { rootUrl: gmail.context._options.rootUrl },
             ),
-      { idempotent: false },
+      { idempotent: false, maxWaitMs: SEND_MAX_WAIT_MS },
     );
     if (!data.id || !data.threadId) throw new Error('Gmail answered without a message id');
     return { id: data.id, threadId: data.threadId };
@@ -163,16 +167,18 @@ async function sendRaw(
 async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Promise<AppError> {
   if (await handleRevokedGrant(deps, mailbox, error)) return mailboxRevoked();
   const failure = classifyGoogleError(error);
-  if (failure.reason === 'dailyLimitExceeded') {
+  if (failure.kind === 'daily_send_limit') {
+    const retryAt = failure.retryAt ?? new Date(Date.now() + DAILY_LIMIT_RETRY_MS);
     return new AppError(
       'daily_send_limit',
       "Gmail's daily sending limit is reached for this mailbox",
       {
-        details: { retry_after_s: DAILY_LIMIT_RETRY_S },
+        details: { retry_at: retryAt.toISOString() },
       },
     );
   }
-  if (failure.kind === 'retryable' && (failure.status === 429 || failure.status === 0)) {
+  // Any of Gmail's rate refusals (429, 403 usageLimits) came before Gmail sent anything.
+  if (failure.kind === 'retryable' && (failure.throttled || failure.status === 0)) {
     const retryAfter = Math.ceil((failure.retryAfterMs ?? 60_000) / 1000);
     return new AppError('quota_exceeded', 'Gmail is rate-limiting this mailbox; retry later', {
       details: { retry_after_s: retryAfter },
@@ -209,7 +215,8 @@ async function logSentMail(
       ]
     : matched;
   if (links.length === 0) return null;
-  const draft = toActivityDraft(mail, activityAuthor(mailbox, createdByName), links);
+  const org = await readOrgSettings(db, mailbox.orgId);
+  const draft = toActivityDraft(mail, activityAuthor(mailbox, createdByName, org), links);
   const stored = await insertActivities(db, [draft]);
   if (stored[0]) return stored[0].id;
   // The sync got there first (it saw the mail in SENT): the activity exists under the same key.

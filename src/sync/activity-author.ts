@@ -1,13 +1,25 @@
+import type { OrgSettings } from '../db/schema.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { ActivityAuthor } from './activity-row.ts';
 
-/** Who an activity is logged for: the mailbox's CRM user, named as the CRM shows it. */
-export function activityAuthor(mailbox: Mailbox, createdByName: string): ActivityAuthor {
+/**
+ * Who an activity is logged for: the mailbox's CRM user, named as the CRM shows it, and what of
+ * the mail to keep (the mailbox's visibility, the org's sensitive guard; `on` unless told).
+ */
+export function activityAuthor(
+  mailbox: Mailbox,
+  createdByName: string,
+  org?: OrgSettings,
+): ActivityAuthor {
   return {
     orgId: mailbox.orgId,
     mailboxId: mailbox.id,
     ownerEmail: mailbox.email,
     userId: mailbox.userId,
     createdByName,
+    policy: {
+      visibility: mailbox.settings.visibility ?? 'full',
+      sensitiveGuard: org?.sensitive_guard ?? 'on',
+    },
   };
 }

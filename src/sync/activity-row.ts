@@ -1,4 +1,5 @@
 // A parsed mail and its links, shaped as the CRM's activity (the seed's fields).
+import { type ContentPolicy, withContent } from '../activities/activity-content.ts';
 import type { ActivityContent } from '../db/schema.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 import { activityTimes } from './activity-time.ts';
@@ -29,6 +30,8 @@ export interface ActivityAuthor {
   userId: string;
   /** 'Gmail Sync' for synced mail, the user's name for mail sent from the CRM. */
   createdByName: string;
+  /** What of the mail to keep (visibility, sensitive guard); the defaults when absent. */
+  policy?: ContentPolicy;
 }
 
 const NO_SUBJECT = '(No Subject)';
@@ -48,7 +51,7 @@ export function toActivityDraft(
   const subject = mail.subject.trim() || NO_SUBJECT;
   const direction = isSent(mail, author.ownerEmail) ? 'sent' : 'received';
   const { createdAt, headerDate } = activityTimes(mail);
-  return {
+  return withContent(mail, author.policy, {
     orgId: author.orgId,
     mailboxId: author.mailboxId,
     gmailMessageId: mail.gmailId,
@@ -79,5 +82,5 @@ export function toActivityDraft(
     createdBy: author.userId,
     createdByName: author.createdByName,
     links,
-  };
+  });
 }

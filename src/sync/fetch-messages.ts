@@ -13,6 +13,7 @@ import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
+import { settleAnnounced404 } from './announced-404.ts';
 import { type DeadLetter, deadLetterMessages } from './dead-letter-messages.ts';
 
 export const MAX_ATTEMPTS = 5;
@@ -46,6 +47,7 @@ export async function fetchMessages(ctx: FetchContext, ids: string[]): Promise<F
   };
   const alone = ctx.batch && ids.length > 1 ? await fetchInBatches(ctx, ids, result) : ids;
   await Promise.all(alone.map((id) => fetchOne(ctx, id, result)));
+  await settleAnnounced404(ctx, result);
   await deadLetterMessages(ctx.db, ctx.mailbox, result.unparsable);
   return result;
 }

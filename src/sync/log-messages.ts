@@ -2,6 +2,7 @@
 // mails that pass the mailbox's filters and concern the CRM, store them (and, when given, move the
 // cursor) in one statement. No message blocks the batch: one that cannot be parsed or stored is
 // dead-lettered (store-batch.ts), counted, and the cursor moves past it.
+import { readOrgSettings } from '../activities/org-settings.ts';
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
 import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
@@ -37,7 +38,8 @@ export async function logMessages(
   );
   const people = eligible.map((m) => counterparts(m, mailbox.email).map((a) => a.email));
   const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
-  const author = activityAuthor(mailbox, 'Gmail Sync');
+  const org = eligible.length > 0 ? await readOrgSettings(ctx.db, mailbox.orgId) : undefined;
+  const author = activityAuthor(mailbox, 'Gmail Sync', org);
   const drafts: ActivityDraft[] = [];
   eligible.forEach((mail, i) => {
     const links = linksFor(people[i] ?? [], index);

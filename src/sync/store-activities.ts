@@ -122,8 +122,9 @@ export async function advanceCursor(
 }
 
 /**
- * Which of these Gmail ids need no fetch: already logged for the mailbox, or dead-lettered after
- * failing too often. Saves the quota a replay would otherwise spend again.
+ * Which of these Gmail ids need no fetch: already logged for the mailbox, dead-lettered after
+ * failing too often, or deleted by their owner (the tombstone trigger would refuse them anyway).
+ * Saves the quota a replay would otherwise spend again.
  */
 export async function idsToSkip(
   db: Pick<Db, 'execute'>,
@@ -137,6 +138,9 @@ export async function idsToSkip(
      where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
     union
     select gmail_message_id from dead_letters
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+    union
+    select gmail_message_id from activity_tombstones
      where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])`);
   return new Set(rows.map((r) => r.id));
 }

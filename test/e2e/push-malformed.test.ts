@@ -45,7 +45,8 @@ describe('malformed Gmail notifications fail alone', () => {
   const syncJobs = async () =>
     (
       await e2e.database.pool.query(
-        `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'sync_mailbox'`,
+        `select count(*)::int as n from graphile_worker.jobs
+          where task_identifier = 'sync_mailbox' and key like 'sync:%'`,
       )
     ).rows[0].n as number;
 

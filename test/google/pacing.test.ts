@@ -1,11 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { google } from 'googleapis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyGoogleError } from '../../src/google/gmail-errors.ts';
+import { describe, expect, it } from 'vitest';
 import { makePacerRegistry } from '../../src/google/mailbox-pacer.ts';
 import { perUserUnitsPerSecond, quotaCost } from '../../src/google/quota-costs.ts';
-import { withRetries } from '../../src/google/retry-policy.ts';
 import { makeTokenBucket } from '../../src/google/token-bucket.ts';
 
 /** A clock the test moves; sleeping advances it. */
@@ -54,7 +49,7 @@ describe('the token bucket', () => {
     expect(order).toEqual(['big', 'small-1', 'small-2']);
   });
 
-  it('when penalised after a 429, then nobody takes for that long; an abort frees the waiter', async () => {
+  it('when throttled after a refusal, then nobody takes for that long; an abort frees the waiter', async () => {
     const clock = fakeClock();
     const bucket = makeTokenBucket({
       ratePerSec: 100,
@@ -63,7 +58,7 @@ describe('the token bucket', () => {
       now: clock.now,
       sleep: clock.sleep,
     });
-    bucket.penalise(1_000);
+    bucket.throttle(1_000);
     await bucket.take(1);
     expect(clock.now()).toBeGreaterThanOrEqual(1_000);
     const controller = new AbortController();
@@ -78,6 +73,48 @@ describe('the token bucket', () => {
   });
 });
 
+describe('the token bucket under refusals (AIMD)', () => {
+  const bucketAt = (ratePerSec: number) => {
+    const clock = fakeClock();
+    const bucket = makeTokenBucket({
+      ratePerSec,
+      capacity: ratePerSec,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    return { clock, bucket };
+  };
+
+  it('when a refusal names no time, then the rate halves and comes back gradually', async () => {
+    const { clock, bucket } = bucketAt(100);
+    bucket.throttle();
+    expect(bucket.rate).toBe(50);
+    await bucket.take(10);
+    expect(bucket.rate).toBeLessThan(55);
+    await clock.sleep(20_000);
+    expect(bucket.rate).toBe(100);
+  });
+
+  it('when a slowed bucket is asked for more than it holds, then the take is served once it is full', async () => {
+    const { clock, bucket } = bucketAt(100);
+    bucket.throttle();
+    await bucket.take(100);
+    // Half the rate fills the halved bucket in about a second, not the ~17 s the rate takes to recover.
+    expect(clock.now()).toBeLessThan(1_500);
+  });
+
+  it('when one refusal names a far time, then the bucket waits for it without slowing; a second soon after slows it', async () => {
+    const { clock, bucket } = bucketAt(100);
+    bucket.throttle(30_000);
+    expect(bucket.rate).toBe(100);
+    await clock.sleep(2_000);
+    bucket.throttle(30_000);
+    expect(bucket.rate).toBe(50);
+    await bucket.take(10);
+    expect(clock.now()).toBeGreaterThanOrEqual(32_000);
+  });
+});
+
 describe('quota costs and pacing', () => {
   it('when the profile is 2026, then messages.get costs 20 of 100 units a second; in 2025, 5 of 250', () => {
     expect([quotaCost('2026', 'messages.get'), perUserUnitsPerSecond('2026')]).toEqual([20, 100]);
@@ -88,131 +125,15 @@ describe('quota costs and pacing', () => {
   it('when one mailbox is saturated, then another mailbox is not slowed by it', async () => {
     const pacers = makePacerRegistry({ profile: '2026', unitsPerSecond: 40, maxConcurrency: 2 });
     const busy = pacers.forMailbox('busy');
-    const work = Array.from({ length: 6 }, () => busy.run('messages.get', async () => 1));
-    const t0 = performance.now();
-    await pacers.forMailbox('quiet').run('history.list', async () => 1);
-    expect(performance.now() - t0).toBeLessThan(200);
-    await Promise.all(work);
-    expect(pacers.size()).toBe(2);
-  });
-});
-
-describe('Google errors and retries, on real errors from the googleapis client', () => {
-  let server: Server;
-  let url: string;
-  let script: { status: number; body: unknown; headers?: Record<string, string> }[] = [];
-  let calls = 0;
-
-  beforeAll(async () => {
-    server = createServer((_req, res) => {
-      calls += 1;
-      const next = script.shift() ?? { status: 200, body: { emailAddress: 'a@b', historyId: '1' } };
-      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
-      res.end(JSON.stringify(next.body));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  });
-  afterAll(() => {
-    server.close();
-  });
-
-  const gmail = () => google.gmail({ version: 'v1', rootUrl: url, retry: false });
-  const googleError = (code: number, reason: string, message = 'x') => ({
-    error: { code, message, errors: [{ message, domain: 'global', reason }] },
-  });
-  const failure = async (status: number, body: unknown, headers?: Record<string, string>) => {
-    script = [{ status, body, ...(headers ? { headers } : {}) }];
-    return classifyGoogleError(
-      await gmail()
-        .users.getProfile({ userId: 'me' })
-        .catch((e: unknown) => e),
+    const done: string[] = [];
+    const work = Array.from({ length: 6 }, (_, i) =>
+      busy.run('messages.get', async () => done.push(`busy-${i}`)),
     );
-  };
-
-  it('when Gmail answers 429, 500, 503, 404, 403 or a daily limit, then each is classified as Google documents', async () => {
-    expect(
-      await failure(429, googleError(429, 'rateLimitExceeded'), { 'retry-after': '3' }),
-    ).toMatchObject({
-      kind: 'retryable',
-      status: 429,
-      reason: 'rateLimitExceeded',
-      retryAfterMs: 3000,
-    });
-    expect(await failure(500, googleError(500, 'backendError'))).toMatchObject({
-      kind: 'retryable',
-      status: 500,
-    });
-    expect(await failure(503, googleError(503, 'backendError'))).toMatchObject({
-      kind: 'retryable',
-      status: 503,
-    });
-    expect(await failure(404, googleError(404, 'notFound'))).toMatchObject({ kind: 'gone' });
-    expect(await failure(403, googleError(403, 'insufficientPermissions'))).toMatchObject({
-      kind: 'fatal',
-      status: 403,
-    });
-    expect(
-      await failure(429, googleError(429, 'userRateLimitExceeded', 'Daily sending limit exceeded')),
-    ).toMatchObject({
-      kind: 'fatal',
-      reason: 'dailyLimitExceeded',
-    });
-    expect(
-      await failure(400, {
-        error: 'invalid_grant',
-        error_description: 'Token has been expired or revoked.',
-      }),
-    ).toMatchObject({
-      kind: 'revoked',
-    });
-    expect(
-      classifyGoogleError(
-        Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
-      ),
-    ).toMatchObject({
-      kind: 'retryable',
-      reason: 'ECONNREFUSED',
-    });
-  });
-
-  it('when failures are retryable, then the call is retried until it succeeds; fatal ones are not retried', async () => {
-    script = [
-      { status: 503, body: googleError(503, 'backendError') },
-      { status: 429, body: googleError(429, 'rateLimitExceeded'), headers: { 'retry-after': '0' } },
-    ];
-    calls = 0;
-    const { data } = await withRetries(() => gmail().users.getProfile({ userId: 'me' }), {
-      minMs: 1,
-      maxMs: 5,
-    });
-    expect(data.emailAddress).toBe('a@b');
-    expect(calls).toBe(3);
-
-    script = [{ status: 403, body: googleError(403, 'forbidden') }];
-    calls = 0;
-    await expect(
-      withRetries(() => gmail().users.getProfile({ userId: 'me' }), { minMs: 1 }),
-    ).rejects.toBeTruthy();
-    expect(calls).toBe(1);
-  });
-
-  it('when a non-idempotent call meets a 5xx, then it is not retried (Gmail may have acted); a 429 is', async () => {
-    script = [{ status: 500, body: googleError(500, 'backendError') }];
-    calls = 0;
-    await expect(
-      withRetries(() => gmail().users.getProfile({ userId: 'me' }), {
-        minMs: 1,
-        idempotent: false,
-      }),
-    ).rejects.toBeTruthy();
-    expect(calls).toBe(1);
-    script = [{ status: 429, body: googleError(429, 'rateLimitExceeded') }];
-    calls = 0;
-    await withRetries(() => gmail().users.getProfile({ userId: 'me' }), {
-      minMs: 1,
-      idempotent: false,
-    });
-    expect(calls).toBe(2);
+    // The busy mailbox affords one get (20 units) every half second; the quiet one's call (2
+    // units) waits only for its own bucket, so it finishes before the busy one's first.
+    await pacers.forMailbox('quiet').run('history.list', async () => done.push('quiet'));
+    await Promise.all(work);
+    expect(done[0]).toBe('quiet');
+    expect(pacers.size()).toBe(2);
   });
 });

@@ -79,7 +79,7 @@ describe('parts as mail clients show them', () => {
         ],
       },
     });
-    expect(mail.attachments).toEqual([
+    expect(mail.attachments).toMatchObject([
       { filename: 'Cotação de preços.pdf', mimeType: 'application/pdf', size: 10 },
     ]);
   });

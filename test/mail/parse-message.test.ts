@@ -66,7 +66,14 @@ describe('parsing Gmail messages (delivered to the simulator, read back with goo
     const m = parsed.mixedWithAttachment as ParsedMail;
     expect(m.bodyText).toBe('See the contract — signed.');
     expect(m.attachments).toEqual([
-      { filename: 'contract.pdf', mimeType: 'application/pdf', size: 18 },
+      {
+        filename: 'contract.pdf',
+        mimeType: 'application/pdf',
+        size: 18,
+        partId: '1',
+        contentId: null,
+        inline: false,
+      },
     ]);
     expect(m.cc.map((a) => a.email)).toEqual(['pat@client.test', 'a@x.test', 'b@x.test']);
     expect(m.cc[0]?.name).toBe("O'Brien, Pat");

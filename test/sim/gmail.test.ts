@@ -144,7 +144,7 @@ describe('the simulated Gmail API, through googleapis', () => {
     expect((await reply('Re: Pricing')).data.threadId).not.toBe(orig.threadId);
   });
 
-  it('when calls exceed the per-user quota, then Gmail answers 429 userRateLimitExceeded', async () => {
+  it('when calls exceed the per-user quota, then Gmail answers 429 rateLimitExceeded', async () => {
     await faults({ quota_units_per_sec: 100 });
     const { id } = await deliver(sim, OWNER, 'Subject: q\r\n\r\nx');
     const results = await Promise.all(
@@ -159,7 +159,7 @@ describe('the simulated Gmail API, through googleapis', () => {
       ),
     );
     expect(results.filter((r) => r === 200).length).toBe(5);
-    expect(results.filter((r) => r === 'userRateLimitExceeded').length).toBe(7);
+    expect(results.filter((r) => r === 'rateLimitExceeded').length).toBe(7);
     await faults({ quota_units_per_sec: 1_000_000 });
   });
 

@@ -126,6 +126,14 @@ describe('the simulated Pub/Sub, through @google-cloud/pubsub', () => {
 
   it('when a Gmail watch publishes, then a push subscription POSTs it with an OIDC token and retries until a 2xx', async () => {
     const [topic] = await pubsub.createTopic('gmail');
+    await topic.iam.setPolicy({
+      bindings: [
+        {
+          role: 'roles/pubsub.publisher',
+          members: ['serviceAccount:gmail-api-push@system.gserviceaccount.com'],
+        },
+      ],
+    });
     await topic.createSubscription('push', {
       pushConfig: {
         pushEndpoint: receiverUrl,
@@ -169,8 +177,11 @@ describe('the simulated Pub/Sub, through @google-cloud/pubsub', () => {
     const { gmail } = await gmailFor(sim, 'x@sim.test');
     const err = await gmail.users
       .watch({ userId: 'me', requestBody: { topicName: 'projects/other/topics/gmail' } })
-      .catch((e: { status?: number }) => e);
-    expect((err as { status?: number }).status).toBe(403);
+      .catch((e: { status?: number; message?: string }) => e);
+    expect(err).toMatchObject({
+      status: 400,
+      message: 'Invalid topicName does not match projects/sim/topics/*',
+    });
   });
 
   it('when a pull subscriber listens, then it receives what is published and its ack removes it', async () => {

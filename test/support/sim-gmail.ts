@@ -28,11 +28,20 @@ export function simOAuthClient(
   });
 }
 
-/** Consent (with PKCE) for `email`; returns the code the redirect carried. */
-export async function consent(client: OAuth2Client, email: string, scopes = SCOPES) {
+/**
+ * Consent (with PKCE) for `email`; returns the code the redirect carried. `prompt=consent` by
+ * default, as the service asks, so each consent brings a refresh token; `null` asks without it.
+ */
+export async function consent(
+  client: OAuth2Client,
+  email: string,
+  scopes = SCOPES,
+  prompt: 'consent' | null = 'consent',
+) {
   const verifier = randomBytes(32).toString('base64url');
   const url = client.generateAuthUrl({
     access_type: 'offline',
+    ...(prompt ? { prompt } : {}),
     scope: scopes,
     login_hint: email,
     state: 'test-state',
@@ -47,9 +56,10 @@ export async function consent(client: OAuth2Client, email: string, scopes = SCOP
 export async function gmailFor(
   sim: Simulator,
   email: string,
+  scopes = SCOPES,
 ): Promise<{ gmail: gmail_v1.Gmail; auth: OAuth2Client }> {
   const auth = simOAuthClient(sim);
-  const { code, verifier } = await consent(auth, email);
+  const { code, verifier } = await consent(auth, email, scopes);
   const { tokens } = await auth.getToken({ code, codeVerifier: verifier });
   auth.setCredentials(tokens);
   return {
@@ -71,4 +81,32 @@ export async function deliver(
     body: JSON.stringify({ ...body, ...(labelIds ? { labelIds } : {}) }),
   });
   return (await res.json()) as { id: string; threadId: string; historyId: string };
+}
+
+/** A control-API call (`/__sim/…`) with a JSON body; answers the parsed JSON (or null). */
+export async function control(
+  sim: Simulator,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const res = await fetch(`${sim.baseUrl}/__sim/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} /__sim/${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Sets simulator faults (`PUT /__sim/faults`). */
+export const faults = (sim: Simulator, body: unknown) => control(sim, 'PUT', 'faults', body);
+
+/** The status and Gmail error message of a rejected googleapis call. */
+export async function failure(p: Promise<unknown>): Promise<{ status?: number; message?: string }> {
+  return p.then(
+    () => ({ status: 200 }),
+    (e: { status?: number; message?: string }) => ({ status: e.status, message: e.message }),
+  );
 }

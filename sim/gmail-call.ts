@@ -1,0 +1,150 @@
+// What every Gmail REST call goes through (https://developers.google.com/gmail/api/reference/rest):
+// authentication, the scope check, faults and the user's quota, in the order Google applies them,
+// and Gmail's error body. Each resource's routes (gmail-*.ts) wrap their handlers in `call`.
+import type { NextFunction, Request, Response } from 'express';
+import type { SimContext } from './context.ts';
+import type { GmailStore, SimMailbox, StoredMessage } from './gmail-store.ts';
+import type { Quota } from './quota.ts';
+
+// Scopes as Google's reference lists them for each method; `mail.google.com` is full access.
+export const READ_SCOPES = ['gmail.readonly', 'gmail.modify', 'gmail.metadata', 'mail.google.com'];
+export const SEND_SCOPES = ['gmail.send', 'gmail.compose', 'gmail.modify', 'mail.google.com'];
+export const INSERT_SCOPES = ['gmail.insert', 'gmail.modify', 'mail.google.com'];
+export const MODIFY_SCOPES = ['gmail.modify', 'mail.google.com'];
+/** messages.delete is permanent: only full mail access may do it. */
+export const DELETE_SCOPES = ['mail.google.com'];
+export const SETTINGS_READ_SCOPES = [
+  'gmail.readonly',
+  'gmail.modify',
+  'gmail.settings.basic',
+  'mail.google.com',
+];
+
+export class GmailError extends Error {
+  readonly code: number;
+  readonly reason: string;
+  readonly status: string;
+  readonly domain: string;
+  constructor(code: number, message: string, reason: string, status: string, domain = 'global') {
+    super(message);
+    this.code = code;
+    this.reason = reason;
+    this.status = status;
+    this.domain = domain;
+  }
+}
+
+export const errors = {
+  notFound: () => new GmailError(404, 'Requested entity was not found.', 'notFound', 'NOT_FOUND'),
+  badRequest: (m: string) => new GmailError(400, m, 'invalidArgument', 'INVALID_ARGUMENT'),
+  forbidden: (m: string, reason = 'forbidden') =>
+    new GmailError(403, m, reason, 'PERMISSION_DENIED'),
+};
+
+export function sendGmailError(res: Response, e: GmailError): void {
+  res.status(e.code).json({
+    error: {
+      code: e.code,
+      message: e.message,
+      errors: [{ message: e.message, domain: e.domain, reason: e.reason }],
+      status: e.status,
+    },
+  });
+}
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    mailbox: SimMailbox;
+  }
+}
+
+export type Handler = (req: Request, res: Response) => void | Promise<void>;
+export type Call = (
+  method: string,
+  scopes: string[],
+  handler: Handler,
+) => (req: Request, res: Response, next: NextFunction) => Promise<void>;
+
+/** Whether a granted scope URL (`https://…/auth/gmail.modify`, `https://mail.google.com/`) is one of `needed`. */
+function grants(scope: string, needed: string[]): boolean {
+  const bare = scope.replace(/\/+$/, '');
+  return needed.some((n) => bare === n || bare.endsWith(`/${n}`) || bare.endsWith(`//${n}`));
+}
+
+export function makeCall(ctx: SimContext, store: GmailStore, quota: Quota): Call {
+  return (method, scopes, handler) => async (req, res, next) => {
+    try {
+      ctx.stats.calls[method] = (ctx.stats.calls[method] ?? 0) + 1;
+      const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      const info = token ? ctx.lookupAccessToken(token) : undefined;
+      if (!info) {
+        throw new GmailError(
+          401,
+          'Request had invalid authentication credentials.',
+          'authError',
+          'UNAUTHENTICATED',
+        );
+      }
+      const user = ctx.stats.users[info.email] ?? { calls: {}, rate_limited: 0 };
+      ctx.stats.users[info.email] = user;
+      user.calls[method] = (user.calls[method] ?? 0) + 1;
+      const userId = String(req.params.userId ?? 'me').toLowerCase();
+      if (userId !== 'me' && userId !== info.email)
+        throw errors.forbidden(`Delegation denied for ${info.email}`);
+      if (!info.scopes.some((s) => grants(s, scopes))) {
+        throw errors.forbidden(
+          'Request had insufficient authentication scopes.',
+          'insufficientPermissions',
+        );
+      }
+      const faults = ctx.faults;
+      if (faults.latency_ms) await new Promise((r) => setTimeout(r, faults.latency_ms));
+      if (faults.error_rate && ctx.random() < faults.error_rate) {
+        const codes = faults.error_codes?.length ? faults.error_codes : [500];
+        const code = codes[Math.floor(ctx.random() * codes.length)] ?? 500;
+        throw code === 429
+          ? new GmailError(429, 'Rate Limit Exceeded', 'rateLimitExceeded', 'RESOURCE_EXHAUSTED')
+          : code === 503
+            ? new GmailError(
+                503,
+                'The service is currently unavailable.',
+                'backendError',
+                'UNAVAILABLE',
+              )
+            : new GmailError(code, 'Backend Error', 'backendError', 'INTERNAL');
+      }
+      const verdict = quota.charge(info.email, method);
+      if (!verdict.ok) {
+        ctx.stats.rate_limited += 1;
+        user.rate_limited += 1;
+        // One of Gmail's three refusal forms, as the quota built it (no Retry-After header).
+        res.status(verdict.status).json(verdict.body);
+        return;
+      }
+      res.locals.mailbox = store.ensure(info.email);
+      await handler(req, res);
+    } catch (error) {
+      if (error instanceof GmailError) sendGmailError(res, error);
+      else next(error);
+    }
+  };
+}
+
+/**
+ * The message `id` of the caller's mailbox, or 404. A message Gmail has just announced may still
+ * answer 404 for a while (`new_message_404_ms`), as its storage catches up with the notification.
+ */
+export function messageOr404(ctx: SimContext, res: Response, id: string): StoredMessage {
+  const m = res.locals.mailbox.messages.get(id);
+  if (!m) throw errors.notFound();
+  const young = ctx.faults.new_message_404_ms ?? 0;
+  if (young > 0 && Date.now() - m.arrivedAt < young) throw errors.notFound();
+  return m;
+}
+
+export const base = '/gmail/v1/users/:userId';
+
+/** A query parameter that may repeat (`labelIds=A&labelIds=B`), as a list. */
+export function listParam(value: unknown): string[] {
+  return ([] as string[]).concat((value as string | string[] | undefined) ?? []);
+}

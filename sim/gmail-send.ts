@@ -1,0 +1,141 @@
+// users.messages insert, import and send (https://developers.google.com/gmail/api/reference/rest/v1/users.messages):
+// raw RFC 5322 in (JSON `raw` or the /upload media form), Gmail's threading rules, the recipient
+// limit and the daily sending limit with its bounces.
+import { randomBytes } from 'node:crypto';
+import express, { type Request, Router } from 'express';
+import { sendingLimitBounce } from './bounce.ts';
+import type { SimContext } from './context.ts';
+import { base, type Call, errors, GmailError, INSERT_SCOPES, SEND_SCOPES } from './gmail-call.ts';
+import type { GmailStore, SimMailbox } from './gmail-store.ts';
+import { type Header, headerValue, splitHeaderBlock } from './mime.ts';
+
+const MAX_RECIPIENTS = 100;
+/** Workspace accounts may send 2,000 messages a rolling day (https://support.google.com/a/answer/166852). */
+const DAILY_SEND_LIMIT = 2_000;
+const DAY_MS = 86_400_000;
+
+export function sendRouter(ctx: SimContext, store: GmailStore, call: Call): Router {
+  const router = Router();
+  const json = express.json({ limit: '50mb' });
+  const media = express.raw({ type: () => true, limit: '50mb' });
+
+  const insertLike = (method: 'messages.insert' | 'messages.import') =>
+    call(method, INSERT_SCOPES, (req, res) => {
+      const mb = res.locals.mailbox;
+      const raw = rawFromRequest(req);
+      const body = (req.body ?? {}) as { labelIds?: string[]; threadId?: string };
+      const { headers } = splitHeaderBlock(raw);
+      const requested = Buffer.isBuffer(req.body) ? undefined : body.threadId;
+      const m = store.insert(mb, raw, {
+        labelIds: Buffer.isBuffer(req.body) ? [] : (body.labelIds ?? []),
+        threadId: requested ? agreedThread(store, mb, headers, requested) : undefined,
+      });
+      res.json({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds] });
+    });
+  router.post(`${base}/messages`, json, insertLike('messages.insert'));
+  router.post(`${base}/messages/import`, json, insertLike('messages.import'));
+  router.post(`/upload${base}/messages`, media, insertLike('messages.insert'));
+  router.post(`/upload${base}/messages/import`, media, insertLike('messages.import'));
+
+  const send = call('messages.send', SEND_SCOPES, (req, res) => {
+    const mb = res.locals.mailbox;
+    const raw = rawFromRequest(req);
+    const { headers } = splitHeaderBlock(raw);
+    const recipients = ['To', 'Cc', 'Bcc']
+      .flatMap((h) => (headerValue(headers, h) ?? '').split(','))
+      .map((a) => a.trim())
+      .filter((a) => a.includes('@'));
+    if (recipients.length === 0) throw errors.badRequest('Recipient address required');
+    if (recipients.length > MAX_RECIPIENTS) throw errors.badRequest('Too many recipients');
+    const overLimit = chargeDailySend(ctx, mb);
+    mb.sent.push(raw);
+    // Without a threadId, or when the headers or subject disagree, Gmail starts a new thread.
+    const requested = Buffer.isBuffer(req.body)
+      ? undefined
+      : (req.body as { threadId?: string } | undefined)?.threadId;
+    const threadId = requested
+      ? agreedThread(store, mb, headers, requested)
+      : randomBytes(8).toString('hex');
+    const stored = withMessageId(stripBcc(raw), headers);
+    const m = store.insert(mb, stored, { labelIds: ['SENT'], threadId });
+    if (overLimit) {
+      // Accepted, then bounced: the notification threads with the mail it reports on.
+      const sentHeaders = splitHeaderBlock(stored).headers;
+      store.insert(mb, sendingLimitBounce(mb.email, sentHeaders, recipients), {
+        labelIds: ['INBOX', 'UNREAD'],
+        threadId: m.threadId,
+      });
+    }
+    res.json({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds] });
+  });
+  router.post(`${base}/messages/send`, json, send);
+  router.post(`/upload${base}/messages/send`, media, send);
+  return router;
+}
+
+/**
+ * Counts one send against the rolling day. Past `send_daily_limit`, the next `send_limit_grace`
+ * sends are accepted and bounce (returns true); after those Gmail refuses with a retry time hours
+ * away, in the words Gmail uses ("User-rate limit exceeded.  Retry after … (Mail sending)").
+ */
+function chargeDailySend(ctx: SimContext, mb: SimMailbox): boolean {
+  const limit = ctx.faults.send_daily_limit ?? DAILY_SEND_LIMIT;
+  const grace = ctx.faults.send_limit_grace ?? 0;
+  const now = Date.now();
+  mb.sendLog = mb.sendLog.filter((t) => t > now - DAY_MS);
+  if (mb.sendLog.length >= limit + grace) {
+    // Sending resumes once enough of the day's sends have aged out to be under the limit.
+    const oldest = mb.sendLog[Math.max(0, mb.sendLog.length - limit)] ?? now;
+    const retry = new Date(oldest + DAY_MS).toISOString();
+    throw new GmailError(
+      429,
+      `User-rate limit exceeded.  Retry after ${retry} (Mail sending)`,
+      'rateLimitExceeded',
+      'RESOURCE_EXHAUSTED',
+      'usageLimits',
+    );
+  }
+  mb.sendLog.push(now);
+  return mb.sendLog.length > limit;
+}
+
+/**
+ * The requested thread when Gmail would put the message there: its In-Reply-To/References name a
+ * message of that thread and the subjects agree
+ * (https://developers.google.com/gmail/api/guides/threads#adding_drafts_and_messages_to_threads);
+ * else a new thread.
+ */
+function agreedThread(
+  store: GmailStore,
+  mb: SimMailbox,
+  headers: Header[],
+  requested: string,
+): string {
+  return store.threadFor(mb, headers) === requested ? requested : randomBytes(8).toString('hex');
+}
+
+function rawFromRequest(req: Request): Buffer {
+  if (Buffer.isBuffer(req.body)) return req.body;
+  const raw = (req.body as { raw?: string } | undefined)?.raw;
+  if (!raw)
+    throw errors.badRequest(
+      "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
+    );
+  return Buffer.from(raw, 'base64url');
+}
+
+/** Gmail gives mail sent without a Message-ID one of its own, as replies will reference it. */
+function withMessageId(raw: Buffer, headers: Header[]): Buffer {
+  if (headerValue(headers, 'Message-ID')) return raw;
+  const id = `<${randomBytes(16).toString('hex')}@mail.gmail.com>`;
+  return Buffer.concat([Buffer.from(`Message-ID: ${id}\r\n`), raw]);
+}
+
+/** Gmail keeps Bcc out of what recipients see; the sender's stored copy has none either. */
+function stripBcc(raw: Buffer): Buffer {
+  const text = raw.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  if (end < 0) return raw;
+  const head = text.slice(0, end).replace(/^Bcc:.*(\r?\n[ \t].*)*\r?\n?/gim, '');
+  return Buffer.from(head + text.slice(end), 'latin1');
+}

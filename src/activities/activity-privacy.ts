@@ -1,0 +1,59 @@
+// The owner's say over a logged mail. `private`: bodies, HTML and the attachment list are dropped
+// from storage; the activity keeps its links, participants, subject and time. `delete`: the
+// activity and its links go, and a tombstone keeps the mail from being logged again for that
+// mailbox (the activities trigger of migration 0003 refuses it, whatever path tries).
+import { AppError } from '../app-error.ts';
+import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
+import { type ActivityRow, activityView } from './activity-view.ts';
+import { findActivity } from './get-activity.ts';
+
+export interface Actor {
+  orgId: string;
+  userId: string;
+  admin: boolean;
+}
+
+/** The owner is the CRM user whose mailbox logged the mail; an admin may only delete. */
+async function requireOwner(db: Db, actor: Actor, id: string, adminMay: boolean) {
+  const row = await findActivity(db, actor.orgId, id);
+  const { rows } = await db.execute<{ user_id: string }>(sql`
+    select user_id from mailboxes where id = ${row.mailbox_id}`);
+  const owner = rows[0]?.user_id === actor.userId;
+  if (!owner && !(adminMay && actor.admin)) {
+    throw new AppError('forbidden', 'only the owner of the mailbox that logged it may do this');
+  }
+  return row;
+}
+
+export async function makeActivityPrivate(db: Db, actor: Actor, id: string) {
+  await requireOwner(db, actor, id, false);
+  const { rows } = await db.execute<Pick<ActivityRow, 'content' | 'description'>>(sql`
+    update activities
+       set description = '',
+           content = content - 'body_html'
+                     || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb
+     where id = ${id} and org_id = ${actor.orgId}
+     returning content`);
+  if (!rows[0]) throw new AppError('not_found', 'no activity with this id in your organisation');
+  return activityView(await findActivity(db, actor.orgId, id));
+}
+
+export async function deleteActivity(db: Db, actor: Actor, id: string) {
+  await requireOwner(db, actor, id, true);
+  // One statement: the row goes and its tombstone is written together, or neither.
+  await db.execute(sql`
+    with removed as (
+      delete from activities where id = ${id} and org_id = ${actor.orgId}
+      returning id, org_id, mailbox_id, gmail_message_id
+    ),
+    tombstone as (
+      insert into activity_tombstones (mailbox_id, gmail_message_id, org_id, deleted_by)
+      select mailbox_id, gmail_message_id, org_id, ${actor.userId} from removed
+      on conflict do nothing
+    )
+    insert into events (org_id, mailbox_id, type, payload)
+    select org_id, mailbox_id, 'activity.deleted', jsonb_build_object('activity_id', id)
+      from removed`);
+  return { id, deleted: true };
+}

@@ -63,6 +63,8 @@ const envSchema = z.object({
   GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset = open. */
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -109,6 +111,7 @@ export interface Config {
   };
   sync: { backfillDays: number; pollInterval: string };
   logLevel: string;
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -184,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollInterval: e.POLL_INTERVAL ?? '*/15 * * * *',
     },
     logLevel: e.LOG_LEVEL ?? 'info',
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -3,6 +3,7 @@
 // machines; on a developer's terminal, the same lines made readable by pino's own pretty printer.
 import { fileURLToPath } from 'node:url';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { withoutParameters } from './db/query-errors.ts';
 
 export type { Logger };
 
@@ -30,10 +31,13 @@ export function scrubSecrets(text: string): string {
   return text.replace(TOKEN_SHAPES, '[REDACTED]');
 }
 
-/** Errors carry request configs (headers, bodies with tokens): keep only what helps a reader. */
+/**
+ * Errors carry request configs (headers, bodies with tokens) and database errors their query
+ * parameters (mail content): keep only what helps a reader.
+ */
 function serializeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: scrubSecrets(String(err)) };
-  const e = err as Error & { code?: unknown; status?: unknown; cause?: unknown };
+  const e = withoutParameters(err) as Error & { code?: unknown; status?: unknown; cause?: unknown };
   const out: Record<string, unknown> = {
     type: e.name,
     message: scrubSecrets(e.message),

@@ -36,20 +36,33 @@ function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
 }
 
+/** What encodeCursor writes: an ISO instant as toISOString prints it (years 1000–9999) and a UUID. */
+const CURSOR_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Only a cursor this API could have written gets through: anything else (tampered, truncated,
+ * a date PostgreSQL refuses) is the caller's mistake, a 400, never a failed query.
+ */
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  let decoded: unknown;
   try {
-    const [createdAt, id] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as unknown[];
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (Array.isArray(decoded) && decoded.length === 2) {
+    const [createdAt, id] = decoded as unknown[];
     if (
       typeof createdAt === 'string' &&
       typeof id === 'string' &&
-      !Number.isNaN(Date.parse(createdAt))
+      CURSOR_INSTANT.test(createdAt) &&
+      CURSOR_ID.test(id) &&
+      !Number.isNaN(Date.parse(createdAt)) &&
+      new Date(createdAt).toISOString() === createdAt
     ) {
-      if (/^[0-9a-f-]{36}$/i.test(id)) return { createdAt, id };
+      return { createdAt, id };
     }
-  } catch {
-    // Reported below.
   }
   throw new AppError('invalid_cursor', 'cursor: not a cursor this API returned');
 }

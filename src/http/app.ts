@@ -5,6 +5,7 @@ import type { WorkerHealth } from '../jobs/worker-stall.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { activityRoutes } from './activity-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { connectLimits } from './connect-limits.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
 import { DEV_SIGN_IN_PATH, devSignInRoutes } from './dev-sign-in.ts';
 import { docsRoutes } from './docs-routes.ts';
@@ -17,6 +18,7 @@ import { pubsubRoutes } from './pubsub-routes.ts';
 import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
 import { rootRoutes } from './root-routes.ts';
+import { safeHeaders } from './safe-headers.ts';
 import { sendRoutes } from './send-routes.ts';
 
 export interface AppOptions {
@@ -28,6 +30,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use(safeHeaders);
   app.use(requestContext(deps.log));
   app.use(healthRoutes(deps, opts.workerHealth));
   const { production, crm, publicUrl } = deps.config;
@@ -40,13 +43,14 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
     );
   }
   app.use(docsRoutes(publicUrl));
-  app.use(metricsRoutes(deps.metrics));
+  app.use(metricsRoutes(deps.metrics, deps.config.metricsToken));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
   const verifyCaller = makeCallerVerifier(deps.config.crm);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));
   app.use(express.json({ limit: '64kb' }));
+  app.use(connectLimits(deps, verifyCaller));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));
   app.use(activityRoutes(deps, verifyCaller));

@@ -1,28 +1,14 @@
 // POST /pubsub/gmail: the Pub/Sub push endpoint. 204 only once the notification is durably queued;
 // 503 when the database is down (Pub/Sub redelivers); unreadable or unroutable: 204 + dead letter.
 import express, { Router } from 'express';
-import { z } from 'zod';
 import { AppError } from '../app-error.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import type { Deps } from '../deps.ts';
-import {
-  deadLetterPush,
-  gmailNotification,
-  makeNotificationRecorder,
-} from '../sync/notifications.ts';
+import { readPushBody } from '../sync/notification-input.ts';
+import { deadLetterPush, makeNotificationRecorder } from '../sync/notifications.ts';
 import type { VerifyPush } from './push-auth.ts';
 
-/** Google's push body (https://cloud.google.com/pubsub/docs/push#receive_push). */
-export const pushBody = z.object({
-  message: z.object({
-    data: z.string().max(65_536),
-    messageId: z.string().optional(),
-    message_id: z.string().optional(),
-    publishTime: z.string().optional(),
-    attributes: z.record(z.string(), z.string()).optional(),
-  }),
-  subscription: z.string().optional(),
-});
+export { pushEnvelope as pushBody } from '../sync/notification-input.ts';
 
 export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
   const router = Router();
@@ -39,15 +25,15 @@ export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
       }
       next();
     },
-    express.json({ limit: '64kb', type: () => true }),
+    // Raw bytes: the body is read by readPushBody, which refuses deep nesting before parsing.
+    express.raw({ limit: '64kb', type: () => true }),
     async (req, res) => {
-      const notification = readNotification(req.body);
-      const db = deps.database.db;
+      const read = readPushBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
       try {
-        if (!notification.ok) {
-          await deadLetterPush(db, notification.reason, req.body);
+        if (!read.ok) {
+          await deadLetterPush(deps.database.db, read.reason, read.payload);
           deps.metrics.push('malformed');
-        } else deps.metrics.push(await notifications.record(notification.value));
+        } else deps.metrics.push(await notifications.record(read.value));
       } catch (cause) {
         // Only an unreachable database is Pub/Sub's to retry; anything else is a bug (500, logged).
         if (!isDatabaseUnavailable(cause)) throw cause;
@@ -57,21 +43,4 @@ export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
     },
   );
   return router;
-}
-
-type Read = { ok: true; value: z.infer<typeof gmailNotification> } | { ok: false; reason: string };
-
-function readNotification(body: unknown): Read {
-  const envelope = pushBody.safeParse(body);
-  if (!envelope.success) return { ok: false, reason: 'malformed_envelope' };
-  let data: unknown;
-  try {
-    data = JSON.parse(Buffer.from(envelope.data.message.data, 'base64').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'malformed_data' };
-  }
-  const notification = gmailNotification.safeParse(data);
-  return notification.success
-    ? { ok: true, value: notification.data }
-    : { ok: false, reason: 'malformed_data' };
 }

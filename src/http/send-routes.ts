@@ -1,18 +1,36 @@
 // POST /integrations/gmail/send: mail sent as the user through their Gmail, idempotent by key.
 import { createHash } from 'node:crypto';
-import express, { Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
-import { sendMail } from '../send/send-mail.ts';
+import { requireMailbox } from '../mailbox/mailbox-settings.ts';
+import { type SendRequest, sendMail } from '../send/send-mail.ts';
+import { admitBody, bodyBudgetForHeap, drainBeforeRefusal, makeBodyBudget } from './body-budget.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { withIdempotency } from './idempotency.ts';
+import { readJsonBody } from './json-body.ts';
+import { limitPerUser } from './user-rate-limit.ts';
 import { parseInput } from './validate.ts';
 
 /** Gmail accepts messages up to 25 MB of attachments; base64 inflates them by a third. */
 const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+/** The largest body: 25 MB of attachments in base64 (33.4 MB) and the bodies' own limits. */
+export const MAX_SEND_BODY_BYTES = 40 * 1024 * 1024;
+/**
+ * Heap bytes one body byte may cost at the peak of a send. While JSON.parse runs, the JSON text and
+ * the parsed value coexist (about 2); afterwards attachments live in Buffers outside the heap and
+ * a new mail goes to Gmail as bytes. Measured on one 35 MB send (heap used, sampled each ms, in a
+ * process started as the Dockerfile does): 35 MB idle, 66 MB at the peak (206 MB before). 3 leaves
+ * room for what sampling misses: with the Dockerfile's --max-old-space-size=256 (V8 then reports a
+ * 448 MB heap limit, half of it shared out) two largest sends are admitted at a time.
+ */
+const HEAP_BYTES_PER_BODY_BYTE = 3;
+/** Per (org, user) and per process: a burst of 30 sends, then one a second. */
+const SEND_RATE = { burst: 30, perMinute: 60 };
+const SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
 
 /** One RFC 5322 mailbox, display name allowed ("Ana Lima <ana@example.com>"); no CR/LF. */
 const address = z
@@ -80,33 +98,88 @@ const idempotencyKey = z
 
 export function sendRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   const router = Router();
+  const budget = makeBodyBudget(bodyBudgetForHeap(MAX_SEND_BODY_BYTES, HEAP_BYTES_PER_BODY_BYTE));
   router.post(
     '/integrations/gmail/send',
+    // Everything that can refuse a caller runs before a byte of the body is read.
     requireCaller(verifyCaller),
-    express.json({ limit: '40mb' }),
+    limitPerUser('send', SEND_RATE),
+    requireSendingMailbox(deps),
+    (req, _res, next) => {
+      parseInput(idempotencyKey, req.get('idempotency-key'), 'Idempotency-Key');
+      next();
+    },
+    admitBody(budget, MAX_SEND_BODY_BYTES),
+    readJsonBody(MAX_SEND_BODY_BYTES),
     async (req, res) => {
       const key = parseInput(idempotencyKey, req.get('idempotency-key'), 'Idempotency-Key');
-      const body = parseInput(sendBody, req.body);
-      const attachmentBytes = (body.attachments ?? []).reduce(
-        (n, a) => n + Buffer.byteLength(a.content_base64, 'base64'),
-        0,
-      );
-      if (attachmentBytes > MAX_ATTACHMENT_BYTES) {
-        throw new AppError('payload_too_large', 'attachments: at most 25 MB in all', {
-          details: { field: 'attachments' },
-        });
-      }
+      const body = takeSendRequest(req);
       const caller = res.locals.caller;
-      const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
       const answer = await withIdempotency(
         deps.database.db,
-        { orgId: caller.orgId, userId: caller.userId, key, requestHash },
+        { orgId: caller.orgId, userId: caller.userId, key, requestHash: hashRequest(body) },
         () => sendMail(sendDeps(deps), caller, body),
       );
       res.status(answer.status).json(answer.body);
     },
   );
+  router.use('/integrations/gmail/send', drainBeforeRefusal(MAX_SEND_BODY_BYTES));
   return router;
+}
+
+/** A caller with no mailbox, a revoked one or one granted without gmail.send never uploads. */
+function requireSendingMailbox(deps: Deps) {
+  return async (_req: Request, res: Response, next: NextFunction) => {
+    const { orgId, userId } = res.locals.caller;
+    const mailbox = await requireMailbox(deps.database.db, orgId, userId);
+    if (mailbox.status === 'revoked') {
+      throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
+    }
+    if (!mailbox.scopes.includes(SEND_SCOPE)) {
+      throw new AppError('scope_missing', 'this mailbox was connected without permission to send', {
+        status: 403,
+        details: { reconnect_url: `${deps.config.publicUrl}/integrations/gmail/connect` },
+      });
+    }
+    next();
+  };
+}
+
+/**
+ * The validated body with its attachments decoded into Buffers, outside the heap; nothing keeps
+ * the base64 text alive afterwards (the parsed body is dropped from the request too).
+ */
+function takeSendRequest(req: Request): SendRequest {
+  const parsed = parseInput(sendBody, req.body);
+  req.body = undefined;
+  return decodeAttachments(parsed);
+}
+
+function decodeAttachments(body: SendBody): SendRequest {
+  const attachments = (body.attachments ?? []).map((a) => ({
+    filename: a.filename,
+    content_type: a.content_type,
+    content: Buffer.from(a.content_base64, 'base64'),
+  }));
+  const total = attachments.reduce((n, a) => n + a.content.length, 0);
+  if (total > MAX_ATTACHMENT_BYTES) {
+    throw new AppError('payload_too_large', 'attachments: at most 25 MB in all', {
+      details: { field: 'attachments' },
+    });
+  }
+  return { ...body, attachments };
+}
+
+/** What makes two requests under one key "the same": every field and every attachment byte. */
+function hashRequest(body: SendRequest): string {
+  const hash = createHash('sha256');
+  const { attachments, ...fields } = body;
+  hash.update(JSON.stringify(fields));
+  for (const a of attachments ?? []) {
+    hash.update(JSON.stringify([a.filename, a.content_type, a.content.length]));
+    hash.update(a.content);
+  }
+  return hash.digest('hex');
 }
 
 function sendDeps(deps: Deps) {

@@ -5,9 +5,9 @@ import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import type { Pool } from 'pg';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
+import { readNotificationData } from '../sync/notification-input.ts';
 import {
   deadLetterPush,
-  gmailNotification,
   makeNotificationRecorder,
   type NotificationRecorder,
 } from '../sync/notifications.ts';
@@ -40,22 +40,16 @@ export function startPullConsumer(
   return { close: () => subscription.close() };
 }
 
+/** A malformed message is dead-lettered and acked alone; only a database error nacks. */
 async function handle(
   db: Db,
   notifications: NotificationRecorder,
   message: Message,
 ): Promise<void> {
-  let data: unknown;
-  try {
-    data = JSON.parse(message.data.toString('utf8'));
-  } catch {
-    await deadLetterPush(db, 'malformed_data', { data: message.data.toString('base64') });
+  const read = readNotificationData(message.data);
+  if (!read.ok) {
+    await deadLetterPush(db, read.reason, { message_id: message.id, ...read.payload });
     return;
   }
-  const parsed = gmailNotification.safeParse(data);
-  if (!parsed.success) {
-    await deadLetterPush(db, 'malformed_data', data);
-    return;
-  }
-  await notifications.record(parsed.data);
+  await notifications.record(read.value);
 }

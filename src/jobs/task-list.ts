@@ -1,6 +1,7 @@
 // Every task the worker runs, by name. Tasks are thin: parse the payload, call one use case.
-import type { TaskList } from 'graphile-worker';
+import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
+import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
@@ -63,7 +64,7 @@ export function makeTaskList(deps: Deps): TaskList {
     }
   }
 
-  return {
+  return withoutParametersInErrors({
     [TASK.syncMailbox]: async (payload, helpers) => {
       const { mailbox_id, full } = syncPayload.parse(payload);
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
@@ -99,5 +100,23 @@ export function makeTaskList(deps: Deps): TaskList {
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },
-  };
+  });
+}
+
+/**
+ * graphile-worker stores a failed job's error message in `last_error` and logs its stack: a
+ * database error would put its query parameters (mail content) in both, so tasks throw a copy
+ * without them.
+ */
+function withoutParametersInErrors(tasks: Record<string, Task>): TaskList {
+  const wrap =
+    (task: Task): Task =>
+    async (payload, helpers) => {
+      try {
+        return await task(payload, helpers);
+      } catch (error) {
+        throw withoutParameters(error);
+      }
+    };
+  return Object.fromEntries(Object.entries(tasks).map(([name, task]) => [name, wrap(task)]));
 }

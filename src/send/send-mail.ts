@@ -45,7 +45,8 @@ export interface SendRequest {
   text?: string | undefined;
   html?: string | undefined;
   reply_to_message_id?: string | undefined;
-  attachments?: { filename: string; content_type: string; content_base64: string }[] | undefined;
+  /** Decoded by the route: the bytes live in Buffers, outside the JavaScript heap. */
+  attachments?: { filename: string; content_type: string; content: Buffer }[] | undefined;
   entity_type?: 'contact' | 'lead' | 'deal' | undefined;
   entity_id?: string | undefined;
 }
@@ -82,7 +83,7 @@ export async function sendMail(
     attachments: (req.attachments ?? []).map((a) => ({
       filename: a.filename,
       contentType: a.content_type,
-      content: Buffer.from(a.content_base64, 'base64'),
+      content: a.content,
     })),
     ...(reply ? { inReplyTo: reply.inReplyTo, references: reply.references } : {}),
   });
@@ -108,7 +109,7 @@ export async function sendMail(
     attachments: (req.attachments ?? []).map((a) => ({
       filename: a.filename,
       mimeType: a.content_type,
-      size: Buffer.byteLength(a.content_base64, 'base64'),
+      size: a.content.length,
     })),
     snippet: '',
   };
@@ -142,10 +143,19 @@ async function sendRaw(
       deps.pacers.forMailbox(mailbox.id),
       'messages.send',
       () =>
-        gmail.users.messages.send({
-          userId: 'me',
-          requestBody: { raw: raw.toString('base64url'), ...(threadId ? { threadId } : {}) },
-        }),
+        // A new mail goes to the upload endpoint as bytes, with no base64url copy of it on the
+        // heap (https://developers.google.com/workspace/gmail/api/guides/uploads). A reply needs
+        // its threadId beside the bytes (a multipart upload the simulator lacks): inline raw.
+        threadId
+          ? gmail.users.messages.send({
+              userId: 'me',
+              requestBody: { raw: raw.toString('base64url'), threadId },
+            })
+          : gmail.users.messages.send(
+              { userId: 'me', media: { mimeType: 'message/rfc822', body: raw } },
+              // The upload URL is built from the call's rootUrl, not the client's: pass it on.
+              { rootUrl: gmail.context._options.rootUrl },
+            ),
       { idempotent: false, maxWaitMs: SEND_MAX_WAIT_MS },
     );
     if (!data.id || !data.threadId) throw new Error('Gmail answered without a message id');

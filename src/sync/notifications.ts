@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
+import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { deadLetters } from '../db/schema.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 import { syncJobKey, trailingSyncJobKey } from '../queue/job-names.ts';
@@ -24,10 +25,29 @@ import { syncJobKey, trailingSyncJobKey } from '../queue/job-names.ts';
  */
 export const TRAILING_SYNC_DELAY_MS = 2_000;
 
-/** Gmail's push data; historyId is documented as a string, some senders use a number. */
+/**
+ * Gmail's historyId is an unsigned 64-bit counter, sent as a decimal string (some senders use a
+ * number); the cursor is a PostgreSQL bigint, signed 64-bit. Real ids are far below 2^63 (they
+ * count a mailbox's changes), so an id beyond bigint cannot be Gmail's: it is refused as malformed
+ * and dead-lettered rather than failing the statement that holds the whole group.
+ */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const historyId = z
+  .union([
+    z.string().regex(/^\d{1,20}$/),
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  ])
+  .refine((v) => BigInt(v) <= MAX_BIGINT, 'beyond a signed 64-bit integer');
+
+/** Gmail's push data (https://developers.google.com/workspace/gmail/api/guides/push#receiving_notifications). */
 export const gmailNotification = z.object({
-  emailAddress: z.string().min(3).max(320),
-  historyId: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]),
+  // An address, so no spaces or control characters (PostgreSQL text refuses NUL).
+  emailAddress: z
+    .string()
+    .min(3)
+    .max(320)
+    .regex(/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+$/u),
+  historyId,
 });
 
 export type GmailNotification = z.infer<typeof gmailNotification>;
@@ -62,10 +82,22 @@ export function makeNotificationRecorder(pool: Pick<pg.Pool, 'query'>): Notifica
         );
         for (const [i, w] of group.entries()) w.resolve(outcomes[i] ?? 'unknown_mailbox');
       } catch (error) {
-        for (const w of group) w.reject(error);
+        // A group fails together; unless the database is down, each is tried alone so that
+        // whatever failed it fails alone and the rest are still acknowledged.
+        if (group.length === 1 || isDatabaseUnavailable(error)) {
+          for (const w of group) w.reject(error);
+        } else await Promise.all(group.map((w) => recordAlone(w)));
       }
     }
     writing = false;
+  }
+
+  async function recordAlone(w: Waiting): Promise<void> {
+    try {
+      w.resolve((await recordNotifications(pool, [w.notification]))[0] ?? 'unknown_mailbox');
+    } catch (error) {
+      w.reject(error);
+    }
   }
 
   return {
@@ -121,11 +153,34 @@ const RECORD_NOTIFICATIONS = {
         select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''))}
           from stamped where status <> 'revoked' order by id), false) as job
     ),
-    unknown as (
-      insert into dead_letters (source, reason, payload)
-      select 'pubsub', 'unknown_mailbox',
-             json_build_object('emailAddress', i.email, 'historyId', i.history_id::text)
+    -- An address no live mailbox has is one dead letter counting its pushes (attempts), holding
+    -- the address's sha256 rather than the address: a forgotten watch or a flood cannot grow the
+    -- table, and an operator can still check a suspected address.
+    unknown_addresses as (
+      select encode(sha256(convert_to(i.email, 'UTF8')), 'hex') as address_sha256,
+             count(*)::int as pushes, max(i.history_id) as history_id
         from input i where not exists (select 1 from stamped s where s.email = i.email)
+       group by 1
+    ),
+    counted as (
+      update dead_letters d
+         set attempts = d.attempts + u.pushes, updated_at = now(),
+             payload = jsonb_build_object('address_sha256', u.address_sha256,
+                                          'historyId', u.history_id::text)
+        from unknown_addresses u
+       where d.source = 'pubsub' and d.reason = 'unknown_mailbox'
+         and d.payload->>'address_sha256' = u.address_sha256
+         -- Evaluated once: a group with no unknown address does not scan dead_letters at all.
+         and exists (select 1 from unknown_addresses)
+      returning u.address_sha256
+    ),
+    unknown as (
+      insert into dead_letters (source, reason, payload, attempts)
+      select 'pubsub', 'unknown_mailbox',
+             jsonb_build_object('address_sha256', u.address_sha256, 'historyId', u.history_id::text),
+             u.pushes
+        from unknown_addresses u
+       where u.address_sha256 not in (select address_sha256 from counted)
     )
     select i.ord, s.status,
            (s.history_id is null or s.history_id < i.history_id) as news,
@@ -153,7 +208,14 @@ export async function recordNotifications(
   });
 }
 
-/** A push whose body we cannot read is kept for inspection and acknowledged, so it is not retried forever. */
-export async function deadLetterPush(db: Db, reason: string, payload: unknown): Promise<void> {
-  await db.insert(deadLetters).values({ source: 'pubsub', reason, payload: payload ?? null });
+/**
+ * A push whose body we cannot read is kept for inspection and acknowledged, so it is not retried
+ * forever; the payload is what notification-input.ts keeps of it (size and a flat excerpt).
+ */
+export async function deadLetterPush(
+  db: Db,
+  reason: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await db.insert(deadLetters).values({ source: 'pubsub', reason, payload });
 }

@@ -6,6 +6,7 @@
 
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sweepExpired } from '../db/retention.ts';
 import type { Logger } from '../logger.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 
@@ -44,10 +45,13 @@ export async function pollCycle(
           or (status = 'error' and (next_retry_at is null or next_retry_at <= now()))
     ), true) as id`);
 
+  // Bookkeeping tables are kept bounded here, where one process at a time runs.
+  const swept = await sweepExpired(db);
+
   const result = {
     watchesToRenew: watches.rows.length,
     syncsQueued: syncs.rows.length,
   };
-  deps.log.info(result, 'poll cycle queued');
+  deps.log.info({ ...result, swept }, 'poll cycle queued');
   return result;
 }

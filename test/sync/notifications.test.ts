@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type GmailNotification,
@@ -52,7 +53,10 @@ describe('recording Gmail notifications in groups', () => {
     expect(letters).toEqual([
       {
         reason: 'unknown_mailbox',
-        payload: { emailAddress: 'nobody@vendor.test', historyId: '5000' },
+        payload: {
+          address_sha256: createHash('sha256').update('nobody@vendor.test').digest('hex'),
+          historyId: '5000',
+        },
       },
     ]);
     const { rows: stamped } = await database.pool.query(

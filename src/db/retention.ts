@@ -1,0 +1,93 @@
+// How long what the service stores for its own bookkeeping is kept, and the sweeps that enforce
+// it. The poll runs them (once across processes, by graphile-worker's cron) in bounded batches, so
+// a large backlog is cleared over several cycles without one long transaction.
+//
+//   dead_letters, pubsub:   30 days after the last push counted in them; at most 1,000 per reason
+//                           (unknown addresses are already one row per address hash)
+//   dead_letters, message:  400 days: they are the list of poison mails a sync skips, and must
+//                           outlive any window a full or retro sync may look back over (365 days)
+//   idempotency_keys:       24 hours: a repeat within a day replays the first answer; after that
+//                           the same key sends again
+//   oauth_states:           1 hour after expiry (10 minutes after issue); at most 10 live ones
+//                           per user, trimmed when a new one is issued (http/connect-limits.ts)
+import type { Db } from './database.ts';
+import { sql } from './orm.ts';
+
+const BATCH = 1_000;
+/** Per table per cycle: 20,000 rows, then the next poll goes on. */
+const MAX_BATCHES = 20;
+const PUSH_LETTERS_PER_REASON = 1_000;
+
+export interface Swept {
+  deadLetters: number;
+  idempotencyKeys: number;
+  oauthStates: number;
+}
+
+export async function sweepExpired(db: Db): Promise<Swept> {
+  const deadLetters =
+    (await inBatches(
+      db,
+      (limit) => sql`
+      delete from dead_letters where id in (
+        select id from dead_letters
+         where (source = 'pubsub' and updated_at < now() - interval '30 days')
+            or (source = 'message' and updated_at < now() - interval '400 days')
+         limit ${limit})`,
+    )) + (await capPushLetters(db));
+  const idempotencyKeys = await inBatches(
+    db,
+    (limit) => sql`
+      delete from idempotency_keys where (org_id, user_id, key) in (
+        select org_id, user_id, key from idempotency_keys
+         where created_at < now() - interval '24 hours' limit ${limit})`,
+  );
+  const oauthStates = await inBatches(
+    db,
+    (limit) => sql`
+      delete from oauth_states where state_hash in (
+        select state_hash from oauth_states
+         where expires_at < now() - interval '1 hour' limit ${limit})`,
+  );
+  return { deadLetters, idempotencyKeys, oauthStates };
+}
+
+/** Beyond the newest PUSH_LETTERS_PER_REASON of a reason, the older push dead letters go. */
+async function capPushLetters(db: Db): Promise<number> {
+  return inBatches(
+    db,
+    (limit) => sql`
+      delete from dead_letters where id in (
+        select id from (
+          select id, row_number() over (partition by reason order by updated_at desc, id desc) as n
+            from dead_letters where source = 'pubsub'
+        ) ranked where n > ${PUSH_LETTERS_PER_REASON} limit ${limit})`,
+  );
+}
+
+/** Keeps a user's `keep` newest live OAuth states; older live ones can no longer be used. */
+export async function trimLiveStates(
+  db: Db,
+  orgId: string,
+  userId: string,
+  keep: number,
+): Promise<void> {
+  await db.execute(sql`
+    delete from oauth_states where state_hash in (
+      select state_hash from oauth_states
+       where org_id = ${orgId} and user_id = ${userId} and used_at is null and expires_at > now()
+       order by created_at desc offset ${keep})`);
+}
+
+async function inBatches(
+  db: Db,
+  statement: (limit: number) => ReturnType<typeof sql>,
+): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < MAX_BATCHES; i += 1) {
+    const { rowCount } = await db.execute(statement(BATCH));
+    total += rowCount ?? 0;
+    if ((rowCount ?? 0) < BATCH) break;
+  }
+  return total;
+}

@@ -11,13 +11,13 @@ import { metricsRoutes } from './metrics-routes.ts';
  * role and Prometheus can scrape its stall gauge: /healthz, /readyz and /metrics, nothing else.
  */
 export function createHealthApp(
-  deps: Pick<Deps, 'database' | 'metrics'>,
+  deps: Pick<Deps, 'database' | 'metrics' | 'config'>,
   workerHealth: () => WorkerHealth,
 ): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoutes(deps, workerHealth));
-  app.use(metricsRoutes(deps.metrics));
+  app.use(metricsRoutes(deps.metrics, deps.config.metricsToken));
   return app;
 }
 

@@ -4,9 +4,10 @@
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import type { EntityType } from '../sync/link-entities.ts';
 
 export interface ListQuery {
-  entity_type: 'contact' | 'lead' | 'deal';
+  entity_type: EntityType;
   entity_id: string;
   limit: number;
   cursor?: string | undefined;

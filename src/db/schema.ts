@@ -26,9 +26,27 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true });
 
 // ---- The CRM's side -------------------------------------------------------------------------
 
+export const companies = pgTable(
+  'companies',
+  {
+    id: id(),
+    orgId: text('org_id').notNull(),
+    name: text('name').notNull(),
+    /** The company's mail domain (acme.com); linking reads it through crm_company_domains. */
+    domain: text('domain'),
+  },
+  (t) => [index('companies_org_domain_idx').on(t.orgId, sql`lower(${t.domain})`)],
+);
+
 export const contacts = pgTable(
   'contacts',
-  { id: id(), orgId: text('org_id').notNull(), name: text('name').notNull(), email: text('email') },
+  {
+    id: id(),
+    orgId: text('org_id').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
+  },
   (t) => [index('contacts_org_email_idx').on(t.orgId, sql`lower(${t.email})`)],
 );
 
@@ -72,6 +90,13 @@ export interface MailboxSettings {
   log_internal: boolean;
 }
 
+/** One of the mailbox's verified send-as addresses (users.settings.sendAs.list), primary included. */
+export interface SendAsAddress {
+  email: string;
+  display_name: string;
+  default: boolean;
+}
+
 export const mailboxes = pgTable(
   'mailboxes',
   {
@@ -106,6 +131,9 @@ export const mailboxes = pgTable(
       .default(
         sql`'{"excluded_labels":[],"blocked_domains":[],"blocked_addresses":[],"log_internal":false}'::jsonb`,
       ),
+    /** The addresses that are the owner too (aliases): refreshed at connect, with the watch, on demand. */
+    sendAs: jsonb('send_as').$type<SendAsAddress[]>().notNull().default(sql`'[]'::jsonb`),
+    sendAsRefreshedAt: tstz('send_as_refreshed_at'),
     connectedAt: tstz('connected_at').notNull().defaultNow(),
     disconnectedAt: tstz('disconnected_at'),
     createdAt: createdAt(),
@@ -271,6 +299,22 @@ export const messageFailures = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
+);
+
+/**
+ * CRM records whose addresses changed (written by triggers on contacts, leads and companies, or by
+ * POST /crm/entities/changed): the retroactive search reads and deletes them once their mail is found.
+ */
+export const crmEntityChanges = pgTable(
+  'crm_entity_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: text('org_id').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('crm_entity_changes_org_idx').on(t.orgId, t.id)],
 );
 
 /**

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
+import { crmRoutes } from './crm-routes.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
 import { gmailRoutes } from './gmail-routes.ts';
@@ -30,6 +31,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(express.json({ limit: '64kb' }));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));
+  app.use(crmRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller));
   app.use(notFound);
   app.use(handleErrors);

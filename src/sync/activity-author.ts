@@ -1,4 +1,5 @@
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { ownerAddresses } from '../mailbox/send-as.ts';
 import type { ActivityAuthor } from './activity-row.ts';
 
 /** Who an activity is logged for: the mailbox's CRM user, named as the CRM shows it. */
@@ -7,6 +8,7 @@ export function activityAuthor(mailbox: Mailbox, createdByName: string): Activit
     orgId: mailbox.orgId,
     mailboxId: mailbox.id,
     ownerEmail: mailbox.email,
+    ownerAddresses: ownerAddresses(mailbox),
     userId: mailbox.userId,
     createdByName,
   };

@@ -1,6 +1,7 @@
 // One batch of Gmail ids to activities: skip what is known, fetch the rest within quota, keep the
 // mails that pass the mailbox's filters and concern the CRM, store them (and, when given, move the
 // cursor) in one statement.
+import { ownerAddresses } from '../mailbox/send-as.ts';
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
 import { fetchMessages } from './fetch-messages.ts';
@@ -29,10 +30,9 @@ export async function logMessages(
   const toFetch = ids.filter((id) => !known.has(id));
   const fetched = await fetchMessages(ctx, toFetch);
 
-  const eligible = fetched.mails.filter(
-    (m) => skipReason(m, mailbox.email, mailbox.settings) === null,
-  );
-  const people = eligible.map((m) => counterparts(m, mailbox.email).map((a) => a.email));
+  const owner = ownerAddresses(mailbox);
+  const eligible = fetched.mails.filter((m) => skipReason(m, owner, mailbox.settings) === null);
+  const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
   const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
   const author = activityAuthor(mailbox, 'Gmail Sync');
   const drafts: ActivityDraft[] = [];

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/orm.ts';
 import { addContact, addLead } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
-import { addCompany, timeline, timelineIds, waitForJobs } from '../support/linking-helpers.ts';
+import {
+  addCompany,
+  deliverAndSync,
+  timeline,
+  timelineIds,
+  waitForJobs,
+} from '../support/linking-helpers.ts';
 import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -88,7 +94,7 @@ describe('history for records added later', () => {
   it('when a second contact gets an address already on a contact, then both show the mail, logged once', async () => {
     const first = await addContact(db(), ORG_A, 'Sam at desk 1', 'sam@shared.test');
     const raw = rawMail({ from: 'sam@shared.test', to: OWNER_A });
-    const { id } = await e2e.deliver(OWNER_A, raw);
+    const { id } = await deliverAndSync(e2e, userA, OWNER_A, raw);
     await until('the first contact', async () =>
       (await timelineIds(e2e, userA, 'contact', first)).includes(id),
     );
@@ -106,7 +112,9 @@ describe('history for records added later', () => {
 
   it("when a contact's address changes, then the mail of the new address joins and the old address's mail stays", async () => {
     const contactId = await addContact(db(), ORG_A, 'Olga', 'olga@old-job.test');
-    const { id: oldMail } = await e2e.deliver(
+    const { id: oldMail } = await deliverAndSync(
+      e2e,
+      userA,
       OWNER_A,
       rawMail({ from: 'olga@old-job.test', to: OWNER_A }),
     );
@@ -125,7 +133,12 @@ describe('history for records added later', () => {
 
   it("when a contact moves to another org, then that org sees its own mailbox's mail with them and never the first org's", async () => {
     const contactId = await addContact(db(), ORG_A, 'Mo', 'mo@mover.test');
-    const { id: inA } = await e2e.deliver(OWNER_A, rawMail({ from: 'mo@mover.test', to: OWNER_A }));
+    const { id: inA } = await deliverAndSync(
+      e2e,
+      userA,
+      OWNER_A,
+      rawMail({ from: 'mo@mover.test', to: OWNER_A }),
+    );
     await until('org A mail', async () =>
       (await timelineIds(e2e, userA, 'contact', contactId)).includes(inA),
     );

@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
-import { timeline, timelineIds, waitForJobs } from '../support/linking-helpers.ts';
+import { deliverAndSync, timeline, timelineIds, waitForJobs } from '../support/linking-helpers.ts';
 import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -63,7 +63,12 @@ describe('send-as aliases', () => {
   });
 
   it('when mail from the alias to a contact arrives, then it is logged as sent, linked to the contact only', async () => {
-    const { id } = await e2e.deliver(OWNER_A, rawMail({ from: ALIAS_A, to: 'carla@client.test' }));
+    const { id } = await deliverAndSync(
+      e2e,
+      userA,
+      OWNER_A,
+      rawMail({ from: ALIAS_A, to: 'carla@client.test' }),
+    );
     const activity = await waitFor(
       async () =>
         (await timeline(e2e, userA, 'contact', client)).find(
@@ -76,7 +81,12 @@ describe('send-as aliases', () => {
   });
 
   it("when the alias is also a contact of another org, then that org logs its own mail with it and never sees the first org's", async () => {
-    const { id: inB } = await e2e.deliver(OWNER_B, rawMail({ from: ALIAS_A, to: OWNER_B }));
+    const { id: inB } = await deliverAndSync(
+      e2e,
+      userB,
+      OWNER_B,
+      rawMail({ from: ALIAS_A, to: OWNER_B }),
+    );
     await waitFor(
       async () => (await timelineIds(e2e, userB, 'contact', aliasAsContactOfB)).includes(inB),
       {
@@ -90,8 +100,12 @@ describe('send-as aliases', () => {
   });
 
   it("when mail goes between the owner's own addresses, then nothing is logged", async () => {
-    const { id } = await e2e.deliver(OWNER_A, rawMail({ from: ALIAS_A, to: OWNER_A }));
-    await e2e.api('/integrations/gmail/sync', { method: 'POST', body: '{}', user: userA });
+    const { id } = await deliverAndSync(
+      e2e,
+      userA,
+      OWNER_A,
+      rawMail({ from: ALIAS_A, to: OWNER_A }),
+    );
     await waitForJobs(e2e);
     const { rows } = await e2e.database.pool.query(
       'select count(*)::int as n from activities where gmail_message_id = $1',

@@ -71,3 +71,19 @@ export async function waitForJobs(
     { timeoutMs, what: `${tasks.join(', ')} jobs to finish` },
   );
 }
+
+/**
+ * Delivers mail and asks for a sync: Gmail sends a watched user at most one push a second and drops
+ * the rest, so a test delivering mail after mail does not wait on the fallback poll.
+ */
+export async function deliverAndSync(
+  e2e: E2E,
+  user: TestUser,
+  owner: string,
+  raw: string,
+): Promise<{ id: string; threadId: string }> {
+  const delivered = await e2e.deliver(owner, raw);
+  const res = await e2e.api('/integrations/gmail/sync', { method: 'POST', body: '{}', user });
+  if (res.status !== 202) throw new Error(`POST /integrations/gmail/sync: ${res.status}`);
+  return delivered;
+}

@@ -19,7 +19,11 @@ const BUSY_RETRY_MS = 2_000;
 const syncPayload = z.object({ mailbox_id: z.uuid(), full: z.boolean().optional() });
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
 const orgPayload = z.object({ org_id: z.string().min(1) });
-const retroPayload = z.object({ mailbox_id: z.uuid(), terms: z.array(z.string()).max(1000) });
+const retroPayload = z.object({
+  mailbox_id: z.uuid(),
+  terms: z.array(z.string()).max(1000),
+  pass: z.number().int().min(1).max(2).optional(),
+});
 
 export function makeTaskList(deps: Deps): TaskList {
   const syncDeps = {

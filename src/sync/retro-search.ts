@@ -27,6 +27,12 @@ const TERMS_PER_QUERY = 20;
 const TERMS_PER_JOB = 100;
 /** Changes taken per planning run; more wait for the next run, queued at once. */
 const CHANGES_PER_PLAN = 1_000;
+/**
+ * Gmail's search index trails the mailbox: a mail that arrived seconds before the record was made
+ * may not be found yet (and the sync saw it when nothing matched). Each search runs once more this
+ * much later; only mail not yet logged is fetched again, so the second run costs the list pages.
+ */
+export const SEARCH_SETTLE_MS = 30_000;
 
 export interface RetroDeps {
   db: Db;
@@ -41,6 +47,8 @@ export interface RetroDeps {
 export interface RetroSearchPayload {
   mailbox_id: string;
   terms: string[];
+  /** 1, then 2 for the run after the search index has settled. */
+  pass?: number | undefined;
 }
 
 /** Records that a CRM record's addresses changed and wakes its org's search, in one transaction. */
@@ -154,7 +162,19 @@ export async function runRetroSearch(
     result.relinked += await relinkActivities(deps.db, mailbox, slice);
   }
   if (pending.length > 0) throw new SyncIncomplete(`${pending.length} messages failed; will retry`);
-  ctx.log.info(result, 'retroactive search done');
+  if ((payload.pass ?? 1) === 1) {
+    const again: RetroSearchPayload = { ...payload, pass: 2 };
+    await addJob(
+      deps.db,
+      TASK.retroSearch,
+      { ...again },
+      {
+        runAt: new Date(Date.now() + SEARCH_SETTLE_MS),
+        maxAttempts: MAX_ATTEMPTS.retroSearch,
+      },
+    );
+  }
+  ctx.log.info({ ...result, pass: payload.pass ?? 1 }, 'retroactive search done');
   return result;
 }
 

@@ -186,6 +186,20 @@ describe('history for records added later', () => {
     expect(await timelineIds(e2e, userB, 'contact', entityId)).toEqual([]);
   });
 
+  it("when Gmail's search still lags the mail a contact is created for, then the search runs again and the mail joins within a minute", async () => {
+    await e2e.simControl('faults', { method: 'PUT', body: { search_lag_ms: 5_000 } });
+    try {
+      const mailId = await mailBeforeAnyRecord(OWNER_A, 'quick@fresh.test', 0);
+      const contactId = await addContact(db(), ORG_A, 'Quick', 'quick@fresh.test');
+      await waitFor(
+        async () => (await timelineIds(e2e, userA, 'contact', contactId)).includes(mailId),
+        { timeoutMs: 60_000, intervalMs: 500, what: 'the mail the lagging search missed' },
+      );
+    } finally {
+      await e2e.resetFaults();
+    }
+  }, 70_000);
+
   it('when the change names an unknown entity type, then 400', async () => {
     const res = await e2e.api('/crm/entities/changed', {
       method: 'POST',

@@ -53,7 +53,7 @@ export async function timelineIds(
     .sort();
 }
 
-/** Waits until no job of these tasks waits or runs (failed-for-good ones aside). */
+/** Waits until no job of these tasks is due or running (failed-for-good and later-scheduled ones aside). */
 export async function waitForJobs(
   e2e: E2E,
   tasks = ['sync_mailbox', 'retro_org', 'retro_search', 'refresh_send_as', 'renew_watch'],
@@ -63,7 +63,8 @@ export async function waitForJobs(
     async () => {
       const { rows } = await e2e.database.pool.query(
         `select count(*)::int as n from graphile_worker.jobs
-          where task_identifier = any($1) and attempts < max_attempts`,
+          where task_identifier = any($1) and attempts < max_attempts
+            and (run_at <= now() or locked_at is not null)`,
         [tasks],
       );
       return rows[0].n === 0;

@@ -1,6 +1,7 @@
 // Mail already logged gains the links of records added since: its participants (as stored in the
-// activity's content) are matched again and the new links added. Nothing is removed, so a record
-// whose address changed keeps what it had. One statement reads, one writes.
+// activity's content) are matched again and the new links added, each mail that gained some
+// announced to the CRM (`activity.linked`). Nothing is removed, so a record whose address changed
+// keeps what it had. One statement reads, one writes.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
@@ -43,14 +44,25 @@ export async function relinkActivities(
     })),
   );
   if (links.length === 0) return 0;
-  const { rows: added } = await db.execute<{ activity_id: string }>(sql`
-    insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
-    select activity_id, ${mailbox.orgId}, entity_type, entity_id, created_at
-      from jsonb_to_recordset(${JSON.stringify(links)}::jsonb)
-        as l(activity_id uuid, entity_type text, entity_id uuid, created_at timestamptz)
-    on conflict do nothing
-    returning activity_id`);
-  return added.length;
+  // The CRM is told which records each mail now belongs to, as for a mail just logged.
+  const { rows: added } = await db.execute<{ n: number }>(sql`
+    with linked as (
+      insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
+      select activity_id, ${mailbox.orgId}, entity_type, entity_id, created_at
+        from jsonb_to_recordset(${JSON.stringify(links)}::jsonb)
+          as l(activity_id uuid, entity_type text, entity_id uuid, created_at timestamptz)
+      on conflict do nothing
+      returning activity_id, entity_type, entity_id
+    ),
+    announced as (
+      insert into events (org_id, mailbox_id, type, payload)
+      select ${mailbox.orgId}, ${mailbox.id}::uuid, 'activity.linked',
+             jsonb_build_object('activity_id', activity_id, 'mailbox_id', ${mailbox.id}::uuid,
+               'links', jsonb_agg(jsonb_build_object('entity_type', entity_type, 'entity_id', entity_id)))
+        from linked group by activity_id
+    )
+    select count(*)::int as n from linked`);
+  return added[0]?.n ?? 0;
 }
 
 /** The address in a stored participant: "Name <addr>" or a bare address. */

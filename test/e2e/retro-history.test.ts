@@ -108,6 +108,11 @@ describe('history for records added later', () => {
       [id],
     );
     expect(rows[0].n).toBe(1);
+    const { rows: events } = await e2e.database.pool.query(
+      `select payload from events where type = 'activity.linked' and payload -> 'links' @> $1::jsonb`,
+      [JSON.stringify([{ entity_type: 'contact', entity_id: second }])],
+    );
+    expect(events).toHaveLength(1);
   });
 
   it("when a contact's address changes, then the mail of the new address joins and the old address's mail stays", async () => {

@@ -1,7 +1,10 @@
 // The drizzle schema: the CRM's side (so the service runs alone) and the service's own tables.
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
+import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
+
+export * from './linking-schema.ts';
 
 const {
   bigint,
@@ -25,18 +28,6 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 const tstz = (name: string) => timestamp(name, { withTimezone: true });
 
 // ---- The CRM's side -------------------------------------------------------------------------
-
-export const companies = pgTable(
-  'companies',
-  {
-    id: id(),
-    orgId: text('org_id').notNull(),
-    name: text('name').notNull(),
-    /** The company's mail domain (acme.com); linking reads it through crm_company_domains. */
-    domain: text('domain'),
-  },
-  (t) => [index('companies_org_domain_idx').on(t.orgId, sql`lower(${t.domain})`)],
-);
 
 export const contacts = pgTable(
   'contacts',
@@ -88,13 +79,6 @@ export interface MailboxSettings {
   blocked_domains: string[];
   blocked_addresses: string[];
   log_internal: boolean;
-}
-
-/** One of the mailbox's verified send-as addresses (users.settings.sendAs.list), primary included. */
-export interface SendAsAddress {
-  email: string;
-  display_name: string;
-  default: boolean;
 }
 
 export const mailboxes = pgTable(
@@ -299,22 +283,6 @@ export const messageFailures = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
-);
-
-/**
- * CRM records whose addresses changed (written by triggers on contacts, leads and companies, or by
- * POST /crm/entities/changed): the retroactive search reads and deletes them once their mail is found.
- */
-export const crmEntityChanges = pgTable(
-  'crm_entity_changes',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    orgId: text('org_id').notNull(),
-    entityType: text('entity_type').notNull(),
-    entityId: uuid('entity_id').notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [index('crm_entity_changes_org_idx').on(t.orgId, t.id)],
 );
 
 /**

@@ -94,8 +94,11 @@ export function enqueueEventDelivery(db: Executor) {
  * parameters, so it fits static named statements; it holds only this module's constants and
  * `runAt`, an SQL expression written in code (never input).
  */
-export function mailboxJobSpecSql(kind: 'syncMailbox' | 'renewWatch', runAt = 'null'): string {
-  const keyPrefix = kind === 'syncMailbox' ? syncJobKey('') : watchJobKey('');
+export function mailboxJobSpecSql(
+  kind: 'syncMailbox' | 'renewWatch',
+  runAt = 'null',
+  keyPrefix = kind === 'syncMailbox' ? syncJobKey('') : watchJobKey(''),
+): string {
   return `json_populate_record(null::graphile_worker.job_spec, json_build_object(
       'identifier', '${TASK[kind]}', 'payload', json_build_object('mailbox_id', id),
       'run_at', ${runAt}, 'max_attempts', ${MAX_ATTEMPTS[kind]}, 'job_key', '${keyPrefix}' || id))`;

@@ -6,7 +6,6 @@
 // gains the new links. Links are only ever added: a contact whose address changes keeps its mail.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { callGmail } from '../google/gmail-call.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
@@ -14,6 +13,7 @@ import { ownerAddresses } from '../mailbox/send-as.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, retroOrgJobKey, TASK } from '../queue/job-names.ts';
 import { isFreeMailDomain } from './free-mail.ts';
+import { listMatchingIds } from './full-sync.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { ownDomains } from './mail-filter.ts';
 import { relinkActivities } from './relink-activities.ts';
@@ -21,8 +21,6 @@ import type { SharedStatements } from './shared-statements.ts';
 import type { SyncContext } from './sync-context.ts';
 import { SyncIncomplete } from './sync-mailbox.ts';
 
-/** Search terms (addresses, @domains) per query: Gmail's `q` has a practical length limit. */
-const TERMS_PER_QUERY = 20;
 /** Terms per mailbox job, so a bulk import is many small retryable jobs. */
 const TERMS_PER_JOB = 100;
 /** Changes taken per planning run; more wait for the next run, queued at once. */
@@ -151,7 +149,7 @@ export async function runRetroSearch(
   const own = ownDomains(owners);
   const terms = payload.terms.filter((t) => !owners.includes(t) && !own.has(t.slice(1)));
   const since = new Date(Date.now() - deps.retroDays * 24 * 60 * 60 * 1000);
-  const ids = await searchIds(ctx, terms, since);
+  const ids = await listMatchingIds(ctx, terms, since);
   const result: RetroResult = { listed: ids.length, logged: 0, relinked: 0 };
   const pending: string[] = [];
   for (let i = 0; i < ids.length; i += STORE_SLICE) {
@@ -176,32 +174,6 @@ export async function runRetroSearch(
   }
   ctx.log.info({ ...result, pass: payload.pass ?? 1 }, 'retroactive search done');
   return result;
-}
-
-/** Ids of the mails to, from or copied to any term since `since` (drafts left out). */
-async function searchIds(ctx: SyncContext, terms: string[], since: Date): Promise<string[]> {
-  const after = Math.floor(since.getTime() / 1000);
-  const ids = new Set<string>();
-  for (let i = 0; i < terms.length; i += TERMS_PER_QUERY) {
-    const group = terms.slice(i, i + TERMS_PER_QUERY);
-    // Braces are Gmail's "any of" (https://support.google.com/mail/answer/7190).
-    const any = group.flatMap((t) => [`from:${t}`, `to:${t}`, `cc:${t}`]).join(' ');
-    const q = `{${any}} after:${after} -in:drafts`;
-    let pageToken: string | undefined;
-    do {
-      const { data } = await callGmail(ctx.pacer, 'messages.list', () =>
-        ctx.gmail.users.messages.list({
-          userId: 'me',
-          q,
-          maxResults: 500,
-          ...(pageToken ? { pageToken } : {}),
-        }),
-      );
-      for (const m of data.messages ?? []) if (m.id) ids.add(m.id);
-      pageToken = data.nextPageToken ?? undefined;
-    } while (pageToken);
-  }
-  return [...ids];
 }
 
 /** Gmail's search reads quotes, braces and parentheses as syntax; a free-mail @domain is everyone. */

@@ -11,7 +11,7 @@ import {
   timeline,
   timelineIds,
   waitForJobs,
-} from '../support/linking-helpers.ts';
+} from '../support/linking-e2e.ts';
 import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
 

@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
-import { deliverAndSync, timeline, timelineIds, waitForJobs } from '../support/linking-helpers.ts';
+import { deliverAndSync, timeline, timelineIds, waitForJobs } from '../support/linking-e2e.ts';
 import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
 

@@ -1,4 +1,4 @@
-// Helpers of the linking tests: companies in the bundled CRM tables, an entity's timeline over HTTP,
+// What the linking tests share: companies in the bundled CRM tables, an entity's timeline over HTTP,
 // and waiting for the worker's queue to drain.
 import type { Db } from '../../src/db/database.ts';
 import { sql } from '../../src/db/orm.ts';

@@ -9,6 +9,8 @@ import { sql } from '../db/orm.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
+import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, retroOrgJobKey, TASK } from '../queue/job-names.ts';
@@ -133,6 +135,31 @@ export async function runRetroSearch(
 ): Promise<RetroResult | undefined> {
   const mailbox = await deps.shared.readMailbox(payload.mailbox_id);
   if (!mailbox || !['active', 'syncing', 'error'].includes(mailbox.status)) return undefined;
+  // The owner's own addresses and domains would find all its mail, and link to none of it.
+  const owners = ownerAddresses(mailbox);
+  const own = ownDomains(owners);
+  const terms = payload.terms.filter((t) => !owners.includes(t) && !own.has(t.slice(1)));
+  if (terms.length === 0) return undefined;
+  try {
+    const result = await searchAndLog(deps, mailbox, terms);
+    if ((payload.pass ?? 1) === 1) await searchAgainLater(deps.db, payload);
+    deps.log.info(
+      { ...result, mailbox_id: mailbox.id, pass: payload.pass ?? 1 },
+      'retroactive search done',
+    );
+    return result;
+  } catch (error) {
+    // A grant gone meanwhile is the mailbox's state, not a job to retry.
+    if (await handleRevokedGrant(deps, mailbox, error)) return undefined;
+    throw error;
+  }
+}
+
+async function searchAndLog(
+  deps: RetroDeps,
+  mailbox: Mailbox,
+  terms: string[],
+): Promise<RetroResult> {
   const { gmail, batch } = await deps.mailboxAuth.accessFor(mailbox);
   const ctx: SyncContext = {
     db: deps.db,
@@ -144,10 +171,6 @@ export async function runRetroSearch(
     backfillDays: deps.backfillDays,
     shared: deps.shared,
   };
-  // The owner's own addresses and domains would find all its mail, and link to none of it.
-  const owners = ownerAddresses(mailbox);
-  const own = ownDomains(owners);
-  const terms = payload.terms.filter((t) => !owners.includes(t) && !own.has(t.slice(1)));
   const since = new Date(Date.now() - deps.retroDays * 24 * 60 * 60 * 1000);
   const ids = await listMatchingIds(ctx, terms, since);
   const result: RetroResult = { listed: ids.length, logged: 0, relinked: 0 };
@@ -160,20 +183,17 @@ export async function runRetroSearch(
     result.relinked += await relinkActivities(deps.db, mailbox, slice);
   }
   if (pending.length > 0) throw new SyncIncomplete(`${pending.length} messages failed; will retry`);
-  if ((payload.pass ?? 1) === 1) {
-    const again: RetroSearchPayload = { ...payload, pass: 2 };
-    await addJob(
-      deps.db,
-      TASK.retroSearch,
-      { ...again },
-      {
-        runAt: new Date(Date.now() + SEARCH_SETTLE_MS),
-        maxAttempts: MAX_ATTEMPTS.retroSearch,
-      },
-    );
-  }
-  ctx.log.info({ ...result, pass: payload.pass ?? 1 }, 'retroactive search done');
   return result;
+}
+
+function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> {
+  const again: RetroSearchPayload = { ...payload, pass: 2 };
+  return addJob(
+    db,
+    TASK.retroSearch,
+    { ...again },
+    { runAt: new Date(Date.now() + SEARCH_SETTLE_MS), maxAttempts: MAX_ATTEMPTS.retroSearch },
+  );
 }
 
 /** Gmail's search reads quotes, braces and parentheses as syntax; a free-mail @domain is everyone. */

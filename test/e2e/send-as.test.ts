@@ -2,6 +2,8 @@
 // logged, status lists them, and a send may go out from one of them (and from nothing else).
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addJob } from '../../src/queue/enqueue.ts';
+import { TASK } from '../../src/queue/job-names.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { deliverAndSync, timeline, timelineIds, waitForJobs } from '../support/linking-e2e.ts';
@@ -172,5 +174,18 @@ describe('send-as aliases', () => {
       text: 'Hi',
     });
     expect(res.status).toBe(201);
+  });
+
+  it('when the watch is renewed, then an alias added in Gmail since shows in status', async () => {
+    const alias = { email: 'events@vendor.test', display_name: 'Events' };
+    expect((await e2e.simControl(`mailboxes/${OWNER_A}/send-as`, { body: alias })).status).toBe(
+      201,
+    );
+    const { rows } = await e2e.database.pool.query('select id from mailboxes where email = $1', [
+      OWNER_A,
+    ]);
+    await addJob(e2e.deps.database.db, TASK.renewWatch, { mailbox_id: rows[0].id });
+    await waitForJobs(e2e);
+    expect((await status()).send_as.map((a) => a.email)).toContain('events@vendor.test');
   });
 });

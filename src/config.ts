@@ -60,6 +60,7 @@ const envSchema = z.object({
   CRM_WEBHOOK_URL: optional(url),
   CRM_WEBHOOK_SECRET: optional(z.string()),
   SYNC_BACKFILL_DAYS: optional(z.coerce.number().int().min(1).max(365)),
+  SYNC_RETRO_DAYS: optional(z.coerce.number().int().min(1).max(3650)),
   GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
@@ -109,7 +110,7 @@ export interface Config {
     webhookUrl: string | undefined;
     webhookSecret: string | undefined;
   };
-  sync: { backfillDays: number; pollInterval: string };
+  sync: { backfillDays: number; retroDays: number; pollInterval: string };
   logLevel: string;
   metricsToken: string | undefined;
 }
@@ -184,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sync: {
       backfillDays: e.SYNC_BACKFILL_DAYS ?? 7,
+      retroDays: e.SYNC_RETRO_DAYS ?? 365,
       pollInterval: e.POLL_INTERVAL ?? '*/15 * * * *',
     },
     logLevel: e.LOG_LEVEL ?? 'info',

@@ -4,10 +4,11 @@
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import type { EntityType } from '../sync/link-entities.ts';
 import { ACTIVITY_COLUMNS, type ActivityRow, listItemView } from './activity-view.ts';
 
 export interface ListQuery {
-  entity_type: 'contact' | 'lead' | 'deal';
+  entity_type: EntityType;
   entity_id: string;
   limit: number;
   cursor?: string | undefined;

@@ -1,7 +1,10 @@
 // The drizzle schema: the CRM's side (so the service runs alone) and the service's own tables.
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
+import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
+
+export * from './linking-schema.ts';
 
 const {
   bigint,
@@ -28,7 +31,13 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true });
 
 export const contacts = pgTable(
   'contacts',
-  { id: id(), orgId: text('org_id').notNull(), name: text('name').notNull(), email: text('email') },
+  {
+    id: id(),
+    orgId: text('org_id').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
+  },
   (t) => [index('contacts_org_email_idx').on(t.orgId, sql`lower(${t.email})`)],
 );
 
@@ -111,6 +120,9 @@ export const mailboxes = pgTable(
       .default(
         sql`'{"excluded_labels":[],"blocked_domains":[],"blocked_addresses":[],"log_internal":false}'::jsonb`,
       ),
+    /** The addresses that are the owner too (aliases): refreshed at connect, with the watch, on demand. */
+    sendAs: jsonb('send_as').$type<SendAsAddress[]>().notNull().default(sql`'[]'::jsonb`),
+    sendAsRefreshedAt: tstz('send_as_refreshed_at'),
     connectedAt: tstz('connected_at').notNull().defaultNow(),
     disconnectedAt: tstz('disconnected_at'),
     createdAt: createdAt(),

@@ -15,7 +15,8 @@ export type GmailMethod =
   | 'getProfile'
   | 'watch'
   | 'stop'
-  | 'labels.list';
+  | 'labels.list'
+  | 'settings.sendAs.list';
 
 const COMMON: Record<GmailMethod, number> = {
   'messages.get': 5,
@@ -30,6 +31,7 @@ const COMMON: Record<GmailMethod, number> = {
   watch: 100,
   stop: 50,
   'labels.list': 1,
+  'settings.sendAs.list': 1,
 };
 
 const PROFILE_2026: Partial<Record<GmailMethod, number>> = {

@@ -3,12 +3,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { listActivities } from '../activities/list-activities.ts';
 import type { Deps } from '../deps.ts';
+import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';
 
 export const activitiesQuery = z.object({
-  entity_type: z.enum(['contact', 'lead', 'deal']),
+  entity_type: z.enum(ENTITY_TYPES),
   entity_id: z.uuid(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),

@@ -7,6 +7,7 @@ import { activityRoutes } from './activity-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { connectLimits } from './connect-limits.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
+import { crmRoutes } from './crm-routes.ts';
 import { DEV_SIGN_IN_PATH, devSignInRoutes } from './dev-sign-in.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
@@ -55,6 +56,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(activitiesRoutes(deps, verifyCaller));
   app.use(activityRoutes(deps, verifyCaller));
   app.use(orgRoutes(deps, verifyCaller));
+  app.use(crmRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller, devSignIn ? DEV_SIGN_IN_PATH : undefined));
   app.use(notFound);
   app.use(handleErrors);

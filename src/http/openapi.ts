@@ -5,6 +5,7 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import { activitiesQuery } from './activities-routes.ts';
 import {
   activityParams,
@@ -12,6 +13,7 @@ import {
   attachmentParams,
   threadParams,
 } from './activity-routes.ts';
+import { entityChangedBody } from './crm-routes.ts';
 import {
   callbackBody,
   callbackQuery,
@@ -38,6 +40,7 @@ const statusView = z.object({
   lag_seconds: z.number().nullable(),
   last_error: z.string().nullable(),
   scopes: z.array(z.string()),
+  send_as: z.array(z.object({ email: z.string(), display_name: z.string(), default: z.boolean() })),
   event_delivery: z
     .object({
       pending: z.number(),
@@ -46,11 +49,11 @@ const statusView = z.object({
     })
     .nullable(),
 });
-const link = z.object({ entity_type: z.enum(['contact', 'lead', 'deal']), entity_id: z.uuid() });
+const link = z.object({ entity_type: z.enum(ENTITY_TYPES), entity_id: z.uuid() });
 const activity = z.object({
   id: z.uuid(),
   type: z.literal('email'),
-  entity_type: z.enum(['contact', 'lead', 'deal']),
+  entity_type: z.enum(ENTITY_TYPES),
   entity_id: z.uuid(),
   title: z.string(),
   description: z.string(),
@@ -304,6 +307,15 @@ export const ROUTES: RouteConfig[] = [
     security: crm,
     request: { body: { content: { 'application/json': { schema: orgSettingsBody } } } },
     responses: { 200: json(orgSettingsView, 'settings'), ...errors(400, 401, 403) },
+  },
+  {
+    method: 'post',
+    path: '/crm/entities/changed',
+    summary:
+      "A CRM record's addresses changed: its past mail (SYNC_RETRO_DAYS) is searched in the org's mailboxes",
+    security: crm,
+    request: { body: { content: { 'application/json': { schema: entityChangedBody } } } },
+    responses: { 202: json(z.object({ job_id: z.string() }), 'queued'), ...errors(400, 401) },
   },
   {
     method: 'post',

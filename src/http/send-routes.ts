@@ -7,6 +7,7 @@ import { AppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import { type SendRequest, sendMail } from '../send/send-mail.ts';
+import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import { admitBody, bodyBudgetForHeap, drainBeforeRefusal, makeBodyBudget } from './body-budget.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
@@ -57,6 +58,7 @@ const attachment = z.object({
 
 export const sendBody = z
   .object({
+    from: z.email().max(320).optional(),
     to: z.array(address).min(1).max(100),
     cc: z.array(address).max(100).optional(),
     bcc: z.array(address).max(100).optional(),
@@ -71,7 +73,7 @@ export const sendBody = z
       .regex(/^[0-9a-zA-Z_-]{1,64}$/, 'must be a Gmail message id')
       .optional(),
     attachments: z.array(attachment).max(100).optional(),
-    entity_type: z.enum(['contact', 'lead', 'deal']).optional(),
+    entity_type: z.enum(ENTITY_TYPES).optional(),
     entity_id: z.uuid().optional(),
   })
   .strict()

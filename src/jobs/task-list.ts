@@ -5,9 +5,11 @@ import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
+import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
 import { MAX_ATTEMPTS, syncJobKey, syncLockName, TASK } from '../queue/job-names.ts';
 import { pollCycle } from '../sync/poll.ts';
+import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
 import { reapDeadWorkers } from './worker-liveness.ts';
@@ -17,6 +19,12 @@ const BUSY_RETRY_MS = 2_000;
 
 const syncPayload = z.object({ mailbox_id: z.uuid(), full: z.boolean().optional() });
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
+const orgPayload = z.object({ org_id: z.string().min(1) });
+const retroPayload = z.object({
+  mailbox_id: z.uuid(),
+  terms: z.array(z.string()).max(1000),
+  pass: z.number().int().min(1).max(2).optional(),
+});
 
 export function makeTaskList(deps: Deps): TaskList {
   const syncDeps = {
@@ -96,6 +104,23 @@ export function makeTaskList(deps: Deps): TaskList {
     [TASK.renewWatch]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
       await renewWatch({ ...syncDeps, google: deps.config.google }, mailbox_id);
+    },
+    [TASK.retroOrg]: async (payload) => {
+      await planRetroSearch(deps.database.db, orgPayload.parse(payload).org_id);
+    },
+    [TASK.retroSearch]: async (payload, helpers) => {
+      const retroDeps = { ...syncDeps, retroDays: deps.config.sync.retroDays };
+      const result = await runRetroSearch(
+        { ...retroDeps, log: deps.log.child({ job_id: helpers.job.id }) },
+        retroPayload.parse(payload),
+      );
+      if (result) deps.metrics.activitiesLogged(result.logged);
+      if (result && result.logged + result.relinked > 0 && webhook) {
+        await requestEventDelivery(deps.database.db);
+      }
+    },
+    [TASK.refreshSendAs]: async (payload) => {
+      await refreshSendAs(syncDeps, mailboxPayload.parse(payload).mailbox_id);
     },
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);

@@ -23,6 +23,7 @@ import {
   type StateStarter,
 } from './consent-checks.ts';
 import { consumeState, issueState } from './oauth-states.ts';
+import { enqueueSendAsRefresh } from './send-as.ts';
 import { startWatch } from './watch.ts';
 
 /**
@@ -143,6 +144,7 @@ export async function completeConnect(
       .set({ historyId: watch?.historyId ?? Number(accepted.historyId) })
       .where(eq(mailboxes.id, mailboxId));
     await enqueueSync(tx, mailboxId, { full: true });
+    await enqueueSendAsRefresh(tx, mailboxId);
   });
   const readOnly = !granted.includes(SEND_SCOPE);
   deps.log.info(

@@ -1,5 +1,6 @@
 // The connection's state as the CRM shows it to the user.
 import type { Db } from '../db/database.ts';
+import type { SendAsAddress } from '../db/schema.ts';
 import { type DeliveryState, eventDeliveryState } from '../events/deliver-events.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 
@@ -14,6 +15,8 @@ export interface MailboxStatusView {
   lag_seconds: number | null;
   last_error: string | null;
   scopes: string[];
+  /** The verified send-as addresses: the primary and its aliases. */
+  send_as: SendAsAddress[];
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -46,6 +49,7 @@ export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
       lag_seconds: null,
       last_error: null,
       scopes: [],
+      send_as: [],
     };
   }
   return {
@@ -59,6 +63,8 @@ export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
     lag_seconds: lagSeconds(m),
     last_error: m.lastError,
     scopes: m.scopes,
+    // Until Gmail's list is first read, the primary alone.
+    send_as: m.sendAs.length > 0 ? m.sendAs : [{ email: m.email, display_name: '', default: true }],
   };
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from './mailbox-auth.ts';
 import { getMailbox, recordWatch, recordWatchFailure } from './mailbox-store.ts';
 import { handleRevokedGrant } from './revocation.ts';
+import { enqueueSendAsRefresh } from './send-as.ts';
 
 export interface WatchDeps {
   db: Db;
@@ -73,6 +74,8 @@ export async function renewWatch(
   try {
     const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
     await watch(deps, mailbox.id, gmail);
+    // The aliases are read again with each renewal: the user may have added one in Gmail.
+    await enqueueSendAsRefresh(deps.db, mailbox.id);
     return 'renewed';
   } catch (error) {
     if (await handleRevokedGrant(deps, mailbox, error)) return 'revoked';

@@ -8,13 +8,23 @@ export const TASK = {
   finishDisconnect: 'finish_disconnect',
   deliverEvents: 'deliver_events',
   poll: 'poll',
+  /** Named in migrations/0003's trigger too: a CRM record's addresses changed in this org. */
+  retroOrg: 'retro_org',
+  retroSearch: 'retro_search',
+  refreshSendAs: 'refresh_send_as',
 } as const;
 
 export const MAX_ATTEMPTS = {
   syncMailbox: 10,
   renewWatch: 5,
   finishDisconnect: 25,
+  retroOrg: 10,
+  retroSearch: 10,
+  refreshSendAs: 5,
 } as const;
+
+/** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
+export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;
 
 /** Job key of a mailbox's pending sync: coalesces the pushes that arrive while it waits. Full and
  * incremental syncs have separate keys so a push never replaces a pending full sync. */

@@ -19,9 +19,15 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
+import { resolveSender } from '../mailbox/send-as.ts';
 import { activityAuthor } from '../sync/activity-author.ts';
 import { toActivityDraft } from '../sync/activity-row.ts';
-import { type EntityLink, linksFor, matchAddresses } from '../sync/link-entities.ts';
+import {
+  type EntityLink,
+  type EntityType,
+  linksFor,
+  matchAddresses,
+} from '../sync/link-entities.ts';
 import { insertActivities } from '../sync/store-activities.ts';
 import { replyContext } from './reply-context.ts';
 
@@ -38,6 +44,8 @@ export interface SendDeps {
 }
 
 export interface SendRequest {
+  /** One of the mailbox's verified send-as addresses; the primary when left out. */
+  from?: string | undefined;
   to: string[];
   cc?: string[] | undefined;
   bcc?: string[] | undefined;
@@ -47,7 +55,7 @@ export interface SendRequest {
   reply_to_message_id?: string | undefined;
   /** Decoded by the route: the bytes live in Buffers, outside the JavaScript heap. */
   attachments?: { filename: string; content_type: string; content: Buffer }[] | undefined;
-  entity_type?: 'contact' | 'lead' | 'deal' | undefined;
+  entity_type?: EntityType | undefined;
   entity_id?: string | undefined;
 }
 
@@ -73,9 +81,11 @@ export async function sendMail(
     throw error;
   });
 
-  const senderName = caller.name ?? mailbox.userName ?? '';
+  const alias = await resolveSender(deps, mailbox, req.from);
+  const senderName = alias?.display_name || (caller.name ?? mailbox.userName ?? '');
+  const sender = { name: senderName, email: alias?.email ?? mailbox.email };
   const raw = await composeMessage({
-    from: { name: senderName, email: mailbox.email },
+    from: sender,
     ...recipients,
     subject: req.subject,
     ...(req.text !== undefined ? { text: req.text } : {}),
@@ -99,7 +109,7 @@ export async function sendMail(
     inReplyTo: reply?.inReplyTo ?? null,
     references: reply?.references ?? [],
     subject: req.subject,
-    from: { name: senderName, email: mailbox.email },
+    from: sender,
     ...recipients,
     replyTo: [],
     date: new Date(),
@@ -228,9 +238,12 @@ async function logSentMail(
 }
 
 async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<EntityLink> {
-  const table = { contact: sql`contacts`, lead: sql`leads`, deal: sql`deals` }[
-    req.entity_type ?? 'contact'
-  ];
+  const table = {
+    contact: sql`contacts`,
+    lead: sql`leads`,
+    deal: sql`deals`,
+    company: sql`companies`,
+  }[req.entity_type ?? 'contact'];
   const { rows } = await db.execute(
     sql`select 1 from ${table} where org_id = ${orgId} and id = ${req.entity_id}`,
   );

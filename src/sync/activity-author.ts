@@ -1,5 +1,6 @@
 import type { OrgSettings } from '../db/schema.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { ownerAddresses } from '../mailbox/send-as.ts';
 import type { ActivityAuthor } from './activity-row.ts';
 
 /**
@@ -15,6 +16,7 @@ export function activityAuthor(
     orgId: mailbox.orgId,
     mailboxId: mailbox.id,
     ownerEmail: mailbox.email,
+    ownerAddresses: ownerAddresses(mailbox),
     userId: mailbox.userId,
     createdByName,
     policy: {

@@ -27,6 +27,8 @@ export interface ActivityAuthor {
   orgId: string;
   mailboxId: string;
   ownerEmail: string;
+  /** The primary and its send-as aliases: mail from any of them is sent. */
+  ownerAddresses?: readonly string[];
   userId: string;
   /** 'Gmail Sync' for synced mail, the user's name for mail sent from the CRM. */
   createdByName: string;
@@ -37,8 +39,9 @@ export interface ActivityAuthor {
 const NO_SUBJECT = '(No Subject)';
 const formatAddress = (a: MailAddress) => (a.name ? `${a.name} <${a.email}>` : a.email);
 
-export function isSent(mail: ParsedMail, ownerEmail: string): boolean {
-  return mail.from?.email === ownerEmail.toLowerCase() || mail.labelIds.includes('SENT');
+export function isSent(mail: ParsedMail, owner: string | readonly string[]): boolean {
+  const owners = (typeof owner === 'string' ? [owner] : owner).map((a) => a.toLowerCase());
+  return (mail.from !== null && owners.includes(mail.from.email)) || mail.labelIds.includes('SENT');
 }
 
 export function toActivityDraft(
@@ -49,7 +52,7 @@ export function toActivityDraft(
   const primary = links[0];
   if (!primary) throw new Error('an activity needs at least one link');
   const subject = mail.subject.trim() || NO_SUBJECT;
-  const direction = isSent(mail, author.ownerEmail) ? 'sent' : 'received';
+  const direction = isSent(mail, author.ownerAddresses ?? author.ownerEmail) ? 'sent' : 'received';
   const { createdAt, headerDate } = activityTimes(mail);
   return withContent(mail, author.policy, {
     orgId: author.orgId,

@@ -62,7 +62,8 @@ async function orgAddresses(ctx: SyncContext): Promise<string[]> {
   return rows.map((r) => r.email).filter((e) => e !== own && /^[^\s"{}()]+@[^\s"{}()]+$/.test(e));
 }
 
-async function listMatchingIds(
+/** Ids of the mails from, to or copied to any of these addresses (or @domains) since `since`. */
+export async function listMatchingIds(
   ctx: SyncContext,
   addresses: string[],
   since: Date,

@@ -1,10 +1,16 @@
 // Linking: every participant of a batch of mails matched against the org's CRM entities in one
-// query (through the crm_entity_emails view), with the open deals of matched contacts and leads.
+// query (through the crm_entity_emails view), with the open deals of matched contacts and leads,
+// the companies of matched contacts, and the companies whose domain (crm_company_domains) is the
+// participant's, unless that domain is free mail or one of the org's own (its mailboxes' domains).
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { isFreeMailDomain } from './free-mail.ts';
+import { domainOf } from './mail-filter.ts';
 
-export type EntityType = 'contact' | 'lead' | 'deal';
+/** Every kind of CRM record a mail links to: the enum of every API that names one. */
+export const ENTITY_TYPES = ['contact', 'lead', 'deal', 'company'] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export interface EntityLink {
   entityType: EntityType;
@@ -13,7 +19,7 @@ export interface EntityLink {
   email: string;
 }
 
-/** address → the entities it links to (contacts, leads, and their open deals). */
+/** address → the entities it links to (contacts, leads, their open deals, companies). */
 export type EntityIndex = Map<string, EntityLink[]>;
 
 type Executor = Pick<Db, 'execute'>;
@@ -25,6 +31,8 @@ export async function matchAddresses(
 ): Promise<EntityIndex> {
   const index: EntityIndex = new Map();
   if (emails.length === 0) return index;
+  // Company domains are looked up only for addresses outside free mail.
+  const byDomain = emails.filter((e) => !isFreeMailDomain(domainOf(e)));
   const { rows } = await db.execute<{
     entity_type: EntityType;
     entity_id: string;
@@ -32,7 +40,18 @@ export async function matchAddresses(
   }>(sql`
     with matched as (
       select entity_type, entity_id, email from crm_entity_emails
-       where org_id = ${orgId} and email = any(${`{${emails.map(quoteArrayItem).join(',')}}`}::text[])
+       where org_id = ${orgId} and email = any(${arrayLiteral(emails)}::text[])
+    ),
+    own_domains as (
+      select lower(split_part(m.email, '@', 2)) as domain from mailboxes m
+       where m.org_id = ${orgId} and m.status <> 'disconnected'
+      union
+      select lower(split_part(s ->> 'email', '@', 2)) from mailboxes m, jsonb_array_elements(m.send_as) s
+       where m.org_id = ${orgId} and m.status <> 'disconnected'
+    ),
+    by_domain as (
+      select e as email, lower(split_part(e, '@', 2)) as domain
+        from unnest(${arrayLiteral(byDomain)}::text[]) e
     )
     select entity_type, entity_id, email from matched
     union all
@@ -41,7 +60,17 @@ export async function matchAddresses(
       join deals d on d.org_id = ${orgId}
                   and d.stage not in ('won', 'lost')
                   and ((m.entity_type = 'contact' and d.contact_id = m.entity_id)
-                    or (m.entity_type = 'lead' and d.lead_id = m.entity_id))`);
+                    or (m.entity_type = 'lead' and d.lead_id = m.entity_id))
+    union all
+    select 'company', c.company_id, m.email
+      from matched m
+      join contacts c on m.entity_type = 'contact' and c.id = m.entity_id and c.org_id = ${orgId}
+     where c.company_id is not null
+    union all
+    select 'company', cd.entity_id, b.email
+      from by_domain b
+      join crm_company_domains cd on cd.org_id = ${orgId} and cd.domain = b.domain
+     where b.domain not in (select domain from own_domains)`);
   for (const row of rows) {
     const list = index.get(row.email) ?? [];
     list.push({ entityType: row.entity_type, entityId: row.entity_id, email: row.email });
@@ -50,10 +79,10 @@ export async function matchAddresses(
   return index;
 }
 
-const PRIORITY: Record<EntityType, number> = { contact: 0, lead: 1, deal: 2 };
+const PRIORITY: Record<EntityType, number> = { contact: 0, lead: 1, deal: 2, company: 3 };
 
 /**
- * A mail's links, de-duplicated, primary first: contact over lead over deal, and within a type the
+ * A mail's links, de-duplicated, primary first: contact over lead over deal over company, and within a type the
  * participant who comes first (From, then To, Cc, Reply-To).
  */
 export function linksFor(participants: string[], index: EntityIndex): EntityLink[] {
@@ -71,6 +100,11 @@ export function linksFor(participants: string[], index: EntityIndex): EntityLink
     (a, b) => PRIORITY[a.link.entityType] - PRIORITY[b.link.entityType] || a.order - b.order,
   );
   return links.map((l) => l.link);
+}
+
+/** A PostgreSQL array literal of these strings. */
+function arrayLiteral(values: string[]): string {
+  return `{${values.map(quoteArrayItem).join(',')}}`;
 }
 
 /** A PostgreSQL array literal element: quoted, with quotes and backslashes escaped. */

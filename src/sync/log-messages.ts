@@ -3,6 +3,7 @@
 // cursor) in one statement. No message blocks the batch: one that cannot be parsed or stored is
 // dead-lettered (store-batch.ts), counted, and the cursor moves past it.
 import { readOrgSettings } from '../activities/org-settings.ts';
+import { ownerAddresses } from '../mailbox/send-as.ts';
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
 import { markBounces } from './bounces.ts';
@@ -35,10 +36,9 @@ export async function logMessages(
   const fetched = await fetchMessages(ctx, toFetch);
   await markBounces(ctx, fetched.mails);
 
-  const eligible = fetched.mails.filter(
-    (m) => skipReason(m, mailbox.email, mailbox.settings) === null,
-  );
-  const people = eligible.map((m) => counterparts(m, mailbox.email).map((a) => a.email));
+  const owner = ownerAddresses(mailbox);
+  const eligible = fetched.mails.filter((m) => skipReason(m, owner, mailbox.settings) === null);
+  const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
   const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
   const org = eligible.length > 0 ? await readOrgSettings(ctx.db, mailbox.orgId) : undefined;
   const author = activityAuthor(mailbox, 'Gmail Sync', org);

@@ -1,7 +1,9 @@
 // Which mails may be logged at all, before any entity is matched: drafts, spam, trash, the
-// mailbox's excluded labels, blocked domains and addresses, and internal-only mail.
+// mailbox's excluded labels, blocked domains and addresses, and internal-only mail. The owner is
+// every address of the mailbox: the primary and its verified send-as aliases.
 import type { MailboxSettings } from '../db/schema.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import { isFreeMailDomain } from './free-mail.ts';
 
 const NEVER_LOGGED = ['DRAFT', 'SPAM', 'TRASH'];
 
@@ -22,9 +24,14 @@ export function skippedByLabels(
   return null;
 }
 
-/** Everyone on the mail other than the mailbox owner, de-duplicated, in header order. */
-export function counterparts(mail: ParsedMail, ownerEmail: string): MailAddress[] {
-  const seen = new Set<string>([ownerEmail.toLowerCase()]);
+/** The owner's addresses, lower-cased: one address, or the primary and its aliases. */
+export type OwnerAddresses = string | readonly string[];
+const ownerList = (owner: OwnerAddresses): string[] =>
+  (typeof owner === 'string' ? [owner] : [...owner]).map((a) => a.toLowerCase());
+
+/** Everyone on the mail other than the mailbox owner (any of its addresses), de-duplicated, in header order. */
+export function counterparts(mail: ParsedMail, owner: OwnerAddresses): MailAddress[] {
+  const seen = new Set<string>(ownerList(owner));
   const out: MailAddress[] = [];
   for (const a of [mail.from, ...mail.to, ...mail.cc, ...mail.replyTo]) {
     if (!a || seen.has(a.email)) continue;
@@ -36,13 +43,13 @@ export function counterparts(mail: ParsedMail, ownerEmail: string): MailAddress[
 
 export function skipReason(
   mail: ParsedMail,
-  ownerEmail: string,
+  owner: OwnerAddresses,
   settings: MailboxSettings,
 ): SkipReason | null {
   const byLabel = skippedByLabels(mail.labelIds, settings);
   if (byLabel) return byLabel;
-  const others = counterparts(mail, ownerEmail);
-  if (others.length === 0) return 'no_counterpart';
+  const others = counterparts(mail, owner);
+  if (others.length === 0) return betweenOwnAddresses(mail) ? 'internal' : 'no_counterpart';
   const blockedDomains = settings.blocked_domains.map((d) => d.toLowerCase());
   const blockedAddresses = settings.blocked_addresses.map((a) => a.toLowerCase());
   if (
@@ -52,10 +59,28 @@ export function skipReason(
   ) {
     return 'blocked';
   }
-  const ownDomain = domainOf(ownerEmail);
-  if (!settings.log_internal && others.every((a) => domainOf(a.email) === ownDomain))
-    return 'internal';
+  const own = ownDomains(owner);
+  if (!settings.log_internal && others.every((a) => own.has(domainOf(a.email)))) return 'internal';
   return null;
+}
+
+/** Called when no one but the owner is on the mail: more than one of its addresses (the primary
+ * and an alias) is mail between the owner's addresses. */
+function betweenOwnAddresses(mail: ParsedMail): boolean {
+  const people = [mail.from, ...mail.to, ...mail.cc, ...mail.replyTo].flatMap((a) =>
+    a ? [a.email] : [],
+  );
+  return new Set(people).size > 1;
+}
+
+/** The owner's own domains: those of its addresses, less free mail (a Gmail user's colleagues are
+ * not everyone at gmail.com). */
+export function ownDomains(owner: OwnerAddresses): Set<string> {
+  return new Set(
+    ownerList(owner)
+      .map(domainOf)
+      .filter((d) => !isFreeMailDomain(d)),
+  );
 }
 
 export function domainOf(email: string): string {

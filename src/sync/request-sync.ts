@@ -2,6 +2,7 @@
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
+import { enqueueSendAsRefresh } from '../mailbox/send-as.ts';
 import { enqueueSync } from '../queue/enqueue.ts';
 
 export async function requestSync(
@@ -14,5 +15,7 @@ export async function requestSync(
   if (mailbox.status === 'revoked') {
     throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
   }
+  // On demand, the send-as list is read again too (an alias added in Gmail since).
+  await enqueueSendAsRefresh(db, mailbox.id);
   return enqueueSync(db, mailbox.id, { full });
 }

@@ -1,7 +1,7 @@
 // pino, with secrets redacted by configuration: known secret fields by path, errors reduced to safe
 // fields, and a last pass over every line for anything shaped like a Google token. JSON lines for
 // machines; on a developer's terminal, the same lines made readable by pino's own pretty printer.
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import { withoutParameters } from './db/query-errors.ts';
 
@@ -82,7 +82,7 @@ export function createLogger(opts: LoggerSettings = {}, destination?: Destinatio
 /** pino-pretty is a dev dependency: absent from a production install, and then not wanted. */
 function findPrettyPrinter(): string | undefined {
   try {
-    return fileURLToPath(import.meta.resolve('pino-pretty'));
+    return createRequire(import.meta.url).resolve('pino-pretty');
   } catch {
     return undefined;
   }

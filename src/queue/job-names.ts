@@ -8,12 +8,14 @@ export const TASK = {
   finishDisconnect: 'finish_disconnect',
   deliverEvents: 'deliver_events',
   poll: 'poll',
+  reconcileMailbox: 'reconcile_mailbox',
 } as const;
 
 export const MAX_ATTEMPTS = {
   syncMailbox: 10,
   renewWatch: 5,
   finishDisconnect: 25,
+  reconcileMailbox: 5,
 } as const;
 
 /** Job key of a mailbox's pending sync: coalesces the pushes that arrive while it waits. Full and
@@ -31,4 +33,13 @@ export const syncLockName = (mailboxId: string) => `mailbox-sync:${mailboxId}`;
 export interface SyncJobPayload {
   mailbox_id: string;
   full?: boolean;
+}
+
+/** Job key of a mailbox's pending reconciliation: one waits at a time. */
+export const reconcileJobKey = (mailboxId: string) => `reconcile:${mailboxId}`;
+
+export interface ReconcileJobPayload {
+  mailbox_id: string;
+  /** `backfill`: the whole backfill window (after connect, a full sync, a recovery). */
+  window?: 'backfill' | 'since_last';
 }

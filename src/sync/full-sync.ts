@@ -29,6 +29,7 @@ export async function fullSync(ctx: SyncContext): Promise<FullSyncResult> {
   const since = windowStart(ctx);
   const addresses = await orgAddresses(ctx);
   const ids = await listMatchingIds(ctx, addresses, since);
+  await ctx.progress?.total(ids);
 
   const result: FullSyncResult = { listed: ids.length, fetched: 0, logged: 0, pending: [], since };
   for (let i = 0; i < ids.length; i += STORE_SLICE) {
@@ -49,7 +50,7 @@ function windowStart(ctx: SyncContext): Date {
   return new Date(last ? Math.max(backfill, last - WINDOW_OVERLAP_MS) : backfill);
 }
 
-async function orgAddresses(ctx: SyncContext): Promise<string[]> {
+export async function orgAddresses(ctx: SyncContext): Promise<string[]> {
   const { rows } = await ctx.db.execute<{ email: string }>(sql`
     select distinct email from crm_entity_emails where org_id = ${ctx.mailbox.orgId} order by email`);
   const own = ctx.mailbox.email;
@@ -57,7 +58,7 @@ async function orgAddresses(ctx: SyncContext): Promise<string[]> {
   return rows.map((r) => r.email).filter((e) => e !== own && /^[^\s"{}()]+@[^\s"{}()]+$/.test(e));
 }
 
-async function listMatchingIds(
+export async function listMatchingIds(
   ctx: SyncContext,
   addresses: string[],
   since: Date,

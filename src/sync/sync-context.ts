@@ -6,6 +6,7 @@ import type { GmailBatch } from '../google/gmail-batch.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import type { ProgressTracker } from './progress-tracker.ts';
 import type { SharedStatements } from './shared-statements.ts';
 
 export interface SyncContext {
@@ -17,6 +18,8 @@ export interface SyncContext {
   mailbox: Mailbox;
   backfillDays: number;
   shared: SharedStatements;
+  /** Reports a long phase's progress (status `progress`); absent where nobody watches. */
+  progress?: ProgressTracker | undefined;
 }
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;

@@ -81,6 +81,8 @@ export async function reconcileMailbox(
     missing,
     units: units.spent,
   };
+  // Idle before the result shows, so a status that has the result never shows it still running.
+  await ctx.progress?.end();
   await saveReconciliation(ctx.db, ctx.mailbox, result);
   return result;
 }

@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import { buildDeps } from './build-deps.ts';
 import { listMailboxes, renderMailboxTable } from './cli/mailbox-table.ts';
+import { makeProgressPrinter } from './cli/progress-bar.ts';
+import { mailboxIdByEmail, waitForJob } from './cli/wait-for-job.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -10,8 +12,10 @@ import type { Deps } from './deps.ts';
 import { makePubSub, projectOfTopic } from './google/pubsub-client.ts';
 import { setupPubsub } from './google/pubsub-setup.ts';
 import { createLogger } from './logger.ts';
+import { enqueueReconcile } from './queue/enqueue.ts';
 import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
 import { pollCycle } from './sync/poll.ts';
+import { readCompleteness } from './sync/reconcile-store.ts';
 import { rotateAllKeys } from './vault/key-rotation.ts';
 
 interface Command {
@@ -79,15 +83,34 @@ const commands: Record<string, Command> = {
     },
   },
   resync: {
-    summary: 'queue a sync of one mailbox (--full for a bounded full sync)',
-    usage: 'gmail-sync resync <email> [--full]',
-    options: { full: { type: 'boolean' } },
+    summary:
+      'queue a sync of one mailbox (--full for a bounded full sync; --wait shows its progress)',
+    usage: 'gmail-sync resync <email> [--full] [--wait]',
+    options: { full: { type: 'boolean' }, wait: { type: 'boolean' } },
     needsDatabase: true,
     async run({ deps, args, values }) {
       const email = args[0];
       if (!email) throw new UsageError('resync needs an email address');
-      const jobId = await resyncByEmail(requireDeps(deps).database.db, email, values.full === true);
+      const d = requireDeps(deps);
+      const jobId = await resyncByEmail(d.database.db, email, values.full === true);
       out(`queued ${values.full ? 'full' : 'incremental'} sync of ${email} (job ${jobId})`);
+      if (values.wait) await waitAndReport(d, email, jobId, false);
+    },
+  },
+  reconcile: {
+    summary: "check one mailbox against Gmail's search and repair the mail missing from the CRM",
+    usage: 'gmail-sync reconcile <email> [--wait]',
+    options: { wait: { type: 'boolean' } },
+    needsDatabase: true,
+    async run({ deps, args, values }) {
+      const email = args[0];
+      if (!email) throw new UsageError('reconcile needs an email address');
+      const d = requireDeps(deps);
+      const mailboxId = await mailboxIdByEmail(d.database, email);
+      if (!mailboxId) throw new UsageError(`no connected mailbox ${email}`);
+      const jobId = await enqueueReconcile(d.database.db, mailboxId);
+      out(`queued reconciliation of ${email} (job ${jobId})`);
+      if (values.wait) await waitAndReport(d, email, jobId, true);
     },
   },
   'rotate-keys': {
@@ -103,7 +126,7 @@ const commands: Record<string, Command> = {
     },
   },
   mailboxes: {
-    summary: 'list mailboxes with status, lag, watch expiry and last error',
+    summary: 'list mailboxes with status, lag, watch expiry, completeness, progress and last error',
     usage: 'gmail-sync mailboxes',
     needsDatabase: true,
     async run({ deps }) {
@@ -113,6 +136,20 @@ const commands: Record<string, Command> = {
 };
 
 class UsageError extends Error {}
+
+/** `--wait`: the job's progress (a bar on a terminal), then its outcome; a failure exits 1. */
+async function waitAndReport(d: Deps, email: string, jobId: string, reconcile: boolean) {
+  const mailboxId = await mailboxIdByEmail(d.database, email);
+  if (!mailboxId) throw new UsageError(`no connected mailbox ${email}`);
+  const end = await waitForJob(d.database, jobId, mailboxId, makeProgressPrinter(process.stdout));
+  if (!end.ok) throw new Error(`job ${jobId} failed: ${end.error}`);
+  if (!reconcile) return out(`sync of ${email} finished`);
+  const c = await readCompleteness(d.database.db, mailboxId);
+  if (!c) return out(`reconciliation of ${email} finished`);
+  out(
+    `reconciled ${email} since ${c.window_start}: ${c.expected} expected, ${c.logged} logged, ${c.skipped} skipped, ${c.repaired} repaired, ${c.missing} missing`,
+  );
+}
 
 function requireDatabaseUrl(config: Config): string {
   if (!config.databaseUrl) throw new UsageError('DATABASE_URL must be set for operator commands');

@@ -47,9 +47,9 @@ export function renderMailboxTable(rows: MailboxRow[]): string {
     'STATUS',
     'LAG',
     'WATCH EXPIRES',
+    'LAST ERROR',
     'COMPLETE',
     'PROGRESS',
-    'LAST ERROR',
   ];
   const body = rows.map((r) => [
     r.email,
@@ -57,11 +57,11 @@ export function renderMailboxTable(rows: MailboxRow[]): string {
     r.status,
     `${r.lagSeconds}s`,
     r.watchExpiresAt ? r.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ') : '-',
+    r.lastError ?? '',
     completenessCell(r.completeness),
     r.progress
       ? `${r.progress.phase} ${r.progress.done}/${r.progress.total} ${formatEta(r.progress.eta_seconds)}`
       : '-',
-    r.lastError ?? '',
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)),

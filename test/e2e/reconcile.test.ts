@@ -3,6 +3,7 @@
 // search and restored; what is logged or deliberately skipped is left alone.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addContact } from '../support/crm-seed.ts';
+import { crmToken } from '../support/crm-token.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -110,6 +111,9 @@ describe('reconciliation of a mailbox against Gmail', () => {
     expect(result).toMatchObject({ expected: 6, logged: 3, skipped: 1, repaired: 2, missing: 0 });
     expect(await repairedEvents()).toEqual([removed]);
     expect((await status()).last_error).toBeNull();
+    const metrics = await (await fetch(`${e2e.url}/metrics`)).text();
+    expect(metrics).toMatch(/gmail_sync_reconcile_last_gaps\{outcome="repaired"\} 2/);
+    expect(metrics).toMatch(/gmail_sync_reconcile_last_gaps\{outcome="missing"\} 0/);
     // One fetch per gap, and one for the blocked mail, read once to learn it is skipped on purpose.
     expect((await gets()) - getsBefore).toBe(3);
     expect((await loggedIds()).includes(blockedId)).toBe(false);
@@ -119,6 +123,11 @@ describe('reconciliation of a mailbox against Gmail', () => {
     expect(again).toMatchObject({ expected: 6, logged: 5, skipped: 1, repaired: 0, missing: 0 });
     expect((await gets()) - getsAgain).toBe(0);
     expect((await status()).progress).toBeNull();
+    const token = await crmToken({ sub: 'boss', org: ORG, admin: true });
+    const admin = await fetch(`${e2e.url}/admin`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await admin.text()).toContain('100% (6/6)');
   });
 
   it('when Gmail never reports a mail in its history, then the sync misses it and a reconciliation restores it alone', async () => {

@@ -6,6 +6,7 @@ import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
 import { counterparts, skipReason } from './mail-filter.ts';
+import { recordSkips } from './reconcile-store.ts';
 import { idsToSkip, insertActivities } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
 
@@ -29,9 +30,9 @@ export async function logMessages(
   const toFetch = ids.filter((id) => !known.has(id));
   const fetched = await fetchMessages(ctx, toFetch);
 
-  const eligible = fetched.mails.filter(
-    (m) => skipReason(m, mailbox.email, mailbox.settings) === null,
-  );
+  const reasons = fetched.mails.map((m) => skipReason(m, mailbox.email, mailbox.settings));
+  const eligible = fetched.mails.filter((_, i) => reasons[i] === null);
+  await recordSkips(ctx.db, mailbox.id, fetched.mails, reasons);
   const people = eligible.map((m) => counterparts(m, mailbox.email).map((a) => a.email));
   const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
   const author = activityAuthor(mailbox, 'Gmail Sync');

@@ -3,6 +3,7 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import type { SkipReason } from './mail-filter.ts';
 import type { ReconcileResult } from './reconcile.ts';
 
 type Executor = Pick<Db, 'execute'>;
@@ -55,6 +56,26 @@ export async function recordSkipped(
     insert into skipped_messages (mailbox_id, gmail_message_id, reason)
     select ${mailboxId}, unnest(${textArray(ids)}::text[]), ${reason}
     on conflict do nothing`);
+}
+
+/**
+ * The sync's own skips, with their reason, so a reconciliation need not fetch those mails again.
+ * Drafts, spam and trash are left out: Gmail's search does not return them, and a mail moved out
+ * of the trash must not stay skipped.
+ */
+export async function recordSkips(
+  db: Executor,
+  mailboxId: string,
+  mails: { gmailId: string }[],
+  reasons: (SkipReason | null)[],
+): Promise<void> {
+  const byReason = new Map<SkipReason, string[]>();
+  mails.forEach((m, i) => {
+    const reason = reasons[i];
+    if (!reason || reason === 'draft_spam_trash') return;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), m.gmailId]);
+  });
+  for (const [reason, ids] of byReason) await recordSkipped(db, mailboxId, ids, reason);
 }
 
 export async function lastReconciliation(db: Executor, mailboxId: string): Promise<Date | null> {

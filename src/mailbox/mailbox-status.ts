@@ -2,7 +2,11 @@
 import type { Db } from '../db/database.ts';
 import { type DeliveryState, eventDeliveryState } from '../events/deliver-events.ts';
 import { type ProgressView, readProgress } from '../sync/progress.ts';
-import { type CompletenessView, readCompleteness } from '../sync/reconcile-store.ts';
+import {
+  type CompletenessView,
+  readCompleteness,
+  UNREPAIRED_PREFIX,
+} from '../sync/reconcile-store.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 
 export interface MailboxStatusView {
@@ -85,5 +89,18 @@ export async function getMailboxStatus(
         readProgress(db, mailbox.id),
       ])
     : [null, null, null];
-  return { ...toStatusView(mailbox), event_delivery: eventDelivery, completeness, progress };
+  const view = toStatusView(mailbox);
+  // A sync that succeeds clears last_error; gaps the reconciliation could not repair stay shown
+  // until a reconciliation repairs them.
+  const unrepaired =
+    completeness && completeness.missing > 0
+      ? `${UNREPAIRED_PREFIX}${completeness.missing} mails missing from the CRM could not be fetched`
+      : null;
+  return {
+    ...view,
+    last_error: view.last_error ?? unrepaired,
+    event_delivery: eventDelivery,
+    completeness,
+    progress,
+  };
 }

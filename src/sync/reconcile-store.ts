@@ -8,6 +8,9 @@ import type { ReconcileResult } from './reconcile.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
+/** Starts the `last_error` a reconciliation leaves, so the next clean one clears only its own. */
+export const UNREPAIRED_PREFIX = 'reconciliation: ';
+
 export interface Classified {
   logged: Set<string>;
   /** Dead letters and learnt skips: not gaps. */
@@ -101,7 +104,7 @@ export async function saveReconciliation(
   };
   const unrepaired =
     r.missing.length > 0
-      ? `reconciliation: ${r.missing.length} mails missing from the CRM could not be fetched; retried at the next reconciliation`
+      ? `${UNREPAIRED_PREFIX}${r.missing.length} mails missing from the CRM could not be fetched; retried at the next reconciliation`
       : null;
   await db.execute(sql`
     with saved as (
@@ -121,7 +124,8 @@ export async function saveReconciliation(
        where ${r.repaired.length}::int > 0
     )
     update mailboxes set last_error = ${unrepaired}, updated_at = now()
-     where id = ${mailbox.id} and ${unrepaired}::text is not null`);
+     where id = ${mailbox.id}
+       and (${unrepaired}::text is not null or last_error like ${`${UNREPAIRED_PREFIX}%`})`);
 }
 
 export interface CompletenessView {

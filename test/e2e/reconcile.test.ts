@@ -159,4 +159,25 @@ describe('reconciliation of a mailbox against Gmail', () => {
     expect(await loggedIds()).toEqual([...logged, seen.id, lost.id].sort());
     expect((await repairedEvents()).at(-1)).toEqual([lost.id]);
   });
+
+  it('when a gap cannot be fetched, then it is reported missing in status and last_error, and a later reconciliation repairs it', async () => {
+    const gap = logged[0] as string;
+    await e2e.database.pool.query('delete from activities where gmail_message_id = $1', [gap]);
+    await e2e.simControl('faults', {
+      method: 'PUT',
+      body: { fail_message_ids: [gap], fail_message_code: 500 },
+    });
+
+    const failed = await reconcile();
+
+    expect(failed).toMatchObject({ repaired: 0, missing: 1 });
+    expect((await status()).last_error).toMatch(/^reconciliation: 1 mails missing/);
+    expect((await loggedIds()).includes(gap)).toBe(false);
+
+    await e2e.resetFaults();
+    const healed = await reconcile();
+    expect(healed).toMatchObject({ repaired: 1, missing: 0 });
+    expect((await status()).last_error).toBeNull();
+    expect((await repairedEvents()).at(-1)).toEqual([gap]);
+  });
 });

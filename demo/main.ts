@@ -5,10 +5,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SignJWT } from 'jose';
 import type pg from 'pg';
+import { connectThroughConsent, deliverToSimulator, plainMail } from '../src/cli/try-mailbox.ts';
 import { DEV_JWT_SECRET, loadConfig } from '../src/config.ts';
 import { findFreePort } from '../src/db/embedded-postgres.ts';
+import { mintDevToken } from '../src/http/dev-token.ts';
 import { createLogger } from '../src/logger.ts';
 import { startService } from '../src/service.ts';
 
@@ -44,11 +45,7 @@ async function main(): Promise<void> {
 }
 
 async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<void> {
-  const token = await new SignJWT({ sub: 'rita', org: ORG, name: 'Rita Sales' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(DEV_JWT_SECRET));
+  const token = await mintDevToken(DEV_JWT_SECRET, { sub: 'rita', org: ORG, name: 'Rita Sales' });
   const api = (p: string, init: RequestInit = {}) =>
     fetch(`${url}${p}`, {
       ...init,
@@ -77,11 +74,7 @@ async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<voi
   );
 
   say('\n2. Rita connects her Gmail through the real OAuth redirects:');
-  const { auth_url } = (await (
-    await api(`/integrations/gmail/connect?login_hint=${OWNER}`)
-  ).json()) as { auth_url: string };
-  const consent = await fetch(auth_url, { redirect: 'manual' });
-  const callback = await fetch(consent.headers.get('location') ?? '', { redirect: 'manual' });
+  const { callback } = await connectThroughConsent(url, token, OWNER);
   say(`   consent → callback: ${callback.status} ${JSON.stringify(await callback.json())}`);
   const status = (await (await api('/integrations/gmail/status')).json()) as Record<
     string,
@@ -112,23 +105,14 @@ async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<voi
     },
   ];
   for (const m of mails) {
-    const raw = [
-      `From: ${m.from}`,
-      `To: Rita <${OWNER}>`,
-      `Subject: ${m.subject}`,
-      `Date: ${new Date().toUTCString()}`,
-      `Message-ID: <${Math.random().toString(36).slice(2)}@demo.test>`,
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      `About: ${m.subject}`,
-    ].join('\r\n');
-    const t0 = Date.now();
-    const res = await fetch(`${simUrl}/__sim/mailboxes/${OWNER}/deliver`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ raw, ...(m.labels ? { labelIds: m.labels } : {}) }),
+    const raw = plainMail({
+      from: m.from,
+      to: `Rita <${OWNER}>`,
+      subject: m.subject,
+      text: `About: ${m.subject}`,
     });
-    const { id } = (await res.json()) as { id: string };
+    const t0 = Date.now();
+    const { id } = await deliverToSimulator(simUrl, OWNER, raw, m.labels);
     const logged = await waitForActivity(
       pool,
       id,

@@ -39,7 +39,7 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
 function makeKeyWrapper(config: Config, log: Logger): KeyWrapper {
   if (config.vault.kmsKeyName)
     return lazyKmsWrapper(config.google.emulatorHost, config.vault.kmsKeyName);
-  const current = config.vault.localKey ?? devKey(log);
+  const current = config.vault.localKey ?? devKey(log, config.google.useSimulator);
   return makeLocalKeyWrapper({ current, previous: config.vault.previousLocalKeys });
 }
 
@@ -60,12 +60,16 @@ function lazyKmsWrapper(emulatorHost: string | undefined, keyName: string): KeyW
 }
 
 /** Development only (production refuses it in config): a local key generated once into ./.data. */
-function devKey(log: Logger): Buffer {
+function devKey(log: Logger, simulator: boolean): Buffer {
   const file = path.resolve('.data/token-encryption-key');
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-    log.warn({ file }, 'TOKEN_ENCRYPTION_KEY unset: generated a development key');
+    // Expected with the simulator (development); anywhere else someone forgot to set it.
+    log[simulator ? 'info' : 'warn'](
+      { file },
+      'TOKEN_ENCRYPTION_KEY unset: generated a development key',
+    );
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }

@@ -4,13 +4,22 @@ import { parseArgs } from 'node:util';
 import { buildDeps } from './build-deps.ts';
 import { listMailboxes, renderMailboxTable } from './cli/mailbox-table.ts';
 import { makeProgressPrinter } from './cli/progress-bar.ts';
+import {
+  connectThroughConsent,
+  deliverToSimulator,
+  plainMail,
+  syncedSince,
+  waitForStatus,
+} from './cli/try-mailbox.ts';
 import { mailboxIdByEmail, waitForJob } from './cli/wait-for-job.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { SAMPLE_CONTACT } from './db/sample-crm.ts';
 import type { Deps } from './deps.ts';
 import { makePubSub, projectOfTopic } from './google/pubsub-client.ts';
 import { setupPubsub } from './google/pubsub-setup.ts';
+import { DEV_ORG, DEV_USER, mintDevToken } from './http/dev-token.ts';
 import { createLogger } from './logger.ts';
 import { enqueueReconcile } from './queue/enqueue.ts';
 import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
@@ -133,6 +142,60 @@ const commands: Record<string, Command> = {
       out(renderMailboxTable(await listMailboxes(requireDeps(deps).database.db)));
     },
   },
+  'dev-token': {
+    summary: 'development only: print a CRM bearer token (--admin for the admin page)',
+    usage: `gmail-sync dev-token [--admin] [--org O (${DEV_ORG})] [--user U (${DEV_USER})]`,
+    options: { admin: { type: 'boolean' }, org: { type: 'string' }, user: { type: 'string' } },
+    needsDatabase: false,
+    async run({ config, values }) {
+      out(
+        await mintDevToken(devSecret(config), {
+          sub: String(values.user ?? DEV_USER),
+          org: String(values.org ?? DEV_ORG),
+          admin: values.admin === true,
+        }),
+      );
+    },
+  },
+  'try-mailbox': {
+    summary:
+      'development only: connect a simulated mailbox through the OAuth redirects and deliver a mail to it',
+    usage: `gmail-sync try-mailbox [--url PUBLIC_URL] [--email ADDRESS] [--org O (${DEV_ORG})] [--user U (${DEV_USER})]`,
+    options: {
+      url: { type: 'string' },
+      email: { type: 'string' },
+      org: { type: 'string' },
+      user: { type: 'string' },
+    },
+    needsDatabase: false,
+    async run({ config, values }) {
+      const url = String(values.url ?? config.publicUrl).replace(/\/$/, '');
+      const email = String(values.email ?? 'newcomer@example.test');
+      const token = await mintDevToken(devSecret(config), {
+        sub: String(values.user ?? DEV_USER),
+        org: String(values.org ?? DEV_ORG),
+      });
+      const { callback, simulatorUrl } = await connectThroughConsent(url, token, email);
+      if (callback.status !== 200) {
+        throw new Error(`the OAuth callback answered ${callback.status}: ${await callback.text()}`);
+      }
+      out(`connected ${email} through the simulator's consent screen`);
+      // The initial sync runs first, so the next sync seen is the one that takes the new mail.
+      await waitForStatus(url, token, (s) => s.status === 'active');
+      const since = new Date();
+      const from = `${SAMPLE_CONTACT.name} <${SAMPLE_CONTACT.email}>`;
+      const subject = 'Hello from the simulator';
+      await deliverToSimulator(
+        simulatorUrl,
+        email,
+        plainMail({ from, to: email, subject, text: 'A first mail, logged as an activity.' }),
+      );
+      out(`delivered "${subject}" from ${from}`);
+      const synced = await waitForStatus(url, token, syncedSince(since));
+      out(synced ? 'synced: it is on the admin page' : 'not synced yet: look again in a moment');
+      out(`admin page: ${url}/admin (sign in first at ${url}/dev/sign-in)`);
+    },
+  },
 };
 
 class UsageError extends Error {}
@@ -149,6 +212,13 @@ async function waitAndReport(d: Deps, email: string, jobId: string, reconcile: b
   out(
     `reconciled ${email} since ${c.window_start}: ${c.expected} expected, ${c.logged} logged, ${c.skipped} skipped, ${c.repaired} repaired, ${c.missing} missing`,
   );
+}
+
+/** Tokens are signed with the HMAC secret the service verifies; production mints none here. */
+function devSecret(config: Config): string {
+  if (config.production) throw new UsageError('dev-token is for development: NODE_ENV=production');
+  if (!config.crm.jwtSecret) throw new UsageError('CRM_JWKS_URL is set: tokens come from the CRM');
+  return config.crm.jwtSecret;
 }
 
 function requireDatabaseUrl(config: Config): string {

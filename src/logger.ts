@@ -1,6 +1,8 @@
 // pino, with secrets redacted by configuration: known secret fields by path, errors reduced to safe
-// fields, and a last pass over every line for anything shaped like a Google token.
-import { type DestinationStream, type Logger, pino } from 'pino';
+// fields, and a last pass over every line for anything shaped like a Google token. JSON lines for
+// machines; on a developer's terminal, the same lines made readable by pino's own pretty printer.
+import { fileURLToPath } from 'node:url';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 
 export type { Logger };
 
@@ -43,11 +45,15 @@ function serializeError(err: unknown): Record<string, unknown> {
   return out;
 }
 
-export function createLogger(
-  opts: { level?: string; base?: Record<string, unknown> } = {},
-  destination?: DestinationStream,
-): Logger {
-  const options = {
+export interface LoggerSettings {
+  level?: string;
+  base?: Record<string, unknown>;
+  /** Readable lines when stdout is a terminal and pino-pretty (a dev dependency) is installed. */
+  pretty?: boolean;
+}
+
+export function createLogger(opts: LoggerSettings = {}, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level: opts.level ?? 'info',
     base: opts.base ?? { service: 'gmail-sync' },
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
@@ -56,5 +62,24 @@ export function createLogger(
       streamWrite: scrubSecrets,
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  const prettyPrinter = opts.pretty && process.stdout.isTTY ? findPrettyPrinter() : undefined;
+  if (!prettyPrinter) return pino(options);
+  // The transport gets lines already redacted and scrubbed (streamWrite runs before it).
+  return pino({
+    ...options,
+    transport: {
+      target: prettyPrinter,
+      options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service,role' },
+    },
+  });
+}
+
+/** pino-pretty is a dev dependency: absent from a production install, and then not wanted. */
+function findPrettyPrinter(): string | undefined {
+  try {
+    return fileURLToPath(import.meta.resolve('pino-pretty'));
+  } catch {
+    return undefined;
+  }
 }

@@ -3,16 +3,29 @@
 import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { isDatabaseUnavailable } from './db/database-errors.ts';
+import { seedSampleCrm } from './db/sample-crm.ts';
+import { DEV_ORG } from './http/dev-token.ts';
+import { tryItBlock } from './http/try-it.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type Role, startService } from './service.ts';
 
 async function main(): Promise<void> {
   const role = parseRole();
   const config = loadConfigOrExit();
-  const log = createLogger({ level: config.logLevel, base: { service: 'gmail-sync', role } });
+  const log = createLogger({
+    level: config.logLevel,
+    base: { service: 'gmail-sync', role },
+    pretty: !config.production,
+  });
   survivePostgresRestarts(log);
   const service = await startService(config, log, { role });
-  if (config.crm.usesDevSecret) log.warn('CRM_JWT_SECRET unset: using the development secret');
+  // Expected in development, the only place config accepts the development secret: not a warning.
+  if (config.crm.usesDevSecret) log.info('CRM_JWT_SECRET unset: using the development secret');
+  // With the simulator, the development org gets a contact for the try-it mail to be logged against.
+  if (config.google.useSimulator) await seedSampleCrm(service.deps.database.db, DEV_ORG);
+  // The start-up log ends with what a newcomer can open and run next (development only).
+  const tryIt = service.url ? tryItBlock(config) : undefined;
+  if (tryIt) log.info(tryIt);
   stopOnSignals(log, service.stop);
 }
 

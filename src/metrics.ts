@@ -10,6 +10,8 @@ export interface Metrics {
   gmailCall(method: string, status: number): void;
   sync(mode: string, result: string, seconds: number): void;
   activitiesLogged(n: number): void;
+  /** Messages given up on, by reason kind (`store_failed`, `parse_failed`, `fetch_failed`). */
+  messagesDeadLettered(reason: string, n: number): void;
   tokenRefreshFailed(): void;
   /** A reconciliation: gaps it found, how many it repaired, the quota units it spent. */
   reconciled(found: number, repaired: number, units: number): void;
@@ -53,6 +55,12 @@ export function makeMetrics(pool: pg.Pool): Metrics {
   const logged = new Counter({
     name: 'gmail_sync_activities_logged_total',
     help: 'Activities logged',
+    registers: [registry],
+  });
+  const deadLettered = new Counter({
+    name: 'gmail_sync_messages_dead_lettered_total',
+    help: 'Messages dead-lettered (not logged, not retried) by reason',
+    labelNames: ['reason'],
     registers: [registry],
   });
   const refreshFailures = new Counter({
@@ -167,6 +175,7 @@ export function makeMetrics(pool: pg.Pool): Metrics {
       duration.observe({ mode }, seconds);
     },
     activitiesLogged: (n) => logged.inc(n),
+    messagesDeadLettered: (reason, n) => deadLettered.inc({ reason }, n),
     tokenRefreshFailed: () => refreshFailures.inc(),
     reconciled: (found, repaired, units) => {
       gapsFound.inc(found);

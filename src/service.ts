@@ -61,7 +61,7 @@ export async function startService(
       config = await startDevSimulator(config, log, releases);
     }
     const database = openDatabase(databaseUrl, {
-      max: 25,
+      max: poolSize(),
       onError: (err) => log.warn({ err }, 'idle database connection lost'),
     });
     releases.push(() => database.close());
@@ -77,6 +77,17 @@ export async function startService(
     await stop();
     throw error;
   }
+}
+
+/**
+ * Connections per process: 25 whatever the role, plus one each for the session locks and the
+ * liveness lease. A sync holds a connection only for its statements and mostly waits on Gmail's
+ * quota, so 64 concurrent syncs share 25 well (measured: bench/, docs/scaling.md), and several
+ * worker processes stay under PostgreSQL's default max_connections of 100. (graphile-worker warns
+ * when its pool is smaller than its concurrency; jobs/worker.ts says why that warning is muted.)
+ */
+function poolSize(): number {
+  return 25;
 }
 
 async function startWorkerRole(deps: Deps, releases: Release[], opts: ServiceOptions) {

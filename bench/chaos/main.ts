@@ -2,9 +2,12 @@
 // real PostgreSQL. Each delivers mail that concerns the CRM while something goes wrong, lets the
 // service recover (pushes, retries, and one fallback poll at the end, as the cron would), and counts
 // mails expected, logged, lost and duplicated. Writes bench/chaos.json.
+// `npm run chaos -- poison` runs only the scenarios whose name contains "poison".
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
 import { quiesce, startWorld, type World } from '../world.ts';
+import { timingScenarios } from './timing-scenarios.ts';
 
 interface Outcome {
   scenario: string;
@@ -12,6 +15,12 @@ interface Outcome {
   logged: number;
   lost: number;
   duplicated: number;
+  /** Mailboxes not `active`, or whose cursor is short of their last mail (counted where asked). */
+  blocked?: number;
+  /** Calls Gmail refused for quota during the scenario. */
+  refusals: number;
+  /** Gmail calls by method (printed with CHAOS_VERBOSE). */
+  calls: Record<string, number>;
   seconds: number;
 }
 
@@ -23,6 +32,7 @@ type Scenario = {
   name: string;
   mails: number;
   run(world: World, send: (n: number) => Promise<string[]>): Promise<unknown>;
+  countBlocked?: boolean;
 };
 
 const scenarios: Scenario[] = [
@@ -52,6 +62,23 @@ const scenarios: Scenario[] = [
     mails: 40,
     run: (w, send) =>
       withFaults(w, { error_rate: 0.1, error_codes: [429, 500, 503], seed: 3 }, () => send(40)),
+  },
+  {
+    // Issue 13: Gmail refuses in three forms (429 "Retry after", 403 usageLimits, 429 exhausted),
+    // none with a Retry-After header. A tight per-user rate makes refusals certain.
+    name: 'Gmail throttles in its three forms',
+    mails: 40,
+    run: (w, send) =>
+      withFaults(w, { quota_units_per_sec: 60, quota_error: 'mixed', seed: 4 }, () => send(40)),
+  },
+  {
+    // Issue 13: Gmail's per-minute accounting: a minute's units at once, then 403s until it moves.
+    name: 'per-minute quota window used up (403s)',
+    mails: 30,
+    run: (w, send) =>
+      withFaults(w, { quota_window: 'minute', quota_units_per_sec: 1, quota_error: '403' }, () =>
+        send(30),
+      ),
   },
   {
     name: 'worker SIGKILLed repeatedly mid-sync',
@@ -114,6 +141,30 @@ const scenarios: Scenario[] = [
       await withFaults(w, { push: { drop: 1 } }, () => send(20));
     },
   },
+  {
+    // Issue 18: one mail PostgreSQL refused (a year-0 Date:, a NUL byte) stopped its mailbox for
+    // good. Hostile mail to every mailbox, a legitimate mail to each after every hostile one.
+    name: 'poison mail between legitimate mail',
+    mails: 51,
+    countBlocked: true,
+    async run(w, send) {
+      const corpora = MAILBOXES.map((owner, i) =>
+        hostileMails({ contact: CLIENT, owner, withoutHugePart: i > 0 }),
+      );
+      for (let k = 0; k < Math.max(...corpora.map((c) => c.length)); k++) {
+        for (const [i, owner] of MAILBOXES.entries()) {
+          const mail = corpora[i]?.[k];
+          if (mail)
+            await w.simControl(
+              `mailboxes/${encodeURIComponent(owner)}/deliver`,
+              deliveryBody(mail.raw),
+            );
+        }
+        await send(MAILBOXES.length);
+      }
+    },
+  },
+  ...timingScenarios(MAILBOXES),
 ];
 
 async function main(): Promise<void> {
@@ -123,11 +174,13 @@ async function main(): Promise<void> {
     outcomes.push(await runScenario(scenario));
     print(outcomes.at(-1) as Outcome);
   }
-  await writeFile(
-    path.resolve(import.meta.dirname, '../chaos.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), scenarios: outcomes }, null, 2)}\n`,
-  );
-  const bad = outcomes.filter((o) => o.lost > 0 || o.duplicated > 0);
+  // A run of some scenarios only leaves the full run's record alone.
+  if (!only)
+    await writeFile(
+      path.resolve(import.meta.dirname, '../chaos.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), scenarios: outcomes }, null, 2)}\n`,
+    );
+  const bad = outcomes.filter((o) => o.lost > 0 || o.duplicated > 0 || (o.blocked ?? 0) > 0);
   process.stdout.write(
     `\n${bad.length === 0 ? 'every scenario: 0 lost, 0 duplicated' : `${bad.length} scenarios lost or duplicated mail`}\n`,
   );
@@ -173,16 +226,31 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     );
     const logged = rows[0]?.logged ?? 0;
     return {
+      ...(scenario.countBlocked ? { blocked: await blockedMailboxes(world) } : {}),
       scenario: scenario.name,
       expected: delivered.length,
       logged,
       lost: delivered.length - logged,
       duplicated: (rows[0]?.total ?? 0) - logged + (dupByHeader.rows[0]?.n ?? 0),
+      refusals: world.sim.ctx.stats.rate_limited,
+      calls: { ...world.sim.ctx.stats.calls },
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
   } finally {
     await world.close();
   }
+}
+
+/** Mailboxes a sync could not carry past their last mail, or that are not `active`. */
+async function blockedMailboxes(world: World): Promise<number> {
+  const { rows } = await world.pool.query<{ email: string; status: string; history_id: string }>(
+    'select email, status, history_id from mailboxes where email = any($1)',
+    [MAILBOXES],
+  );
+  return rows.filter((r) => {
+    const last = world.sim.store.get(r.email)?.history.at(-1)?.id ?? 0;
+    return r.status !== 'active' || Number(r.history_id) < last;
+  }).length;
 }
 
 async function runPoll(world: World): Promise<void> {
@@ -231,7 +299,7 @@ function raw(from: string, to: string, subject: string): string {
 
 function print(o: Outcome): void {
   process.stdout.write(
-    `${o.scenario.padEnd(40)} expected ${String(o.expected).padStart(3)}  logged ${String(o.logged).padStart(3)}  lost ${o.lost}  duplicated ${o.duplicated}  (${o.seconds} s)\n`,
+    `${o.scenario.padEnd(40)} expected ${String(o.expected).padStart(3)}  logged ${String(o.logged).padStart(3)}  lost ${o.lost}  duplicated ${o.duplicated}${o.blocked === undefined ? '' : `  blocked ${o.blocked}`}  refusals ${o.refusals}  (${o.seconds} s)${process.env.CHAOS_VERBOSE ? ` ${JSON.stringify(o.calls)}` : ''}\n`,
   );
 }
 

@@ -132,6 +132,8 @@ export interface ActivityContent {
   body_truncated?: boolean;
   attachments?: { filename: string; mime_type: string; size: number }[];
   message_id_header?: string | null;
+  /** The mail's `Date:` header when plausible (ISO 8601), else null; the activity's time is Gmail's. */
+  header_date?: string | null;
 }
 
 export const activities = pgTable(

@@ -2,6 +2,7 @@
 
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { credentials } from '@grpc/grpc-js';
+import { PassThroughClient } from 'google-auth-library';
 
 export function makeKmsClient(emulatorHost: string | undefined): KeyManagementServiceClient {
   if (!emulatorHost) return new KeyManagementServiceClient();
@@ -11,5 +12,7 @@ export function makeKmsClient(emulatorHost: string | undefined): KeyManagementSe
     servicePath: emulatorHost.slice(0, colon),
     port: Number(emulatorHost.slice(colon + 1)),
     sslCreds: credentials.createInsecure(),
+    // No credentials for the simulator, and no metadata-server probe for them (see pubsub-client.ts).
+    authClient: new PassThroughClient(),
   });
 }

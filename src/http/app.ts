@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
+import { DEV_SIGN_IN_PATH, devSignInRoutes } from './dev-sign-in.ts';
 import { docsRoutes } from './docs-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
 import { gmailRoutes } from './gmail-routes.ts';
@@ -12,6 +13,7 @@ import { metricsRoutes } from './metrics-routes.ts';
 import { pubsubRoutes } from './pubsub-routes.ts';
 import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
+import { rootRoutes } from './root-routes.ts';
 import { sendRoutes } from './send-routes.ts';
 
 export function createApp(deps: Deps): express.Express {
@@ -20,7 +22,16 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', true);
   app.use(requestContext(deps.log));
   app.use(healthRoutes(deps));
-  app.use(docsRoutes(deps.config.publicUrl));
+  const { production, crm, publicUrl } = deps.config;
+  // The development sign-in mints tokens with the development secret: only where that is accepted.
+  const devSignIn = !production && crm.usesDevSecret;
+  app.use(rootRoutes({ production, devSignIn }));
+  if (devSignIn && crm.jwtSecret) {
+    app.use(
+      devSignInRoutes({ jwtSecret: crm.jwtSecret, secureCookie: publicUrl.startsWith('https:') }),
+    );
+  }
+  app.use(docsRoutes(publicUrl));
   app.use(metricsRoutes(deps.metrics));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
@@ -30,7 +41,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(express.json({ limit: '64kb' }));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));
-  app.use(adminRoutes(deps, verifyCaller));
+  app.use(adminRoutes(deps, verifyCaller, devSignIn ? DEV_SIGN_IN_PATH : undefined));
   app.use(notFound);
   app.use(handleErrors);
   return app;

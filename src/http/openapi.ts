@@ -262,6 +262,24 @@ export const ROUTES: RouteConfig[] = [
     summary: 'This document, rendered',
     responses: { 200: { description: 'HTML' } },
   },
+  {
+    method: 'get',
+    path: '/',
+    summary: 'In development a page linking the rest; in production {"service","docs"}',
+    responses: { 200: { description: 'HTML or JSON' } },
+  },
+  {
+    method: 'get',
+    path: '/dev/sign-in',
+    summary: 'Development only: a sign-in form standing in for the CRM session',
+    responses: { 200: { description: 'HTML' } },
+  },
+  {
+    method: 'post',
+    path: '/dev/sign-in',
+    summary: 'Development only: sets the gs_session cookie (a development CRM token)',
+    responses: { 303: { description: 'to the page asked for' } },
+  },
 ];
 
 export function buildOpenApiDocument(publicUrl: string): object {

@@ -41,6 +41,7 @@ export function makeTaskList(deps: Deps): TaskList {
     mailboxAuth: deps.mailboxAuth,
     pacers: deps.pacers,
     backfillDays: deps.config.sync.backfillDays,
+    metrics: deps.metrics,
   };
   const { webhookUrl, webhookSecret } = deps.config.crm;
   const webhook =

@@ -17,6 +17,9 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/** Syncs mostly wait on Gmail's quota and round trips, so many run at once per process. */
+export const WORKER_CONCURRENCY = 64;
+
 export interface WorkerOptions {
   taskList: TaskList;
   concurrency?: number;
@@ -41,8 +44,7 @@ export async function startWorker(
   events.on('worker:create', ({ worker }) => {
     registrations.push(lease.register(worker.workerId));
   });
-  // Syncs mostly wait on Gmail's quota and round trips, so many run at once per process.
-  const concurrency = opts.concurrency ?? 64;
+  const concurrency = opts.concurrency ?? WORKER_CONCURRENCY;
   const runner = await run({
     pgPool: pool,
     events,
@@ -75,6 +77,9 @@ function toWorkerLogger(log: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
     const fields = { job_id: scope.jobId, task: scope.taskIdentifier, ...meta };
     if (level === 'error') log.error(fields, message);
+    // Sized on purpose (see poolSize in service.ts): our jobs wait on Gmail, not on PostgreSQL.
+    else if (level === 'warning' && /maxPoolSize .* smaller than concurrency/.test(message))
+      log.debug(fields, message);
     else if (level === 'warning') log.warn(fields, message);
     else log.debug(fields, message);
   });

@@ -121,12 +121,12 @@ export function enqueueEventDelivery(db: Executor) {
 export function mailboxJobSpecSql(
   kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox',
   runAt = 'null',
-): string {
-  const keyPrefix = {
+  keyPrefix = {
     syncMailbox: syncJobKey(''),
     renewWatch: watchJobKey(''),
     reconcileMailbox: reconcileJobKey(''),
-  }[kind];
+  }[kind],
+): string {
   return `json_populate_record(null::graphile_worker.job_spec, json_build_object(
       'identifier', '${TASK[kind]}', 'payload', json_build_object('mailbox_id', id),
       'run_at', ${runAt}, 'max_attempts', ${MAX_ATTEMPTS[kind]}, 'job_key', '${keyPrefix}' || id))`;

@@ -23,6 +23,10 @@ export const MAX_ATTEMPTS = {
 export const syncJobKey = (mailboxId: string, full = false) =>
   `${full ? 'full-sync' : 'sync'}:${mailboxId}`;
 
+/** Job key of the sync that follows a push a moment later (see sync/notifications.ts): its own key,
+ * so it neither replaces nor is replaced by the sync the push queued at once. */
+export const trailingSyncJobKey = (mailboxId: string) => `sync-trailing:${mailboxId}`;
+
 export const watchJobKey = (mailboxId: string) => `watch:${mailboxId}`;
 
 export const DELIVER_EVENTS_JOB = { key: 'deliver-events', queue: 'crm-events' } as const;

@@ -1,6 +1,7 @@
 // A parsed mail and its links, shaped as the CRM's activity (the seed's fields).
 import type { ActivityContent } from '../db/schema.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import { activityTimes } from './activity-time.ts';
 import type { EntityLink } from './link-entities.ts';
 
 export interface ActivityDraft {
@@ -46,6 +47,7 @@ export function toActivityDraft(
   if (!primary) throw new Error('an activity needs at least one link');
   const subject = mail.subject.trim() || NO_SUBJECT;
   const direction = isSent(mail, author.ownerEmail) ? 'sent' : 'received';
+  const { createdAt, headerDate } = activityTimes(mail);
   return {
     orgId: author.orgId,
     mailboxId: author.mailboxId,
@@ -71,8 +73,9 @@ export function toActivityDraft(
         size: a.size,
       })),
       message_id_header: mail.messageIdHeader,
+      header_date: headerDate?.toISOString() ?? null,
     },
-    createdAt: mail.date,
+    createdAt,
     createdBy: author.userId,
     createdByName: author.createdByName,
     links,

@@ -2,7 +2,9 @@
 // second's quota covers (one HTTP request each, Gmail's batch endpoint), the batches paced and run
 // concurrently. A message whose part failed is fetched again alone under the retry policy; one
 // deleted meanwhile (404) is skipped; one that keeps failing is counted, and after MAX_ATTEMPTS
-// dead-lettered so it no longer holds the mailbox back.
+// dead-lettered so it no longer holds the mailbox back. One whose parse throws is dead-lettered at
+// once: fetching it again would only fail again.
+import type { gmail_v1 } from '@googleapis/gmail';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
@@ -11,6 +13,8 @@ import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
+import { settleAnnounced404 } from './announced-404.ts';
+import { type DeadLetter, deadLetterMessages } from './dead-letter-messages.ts';
 
 export const MAX_ATTEMPTS = 5;
 
@@ -28,14 +32,34 @@ export interface FetchResult {
   /** Ids that failed this time and will be tried again (the cursor must not pass them). */
   pending: string[];
   deadLettered: string[];
+  /** Dead-lettered because their parse threw (a bug for hostile mail to find): not fetched again. */
+  unparsable: DeadLetter[];
   gone: string[];
 }
 
 export async function fetchMessages(ctx: FetchContext, ids: string[]): Promise<FetchResult> {
-  const result: FetchResult = { mails: [], pending: [], deadLettered: [], gone: [] };
+  const result: FetchResult = {
+    mails: [],
+    pending: [],
+    deadLettered: [],
+    unparsable: [],
+    gone: [],
+  };
   const alone = ctx.batch && ids.length > 1 ? await fetchInBatches(ctx, ids, result) : ids;
   await Promise.all(alone.map((id) => fetchOne(ctx, id, result)));
+  await settleAnnounced404(ctx, result);
+  await deadLetterMessages(ctx.db, ctx.mailbox, result.unparsable);
   return result;
+}
+
+/** Parses one fetched message; a throw is that message's own fault, recorded without content. */
+function addParsed(message: gmail_v1.Schema$Message, id: string, result: FetchResult): void {
+  try {
+    result.mails.push(parseGmailMessage(message));
+  } catch (error) {
+    const name = error instanceof Error ? error.name : typeof error;
+    result.unparsable.push({ gmailMessageId: id, reason: `parse_failed: ${name}` });
+  }
 }
 
 /** Returns the ids to fetch again one by one (their part, or their whole batch, failed). */
@@ -61,7 +85,7 @@ async function fetchInBatches(
           },
         );
         for (const answer of answers) {
-          if ('message' in answer) result.mails.push(parseGmailMessage(answer.message));
+          if ('message' in answer) addParsed(answer.message, answer.id, result);
           else if (classifyGoogleError(answer.error).kind === 'gone') result.gone.push(answer.id);
           else again.push(answer.id);
         }
@@ -79,7 +103,7 @@ async function fetchOne(ctx: FetchContext, id: string, result: FetchResult): Pro
     const { data } = await callGmail(ctx.pacer, 'messages.get', () =>
       ctx.gmail.users.messages.get({ userId: 'me', id, format: 'full' }),
     );
-    result.mails.push(parseGmailMessage(data));
+    addParsed(data, id, result);
   } catch (error) {
     const failure = classifyGoogleError(error);
     if (failure.kind === 'gone') result.gone.push(id);

@@ -1,12 +1,14 @@
 // Full sync, bounded: the initial backfill after connect and the recovery when history is too old.
 // The new cursor is read from getProfile BEFORE listing, so mail arriving meanwhile is replayed by
 // the next incremental sync instead of being jumped over. Quota goes to mail that can be logged:
-// Gmail's search is asked for the org's CRM addresses, not for every message of the window.
+// Gmail's search is asked for the org's CRM addresses, not for every message of the window, and
+// the mail its index has not caught up with yet is listed without a query (unindexed-tail.ts).
 import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { advanceCursor } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
+import { newestIndexedIds, unindexedTail } from './unindexed-tail.ts';
 
 /** Addresses per search query: Gmail's `q` has a practical length limit. */
 const ADDRESSES_PER_QUERY = 20;
@@ -28,7 +30,10 @@ export async function fullSync(ctx: SyncContext): Promise<FullSyncResult> {
   const newCursor = Number(profile.historyId);
   const since = windowStart(ctx);
   const addresses = await orgAddresses(ctx);
-  const ids = await listMatchingIds(ctx, addresses, since);
+  // Asked before searching: whatever the index knows then, the searches below know too.
+  const indexed = await newestIndexedIds(ctx);
+  const found = await listMatchingIds(ctx, addresses, since);
+  const ids = [...found, ...(await unindexedTail(ctx, indexed, new Set(found)))];
   await ctx.progress?.total(ids);
 
   const result: FullSyncResult = { listed: ids.length, fetched: 0, logged: 0, pending: [], since };

@@ -1,12 +1,19 @@
 // Incremental sync: history.list from the stored cursor, every page, then the new messages of each
-// page stored with the cursor moved to the end of that page
+// page stored with the cursor moved to the last record of that page
 // (https://developers.google.com/gmail/api/guides/sync#partial_synchronization).
 import type { gmail_v1 } from '@googleapis/gmail';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { candidateIds } from './history-candidates.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
-import { skippedByLabels } from './mail-filter.ts';
 import type { SyncContext } from './sync-context.ts';
+
+/**
+ * Only the record kinds that can call for a fetch or save one: new mail, mail deleted before we
+ * fetched it (no fetch, no 404 grace), and labels removed (mail rescued from spam or trash).
+ * Labels added never make a judged mail loggable, so their records are not even listed.
+ */
+const HISTORY_TYPES = ['messageAdded', 'messageDeleted', 'labelRemoved'];
 
 export interface HistoryResult {
   outcome: 'done' | 'history_gone';
@@ -19,6 +26,7 @@ export interface HistoryResult {
 export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
   const result: HistoryResult = { outcome: 'done', pages: 0, fetched: 0, logged: 0, pending: [] };
   let pageToken: string | undefined;
+  let cursor = Number(ctx.mailbox.historyId);
   do {
     let data: gmail_v1.Schema$ListHistoryResponse;
     try {
@@ -26,7 +34,7 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
         ctx.gmail.users.history.list({
           userId: 'me',
           startHistoryId: String(ctx.mailbox.historyId),
-          historyTypes: ['messageAdded', 'labelAdded'],
+          historyTypes: HISTORY_TYPES,
           maxResults: 500,
           ...(pageToken ? { pageToken } : {}),
         }),
@@ -38,9 +46,12 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
     }
     const records = data.history ?? [];
     pageToken = data.nextPageToken ?? undefined;
-    const lastRecord = records.at(-1)?.id;
-    const cursor = pageToken ? Number(lastRecord ?? ctx.mailbox.historyId) : Number(data.historyId);
-    const ids = candidateIds(records, ctx);
+    // The cursor moves only past records actually listed, never to the answer's `historyId`: that
+    // is the mailbox's current id, and a record below it may not be listable yet (a push can come
+    // before its history record, https://developers.google.com/gmail/api/guides/push), so jumping
+    // to it could pass that record for good.
+    cursor = Math.max(cursor, ...records.map((r) => Number(r.id ?? 0)));
+    const ids = candidateIds(records, ctx.mailbox.settings);
     result.pages += 1;
     // A page is stored a slice at a time (bounded memory); only its last slice moves the cursor.
     for (let i = 0; i === 0 || i < ids.length; i += STORE_SLICE) {
@@ -53,17 +64,4 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
     }
   } while (pageToken);
   return result;
-}
-
-/** New or relabelled messages of a page, de-duplicated; drafts, spam, trash and excluded labels dropped unfetched. */
-function candidateIds(records: gmail_v1.Schema$History[], ctx: SyncContext): string[] {
-  const labels = new Map<string, string[]>();
-  for (const record of records) {
-    for (const { message } of [...(record.messagesAdded ?? []), ...(record.labelsAdded ?? [])]) {
-      if (message?.id) labels.set(message.id, message.labelIds ?? []);
-    }
-  }
-  return [...labels]
-    .filter(([, labelIds]) => skippedByLabels(labelIds, ctx.mailbox.settings) === null)
-    .map(([id]) => id);
 }

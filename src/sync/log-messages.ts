@@ -1,13 +1,16 @@
 // One batch of Gmail ids to activities: skip what is known, fetch the rest within quota, keep the
 // mails that pass the mailbox's filters and concern the CRM, store them (and, when given, move the
-// cursor) in one statement.
+// cursor) in one statement. No message blocks the batch: one that cannot be parsed or stored is
+// dead-lettered (store-batch.ts), counted, and the cursor moves past it.
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
+import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
 import { counterparts, skipReason } from './mail-filter.ts';
 import { recordSkips } from './reconcile-store.ts';
-import { idsToSkip, insertActivities } from './store-activities.ts';
+import { idsToSkip } from './store-activities.ts';
+import { storeBatch } from './store-batch.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** The most mails one call fetches and holds at once: callers slice larger sets (bounded memory). */
@@ -43,14 +46,30 @@ export async function logMessages(
   });
 
   const moveCursor = cursor !== null && fetched.pending.length === 0;
+  const given = [
+    ...fetched.deadLettered.map((id) => ({ gmailMessageId: id, reason: 'fetch_failed' })),
+    ...fetched.unparsable,
+  ];
   if (drafts.length === 0) {
     if (moveCursor) await ctx.shared.moveCursor(mailbox.id, cursor);
+    countDeadLetters(ctx, given);
     return { fetched: toFetch.length, logged: 0, pending: fetched.pending };
   }
-  const stored = await insertActivities(
+  const stored = await storeBatch(
     ctx.db,
+    mailbox,
     drafts,
     moveCursor ? { mailboxId: mailbox.id, historyId: cursor } : undefined,
   );
-  return { fetched: toFetch.length, logged: stored.length, pending: fetched.pending };
+  countDeadLetters(ctx, [...given, ...stored.deadLettered]);
+  return { fetched: toFetch.length, logged: stored.stored.length, pending: fetched.pending };
+}
+
+/** Visible without content: a metric by reason kind and a log line with counts only. */
+function countDeadLetters(ctx: SyncContext, letters: DeadLetter[]): void {
+  if (letters.length === 0) return;
+  const byKind: Record<string, number> = {};
+  for (const l of letters) byKind[reasonKind(l.reason)] = (byKind[reasonKind(l.reason)] ?? 0) + 1;
+  for (const [kind, n] of Object.entries(byKind)) ctx.metrics?.messagesDeadLettered(kind, n);
+  ctx.log.warn({ dead_lettered: letters.length, by_reason: byKind }, 'messages dead-lettered');
 }

@@ -11,7 +11,18 @@ import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { deadLetters } from '../db/schema.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
-import { syncJobKey } from '../queue/job-names.ts';
+import { syncJobKey, trailingSyncJobKey } from '../queue/job-names.ts';
+
+/**
+ * Gmail sends a user at most one notification a second and drops the rest
+ * (https://developers.google.com/gmail/api/guides/push, "Notification rate limits": "Each Gmail user
+ * being watched has a maximum notification rate of 1 event/sec"), and a push may come before its
+ * history record is listable. So every push, news or not, also queues a trailing sync this long
+ * after it: one second covers the changes whose pushes were dropped, the rest is margin for the
+ * history to catch up. Its key is its own and a later push moves it later (graphile-worker's
+ * `replace` key mode), so a burst costs one trailing `history.list` (2 units) after its last push.
+ */
+export const TRAILING_SYNC_DELAY_MS = 2_000;
 
 /** Gmail's push data; historyId is documented as a string, some senders use a number. */
 export const gmailNotification = z.object({
@@ -105,6 +116,11 @@ const RECORD_NOTIFICATIONS = {
         select ${mailboxJobSpecSql('syncMailbox')}
           from due order by id), false) as job
     ),
+    followed as (
+      select graphile_worker.add_jobs(array(
+        select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''))}
+          from stamped where status <> 'revoked' order by id), false) as job
+    ),
     unknown as (
       insert into dead_letters (source, reason, payload)
       select 'pubsub', 'unknown_mailbox',
@@ -113,7 +129,7 @@ const RECORD_NOTIFICATIONS = {
     )
     select i.ord, s.status,
            (s.history_id is null or s.history_id < i.history_id) as news,
-           (select count(*) from added) as jobs
+           (select count(*) from added) as jobs, (select count(*) from followed) as trailing_jobs
       from input i left join stamped s on s.email = i.email
      order by i.ord`,
 };

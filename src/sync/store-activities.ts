@@ -43,7 +43,7 @@ export async function insertActivities(
   }));
   const { rows } = await db.execute<{ id: string; gmail_message_id: string }>(sql`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(
+      select * from jsonb_to_recordset(${JSON.stringify(input, toPgText)}::jsonb) as r(
         ord int, org_id text, mailbox_id uuid, gmail_message_id text, thread_id text,
         entity_type text, entity_id uuid, title text, description text, email_subject text,
         email_direction text, content jsonb, created_at timestamptz, created_by text,
@@ -90,6 +90,19 @@ export async function insertActivities(
     }
     select id, gmail_message_id from stored order by ord`);
   return rows.map((r) => ({ id: r.id, gmailMessageId: r.gmail_message_id }));
+}
+
+/**
+ * Every string on its way to PostgreSQL, at the last step: `text` and `jsonb` refuse NUL (`\u0000`)
+ * and a lone surrogate (invalid UTF-16, which JSON carries as an unpaired `\udc00` escape), and one
+ * such character would fail the whole batch. The parser cleans too; this is the defence in depth.
+ */
+function pgText(value: string): string {
+  return value.replaceAll('\0', '').toWellFormed();
+}
+
+function toPgText(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? pgText(value) : value;
 }
 
 /** The cursor only moves forward (greatest), in the transaction that stores what it covers. */

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import type { Metrics } from '../metrics.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
 import { makeProgressTracker } from './progress-tracker.ts';
@@ -24,6 +25,7 @@ export interface SyncDeps {
   mailboxAuth: MailboxAuth;
   pacers: PacerRegistry;
   backfillDays: number;
+  metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
 }
 
 export type SyncOutcome =
@@ -60,6 +62,7 @@ export async function syncMailbox(
       backfillDays: deps.backfillDays,
       shared: deps.shared,
       progress,
+      metrics: deps.metrics,
     };
     const outcome = await runSync(ctx, opts.full === true || mailbox.historyId === null).finally(
       () => progress.end(),

@@ -37,13 +37,16 @@ describe('session locks', () => {
   it('when the holding session dies, then its locks are free at once and it opens a new session', async () => {
     expect(await one.tryLock('mailbox-sync:c')).toBeTypeOf('function');
     await database.pool.query(
+      // Only this file's database: other files run beside it on the same server.
       `select pg_terminate_backend(pid) from pg_locks
-        where locktype = 'advisory' and classid = 4713 and granted and pid <> pg_backend_pid()`,
+        where locktype = 'advisory' and classid = 4713 and granted and pid <> pg_backend_pid()
+          and database = (select oid from pg_database where datname = current_database())`,
     );
     // pg_terminate_backend only signals: the session is gone once its locks are.
     await waitFor(async () => {
       const { rows } = await database.pool.query(
-        `select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = 4713`,
+        `select count(*)::int as n from pg_locks where locktype = 'advisory' and classid = 4713
+            and database = (select oid from pg_database where datname = current_database())`,
       );
       return rows[0].n === 0;
     });

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForSyncs } from '../../src/sync/operator-sync.ts';
+import { hasChromium, launchBrowser } from '../support/browser.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { crmToken } from '../support/crm-token.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
@@ -12,7 +11,6 @@ import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ORG = 'org-admin';
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('the admin page', () => {
   let e2e: E2E;
@@ -44,7 +42,7 @@ describe('the admin page', () => {
     await e2e.close();
   });
 
-  it('when the caller is not an admin, then 403; without a token, 401', async () => {
+  it('when the caller is not an admin, then 403; without a token, an API client gets 401', async () => {
     expect((await e2e.api('/admin')).status).toBe(401);
     const res = await e2e.api('/admin', { user: { sub: 'u-admin-1', org: ORG } });
     expect(res.status).toBe(403);
@@ -61,20 +59,11 @@ describe('the admin page', () => {
     expect(html.match(/<rect class="bar"/g)).toHaveLength(60);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(!hasChromium)(
     'when rendered in headless Chromium, then the table and the chart are on screen',
     async () => {
       const token = await crmToken({ sub: 'boss', org: ORG, admin: true });
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      });
+      const browser = await launchBrowser();
       try {
         const page = await browser.newPage({
           extraHTTPHeaders: { authorization: `Bearer ${token}` },

@@ -30,6 +30,8 @@ export default async function setup(project: TestProject) {
   }
   const template = `gs_template_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
+  // A server restart in a test (or the chaos of a busy machine) must not end the whole run.
+  admin.on('error', () => {});
   await admin.connect();
   await admin.query(`create database ${template}`);
   await migrateDatabase(databaseUrlFor(serverUrl, template));

@@ -1,0 +1,51 @@
+// A message Gmail has just announced (in history or a current listing) may answer 404 to
+// `messages.get` for a few seconds while its storage catches up with the notification; other
+// Gmail integrations see this in production (a get right after the push 404s, the same get a few
+// seconds later succeeds). So a 404 counts as "deleted" only after a bounded grace: the message is
+// asked for again after 2 s, 5 s and 15 s. The caller's cursor waits meanwhile (the sync holds the
+// message in hand rather than remembering it elsewhere), so nothing announced is passed over; a
+// message really deleted in between costs the sync at most 22 s and three gets.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { gmail_v1 } from '@googleapis/gmail';
+import { callGmail } from '../google/gmail-call.ts';
+import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { parseGmailMessage } from '../mail/parse-message.ts';
+import type { FetchContext, FetchResult } from './fetch-messages.ts';
+
+/** Waits before each new attempt; their sum bounds how long a 404 can hold a sync. */
+export const GRACE_DELAYS_MS = [2_000, 5_000, 15_000] as const;
+
+/** Asks again for the messages that answered 404; those still missing after the grace stay `gone`. */
+export async function settleAnnounced404(ctx: FetchContext, result: FetchResult): Promise<void> {
+  let missing = result.gone;
+  for (const delay of GRACE_DELAYS_MS) {
+    if (missing.length === 0) break;
+    await sleep(delay);
+    const still: string[] = [];
+    await Promise.all(
+      missing.map(async (id) => {
+        let message: gmail_v1.Schema$Message;
+        try {
+          ({ data: message } = await callGmail(ctx.pacer, 'messages.get', () =>
+            ctx.gmail.users.messages.get({ userId: 'me', id, format: 'full' }),
+          ));
+        } catch (error) {
+          const failure = classifyGoogleError(error);
+          if (failure.kind === 'revoked') throw error;
+          // Any other failure is retried by the next sync: the cursor stays before it.
+          (failure.kind === 'gone' ? still : result.pending).push(id);
+          return;
+        }
+        try {
+          result.mails.push(parseGmailMessage(message));
+        } catch (error) {
+          // The message's own fault: dead-lettered with the others, without content.
+          const name = error instanceof Error ? error.name : typeof error;
+          result.unparsable.push({ gmailMessageId: id, reason: `parse_failed: ${name}` });
+        }
+      }),
+    );
+    missing = still;
+  }
+  result.gone = missing;
+}

@@ -1,0 +1,49 @@
+// Which messages of a history page are worth a `messages.get` (20 quota units under the 2026
+// profile), decided from the records alone. Every message whose `messagesAdded` record the cursor
+// passed was judged then (logged, skipped, or left unfetched for its labels), because the cursor
+// never passes a message still pending. So a later label change can alter the verdict only by
+// removing a label the label filter reads (SPAM, TRASH, DRAFT, an excluded label): mail rescued
+// from spam is fetched; Gmail's IMPORTANT and CATEGORY_*, stars, archiving and filters cost nothing.
+import type { gmail_v1 } from '@googleapis/gmail';
+import type { MailboxSettings } from '../db/schema.ts';
+import { skippedByLabels } from './mail-filter.ts';
+
+interface Seen {
+  /** The message's labels as the latest record of this page shows them. */
+  labelIds: string[];
+  added: boolean;
+  /** A label that kept it out was removed. */
+  unblocked: boolean;
+  deleted: boolean;
+}
+
+/** New or newly loggable messages of a page, de-duplicated, in record order; deleted ones dropped. */
+export function candidateIds(
+  records: gmail_v1.Schema$History[],
+  settings: MailboxSettings,
+): string[] {
+  const seen = new Map<string, Seen>();
+  const note = (message: gmail_v1.Schema$Message | undefined, change: Partial<Seen>) => {
+    if (!message?.id) return;
+    const before = seen.get(message.id);
+    seen.set(message.id, {
+      labelIds: message.labelIds ?? before?.labelIds ?? [],
+      added: before?.added === true || change.added === true,
+      unblocked: before?.unblocked === true || change.unblocked === true,
+      deleted: before?.deleted === true || change.deleted === true,
+    });
+  };
+  for (const record of records) {
+    for (const { message } of record.messagesAdded ?? []) note(message, { added: true });
+    for (const { message, labelIds } of record.labelsRemoved ?? []) {
+      const unblocked = skippedByLabels(labelIds ?? [], settings) !== null;
+      note(message, { unblocked });
+    }
+    // Gone before we fetched it: nothing to fetch, and no reason to wait out a 404.
+    for (const { message } of record.messagesDeleted ?? []) note(message, { deleted: true });
+  }
+  return [...seen]
+    .filter(([, s]) => !s.deleted && (s.added || s.unblocked))
+    .filter(([, s]) => skippedByLabels(s.labelIds, settings) === null)
+    .map(([id]) => id);
+}

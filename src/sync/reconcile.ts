@@ -47,7 +47,10 @@ export async function reconcileMailbox(
   const units = { spent: 0 };
   const counted: SyncContext = { ...ctx, pacer: countUnits(ctx.pacer, units) };
 
-  const ids = await listMatchingIds(counted, await orgAddresses(ctx), windowStart);
+  // Mail newer than the last sync may simply not be synced yet: not a gap (the next run's window
+  // covers it).
+  const until = ctx.mailbox.lastSyncAt ?? checkedAt;
+  const ids = await listMatchingIds(counted, await orgAddresses(ctx), windowStart, until);
   const before = await classifyIds(ctx.db, ctx.mailbox.id, ids);
   const gaps = ids.filter((id) => !before.logged.has(id) && !before.skipped.has(id));
 

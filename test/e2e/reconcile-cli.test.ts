@@ -19,6 +19,22 @@ const MAILS = 40;
 
 describe('reconciliation from the operator CLI and the poll', () => {
   let e2e: E2E;
+  const cli = (args: string[]) =>
+    run(process.execPath, ['src/cli.ts', ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: e2e.database.url,
+        LOG_LEVEL: 'warn',
+        TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+      },
+    });
+  const reconcileJobs = async (): Promise<number> =>
+    (
+      await e2e.database.pool.query(
+        "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'reconcile_mailbox'",
+      )
+    ).rows[0].n;
   const count = async () =>
     (await e2e.database.pool.query('select count(*)::int as n from activities')).rows[0].n;
   const checkedAt = async (): Promise<string | null> =>
@@ -44,17 +60,27 @@ describe('reconciliation from the operator CLI and the poll', () => {
     await e2e.close();
   });
 
+  it('when the first full sync has finished, then a reconciliation of the whole backfill window is queued for after search has caught up', async () => {
+    // The job is queued as the sync job ends, just after its mail is stored.
+    const rows = await waitFor(async () => {
+      const { rows } = await e2e.database.pool.query<{
+        payload: { window: string };
+        later: number;
+      }>(
+        `select j.payload, extract(epoch from j.run_at - now())::float8 as later
+           from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+          where t.identifier = 'reconcile_mailbox'`,
+      );
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.payload.window).toBe('backfill');
+    expect(rows[0]?.later).toBeGreaterThan(10 * 60);
+  });
+
   it('when an operator reconciles with --wait and stdout is not a terminal, then plain progress lines and the result are printed', async () => {
     await e2e.database.pool.query('delete from activities');
-    const { stdout } = await run(process.execPath, ['src/cli.ts', 'reconcile', OWNER, '--wait'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: e2e.database.url,
-        LOG_LEVEL: 'warn',
-        TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
-      },
-    });
+    const { stdout } = await cli(['reconcile', OWNER, '--wait']);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^queued reconciliation of operator-view@vendor\.test \(job \d+\)$/);
     const progress = lines.filter((l) => l.startsWith('reconciliation: '));
@@ -71,14 +97,24 @@ describe('reconciliation from the operator CLI and the poll', () => {
     );
     const before = await checkedAt();
     await pollCycle(e2e.deps, { jitterSeconds: 0 });
-    await waitFor(async () => (await checkedAt()) !== before, {
+    await waitFor(async () => (await checkedAt()) !== before && (await reconcileJobs()) === 0, {
       timeoutMs: 20_000,
       what: 'the daily reconciliation',
     });
+    const after = await checkedAt();
     await pollCycle(e2e.deps, { jitterSeconds: 0 });
-    const { rows } = await e2e.database.pool.query(
-      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'reconcile_mailbox'",
-    );
-    expect(rows[0].n).toBe(0);
+    expect(await reconcileJobs()).toBe(0);
+    expect(await checkedAt()).toBe(after);
   });
+
+  it('when an operator resyncs with --wait, then the command returns once the sync has finished', async () => {
+    await e2e.database.pool.query('delete from activities');
+    const { stdout } = await cli(['resync', OWNER, '--full', '--wait']);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^queued full sync of operator-view@vendor\.test \(job \d+\)$/);
+    for (const l of lines.filter((l) => l.startsWith('backfill: ')))
+      expect(l).toMatch(/^backfill: \d+\/40 \(\d+%\), ETA \d+s$/);
+    expect(lines.at(-1)).toBe('sync of operator-view@vendor.test finished');
+    expect(await count()).toBe(MAILS);
+  }, 90_000);
 });

@@ -3,7 +3,6 @@
 import { parseArgs } from 'node:util';
 import { buildDeps } from './build-deps.ts';
 import { listMailboxes, renderMailboxTable } from './cli/mailbox-table.ts';
-import { makeProgressPrinter } from './cli/progress-bar.ts';
 import {
   connectThroughConsent,
   deliverToSimulator,
@@ -11,7 +10,7 @@ import {
   syncedSince,
   waitForStatus,
 } from './cli/try-mailbox.ts';
-import { mailboxIdByEmail, waitForJob } from './cli/wait-for-job.ts';
+import { mailboxIdByEmail, waitAndReport } from './cli/wait-for-job.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -24,7 +23,6 @@ import { createLogger } from './logger.ts';
 import { enqueueReconcile } from './queue/enqueue.ts';
 import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
 import { pollCycle } from './sync/poll.ts';
-import { readCompleteness } from './sync/reconcile-store.ts';
 import { rotateAllKeys } from './vault/key-rotation.ts';
 
 interface Command {
@@ -103,7 +101,8 @@ const commands: Record<string, Command> = {
       const d = requireDeps(deps);
       const jobId = await resyncByEmail(d.database.db, email, values.full === true);
       out(`queued ${values.full ? 'full' : 'incremental'} sync of ${email} (job ${jobId})`);
-      if (values.wait) await waitAndReport(d, email, jobId, false);
+      if (values.wait)
+        await waitAndReport(d.database, email, jobId, out, values.full === true ? 'full' : 'sync');
     },
   },
   reconcile: {
@@ -119,7 +118,7 @@ const commands: Record<string, Command> = {
       if (!mailboxId) throw new UsageError(`no connected mailbox ${email}`);
       const jobId = await enqueueReconcile(d.database.db, mailboxId);
       out(`queued reconciliation of ${email} (job ${jobId})`);
-      if (values.wait) await waitAndReport(d, email, jobId, true);
+      if (values.wait) await waitAndReport(d.database, email, jobId, out, 'reconcile');
     },
   },
   'rotate-keys': {
@@ -199,20 +198,6 @@ const commands: Record<string, Command> = {
 };
 
 class UsageError extends Error {}
-
-/** `--wait`: the job's progress (a bar on a terminal), then its outcome; a failure exits 1. */
-async function waitAndReport(d: Deps, email: string, jobId: string, reconcile: boolean) {
-  const mailboxId = await mailboxIdByEmail(d.database, email);
-  if (!mailboxId) throw new UsageError(`no connected mailbox ${email}`);
-  const end = await waitForJob(d.database, jobId, mailboxId, makeProgressPrinter(process.stdout));
-  if (!end.ok) throw new Error(`job ${jobId} failed: ${end.error}`);
-  if (!reconcile) return out(`sync of ${email} finished`);
-  const c = await readCompleteness(d.database.db, mailboxId);
-  if (!c) return out(`reconciliation of ${email} finished`);
-  out(
-    `reconciled ${email} since ${c.window_start}: ${c.expected} expected, ${c.logged} logged, ${c.skipped} skipped, ${c.repaired} repaired, ${c.missing} missing`,
-  );
-}
 
 /** Tokens are signed with the HMAC secret the service verifies; production mints none here. */
 function devSecret(config: Config): string {

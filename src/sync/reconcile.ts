@@ -70,9 +70,8 @@ export async function reconcileMailbox(
   await recordSkipped(ctx.db, ctx.mailbox.id, filtered, 'not_logged_by_rules');
   // Dead-lettered during this very repair: the mail exists and could not be stored.
   const missing = [
-    ...failed,
-    ...gaps.filter((id) => after.skipped.has(id) && after.deadLettered.has(id)),
-  ];
+    ...new Set([...failed, ...gaps.filter((id) => after.deadLettered.has(id))]),
+  ].filter((id) => !after.logged.has(id));
 
   const result: ReconcileResult = {
     checkedAt,

@@ -6,6 +6,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { lagSeconds } from '../mailbox/mailbox-status.ts';
 import { etaSeconds } from '../sync/progress.ts';
+import { unrepairedMessage } from '../sync/reconcile-store.ts';
 
 export interface AdminView {
   mailboxes: {
@@ -69,7 +70,8 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
         lastPushAt: m.last_push_at ? new Date(m.last_push_at) : null,
       }),
       watchExpiresAt: m.watch_expires_at ? new Date(m.watch_expires_at) : null,
-      lastError: m.last_error,
+      // As in status: gaps a reconciliation could not repair stay shown after a healthy sync.
+      lastError: m.last_error ?? unrepairedMessage(m.missing ?? 0),
       completeness:
         m.expected === null || m.missing === null || m.checked_at === null
           ? null

@@ -5,7 +5,7 @@ import { type ProgressView, readProgress } from '../sync/progress.ts';
 import {
   type CompletenessView,
   readCompleteness,
-  UNREPAIRED_PREFIX,
+  unrepairedMessage,
 } from '../sync/reconcile-store.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 
@@ -92,10 +92,7 @@ export async function getMailboxStatus(
   const view = toStatusView(mailbox);
   // A sync that succeeds clears last_error; gaps the reconciliation could not repair stay shown
   // until a reconciliation repairs them.
-  const unrepaired =
-    completeness && completeness.missing > 0
-      ? `${UNREPAIRED_PREFIX}${completeness.missing} mails missing from the CRM could not be fetched`
-      : null;
+  const unrepaired = unrepairedMessage(completeness?.missing ?? 0);
   return {
     ...view,
     last_error: view.last_error ?? unrepaired,

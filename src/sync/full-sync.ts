@@ -67,16 +67,13 @@ export async function listMatchingIds(
   ctx: SyncContext,
   addresses: string[],
   since: Date,
-  /** Only mail before this (the reconciliation leaves mail newer than the last sync to the sync). */
-  until?: Date,
 ): Promise<string[]> {
   const after = Math.floor(since.getTime() / 1000);
-  const before = until ? ` before:${Math.ceil(until.getTime() / 1000)}` : '';
   const ids = new Set<string>();
   for (let i = 0; i < addresses.length; i += ADDRESSES_PER_QUERY) {
     const group = addresses.slice(i, i + ADDRESSES_PER_QUERY);
     const terms = group.flatMap((a) => [`from:${a}`, `to:${a}`, `cc:${a}`]).join(' ');
-    const q = `after:${after}${before} -in:drafts {${terms}}`;
+    const q = `after:${after} -in:drafts {${terms}}`;
     let pageToken: string | undefined;
     do {
       const { data } = await callGmail(ctx.pacer, 'messages.list', () =>

@@ -11,6 +11,13 @@ type Executor = Pick<Db, 'execute'>;
 /** Starts the `last_error` a reconciliation leaves, so the next clean one clears only its own. */
 export const UNREPAIRED_PREFIX = 'reconciliation: ';
 
+/** What `last_error` says of gaps that could not be repaired; null when there are none. */
+export function unrepairedMessage(missing: number): string | null {
+  return missing > 0
+    ? `${UNREPAIRED_PREFIX}${missing} mails missing from the CRM could not be fetched; retried at the next reconciliation`
+    : null;
+}
+
 export interface Classified {
   logged: Set<string>;
   /** Dead letters and learnt skips: not gaps. */
@@ -102,10 +109,7 @@ export async function saveReconciliation(
     gmail_message_ids: r.repaired,
     window_start: r.windowStart.toISOString(),
   };
-  const unrepaired =
-    r.missing.length > 0
-      ? `${UNREPAIRED_PREFIX}${r.missing.length} mails missing from the CRM could not be fetched; retried at the next reconciliation`
-      : null;
+  const unrepaired = unrepairedMessage(r.missing.length);
   await db.execute(sql`
     with saved as (
       insert into mailbox_reconciliations

@@ -3,6 +3,7 @@
 // sync uses); each one must be logged or deliberately skipped (a filter, the blocklist, a dead
 // letter with its reason). Any other is a gap: fetched and stored through the sync's own pipeline.
 // It costs the list calls plus one fetch per gap, never a re-read of the mailbox, and counts them.
+// Mail that arrived after the mailbox's cursor is the sync's to take, not a gap.
 //
 // Window: the whole backfill window after a connect or a recovery; otherwise from the last
 // reconciliation less a margin, because Gmail's search index trails delivery (a mail can reach the
@@ -10,6 +11,7 @@
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { listMatchingIds, orgAddresses } from './full-sync.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
+import { idsAfterCursor } from './reconcile-in-flight.ts';
 import {
   classifyIds,
   lastReconciliation,
@@ -47,10 +49,9 @@ export async function reconcileMailbox(
   const units = { spent: 0 };
   const counted: SyncContext = { ...ctx, pacer: countUnits(ctx.pacer, units) };
 
-  // Mail newer than the last sync may simply not be synced yet: not a gap (the next run's window
-  // covers it).
-  const until = ctx.mailbox.lastSyncAt ?? checkedAt;
-  const ids = await listMatchingIds(counted, await orgAddresses(ctx), windowStart, until);
+  const listed = await listMatchingIds(counted, await orgAddresses(ctx), windowStart);
+  const inFlight = await idsAfterCursor(counted);
+  const ids = listed.filter((id) => !inFlight.has(id));
   const before = await classifyIds(ctx.db, ctx.mailbox.id, ids);
   const gaps = ids.filter((id) => !before.logged.has(id) && !before.skipped.has(id));
 

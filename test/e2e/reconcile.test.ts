@@ -61,6 +61,17 @@ describe('reconciliation of a mailbox against Gmail', () => {
       { timeoutMs: 20_000, what: 'a reconciliation result' },
     );
   };
+  /** No sync of the mailbox waiting or running (trailing ones included). */
+  const syncsSettled = () =>
+    waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query(
+          "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'sync_mailbox'",
+        );
+        return rows[0].n === 0;
+      },
+      { timeoutMs: 20_000, what: 'the syncs to settle' },
+    );
   const repairedEvents = async (): Promise<string[][]> => {
     const { rows } = await e2e.database.pool.query<{ ids: string[] }>(
       `select payload->'gmail_message_ids' as ids from events
@@ -106,15 +117,7 @@ describe('reconciliation of a mailbox against Gmail', () => {
       what: 'the five mails logged',
     });
     // And every sync those deliveries queued has run, so none fetches during a test.
-    await waitFor(
-      async () => {
-        const { rows } = await e2e.database.pool.query(
-          "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'sync_mailbox'",
-        );
-        return rows[0].n === 0;
-      },
-      { timeoutMs: 20_000, what: 'the syncs to settle' },
-    );
+    await syncsSettled();
   });
   afterEach(() => e2e.resetFaults());
   afterAll(async () => {
@@ -194,6 +197,19 @@ describe('reconciliation of a mailbox against Gmail', () => {
     expect(failed).toMatchObject({ repaired: 0, missing: 1 });
     expect((await status()).last_error).toMatch(/^reconciliation: 1 mails missing/);
     expect((await loggedIds()).includes(gap)).toBe(false);
+    // A healthy sync clears the mailbox's own last_error; the unrepaired gap stays in status.
+    await e2e.api('/integrations/gmail/sync', { user: USER, method: 'POST', body: '{}' });
+    await waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query(
+          'select last_error from mailboxes where email = $1',
+          [OWNER],
+        );
+        return rows[0]?.last_error === null;
+      },
+      { timeoutMs: 20_000, what: 'a healthy sync' },
+    );
+    expect((await status()).last_error).toMatch(/^reconciliation: 1 mails missing/);
 
     await e2e.resetFaults();
     const healed = await reconcile();
@@ -203,6 +219,8 @@ describe('reconciliation of a mailbox against Gmail', () => {
   });
 
   it('when a mail has arrived but its sync has not run yet, then the reconciliation leaves it to the sync and counts no gap', async () => {
+    // The last sync ended before the mail arrives (as when its push is still on its way).
+    await syncsSettled();
     await e2e.simControl('faults', { method: 'PUT', body: { push: { hold: true } } });
     const fresh = await e2e.deliver(OWNER, rawMail({ from: 'carla@client.test', to: OWNER }));
     const events = (await repairedEvents()).length;

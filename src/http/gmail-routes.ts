@@ -44,7 +44,9 @@ export const settingsBody = z
     visibility: z.enum(['full', 'subject', 'metadata']).optional(),
   })
   .strict();
-export const syncBody = z.object({ full: z.boolean().optional() }).strict();
+export const syncBody = z
+  .object({ full: z.boolean().optional(), reconcile: z.boolean().optional() })
+  .strict();
 
 export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   const router = Router();
@@ -105,9 +107,10 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   });
 
   router.post('/integrations/gmail/sync', auth, async (req, res) => {
-    const { full } = parseInput(syncBody, req.body ?? {});
+    const { full, reconcile } = parseInput(syncBody, req.body ?? {});
     const { orgId, userId } = res.locals.caller;
-    const jobId = await requestSync(deps.database.db, orgId, userId, full === true);
+    const kind = reconcile === true ? 'reconcile' : full === true;
+    const jobId = await requestSync(deps.database.db, orgId, userId, kind);
     res.status(202).json({ job_id: jobId });
   });
 

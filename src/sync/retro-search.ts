@@ -18,6 +18,7 @@ import { isFreeMailDomain } from './free-mail.ts';
 import { listMatchingIds } from './full-sync.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { ownDomains } from './mail-filter.ts';
+import { makeProgressTracker } from './progress-tracker.ts';
 import { relinkActivities } from './relink-activities.ts';
 import type { SharedStatements } from './shared-statements.ts';
 import type { SyncContext } from './sync-context.ts';
@@ -161,29 +162,39 @@ async function searchAndLog(
   terms: string[],
 ): Promise<RetroResult> {
   const { gmail, batch } = await deps.mailboxAuth.accessFor(mailbox);
+  // Shown in status `progress` like any backfill: counted at the pacer, its total once listed.
+  const progress = makeProgressTracker(deps.db, mailbox.id, deps.pacers.forMailbox(mailbox.id));
+  progress.begin('retroactive_search');
   const ctx: SyncContext = {
     db: deps.db,
     log: deps.log.child({ mailbox_id: mailbox.id }),
     gmail,
     batch,
-    pacer: deps.pacers.forMailbox(mailbox.id),
+    pacer: progress.pacer,
+    progress,
     mailbox,
     backfillDays: deps.backfillDays,
     shared: deps.shared,
   };
   const since = new Date(Date.now() - deps.retroDays * 24 * 60 * 60 * 1000);
-  const ids = await listMatchingIds(ctx, terms, since);
-  const result: RetroResult = { listed: ids.length, logged: 0, relinked: 0 };
-  const pending: string[] = [];
-  for (let i = 0; i < ids.length; i += STORE_SLICE) {
-    const slice = ids.slice(i, i + STORE_SLICE);
-    const batchResult = await logMessages(ctx, slice, null);
-    result.logged += batchResult.logged;
-    pending.push(...batchResult.pending);
-    result.relinked += await relinkActivities(deps.db, mailbox, slice);
+  try {
+    const ids = await listMatchingIds(ctx, terms, since);
+    await progress.total(ids);
+    const result: RetroResult = { listed: ids.length, logged: 0, relinked: 0 };
+    const pending: string[] = [];
+    for (let i = 0; i < ids.length; i += STORE_SLICE) {
+      const slice = ids.slice(i, i + STORE_SLICE);
+      const batchResult = await logMessages(ctx, slice, null);
+      result.logged += batchResult.logged;
+      pending.push(...batchResult.pending);
+      result.relinked += await relinkActivities(deps.db, mailbox, slice);
+    }
+    if (pending.length > 0)
+      throw new SyncIncomplete(`${pending.length} messages failed; will retry`);
+    return result;
+  } finally {
+    await progress.end();
   }
-  if (pending.length > 0) throw new SyncIncomplete(`${pending.length} messages failed; will retry`);
-  return result;
 }
 
 function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> {

@@ -88,4 +88,25 @@ describe('progress of each long task', () => {
     expect(seen.total).toBe(MAILS);
     expect(await count()).toBe(MAILS);
   }, 90_000);
+
+  it('when a contact is added whose past mail was never logged, then its retroactive search shows as it runs', async () => {
+    let last = '0';
+    for (let i = 0; i < MAILS; i++) {
+      const delivered = await e2e.deliver(OWNER, rawMail({ from: 'dora@later.test', to: OWNER }));
+      last = (delivered as { historyId?: string }).historyId ?? last;
+    }
+    // Not a CRM person yet: the syncs of these pushes read past all of it and log none.
+    await waitFor(async () => {
+      const { rows } = await e2e.database.pool.query(
+        'select history_id from mailboxes where email = $1',
+        [OWNER],
+      );
+      return Number(rows[0]?.history_id) >= Number(last);
+    });
+    const before = await count();
+    await addContact(e2e.deps.database.db, ORG, 'Dora', 'dora@later.test');
+    const seen = await watch('retroactive_search');
+    expect(seen.total).toBe(MAILS);
+    await waitFor(async () => (await count()) === before + MAILS, { what: "Dora's mail logged" });
+  }, 120_000);
 });

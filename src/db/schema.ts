@@ -201,6 +201,8 @@ export const activities = pgTable(
     // One mail is one activity per mailbox: replays and the send/sync race are harmless.
     uniqueIndex('activities_mailbox_message_uq').on(t.mailboxId, t.gmailMessageId),
     index('activities_org_logged_idx').on(t.orgId, t.loggedAt),
+    // GET /threads/{id} and linking a reply to its thread's records (sync/thread-links.ts).
+    index('activities_thread_idx').on(t.threadId),
   ],
 );
 

@@ -226,12 +226,24 @@ export const ROUTES: RouteConfig[] = [
   {
     method: 'get',
     path: '/activities',
-    summary: "An entity's email activities, newest first",
+    summary:
+      "An entity's email activities, newest first; group=thread: one item per thread (its newest activity) with count",
     security: crm,
     request: { query: activitiesQuery },
     responses: {
       200: json(
-        z.object({ items: z.array(activity), next_cursor: z.string().nullable() }),
+        z.object({
+          items: z.array(
+            activity.extend({
+              count: z
+                .number()
+                .int()
+                .optional()
+                .describe("group=thread only: the thread's activities on this timeline"),
+            }),
+          ),
+          next_cursor: z.string().nullable(),
+        }),
         'a page',
       ),
       ...errors(400, 401),

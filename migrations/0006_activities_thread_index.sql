@@ -1,0 +1,1 @@
+CREATE INDEX "activities_thread_idx" ON "activities" USING btree ("thread_id");

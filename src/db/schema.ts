@@ -84,6 +84,8 @@ export interface MailboxSettings {
   log_internal: boolean;
   /** Absent on rows written before it existed: `full`. */
   visibility?: Visibility;
+  /** Mail trashed or deleted in Gmail: its activity stays (`keep`, also when absent) or goes. */
+  on_gmail_delete?: 'keep' | 'remove';
 }
 
 export const mailboxes = pgTable(

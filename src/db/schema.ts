@@ -37,6 +37,8 @@ export const contacts = pgTable(
     name: text('name').notNull(),
     email: text('email'),
     companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
+    /** Null for the CRM's own; `gmail_sent`/`gmail_received` when created from mail (auto-contacts.ts). */
+    source: text('source'),
   },
   (t) => [index('contacts_org_email_idx').on(t.orgId, sql`lower(${t.email})`)],
 );
@@ -253,6 +255,8 @@ export const activityTombstones = pgTable(
 export interface OrgSettings {
   /** `on` (the default): mail classified sensitive is stored as metadata only. */
   sensitive_guard: 'on' | 'off';
+  /** Contacts made from mail: never (the default), for people written to, or also for senders. */
+  auto_create_contacts: 'none' | 'sent' | 'sent_and_received';
 }
 
 /** Per-org settings; an org without a row has the defaults. */

@@ -7,6 +7,7 @@ import { readOrgSettings } from '../activities/org-settings.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
+import { createContactsFromMail } from './auto-contacts.ts';
 import { markBounces } from './bounces.ts';
 import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
@@ -43,6 +44,7 @@ export async function logMessages(
   const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
   const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
   const org = eligible.length > 0 ? await readOrgSettings(ctx.db, mailbox.orgId) : undefined;
+  if (org) await createContactsFromMail(ctx, eligible, index, org.auto_create_contacts, owner);
   const author = activityAuthor(mailbox, 'Gmail Sync', org);
   const matched = eligible.map((mail, i) => ({
     mail,

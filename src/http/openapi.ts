@@ -104,7 +104,7 @@ const activityDetail = activity.extend({
   body_new: z.string().describe('the new part of a reply, without the quoted thread'),
   body_truncated: z.boolean().describe('storage cut the text at 256 KiB; ?full=1 reads it whole'),
 });
-const orgSettingsView = z.object({ sensitive_guard: z.enum(['on', 'off']) });
+const orgSettingsView = orgSettingsBody.required();
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,

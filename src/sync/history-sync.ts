@@ -73,7 +73,8 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
     // A page is stored a slice at a time (bounded memory); only its last slice moves the cursor.
     for (let i = 0; i === 0 || i < ids.length; i += STORE_SLICE) {
       const last = i + STORE_SLICE >= ids.length;
-      const batch = await logMessages(ctx, ids.slice(i, i + STORE_SLICE), last ? cursor : null);
+      const slice = ids.slice(i, i + STORE_SLICE);
+      const batch = await logMessages(ctx, slice, last ? cursor : null, { newMail: true });
       result.fetched += batch.fetched;
       result.logged += batch.logged;
       result.pending.push(...batch.pending);

@@ -32,6 +32,7 @@ export async function logMessages(
   ctx: SyncContext,
   ids: string[],
   cursor: number | null,
+  opts: { newMail?: boolean } = {},
 ): Promise<BatchResult> {
   const { mailbox } = ctx;
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
@@ -44,7 +45,11 @@ export async function logMessages(
   const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
   const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
   const org = eligible.length > 0 ? await readOrgSettings(ctx.db, mailbox.orgId) : undefined;
-  if (org) await createContactsFromMail(ctx, eligible, index, org.auto_create_contacts, owner);
+  // Only mail arriving from now on makes contacts: a backfill or a search of the past would make
+  // one contact's search find the next person, and so on through a year of mail.
+  if (org && opts.newMail) {
+    await createContactsFromMail(ctx, eligible, index, org.auto_create_contacts, owner);
+  }
   const author = activityAuthor(mailbox, 'Gmail Sync', org);
   const matched = eligible.map((mail, i) => ({
     mail,

@@ -71,6 +71,7 @@ describe('contacts created from mail', () => {
   it('when the org asks for sent, then a person written to becomes a contact with its source and mail, and roles, lists, senders and the org itself do not', async () => {
     // Nina wrote first, before any record of her: not logged then.
     const earlier = await received('Nina New <nina@client-auto.test>');
+    const earlierSent = await sent('nina@client-auto.test', { cc: 'oscar@client-auto.test' });
     await judged();
     expect((await setMode('sent')).status).toBe(200);
 
@@ -96,6 +97,10 @@ describe('contacts created from mail', () => {
       async () => (await timelineIds(e2e, rita, 'contact', nina?.id ?? '')).includes(earlier.id),
       { timeoutMs: 30_000, what: 'the earlier mail on the new contact' },
     );
+    // Mail found in the past makes no contact: Oscar, copied then, is not one.
+    await waitFor(async () =>
+      (await timelineIds(e2e, rita, 'contact', nina?.id ?? '')).includes(earlierSent.id),
+    );
     const { rows: events } = await e2e.database.pool.query(
       `select payload from events where type = 'contact.created'`,
     );
@@ -113,6 +118,7 @@ describe('contacts created from mail', () => {
         'listed@client-auto.test',
         'bulk@client-auto.test',
         'olga@client-auto.test',
+        'oscar@client-auto.test',
         SAM,
         'colleague@vendor-auto.test',
       ]),

@@ -16,7 +16,7 @@ import { counterparts, skipReason } from './mail-filter.ts';
 import { idsToSkip } from './store-activities.ts';
 import { storeBatch } from './store-batch.ts';
 import type { SyncContext } from './sync-context.ts';
-import { threadLinks, withBatchLinks } from './thread-links.ts';
+import { mayFollowThread, threadLinks, withBatchLinks } from './thread-links.ts';
 
 /** The most mails one call fetches and holds at once: callers slice larger sets (bounded memory). */
 export const STORE_SLICE = 100;
@@ -57,7 +57,7 @@ export async function logMessages(
     links: linksFor(people[i] ?? [], index),
   }));
   // A mail that matches no one is logged when its thread is (one query, only for those mails).
-  const unmatched = matched.filter((m) => m.links.length === 0);
+  const unmatched = matched.filter((m) => m.links.length === 0 && mayFollowThread(m.mail));
   if (unmatched.length > 0) {
     const threads = [...new Set(unmatched.map((m) => m.threadId))];
     const byThread = withBatchLinks(

@@ -4,7 +4,23 @@
 // (https://developers.google.com/gmail/api/guides/threads).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import type { ParsedMail } from '../mail/parse-message.ts';
+import { isListOrMachineMail } from './auto-contacts.ts';
+import { bouncedMessageIds } from './bounces.ts';
 import { byLinkPriority, type EntityLink, type EntityType } from './link-entities.ts';
+
+/**
+ * Only a person joins a conversation: a bounce (Gmail threads it with the mail it returns), an
+ * auto-reply or list mail in the thread is not logged for being there.
+ */
+export function mayFollowThread(mail: ParsedMail): boolean {
+  const from = mail.from?.email ?? '';
+  return (
+    !isListOrMachineMail(mail) &&
+    bouncedMessageIds(mail).length === 0 &&
+    !/^(mailer-daemon|postmaster)@/i.test(from)
+  );
+}
 
 /** thread id → the entities its logged mail is linked to, primary first. */
 export type ThreadLinks = Map<string, EntityLink[]>;

@@ -41,12 +41,22 @@ describe('threads', () => {
     return m;
   }
 
-  const reply = (from: string, to: string, subject: string, parent: string) =>
+  const reply = (
+    from: string,
+    to: string,
+    subject: string,
+    parent: string,
+    headers: Record<string, string> = {},
+  ) =>
     rawMail({
       from,
       to,
       subject: `Re: ${subject}`,
-      headers: { 'In-Reply-To': `<${parent}@t.test>`, References: `<${parent}@t.test>` },
+      headers: {
+        'In-Reply-To': `<${parent}@t.test>`,
+        References: `<${parent}@t.test>`,
+        ...headers,
+      },
       messageId: `<${from.split('@')[0]}-${subject}-${Date.now()}@t.test>`,
     });
   const first = (from: string, to: string, subject: string) =>
@@ -75,15 +85,24 @@ describe('threads', () => {
     await e2e.close();
   });
 
-  it('when a colleague with no record of their own replies in a thread whose first mail is older than the backfill window, then the reply is logged on the records of the thread only if mail of it was logged', async () => {
+  it('when a colleague with no record of their own replies in a thread whose first mail is older than the backfill window, then the reply is logged on the records of the thread only if mail of it was logged, and an auto-reply is not', async () => {
     expect(await activitiesOf(mail.pilotOpen ?? '')).toEqual([]);
     expect(await activitiesOf(mail.pilotAgain ?? '')).toHaveLength(1);
     expect(await activitiesOf(mail.budgetOpen ?? '')).toEqual([]);
 
-    // Both replies reach the same history batch: once one is logged, the other was decided.
+    // The replies reach the sync in order: once the last is logged, the others were decided.
+    const away = arrive(
+      'carlAway',
+      reply('carl@customer-t.test', OWNER, 'pilot', 'pilot', { 'Auto-Submitted': 'auto-replied' }),
+      11 * MIN,
+    );
     const bobPilot = arrive('bobPilot', reply(BOB, OWNER, 'pilot', 'pilot'), 10 * MIN);
     const bobBudget = arrive('bobBudget', reply(BOB, OWNER, 'budget', 'budget'), 10 * MIN);
-    expect([bobPilot.threadId, bobBudget.threadId]).toEqual([thread.pilot, thread.budget]);
+    expect([away.threadId, bobPilot.threadId, bobBudget.threadId]).toEqual([
+      thread.pilot,
+      thread.pilot,
+      thread.budget,
+    ]);
     await e2e.api('/integrations/gmail/sync', { method: 'POST', body: '{}', user });
 
     const logged = await waitFor(
@@ -97,6 +116,8 @@ describe('threads', () => {
     expect(logged.content).toMatchObject({ from: BOB, thread_id: thread.pilot });
     await waitForJobs(e2e);
     expect(await activitiesOf(bobBudget.id)).toEqual([]);
+    // An out-of-office answer in the thread is no one joining it.
+    expect(await activitiesOf(away.id)).toEqual([]);
   });
 
   it('when a thread is read, then its activities come oldest first with their links, the colleague included; another org sees none', async () => {

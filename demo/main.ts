@@ -144,7 +144,26 @@ async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<voi
   });
   say(`   send: ${sent.status} ${JSON.stringify(await sent.json())} in ${Date.now() - t0} ms`);
 
-  say('\n5. The activities, as GET /activities shows them:');
+  say('\n5. A contact added later gets the mail that came before it:');
+  const earlier = plainMail({
+    from: 'Marta Nova <marta@newclient.test>',
+    to: `Rita <${OWNER}>`,
+    subject: 'Before you knew me',
+    text: 'A first note, before the CRM had me.',
+  });
+  const { id: earlierId } = await deliverToSimulator(simUrl, OWNER, earlier);
+  const before = await waitForActivity(pool, earlierId, 1_500);
+  const t1 = Date.now();
+  await insert(
+    pool,
+    `insert into contacts (org_id, name, email) values ($1, 'Marta Nova', 'marta@newclient.test') returning id`,
+  );
+  const after = await waitForActivity(pool, earlierId, 60_000);
+  say(
+    `   "Before you knew me" from Marta: ${before ? 'logged' : 'not logged'} before she was a contact; ${after ? `logged ${Date.now() - t1} ms after the contact was added` : 'still not logged'} (a trigger on contacts queues a search of her past mail)`,
+  );
+
+  say('\n6. The activities, as GET /activities shows them:');
   for (const [type, id, label] of [
     ['contact', contact, 'Carla'],
     ['lead', lead, 'Luis'],

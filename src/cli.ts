@@ -11,6 +11,7 @@ import {
   syncedSince,
   waitForStatus,
 } from './cli/try-mailbox.ts';
+import { mailboxIdByEmail, waitAndReport } from './cli/wait-for-job.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -18,6 +19,7 @@ import { SAMPLE_CONTACT } from './db/sample-crm.ts';
 import type { Deps } from './deps.ts';
 import { DEV_ORG, DEV_USER, mintDevToken } from './http/dev-token.ts';
 import { createLogger } from './logger.ts';
+import { enqueueReconcile } from './queue/enqueue.ts';
 import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
 import { pollCycle } from './sync/poll.ts';
 import { rotateAllKeys } from './vault/key-rotation.ts';
@@ -84,15 +86,35 @@ const commands: Record<string, Command> = {
     },
   },
   resync: {
-    summary: 'queue a sync of one mailbox (--full for a bounded full sync)',
-    usage: 'gmail-sync resync <email> [--full]',
-    options: { full: { type: 'boolean' } },
+    summary:
+      'queue a sync of one mailbox (--full for a bounded full sync; --wait shows its progress)',
+    usage: 'gmail-sync resync <email> [--full] [--wait]',
+    options: { full: { type: 'boolean' }, wait: { type: 'boolean' } },
     needsDatabase: true,
     async run({ deps, args, values }) {
       const email = args[0];
       if (!email) throw new UsageError('resync needs an email address');
-      const jobId = await resyncByEmail(requireDeps(deps).database.db, email, values.full === true);
+      const d = requireDeps(deps);
+      const jobId = await resyncByEmail(d.database.db, email, values.full === true);
       out(`queued ${values.full ? 'full' : 'incremental'} sync of ${email} (job ${jobId})`);
+      if (values.wait)
+        await waitAndReport(d.database, email, jobId, out, values.full === true ? 'full' : 'sync');
+    },
+  },
+  reconcile: {
+    summary: "check one mailbox against Gmail's search and repair the mail missing from the CRM",
+    usage: 'gmail-sync reconcile <email> [--wait]',
+    options: { wait: { type: 'boolean' } },
+    needsDatabase: true,
+    async run({ deps, args, values }) {
+      const email = args[0];
+      if (!email) throw new UsageError('reconcile needs an email address');
+      const d = requireDeps(deps);
+      const mailboxId = await mailboxIdByEmail(d.database, email);
+      if (!mailboxId) throw new UsageError(`no connected mailbox ${email}`);
+      const jobId = await enqueueReconcile(d.database.db, mailboxId);
+      out(`queued reconciliation of ${email} (job ${jobId})`);
+      if (values.wait) await waitAndReport(d.database, email, jobId, out, 'reconcile');
     },
   },
   'rotate-keys': {
@@ -108,7 +130,7 @@ const commands: Record<string, Command> = {
     },
   },
   mailboxes: {
-    summary: 'list mailboxes with status, lag, watch expiry and last error',
+    summary: 'list mailboxes with status, lag, watch expiry, completeness, progress and last error',
     usage: 'gmail-sync mailboxes',
     needsDatabase: true,
     async run({ deps }) {

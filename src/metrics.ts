@@ -17,6 +17,8 @@ export interface Metrics {
   /** Reports a worker's stall verdict at scrape time (worker and all roles). */
   watchWorker(health: () => WorkerHealth): void;
   workerRestarted(): void;
+  /** A reconciliation: gaps it found, how many it repaired, the quota units it spent. */
+  reconciled(found: number, repaired: number, units: number): void;
 }
 
 const LAG_BUCKETS = [1, 5, 30, 60, 300, 900, 3600, 86_400];
@@ -69,6 +71,36 @@ export function makeMetrics(pool: pg.Pool): Metrics {
     name: 'gmail_sync_token_refresh_failures_total',
     help: 'Grants found revoked at refresh',
     registers: [registry],
+  });
+  const gapsFound = new Counter({
+    name: 'gmail_sync_gaps_found_total',
+    help: 'Mails Gmail search shows concern the CRM that were neither logged nor skipped',
+    registers: [registry],
+  });
+  const gapsRepaired = new Counter({
+    name: 'gmail_sync_gaps_repaired_total',
+    help: 'Gaps the reconciliation fetched and logged',
+    registers: [registry],
+  });
+  const reconcileUnits = new Counter({
+    name: 'gmail_sync_reconcile_quota_units_total',
+    help: 'Gmail quota units spent by reconciliations',
+    registers: [registry],
+  });
+  // Counters live in the process that ran the reconciliation; the last results of every mailbox,
+  // read from PostgreSQL, are the same in every process.
+  new Gauge({
+    name: 'gmail_sync_reconcile_last_gaps',
+    help: "Sum over mailboxes of their last reconciliation's gaps, by outcome",
+    labelNames: ['outcome'],
+    registers: [registry],
+    async collect() {
+      const { rows } = await pool.query<{ repaired: number; missing: number }>(
+        'select coalesce(sum(repaired), 0)::int as repaired, coalesce(sum(missing), 0)::int as missing from mailbox_reconciliations',
+      );
+      this.set({ outcome: 'repaired' }, rows[0]?.repaired ?? 0);
+      this.set({ outcome: 'missing' }, rows[0]?.missing ?? 0);
+    },
   });
 
   let cache: { at: number; fleet: Fleet } | undefined;
@@ -182,6 +214,11 @@ export function makeMetrics(pool: pg.Pool): Metrics {
     activitiesLogged: (n) => logged.inc(n),
     messagesDeadLettered: (reason, n) => deadLettered.inc({ reason }, n),
     tokenRefreshFailed: () => refreshFailures.inc(),
+    reconciled: (found, repaired, units) => {
+      gapsFound.inc(found);
+      gapsRepaired.inc(repaired);
+      reconcileUnits.inc(units);
+    },
   };
 }
 

@@ -1,9 +1,12 @@
-// What the admin page shows for an org: its mailboxes (status, lag, watch expiry, last error) and
+// What the admin page shows for an org: its mailboxes (status, lag, watch expiry, last error,
+// completeness and the long task under way) and
 // the activities logged per minute over the last hour.
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { lagSeconds } from '../mailbox/mailbox-status.ts';
+import { etaSeconds } from '../sync/progress.ts';
+import { unrepairedMessage } from '../sync/reconcile-store.ts';
 
 export interface AdminView {
   mailboxes: {
@@ -13,6 +16,9 @@ export interface AdminView {
     lagSeconds: number;
     watchExpiresAt: Date | null;
     lastError: string | null;
+    /** The last reconciliation: what search expected and how much of it is still missing. */
+    completeness: { expected: number; missing: number; checkedAt: Date } | null;
+    progress: { phase: string; done: number; total: number; etaSeconds: number | null } | null;
   }[];
   /** 60 buckets, oldest first: activities logged in each minute of the last hour. */
   perMinute: { minute: Date; count: number }[];
@@ -29,9 +35,24 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
       last_push_at: Date | null;
       watch_expires_at: Date | null;
       last_error: string | null;
+      expected: number | null;
+      missing: number | null;
+      checked_at: Date | null;
+      phase: string | null;
+      done: number | null;
+      total: number | null;
+      units_each: number | null;
+      units_per_sec: number | null;
+      elapsed_s: number | null;
     }>(sql`
-      select email, user_id, status, connected_at, last_sync_at, last_push_at, watch_expires_at, last_error
-        from mailboxes where org_id = ${orgId} and status <> 'disconnected' order by email`),
+      select m.email, m.user_id, m.status, m.connected_at, m.last_sync_at, m.last_push_at,
+             m.watch_expires_at, m.last_error, r.expected, r.missing, r.checked_at,
+             p.phase, p.done, p.total, p.units_each, p.units_per_sec,
+             extract(epoch from now() - p.started_at)::float8 as elapsed_s
+        from mailboxes m
+        left join mailbox_reconciliations r on r.mailbox_id = m.id
+        left join sync_progress p on p.mailbox_id = m.id
+       where m.org_id = ${orgId} and m.status <> 'disconnected' order by m.email`),
     db.execute<{ minute: Date; count: number }>(sql`
       select m.minute, count(a.id)::int as count
         from generate_series(date_trunc('minute', now()) - interval '59 minutes', date_trunc('minute', now()), interval '1 minute') as m(minute)
@@ -49,7 +70,27 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
         lastPushAt: m.last_push_at ? new Date(m.last_push_at) : null,
       }),
       watchExpiresAt: m.watch_expires_at ? new Date(m.watch_expires_at) : null,
-      lastError: m.last_error,
+      // As in status: gaps a reconciliation could not repair stay shown after a healthy sync.
+      lastError: m.last_error ?? unrepairedMessage(m.missing ?? 0),
+      completeness:
+        m.expected === null || m.missing === null || m.checked_at === null
+          ? null
+          : { expected: m.expected, missing: m.missing, checkedAt: new Date(m.checked_at) },
+      progress:
+        m.phase === null
+          ? null
+          : {
+              phase: m.phase,
+              done: m.done ?? 0,
+              total: m.total ?? 0,
+              etaSeconds: etaSeconds({
+                done: m.done ?? 0,
+                total: m.total ?? 0,
+                units_each: m.units_each ?? 0,
+                units_per_sec: m.units_per_sec ?? 0,
+                elapsed_s: m.elapsed_s ?? 0,
+              }),
+            },
     })),
     perMinute: perMinute.rows.map((r) => ({ minute: new Date(r.minute), count: r.count })),
   };

@@ -1,9 +1,12 @@
-// The operator's view of every mailbox: status, lag, watch expiry and last error.
+// The operator's view of every mailbox: status, lag, watch expiry, completeness (the last
+// reconciliation), the long task under way and last error.
 
 import type { Db } from '../db/database.ts';
 import { asc } from '../db/orm.ts';
-import { mailboxes } from '../db/schema.ts';
+import { mailboxes, mailboxReconciliations } from '../db/schema.ts';
 import { lagSeconds } from '../mailbox/mailbox-status.ts';
+import { type ProgressView, readProgress } from '../sync/progress.ts';
+import { formatEta } from './progress-bar.ts';
 
 export interface MailboxRow {
   email: string;
@@ -12,6 +15,8 @@ export interface MailboxRow {
   lagSeconds: number;
   watchExpiresAt: Date | null;
   lastError: string | null;
+  completeness: { expected: number; missing: number; checkedAt: Date } | null;
+  progress: ProgressView | null;
 }
 
 export async function listMailboxes(db: Db): Promise<MailboxRow[]> {
@@ -19,18 +24,33 @@ export async function listMailboxes(db: Db): Promise<MailboxRow[]> {
     .select()
     .from(mailboxes)
     .orderBy(asc(mailboxes.orgId), asc(mailboxes.email));
-  return rows.map((m) => ({
+  const checks = new Map(
+    (await db.select().from(mailboxReconciliations)).map((r) => [r.mailboxId, r]),
+  );
+  const progress = await Promise.all(rows.map((m) => readProgress(db, m.id)));
+  return rows.map((m, i) => ({
     email: m.email,
     org: m.orgId,
     status: m.status,
     lagSeconds: lagSeconds(m),
     watchExpiresAt: m.watchExpiresAt,
     lastError: m.lastError,
+    completeness: checks.get(m.id) ?? null,
+    progress: progress[i] ?? null,
   }));
 }
 
 export function renderMailboxTable(rows: MailboxRow[]): string {
-  const header = ['ADDRESS', 'ORG', 'STATUS', 'LAG', 'WATCH EXPIRES', 'LAST ERROR'];
+  const header = [
+    'ADDRESS',
+    'ORG',
+    'STATUS',
+    'LAG',
+    'WATCH EXPIRES',
+    'LAST ERROR',
+    'COMPLETE',
+    'PROGRESS',
+  ];
   const body = rows.map((r) => [
     r.email,
     r.org,
@@ -38,6 +58,10 @@ export function renderMailboxTable(rows: MailboxRow[]): string {
     `${r.lagSeconds}s`,
     r.watchExpiresAt ? r.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ') : '-',
     r.lastError ?? '',
+    completenessCell(r.completeness),
+    r.progress
+      ? `${r.progress.phase} ${r.progress.done}/${r.progress.total} ${formatEta(r.progress.eta_seconds)}`
+      : '-',
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)),
@@ -48,4 +72,12 @@ export function renderMailboxTable(rows: MailboxRow[]): string {
       .join('  ')
       .trimEnd();
   return [line(header), ...body.map(line), `${rows.length} mailboxes`].join('\n');
+}
+
+/** The share of what Gmail's search expects that the CRM holds (or skipped on purpose). */
+function completenessCell(c: MailboxRow['completeness']): string {
+  if (!c) return 'unchecked';
+  const held = c.expected - c.missing;
+  const pct = c.expected > 0 ? Math.floor((100 * held) / c.expected) : 100;
+  return `${pct}% (${held}/${c.expected})`;
 }

@@ -26,6 +26,8 @@ export interface Pacer {
   burst(method: GmailMethod): number;
   /** Units a second this mailbox is paced at now: below the quota while Gmail is refusing. */
   rate(): number;
+  /** Quota units one call of `method` costs under the profile (for progress and its ETA). */
+  cost(method: GmailMethod): number;
 }
 
 export interface PacerRegistry {
@@ -125,6 +127,7 @@ function makePacer(
     },
     burst: (method) => Math.max(1, Math.floor(capacity / quotaCost(profile, method))),
     rate: () => bucket.rate,
+    cost: (method) => quotaCost(profile, method),
   };
   return { pacer, busy: () => running > 0 || waiting.length > 0 };
 }

@@ -21,11 +21,29 @@ function chart(perMinute: AdminView['perMinute']): string {
   return `<svg role="img" aria-label="activities logged per minute" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${bars}<line x1="0" y1="${height}" x2="${width}" y2="${height}" stroke="#9aa3b2"/><text x="0" y="12" class="axis">max ${max}/min</text></svg>`;
 }
 
+type MailboxView = AdminView['mailboxes'][number];
+
+/** The last reconciliation: the share of what Gmail's search expects that the CRM holds. */
+function completeCell(c: MailboxView['completeness']): string {
+  if (!c) return 'not checked yet';
+  const held = c.expected - c.missing;
+  const pct = c.expected > 0 ? Math.floor((100 * held) / c.expected) : 100;
+  const at = c.checkedAt.toISOString().slice(0, 16).replace('T', ' ');
+  return `<span title="checked ${esc(at)} UTC">${pct}% (${held}/${c.expected})</span>`;
+}
+
+/** The long task under way, as a bar with its ETA; a dash when idle. */
+function progressCell(p: MailboxView['progress']): string {
+  if (!p) return '—';
+  const eta = p.etaSeconds === null ? '' : `, about ${p.etaSeconds}s left`;
+  return `<progress class="task" max="${Math.max(1, p.total)}" value="${p.done}">${p.done}/${p.total}</progress> ${esc(p.phase)} ${p.done}/${p.total}${eta}`;
+}
+
 export function renderAdminPage(orgId: string, view: AdminView): string {
   const rows = view.mailboxes
     .map(
       (m) =>
-        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}</td><td>${esc(m.lastError ?? '')}</td></tr>`,
+        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}</td><td>${esc(m.lastError ?? '')}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td></tr>`,
     )
     .join('');
   const total = view.perMinute.reduce((n, p) => n + p.count, 0);
@@ -40,6 +58,6 @@ th{font-size:12px;text-transform:uppercase;color:#5a6275}.pill{padding:2px 8px;b
 .bar{fill:#2f7bd8}.axis{font-size:11px;fill:#5a6275}
 </style></head><body><header><h1>gmail-sync — ${esc(orgId)}</h1></header><main>
 <section><h2>Activities logged per minute, last hour (${total} in all)</h2>${chart(view.perMinute)}</section>
-<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC)</th><th>Last error</th></tr></thead><tbody>${rows || '<tr><td colspan="6">No mailbox connected.</td></tr>'}</tbody></table></section>
+<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC)</th><th>Last error</th><th>Complete</th><th>Progress</th></tr></thead><tbody>${rows || '<tr><td colspan="8">No mailbox connected.</td></tr>'}</tbody></table></section>
 </main></body></html>`;
 }

@@ -48,7 +48,9 @@ export const settingsBody = z
       .describe('mail trashed or deleted in Gmail: its activity stays, or goes (back on untrash)'),
   })
   .strict();
-export const syncBody = z.object({ full: z.boolean().optional() }).strict();
+export const syncBody = z
+  .object({ full: z.boolean().optional(), reconcile: z.boolean().optional() })
+  .strict();
 
 export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   const router = Router();
@@ -109,9 +111,10 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   });
 
   router.post('/integrations/gmail/sync', auth, async (req, res) => {
-    const { full } = parseInput(syncBody, req.body ?? {});
+    const { full, reconcile } = parseInput(syncBody, req.body ?? {});
     const { orgId, userId } = res.locals.caller;
-    const jobId = await requestSync(deps.database.db, orgId, userId, full === true);
+    const kind = reconcile === true ? 'reconcile' : full === true;
+    const jobId = await requestSync(deps.database.db, orgId, userId, kind);
     res.status(202).json({ job_id: jobId });
   });
 

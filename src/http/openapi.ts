@@ -48,6 +48,25 @@ const statusView = z.object({
       last_error: z.string().nullable(),
     })
     .nullable(),
+  completeness: z
+    .object({
+      checked_at: z.string(),
+      window_start: z.string(),
+      expected: z.number(),
+      logged: z.number(),
+      skipped: z.number(),
+      repaired: z.number(),
+      missing: z.number(),
+    })
+    .nullable(),
+  progress: z
+    .object({
+      phase: z.enum(['backfill', 'recovery', 'reconciliation', 'retroactive_search']),
+      done: z.number(),
+      total: z.number(),
+      eta_seconds: z.number().nullable(),
+    })
+    .nullable(),
 });
 const link = z.object({ entity_type: z.enum(ENTITY_TYPES), entity_id: z.uuid() });
 const activity = z.object({

@@ -7,8 +7,16 @@ import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
-import { MAX_ATTEMPTS, syncJobKey, syncLockName, TASK } from '../queue/job-names.ts';
+import { enqueueReconcile } from '../queue/enqueue.ts';
+import {
+  MAX_ATTEMPTS,
+  reconcileJobKey,
+  syncJobKey,
+  syncLockName,
+  TASK,
+} from '../queue/job-names.ts';
 import { pollCycle } from '../sync/poll.ts';
+import { runReconciliation } from '../sync/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
@@ -17,7 +25,15 @@ import { reapDeadWorkers } from './worker-liveness.ts';
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
 
+/** A reconciliation after a full sync waits this long, so Gmail's search has indexed the mail the
+ * full sync could not yet find. */
+const RECONCILE_AFTER_FULL_SYNC_MS = 15 * 60_000;
+
 const syncPayload = z.object({ mailbox_id: z.uuid(), full: z.boolean().optional() });
+const reconcilePayload = z.object({
+  mailbox_id: z.uuid(),
+  window: z.enum(['backfill', 'since_last']).optional(),
+});
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
 const orgPayload = z.object({ org_id: z.string().min(1) });
 const retroPayload = z.object({
@@ -59,6 +75,10 @@ export function makeTaskList(deps: Deps): TaskList {
       if (outcome.kind === 'synced') {
         deps.metrics.sync(outcome.mode, 'ok', seconds);
         deps.metrics.activitiesLogged(outcome.logged);
+        if (outcome.mode !== 'incremental') {
+          const runAt = new Date(Date.now() + RECONCILE_AFTER_FULL_SYNC_MS);
+          await enqueueReconcile(deps.database.db, mailboxId, { window: 'backfill', runAt });
+        }
       } else if (outcome.kind === 'revoked') {
         deps.metrics.tokenRefreshFailed();
         deps.metrics.sync(mode, 'revoked', seconds);
@@ -89,6 +109,31 @@ export function makeTaskList(deps: Deps): TaskList {
       }
       try {
         await runSync(mailbox_id, full === true, helpers.job.id);
+      } finally {
+        await release();
+      }
+    },
+    [TASK.reconcileMailbox]: async (payload, helpers) => {
+      const { mailbox_id, window } = reconcilePayload.parse(payload);
+      const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
+      if (!release) {
+        // A sync of this mailbox is running: the reconciliation would count its mail as gaps.
+        await helpers.addJob(TASK.reconcileMailbox, payload, {
+          jobKey: reconcileJobKey(mailbox_id),
+          jobKeyMode: 'preserve_run_at',
+          runAt: new Date(Date.now() + BUSY_RETRY_MS),
+          maxAttempts: MAX_ATTEMPTS.reconcileMailbox,
+        });
+        return;
+      }
+      try {
+        const outcome = await runReconciliation(syncDeps, mailbox_id, window ?? 'since_last');
+        if (outcome.kind !== 'reconciled') return;
+        const { result } = outcome;
+        const found = result.repaired.length + result.missing.length;
+        deps.metrics.reconciled(found, result.repaired.length, result.units);
+        deps.metrics.activitiesLogged(result.repaired.length);
+        if (result.repaired.length > 0 && webhook) await requestEventDelivery(deps.database.db);
       } finally {
         await release();
       }

@@ -2,6 +2,12 @@
 import type { Db } from '../db/database.ts';
 import type { SendAsAddress } from '../db/schema.ts';
 import { type DeliveryState, eventDeliveryState } from '../events/deliver-events.ts';
+import { type ProgressView, readProgress } from '../sync/progress.ts';
+import {
+  type CompletenessView,
+  readCompleteness,
+  unrepairedMessage,
+} from '../sync/reconcile-store.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 
 export interface MailboxStatusView {
@@ -68,15 +74,36 @@ export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
   };
 }
 
-/** The status, plus how delivery of this mailbox's events to the CRM is going. */
+/** The status, plus how delivery of this mailbox's events to the CRM is going, how complete the
+ * last reconciliation found it, and the long task under way (null when idle). */
 export async function getMailboxStatus(
   db: Db,
   orgId: string,
   userId: string,
-): Promise<MailboxStatusView & { event_delivery: DeliveryState | null }> {
+): Promise<
+  MailboxStatusView & {
+    event_delivery: DeliveryState | null;
+    completeness: CompletenessView | null;
+    progress: ProgressView | null;
+  }
+> {
   const mailbox = await findMailboxForUser(db, orgId, userId);
+  const [eventDelivery, completeness, progress] = mailbox
+    ? await Promise.all([
+        eventDeliveryState(db, mailbox.id),
+        readCompleteness(db, mailbox.id),
+        readProgress(db, mailbox.id),
+      ])
+    : [null, null, null];
+  const view = toStatusView(mailbox);
+  // A sync that succeeds clears last_error; gaps the reconciliation could not repair stay shown
+  // until a reconciliation repairs them.
+  const unrepaired = unrepairedMessage(completeness?.missing ?? 0);
   return {
-    ...toStatusView(mailbox),
-    event_delivery: mailbox ? await eventDeliveryState(db, mailbox.id) : null,
+    ...view,
+    last_error: view.last_error ?? unrepaired,
+    event_delivery: eventDelivery,
+    completeness,
+    progress,
   };
 }

@@ -6,6 +6,8 @@ import { sql } from '../db/orm.ts';
 import {
   DELIVER_EVENTS_JOB,
   MAX_ATTEMPTS,
+  type ReconcileJobPayload,
+  reconcileJobKey,
   type SyncJobPayload,
   syncJobKey,
   TASK,
@@ -61,6 +63,28 @@ export function enqueueSync(
   );
 }
 
+/** A reconciliation of one mailbox: after a full sync or recovery, daily, or on demand. */
+export function enqueueReconcile(
+  db: Executor,
+  mailboxId: string,
+  opts: { window?: ReconcileJobPayload['window']; runAt?: Date } = {},
+) {
+  const payload: ReconcileJobPayload = {
+    mailbox_id: mailboxId,
+    window: opts.window ?? 'since_last',
+  };
+  return addJob(
+    db,
+    TASK.reconcileMailbox,
+    { ...payload },
+    {
+      jobKey: reconcileJobKey(mailboxId),
+      ...(opts.runAt ? { runAt: opts.runAt } : {}),
+      maxAttempts: MAX_ATTEMPTS.reconcileMailbox,
+    },
+  );
+}
+
 /** A disconnect whose revocation at Google must be retried later. */
 export function enqueueFinishDisconnect(db: Executor, mailboxId: string, runAt: Date) {
   return addJob(
@@ -95,9 +119,13 @@ export function enqueueEventDelivery(db: Executor) {
  * `runAt`, an SQL expression written in code (never input).
  */
 export function mailboxJobSpecSql(
-  kind: 'syncMailbox' | 'renewWatch',
+  kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox',
   runAt = 'null',
-  keyPrefix = kind === 'syncMailbox' ? syncJobKey('') : watchJobKey(''),
+  keyPrefix = {
+    syncMailbox: syncJobKey(''),
+    renewWatch: watchJobKey(''),
+    reconcileMailbox: reconcileJobKey(''),
+  }[kind],
 ): string {
   return `json_populate_record(null::graphile_worker.job_spec, json_build_object(
       'identifier', '${TASK[kind]}', 'payload', json_build_object('mailbox_id', id),

@@ -12,6 +12,7 @@ export const TASK = {
   retroOrg: 'retro_org',
   retroSearch: 'retro_search',
   refreshSendAs: 'refresh_send_as',
+  reconcileMailbox: 'reconcile_mailbox',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -21,6 +22,7 @@ export const MAX_ATTEMPTS = {
   retroOrg: 10,
   retroSearch: 10,
   refreshSendAs: 5,
+  reconcileMailbox: 5,
 } as const;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
@@ -45,4 +47,13 @@ export const syncLockName = (mailboxId: string) => `mailbox-sync:${mailboxId}`;
 export interface SyncJobPayload {
   mailbox_id: string;
   full?: boolean;
+}
+
+/** Job key of a mailbox's pending reconciliation: one waits at a time. */
+export const reconcileJobKey = (mailboxId: string) => `reconcile:${mailboxId}`;
+
+export interface ReconcileJobPayload {
+  mailbox_id: string;
+  /** `backfill`: the whole backfill window (after connect, a full sync, a recovery). */
+  window?: 'backfill' | 'since_last';
 }

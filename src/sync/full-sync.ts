@@ -34,6 +34,7 @@ export async function fullSync(ctx: SyncContext): Promise<FullSyncResult> {
   const indexed = await newestIndexedIds(ctx);
   const found = await listMatchingIds(ctx, addresses, since);
   const ids = [...found, ...(await unindexedTail(ctx, indexed, new Set(found)))];
+  await ctx.progress?.total(ids);
 
   const result: FullSyncResult = { listed: ids.length, fetched: 0, logged: 0, pending: [], since };
   for (let i = 0; i < ids.length; i += STORE_SLICE) {
@@ -54,7 +55,7 @@ function windowStart(ctx: SyncContext): Date {
   return new Date(last ? Math.max(backfill, last - WINDOW_OVERLAP_MS) : backfill);
 }
 
-async function orgAddresses(ctx: SyncContext): Promise<string[]> {
+export async function orgAddresses(ctx: SyncContext): Promise<string[]> {
   const { rows } = await ctx.db.execute<{ email: string }>(sql`
     select distinct email from crm_entity_emails where org_id = ${ctx.mailbox.orgId} order by email`);
   const own = ctx.mailbox.email;

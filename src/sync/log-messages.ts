@@ -13,6 +13,7 @@ import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
 import { counterparts, skipReason } from './mail-filter.ts';
+import { recordSkips } from './reconcile-store.ts';
 import { idsToSkip } from './store-activities.ts';
 import { storeBatch } from './store-batch.ts';
 import type { SyncContext } from './sync-context.ts';
@@ -41,7 +42,9 @@ export async function logMessages(
   await markBounces(ctx, fetched.mails);
 
   const owner = ownerAddresses(mailbox);
-  const eligible = fetched.mails.filter((m) => skipReason(m, owner, mailbox.settings) === null);
+  const reasons = fetched.mails.map((m) => skipReason(m, owner, mailbox.settings));
+  const eligible = fetched.mails.filter((_, i) => reasons[i] === null);
+  await recordSkips(ctx.db, mailbox.id, fetched.mails, reasons);
   const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
   const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
   const org = eligible.length > 0 ? await readOrgSettings(ctx.db, mailbox.orgId) : undefined;

@@ -47,6 +47,15 @@ export async function pollCycle(
 
   // Bookkeeping tables are kept bounded here, where one process at a time runs.
   const swept = await sweepExpired(db);
+  // The daily reconciliation, due a day after the last one: each mailbox keeps the time of day it
+  // was connected (or last reconciled), so the fleet is spread over the day, not all at midnight.
+  await db.execute(sql`
+    select graphile_worker.add_jobs(array(
+      select ${sql.raw(mailboxJobSpecSql('reconcileMailbox', spread))}
+        from mailboxes m left join mailbox_reconciliations r on r.mailbox_id = m.id
+       where m.status in ('active', 'syncing')
+         and coalesce(r.checked_at, m.connected_at) < now() - interval '1 day'
+    ), true)`);
 
   const result = {
     watchesToRenew: watches.rows.length,

@@ -7,6 +7,7 @@ import type { Pacer } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { Metrics } from '../metrics.ts';
+import type { ProgressTracker } from './progress-tracker.ts';
 import type { SharedStatements } from './shared-statements.ts';
 
 export interface SyncContext {
@@ -18,6 +19,8 @@ export interface SyncContext {
   mailbox: Mailbox;
   backfillDays: number;
   shared: SharedStatements;
+  /** Reports a long phase's progress (status `progress`); absent where nobody watches. */
+  progress?: ProgressTracker | undefined;
   /** Counts what an operator must see (dead-lettered messages); absent in tools and some tests. */
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
 }

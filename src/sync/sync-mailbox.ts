@@ -13,6 +13,7 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { Metrics } from '../metrics.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
+import { makeProgressTracker } from './progress-tracker.ts';
 import type { SharedStatements } from './shared-statements.ts';
 import type { SyncContext } from './sync-context.ts';
 
@@ -50,18 +51,22 @@ export async function syncMailbox(
   const log = deps.log.child({ mailbox_id: mailbox.id });
   try {
     const access = await deps.mailboxAuth.accessFor(mailbox);
+    const progress = makeProgressTracker(deps.db, mailbox.id, deps.pacers.forMailbox(mailbox.id));
     const ctx: SyncContext = {
       db: deps.db,
       log,
       gmail: access.gmail,
       batch: access.batch,
-      pacer: deps.pacers.forMailbox(mailbox.id),
+      pacer: progress.pacer,
       mailbox,
       backfillDays: deps.backfillDays,
       shared: deps.shared,
+      progress,
       metrics: deps.metrics,
     };
-    const outcome = await runSync(ctx, opts.full === true || mailbox.historyId === null);
+    const outcome = await runSync(ctx, opts.full === true || mailbox.historyId === null).finally(
+      () => progress.end(),
+    );
     await markSyncHealthy(deps.db, mailbox);
     log.info(outcome, 'mailbox synced');
     return outcome;
@@ -77,6 +82,7 @@ export async function syncMailbox(
 
 async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & { kind: 'synced' }> {
   if (full) {
+    ctx.progress?.begin('backfill');
     const r = await fullSync(ctx);
     if (r.pending.length > 0)
       throw new SyncIncomplete(`${r.pending.length} messages failed; will retry`);
@@ -95,6 +101,7 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
     };
   }
   // History too old: a bounded full sync, never a silent jump that loses mail.
+  ctx.progress?.begin('recovery');
   const r = await fullSync(ctx);
   await ctx.db.insert(events).values({
     orgId: ctx.mailbox.orgId,

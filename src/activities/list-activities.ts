@@ -1,5 +1,7 @@
 // An entity's timeline: activities reached through activity_links (every entity a mail belongs
 // to), newest first, with an opaque keyset cursor (created_at, id) that stays stable under inserts.
+// Grouped by thread (`group=thread`), an item is the thread's newest activity on the timeline with
+// `count`, the thread's activities on it; threads are ordered and paged by that newest activity.
 
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
@@ -12,10 +14,14 @@ export interface ListQuery {
   entity_id: string;
   limit: number;
   cursor?: string | undefined;
+  group?: 'thread' | undefined;
 }
+
+type Cursor = { createdAt: string; id: string };
 
 export async function listActivities(db: Db, orgId: string, q: ListQuery) {
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+  if (q.group === 'thread') return page(await listThreads(db, orgId, q, after), q.limit);
   const { rows } = await db.execute<ActivityRow>(sql`
     select ${ACTIVITY_COLUMNS}
       from activity_links l
@@ -24,12 +30,43 @@ export async function listActivities(db: Db, orgId: string, q: ListQuery) {
        ${after ? sql`and (l.activity_created_at, l.activity_id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
      order by l.activity_created_at desc, l.activity_id desc
      limit ${q.limit + 1}`);
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
+  return page(rows, q.limit);
+}
+
+/**
+ * The timeline's threads: each thread's newest linked activity (DISTINCT ON keeps the first row of
+ * each thread; the window count is taken before it), then ordered and cut at the cursor. It reads
+ * the entity's whole timeline, one index range; a CRM record's mail is thousands, not millions.
+ */
+async function listThreads(db: Db, orgId: string, q: ListQuery, after: Cursor | undefined) {
+  const { rows } = await db.execute<ActivityRow & { count: number }>(sql`
+    with timeline as (
+      select distinct on (a.thread_id) a.thread_id, l.activity_created_at, l.activity_id,
+             count(*) over (partition by a.thread_id) as count
+        from activity_links l
+        join activities a on a.id = l.activity_id
+       where l.org_id = ${orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+       order by a.thread_id, l.activity_created_at desc, l.activity_id desc
+    )
+    select ${ACTIVITY_COLUMNS}, t.count::int as count
+      from timeline t
+      join activities a on a.id = t.activity_id
+     ${after ? sql`where (t.activity_created_at, t.activity_id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
+     order by t.activity_created_at desc, t.activity_id desc
+     limit ${q.limit + 1}`);
+  return rows;
+}
+
+/** A page of `limit` items and the cursor after its last, when there is more. */
+function page<R extends ActivityRow & { count?: number }>(rows: R[], limit: number) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
   return {
-    items: page.map(listItemView),
+    items: items.map((r) =>
+      r.count === undefined ? listItemView(r) : { ...listItemView(r), count: r.count },
+    ),
     next_cursor:
-      rows.length > q.limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+      rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
   };
 }
 
@@ -45,7 +82,7 @@ const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * Only a cursor this API could have written gets through: anything else (tampered, truncated,
  * a date PostgreSQL refuses) is the caller's mistake, a 400, never a failed query.
  */
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
+function decodeCursor(cursor: string): Cursor {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

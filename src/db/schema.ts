@@ -38,6 +38,8 @@ export const contacts = pgTable(
     name: text('name').notNull(),
     email: text('email'),
     companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
+    /** Null for the CRM's own; `gmail_sent`/`gmail_received` when created from mail (auto-contacts.ts). */
+    source: text('source'),
   },
   (t) => [index('contacts_org_email_idx').on(t.orgId, sql`lower(${t.email})`)],
 );
@@ -85,6 +87,8 @@ export interface MailboxSettings {
   log_internal: boolean;
   /** Absent on rows written before it existed: `full`. */
   visibility?: Visibility;
+  /** Mail trashed or deleted in Gmail: its activity stays (`keep`, also when absent) or goes. */
+  on_gmail_delete?: 'keep' | 'remove';
 }
 
 export const mailboxes = pgTable(
@@ -202,6 +206,8 @@ export const activities = pgTable(
     // One mail is one activity per mailbox: replays and the send/sync race are harmless.
     uniqueIndex('activities_mailbox_message_uq').on(t.mailboxId, t.gmailMessageId),
     index('activities_org_logged_idx').on(t.orgId, t.loggedAt),
+    // GET /threads/{id} and linking a reply to its thread's records (sync/thread-links.ts).
+    index('activities_thread_idx').on(t.threadId),
   ],
 );
 
@@ -250,6 +256,8 @@ export const activityTombstones = pgTable(
 export interface OrgSettings {
   /** `on` (the default): mail classified sensitive is stored as metadata only. */
   sensitive_guard: 'on' | 'off';
+  /** Contacts made from mail: never (the default), for people written to, or also for senders. */
+  auto_create_contacts: 'none' | 'sent' | 'sent_and_received';
 }
 
 /** Per-org settings; an org without a row has the defaults. */

@@ -1,4 +1,4 @@
-// GET /activities: an entity's email activities, newest first, keyset-paginated.
+// GET /activities: an entity's email activities, newest first, keyset-paginated; or its threads.
 import { Router } from 'express';
 import { z } from 'zod';
 import { listActivities } from '../activities/list-activities.ts';
@@ -13,6 +13,8 @@ export const activitiesQuery = z.object({
   entity_id: z.uuid(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
+  /** One item per thread (its newest activity on this timeline) with `count`. */
+  group: z.enum(['thread']).optional(),
 });
 
 export function activitiesRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {

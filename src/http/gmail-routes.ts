@@ -42,6 +42,10 @@ export const settingsBody = z
     blocked_addresses: z.array(z.email().max(320)).max(5000).optional(),
     log_internal: z.boolean().optional(),
     visibility: z.enum(['full', 'subject', 'metadata']).optional(),
+    on_gmail_delete: z
+      .enum(['keep', 'remove'])
+      .optional()
+      .describe('mail trashed or deleted in Gmail: its activity stays, or goes (back on untrash)'),
   })
   .strict();
 export const syncBody = z

@@ -123,7 +123,7 @@ const activityDetail = activity.extend({
   body_new: z.string().describe('the new part of a reply, without the quoted thread'),
   body_truncated: z.boolean().describe('storage cut the text at 256 KiB; ?full=1 reads it whole'),
 });
-const orgSettingsView = z.object({ sensitive_guard: z.enum(['on', 'off']) });
+const orgSettingsView = orgSettingsBody.required();
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -245,12 +245,24 @@ export const ROUTES: RouteConfig[] = [
   {
     method: 'get',
     path: '/activities',
-    summary: "An entity's email activities, newest first",
+    summary:
+      "An entity's email activities, newest first; group=thread: one item per thread (its newest activity) with count",
     security: crm,
     request: { query: activitiesQuery },
     responses: {
       200: json(
-        z.object({ items: z.array(activity), next_cursor: z.string().nullable() }),
+        z.object({
+          items: z.array(
+            activity.extend({
+              count: z
+                .number()
+                .int()
+                .optional()
+                .describe("group=thread only: the thread's activities on this timeline"),
+            }),
+          ),
+          next_cursor: z.string().nullable(),
+        }),
         'a page',
       ),
       ...errors(400, 401),

@@ -8,7 +8,15 @@ import { type Caller, requireCaller, type VerifyCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';
 
 export const orgSettingsBody = z
-  .object({ sensitive_guard: z.enum(['on', 'off']).optional() })
+  .object({
+    sensitive_guard: z.enum(['on', 'off']).optional(),
+    auto_create_contacts: z
+      .enum(['none', 'sent', 'sent_and_received'])
+      .optional()
+      .describe(
+        'contacts created from mail: never, for people the users write to, or also for people who write to them',
+      ),
+  })
   .strict();
 
 function requireAdmin(caller: Caller): string {

@@ -29,6 +29,9 @@ export interface ParsedMail {
   replyTo: MailAddress[];
   /** RFC 3834's Auto-Submitted header (a sign a system sent the mail); null when absent. */
   autoSubmitted?: string | null;
+  /** RFC 2919's List-Id and the Precedence header (bulk, list, junk): mailing-list mail. */
+  listId?: string | null;
+  precedence?: string | null;
   /**
    * The activity's time: Gmail's `internalDate` when there is one, else the validated header
    * date, else now. Kept for the pipeline; `internalDate` and `headerDate` say which is which.
@@ -85,6 +88,8 @@ export function parseGmailMessage(
     bcc: parseAddressList(header('Bcc')),
     replyTo: parseAddressList(header('Reply-To')),
     autoSubmitted: header('Auto-Submitted') && cleanLine(header('Auto-Submitted') ?? '', 100),
+    listId: header('List-Id') && cleanLine(header('List-Id') ?? '', LINE_CHARS),
+    precedence: header('Precedence') && cleanLine(header('Precedence') ?? '', 100),
     date: internalDate ?? headerDate ?? new Date(),
     internalDate,
     headerDate,

@@ -1,11 +1,15 @@
-// Per-mailbox settings: which mail is never logged (filters), and how much of the rest is kept
-// (`visibility`: full, subject or metadata; applied as mail is logged, see activity-content.ts).
+// Per-mailbox settings: which mail is never logged (filters), how much of the rest is kept
+// (`visibility`: full, subject or metadata; applied as mail is logged, see activity-content.ts),
+// and whether mail trashed or deleted in Gmail keeps its activity (`on_gmail_delete`). A blocklist
+// change looks back: what it now blocks is removed, what it no longer blocks searched again.
 
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { eq, sql } from '../db/orm.ts';
 import { type MailboxSettings, mailboxes } from '../db/schema.ts';
+import { applyBlocklistChange } from '../sync/blocklist-lookback.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
+import { ownerAddresses } from './send-as.ts';
 
 export async function requireMailbox(db: Db, orgId: string, userId: string): Promise<Mailbox> {
   const mailbox = await findMailboxForUser(db, orgId, userId);
@@ -14,7 +18,11 @@ export async function requireMailbox(db: Db, orgId: string, userId: string): Pro
 }
 
 /** Rows written before a setting existed answer its default. */
-const withDefaults = (s: MailboxSettings): MailboxSettings => ({ visibility: 'full', ...s });
+const withDefaults = (s: MailboxSettings): MailboxSettings => ({
+  visibility: 'full',
+  on_gmail_delete: 'keep',
+  ...s,
+});
 
 export async function getSettings(db: Db, orgId: string, userId: string): Promise<MailboxSettings> {
   return withDefaults((await requireMailbox(db, orgId, userId)).settings);
@@ -37,10 +45,16 @@ export async function updateSettings(
     ...(patch.blocked_addresses ? { blocked_addresses: lower(patch.blocked_addresses) ?? [] } : {}),
     ...(patch.log_internal !== undefined ? { log_internal: patch.log_internal } : {}),
     ...(patch.visibility ? { visibility: patch.visibility } : {}),
+    ...(patch.on_gmail_delete ? { on_gmail_delete: patch.on_gmail_delete } : {}),
   };
-  await db
-    .update(mailboxes)
-    .set({ settings: next, updatedAt: sql`now()` })
-    .where(eq(mailboxes.id, mailbox.id));
+  // The settings and what the blocklist change removes or searches for commit together.
+  await db.transaction(async (tx) => {
+    await tx
+      .update(mailboxes)
+      .set({ settings: next, updatedAt: sql`now()` })
+      .where(eq(mailboxes.id, mailbox.id));
+    const owner = { id: mailbox.id, orgId: mailbox.orgId, owners: ownerAddresses(mailbox) };
+    await applyBlocklistChange(tx, owner, mailbox.settings, next);
+  });
   return withDefaults(next);
 }

@@ -4,29 +4,44 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
-import { candidateIds } from './history-candidates.ts';
+import { removeGmailDeleted } from './gmail-removals.ts';
+import { candidateIds, removedIds } from './history-candidates.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /**
  * Only the record kinds that can call for a fetch or save one: new mail, mail deleted before we
  * fetched it (no fetch, no 404 grace), and labels removed (mail rescued from spam or trash).
- * Labels added never make a judged mail loggable, so their records are not even listed.
+ * Labels added never make a judged mail loggable, so their records are listed only for a mailbox
+ * whose activities follow the trash (`on_gmail_delete: remove`).
  */
 const HISTORY_TYPES = ['messageAdded', 'messageDeleted', 'labelRemoved'];
+const HISTORY_TYPES_WITH_TRASH = [...HISTORY_TYPES, 'labelAdded'];
 
 export interface HistoryResult {
   outcome: 'done' | 'history_gone';
   pages: number;
   fetched: number;
   logged: number;
+  /** Activities removed because their mail was trashed or deleted in Gmail. */
+  removed: number;
   pending: string[];
 }
 
 export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
-  const result: HistoryResult = { outcome: 'done', pages: 0, fetched: 0, logged: 0, pending: [] };
+  const result: HistoryResult = {
+    outcome: 'done',
+    pages: 0,
+    fetched: 0,
+    logged: 0,
+    removed: 0,
+    pending: [],
+  };
   let pageToken: string | undefined;
   let cursor = Number(ctx.mailbox.historyId);
+  const { settings } = ctx.mailbox;
+  const historyTypes =
+    settings.on_gmail_delete === 'remove' ? HISTORY_TYPES_WITH_TRASH : HISTORY_TYPES;
   do {
     let data: gmail_v1.Schema$ListHistoryResponse;
     try {
@@ -34,7 +49,7 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
         ctx.gmail.users.history.list({
           userId: 'me',
           startHistoryId: String(ctx.mailbox.historyId),
-          historyTypes: HISTORY_TYPES,
+          historyTypes,
           maxResults: 500,
           ...(pageToken ? { pageToken } : {}),
         }),
@@ -51,12 +66,15 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
     // before its history record, https://developers.google.com/gmail/api/guides/push), so jumping
     // to it could pass that record for good.
     cursor = Math.max(cursor, ...records.map((r) => Number(r.id ?? 0)));
-    const ids = candidateIds(records, ctx.mailbox.settings);
+    const ids = candidateIds(records, settings);
     result.pages += 1;
+    // Before the page's mail is logged and the cursor moves past it: a replay removes nothing new.
+    result.removed += await removeGmailDeleted(ctx.db, ctx.mailbox, removedIds(records, settings));
     // A page is stored a slice at a time (bounded memory); only its last slice moves the cursor.
     for (let i = 0; i === 0 || i < ids.length; i += STORE_SLICE) {
       const last = i + STORE_SLICE >= ids.length;
-      const batch = await logMessages(ctx, ids.slice(i, i + STORE_SLICE), last ? cursor : null);
+      const slice = ids.slice(i, i + STORE_SLICE);
+      const batch = await logMessages(ctx, slice, last ? cursor : null, { newMail: true });
       result.fetched += batch.fetched;
       result.logged += batch.logged;
       result.pending.push(...batch.pending);

@@ -15,7 +15,7 @@ export type EntityType = (typeof ENTITY_TYPES)[number];
 export interface EntityLink {
   entityType: EntityType;
   entityId: string;
-  /** The participant address the link came through. */
+  /** The participant address the link came through ('' for a link through the mail's thread). */
   email: string;
 }
 
@@ -80,6 +80,10 @@ export async function matchAddresses(
 }
 
 const PRIORITY: Record<EntityType, number> = { contact: 0, lead: 1, deal: 2, company: 3 };
+
+/** For sort: contact before lead before deal before company (a stable sort keeps the rest). */
+export const byLinkPriority = (a: EntityLink, b: EntityLink): number =>
+  PRIORITY[a.entityType] - PRIORITY[b.entityType];
 
 /**
  * A mail's links, de-duplicated, primary first: contact over lead over deal over company, and within a type the

@@ -1,11 +1,13 @@
 // One batch of Gmail ids to activities: skip what is known, fetch the rest within quota, keep the
-// mails that pass the mailbox's filters and concern the CRM, store them (and, when given, move the
-// cursor) in one statement. No message blocks the batch: one that cannot be parsed or stored is
-// dead-lettered (store-batch.ts), counted, and the cursor moves past it.
+// mails that pass the mailbox's filters and concern the CRM (a participant's record, or a thread
+// already logged), store them (and, when given, move the cursor) in one statement. No message
+// blocks the batch: one that cannot be parsed or stored is dead-lettered (store-batch.ts),
+// counted, and the cursor moves past it.
 import { readOrgSettings } from '../activities/org-settings.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
+import { createContactsFromMail } from './auto-contacts.ts';
 import { markBounces } from './bounces.ts';
 import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
@@ -15,6 +17,7 @@ import { recordSkips } from './reconcile-store.ts';
 import { idsToSkip } from './store-activities.ts';
 import { storeBatch } from './store-batch.ts';
 import type { SyncContext } from './sync-context.ts';
+import { mayFollowThread, threadLinks, withBatchLinks } from './thread-links.ts';
 
 /** The most mails one call fetches and holds at once: callers slice larger sets (bounded memory). */
 export const STORE_SLICE = 100;
@@ -30,6 +33,7 @@ export async function logMessages(
   ctx: SyncContext,
   ids: string[],
   cursor: number | null,
+  opts: { newMail?: boolean } = {},
 ): Promise<BatchResult> {
   const { mailbox } = ctx;
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
@@ -44,12 +48,30 @@ export async function logMessages(
   const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
   const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
   const org = eligible.length > 0 ? await readOrgSettings(ctx.db, mailbox.orgId) : undefined;
+  // Only mail arriving from now on makes contacts: a backfill or a search of the past would make
+  // one contact's search find the next person, and so on through a year of mail.
+  if (org && opts.newMail) {
+    await createContactsFromMail(ctx, eligible, index, org.auto_create_contacts, owner);
+  }
   const author = activityAuthor(mailbox, 'Gmail Sync', org);
-  const drafts: ActivityDraft[] = [];
-  eligible.forEach((mail, i) => {
-    const links = linksFor(people[i] ?? [], index);
-    if (links.length > 0) drafts.push(toActivityDraft(mail, author, links));
-  });
+  const matched = eligible.map((mail, i) => ({
+    mail,
+    threadId: mail.threadId,
+    links: linksFor(people[i] ?? [], index),
+  }));
+  // A mail that matches no one is logged when its thread is (one query, only for those mails).
+  const unmatched = matched.filter((m) => m.links.length === 0 && mayFollowThread(m.mail));
+  if (unmatched.length > 0) {
+    const threads = [...new Set(unmatched.map((m) => m.threadId))];
+    const byThread = withBatchLinks(
+      await threadLinks(ctx.db, mailbox, threads),
+      matched.filter((m) => m.links.length > 0),
+    );
+    for (const m of unmatched) m.links = byThread.get(m.threadId) ?? [];
+  }
+  const drafts: ActivityDraft[] = matched
+    .filter((m) => m.links.length > 0)
+    .map((m) => toActivityDraft(m.mail, author, m.links));
 
   const moveCursor = cursor !== null && fetched.pending.length === 0;
   const given = [

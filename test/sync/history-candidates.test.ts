@@ -3,7 +3,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { describe, expect, it } from 'vitest';
 import type { MailboxSettings } from '../../src/db/schema.ts';
-import { candidateIds } from '../../src/sync/history-candidates.ts';
+import { candidateIds, removedIds } from '../../src/sync/history-candidates.ts';
 
 const settings: MailboxSettings = {
   excluded_labels: ['Label_7'],
@@ -63,5 +63,27 @@ describe('history candidates', () => {
       record({ labelsRemoved: [{ message: msg('r', ['INBOX']), labelIds: ['SPAM'] }] }),
     ];
     expect(candidateIds(records, settings)).toEqual(['r']);
+  });
+
+  const removing: MailboxSettings = { ...settings, on_gmail_delete: 'remove' };
+
+  it('when the mailbox removes on delete and mail is trashed, starred or deleted, then the trashed and deleted mail is removed and nothing is fetched', () => {
+    const records = [
+      record({ labelsAdded: [{ message: msg('t', ['TRASH']), labelIds: ['TRASH'] }] }),
+      record({ labelsAdded: [{ message: msg('s', ['INBOX', 'STARRED']), labelIds: ['STARRED'] }] }),
+      record({ messagesDeleted: [{ message: { id: 'd', threadId: 'd' } }] }),
+    ];
+    expect(candidateIds(records, removing)).toEqual([]);
+    expect(removedIds(records, removing)).toEqual(['t', 'd']);
+    expect(removedIds(records, settings)).toEqual([]);
+  });
+
+  it('when mail is trashed and taken out of the trash within the same listing, then it is not removed but fetched', () => {
+    const records = [
+      record({ labelsAdded: [{ message: msg('u', ['TRASH']), labelIds: ['TRASH'] }] }),
+      record({ labelsRemoved: [{ message: msg('u', []), labelIds: ['TRASH'] }] }),
+    ];
+    expect(removedIds(records, removing)).toEqual([]);
+    expect(candidateIds(records, removing)).toEqual(['u']);
   });
 });

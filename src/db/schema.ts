@@ -4,14 +4,15 @@
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
 
+export * from './bookkeeping-schema.ts';
 export * from './linking-schema.ts';
+export * from './reconcile-schema.ts';
 
 const {
   bigint,
   bigserial,
   boolean,
   customType,
-  doublePrecision,
   index,
   integer,
   jsonb,
@@ -253,71 +254,6 @@ export const activityTombstones = pgTable(
   (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
 );
 
-export interface OrgSettings {
-  /** `on` (the default): mail classified sensitive is stored as metadata only. */
-  sensitive_guard: 'on' | 'off';
-  /** Contacts made from mail: never (the default), for people written to, or also for senders. */
-  auto_create_contacts: 'none' | 'sent' | 'sent_and_received';
-}
-
-/** Per-org settings; an org without a row has the defaults. */
-export const orgSettings = pgTable('org_settings', {
-  orgId: text('org_id').primaryKey(),
-  settings: jsonb('settings').$type<Partial<OrgSettings>>().notNull().default(sql`'{}'::jsonb`),
-  updatedAt: tstz('updated_at').notNull().defaultNow(),
-});
-
-export const oauthStates = pgTable('oauth_states', {
-  /** sha256 of the state sent to Google; the state itself is never stored. */
-  stateHash: text('state_hash').primaryKey(),
-  orgId: text('org_id').notNull(),
-  userId: text('user_id').notNull(),
-  userName: text('user_name'),
-  codeVerifier: text('code_verifier').notNull(),
-  loginHint: text('login_hint'),
-  createdAt: createdAt(),
-  expiresAt: tstz('expires_at').notNull(),
-  usedAt: tstz('used_at'),
-});
-
-export const idempotencyKeys = pgTable(
-  'idempotency_keys',
-  {
-    orgId: text('org_id').notNull(),
-    userId: text('user_id').notNull(),
-    key: text('key').notNull(),
-    requestHash: text('request_hash').notNull(),
-    state: text('state').$type<'in_flight' | 'done'>().notNull().default('in_flight'),
-    responseStatus: integer('response_status'),
-    responseBody: jsonb('response_body'),
-    createdAt: createdAt(),
-    updatedAt: tstz('updated_at').notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.orgId, t.userId, t.key] })],
-);
-
-export const deadLetters = pgTable(
-  'dead_letters',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    orgId: text('org_id'),
-    mailboxId: uuid('mailbox_id'),
-    /** `pubsub` (a push we could not route) or `message` (a mail that kept failing). */
-    source: text('source').notNull(),
-    reason: text('reason').notNull(),
-    gmailMessageId: text('gmail_message_id'),
-    payload: jsonb('payload'),
-    attempts: integer('attempts').notNull().default(1),
-    createdAt: createdAt(),
-    updatedAt: tstz('updated_at').notNull().defaultNow(),
-  },
-  (t) => [
-    uniqueIndex('dead_letters_message_uq')
-      .on(t.mailboxId, t.gmailMessageId)
-      .where(sql`gmail_message_id is not null`),
-  ],
-);
-
 export const events = pgTable(
   'events',
   {
@@ -351,64 +287,3 @@ export const messageFailures = pgTable(
   },
   (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
 );
-
-/**
- * Which worker process each graphile-worker worker belongs to. A live process holds a session
- * advisory lock on its `process_lock`; a lock that can be taken means the process died, and its
- * workers' jobs are unlocked at once instead of after graphile-worker's 4-hour timeout.
- */
-export const workerLeases = pgTable('worker_leases', {
-  workerId: text('worker_id').primaryKey(),
-  processLock: bigint('process_lock', { mode: 'number' }).notNull(),
-  createdAt: createdAt(),
-});
-
-// ---- Reconciliation and progress (issue 14) -------------------------------------------------
-
-/** The last reconciliation of each mailbox: what Gmail's search expected against what we hold. */
-export const mailboxReconciliations = pgTable('mailbox_reconciliations', {
-  mailboxId: uuid('mailbox_id')
-    .primaryKey()
-    .references(() => mailboxes.id, { onDelete: 'cascade' }),
-  checkedAt: tstz('checked_at').notNull(),
-  windowStart: tstz('window_start').notNull(),
-  expected: integer('expected').notNull(),
-  logged: integer('logged').notNull(),
-  skipped: integer('skipped').notNull(),
-  repaired: integer('repaired').notNull(),
-  missing: integer('missing').notNull(),
-  /** Gmail quota units the reconciliation spent (list calls and a fetch per gap). */
-  units: integer('units').notNull(),
-});
-
-/**
- * Mails search matched but the service decided not to log (a filter, the blocklist, no CRM
- * person once read): not gaps, and not fetched again by the next reconciliation.
- */
-export const skippedMessages = pgTable(
-  'skipped_messages',
-  {
-    mailboxId: uuid('mailbox_id')
-      .notNull()
-      .references(() => mailboxes.id, { onDelete: 'cascade' }),
-    gmailMessageId: text('gmail_message_id').notNull(),
-    reason: text('reason').notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
-);
-
-/** A long task under way on a mailbox (backfill, recovery, reconciliation, retroactive search). */
-export const syncProgress = pgTable('sync_progress', {
-  mailboxId: uuid('mailbox_id')
-    .primaryKey()
-    .references(() => mailboxes.id, { onDelete: 'cascade' }),
-  phase: text('phase').notNull(),
-  done: integer('done').notNull().default(0),
-  total: integer('total').notNull().default(0),
-  /** Quota units each remaining item costs, and the mailbox's paced rate (units a second). */
-  unitsEach: integer('units_each').notNull(),
-  unitsPerSec: doublePrecision('units_per_sec').notNull(),
-  startedAt: tstz('started_at').notNull().defaultNow(),
-  updatedAt: tstz('updated_at').notNull().defaultNow(),
-});

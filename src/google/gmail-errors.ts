@@ -65,7 +65,13 @@ export function classifyGoogleError(error: unknown, now = Date.now()): GoogleFai
   const status = Number(e.response?.status ?? e.status ?? 0);
   const data = e.response?.data as GoogleErrorBody | undefined;
   if (data?.error === 'invalid_grant' || /invalid_grant/.test(String(e.message ?? ''))) {
-    return { kind: 'revoked', reason: 'invalid_grant' };
+    // Google says why when it can ("Token has been expired or revoked.", as for an app in Testing
+    // status after 7 days): the mailbox's status and its `mailbox.revoked` event carry it.
+    const why = typeof data?.error_description === 'string' ? data.error_description : '';
+    return {
+      kind: 'revoked',
+      reason: why ? `invalid_grant: ${safeMessage(why).slice(0, 120)}` : 'invalid_grant',
+    };
   }
   const detail = typeof data?.error === 'object' ? data.error : undefined;
   const first = detail?.errors?.[0];

@@ -81,4 +81,42 @@ describe('grants that end, and tokens that do not open', () => {
     ]);
     expect(e2e.logs.text()).toContain('tokens do not open: grant not revoked');
   });
+
+  it("when an app in Testing status sees its grant expire after 7 days, then status and the revoked event say Google's reason", async () => {
+    const user = { sub: 'u-testing', org: 'org-rev' };
+    const email = 'testing@acme.test';
+    const id = await connected(user, email);
+    await e2e.simControl(`mailboxes/${email}/expire-grant`, { method: 'POST' });
+    await e2e.simControl(`mailboxes/${email}/expire-tokens`, { method: 'POST' });
+    e2e.deps.mailboxAuth.forget(id);
+    const started = await e2e.startWorker();
+    try {
+      await e2e.api('/integrations/gmail/sync', { user, method: 'POST', body: '{}' });
+      const { rows } = await waitForRevoked(id);
+      expect(rows[0].last_error).toContain('Token has been expired or revoked.');
+      expect(rows[0].reason).toContain('Token has been expired or revoked.');
+      const status = (await (await e2e.api('/integrations/gmail/status', { user })).json()) as {
+        status: string;
+        last_error: string;
+      };
+      expect(status).toMatchObject({ status: 'revoked' });
+      expect(status.last_error).toContain('Token has been expired or revoked.');
+    } finally {
+      await started.stop();
+    }
+  });
+
+  async function waitForRevoked(id: string) {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const result = await e2e.database.pool.query(
+        `select m.last_error, e.payload->>'reason' as reason
+           from mailboxes m join events e on e.mailbox_id = m.id and e.type = 'mailbox.revoked'
+          where m.id = $1 and m.status = 'revoked'`,
+        [id],
+      );
+      if (result.rows.length > 0 || Date.now() > deadline) return result;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 });

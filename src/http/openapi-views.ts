@@ -1,0 +1,104 @@
+// The shapes the API answers with, as zod schemas, for the OpenAPI document (openapi.ts): the
+// error body, a mailbox's status, an activity and its detail, the org's settings.
+import { z } from 'zod';
+import { ENTITY_TYPES } from '../sync/link-entities.ts';
+import { orgSettingsBody } from './org-routes.ts';
+
+export const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+});
+export const statusView = z.object({
+  connected: z.boolean(),
+  email: z.string().nullable(),
+  status: z.enum(['active', 'syncing', 'error', 'revoked', 'disconnected']),
+  connected_at: z.string().nullable(),
+  last_sync_at: z.string().nullable(),
+  last_push_at: z.string().nullable(),
+  watch_expires_at: z.string().nullable(),
+  lag_seconds: z.number().nullable(),
+  last_error: z.string().nullable(),
+  scopes: z.array(z.string()),
+  send_as: z.array(z.object({ email: z.string(), display_name: z.string(), default: z.boolean() })),
+  event_delivery: z
+    .object({
+      pending: z.number(),
+      oldest_pending_at: z.string().nullable(),
+      last_error: z.string().nullable(),
+    })
+    .nullable(),
+  completeness: z
+    .object({
+      checked_at: z.string(),
+      window_start: z.string(),
+      expected: z.number(),
+      logged: z.number(),
+      skipped: z.number(),
+      repaired: z.number(),
+      missing: z.number(),
+    })
+    .nullable(),
+  progress: z
+    .object({
+      phase: z.enum(['backfill', 'recovery', 'reconciliation', 'retroactive_search']),
+      done: z.number(),
+      total: z.number(),
+      eta_seconds: z.number().nullable(),
+    })
+    .nullable(),
+});
+export const link = z.object({ entity_type: z.enum(ENTITY_TYPES), entity_id: z.uuid() });
+export const activity = z.object({
+  id: z.uuid(),
+  type: z.literal('email'),
+  entity_type: z.enum(ENTITY_TYPES),
+  entity_id: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  email_subject: z.string(),
+  email_direction: z.enum(['sent', 'received']),
+  content: z.object({
+    gmail_message_id: z.string(),
+    thread_id: z.string(),
+    from: z.string().nullable(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    body: z.string(),
+    body_truncated: z.boolean().optional(),
+    body_new: z.string().optional(),
+  }),
+  thread_id: z.string(),
+  created_at: z.string(),
+  created_by: z.string(),
+  created_by_name: z.string(),
+  /** `bounced` once Gmail's delivery-status notification for mail we sent arrived. */
+  status: z.enum(['logged', 'bounced']),
+  links: z.array(link),
+  attachments: z.array(
+    z.object({
+      filename: z.string(),
+      content_type: z.string(),
+      size: z.number(),
+      inline: z.boolean(),
+      content_id: z.string().nullable(),
+    }),
+  ),
+  visibility: z
+    .enum(['full', 'subject', 'metadata', 'private'])
+    .describe('what was kept: the mailbox setting, metadata for sensitive mail, or private'),
+  sensitive_rule: z
+    .string()
+    .nullable()
+    .describe('the sensitive-mail rule that kept the content out, when one did'),
+});
+export const activityDetail = activity.extend({
+  body_text: z.string(),
+  body_html: z
+    .string()
+    .nullable()
+    .describe(
+      'sanitised HTML; remote images carry data-remote-src instead of src until the CRM copies it back; inline images point at /activities/{id}/attachments/{n}',
+    ),
+  body_new: z.string().describe('the new part of a reply, without the quoted thread'),
+  body_truncated: z.boolean().describe('storage cut the text at 256 KiB; ?full=1 reads it whole'),
+});
+export const orgSettingsView = orgSettingsBody.required();

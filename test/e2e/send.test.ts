@@ -129,6 +129,31 @@ describe("sending through the user's Gmail", () => {
     expect(parsed.references).toEqual(['<earlier-1@client.test>', '<orig-123@client.test>']);
   });
 
+  it('when replying to a mail whose non-ASCII subject came RFC 2047-encoded, then the reply joins its thread', async () => {
+    // As Outlook writes it, Q-encoded; nodemailer writes the reply's subject encoded its own way:
+    // Gmail compares the subjects as a reader sees them.
+    const original = await e2e.deliver(
+      OWNER,
+      rawMail({
+        from: 'carla@client.test',
+        to: OWNER,
+        subject: '=?iso-8859-1?Q?D=FAvida_sobre_contrato?=',
+        messageId: '<duvida-1@client.test>',
+      }),
+    );
+    const res = await send({
+      to: ['carla@client.test'],
+      subject: 'Re: Dúvida sobre contrato',
+      text: 'Segue a resposta.',
+      reply_to_message_id: original.id,
+    });
+    expect(res.status).toBe(201);
+    const answer = (await res.json()) as { thread_id: string; activity_id: string };
+    expect(answer.thread_id).toBe(original.threadId);
+    const parsed = await simpleParser((await sentRaw()).at(-1) ?? Buffer.alloc(0));
+    expect(parsed.subject).toBe('Re: Dúvida sobre contrato');
+  });
+
   it('when the subject or an address carries CR/LF, then the request is refused and no header is injected', async () => {
     const before = (await sentRaw()).length;
     const res = await send({

@@ -16,6 +16,9 @@ export interface AdminView {
     lagSeconds: number;
     watchExpiresAt: Date | null;
     lastError: string | null;
+    /** What its activities keep (the mailbox's `visibility`), and whether it may send. */
+    visibility: string;
+    canSend: boolean;
     /** The last reconciliation: what search expected and how much of it is still missing. */
     completeness: { expected: number; missing: number; checkedAt: Date } | null;
     progress: { phase: string; done: number; total: number; etaSeconds: number | null } | null;
@@ -35,6 +38,8 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
       last_push_at: Date | null;
       watch_expires_at: Date | null;
       last_error: string | null;
+      visibility: string | null;
+      can_send: boolean;
       expected: number | null;
       missing: number | null;
       checked_at: Date | null;
@@ -46,7 +51,9 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
       elapsed_s: number | null;
     }>(sql`
       select m.email, m.user_id, m.status, m.connected_at, m.last_sync_at, m.last_push_at,
-             m.watch_expires_at, m.last_error, r.expected, r.missing, r.checked_at,
+             m.watch_expires_at, m.last_error, m.settings->>'visibility' as visibility,
+             exists (select 1 from unnest(m.scopes) s where s like '%gmail.send') as can_send,
+             r.expected, r.missing, r.checked_at,
              p.phase, p.done, p.total, p.units_each, p.units_per_sec,
              extract(epoch from now() - p.started_at)::float8 as elapsed_s
         from mailboxes m
@@ -70,6 +77,8 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
         lastPushAt: m.last_push_at ? new Date(m.last_push_at) : null,
       }),
       watchExpiresAt: m.watch_expires_at ? new Date(m.watch_expires_at) : null,
+      visibility: m.visibility ?? 'full',
+      canSend: m.can_send,
       // As in status: gaps a reconciliation could not repair stay shown after a healthy sync.
       lastError: m.last_error ?? unrepairedMessage(m.missing ?? 0),
       completeness:

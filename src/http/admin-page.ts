@@ -43,7 +43,7 @@ export function renderAdminPage(orgId: string, view: AdminView): string {
   const rows = view.mailboxes
     .map(
       (m) =>
-        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}</td><td>${esc(m.lastError ?? '')}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td></tr>`,
+        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}</td><td>${esc(m.lastError ?? '')}</td><td class="kept">${esc(m.visibility)}${m.canSend ? '' : ', read-only'}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td></tr>`,
     )
     .join('');
   const total = view.perMinute.reduce((n, p) => n + p.count, 0);
@@ -58,6 +58,6 @@ th{font-size:12px;text-transform:uppercase;color:#5a6275}.pill{padding:2px 8px;b
 .bar{fill:#2f7bd8}.axis{font-size:11px;fill:#5a6275}
 </style></head><body><header><h1>gmail-sync — ${esc(orgId)}</h1></header><main>
 <section><h2>Activities logged per minute, last hour (${total} in all)</h2>${chart(view.perMinute)}</section>
-<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC)</th><th>Last error</th><th>Complete</th><th>Progress</th></tr></thead><tbody>${rows || '<tr><td colspan="8">No mailbox connected.</td></tr>'}</tbody></table></section>
+<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC)</th><th>Last error</th><th>Kept</th><th>Complete</th><th>Progress</th></tr></thead><tbody>${rows || '<tr><td colspan="9">No mailbox connected.</td></tr>'}</tbody></table></section>
 </main></body></html>`;
 }

@@ -37,6 +37,11 @@ describe('the admin page', () => {
     await e2e.database.pool.query(
       `update mailboxes set status = 'error', last_error = 'watch renewal failed: backendError' where email = 'seller2@vendor.test'`,
     );
+    await e2e.api('/integrations/gmail/settings', {
+      user: { sub: 'u-admin-2', org: ORG },
+      method: 'PUT',
+      body: JSON.stringify({ visibility: 'subject' }),
+    });
   });
   afterAll(async () => {
     await e2e.close();
@@ -71,6 +76,8 @@ describe('the admin page', () => {
         });
         await page.goto(`${e2e.url}/admin`);
         expect(await page.locator('tbody tr').count()).toBe(2);
+        // What each mailbox's activities keep (issue 16's visibility), one cell a row.
+        expect(await page.locator('td.kept').allTextContents()).toEqual(['full', 'subject']);
         const chartBox = await page.locator('svg').boundingBox();
         expect(chartBox?.width).toBeGreaterThan(600);
         const tallest = await page

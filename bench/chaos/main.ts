@@ -67,7 +67,10 @@ const scenarios: Scenario[] = [
     name: 'Gmail answers 10% 429/500/503',
     mails: 40,
     run: (w, send) =>
-      withFaults(w, { error_rate: 0.1, error_codes: [429, 500, 503], seed: 3 }, () => send(40)),
+      withFaults(w, { error_rate: 0.1, error_codes: [429, 500, 503], seed: 3 }, async () => {
+        await send(40);
+        await quiesce(w.pool);
+      }),
   },
   {
     // Issue 13: Gmail refuses in three forms (429 "Retry after", 403 usageLimits, 429 exhausted),
@@ -75,15 +78,24 @@ const scenarios: Scenario[] = [
     name: 'Gmail throttles in its three forms',
     mails: 40,
     run: (w, send) =>
-      withFaults(w, { quota_units_per_sec: 60, quota_error: 'mixed', seed: 4 }, () => send(40)),
+      // Until every sync is done: the refusals happen when the service fetches, after delivery.
+      withFaults(w, { quota_units_per_sec: 60, quota_error: 'mixed', seed: 4 }, async () => {
+        await send(40);
+        await quiesce(w.pool);
+      }),
   },
   {
     // Issue 13: Gmail's per-minute accounting: a minute's units at once, then 403s until it moves.
     name: 'per-minute quota window used up (403s)',
     mails: 30,
     run: (w, send) =>
-      withFaults(w, { quota_window: 'minute', quota_units_per_sec: 1, quota_error: '403' }, () =>
-        send(30),
+      withFaults(
+        w,
+        { quota_window: 'minute', quota_units_per_sec: 1, quota_error: '403' },
+        async () => {
+          await send(30);
+          await quiesce(w.pool);
+        },
       ),
   },
   {

@@ -252,3 +252,17 @@ export async function quiesce(pool: pg.Pool, timeoutMs = 120_000): Promise<void>
   }
   throw new Error('jobs did not finish in time');
 }
+
+/** Runs `fn` under these simulator faults, then back to Google's defaults whatever happens. */
+export async function withFaults<T>(
+  world: World,
+  faults: Record<string, unknown>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await world.simControl('faults', faults, 'PUT');
+  try {
+    return await fn();
+  } finally {
+    await world.simControl('faults', { reset: true }, 'PUT');
+  }
+}

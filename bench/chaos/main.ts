@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
-import { quiesce, startWorld, type World } from '../world.ts';
+import { quiesce, startWorld, type World, withFaults } from '../world.ts';
 import { timingScenarios } from './timing-scenarios.ts';
 
 interface Outcome {
@@ -299,19 +299,6 @@ async function runPoll(world: World): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`poll exited ${code}: ${stderr}`)),
     );
   });
-}
-
-async function withFaults<T>(
-  world: World,
-  faults: Record<string, unknown>,
-  fn: () => Promise<T>,
-): Promise<T> {
-  await world.simControl('faults', faults, 'PUT');
-  try {
-    return await fn();
-  } finally {
-    await world.simControl('faults', { reset: true }, 'PUT');
-  }
 }
 
 function raw(from: string, to: string, subject: string): string {

@@ -2,7 +2,7 @@
 // 12): young messages that 404, history that lags its push, one push a second per user, search
 // minutes behind during a recovery, and labels churned while the mail is synced. Each must end
 // with 0 lost and 0 duplicated, as main.ts counts them.
-import { quiesce, type World } from '../world.ts';
+import { quiesce, type World, withFaults } from '../world.ts';
 
 export interface TimingScenario {
   name: string;
@@ -62,17 +62,4 @@ export function timingScenarios(mailboxes: readonly string[]): TimingScenario[] 
       },
     },
   ];
-}
-
-async function withFaults<T>(
-  world: World,
-  faults: Record<string, unknown>,
-  fn: () => Promise<T>,
-): Promise<T> {
-  await world.simControl('faults', faults, 'PUT');
-  try {
-    return await fn();
-  } finally {
-    await world.simControl('faults', { reset: true }, 'PUT');
-  }
 }

@@ -1,9 +1,8 @@
 // The reconciliation a job runs: the mailbox's Gmail access and pacer (the sync's, so it shares
 // the mailbox's quota), progress reported under `reconciliation`, the result returned for metrics.
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
-import { makeProgressTracker } from './progress-tracker.ts';
 import { type ReconcileResult, type ReconcileWindow, reconcileMailbox } from './reconcile.ts';
-import type { SyncContext } from './sync-context.ts';
+import { openSyncContext } from './sync-context.ts';
 import type { SyncDeps } from './sync-mailbox.ts';
 
 export type ReconcileOutcome =
@@ -22,20 +21,9 @@ export async function runReconciliation(
     return { kind: 'skipped', reason: mailbox.status };
   }
   const log = deps.log.child({ mailbox_id: mailbox.id });
-  const progress = makeProgressTracker(deps.db, mailbox.id, deps.pacers.forMailbox(mailbox.id));
+  let ctx: Awaited<ReturnType<typeof openSyncContext>> | undefined;
   try {
-    const access = await deps.mailboxAuth.accessFor(mailbox);
-    const ctx: SyncContext = {
-      db: deps.db,
-      log,
-      gmail: access.gmail,
-      batch: access.batch,
-      pacer: progress.pacer,
-      mailbox,
-      backfillDays: deps.backfillDays,
-      shared: deps.shared,
-      progress,
-    };
+    ctx = await openSyncContext(deps, mailbox, log);
     const result = await reconcileMailbox(ctx, window);
     log.info(
       {
@@ -51,6 +39,6 @@ export async function runReconciliation(
     if (await handleRevokedGrant(deps, mailbox, error)) return { kind: 'revoked' };
     throw error;
   } finally {
-    await progress.end();
+    await ctx?.progress.end();
   }
 }

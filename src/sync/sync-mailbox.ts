@@ -13,9 +13,8 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { Metrics } from '../metrics.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
-import { makeProgressTracker } from './progress-tracker.ts';
 import type { SharedStatements } from './shared-statements.ts';
-import type { SyncContext } from './sync-context.ts';
+import { openSyncContext, type SyncContext } from './sync-context.ts';
 
 export interface SyncDeps {
   db: Db;
@@ -50,22 +49,9 @@ export async function syncMailbox(
   }
   const log = deps.log.child({ mailbox_id: mailbox.id });
   try {
-    const access = await deps.mailboxAuth.accessFor(mailbox);
-    const progress = makeProgressTracker(deps.db, mailbox.id, deps.pacers.forMailbox(mailbox.id));
-    const ctx: SyncContext = {
-      db: deps.db,
-      log,
-      gmail: access.gmail,
-      batch: access.batch,
-      pacer: progress.pacer,
-      mailbox,
-      backfillDays: deps.backfillDays,
-      shared: deps.shared,
-      progress,
-      metrics: deps.metrics,
-    };
+    const ctx = await openSyncContext(deps, mailbox, log);
     const outcome = await runSync(ctx, opts.full === true || mailbox.historyId === null).finally(
-      () => progress.end(),
+      () => ctx.progress.end(),
     );
     await markSyncHealthy(deps.db, mailbox);
     log.info(outcome, 'mailbox synced');

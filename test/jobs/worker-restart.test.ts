@@ -65,6 +65,20 @@ describe('the worker after PostgreSQL ends its sessions', () => {
       },
       { what: 'the lease taken again on a new session' },
     );
+    // And every worker of this process recorded under the lock now held (the lease records them
+    // again after taking its lock: a reaper looking in between would see a free lock).
+    await waitFor(
+      async () => {
+        const { rows } = await database.pool.query(
+          `select count(*)::int as n from worker_leases w
+            where not exists (select 1 from pg_locks l
+                               where l.locktype = 'advisory' and l.classid = 4712 and l.granted
+                                 and l.objid = w.process_lock::oid)`,
+        );
+        return rows[0].n === 0;
+      },
+      { what: 'the workers recorded under the new lock' },
+    );
     // What another worker process's start-up or poll does: it must see this process as alive.
     expect(await reapDeadWorkers(database.pool)).toBe(0);
     const { rows: running } = await database.pool.query(

@@ -1,5 +1,6 @@
 // The service's bookkeeping tables: per-org settings, OAuth states, idempotency keys, dead letters
 // and worker leases. Re-exported by schema.ts (drizzle reads that).
+import { createdAt, tstz } from './columns.ts';
 import { pgCore, sql } from './orm.ts';
 
 const {
@@ -10,13 +11,10 @@ const {
   pgTable,
   primaryKey,
   text,
-  timestamp,
+
   uniqueIndex,
   uuid,
 } = pgCore;
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const tstz = (name: string) => timestamp(name, { withTimezone: true });
 
 export interface OrgSettings {
   /** `on` (the default): mail classified sensitive is stored as metadata only. */

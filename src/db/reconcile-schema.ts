@@ -1,12 +1,10 @@
 // Reconciliation and progress (issue 14): the last check of each mailbox against Gmail's search,
 // the mail deliberately skipped, and a long task under way. Re-exported by schema.ts.
+import { createdAt, tstz } from './columns.ts';
 import { pgCore } from './orm.ts';
 import { mailboxes } from './schema.ts';
 
-const { doublePrecision, integer, pgTable, primaryKey, text, timestamp, uuid } = pgCore;
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const tstz = (name: string) => timestamp(name, { withTimezone: true });
+const { doublePrecision, integer, pgTable, primaryKey, text, uuid } = pgCore;
 
 /** The last reconciliation of each mailbox: what Gmail's search expected against what we hold. */
 export const mailboxReconciliations = pgTable('mailbox_reconciliations', {

@@ -1,6 +1,7 @@
 // The drizzle schema: the CRM's side (so the service runs alone) and the service's own tables.
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
+import { createdAt, tstz } from './columns.ts';
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
 
@@ -19,15 +20,13 @@ const {
   pgTable,
   primaryKey,
   text,
-  timestamp,
+
   uniqueIndex,
   uuid,
 } = pgCore;
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 const id = () => uuid('id').primaryKey().defaultRandom();
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const tstz = (name: string) => timestamp(name, { withTimezone: true });
 
 // ---- The CRM's side -------------------------------------------------------------------------
 

@@ -39,6 +39,24 @@ export const skippedMessages = pgTable(
   (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
 );
 
+/**
+ * New mail the history named that is in no logged thread: waiting for Gmail's search to say
+ * whether it concerns the CRM before any `messages.get` is spent on it (sync/search-first.ts).
+ */
+export const pendingMatches = pgTable(
+  'pending_matches',
+  {
+    mailboxId: uuid('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    gmailMessageId: text('gmail_message_id').notNull(),
+    threadId: text('thread_id').notNull(),
+    /** When the history named it: search may not find it for a while (its index trails delivery). */
+    seenAt: tstz('seen_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
+);
+
 /** A long task under way on a mailbox (backfill, recovery, reconciliation, retroactive search). */
 export const syncProgress = pgTable('sync_progress', {
   mailboxId: uuid('mailbox_id')

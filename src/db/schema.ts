@@ -114,6 +114,11 @@ export const mailboxes = pgTable(
     lastSyncAt: tstz('last_sync_at'),
     lastFullSyncAt: tstz('last_full_sync_at'),
     lastPushAt: tstz('last_push_at'),
+    /** The highest historyId a push announced or Gmail answered with: what a poll compares to. */
+    announcedHistoryId: bigint('announced_history_id', { mode: 'number' }),
+    /** The last poll's check of the mailbox, and the last time one found a change no push announced. */
+    checkedAt: tstz('checked_at'),
+    missedPushAt: tstz('missed_push_at'),
     lastError: text('last_error'),
     errorCount: integer('error_count').notNull().default(0),
     nextRetryAt: tstz('next_retry_at'),

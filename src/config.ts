@@ -62,6 +62,8 @@ const envSchema = z.object({
   SYNC_BACKFILL_DAYS: optional(z.coerce.number().int().min(1).max(365)),
   SYNC_RETRO_DAYS: optional(z.coerce.number().int().min(1).max(3650)),
   GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
+  MATCH_SEARCH_DELAY_MS: optional(z.coerce.number().int().min(0).max(600_000)),
+  MATCH_SETTLE_MS: optional(z.coerce.number().int().min(1_000).max(86_400_000)),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset = open. */
@@ -110,7 +112,14 @@ export interface Config {
     webhookUrl: string | undefined;
     webhookSecret: string | undefined;
   };
-  sync: { backfillDays: number; retroDays: number; pollInterval: string };
+  sync: {
+    backfillDays: number;
+    retroDays: number;
+    pollInterval: string;
+    /** Search before fetch (sync/search-first.ts): how long after a mail is seen it is searched for,
+     * and how long search may lag before a mail it has not found is taken as no one's. */
+    searchFirst: { delayMs: number; settleMs: number };
+  };
   logLevel: string;
   metricsToken: string | undefined;
 }
@@ -187,6 +196,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backfillDays: e.SYNC_BACKFILL_DAYS ?? 7,
       retroDays: e.SYNC_RETRO_DAYS ?? 365,
       pollInterval: e.POLL_INTERVAL ?? '*/15 * * * *',
+      searchFirst: {
+        delayMs: e.MATCH_SEARCH_DELAY_MS ?? 3_000,
+        settleMs: e.MATCH_SETTLE_MS ?? 10 * 60_000,
+      },
     },
     logLevel: e.LOG_LEVEL ?? 'info',
     metricsToken: e.METRICS_TOKEN,

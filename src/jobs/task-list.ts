@@ -7,7 +7,7 @@ import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
-import { enqueueReconcile } from '../queue/enqueue.ts';
+import { enqueueMatch, enqueueReconcile } from '../queue/enqueue.ts';
 import {
   MAX_ATTEMPTS,
   reconcileJobKey,
@@ -15,6 +15,7 @@ import {
   syncLockName,
   TASK,
 } from '../queue/job-names.ts';
+import { runMatch } from '../sync/match-mailbox.ts';
 import { pollCycle } from '../sync/poll.ts';
 import { runReconciliation } from '../sync/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
@@ -51,6 +52,7 @@ export function makeTaskList(deps: Deps): TaskList {
     pacers: deps.pacers,
     backfillDays: deps.config.sync.backfillDays,
     metrics: deps.metrics,
+    searchFirst: deps.config.sync.searchFirst,
   };
   const { webhookUrl, webhookSecret } = deps.config.crm;
   const webhook =
@@ -134,6 +136,23 @@ export function makeTaskList(deps: Deps): TaskList {
         deps.metrics.reconciled(found, result.repaired.length, result.units);
         deps.metrics.activitiesLogged(result.repaired.length);
         if (result.repaired.length > 0 && webhook) await requestEventDelivery(deps.database.db);
+      } finally {
+        await release();
+      }
+    },
+    [TASK.matchPending]: async (payload) => {
+      const { mailbox_id } = mailboxPayload.parse(payload);
+      const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
+      if (!release) {
+        // A sync of this mailbox is running (it may be adding pending mail): search after it.
+        await enqueueMatch(deps.database.db, mailbox_id, new Date(Date.now() + BUSY_RETRY_MS));
+        return;
+      }
+      try {
+        const result = await runMatch(syncDeps, mailbox_id, deps.config.sync.searchFirst);
+        if (!result) return;
+        deps.metrics.activitiesLogged(result.logged);
+        if (result.logged > 0 && webhook) await requestEventDelivery(deps.database.db);
       } finally {
         await release();
       }

@@ -6,6 +6,7 @@ import { sql } from '../db/orm.ts';
 import {
   DELIVER_EVENTS_JOB,
   MAX_ATTEMPTS,
+  matchJobKey,
   type ReconcileJobPayload,
   reconcileJobKey,
   type SyncJobPayload,
@@ -83,6 +84,21 @@ export function enqueueReconcile(
       maxAttempts: MAX_ATTEMPTS.reconcileMailbox,
     },
   );
+}
+
+/**
+ * The search for a mailbox's pending mail at `runAt`, or earlier if one already waits for earlier:
+ * mail seen later never postpones a search another mail is waiting for, and a settling search
+ * planned minutes ahead is brought forward by new mail.
+ */
+export async function enqueueMatch(db: Executor, mailboxId: string, runAt: Date): Promise<void> {
+  const key = matchJobKey(mailboxId);
+  await db.execute(sql`
+    select graphile_worker.add_job(
+      identifier => ${TASK.matchPending}, payload => json_build_object('mailbox_id', ${mailboxId}::text),
+      run_at => least(${runAt.toISOString()}::timestamptz,
+                      (select min(run_at) from graphile_worker.jobs where key = ${key} and locked_at is null)),
+      max_attempts => ${MAX_ATTEMPTS.matchPending}::int, job_key => ${key}, job_key_mode => 'replace')`);
 }
 
 /** A disconnect whose revocation at Google must be retried later. */

@@ -13,6 +13,7 @@ export const TASK = {
   retroSearch: 'retro_search',
   refreshSendAs: 'refresh_send_as',
   reconcileMailbox: 'reconcile_mailbox',
+  matchPending: 'match_pending',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -23,6 +24,7 @@ export const MAX_ATTEMPTS = {
   retroSearch: 10,
   refreshSendAs: 5,
   reconcileMailbox: 5,
+  matchPending: 10,
 } as const;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
@@ -57,3 +59,6 @@ export interface ReconcileJobPayload {
   /** `backfill`: the whole backfill window (after connect, a full sync, a recovery). */
   window?: 'backfill' | 'since_last';
 }
+
+/** Job key of a mailbox's next search for its pending mail (sync/search-first.ts): one waits. */
+export const matchJobKey = (mailboxId: string) => `match:${mailboxId}`;

@@ -11,7 +11,7 @@ import type { SyncContext } from './sync-context.ts';
 import { newestIndexedIds, unindexedTail } from './unindexed-tail.ts';
 
 /** Addresses per search query: Gmail's `q` has a practical length limit. */
-const ADDRESSES_PER_QUERY = 20;
+export const ADDRESSES_PER_QUERY = 20;
 /** Overlap with the last sync so a clock skew or a late delivery is not missed. */
 const WINDOW_OVERLAP_MS = 60 * 60 * 1000;
 
@@ -63,7 +63,7 @@ export async function orgAddresses(ctx: SyncContext): Promise<string[]> {
   return rows.map((r) => r.email).filter((e) => e !== own && /^[^\s"{}()]+@[^\s"{}()]+$/.test(e));
 }
 
-/** Ids of the mails from, to or copied to any of these addresses (or @domains) since `since`. */
+/** Ids of the mails from, to or copied to any of these addresses (or domains) since `since`. */
 export async function listMatchingIds(
   ctx: SyncContext,
   addresses: string[],

@@ -11,6 +11,7 @@ import type { MailboxSettings } from '../db/schema.ts';
 import { skippedByLabels } from './mail-filter.ts';
 
 interface Seen {
+  threadId: string;
   /** The message's labels as the latest record of this page shows them. */
   labelIds: string[];
   added: boolean;
@@ -21,15 +22,29 @@ interface Seen {
   trashed: boolean;
 }
 
+/** A message the history names, with what the record carries besides its id. */
+export interface Candidate {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+}
+
 /** New or newly loggable messages of a page, de-duplicated, in record order; deleted ones dropped. */
+export function candidates(
+  records: gmail_v1.Schema$History[],
+  settings: MailboxSettings,
+): Candidate[] {
+  return [...scan(records, settings)]
+    .filter(([, s]) => !s.deleted && (s.added || s.unblocked))
+    .filter(([, s]) => skippedByLabels(s.labelIds, settings) === null)
+    .map(([id, s]) => ({ id, threadId: s.threadId, labelIds: s.labelIds }));
+}
+
 export function candidateIds(
   records: gmail_v1.Schema$History[],
   settings: MailboxSettings,
 ): string[] {
-  return [...scan(records, settings)]
-    .filter(([, s]) => !s.deleted && (s.added || s.unblocked))
-    .filter(([, s]) => skippedByLabels(s.labelIds, settings) === null)
-    .map(([id]) => id);
+  return candidates(records, settings).map((c) => c.id);
 }
 
 /** Under `on_gmail_delete: remove`, the messages of a page that are in the trash or deleted. */
@@ -47,6 +62,7 @@ function scan(records: gmail_v1.Schema$History[], settings: MailboxSettings): Ma
     if (!message?.id) return;
     const before = seen.get(message.id);
     seen.set(message.id, {
+      threadId: message.threadId ?? before?.threadId ?? message.id,
       labelIds: message.labelIds ?? before?.labelIds ?? [],
       added: before?.added === true || change.added === true,
       unblocked: before?.unblocked === true || change.unblocked === true,

@@ -5,8 +5,9 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import { removeGmailDeleted } from './gmail-removals.ts';
-import { candidateIds, removedIds } from './history-candidates.ts';
+import { candidates, removedIds } from './history-candidates.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
+import { deferToSearch } from './search-first.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /**
@@ -66,10 +67,11 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
     // before its history record, https://developers.google.com/gmail/api/guides/push), so jumping
     // to it could pass that record for good.
     cursor = Math.max(cursor, ...records.map((r) => Number(r.id ?? 0)));
-    const ids = candidateIds(records, settings);
     result.pages += 1;
     // Before the page's mail is logged and the cursor moves past it: a replay removes nothing new.
     result.removed += await removeGmailDeleted(ctx.db, ctx.mailbox, removedIds(records, settings));
+    // Mail in no logged thread waits for search, recorded before the cursor passes it.
+    const ids = await deferToSearch(ctx, candidates(records, settings));
     // A page is stored a slice at a time (bounded memory); only its last slice moves the cursor.
     for (let i = 0; i === 0 || i < ids.length; i += STORE_SLICE) {
       const last = i + STORE_SLICE >= ids.length;

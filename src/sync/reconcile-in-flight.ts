@@ -3,12 +3,16 @@
 // messages are on their way through push and sync, so the reconciliation leaves them alone. A
 // record Gmail never lists (the loss the reconciliation exists for) is not among them. One
 // `history.list` page costs 2 units.
+import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { SyncContext } from './sync-context.ts';
 
 export async function idsAfterCursor(ctx: SyncContext): Promise<Set<string>> {
-  const ids = new Set<string>();
+  // Mail the history named and that waits for its search (search-first.ts) is on its way too.
+  const { rows } = await ctx.db.execute<{ id: string }>(sql`
+    select gmail_message_id as id from pending_matches where mailbox_id = ${ctx.mailbox.id}`);
+  const ids = new Set<string>(rows.map((r) => r.id));
   const cursor = ctx.mailbox.historyId;
   if (cursor === null) return ids;
   let pageToken: string | undefined;
@@ -29,7 +33,7 @@ export async function idsAfterCursor(ctx: SyncContext): Promise<Set<string>> {
     } while (pageToken);
   } catch (error) {
     // History too old: the next sync recovers with a full sync; nothing is known to be in flight.
-    if (classifyGoogleError(error).kind === 'gone') return new Set();
+    if (classifyGoogleError(error).kind === 'gone') return new Set(rows.map((r) => r.id));
     throw error;
   }
   return ids;

@@ -9,6 +9,7 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { Metrics } from '../metrics.ts';
 import { makeProgressTracker, type ProgressTracker } from './progress-tracker.ts';
+import type { SearchFirstOptions } from './search-first.ts';
 import type { SharedStatements } from './shared-statements.ts';
 
 export interface SyncContext {
@@ -24,6 +25,8 @@ export interface SyncContext {
   progress?: ProgressTracker | undefined;
   /** Counts what an operator must see (dead-lettered messages); absent in tools and some tests. */
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
+  /** New mail in no logged thread waits for a search before it is fetched; absent: fetch it all. */
+  searchFirst?: SearchFirstOptions | undefined;
 }
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;
@@ -40,6 +43,7 @@ export async function openSyncContext(
     pacers: PacerRegistry;
     backfillDays: number;
     metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
+    searchFirst?: SearchFirstOptions | undefined;
   },
   mailbox: Mailbox,
   log: Logger,
@@ -57,5 +61,6 @@ export async function openSyncContext(
     shared: deps.shared,
     progress,
     metrics: deps.metrics,
+    searchFirst: deps.searchFirst,
   };
 }

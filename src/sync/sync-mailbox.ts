@@ -13,6 +13,7 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { Metrics } from '../metrics.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
+import type { SearchFirstOptions } from './search-first.ts';
 import type { SharedStatements } from './shared-statements.ts';
 import { openSyncContext, type SyncContext } from './sync-context.ts';
 
@@ -25,6 +26,8 @@ export interface SyncDeps {
   pacers: PacerRegistry;
   backfillDays: number;
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
+  /** Search before fetch (search-first.ts); absent, every new mail is fetched. */
+  searchFirst?: SearchFirstOptions | undefined;
 }
 
 export type SyncOutcome =

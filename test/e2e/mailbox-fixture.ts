@@ -42,13 +42,16 @@ export async function callsOf(e2e: E2E, email: string): Promise<Record<string, n
   return stats.users[email]?.calls ?? {};
 }
 
-/** No sync job waiting or running, the trailing ones included. */
+/** No sync job waiting or running, the trailing ones and searches for new mail included. */
 export async function waitForIdle(e2e: E2E): Promise<void> {
   await waitFor(
     async () => {
       const { rows } = await e2e.database.pool.query<{ n: number }>(
+        // A search for pending mail due soon counts; one planned minutes ahead to let mail go does not.
         `select count(*)::int as n from graphile_worker.jobs
-          where task_identifier = 'sync_mailbox' and attempts < max_attempts`,
+          where attempts < max_attempts
+            and (task_identifier = 'sync_mailbox'
+                 or (task_identifier = 'match_pending' and run_at < now() + interval '5 seconds'))`,
       );
       return rows[0]?.n === 0;
     },

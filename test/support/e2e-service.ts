@@ -57,6 +57,8 @@ export async function startE2E(
     GOOGLE_EMULATOR_HOST: sim.hostPort,
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
     LOG_LEVEL: 'debug',
+    // The simulator's search has no lag unless a test gives it one: search for new mail at once.
+    MATCH_SEARCH_DELAY_MS: '200',
     ...opts.env,
   });
   const { stream, logs } = captureLogs();

@@ -32,6 +32,7 @@ export async function startService(opts: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
         LOG_LEVEL: 'info',
+        MATCH_SEARCH_DELAY_MS: '200',
         ...opts.env,
         PORT: String(port),
       },

@@ -29,6 +29,8 @@ export function makeTestDeps(
   const { stream, logs } = captureLogs();
   const config = loadConfig({
     LOG_LEVEL: 'debug',
+    // The simulator's search has no lag unless a test gives it one: search for new mail at once.
+    MATCH_SEARCH_DELAY_MS: '200',
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     ...env,
   });

@@ -1,0 +1,125 @@
+// Search before fetch. Under the 2026 quota profile a `messages.get` costs 20 units and a search
+// (`messages.list` with `q`) 5, and most of a salesperson's mail concerns no one in the CRM. So the
+// new mail a history page names is split by what the record already tells:
+//   - mail in a thread this mailbox already logged is fetched at once (a reply is logged even when
+//     a colleague writes it: thread-links.ts), as is mail already known (our own sends);
+//   - mail the user sent, when the org creates contacts from sent mail, is fetched at once: its
+//     recipients need not be in the CRM yet (auto-contacts.ts);
+//   - every other mail waits in `pending_matches` until Gmail's search, asked for the CRM's
+//     addresses and company domains, says whether it concerns anyone (match-pending.ts).
+// The rows are written before the cursor moves past the page, so a crash loses nothing.
+// A category (Promotions, Updates…) decides nothing: Gmail files CRM mail there too.
+//
+// One search serves every mail pending at the time, so it is asked only when it costs less than
+// fetching what it would decide: its address groups × 5 units against the mails × 20.
+
+import { readOrgSettings } from '../activities/org-settings.ts';
+import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
+import { enqueueMatch } from '../queue/enqueue.ts';
+import { isFreeMailDomain } from './free-mail.ts';
+import { ADDRESSES_PER_QUERY } from './full-sync.ts';
+import type { Candidate } from './history-candidates.ts';
+import { idsToSkip } from './store-activities.ts';
+import type { SyncContext } from './sync-context.ts';
+
+export interface SearchFirstOptions {
+  /** How long after a mail is seen it is first searched for: Gmail's index trails delivery. */
+  delayMs: number;
+  /** A mail search has not found this long after it was seen concerns no one. */
+  settleMs: number;
+}
+
+/** Units, 2026 profile: what the choice between asking and fetching weighs. */
+const SEARCH_UNITS = 5;
+const FETCH_UNITS = 20;
+
+/** Searchable Gmail terms for the org's CRM: its records' addresses and its companies' domains. */
+export interface SearchTerms {
+  terms: string[];
+  /** Some address search cannot express (quotes, braces): search could miss its mail. */
+  incomplete: boolean;
+}
+
+export async function orgSearchTerms(
+  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
+): Promise<SearchTerms> {
+  const { rows } = await ctx.db.execute<{ term: string }>(sql`
+    select distinct email as term from crm_entity_emails where org_id = ${ctx.mailbox.orgId}
+    union
+    select distinct domain from crm_company_domains where org_id = ${ctx.mailbox.orgId}
+    order by 1`);
+  const own = ctx.mailbox.email;
+  const wanted = rows
+    .map((r) => r.term)
+    .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)));
+  const terms = wanted.filter((t) => /^[^\s"{}()]+$/.test(t));
+  return { terms, incomplete: terms.length < wanted.length };
+}
+
+/** Whether one search over these terms costs less than fetching `mails` messages. */
+export function searchPays(terms: SearchTerms, mails: number): boolean {
+  const groups = Math.ceil(terms.terms.length / ADDRESSES_PER_QUERY);
+  return !terms.incomplete && groups * SEARCH_UNITS < mails * FETCH_UNITS;
+}
+
+/**
+ * Splits a page's candidates into the ids to fetch now and the ones left for search, which are
+ * recorded (and their search queued) before this returns.
+ */
+export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promise<string[]> {
+  const options = ctx.searchFirst;
+  const ids = found.map((c) => c.id);
+  if (!options || found.length === 0) return ids;
+  const terms = await orgSearchTerms(ctx);
+  if (!searchPays(terms, found.length)) return ids;
+  const org = await readOrgSettings(ctx.db, ctx.mailbox.orgId);
+  if (org.auto_create_contacts === 'sent_and_received') return ids;
+  const fetchSent = org.auto_create_contacts === 'sent';
+
+  const known = await idsToSkip(ctx.db, ctx.mailbox.id, ids);
+  const logged = await loggedThreads(
+    ctx.db,
+    ctx.mailbox.id,
+    found.map((c) => c.threadId),
+  );
+  const now: string[] = [];
+  const later: Candidate[] = [];
+  for (const c of found) {
+    const direct =
+      known.has(c.id) || logged.has(c.threadId) || (fetchSent && c.labelIds.includes('SENT'));
+    if (direct) now.push(c.id);
+    else later.push(c);
+  }
+  if (later.length > 0) {
+    await recordPending(ctx.db, ctx.mailbox.id, later);
+    await enqueueMatch(ctx.db, ctx.mailbox.id, new Date(Date.now() + options.delayMs));
+  }
+  return now;
+}
+
+/** The threads among these that hold an activity of this mailbox. */
+export async function loggedThreads(
+  db: Pick<Db, 'execute'>,
+  mailboxId: string,
+  threadIds: string[],
+): Promise<Set<string>> {
+  if (threadIds.length === 0) return new Set();
+  const { rows } = await db.execute<{ thread_id: string }>(sql`
+    select distinct thread_id from activities
+     where mailbox_id = ${mailboxId} and thread_id = any(${textArray(threadIds)}::text[])`);
+  return new Set(rows.map((r) => r.thread_id));
+}
+
+async function recordPending(db: Db, mailboxId: string, later: Candidate[]): Promise<void> {
+  await db.execute(sql`
+    insert into pending_matches (mailbox_id, gmail_message_id, thread_id)
+    select ${mailboxId}, id, thread_id
+      from unnest(${textArray(later.map((c) => c.id))}::text[],
+                  ${textArray(later.map((c) => c.threadId))}::text[]) as t(id, thread_id)
+    on conflict do nothing`);
+}
+
+export function textArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`;
+}

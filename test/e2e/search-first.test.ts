@@ -1,0 +1,150 @@
+// Search before fetch (issue 14, item 3): new mail in no logged thread is fetched only when Gmail's
+// search says it concerns the CRM; mail in a logged thread is fetched at once; mail search has not
+// indexed yet is looked for again and never lost. On the simulator with its 2026 quota profile.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addContact } from '../support/crm-seed.ts';
+import { type E2E, startE2E } from '../support/e2e-service.ts';
+import { rawMail } from '../support/raw-mail.ts';
+import { waitFor } from '../support/wait-for.ts';
+import {
+  callsOf,
+  connectedMailbox,
+  loggedCount,
+  setFaults,
+  waitForIdle,
+  waitForLogged,
+} from './mailbox-fixture.ts';
+
+const ORG = 'org-search-first';
+const BIG_ORG = 'org-search-first-big';
+const CLIENT = 'cora@client.test';
+/** A search that has not found a mail by then lets it go (shortened from ten minutes). */
+const SETTLE_MS = 3_000;
+
+describe('search before fetch', () => {
+  let e2e: E2E;
+
+  beforeAll(async () => {
+    e2e = await startE2E({ env: { MATCH_SETTLE_MS: String(SETTLE_MS) } });
+    await addContact(e2e.deps.database.db, ORG, 'Cora Client', CLIENT);
+    // Past what one search saves over fetching a single mail (5 groups of 20 × 5 units ≥ 20).
+    for (let i = 0; i < 100; i++) {
+      await addContact(e2e.deps.database.db, BIG_ORG, `Person ${i}`, `p${i}@big.test`);
+    }
+  });
+  afterEach(() => e2e.resetFaults());
+  afterAll(async () => {
+    await e2e.close();
+  });
+
+  const deliver = async (owner: string, raw: string) => (await e2e.deliver(owner, raw)).id;
+  const pendingCount = async (owner: string) => {
+    const { rows } = await e2e.database.pool.query<{ n: number }>(
+      `select count(*)::int as n from pending_matches p join mailboxes m on m.id = p.mailbox_id
+        where m.email = $1`,
+      [owner],
+    );
+    return rows[0]?.n ?? 0;
+  };
+  const resetStats = async () => {
+    expect((await e2e.simControl('reset-stats', { body: {} })).ok).toBe(true);
+  };
+
+  it('when mail from no one in the CRM arrives beside a client mail, then only the client mail is fetched and the rest is let go', async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'nobody');
+    await resetStats();
+    const others: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      others.push(await deliver(owner, rawMail({ from: `news${i}@shop.test`, to: owner })));
+    }
+    const client = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Quote' }));
+    await waitForLogged(e2e, [client], { timeoutMs: 15_000, what: 'the client mail logged' });
+    await waitFor(async () => (await pendingCount(owner)) === 0, {
+      timeoutMs: SETTLE_MS * 5,
+      what: 'the other mail let go',
+    });
+    await waitForIdle(e2e);
+    const calls = await callsOf(e2e, owner);
+    expect(calls['messages.get']).toBe(1);
+    expect(calls['messages.list']).toBeGreaterThanOrEqual(1);
+    expect(await loggedCount(e2e, others)).toBe(0);
+  });
+
+  it('when a colleague replies in a thread already logged, then the reply is fetched without a search and logged', async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'thread');
+    const first = rawMail({
+      from: CLIENT,
+      to: owner,
+      subject: 'Pilot',
+      messageId: '<pilot-1@t.test>',
+    });
+    const opened = await deliver(owner, first);
+    await waitForLogged(e2e, [opened], { timeoutMs: 15_000, what: 'the first mail logged' });
+    await waitForIdle(e2e);
+    await resetStats();
+    const reply = await deliver(
+      owner,
+      rawMail({
+        from: 'colleague@partner.test',
+        to: owner,
+        subject: 'Re: Pilot',
+        headers: { 'In-Reply-To': '<pilot-1@t.test>', References: '<pilot-1@t.test>' },
+      }),
+    );
+    await waitForLogged(e2e, [reply], { timeoutMs: 10_000, what: 'the colleague reply logged' });
+    const calls = await callsOf(e2e, owner);
+    expect(calls['messages.list'] ?? 0).toBe(0);
+    expect(calls['messages.get']).toBe(1);
+    expect(await pendingCount(owner)).toBe(0);
+  });
+
+  it('when search has not indexed a client mail yet, then a later search finds it and it is logged once', async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'lag');
+    // The index trails delivery by longer than the first look waits (200 ms in tests).
+    await setFaults(e2e, { search_lag_ms: SETTLE_MS / 2 });
+    const id = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Late index' }));
+    await waitFor(async () => (await pendingCount(owner)) === 1, {
+      timeoutMs: 10_000,
+      what: 'the mail waiting for search',
+    });
+    await waitForLogged(e2e, [id], { timeoutMs: SETTLE_MS * 5, what: 'the mail logged' });
+    const { rows } = await e2e.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from activities where gmail_message_id = $1',
+      [id],
+    );
+    expect(rows[0]?.n).toBe(1);
+    expect(await pendingCount(owner)).toBe(0);
+  });
+
+  it('when a colleague writes in a new thread before its client mail is searched for, then both are logged', async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'follow');
+    // Both wait together: the index is behind until after the colleague's reply arrives.
+    await setFaults(e2e, { search_lag_ms: 1_000 });
+    const opened = await deliver(
+      owner,
+      rawMail({ from: CLIENT, to: owner, subject: 'Renewal', messageId: '<renew-1@t.test>' }),
+    );
+    const reply = await deliver(
+      owner,
+      rawMail({
+        from: 'colleague@partner.test',
+        to: owner,
+        subject: 'Re: Renewal',
+        headers: { 'In-Reply-To': '<renew-1@t.test>', References: '<renew-1@t.test>' },
+      }),
+    );
+    await waitForLogged(e2e, [opened, reply], {
+      timeoutMs: SETTLE_MS * 5,
+      what: 'the client mail and the colleague reply logged',
+    });
+  });
+
+  it('when the CRM holds more addresses than a search saves, then new mail is fetched at once', async () => {
+    const owner = await connectedMailbox(e2e, BIG_ORG, 'big');
+    await resetStats();
+    const id = await deliver(owner, rawMail({ from: 'p42@big.test', to: owner }));
+    await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
+    expect(await pendingCount(owner)).toBe(0);
+    expect((await callsOf(e2e, owner))['messages.list'] ?? 0).toBe(0);
+  });
+});

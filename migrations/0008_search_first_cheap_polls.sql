@@ -3,6 +3,7 @@ CREATE TABLE "pending_matches" (
 	"gmail_message_id" text NOT NULL,
 	"thread_id" text NOT NULL,
 	"seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"look_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "pending_matches_mailbox_id_gmail_message_id_pk" PRIMARY KEY("mailbox_id","gmail_message_id")
 );
 --> statement-breakpoint

@@ -53,6 +53,8 @@ export const pendingMatches = pgTable(
     threadId: text('thread_id').notNull(),
     /** When the history named it: search may not find it for a while (its index trails delivery). */
     seenAt: tstz('seen_at').notNull().defaultNow(),
+    /** When it wants a search of its own: soon for mail in the primary inbox, later for the rest. */
+    lookAt: tstz('look_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
 );

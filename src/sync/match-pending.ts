@@ -3,8 +3,10 @@
 // logged as any sync would; what shares a thread with mail just logged follows it (a colleague's
 // reply). What it does not find may be mail its index has not reached yet, so it stays pending and
 // every later search looks again; once a search started `settleMs` after the mail was seen and
-// still did not find it, the mail concerns no one and is let go. The daily reconciliation, which
-// searches the day again, is the net behind that judgement.
+// still did not find it, the mail concerns no one and is let go. A mail that had its own look
+// waits for the search of later mail to settle it, or for one of its own at `2 × settleMs`: on a
+// mailbox with steady mail the settling costs nothing. The daily reconciliation, which searches the
+// day again, is the net behind that judgement.
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import { listMatchingIds } from './full-sync.ts';
@@ -37,8 +39,9 @@ export interface MatchResult {
 type PendingRow = {
   id: string;
   thread_id: string;
-  /** When the history named it, in epoch milliseconds. */
+  /** When the history named it, and when it wants a search of its own, in epoch milliseconds. */
   seen_ms: number;
+  look_ms: number;
 };
 
 export async function matchPending(
@@ -48,7 +51,8 @@ export async function matchPending(
   const startedAt = Date.now();
   const { rows } = await ctx.db.execute<PendingRow>(sql`
     select gmail_message_id as id, thread_id,
-           (extract(epoch from seen_at) * 1000)::float8 as seen_ms from pending_matches
+           (extract(epoch from seen_at) * 1000)::float8 as seen_ms,
+           (extract(epoch from look_at) * 1000)::float8 as look_ms from pending_matches
      where mailbox_id = ${ctx.mailbox.id} order by seen_at, gmail_message_id`);
   const result: MatchResult = {
     pending: rows.length,
@@ -113,11 +117,9 @@ function settledBy(row: PendingRow, searchedAt: number, options: SearchFirstOpti
   return searchedAt - row.seen_ms >= options.settleMs;
 }
 
-/** When the next search should look for a mail still waiting: its first look, or its last. */
+/** When a mail still waiting wants a search: its own look if still ahead, else the settling one. */
 function nextLook(row: PendingRow, searchedAt: number, options: SearchFirstOptions): number {
-  const seen = row.seen_ms;
-  const first = seen + options.delayMs;
-  return first > searchedAt ? first : seen + options.settleMs;
+  return row.look_ms > searchedAt ? row.look_ms : row.seen_ms + 2 * options.settleMs;
 }
 
 async function logAll(

@@ -11,7 +11,10 @@
 // A category (Promotions, Updates…) decides nothing: Gmail files CRM mail there too.
 //
 // One search serves every mail pending at the time, so it is asked only when it costs less than
-// fetching what it would decide: its address groups × 5 units against the mails × 20.
+// fetching what it would decide: its address groups × 5 units against the mails × 20. Mail in the
+// primary inbox is searched for within seconds; mail Gmail filed under a category (Promotions,
+// Social, Updates, Forums) and did not mark important waits for the next search asked anyway, or
+// for a settling search (`2 × settleMs` at the latest). A category decides when, never whether.
 
 import { readOrgSettings } from '../activities/org-settings.ts';
 import type { Db } from '../db/database.ts';
@@ -28,6 +31,20 @@ export interface SearchFirstOptions {
   delayMs: number;
   /** A mail search has not found this long after it was seen concerns no one. */
   settleMs: number;
+}
+
+/** Gmail's tabs other than Primary: mail there rides on a search asked for other mail. */
+const CATEGORIES = [
+  'CATEGORY_PROMOTIONS',
+  'CATEGORY_SOCIAL',
+  'CATEGORY_UPDATES',
+  'CATEGORY_FORUMS',
+];
+
+/** When a mail that no search has found yet wants a search of its own. */
+export function lookAt(seenAt: number, labelIds: string[], options: SearchFirstOptions): number {
+  const filed = labelIds.some((l) => CATEGORIES.includes(l)) && !labelIds.includes('IMPORTANT');
+  return filed ? seenAt + 2 * options.settleMs : seenAt + options.delayMs;
 }
 
 /** Units, 2026 profile: what the choice between asking and fetching weighs. */
@@ -92,8 +109,10 @@ export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promi
     else later.push(c);
   }
   if (later.length > 0) {
-    await recordPending(ctx.db, ctx.mailbox.id, later);
-    await enqueueMatch(ctx.db, ctx.mailbox.id, new Date(Date.now() + options.delayMs));
+    const seen = Date.now();
+    const looks = later.map((c) => lookAt(seen, c.labelIds, options));
+    await recordPending(ctx.db, ctx.mailbox.id, later, looks);
+    await enqueueMatch(ctx.db, ctx.mailbox.id, new Date(Math.min(...looks)));
   }
   return now;
 }
@@ -111,12 +130,18 @@ export async function loggedThreads(
   return new Set(rows.map((r) => r.thread_id));
 }
 
-async function recordPending(db: Db, mailboxId: string, later: Candidate[]): Promise<void> {
+async function recordPending(
+  db: Db,
+  mailboxId: string,
+  later: Candidate[],
+  looks: number[],
+): Promise<void> {
   await db.execute(sql`
-    insert into pending_matches (mailbox_id, gmail_message_id, thread_id)
-    select ${mailboxId}, id, thread_id
+    insert into pending_matches (mailbox_id, gmail_message_id, thread_id, look_at)
+    select ${mailboxId}, id, thread_id, to_timestamp(look_ms / 1000.0)
       from unnest(${textArray(later.map((c) => c.id))}::text[],
-                  ${textArray(later.map((c) => c.threadId))}::text[]) as t(id, thread_id)
+                  ${textArray(later.map((c) => c.threadId))}::text[],
+                  ${`{${looks.join(',')}}`}::float8[]) as t(id, thread_id, look_ms)
     on conflict do nothing`);
 }
 

@@ -51,7 +51,7 @@ export async function waitForIdle(e2e: E2E): Promise<void> {
         `select count(*)::int as n from graphile_worker.jobs
           where attempts < max_attempts
             and (task_identifier = 'sync_mailbox'
-                 or (task_identifier = 'match_pending' and run_at < now() + interval '5 seconds'))`,
+                 or (task_identifier = 'match_pending' and run_at < now() + interval '1 second'))`,
       );
       return rows[0]?.n === 0;
     },

@@ -139,6 +139,26 @@ describe('search before fetch', () => {
     });
   });
 
+  it('when a client mail is filed under Updates, then it asks no search of its own and rides on the next mail\'s', async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'category');
+    await resetStats();
+    const filed = (
+      await e2e.deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Invoice' }), [
+        'INBOX',
+        'CATEGORY_UPDATES',
+      ])
+    ).id;
+    await waitFor(async () => (await pendingCount(owner)) === 1, {
+      timeoutMs: 10_000,
+      what: 'the filed mail waiting for search',
+    });
+    await waitForIdle(e2e);
+    expect((await callsOf(e2e, owner))['messages.list'] ?? 0).toBe(0);
+    await deliver(owner, rawMail({ from: 'someone@elsewhere.test', to: owner }));
+    await waitForLogged(e2e, [filed], { timeoutMs: 10_000, what: 'the filed client mail logged' });
+    expect((await callsOf(e2e, owner))['messages.list']).toBe(1);
+  });
+
   it('when the CRM holds more addresses than a search saves, then new mail is fetched at once', async () => {
     const owner = await connectedMailbox(e2e, BIG_ORG, 'big');
     await resetStats();

@@ -72,7 +72,7 @@ function scan(records: gmail_v1.Schema$History[], settings: MailboxSettings): Ma
   };
   for (const record of records) {
     for (const { message } of record.messagesAdded ?? []) note(message, { added: true });
-    // Listed only under `remove` (history-sync.ts); only TRASH matters, no other label is fetched for.
+    // Only TRASH matters (under `remove`): no other label added is fetched for.
     for (const { message, labelIds } of record.labelsAdded ?? []) {
       note(message, labelIds?.includes('TRASH') ? { trashed: true } : {});
     }

@@ -1,6 +1,11 @@
 // Incremental sync: history.list from the stored cursor, every page, then the new messages of each
 // page stored with the cursor moved to the last record of that page
 // (https://developers.google.com/gmail/api/guides/sync#partial_synchronization).
+// Every record kind is listed, though only new mail, mail deleted before we fetched it, labels
+// removed (mail rescued from spam or trash) and, under `on_gmail_delete: remove`, TRASH added call
+// for work (history-candidates.ts): a page costs 2 units whatever it holds, and listing the label
+// records too lets the cursor pass them, so after a sync the cursor is the mailbox's own historyId
+// and a poll's or a trailing check's getProfile (1 unit) can tell whether anything changed since.
 import type { gmail_v1 } from '@googleapis/gmail';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
@@ -9,15 +14,6 @@ import { candidates, removedIds } from './history-candidates.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { deferToSearch } from './search-first.ts';
 import type { SyncContext } from './sync-context.ts';
-
-/**
- * Only the record kinds that can call for a fetch or save one: new mail, mail deleted before we
- * fetched it (no fetch, no 404 grace), and labels removed (mail rescued from spam or trash).
- * Labels added never make a judged mail loggable, so their records are listed only for a mailbox
- * whose activities follow the trash (`on_gmail_delete: remove`).
- */
-const HISTORY_TYPES = ['messageAdded', 'messageDeleted', 'labelRemoved'];
-const HISTORY_TYPES_WITH_TRASH = [...HISTORY_TYPES, 'labelAdded'];
 
 export interface HistoryResult {
   outcome: 'done' | 'history_gone';
@@ -41,8 +37,6 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
   let pageToken: string | undefined;
   let cursor = Number(ctx.mailbox.historyId);
   const { settings } = ctx.mailbox;
-  const historyTypes =
-    settings.on_gmail_delete === 'remove' ? HISTORY_TYPES_WITH_TRASH : HISTORY_TYPES;
   do {
     let data: gmail_v1.Schema$ListHistoryResponse;
     try {
@@ -50,7 +44,6 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
         ctx.gmail.users.history.list({
           userId: 'me',
           startHistoryId: String(ctx.mailbox.historyId),
-          historyTypes,
           maxResults: 500,
           ...(pageToken ? { pageToken } : {}),
         }),

@@ -19,6 +19,8 @@ export interface Metrics {
   workerRestarted(): void;
   /** A reconciliation: gaps it found, how many it repaired, the quota units it spent. */
   reconciled(found: number, repaired: number, units: number): void;
+  /** Mail that waited for search (sync/search-first.ts): `found`, `followed` its thread, `let_go`. */
+  pendingMail(outcome: 'found' | 'followed' | 'let_go', n: number): void;
 }
 
 const LAG_BUCKETS = [1, 5, 30, 60, 300, 900, 3600, 86_400];
@@ -80,6 +82,12 @@ export function makeMetrics(pool: pg.Pool): Metrics {
   const gapsRepaired = new Counter({
     name: 'gmail_sync_gaps_repaired_total',
     help: 'Gaps the reconciliation fetched and logged',
+    registers: [registry],
+  });
+  const pendingMail = new Counter({
+    name: 'gmail_sync_pending_mail_total',
+    help: 'New mail that waited for a search before any fetch, by what became of it',
+    labelNames: ['outcome'],
     registers: [registry],
   });
   const reconcileUnits = new Counter({
@@ -219,6 +227,7 @@ export function makeMetrics(pool: pg.Pool): Metrics {
       gapsRepaired.inc(repaired);
       reconcileUnits.inc(units);
     },
+    pendingMail: (outcome, n) => pendingMail.inc({ outcome }, n),
   };
 }
 

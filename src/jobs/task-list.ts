@@ -152,6 +152,9 @@ export function makeTaskList(deps: Deps): TaskList {
         const result = await runMatch(syncDeps, mailbox_id, deps.config.sync.searchFirst);
         if (!result) return;
         deps.metrics.activitiesLogged(result.logged);
+        deps.metrics.pendingMail('found', result.found);
+        deps.metrics.pendingMail('followed', result.followed);
+        deps.metrics.pendingMail('let_go', result.settled);
         if (result.logged > 0 && webhook) await requestEventDelivery(deps.database.db);
       } finally {
         await release();

@@ -27,6 +27,10 @@ const FAILED_RETRY_MS = 30_000;
 export interface MatchResult {
   pending: number;
   searched: boolean;
+  /** Found by the search (or fetched without one) and judged by the sync's rules. */
+  found: number;
+  /** Not found, but in a thread the found mail opened: fetched with it. */
+  followed: number;
   logged: number;
   /** Let go: searched for long enough and not found. */
   settled: number;
@@ -57,6 +61,8 @@ export async function matchPending(
   const result: MatchResult = {
     pending: rows.length,
     searched: false,
+    found: 0,
+    followed: 0,
     logged: 0,
     settled: 0,
     waiting: 0,
@@ -79,6 +85,7 @@ export async function matchPending(
   }
   const done = new Set<string>();
   await logAll(ctx, hits, result, done);
+  result.found = done.size;
   // A reply in a thread the hits just opened is logged with it, found by search or not.
   const rest = rows.filter((r) => !done.has(r.id) && !result.failed.includes(r.id));
   const threads = await loggedThreads(

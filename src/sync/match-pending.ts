@@ -72,7 +72,7 @@ export async function matchPending(
 
   const terms = await orgSearchTerms(ctx);
   let hits: PendingRow[];
-  if (searchPays(terms, rows.length)) {
+  if (searchPays({ count: terms.terms.length, incomplete: terms.incomplete }, rows.length)) {
     const oldest = Math.min(...rows.map((r) => r.seen_ms));
     const found = new Set(
       await listMatchingIds(ctx, terms.terms, new Date(oldest - WINDOW_MARGIN_MS)),

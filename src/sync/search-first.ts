@@ -58,25 +58,41 @@ export interface SearchTerms {
   incomplete: boolean;
 }
 
+const termsOf = (orgId: string) => sql`
+    select email as term from crm_entity_emails where org_id = ${orgId}
+    union
+    select domain from crm_company_domains where org_id = ${orgId}`;
+
+/** Gmail's search would read quotes, braces and parentheses as syntax. */
+const SEARCHABLE = /^[^\s"{}()]+$/;
+
+/** Only what the choice needs (a count), so a push to a large CRM does not read every address. */
+export async function countSearchTerms(
+  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
+): Promise<{ count: number; incomplete: boolean }> {
+  const { rows } = await ctx.db.execute<{ n: number; unsearchable: number }>(sql`
+    select count(*)::int as n, count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
+      from (${termsOf(ctx.mailbox.orgId)}) t`);
+  return { count: rows[0]?.n ?? 0, incomplete: (rows[0]?.unsearchable ?? 0) > 0 };
+}
+
 export async function orgSearchTerms(
   ctx: Pick<SyncContext, 'db' | 'mailbox'>,
 ): Promise<SearchTerms> {
-  const { rows } = await ctx.db.execute<{ term: string }>(sql`
-    select distinct email as term from crm_entity_emails where org_id = ${ctx.mailbox.orgId}
-    union
-    select distinct domain from crm_company_domains where org_id = ${ctx.mailbox.orgId}
-    order by 1`);
+  const { rows } = await ctx.db.execute<{ term: string }>(
+    sql`select term from (${termsOf(ctx.mailbox.orgId)}) t order by 1`,
+  );
   const own = ctx.mailbox.email;
   const wanted = rows
     .map((r) => r.term)
     .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)));
-  const terms = wanted.filter((t) => /^[^\s"{}()]+$/.test(t));
+  const terms = wanted.filter((t) => SEARCHABLE.test(t));
   return { terms, incomplete: terms.length < wanted.length };
 }
 
-/** Whether one search over these terms costs less than fetching `mails` messages. */
-export function searchPays(terms: SearchTerms, mails: number): boolean {
-  const groups = Math.ceil(terms.terms.length / ADDRESSES_PER_QUERY);
+/** Whether one search over this many terms costs less than fetching `mails` messages. */
+export function searchPays(terms: { count: number; incomplete: boolean }, mails: number): boolean {
+  const groups = Math.ceil(terms.count / ADDRESSES_PER_QUERY);
   return !terms.incomplete && groups * SEARCH_UNITS < mails * FETCH_UNITS;
 }
 
@@ -88,8 +104,7 @@ export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promi
   const options = ctx.searchFirst;
   const ids = found.map((c) => c.id);
   if (!options || found.length === 0) return ids;
-  const terms = await orgSearchTerms(ctx);
-  if (!searchPays(terms, found.length)) return ids;
+  if (!searchPays(await countSearchTerms(ctx), found.length)) return ids;
   const org = await readOrgSettings(ctx.db, ctx.mailbox.orgId);
   if (org.auto_create_contacts === 'sent_and_received') return ids;
   const fetchSent = org.auto_create_contacts === 'sent';

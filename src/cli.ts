@@ -8,8 +8,8 @@ import {
   connectThroughConsent,
   deliverToSimulator,
   plainMail,
-  syncedSince,
   waitForStatus,
+  waitForThreadLogged,
 } from './cli/try-mailbox.ts';
 import { mailboxIdByEmail, waitAndReport } from './cli/wait-for-job.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
@@ -177,16 +177,16 @@ const commands: Record<string, Command> = {
       out(`connected ${email} through the simulator's consent screen`);
       // The initial sync runs first, so the next sync seen is the one that takes the new mail.
       await waitForStatus(url, token, (s) => s.status === 'active');
-      const since = new Date();
       const from = `${SAMPLE_CONTACT.name} <${SAMPLE_CONTACT.email}>`;
       const subject = 'Hello from the simulator';
-      await deliverToSimulator(
+      const { threadId } = await deliverToSimulator(
         simulatorUrl,
         email,
         plainMail({ from, to: email, subject, text: 'A first mail, logged as an activity.' }),
       );
       out(`delivered "${subject}" from ${from}`);
-      const synced = await waitForStatus(url, token, syncedSince(since));
+      // A first mail from a contact is fetched once Gmail's search finds it: a few seconds.
+      const synced = await waitForThreadLogged(url, token, threadId);
       out(synced ? 'synced: it is on the admin page' : 'not synced yet: look again in a moment');
       out(`admin page: ${url}/admin (sign in first at ${url}/dev/sign-in)`);
     },

@@ -46,7 +46,12 @@ describe('loadConfig', () => {
     expect(config.google.redirectUri).toBe('http://localhost:8080/integrations/gmail/callback');
     expect(config.google.pushAudience).toBe('http://localhost:8080/pubsub/gmail');
     expect(config.crm.usesDevSecret).toBe(true);
-    expect(config.sync).toEqual({ backfillDays: 7, retroDays: 365, pollInterval: '*/15 * * * *' });
+    expect(config.sync).toEqual({
+      backfillDays: 7,
+      retroDays: 365,
+      pollInterval: '*/15 * * * *',
+      searchFirst: { delayMs: 3_000, settleMs: 600_000 },
+    });
     expect(config.google.quotaProfile).toBe('2026');
   });
 

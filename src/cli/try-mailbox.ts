@@ -75,6 +75,20 @@ export async function waitForStatus(
   return false;
 }
 
-/** A sync finished after `since` (the mailbox's own clock is the database's: same machine here). */
-export const syncedSince = (since: Date) => (s: MailboxStatus) =>
-  s.status === 'active' && !!s.last_sync_at && new Date(s.last_sync_at) >= since;
+/** Polls the thread's activities (a bounded while) until the delivered mail is logged. */
+export async function waitForThreadLogged(
+  serviceUrl: string,
+  token: string,
+  threadId: string,
+  timeoutMs = 30_000,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${serviceUrl}/threads/${encodeURIComponent(threadId)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (res.ok && ((await res.json()) as { items: unknown[] }).items.length > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}

@@ -7,6 +7,7 @@ import { pollCycle } from '../../src/sync/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const ORG = 'org-poll';
 const alice = { sub: 'u-alice', org: ORG };
@@ -59,12 +60,17 @@ describe('the fallback poll', () => {
 
     await pollCycle(e2e.deps, { jitterSeconds: 0 });
     await waitForSyncs(e2e.deps.database, () => {});
-
-    const after = await db().query(
-      'select count(*)::int as n from activities where gmail_message_id = any($1)',
-      [[a.id, b.id]],
+    // A client's first mail is fetched once Gmail's search has been asked about it.
+    await waitFor(
+      async () => {
+        const after = await db().query(
+          'select count(*)::int as n from activities where gmail_message_id = any($1)',
+          [[a.id, b.id]],
+        );
+        return after.rows[0].n === 2;
+      },
+      { timeoutMs: 10_000, what: 'both mails logged' },
     );
-    expect(after.rows[0].n).toBe(2);
     const status = await db().query(
       `select status from mailboxes where email = 'gone@vendor.test'`,
     );

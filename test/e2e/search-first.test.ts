@@ -139,7 +139,7 @@ describe('search before fetch', () => {
     });
   });
 
-  it('when a client mail is filed under Updates, then it asks no search of its own and rides on the next mail\'s', async () => {
+  it("when a client mail is filed under Updates, then it asks no search of its own and rides on the next mail's", async () => {
     const owner = await connectedMailbox(e2e, ORG, 'category');
     await resetStats();
     const filed = (

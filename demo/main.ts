@@ -91,7 +91,11 @@ async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<voi
       subject: 'Renewal terms',
       why: 'contact Carla + her open deal',
     },
-    { from: 'Luis Lead <luis@prospect.test>', subject: 'Interested in a demo', why: 'lead Luis' },
+    {
+      from: 'Luis Lead <luis@prospect.test>',
+      subject: 'Interested in a demo',
+      why: "lead Luis; a first mail waits for Gmail's search to say it concerns the CRM",
+    },
     {
       from: 'Newsletter <news@random.test>',
       subject: 'Weekly digest',

@@ -9,15 +9,9 @@
 // day again, is the net behind that judgement.
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
-import { listMatchingIds } from './full-sync.ts';
+import { listMatchingIds, orgSearchTerms } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
-import {
-  loggedThreads,
-  orgSearchTerms,
-  type SearchFirstOptions,
-  searchPays,
-  textArray,
-} from './search-first.ts';
+import { loggedThreads, type SearchFirstOptions, searchPays, textArray } from './search-first.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** How far before the oldest pending mail the search looks: its date is the sender's clock. */

@@ -9,7 +9,7 @@
 // reconciliation less a margin, because Gmail's search index trails delivery (a mail can reach the
 // mailbox before search finds it) — the margin lets the next run see what this one could not.
 import type { Pacer } from '../google/mailbox-pacer.ts';
-import { listMatchingIds, orgAddresses } from './full-sync.ts';
+import { listMatchingIds, orgSearchTerms } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { idsAfterCursor } from './reconcile-in-flight.ts';
 import {
@@ -49,7 +49,7 @@ export async function reconcileMailbox(
   const units = { spent: 0 };
   const counted: SyncContext = { ...ctx, pacer: countUnits(ctx.pacer, units) };
 
-  const listed = await listMatchingIds(counted, await orgAddresses(ctx), windowStart);
+  const listed = await listMatchingIds(counted, (await orgSearchTerms(ctx)).terms, windowStart);
   const inFlight = await idsAfterCursor(counted);
   const ids = listed.filter((id) => !inFlight.has(id));
   const before = await classifyIds(ctx.db, ctx.mailbox.id, ids);

@@ -20,8 +20,7 @@ import { readOrgSettings } from '../activities/org-settings.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
-import { isFreeMailDomain } from './free-mail.ts';
-import { ADDRESSES_PER_QUERY } from './full-sync.ts';
+import { ADDRESSES_PER_QUERY, countSearchTerms } from './crm-search.ts';
 import type { Candidate } from './history-candidates.ts';
 import { idsToSkip } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
@@ -50,45 +49,6 @@ export function lookAt(seenAt: number, labelIds: string[], options: SearchFirstO
 /** Units, 2026 profile: what the choice between asking and fetching weighs. */
 const SEARCH_UNITS = 5;
 const FETCH_UNITS = 20;
-
-/** Searchable Gmail terms for the org's CRM: its records' addresses and its companies' domains. */
-export interface SearchTerms {
-  terms: string[];
-  /** Some address search cannot express (quotes, braces): search could miss its mail. */
-  incomplete: boolean;
-}
-
-const termsOf = (orgId: string) => sql`
-    select email as term from crm_entity_emails where org_id = ${orgId}
-    union
-    select domain from crm_company_domains where org_id = ${orgId}`;
-
-/** Gmail's search would read quotes, braces and parentheses as syntax. */
-const SEARCHABLE = /^[^\s"{}()]+$/;
-
-/** Only what the choice needs (a count), so a push to a large CRM does not read every address. */
-export async function countSearchTerms(
-  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
-): Promise<{ count: number; incomplete: boolean }> {
-  const { rows } = await ctx.db.execute<{ n: number; unsearchable: number }>(sql`
-    select count(*)::int as n, count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
-      from (${termsOf(ctx.mailbox.orgId)}) t`);
-  return { count: rows[0]?.n ?? 0, incomplete: (rows[0]?.unsearchable ?? 0) > 0 };
-}
-
-export async function orgSearchTerms(
-  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
-): Promise<SearchTerms> {
-  const { rows } = await ctx.db.execute<{ term: string }>(
-    sql`select term from (${termsOf(ctx.mailbox.orgId)}) t order by 1`,
-  );
-  const own = ctx.mailbox.email;
-  const wanted = rows
-    .map((r) => r.term)
-    .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)));
-  const terms = wanted.filter((t) => SEARCHABLE.test(t));
-  return { terms, incomplete: terms.length < wanted.length };
-}
 
 /** Whether one search over this many terms costs less than fetching `mails` messages. */
 export function searchPays(terms: { count: number; incomplete: boolean }, mails: number): boolean {

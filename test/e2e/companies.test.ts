@@ -123,6 +123,17 @@ describe('companies', () => {
     expect(await timelineIds(e2e, user, 'company', ids.globex ?? '')).toContain(message_id);
   });
 
+  it('when mail from an unknown person at a company domain is older than the connection, then the backfill finds it by the domain', async () => {
+    const late = { sub: 'rep-late', org: ORG, name: 'Late Rep' };
+    const owner = 'late@vendor.test';
+    const { id } = await e2e.deliver(owner, rawMail({ from: 'cfo@globex.test', to: owner }));
+    expect((await e2e.connect(late, owner)).status).toBe(200);
+    await waitForJobs(e2e);
+    expect(await loggedLinks(id, 'company', ids.globex as string)).toEqual([
+      `company:${ids.globex}`,
+    ]);
+  });
+
   it('when the OpenAPI document is read, then entity_type offers company', async () => {
     const doc = JSON.stringify(await (await e2e.api('/openapi.json')).json());
     expect(doc).toContain('"company"');

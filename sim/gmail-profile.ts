@@ -14,7 +14,7 @@ export function profileRouter(store: GmailStore, call: Call): Router {
         emailAddress: mb.email,
         messagesTotal: mb.messages.size,
         threadsTotal: new Set([...mb.messages.values()].map((m) => m.threadId)).size,
-        historyId: String(store.currentHistoryId()),
+        historyId: String(store.historyIdOf(mb)),
       });
     }),
   );

@@ -58,6 +58,8 @@ export interface SimMailbox {
   history: HistoryRecord[];
   /** History before this id is gone: history.list from below it answers 404. */
   historyFloor: number;
+  /** The mailbox's own current historyId: the global counter at its last change (or creation). */
+  latestHistoryId: number;
   watch: Watch | undefined;
   /** A stopped watch still publishes until `until`, as Gmail's notifications trail a stop. */
   stoppedWatch: { watch: Watch; until: number } | undefined;
@@ -105,6 +107,7 @@ export class GmailStore {
         order: [],
         history: [],
         historyFloor: 0,
+        latestHistoryId: this.historyCounter,
         watch: undefined,
         stoppedWatch: undefined,
         sent: [],
@@ -122,6 +125,14 @@ export class GmailStore {
 
   currentHistoryId(): number {
     return this.historyCounter;
+  }
+
+  /**
+   * What getProfile answers: this mailbox's own current id. Gmail's ids are per mailbox, so another
+   * mailbox's mail never moves it (the one global counter still keeps ids increasing per mailbox).
+   */
+  historyIdOf(mailbox: SimMailbox): number {
+    return Math.max(mailbox.latestHistoryId, mailbox.historyFloor);
   }
 
   /** Stores raw mail; `threadId` places it in that thread, else Gmail's own threading decides. */
@@ -242,6 +253,7 @@ export class GmailStore {
       writtenAt: Date.now(),
     };
     mailbox.history.push(record);
+    mailbox.latestHistoryId = record.id;
     if (mailbox.history.length > this.historyRetention) {
       const dropped = mailbox.history.splice(0, mailbox.history.length - this.historyRetention);
       mailbox.historyFloor = (dropped.at(-1)?.id ?? mailbox.historyFloor) + 1;

@@ -79,7 +79,9 @@ const commands: Record<string, Command> = {
     async run({ deps, values }) {
       const d = requireDeps(deps);
       const result = await pollCycle(d, { jitterSeconds: 0 });
-      out(`queued ${result.syncsQueued} syncs and ${result.watchesToRenew} watch renewals`);
+      out(
+        `queued ${result.syncsQueued} syncs, ${result.checksQueued} checks and ${result.watchesToRenew} watch renewals`,
+      );
       if (values['no-wait']) return;
       await waitForSyncs(d.database, (left) => out(`waiting for ${left} jobs…`));
       out('all syncs finished');

@@ -21,6 +21,8 @@ export interface Metrics {
   reconciled(found: number, repaired: number, units: number): void;
   /** Mail that waited for search (sync/search-first.ts): `found`, `followed` its thread, `let_go`. */
   pendingMail(outcome: 'found' | 'followed' | 'let_go', n: number): void;
+  /** The poll's check of a push-healthy mailbox, by outcome (`clean`, `missed_push`, …). */
+  pollCheck(outcome: string): void;
 }
 
 const LAG_BUCKETS = [1, 5, 30, 60, 300, 900, 3600, 86_400];
@@ -93,6 +95,12 @@ export function makeMetrics(pool: pg.Pool): Metrics {
   const reconcileUnits = new Counter({
     name: 'gmail_sync_reconcile_quota_units_total',
     help: 'Gmail quota units spent by reconciliations',
+    registers: [registry],
+  });
+  const pollChecks = new Counter({
+    name: 'gmail_sync_poll_checks_total',
+    help: 'Poll checks of push-healthy mailboxes by outcome (missed_push: a change no push announced)',
+    labelNames: ['outcome'],
     registers: [registry],
   });
   // Counters live in the process that ran the reconciliation; the last results of every mailbox,
@@ -228,6 +236,7 @@ export function makeMetrics(pool: pg.Pool): Metrics {
       reconcileUnits.inc(units);
     },
     pendingMail: (outcome, n) => pendingMail.inc({ outcome }, n),
+    pollCheck: (outcome) => pollChecks.inc({ outcome }),
   };
 }
 

@@ -1,11 +1,12 @@
 // What the admin page shows for an org: its mailboxes (status, lag, watch expiry, last error,
-// completeness and the long task under way) and
+// whether the poll trusts their pushes, completeness and the long task under way) and
 // the activities logged per minute over the last hour.
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { lagSeconds } from '../mailbox/mailbox-status.ts';
 import { etaSeconds } from '../sync/progress.ts';
+import { pushHealthySql } from '../sync/push-health.ts';
 import { unrepairedMessage } from '../sync/reconcile-store.ts';
 
 export interface AdminView {
@@ -22,6 +23,8 @@ export interface AdminView {
     /** The last reconciliation: what search expected and how much of it is still missing. */
     completeness: { expected: number; missing: number; checkedAt: Date } | null;
     progress: { phase: string; done: number; total: number; etaSeconds: number | null } | null;
+    /** Whether the poll trusts its pushes (checked hourly) and when a check last found one missed. */
+    push: { healthy: boolean; checkedAt: Date | null; missedPushAt: Date | null };
   }[];
   /** 60 buckets, oldest first: activities logged in each minute of the last hour. */
   perMinute: { minute: Date; count: number }[];
@@ -49,13 +52,18 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
       units_each: number | null;
       units_per_sec: number | null;
       elapsed_s: number | null;
+      push_healthy: boolean;
+      push_checked_at: Date | null;
+      missed_push_at: Date | null;
     }>(sql`
       select m.email, m.user_id, m.status, m.connected_at, m.last_sync_at, m.last_push_at,
              m.watch_expires_at, m.last_error, m.settings->>'visibility' as visibility,
              exists (select 1 from unnest(m.scopes) s where s like '%gmail.send') as can_send,
              r.expected, r.missing, r.checked_at,
              p.phase, p.done, p.total, p.units_each, p.units_per_sec,
-             extract(epoch from now() - p.started_at)::float8 as elapsed_s
+             extract(epoch from now() - p.started_at)::float8 as elapsed_s,
+             ${sql.raw(pushHealthySql('m'))} as push_healthy, m.checked_at as push_checked_at,
+             m.missed_push_at
         from mailboxes m
         left join mailbox_reconciliations r on r.mailbox_id = m.id
         left join sync_progress p on p.mailbox_id = m.id
@@ -85,6 +93,11 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
         m.expected === null || m.missing === null || m.checked_at === null
           ? null
           : { expected: m.expected, missing: m.missing, checkedAt: new Date(m.checked_at) },
+      push: {
+        healthy: m.push_healthy,
+        checkedAt: m.push_checked_at ? new Date(m.push_checked_at) : null,
+        missedPushAt: m.missed_push_at ? new Date(m.missed_push_at) : null,
+      },
       progress:
         m.phase === null
           ? null

@@ -32,6 +32,16 @@ function completeCell(c: MailboxView['completeness']): string {
   return `<span title="checked ${esc(at)} UTC">${pct}% (${held}/${c.expected})</span>`;
 }
 
+/** How the poll watches over the mailbox: trusting its pushes (an hourly check), or syncing it
+ * every poll (no push yet, in error, or a push found missed, shown with its time). */
+function pushCell(p: MailboxView['push']): string {
+  const at = (d: Date) => esc(d.toISOString().slice(0, 16).replace('T', ' '));
+  if (p.healthy) {
+    return `<span title="last checked ${p.checkedAt ? `${at(p.checkedAt)} UTC` : 'not yet'}">trusted</span>`;
+  }
+  return p.missedPushAt ? `missed ${at(p.missedPushAt)}` : 'not yet trusted';
+}
+
 /** The long task under way, as a bar with its ETA; a dash when idle. */
 function progressCell(p: MailboxView['progress']): string {
   if (!p) return '—';
@@ -43,7 +53,7 @@ export function renderAdminPage(orgId: string, view: AdminView): string {
   const rows = view.mailboxes
     .map(
       (m) =>
-        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}</td><td>${esc(m.lastError ?? '')}</td><td class="kept">${esc(m.visibility)}${m.canSend ? '' : ', read-only'}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td></tr>`,
+        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}<br><span class="pushes">${pushCell(m.push)}</span></td><td>${esc(m.lastError ?? '')}</td><td class="kept">${esc(m.visibility)}${m.canSend ? '' : ', read-only'}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td></tr>`,
     )
     .join('');
   const total = view.perMinute.reduce((n, p) => n + p.count, 0);
@@ -55,9 +65,9 @@ section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:16px;
 h2{font-size:15px;margin:0 0 10px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eef0f3}
 th{font-size:12px;text-transform:uppercase;color:#5a6275}.pill{padding:2px 8px;border-radius:10px;background:#e3f1e8;color:#1f7a45;font-size:12px}
 .status-error .pill,.status-revoked .pill{background:#fbe5e5;color:#a12c2c}.status-syncing .pill{background:#e6effb;color:#2457a8}
-.bar{fill:#2f7bd8}.axis{font-size:11px;fill:#5a6275}
+.pushes{font-size:12px;color:#5a6275}.bar{fill:#2f7bd8}.axis{font-size:11px;fill:#5a6275}
 </style></head><body><header><h1>gmail-sync — ${esc(orgId)}</h1></header><main>
 <section><h2>Activities logged per minute, last hour (${total} in all)</h2>${chart(view.perMinute)}</section>
-<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC)</th><th>Last error</th><th>Kept</th><th>Complete</th><th>Progress</th></tr></thead><tbody>${rows || '<tr><td colspan="9">No mailbox connected.</td></tr>'}</tbody></table></section>
+<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC), pushes</th><th>Last error</th><th>Kept</th><th>Complete</th><th>Progress</th></tr></thead><tbody>${rows || '<tr><td colspan="9">No mailbox connected.</td></tr>'}</tbody></table></section>
 </main></body></html>`;
 }

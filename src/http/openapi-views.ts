@@ -45,6 +45,15 @@ export const statusView = z.object({
       eta_seconds: z.number().nullable(),
     })
     .nullable(),
+  /** Whether the poll trusts the mailbox's pushes (then it checks it hourly with one getProfile
+   * instead of a history sync every poll), its last check, and the last push a check found missed. */
+  push: z
+    .object({
+      healthy: z.boolean(),
+      checked_at: z.string().nullable(),
+      missed_push_at: z.string().nullable(),
+    })
+    .nullable(),
 });
 export const link = z.object({ entity_type: z.enum(ENTITY_TYPES), entity_id: z.uuid() });
 export const activity = z.object({

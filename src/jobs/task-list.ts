@@ -9,12 +9,14 @@ import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
 import { enqueueMatch, enqueueReconcile } from '../queue/enqueue.ts';
 import {
+  checkJobKey,
   MAX_ATTEMPTS,
   reconcileJobKey,
   syncJobKey,
   syncLockName,
   TASK,
 } from '../queue/job-names.ts';
+import { checkMailbox } from '../sync/check-mailbox.ts';
 import { runMatch } from '../sync/match-mailbox.ts';
 import { pollCycle } from '../sync/poll.ts';
 import { runReconciliation } from '../sync/reconcile-mailbox.ts';
@@ -34,6 +36,13 @@ const syncPayload = z.object({ mailbox_id: z.uuid(), full: z.boolean().optional(
 const reconcilePayload = z.object({
   mailbox_id: z.uuid(),
   window: z.enum(['backfill', 'since_last']).optional(),
+});
+const checkPayload = z.object({
+  mailbox_id: z.uuid(),
+  profile_history_id: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
 });
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
 const orgPayload = z.object({ org_id: z.string().min(1) });
@@ -156,6 +165,36 @@ export function makeTaskList(deps: Deps): TaskList {
         deps.metrics.pendingMail('followed', result.followed);
         deps.metrics.pendingMail('let_go', result.settled);
         if (result.logged > 0 && webhook) await requestEventDelivery(deps.database.db);
+      } finally {
+        await release();
+      }
+    },
+    [TASK.checkMailbox]: async (payload, helpers) => {
+      const { mailbox_id, profile_history_id } = checkPayload.parse(payload);
+      const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
+      if (!release) {
+        // A sync of this mailbox is running: look once it is done (it may cover the change).
+        await helpers.addJob(TASK.checkMailbox, payload, {
+          jobKey: checkJobKey(mailbox_id),
+          jobKeyMode: 'preserve_run_at',
+          runAt: new Date(Date.now() + BUSY_RETRY_MS),
+          maxAttempts: MAX_ATTEMPTS.checkMailbox,
+        });
+        return;
+      }
+      try {
+        const profile = profile_history_id === undefined ? undefined : Number(profile_history_id);
+        const log = deps.log.child({ job_id: helpers.job.id, mailbox_id });
+        const outcome = await checkMailbox({ ...syncDeps, log }, mailbox_id, profile);
+        deps.metrics.pollCheck(outcome.kind);
+        // A missed push is what an operator watches for: Pub/Sub losing pushes for this mailbox.
+        if (outcome.kind === 'missed_push') log.warn('change found that no push announced');
+        else log.debug(outcome, 'mailbox checked');
+        if (outcome.kind === 'revoked') deps.metrics.tokenRefreshFailed();
+        // Gmail is still ahead of the cursor: synced now, as any sync (same lock, same bookkeeping).
+        if (outcome.kind === 'missed_push' || outcome.kind === 'unread') {
+          await runSync(mailbox_id, false, helpers.job.id);
+        }
       } finally {
         await release();
       }

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { SendAsAddress } from '../db/schema.ts';
 import { type DeliveryState, eventDeliveryState } from '../events/deliver-events.ts';
 import { type ProgressView, readProgress } from '../sync/progress.ts';
+import { type PushHealthView, readPushHealth } from '../sync/push-health.ts';
 import {
   type CompletenessView,
   readCompleteness,
@@ -75,7 +76,8 @@ export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
 }
 
 /** The status, plus how delivery of this mailbox's events to the CRM is going, how complete the
- * last reconciliation found it, and the long task under way (null when idle). */
+ * last reconciliation found it, the long task under way (null when idle), and whether the poll
+ * trusts its pushes. */
 export async function getMailboxStatus(
   db: Db,
   orgId: string,
@@ -85,16 +87,18 @@ export async function getMailboxStatus(
     event_delivery: DeliveryState | null;
     completeness: CompletenessView | null;
     progress: ProgressView | null;
+    push: PushHealthView | null;
   }
 > {
   const mailbox = await findMailboxForUser(db, orgId, userId);
-  const [eventDelivery, completeness, progress] = mailbox
+  const [eventDelivery, completeness, progress, push] = mailbox
     ? await Promise.all([
         eventDeliveryState(db, mailbox.id),
         readCompleteness(db, mailbox.id),
         readProgress(db, mailbox.id),
+        readPushHealth(db, mailbox.id),
       ])
-    : [null, null, null];
+    : [null, null, null, null];
   const view = toStatusView(mailbox);
   // A sync that succeeds clears last_error; gaps the reconciliation could not repair stay shown
   // until a reconciliation repairs them.
@@ -105,5 +109,6 @@ export async function getMailboxStatus(
     event_delivery: eventDelivery,
     completeness,
     progress,
+    push,
   };
 }

@@ -4,6 +4,8 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import {
+  type CheckJobPayload,
+  checkJobKey,
   DELIVER_EVENTS_JOB,
   MAX_ATTEMPTS,
   matchJobKey,
@@ -101,6 +103,25 @@ export async function enqueueMatch(db: Executor, mailboxId: string, runAt: Date)
       max_attempts => ${MAX_ATTEMPTS.matchPending}::int, job_key => ${key}, job_key_mode => 'replace')`);
 }
 
+/** A check's second look at Gmail's historyId, once pushes in flight have landed (check-mailbox.ts). */
+export function enqueueSecondLook(
+  db: Executor,
+  mailboxId: string,
+  profileHistoryId: number,
+  runAt: Date,
+) {
+  const payload: CheckJobPayload = {
+    mailbox_id: mailboxId,
+    profile_history_id: String(profileHistoryId),
+  };
+  return addJob(
+    db,
+    TASK.checkMailbox,
+    { ...payload },
+    { jobKey: checkJobKey(mailboxId), runAt, maxAttempts: MAX_ATTEMPTS.checkMailbox },
+  );
+}
+
 /** A disconnect whose revocation at Google must be retried later. */
 export function enqueueFinishDisconnect(db: Executor, mailboxId: string, runAt: Date) {
   return addJob(
@@ -135,12 +156,13 @@ export function enqueueEventDelivery(db: Executor) {
  * `runAt`, an SQL expression written in code (never input).
  */
 export function mailboxJobSpecSql(
-  kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox',
+  kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox' | 'checkMailbox',
   runAt = 'null',
   keyPrefix = {
     syncMailbox: syncJobKey(''),
     renewWatch: watchJobKey(''),
     reconcileMailbox: reconcileJobKey(''),
+    checkMailbox: checkJobKey(''),
   }[kind],
 ): string {
   return `json_populate_record(null::graphile_worker.job_spec, json_build_object(

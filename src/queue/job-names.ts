@@ -14,6 +14,8 @@ export const TASK = {
   refreshSendAs: 'refresh_send_as',
   reconcileMailbox: 'reconcile_mailbox',
   matchPending: 'match_pending',
+  /** The poll's cheap check of a mailbox whose pushes are healthy (sync/check-mailbox.ts). */
+  checkMailbox: 'check_mailbox',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -25,6 +27,8 @@ export const MAX_ATTEMPTS = {
   refreshSendAs: 5,
   reconcileMailbox: 5,
   matchPending: 10,
+  /** As a sync: a check that finds a missed push runs one. */
+  checkMailbox: 10,
 } as const;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
@@ -62,3 +66,13 @@ export interface ReconcileJobPayload {
 
 /** Job key of a mailbox's next search for its pending mail (sync/search-first.ts): one waits. */
 export const matchJobKey = (mailboxId: string) => `match:${mailboxId}`;
+/** Job key of a mailbox's pending poll check: one waits at a time, apart from its syncs (a check
+ * must never replace a sync a push queued). */
+export const checkJobKey = (mailboxId: string) => `check:${mailboxId}`;
+
+export interface CheckJobPayload {
+  mailbox_id: string;
+  /** A second look, after a grace for pushes in flight, at the historyId Gmail answered a first
+   * look with (ahead of the cursor). */
+  profile_history_id?: string;
+}

@@ -115,9 +115,9 @@ export function makeNotificationRecorder(pool: Pick<pg.Pool, 'query'>): Notifica
 
 /**
  * One statement, so one round trip and one commit for the whole group: stamp each named mailbox's
- * last push, add a coalesced sync job for each mailbox the group brings news of, dead-letter the
- * addresses no live mailbox has, and answer one outcome per notification, in order. Static text
- * under a name, so PostgreSQL plans it once per connection.
+ * last push and the highest historyId announced to it, add a coalesced sync job for each mailbox
+ * the group brings news of, dead-letter the addresses no live mailbox has, and answer one outcome
+ * per notification, in order. Static text under a name, so PostgreSQL plans it once per connection.
  */
 const RECORD_NOTIFICATIONS = {
   name: 'record-notifications',
@@ -129,11 +129,19 @@ const RECORD_NOTIFICATIONS = {
     pushed as (select email, max(history_id) as history_id from input group by email),
     -- Rows are locked in id order, so concurrent groups from several web processes cannot deadlock.
     locked as materialized (
-      select m.id from mailboxes m join pushed p on p.email = m.email
+      select m.id, p.history_id from mailboxes m join pushed p on p.email = m.email
        where m.status <> 'disconnected' order by m.id for update of m
     ),
+    -- The highest id a push announced: a poll check that finds Gmail ahead of the cursor asks it
+    -- whether a push came for the change (sync/check-mailbox.ts). Not for a revoked mailbox, whose
+    -- push queues no sync.
     stamped as (
-      update mailboxes m set last_push_at = now() from locked where m.id = locked.id
+      update mailboxes m
+         set last_push_at = now(),
+             announced_history_id = case when m.status <> 'revoked'
+                                         then greatest(m.announced_history_id, locked.history_id)
+                                         else m.announced_history_id end
+        from locked where m.id = locked.id
       returning m.id, m.email, m.status, m.history_id
     ),
     due as (

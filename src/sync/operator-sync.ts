@@ -16,7 +16,8 @@ export async function resyncByEmail(db: Db, email: string, full: boolean): Promi
   return enqueueSync(db, mailbox.id, { full });
 }
 
-/** Waits until no sync or watch job is waiting or running (failed-for-good jobs do not count). */
+/** Waits until no sync, poll check or watch job is waiting or running (failed-for-good jobs do not
+ * count). */
 export async function waitForSyncs(
   database: Database,
   onProgress: (left: number) => void,
@@ -28,7 +29,7 @@ export async function waitForSyncs(
     const { rows } = await database.pool.query<{ n: number }>(
       `select count(*)::int as n from graphile_worker.jobs
         where task_identifier = any($1) and attempts < max_attempts`,
-      [[TASK.syncMailbox, TASK.renewWatch]],
+      [[TASK.syncMailbox, TASK.checkMailbox, TASK.renewWatch]],
     );
     const left = rows[0]?.n ?? 0;
     if (left === 0) return;

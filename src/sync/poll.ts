@@ -1,18 +1,23 @@
 // The safety net, every POLL_INTERVAL (once across all processes, by graphile-worker's cron):
-// renew watches near expiry, and queue an incremental sync of every
-// live mailbox from its cursor — which recovers any notification Pub/Sub lost — spread over a
-// jitter window so Gmail is not hit by every mailbox at once. Mailboxes in error are retried
-// when their backoff has passed.
+// renew watches near expiry, and make sure no change Pub/Sub lost stays unsynced. A mailbox whose
+// pushes are healthy (push-health.ts) is only checked, at most hourly: one getProfile (1 unit)
+// against its cursor, a sync only when Gmail is ahead (sync/check-mailbox.ts). Every other live
+// mailbox gets an incremental sync from its cursor (history.list, 2 units) each poll. Both are
+// spread over a jitter window so Gmail is not hit by every mailbox at once. Mailboxes in error
+// are retried when their backoff has passed.
 
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sweepExpired } from '../db/retention.ts';
 import type { Logger } from '../logger.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
+import { CHECK_EVERY, pushHealthySql } from './push-health.ts';
 
 export interface PollResult {
   watchesToRenew: number;
   syncsQueued: number;
+  /** Checks of mailboxes whose pushes are healthy (a getProfile each, no history call). */
+  checksQueued: number;
 }
 
 export async function pollCycle(
@@ -36,14 +41,29 @@ export async function pollCycle(
               or watch_renewed_at < now() - interval '1 day')
     ), true) as id`);
 
-  // One statement queues every sync; a sync already waiting keeps its earlier run_at.
-  const syncs = await db.execute<{ id: string }>(sql`
-    select graphile_worker.add_jobs(array(
-      select ${sql.raw(mailboxJobSpecSql('syncMailbox', spread))}
-        from mailboxes
-       where status in ('active', 'syncing')
-          or (status = 'error' and (next_retry_at is null or next_retry_at <= now()))
-    ), true) as id`);
+  // One statement queues every sync and every check; a job already waiting keeps its earlier
+  // run_at. A healthy mailbox checked within the hour gets nothing: its pushes are trusted.
+  const queued = await db.execute<{ checks: number; syncs: number; jobs: number }>(sql`
+    with due as materialized (
+      select id, healthy
+        from (select m.id, m.checked_at, ${sql.raw(pushHealthySql('m'))} as healthy
+                from mailboxes m
+               where m.status in ('active', 'syncing')
+                  or (m.status = 'error' and (m.next_retry_at is null or m.next_retry_at <= now()))) live
+       where not healthy or checked_at is null
+          or checked_at < now() - interval '${sql.raw(CHECK_EVERY)}'
+    ),
+    added as (
+      select graphile_worker.add_jobs(array(
+        select case when healthy then ${sql.raw(mailboxJobSpecSql('checkMailbox', spread))}
+                    else ${sql.raw(mailboxJobSpecSql('syncMailbox', spread))} end
+          from due order by id), true)
+    )
+    select count(*) filter (where healthy)::int as checks,
+           count(*) filter (where not healthy)::int as syncs,
+           (select count(*) from added)::int as jobs
+      from due`);
+  const counts = queued.rows[0];
 
   // Bookkeeping tables are kept bounded here, where one process at a time runs.
   const swept = await sweepExpired(db);
@@ -59,7 +79,8 @@ export async function pollCycle(
 
   const result = {
     watchesToRenew: watches.rows.length,
-    syncsQueued: syncs.rows.length,
+    syncsQueued: counts?.syncs ?? 0,
+    checksQueued: counts?.checks ?? 0,
   };
   deps.log.info({ ...result, swept }, 'poll cycle queued');
   return result;

@@ -109,7 +109,7 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
 }
 
 /** What status shows for a failed sync: Google's reason, or, for a bug of ours, only its kind. */
-function failureReason(error: unknown): string {
+export function failureReason(error: unknown): string {
   if (error instanceof SyncIncomplete) return error.message;
   if (isGoogleFailure(error)) return classifyGoogleError(error).reason;
   return `internal error (${error instanceof Error ? error.name : typeof error})`;

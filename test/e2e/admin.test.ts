@@ -78,6 +78,11 @@ describe('the admin page', () => {
         expect(await page.locator('tbody tr').count()).toBe(2);
         // What each mailbox's activities keep (issue 16's visibility), one cell a row.
         expect(await page.locator('td.kept').allTextContents()).toEqual(['full', 'subject']);
+        // Whether the poll trusts each mailbox's pushes: seller1 has had pushes, seller2 is in error.
+        expect(await page.locator('span.pushes').allTextContents()).toEqual([
+          'trusted',
+          'not yet trusted',
+        ]);
         const chartBox = await page.locator('svg').boundingBox();
         expect(chartBox?.width).toBeGreaterThan(600);
         const tallest = await page

@@ -42,7 +42,8 @@ export async function callsOf(e2e: E2E, email: string): Promise<Record<string, n
   return stats.users[email]?.calls ?? {};
 }
 
-/** No sync job waiting or running, the trailing ones and searches for new mail included. */
+/** No sync or poll check waiting or running, the trailing syncs, second looks and searches for new
+ * mail included. */
 export async function waitForIdle(e2e: E2E): Promise<void> {
   await waitFor(
     async () => {
@@ -50,7 +51,7 @@ export async function waitForIdle(e2e: E2E): Promise<void> {
         // A search for pending mail due soon counts; one planned minutes ahead to let mail go does not.
         `select count(*)::int as n from graphile_worker.jobs
           where attempts < max_attempts
-            and (task_identifier = 'sync_mailbox'
+            and (task_identifier in ('sync_mailbox', 'check_mailbox')
                  or (task_identifier = 'match_pending' and run_at < now() + interval '1 second'))`,
       );
       return rows[0]?.n === 0;

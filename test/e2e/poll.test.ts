@@ -36,7 +36,9 @@ describe('the fallback poll', () => {
 
   const db = () => e2e.database.pool;
 
-  it('when every push is dropped, then one poll cycle recovers the mail, past a revoked mailbox', async () => {
+  // These mailboxes have never had a push, so the poll syncs them from their history every cycle;
+  // the hourly check of mailboxes whose pushes are healthy is in poll-checks.test.ts.
+  it('when every push is dropped on mailboxes that never had one, then one poll cycle recovers the mail, past a revoked mailbox', async () => {
     await e2e.simControl('faults', { method: 'PUT', body: { push: { drop: 1 } } });
     await e2e.simControl('mailboxes/gone@vendor.test/revoke', { method: 'POST' });
     await e2e.simControl('mailboxes/gone@vendor.test/expire-tokens', { method: 'POST' });
@@ -58,7 +60,9 @@ describe('the fallback poll', () => {
     );
     expect(before.rows[0].n).toBe(0);
 
-    await pollCycle(e2e.deps, { jitterSeconds: 0 });
+    const queued = await pollCycle(e2e.deps, { jitterSeconds: 0 });
+    // All three, the one Google revoked too: only its sync can find that out.
+    expect(queued).toMatchObject({ syncsQueued: 3, checksQueued: 0 });
     await waitForSyncs(e2e.deps.database, () => {});
     // A client's first mail is fetched once Gmail's search has been asked about it.
     await waitFor(

@@ -123,6 +123,19 @@ describe('the simulated Gmail API, through googleapis', () => {
     expect((gone as { status?: number }).status).toBe(404);
   });
 
+  it("when another mailbox changes, then this one's profile historyId stays; its own change moves it", async () => {
+    const mb = 'profile@sim.test';
+    const { gmail: g } = await gmailFor(sim, mb);
+    const profileId = async () =>
+      Number((await g.users.getProfile({ userId: 'me' })).data.historyId);
+    const before = await profileId();
+    await deliver(sim, OWNER, 'Subject: elsewhere\r\n\r\nx');
+    expect(await profileId()).toBe(before);
+    const { historyId } = await deliver(sim, mb, 'Subject: mine\r\n\r\nx');
+    expect(await profileId()).toBe(Number(historyId));
+    expect(Number(historyId)).toBeGreaterThan(before);
+  });
+
   it('when a reply is sent, then it joins the thread only when threadId, headers and subject agree', async () => {
     const orig = await deliver(
       sim,

@@ -67,6 +67,25 @@ describe('recording Gmail notifications in groups', () => {
       'owner19@vendor.test',
       'owner1@vendor.test',
     ]);
+    // The highest id each push announced, never lowered by a stale one; none for a revoked mailbox,
+    // whose push queues no sync (the poll's check must not count its change as read).
+    const { rows: announced } = await database.pool.query(
+      `select email, announced_history_id::text as id from mailboxes
+        where email in ('owner0@vendor.test', 'owner1@vendor.test', 'owner19@vendor.test')
+        order by email`,
+    );
+    expect(announced).toEqual([
+      { email: 'owner0@vendor.test', id: '2000' },
+      { email: 'owner19@vendor.test', id: null },
+      { email: 'owner1@vendor.test', id: '999' },
+    ]);
+    await recordNotifications(database.pool, [
+      { emailAddress: 'owner0@vendor.test', historyId: '1500' },
+    ]);
+    const { rows: kept } = await database.pool.query(
+      `select announced_history_id::text as id from mailboxes where email = 'owner0@vendor.test'`,
+    );
+    expect(kept).toEqual([{ id: '2000' }]);
   });
 
   it('when hundreds of pushes arrive at once through two recorders, then every one is answered and each mailbox has one waiting sync', async () => {

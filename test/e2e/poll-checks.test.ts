@@ -1,6 +1,7 @@
 // The poll's cheap checks (issue 14, item 3): a mailbox whose pushes are healthy is checked at
 // most hourly with one getProfile instead of a history.list every 15 minutes; a change no push
-// announced is found, synced and remembered as a missed push; a push still on its way is not.
+// announced is found, synced and remembered as a missed push; a push still on its way is not, nor
+// a push whose sync could not list its record yet (that change is synced by the check).
 // The poll is run by hand here (no crontab), as an operator's `gmail-sync poll` runs it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PUSH_GRACE_MS } from '../../src/sync/check-mailbox.ts';

@@ -15,6 +15,7 @@ import {
   syncJobKey,
   syncLockName,
   TASK,
+  trailingSyncJobKey,
 } from '../queue/job-names.ts';
 import { checkMailbox } from '../sync/check-mailbox.ts';
 import { runMatch } from '../sync/match-mailbox.ts';
@@ -32,7 +33,11 @@ const BUSY_RETRY_MS = 2_000;
  * full sync could not yet find. */
 const RECONCILE_AFTER_FULL_SYNC_MS = 15 * 60_000;
 
-const syncPayload = z.object({ mailbox_id: z.uuid(), full: z.boolean().optional() });
+const syncPayload = z.object({
+  mailbox_id: z.uuid(),
+  full: z.boolean().optional(),
+  probe: z.boolean().optional(),
+});
 const reconcilePayload = z.object({
   mailbox_id: z.uuid(),
   window: z.enum(['backfill', 'since_last']).optional(),
@@ -73,16 +78,22 @@ export function makeTaskList(deps: Deps): TaskList {
     google: deps.config.google,
     log: deps.log,
   };
-  async function runSync(mailboxId: string, full: boolean, jobId: string): Promise<void> {
+  async function runSync(
+    mailboxId: string,
+    full: boolean,
+    jobId: string,
+    probe = false,
+  ): Promise<void> {
     const started = performance.now();
     const mode = full ? 'full' : 'incremental';
     try {
       const outcome = await syncMailbox(
         { ...syncDeps, log: deps.log.child({ job_id: jobId }) },
         mailboxId,
-        { full },
+        { full, probe },
       );
       const seconds = (performance.now() - started) / 1000;
+      if (outcome.kind === 'up_to_date') deps.metrics.sync('probe', 'up_to_date', seconds);
       if (outcome.kind === 'synced') {
         deps.metrics.sync(outcome.mode, 'ok', seconds);
         deps.metrics.activitiesLogged(outcome.logged);
@@ -105,13 +116,13 @@ export function makeTaskList(deps: Deps): TaskList {
 
   return withoutParametersInErrors({
     [TASK.syncMailbox]: async (payload, helpers) => {
-      const { mailbox_id, full } = syncPayload.parse(payload);
+      const { mailbox_id, full, probe } = syncPayload.parse(payload);
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
       if (!release) {
         // Another sync of this mailbox is running and may have read its history before the change
         // this job was queued for: run again once it is likely done (a waiting job keeps its time).
         await helpers.addJob(TASK.syncMailbox, payload, {
-          jobKey: syncJobKey(mailbox_id, full === true),
+          jobKey: probe ? trailingSyncJobKey(mailbox_id) : syncJobKey(mailbox_id, full === true),
           jobKeyMode: 'preserve_run_at',
           runAt: new Date(Date.now() + BUSY_RETRY_MS),
           maxAttempts: MAX_ATTEMPTS.syncMailbox,
@@ -119,7 +130,7 @@ export function makeTaskList(deps: Deps): TaskList {
         return;
       }
       try {
-        await runSync(mailbox_id, full === true, helpers.job.id);
+        await runSync(mailbox_id, full === true, helpers.job.id, probe === true);
       } finally {
         await release();
       }

@@ -164,8 +164,13 @@ export function mailboxJobSpecSql(
     reconcileMailbox: reconcileJobKey(''),
     checkMailbox: checkJobKey(''),
   }[kind],
+  /** A sync that first asks getProfile whether Gmail moved past the cursor (SyncJobPayload.probe). */
+  probe = false,
 ): string {
+  const payload = probe
+    ? `json_build_object('mailbox_id', id, 'probe', true)`
+    : `json_build_object('mailbox_id', id)`;
   return `json_populate_record(null::graphile_worker.job_spec, json_build_object(
-      'identifier', '${TASK[kind]}', 'payload', json_build_object('mailbox_id', id),
+      'identifier', '${TASK[kind]}', 'payload', ${payload},
       'run_at', ${runAt}, 'max_attempts', ${MAX_ATTEMPTS[kind]}, 'job_key', '${keyPrefix}' || id))`;
 }

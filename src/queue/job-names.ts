@@ -53,6 +53,8 @@ export const syncLockName = (mailboxId: string) => `mailbox-sync:${mailboxId}`;
 export interface SyncJobPayload {
   mailbox_id: string;
   full?: boolean;
+  /** Ask getProfile (1 unit) first and list history (2) only if Gmail moved past the cursor. */
+  probe?: boolean;
 }
 
 /** Job key of a mailbox's pending reconciliation: one waits at a time. */

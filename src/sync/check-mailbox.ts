@@ -16,7 +16,7 @@
 // The sync is decided by the cursor, never by what was announced: an announced change is only
 // queued for a sync, not yet read, and a check that trusted the announcement could pass it over.
 import { sql } from '../db/orm.ts';
-import { callGmail } from '../google/gmail-call.ts';
+import { gmailHistoryId } from '../google/gmail-history-id.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { markSyncFailed } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
@@ -88,12 +88,7 @@ export async function checkMailbox(
 /** Gmail's current historyId of the mailbox (users.getProfile, 1 unit). */
 async function profileHistoryIdOf(deps: SyncDeps, mailbox: Mailbox): Promise<number> {
   const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
-  const { data } = await callGmail(deps.pacers.forMailbox(mailbox.id), 'getProfile', () =>
-    gmail.users.getProfile({ userId: 'me' }),
-  );
-  const historyId = Number(data.historyId);
-  if (!Number.isSafeInteger(historyId)) throw new Error('getProfile answered without a historyId');
-  return historyId;
+  return gmailHistoryId(gmail, deps.pacers.forMailbox(mailbox.id));
 }
 
 async function markChecked(deps: SyncDeps, mailboxId: string, missed: boolean): Promise<void> {

@@ -21,7 +21,9 @@ import { syncJobKey, trailingSyncJobKey } from '../queue/job-names.ts';
  * history record is listable. So every push, news or not, also queues a trailing sync this long
  * after it: one second covers the changes whose pushes were dropped, the rest is margin for the
  * history to catch up. Its key is its own and a later push moves it later (graphile-worker's
- * `replace` key mode), so a burst costs one trailing `history.list` (2 units) after its last push.
+ * `replace` key mode), so a burst costs one trailing sync after its last push. It probes first:
+ * getProfile (1 unit) says whether Gmail moved past the cursor, and only then is the history listed
+ * (2 units); after a push's own sync it usually has not.
  */
 export const TRAILING_SYNC_DELAY_MS = 2_000;
 
@@ -158,7 +160,7 @@ const RECORD_NOTIFICATIONS = {
     ),
     followed as (
       select graphile_worker.add_jobs(array(
-        select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''))}
+        select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''), true)}
           from stamped where status <> 'revoked' order by id), false) as job
     ),
     -- An address no live mailbox has is one dead letter counting its pushes (attempts), holding

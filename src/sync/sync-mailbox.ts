@@ -5,6 +5,7 @@
 import type { Db } from '../db/database.ts';
 import { events } from '../db/schema.ts';
 import { classifyGoogleError, isGoogleFailure } from '../google/gmail-errors.ts';
+import { gmailHistoryId } from '../google/gmail-history-id.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
@@ -32,6 +33,8 @@ export interface SyncDeps {
 
 export type SyncOutcome =
   | { kind: 'synced'; mode: 'incremental' | 'full' | 'recovered'; fetched: number; logged: number }
+  /** A probing sync found Gmail where the cursor is: no history listed. */
+  | { kind: 'up_to_date' }
   | { kind: 'skipped'; reason: string }
   | { kind: 'revoked' };
 
@@ -43,7 +46,7 @@ export class SyncIncomplete extends Error {
 export async function syncMailbox(
   deps: SyncDeps,
   mailboxId: string,
-  opts: { full?: boolean } = {},
+  opts: { full?: boolean; probe?: boolean } = {},
 ): Promise<SyncOutcome> {
   const mailbox = await deps.shared.readMailbox(mailboxId);
   if (!mailbox) return { kind: 'skipped', reason: 'unknown mailbox' };
@@ -53,9 +56,15 @@ export async function syncMailbox(
   const log = deps.log.child({ mailbox_id: mailbox.id });
   try {
     const ctx = await openSyncContext(deps, mailbox, log);
-    const outcome = await runSync(ctx, opts.full === true || mailbox.historyId === null).finally(
-      () => ctx.progress.end(),
-    );
+    const full = opts.full === true || mailbox.historyId === null;
+    if (
+      opts.probe &&
+      !full &&
+      (await gmailHistoryId(ctx.gmail, ctx.pacer)) <= (mailbox.historyId ?? 0)
+    ) {
+      return { kind: 'up_to_date' };
+    }
+    const outcome = await runSync(ctx, full).finally(() => ctx.progress.end());
     await markSyncHealthy(deps.db, mailbox);
     log.info(outcome, 'mailbox synced');
     return outcome;

@@ -223,6 +223,23 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
     expect((await row(owner)).missed_push_at).toBeNull();
   }, 40_000);
 
+  it("when a push's own sync has read its change, then the trailing sync asks only getProfile", async () => {
+    const owner = await healthyMailbox('probe');
+    const spent = await callsDuring(owner, async () => {
+      const id = await deliverFromClient(owner, 'Probed');
+      await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
+      await waitForIdle(e2e);
+    });
+    // The push's sync lists the history; the search and the fetch take the client's mail; the
+    // trailing sync two seconds later finds Gmail where the cursor is.
+    expect(spent).toEqual({
+      'history.list': 1,
+      'messages.list': 1,
+      'messages.get': 1,
+      getProfile: 1,
+    });
+  });
+
   it('when Gmail drops the push of a label change at its one-a-second cap, then the trailing sync covers it and the check finds nothing missed', async () => {
     const owner = await healthyMailbox('capped');
     const id = await deliverFromClient(owner, 'Meeting notes');

@@ -28,17 +28,20 @@ export async function pollCycle(
   const jitter = Number(opts.jitterSeconds ?? 30);
   const spread = `now() + random() * make_interval(secs => ${jitter})`;
 
-  // Watches last 7 days; renew when within a day of expiry or renewed over a day ago (Google asks
-  // for a daily renewal: https://developers.google.com/gmail/api/guides/push#renewing_mailbox_watch).
+  // Watches last 7 days and are renewed within a day of expiry. Google recommends a daily renewal
+  // (https://developers.google.com/gmail/api/guides/push#renewing_mailbox_watch) against a watch
+  // lost silently; a mailbox whose pushes are healthy is checked hourly against that loss (a change
+  // no push announced takes it off the healthy list, and then it is renewed at once), so only the
+  // others are renewed daily. A watch costs 100 units: a healthy mailbox spends about 17 a day.
   const watches = await db.execute<{ id: string }>(sql`
     select graphile_worker.add_jobs(array(
       select ${sql.raw(mailboxJobSpecSql('renewWatch', spread))}
-        from mailboxes
-       where status in ('active', 'syncing', 'error')
-         and (watch_expires_at is null
-              or watch_expires_at < now() + interval '24 hours'
-              or watch_renewed_at is null
-              or watch_renewed_at < now() - interval '1 day')
+        from mailboxes m
+       where m.status in ('active', 'syncing', 'error')
+         and (m.watch_expires_at is null
+              or m.watch_expires_at < now() + interval '24 hours'
+              or ((m.watch_renewed_at is null or m.watch_renewed_at < now() - interval '1 day')
+                  and not ${sql.raw(pushHealthySql('m'))}))
     ), true) as id`);
 
   // One statement queues every sync and every check; a job already waiting keeps its earlier

@@ -103,6 +103,30 @@ describe('the fallback poll', () => {
     expect(bobAfter.watch_expires_at).toEqual(bobBefore.watch_expires_at);
   });
 
+  it('when a watch was renewed two days ago, then it is renewed again only if its pushes are not trusted', async () => {
+    const renewedTwoDaysAgo = `watch_expires_at = now() + interval '5 days', watch_renewed_at = now() - interval '2 days'`;
+    // Alice's pushes are healthy (a push, no missed one); Bob's are not (a check found one missed).
+    await db().query(
+      `update mailboxes set ${renewedTwoDaysAgo}, last_push_at = now(), missed_push_at = null
+        where email = 'alice@vendor.test'`,
+    );
+    await db().query(
+      `update mailboxes set ${renewedTwoDaysAgo}, last_push_at = now(), missed_push_at = now()
+        where email = 'bob@vendor.test'`,
+    );
+    const result = await pollCycle(e2e.deps, { jitterSeconds: 0 });
+    expect(result.watchesToRenew).toBe(1);
+    await waitForSyncs(e2e.deps.database, () => {});
+    const { rows } = await db().query(
+      `select email, watch_renewed_at > now() - interval '1 minute' as renewed from mailboxes
+        where email in ('alice@vendor.test', 'bob@vendor.test') order by email`,
+    );
+    expect(rows).toEqual([
+      { email: 'alice@vendor.test', renewed: false },
+      { email: 'bob@vendor.test', renewed: true },
+    ]);
+  });
+
   it('when two worker processes run the crontab, then the poll runs once per tick', {
     timeout: 90_000,
   }, async () => {

@@ -5,23 +5,29 @@
 // The 2026-profile backfill is bound by Gmail's quota (2,000 fetches at 5 a second: about seven
 // minutes) and uses little CPU, so it runs in a child process beside the rest; the others run one
 // after another. `--only a,b` runs some scenarios (backfill-2026, backfill-2025, and the fleet's
-// latency, fanout, ingest, send, sweep) and prints them without writing results.json.
+// latency, fanout, ingest, send, sweep; and the salesperson's day, `day`) and prints them without
+// writing results.json, or with `--merge` writes their figures into it, keeping the others.
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { round } from './measure.ts';
 import { type BackfillResult, backfill } from './scenarios/backfill.ts';
 import { FLEET_PARTS, type FleetPart, fleet } from './scenarios/fleet.ts';
-import { printTable, toResults } from './table.ts';
+import { type DayResult, mailboxDay } from './scenarios/mailbox-day.ts';
+import { printTable, type Results, toResults } from './table.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const BACKFILL = { total: 10_000, matched: 2_000 };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, child: { type: 'string' } },
+    options: {
+      only: { type: 'string' },
+      child: { type: 'string' },
+      merge: { type: 'boolean' },
+    },
   });
   if (values.child === 'backfill-2026') {
     process.stdout.write(JSON.stringify(await backfill('2026', BACKFILL.total, BACKFILL.matched)));
@@ -32,7 +38,7 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   const b26 = wants('backfill-2026') ? backfillInChild() : Promise.resolve(undefined);
-  say('backfill (2026 quota profile) running beside the rest …');
+  if (wants('backfill-2026')) say('backfill (2026 quota profile) running beside the rest …');
   let b25: BackfillResult | undefined;
   if (wants('backfill-2025')) {
     say('backfill, 2025 quota profile …');
@@ -44,11 +50,17 @@ async function main(): Promise<void> {
     say(`1,000 mailboxes: ${[...parts].join(', ')} …`);
     fleetResult = await fleet(parts);
   }
+  let day: DayResult | undefined;
+  if (wants('day')) {
+    say("a salesperson's day, compressed into a few minutes …");
+    day = await mailboxDay();
+  }
   say('waiting for the 2026 backfill …');
   const results = toResults({
     b26: await b26,
     b25,
     fleet: fleetResult,
+    day,
     machine: {
       cpus: os.cpus().length,
       cpu: os.cpus()[0]?.model,
@@ -59,7 +71,11 @@ async function main(): Promise<void> {
   });
   printTable(results, say);
   const seconds = Math.round((Date.now() - started) / 1000);
-  if (only) say(`\nfinished in ${seconds} s (partial run: bench/results.json left as it was)`);
+  if (only && values.merge) {
+    await mergeResults(results);
+    say(`\nfinished in ${seconds} s; this run's figures merged into bench/results.json`);
+  } else if (only)
+    say(`\nfinished in ${seconds} s (partial run: bench/results.json left as it was)`);
   else {
     await writeFile(
       path.resolve(import.meta.dirname, 'results.json'),
@@ -67,6 +83,26 @@ async function main(): Promise<void> {
     );
     say(`\nfinished in ${seconds} s; figures in bench/results.json`);
   }
+}
+
+/** A partial run's figures written over the same keys of results.json; the rest, date and machine kept. */
+async function mergeResults(results: Results): Promise<void> {
+  const file = path.resolve(import.meta.dirname, 'results.json');
+  const old = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const measured = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined);
+  const { date: _date, machine: _machine, detail, ...figures } = results;
+  await writeFile(
+    file,
+    `${JSON.stringify(
+      {
+        ...old,
+        ...Object.fromEntries(measured(figures)),
+        detail: { ...(old.detail as object), ...Object.fromEntries(measured(detail)) },
+      },
+      null,
+      2,
+    )}\n`,
+  );
 }
 
 function backfillInChild(): Promise<BackfillResult> {

@@ -94,3 +94,30 @@ export function unitsSpent(calls: Record<string, number>, profile: '2026' | '202
     0,
   );
 }
+
+export type Calls = Record<string, number>;
+
+/** Calls made between two readings of the simulator's counts. */
+export function diffCalls(after: Calls, before: Calls): Calls {
+  const out: Calls = {};
+  for (const [method, n] of Object.entries(after)) {
+    const d = n - (before[method] ?? 0);
+    if (d !== 0) out[method] = d;
+  }
+  return out;
+}
+
+/** Call counts added up, each part taken `times` times (a poll measured once, run 96 times a day). */
+export function addCalls(parts: { calls: Calls; times?: number }[]): Calls {
+  const out: Calls = {};
+  for (const { calls, times = 1 } of parts)
+    for (const [method, n] of Object.entries(calls)) out[method] = (out[method] ?? 0) + n * times;
+  return out;
+}
+
+/** Quota units by method. */
+export function unitsByMethod(calls: Calls, profile: '2026' | '2025'): Calls {
+  return Object.fromEntries(
+    Object.entries(calls).map(([method, n]) => [method, unitsSpent({ [method]: n }, profile)]),
+  );
+}

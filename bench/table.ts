@@ -1,8 +1,10 @@
 // The benchmark's figures: results.json's keys (named by the benchmark issue) from the scenarios'
 // raw results, and the one table printed at the end, each row beside its target.
+import { dayResults, dayRows } from './day-table.ts';
 import { round } from './measure.ts';
 import type { BackfillResult } from './scenarios/backfill.ts';
 import type { fleet } from './scenarios/fleet.ts';
+import type { DayResult } from './scenarios/mailbox-day.ts';
 
 type Fleet = Awaited<ReturnType<typeof fleet>>;
 
@@ -13,9 +15,10 @@ export function toResults(input: {
   b26: BackfillResult | undefined;
   b25: BackfillResult | undefined;
   fleet: Fleet | undefined;
+  day?: DayResult | undefined;
   machine: Record<string, unknown>;
 }) {
-  const { b26, b25, fleet: f } = input;
+  const { b26, b25, fleet: f, day } = input;
   return {
     date: new Date().toISOString(),
     machine: input.machine,
@@ -72,7 +75,8 @@ export function toResults(input: {
       send_quota_ratio: round(f.send.perSecond / f.send.quotaBoundPerSecond),
       send_p99_ms: f.send.p99,
     }),
-    detail: { backfill_2026: b26, backfill_2025: b25, fleet: f },
+    ...(day && dayResults(day)),
+    detail: { backfill_2026: b26, backfill_2025: b25, fleet: f, mailbox_day: day },
   };
 }
 
@@ -84,7 +88,7 @@ const unitsPerMail = (b: BackfillResult) =>
   round(b.service.units / Math.max(1, b.service.logged) / GET_UNITS[b.profile], 2);
 
 export function printTable(r: Results, say: (line: string) => void): void {
-  const { backfill_2026: b26, backfill_2025: b25, fleet: f } = r.detail;
+  const { backfill_2026: b26, backfill_2025: b25, fleet: f, mailbox_day: day } = r.detail;
   const rows: [string, string, string, string][] = [['scenario', 'measured', 'compared', 'target']];
   for (const b of [b26, b25]) {
     if (!b) continue;
@@ -190,6 +194,7 @@ export function printTable(r: Results, say: (line: string) => void): void {
       `${r.send_quota_ratio}× quota bound; p99 ${f.send.p99} ms at half the bound`,
       '',
     ]);
+  if (day) rows.push(...dayRows(day));
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
   say('');
   for (const row of rows)

@@ -234,14 +234,26 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
   throw new Error(`not ready: ${url}`);
 }
 
-/** Waits until no sync job is waiting or running. */
-export async function quiesce(pool: pg.Pool, timeoutMs = 120_000): Promise<void> {
+/**
+ * Waits until no sync job is waiting or running; with `tasks: 'all'`, until no job of any kind
+ * (the CRM event delivery aside) is running or due within the next minute, so a search the service
+ * queued to run again a little later (a retroactive search's second pass) is waited for too.
+ */
+export async function quiesce(
+  pool: pg.Pool,
+  timeoutMs = 120_000,
+  tasks: 'sync' | 'all' = 'sync',
+): Promise<void> {
+  const which =
+    tasks === 'sync'
+      ? `task_identifier in ('sync_mailbox','renew_watch')`
+      : `task_identifier <> 'deliver_events' and run_at < now() + interval '1 minute'`;
   const deadline = Date.now() + timeoutMs;
   let idleSince = 0;
   while (Date.now() < deadline) {
     const { rows } = await pool
       .query(
-        `select count(*)::int as n from graphile_worker.jobs where task_identifier in ('sync_mailbox','renew_watch') and attempts < max_attempts`,
+        `select count(*)::int as n from graphile_worker.jobs where ${which} and attempts < max_attempts`,
       )
       .catch(() => ({ rows: [{ n: 1 }] }));
     if (rows[0].n === 0) {

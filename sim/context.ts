@@ -48,12 +48,27 @@ export interface AccessTokenInfo {
   expiresAt: number; // epoch ms
 }
 
-export interface SimStats {
+/** Calls made (refused ones too), the quota units charged, and the calls refused for quota. */
+export interface CallStats {
   calls: Record<string, number>;
+  /** Units charged: a call refused for quota costs none, as at Google. */
+  units: number;
   rate_limited: number;
+  /** The refused calls by method (their sum is `rate_limited`): `calls` less these were served. */
+  refused: Record<string, number>;
+}
+
+export interface SimStats extends CallStats {
   /** The same counts per mailbox, for the calls whose token named one. */
-  users: Record<string, { calls: Record<string, number>; rate_limited: number }>;
+  users: Record<string, CallStats>;
   pushes: { sent: number; acked: number; dropped: number };
+}
+
+/** A mailbox's entry in the stats, made on its first call. */
+export function userStats(stats: SimStats, email: string): CallStats {
+  const user = stats.users[email] ?? { calls: {}, units: 0, rate_limited: 0, refused: {} };
+  stats.users[email] = user;
+  return user;
 }
 
 export interface SimContext {

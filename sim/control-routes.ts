@@ -110,7 +110,9 @@ export function controlRouter(
   });
   router.post('/__sim/reset-stats', (_req, res) => {
     ctx.stats.calls = {};
+    ctx.stats.units = 0;
     ctx.stats.rate_limited = 0;
+    ctx.stats.refused = {};
     ctx.stats.users = {};
     ctx.stats.pushes = { sent: 0, acked: 0, dropped: 0 };
     res.json(ctx.stats);

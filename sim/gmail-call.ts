@@ -2,7 +2,7 @@
 // authentication, the scope check, faults and the user's quota, in the order Google applies them,
 // and Gmail's error body. Each resource's routes (gmail-*.ts) wrap their handlers in `call`.
 import type { NextFunction, Request, Response } from 'express';
-import type { SimContext } from './context.ts';
+import { type SimContext, userStats } from './context.ts';
 import type { GmailStore, SimMailbox, StoredMessage } from './gmail-store.ts';
 import type { Quota } from './quota.ts';
 
@@ -85,8 +85,7 @@ export function makeCall(ctx: SimContext, store: GmailStore, quota: Quota): Call
           'UNAUTHENTICATED',
         );
       }
-      const user = ctx.stats.users[info.email] ?? { calls: {}, rate_limited: 0 };
-      ctx.stats.users[info.email] = user;
+      const user = userStats(ctx.stats, info.email);
       user.calls[method] = (user.calls[method] ?? 0) + 1;
       const userId = String(req.params.userId ?? 'me').toLowerCase();
       if (userId !== 'me' && userId !== info.email)
@@ -115,12 +114,17 @@ export function makeCall(ctx: SimContext, store: GmailStore, quota: Quota): Call
       }
       const verdict = quota.charge(info.email, method);
       if (!verdict.ok) {
-        ctx.stats.rate_limited += 1;
-        user.rate_limited += 1;
+        for (const counts of [ctx.stats, user]) {
+          counts.rate_limited += 1;
+          counts.refused[method] = (counts.refused[method] ?? 0) + 1;
+        }
         // One of Gmail's three refusal forms, as the quota built it (no Retry-After header).
         res.status(verdict.status).json(verdict.body);
         return;
       }
+      const cost = quota.cost(method);
+      ctx.stats.units += cost;
+      user.units += cost;
       res.locals.mailbox = store.ensure(info.email);
       await handler(req, res);
     } catch (error) {

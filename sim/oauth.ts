@@ -4,7 +4,7 @@
 // enforced when a challenge was sent.
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
-import type { AccessTokenInfo, SimContext } from './context.ts';
+import { type AccessTokenInfo, type SimContext, userStats } from './context.ts';
 
 interface Grant {
   refreshToken: string;
@@ -226,8 +226,7 @@ export function createOAuth(ctx: SimContext): { router: Router } {
     const refresh = grant?.refreshToken ?? access?.refreshToken;
     // Counted per mailbox in the stats (`oauth.revoke`), so a test can see a grant was given back.
     const email = grant?.email ?? access?.email ?? '';
-    const user = ctx.stats.users[email] ?? { calls: {}, rate_limited: 0 };
-    ctx.stats.users[email] = user;
+    const user = userStats(ctx.stats, email);
     user.calls['oauth.revoke'] = (user.calls['oauth.revoke'] ?? 0) + 1;
     ctx.stats.calls['oauth.revoke'] = (ctx.stats.calls['oauth.revoke'] ?? 0) + 1;
     if (refresh) {

@@ -5,7 +5,7 @@
 // time) until the service is done. Both against the same simulator and PostgreSQL.
 
 import { runBaselinePoll } from '../baseline.ts';
-import { round, unitsSpent } from '../measure.ts';
+import { round } from '../measure.ts';
 import { quiesce, startWorld, type World } from '../world.ts';
 import { addContacts, gmailClient, mailboxContents, simStatsFor } from './fixtures.ts';
 
@@ -40,7 +40,7 @@ export async function backfill(
     await addContacts(world, ORG);
     world.seed(OWNER, mailboxContents(OWNER, total, matched));
     world.seed(TWIN, mailboxContents(TWIN, total, matched));
-    const baselineMailbox = await baselineMailboxRow(world);
+    const baselineMailbox = await baselineMailboxRow(world, ORG, TWIN);
     const { gmail } = await gmailClient(world, TWIN);
     await world.setFaults({ latency_ms: 100 });
     await world.simControl('reset-stats', {});
@@ -73,7 +73,7 @@ export async function backfill(
         logged,
         seconds: round(seconds),
         perSecond: round(logged / seconds),
-        units: unitsSpent(stats.calls, profile),
+        units: stats.units,
         rateLimited: stats.rate_limited,
       },
       baseline: {
@@ -90,11 +90,15 @@ export async function backfill(
 }
 
 /** The baseline's activities need a mailbox row; as a disconnected one the service never syncs it. */
-async function baselineMailboxRow(world: World): Promise<string> {
+export async function baselineMailboxRow(
+  world: World,
+  org: string,
+  email: string,
+): Promise<string> {
   const { rows } = await world.pool.query(
     `insert into mailboxes (org_id, user_id, email, status) values ($1, 'u-baseline', $2, 'disconnected')
      returning id`,
-    [ORG, TWIN],
+    [org, email],
   );
   return rows[0].id;
 }

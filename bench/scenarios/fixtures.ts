@@ -2,15 +2,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import { type gmail_v1, google } from 'googleapis';
+import type { CallStats } from '../../sim/context.ts';
+import { type Calls, diffCalls } from '../measure.ts';
 import type { World } from '../world.ts';
 
-export function raw(from: string, to: string, subject: string): string {
+/** A plain-text mail; `extra` gives it a known Message-ID and more header lines (Cc, In-Reply-To…). */
+export function raw(
+  from: string,
+  to: string,
+  subject: string,
+  extra: { messageId?: string; headers?: string[] } = {},
+): string {
   return [
     `From: ${from}`,
     `To: ${to}`,
     `Subject: ${subject}`,
     `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${randomBytes(8).toString('hex')}@bench.test>`,
+    `Message-ID: ${extra.messageId ?? `<${randomBytes(8).toString('hex')}@bench.test>`}`,
+    ...(extra.headers ?? []),
     'Content-Type: text/plain; charset=utf-8',
     '',
     `Body of ${subject}. `.repeat(20),
@@ -36,15 +45,16 @@ export function mailboxContents(owner: string, total: number, matched: number): 
   });
 }
 
-export interface CallCounts {
-  calls: Record<string, number>;
-  rate_limited: number;
+/** The simulator's call counts for one mailbox. */
+export async function simStatsFor(world: World, email: string): Promise<CallStats> {
+  const stats = (await world.simControl('stats')) as { users: Record<string, CallStats> };
+  return stats.users[email] ?? { calls: {}, units: 0, rate_limited: 0, refused: {} };
 }
 
-/** The simulator's call counts for one mailbox. */
-export async function simStatsFor(world: World, email: string): Promise<CallCounts> {
-  const stats = (await world.simControl('stats')) as { users: Record<string, CallCounts> };
-  return stats.users[email] ?? { calls: {}, rate_limited: 0 };
+/** The calls Gmail served (and charged): those refused for quota cost no units. */
+export async function servedCallsOf(world: World, email: string): Promise<Calls> {
+  const { calls, refused } = await simStatsFor(world, email);
+  return diffCalls(calls, refused);
 }
 
 /** A Gmail client authorised for `email` through the simulator's OAuth, and the mailbox's id. */

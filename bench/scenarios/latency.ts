@@ -48,7 +48,7 @@ export async function pushLatency(
  * One poller for every sample in flight (a single query every 2 ms), so that watching adds as
  * little as it can to the load it measures; resolves with the time a mail's activity was seen.
  */
-function watchActivities(world: World) {
+export function watchActivities(world: World) {
   const waiting = new Map<string, (at: number) => void>();
   let running = true;
   void (async () => {

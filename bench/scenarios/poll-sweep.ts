@@ -92,6 +92,17 @@ export async function pollSweep(world: World, workerPid: number | undefined) {
   const commitsBefore = await commits();
   const cpuBefore = await cpuSeconds(workerPid);
   const started = performance.now();
+  await runPoll(world);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    seconds: round(seconds),
+    transactions: (await commits()) - commitsBefore,
+    workerCpuSeconds: round((await cpuSeconds(workerPid)) - cpuBefore),
+  };
+}
+
+/** One fallback-poll cycle, as an operator runs it (`gmail-sync poll`), waiting for its syncs. */
+export async function runPoll(world: World): Promise<void> {
   const { spawn } = await import('node:child_process');
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, ['src/cli.ts', 'poll'], {
@@ -101,10 +112,4 @@ export async function pollSweep(world: World, workerPid: number | undefined) {
     });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`poll exited ${code}`))));
   });
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    seconds: round(seconds),
-    transactions: (await commits()) - commitsBefore,
-    workerCpuSeconds: round((await cpuSeconds(workerPid)) - cpuBefore),
-  };
 }

@@ -176,6 +176,30 @@ describe('the simulated Gmail API, through googleapis', () => {
     await faults({ quota_units_per_sec: 1_000_000 });
   });
 
+  it('when some calls are refused for quota, then the stats charge units for the served ones only', async () => {
+    await fetch(`${sim.baseUrl}/__sim/reset-stats`, { method: 'POST' });
+    await faults({ quota_units_per_sec: 100 });
+    const { id } = await deliver(sim, OWNER, 'Subject: q\r\n\r\nx');
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        gmail.users.messages.get({ userId: 'me', id }).catch(() => undefined),
+      ),
+    );
+    await faults({ quota_units_per_sec: 1_000_000 });
+    const stats = (await (await fetch(`${sim.baseUrl}/__sim/stats`)).json()) as {
+      units: number;
+      users: Record<string, unknown>;
+    };
+    // 2026 profile: a get costs 20; the one-second bucket holds 100, so 5 are served.
+    expect(stats.users[OWNER]).toEqual({
+      calls: { 'messages.get': 12 },
+      units: 100,
+      rate_limited: 7,
+      refused: { 'messages.get': 7 },
+    });
+    expect(stats.units).toBe(100);
+  });
+
   it('when errors and latency are injected with a seed, then calls fail at that rate, repeatably', async () => {
     const run = async () => {
       await faults({ error_rate: 0.5, error_codes: [500, 503], seed: 42 });

@@ -1,0 +1,90 @@
+// What a mailbox-day costs beyond its pushes, each measured on the simulator as the service runs it
+// (the mailbox's Gmail calls counted before and after): the daily reconciliation asked for over the
+// API, one fallback-poll cycle (`gmail-sync poll`, run 96 times a day by the cron), one watch
+// renewal (the job the poll queues daily), a contact added to the CRM after its mail arrived (the
+// CRM tables' trigger queues the retroactive search, and its second pass 30 s later), and a
+// blocklist entry removed (the re-import through a search of the mailbox).
+import type { CompletenessView } from '../../src/sync/reconcile-store.ts';
+import { type Calls, diffCalls } from '../measure.ts';
+import { quiesce, type World } from '../world.ts';
+import { servedCallsOf } from './fixtures.ts';
+import { runPoll } from './poll-sweep.ts';
+
+/** The mailbox's Gmail calls while `fn` runs and the jobs it queued finish. */
+export async function callsDuring(
+  world: World,
+  email: string,
+  fn: () => Promise<unknown>,
+): Promise<Calls> {
+  await quiesce(world.pool, 120_000, 'all');
+  const before = await servedCallsOf(world, email);
+  await fn();
+  await quiesce(world.pool, 180_000, 'all');
+  return diffCalls(await servedCallsOf(world, email), before);
+}
+
+export interface FixedCosts {
+  reconciliation: { calls: Calls; completeness: CompletenessView | null };
+  poll: Calls;
+  watch: Calls;
+  retroSearch: Calls;
+  reimport: Calls;
+}
+
+/** A caller of the service's API as the CRM is: a bearer token for the mailbox's user. */
+export type Api = (method: string, path: string, body?: unknown) => Promise<unknown>;
+
+export function apiFor(world: World, user: { sub: string; org: string }): Api {
+  return async (method, path, body) => {
+    const res = await fetch(`${world.webUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${await world.token(user.sub, user.org)}`,
+        'content-type': 'application/json',
+        ...(method === 'POST' ? { 'idempotency-key': `day-${path}-${Math.random()}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const answer = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
+    return answer;
+  };
+}
+
+export async function reconcileNow(world: World, api: Api, email: string) {
+  const calls = await callsDuring(world, email, () =>
+    api('POST', '/integrations/gmail/sync', { reconcile: true }),
+  );
+  const status = (await api('GET', '/integrations/gmail/status')) as {
+    completeness: CompletenessView | null;
+  };
+  return { calls, completeness: status.completeness };
+}
+
+export async function fixedCosts(
+  world: World,
+  api: Api,
+  mailbox: { email: string; org: string },
+  lateContact: string,
+): Promise<FixedCosts> {
+  const { email, org } = mailbox;
+  const reconciliation = await reconcileNow(world, api, email);
+  const poll = await callsDuring(world, email, () => runPoll(world));
+  const watch = await callsDuring(world, email, () =>
+    world.pool.query(
+      `select graphile_worker.add_job('renew_watch', json_build_object('mailbox_id', id))
+         from mailboxes where email = $1 and status = 'active'`,
+      [email],
+    ),
+  );
+  const retroSearch = await callsDuring(world, email, () =>
+    world.pool.query(`insert into contacts (org_id, name, email) values ($1, 'New contact', $2)`, [
+      org,
+      lateContact,
+    ]),
+  );
+  const reimport = await callsDuring(world, email, () =>
+    api('PUT', '/integrations/gmail/settings', { blocked_addresses: [] }),
+  );
+  return { reconciliation, poll, watch, retroSearch, reimport };
+}

@@ -1,7 +1,9 @@
 // What a mailbox-day costs beyond its pushes, each measured on the simulator as the service runs it
 // (the mailbox's Gmail calls counted before and after): the daily reconciliation asked for over the
-// API, one fallback-poll cycle (`gmail-sync poll`, run 96 times a day by the cron), one watch
-// renewal (the job the poll queues daily), a contact added to the CRM after its mail arrived (the
+// API, the fallback poll (`gmail-sync poll`, run 96 times a day by the cron: for a mailbox whose
+// pushes are healthy, one tick in four checks it and the others leave it alone, so both ticks are
+// measured), one watch renewal (daily, or every sixth day for healthy pushes, when the 7-day watch
+// is within a day of expiry), a contact added to the CRM after its mail arrived (the
 // CRM tables' trigger queues the retroactive search, and its second pass 30 s later), and a
 // blocklist entry removed (the re-import through a search of the mailbox).
 import type { CompletenessView } from '../../src/sync/reconcile-store.ts';
@@ -23,10 +25,24 @@ export async function callsDuring(
   return diffCalls(await servedCallsOf(world, email), before);
 }
 
+/** Calls measured once and how many times a day they happen. */
+export interface Repeated {
+  calls: Calls;
+  times: number;
+}
+
+const POLLS_PER_DAY = 96;
+/** A healthy mailbox is checked every fourth tick (its last check over 55 minutes old). */
+const CHECKS_PER_DAY = 24;
+/** Renewed within a day of the watch's 7-day expiry: every sixth day. */
+const HEALTHY_WATCHES_PER_DAY = 1 / 6;
+
 export interface FixedCosts {
   reconciliation: { calls: Calls; completeness: CompletenessView | null };
-  poll: Calls;
-  watch: Calls;
+  /** Whether the mailbox's pushes were healthy when the poll was measured (push-health.ts). */
+  pushesHealthy: boolean;
+  polls: Repeated[];
+  watch: Repeated;
   retroSearch: Calls;
   reimport: Calls;
 }
@@ -69,8 +85,28 @@ export async function fixedCosts(
 ): Promise<FixedCosts> {
   const { email, org } = mailbox;
   const reconciliation = await reconcileNow(world, api, email);
-  const poll = await callsDuring(world, email, () => runPoll(world));
-  const watch = await callsDuring(world, email, () =>
+  const { push } = (await api('GET', '/integrations/gmail/status')) as {
+    push: { healthy: boolean };
+  };
+  const checkDue = () =>
+    world.pool.query(
+      `update mailboxes set checked_at = now() - interval '2 hours' where email = $1`,
+      [email],
+    );
+  const checked = await callsDuring(world, email, async () => {
+    await checkDue();
+    await runPoll(world);
+  });
+  const polls = push.healthy
+    ? [
+        { calls: checked, times: CHECKS_PER_DAY },
+        {
+          calls: await callsDuring(world, email, () => runPoll(world)),
+          times: POLLS_PER_DAY - CHECKS_PER_DAY,
+        },
+      ]
+    : [{ calls: checked, times: POLLS_PER_DAY }];
+  const renewal = await callsDuring(world, email, () =>
     world.pool.query(
       `select graphile_worker.add_job('renew_watch', json_build_object('mailbox_id', id))
          from mailboxes where email = $1 and status = 'active'`,
@@ -86,5 +122,6 @@ export async function fixedCosts(
   const reimport = await callsDuring(world, email, () =>
     api('PUT', '/integrations/gmail/settings', { blocked_addresses: [] }),
   );
-  return { reconciliation, poll, watch, retroSearch, reimport };
+  const watch = { calls: renewal, times: push.healthy ? HEALTHY_WATCHES_PER_DAY : 1 };
+  return { reconciliation, pushesHealthy: push.healthy, polls, watch, retroSearch, reimport };
 }

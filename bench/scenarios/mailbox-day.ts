@@ -1,7 +1,7 @@
 // Scenario "a salesperson's day" (issue 14 item 3; issue 15's bench clause): one mailbox's working
 // day (day-plan.ts) played in a few minutes at Gmail's 2026 quota profile, 100 ms a Gmail call, a
 // search index 1 s behind the mailbox and pushes at Gmail's one a second; what the service spends
-// is read from the simulator's counts, and the day's fixed costs (96 polls, a watch renewal, the
+// is read from the simulator's counts, and the day's fixed costs (96 poll ticks, watch renewal, the
 // daily reconciliation) and a retroactive search and a re-import are measured after it
 // (day-costs.ts). Then: every mail that concerns the CRM logged exactly once, the reconciliation's
 // verdict, the delivery → activity latency, and the seed's design on the same mail (day-baseline.ts).
@@ -28,7 +28,6 @@ const ORG = 'org-day';
 const USER = { sub: 'u-rep', org: ORG };
 /** The cron's poll would fire at a random moment of the compressed day: it is measured apart. */
 const NO_CRON_POLL = '0 0 1 1 *';
-const POLLS_PER_DAY = 96;
 /** Gmail pushes a mailbox's changes at most once a second: a margin above it. */
 const MIN_GAP_MS = 1_100;
 /** What the service's search-first matching takes as "search has not found it": 10 minutes. */
@@ -228,16 +227,19 @@ function account(day: Calls, sends: { calls: Calls }[], costs: FixedCosts, logge
     other_day_calls: units(
       Object.fromEntries(Object.entries(service).filter(([m]) => !known.includes(m))),
     ),
-    polls: POLLS_PER_DAY * units(costs.poll),
-    watch: units(costs.watch),
+    polls: round(
+      costs.polls.reduce((sum, p) => sum + p.times * units(p.calls), 0),
+      1,
+    ),
+    watch: round(costs.watch.times * units(costs.watch.calls), 1),
     reconciliation: units(costs.reconciliation.calls),
     retro_search: units(costs.retroSearch),
     reimport: units(costs.reimport),
   };
   const all = addCalls([
     { calls: service },
-    { calls: costs.poll, times: POLLS_PER_DAY },
-    { calls: costs.watch },
+    ...costs.polls,
+    costs.watch,
     { calls: costs.reconciliation.calls },
     { calls: costs.retroSearch },
     { calls: costs.reimport },
@@ -249,7 +251,8 @@ function account(day: Calls, sends: { calls: Calls }[], costs: FixedCosts, logge
     callsByMethod: all,
     measured: {
       day: service,
-      poll: costs.poll,
+      pushes_healthy: costs.pushesHealthy,
+      polls: costs.polls,
       watch: costs.watch,
       reconciliation: costs.reconciliation.calls,
       retroSearch: costs.retroSearch,

@@ -6,8 +6,14 @@ import { callGmail } from '../google/gmail-call.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 import type { SyncContext } from './sync-context.ts';
 
-/** Terms per search query: Gmail's `q` has a practical length limit. */
-export const ADDRESSES_PER_QUERY = 20;
+/**
+ * Characters of terms one search query holds. Gmail documents no limit for `q`; its filters take
+ * about 1,500 characters of criteria, and a GET's URL stays well under the front end's limits at
+ * this size (an address is percent-encoded to about a third more). An address is a bare term, which
+ * Gmail matches in From, To, Cc and Bcc (and, rarely, a body that quotes it: that costs one fetch
+ * judged by the sync's rules, never a wrong activity), so a query holds about 60 typical addresses.
+ */
+export const QUERY_TERM_CHARS = 1_500;
 
 /** Searchable Gmail terms for the org's CRM: its records' addresses and its companies' domains. */
 export interface SearchTerms {
@@ -24,14 +30,40 @@ const termsOf = (orgId: string) => sql`
 /** Gmail's search would read quotes, braces and parentheses as syntax. */
 const SEARCHABLE = /^[^\s"{}()]+$/;
 
-/** Only what the choice needs (a count), so a push to a large CRM does not read every address. */
-export async function countSearchTerms(
-  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
-): Promise<{ count: number; incomplete: boolean }> {
-  const { rows } = await ctx.db.execute<{ n: number; unsearchable: number }>(sql`
-    select count(*)::int as n, count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
+/** What a search over the CRM costs, in queries, and whether it would see all of the CRM. */
+export interface SearchSize {
+  queries: number;
+  incomplete: boolean;
+}
+
+/** Only what the choice needs (a size), so a push to a large CRM does not read every address. */
+export async function searchSize(ctx: Pick<SyncContext, 'db' | 'mailbox'>): Promise<SearchSize> {
+  const { rows } = await ctx.db.execute<{ chars: number; unsearchable: number }>(sql`
+    select coalesce(sum(length(term) + 1), 0)::int as chars,
+           count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
       from (${termsOf(ctx.mailbox.orgId)}) t`);
-  return { count: rows[0]?.n ?? 0, incomplete: (rows[0]?.unsearchable ?? 0) > 0 };
+  return {
+    queries: Math.ceil((rows[0]?.chars ?? 0) / QUERY_TERM_CHARS),
+    incomplete: (rows[0]?.unsearchable ?? 0) > 0,
+  };
+}
+
+/** The terms in groups of at most QUERY_TERM_CHARS characters: one query each. */
+export function queryGroups(terms: string[]): string[][] {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let chars = 0;
+  for (const term of terms) {
+    if (group.length > 0 && chars + term.length + 1 > QUERY_TERM_CHARS) {
+      groups.push(group);
+      group = [];
+      chars = 0;
+    }
+    group.push(term);
+    chars += term.length + 1;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
 
 export async function orgSearchTerms(
@@ -56,10 +88,8 @@ export async function listMatchingIds(
 ): Promise<string[]> {
   const after = Math.floor(since.getTime() / 1000);
   const ids = new Set<string>();
-  for (let i = 0; i < addresses.length; i += ADDRESSES_PER_QUERY) {
-    const group = addresses.slice(i, i + ADDRESSES_PER_QUERY);
-    const terms = group.flatMap((a) => [`from:${a}`, `to:${a}`, `cc:${a}`]).join(' ');
-    const q = `after:${after} -in:drafts {${terms}}`;
+  for (const group of queryGroups(addresses)) {
+    const q = `after:${after} -in:drafts {${group.join(' ')}}`;
     let pageToken: string | undefined;
     do {
       const { data } = await callGmail(ctx.pacer, 'messages.list', () =>

@@ -9,7 +9,7 @@
 // day again, is the net behind that judgement.
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
-import { listMatchingIds, orgSearchTerms } from './crm-search.ts';
+import { listMatchingIds, orgSearchTerms, queryGroups } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { loggedThreads, type SearchFirstOptions, searchPays, textArray } from './search-first.ts';
 import type { SyncContext } from './sync-context.ts';
@@ -66,7 +66,8 @@ export async function matchPending(
 
   const terms = await orgSearchTerms(ctx);
   let hits: PendingRow[];
-  if (searchPays({ count: terms.terms.length, incomplete: terms.incomplete }, rows.length)) {
+  const size = { queries: queryGroups(terms.terms).length, incomplete: terms.incomplete };
+  if (searchPays(size, rows.length)) {
     const oldest = Math.min(...rows.map((r) => r.seen_ms));
     const found = new Set(
       await listMatchingIds(ctx, terms.terms, new Date(oldest - WINDOW_MARGIN_MS)),

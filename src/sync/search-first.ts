@@ -20,7 +20,7 @@ import { readOrgSettings } from '../activities/org-settings.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
-import { ADDRESSES_PER_QUERY, countSearchTerms } from './crm-search.ts';
+import { type SearchSize, searchSize } from './crm-search.ts';
 import type { Candidate } from './history-candidates.ts';
 import { idsToSkip } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
@@ -50,10 +50,9 @@ export function lookAt(seenAt: number, labelIds: string[], options: SearchFirstO
 const SEARCH_UNITS = 5;
 const FETCH_UNITS = 20;
 
-/** Whether one search over this many terms costs less than fetching `mails` messages. */
-export function searchPays(terms: { count: number; incomplete: boolean }, mails: number): boolean {
-  const groups = Math.ceil(terms.count / ADDRESSES_PER_QUERY);
-  return !terms.incomplete && groups * SEARCH_UNITS < mails * FETCH_UNITS;
+/** Whether one search of this size costs less than fetching `mails` messages. */
+export function searchPays(size: SearchSize, mails: number): boolean {
+  return !size.incomplete && size.queries * SEARCH_UNITS < mails * FETCH_UNITS;
 }
 
 /**
@@ -64,7 +63,7 @@ export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promi
   const options = ctx.searchFirst;
   const ids = found.map((c) => c.id);
   if (!options || found.length === 0) return ids;
-  if (!searchPays(await countSearchTerms(ctx), found.length)) return ids;
+  if (!searchPays(await searchSize(ctx), found.length)) return ids;
   const org = await readOrgSettings(ctx.db, ctx.mailbox.orgId);
   if (org.auto_create_contacts === 'sent_and_received') return ids;
   const fetchSent = org.auto_create_contacts === 'sent';

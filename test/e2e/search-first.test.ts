@@ -27,10 +27,14 @@ describe('search before fetch', () => {
   beforeAll(async () => {
     e2e = await startE2E({ env: { MATCH_SETTLE_MS: String(SETTLE_MS) } });
     await addContact(e2e.deps.database.db, ORG, 'Cora Client', CLIENT);
-    // Past what one search saves over fetching a single mail (5 groups of 20 × 5 units ≥ 20).
-    for (let i = 0; i < 100; i++) {
-      await addContact(e2e.deps.database.db, BIG_ORG, `Person ${i}`, `p${i}@big.test`);
-    }
+    // Past what one search saves over fetching a single mail: 400 addresses of 26 characters take
+    // 7 queries (QUERY_TERM_CHARS), 35 units against one fetch's 20.
+    await e2e.database.pool.query(
+      `insert into contacts (org_id, name, email)
+       select $1, 'Person ' || i, 'person-' || lpad(i::text, 4, '0') || '@big-org.test'
+         from generate_series(1, 400) i`,
+      [BIG_ORG],
+    );
   });
   afterEach(() => e2e.resetFaults());
   afterAll(async () => {
@@ -162,7 +166,7 @@ describe('search before fetch', () => {
   it('when the CRM holds more addresses than a search saves, then new mail is fetched at once', async () => {
     const owner = await connectedMailbox(e2e, BIG_ORG, 'big');
     await resetStats();
-    const id = await deliver(owner, rawMail({ from: 'p42@big.test', to: owner }));
+    const id = await deliver(owner, rawMail({ from: 'person-0042@big-org.test', to: owner }));
     await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
     expect(await pendingCount(owner)).toBe(0);
     expect((await callsOf(e2e, owner))['messages.list'] ?? 0).toBe(0);

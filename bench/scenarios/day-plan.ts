@@ -2,7 +2,10 @@
 // the mail that arrives (and that the user writes from Gmail itself), with the categories Gmail
 // files it under, the labels changed after delivery (IMPORTANT, the user's own labels, mail read),
 // and the sends through the service's API. The events keep their order and are played one per
-// `spacingMs`, so each gets a push of its own, as a real day's mail, minutes apart, does.
+// `spacingMs`, so each gets a push of its own, as a real day's mail, minutes apart, does, and each
+// push's own sync, search and trailing probe (TRAILING_SYNC_DELAY_MS after it) run before the next
+// event: closer, the trailing probes of a burst would merge into one and the day would cost less
+// than a real one.
 import { seededRandom } from '../../sim/random.ts';
 import { CONTACTS, raw } from './fixtures.ts';
 
@@ -30,6 +33,7 @@ export interface DayOptions {
   lateContactMails: number;
   /** Mail from a CRM contact on the mailbox's blocklist (re-imported when the entry is removed). */
   blockedMails: number;
+  /** Wall time between events: above the trailing probe's 2 s (plus the worker's half-second poll). */
   spacingMs: number;
   /** The working day the events stand for: the compression is wall time over this. */
   workdayHours: number;
@@ -50,7 +54,7 @@ export const DAY_DEFAULTS: DayOptions = {
   reads: 25,
   lateContactMails: 2,
   blockedMails: 2,
-  spacingMs: 1_250,
+  spacingMs: 3_000,
   workdayHours: 10,
 };
 

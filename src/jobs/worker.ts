@@ -81,8 +81,10 @@ export async function startWorker(
       // An empty crontab string would make graphile-worker look for a ./crontab file instead.
       ...(opts.crontab ? { crontab: opts.crontab } : { parsedCronItems: [] }),
       noHandleSignals: true,
-      // LISTEN/NOTIFY picks jobs up at once; polling only covers missed notifications.
-      pollInterval: 2_000,
+      // LISTEN/NOTIFY picks a job up at once when it is added; a job due later (a push's trailing
+      // probe 2 s on, a search for new mail 3 s on) is found by polling, so the poll is short: its
+      // interval is added to those delays. One cheap statement a half second per idle process.
+      pollInterval: 500,
       // Jobs fetched in batches, not one statement each: a poll sweep queues a job per mailbox. A
       // job fetched but not yet started is locked meanwhile; a push for its mailbox then queues one
       // more sync, which is harmless. (Batched completion, completeJobBatchDelay, was tried and left

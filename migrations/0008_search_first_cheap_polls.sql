@@ -4,6 +4,7 @@ CREATE TABLE "pending_matches" (
 	"thread_id" text NOT NULL,
 	"seen_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"look_at" timestamp with time zone NOT NULL,
+	"let_go_at" timestamp with time zone,
 	CONSTRAINT "pending_matches_mailbox_id_gmail_message_id_pk" PRIMARY KEY("mailbox_id","gmail_message_id")
 );
 --> statement-breakpoint

@@ -55,6 +55,11 @@ export const pendingMatches = pgTable(
     seenAt: tstz('seen_at').notNull().defaultNow(),
     /** When it wants a search of its own: soon for mail in the primary inbox, later for the rest. */
     lookAt: tstz('look_at').notNull(),
+    /**
+     * When search, asked long enough, had not found it: no longer searched for, but kept a few days
+     * so that if its thread is logged later (a first mail search found late), it follows its thread.
+     */
+    letGoAt: tstz('let_go_at'),
   },
   (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
 );

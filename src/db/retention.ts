@@ -10,6 +10,8 @@
 //                           the same key sends again
 //   oauth_states:           1 hour after expiry (10 minutes after issue); at most 10 live ones
 //                           per user, trimmed when a new one is issued (http/connect-limits.ts)
+//   pending_matches, let go: 3 days: long enough for the daily reconciliation (its window reaches a
+//                           day back before the last one) to log a thread they then follow
 import type { Db } from './database.ts';
 import { sql } from './orm.ts';
 
@@ -22,6 +24,7 @@ export interface Swept {
   deadLetters: number;
   idempotencyKeys: number;
   oauthStates: number;
+  letGoMail: number;
 }
 
 export async function sweepExpired(db: Db): Promise<Swept> {
@@ -49,7 +52,14 @@ export async function sweepExpired(db: Db): Promise<Swept> {
         select state_hash from oauth_states
          where expires_at < now() - interval '1 hour' limit ${limit})`,
   );
-  return { deadLetters, idempotencyKeys, oauthStates };
+  const letGoMail = await inBatches(
+    db,
+    (limit) => sql`
+      delete from pending_matches where (mailbox_id, gmail_message_id) in (
+        select mailbox_id, gmail_message_id from pending_matches
+         where let_go_at < now() - interval '3 days' limit ${limit})`,
+  );
+  return { deadLetters, idempotencyKeys, oauthStates, letGoMail };
 }
 
 /** Beyond the newest PUSH_LETTERS_PER_REASON of a reason, the older push dead letters go. */

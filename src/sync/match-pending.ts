@@ -23,7 +23,7 @@ export interface MatchResult {
   searched: boolean;
   /** Found by the search (or fetched without one) and judged by the sync's rules. */
   found: number;
-  /** Not found, but in a thread the found mail opened: fetched with it. */
+  /** Not found, but in a thread the found mail opened (waiting, or let go earlier): logged with it. */
   followed: number;
   logged: number;
   /** Let go: searched for long enough and not found. */
@@ -51,7 +51,8 @@ export async function matchPending(
     select gmail_message_id as id, thread_id,
            (extract(epoch from seen_at) * 1000)::float8 as seen_ms,
            (extract(epoch from look_at) * 1000)::float8 as look_ms from pending_matches
-     where mailbox_id = ${ctx.mailbox.id} order by seen_at, gmail_message_id`);
+     where mailbox_id = ${ctx.mailbox.id} and let_go_at is null
+     order by seen_at, gmail_message_id`);
   const result: MatchResult = {
     pending: rows.length,
     searched: false,
@@ -81,7 +82,8 @@ export async function matchPending(
   const done = new Set<string>();
   await logAll(ctx, hits, result, done);
   result.found = done.size;
-  // A reply in a thread the hits just opened is logged with it, found by search or not.
+  // A reply in a thread the hits just opened is logged with it, found by search or not, and so is
+  // one let go earlier.
   const rest = rows.filter((r) => !done.has(r.id) && !result.failed.includes(r.id));
   const threads = await loggedThreads(
     ctx.db,
@@ -94,13 +96,19 @@ export async function matchPending(
     result,
     done,
   );
+  const hitThreads = hits.filter((r) => done.has(r.id)).map((r) => r.thread_id);
+  result.followed = done.size - result.found + (await followLetGo(ctx, hitThreads));
+  await forget(ctx, [...done]);
 
   const settled = rows.filter(
     (r) => !done.has(r.id) && !result.failed.includes(r.id) && settledBy(r, startedAt, options),
   );
   for (const r of settled) done.add(r.id);
   result.settled = settled.length;
-  await forget(ctx, [...done]);
+  await letGo(
+    ctx,
+    settled.map((r) => r.id),
+  );
 
   const waiting = rows.filter((r) => !done.has(r.id));
   result.waiting = waiting.length;
@@ -139,6 +147,38 @@ async function logAll(
     const failed = new Set(batch.pending);
     for (const id of slice) if (!failed.has(id)) done.add(id);
   }
+}
+
+/**
+ * Mail let go earlier in these threads, now that the threads are logged (a first mail that search
+ * found only late, or a reconciliation repaired): fetched and judged as a thread's reply is.
+ * Returns how many were logged.
+ */
+export async function followLetGo(ctx: SyncContext, threadIds: string[]): Promise<number> {
+  if (threadIds.length === 0) return 0;
+  const { rows } = await ctx.db.execute<{ id: string }>(sql`
+    select gmail_message_id as id from pending_matches
+     where mailbox_id = ${ctx.mailbox.id} and let_go_at is not null
+       and thread_id = any(${textArray([...new Set(threadIds)])}::text[])`);
+  let logged = 0;
+  const followed: string[] = [];
+  for (let i = 0; i < rows.length; i += STORE_SLICE) {
+    const slice = rows.slice(i, i + STORE_SLICE).map((r) => r.id);
+    const batch = await logMessages(ctx, slice, null, { newMail: true });
+    logged += batch.logged;
+    const failed = new Set(batch.pending);
+    followed.push(...slice.filter((id) => !failed.has(id)));
+  }
+  await forget(ctx, followed);
+  return logged;
+}
+
+/** No longer searched for; kept three days for its thread (retention.ts sweeps it). */
+async function letGo(ctx: SyncContext, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await ctx.db.execute(sql`
+    update pending_matches set let_go_at = now()
+     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${textArray(ids)}::text[])`);
 }
 
 async function forget(ctx: SyncContext, ids: string[]): Promise<void> {

@@ -11,6 +11,7 @@
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { listMatchingIds, orgSearchTerms } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
+import { followLetGo } from './match-pending.ts';
 import { idsAfterCursor } from './reconcile-in-flight.ts';
 import {
   classifyIds,
@@ -18,6 +19,7 @@ import {
   recordSkipped,
   saveReconciliation,
 } from './reconcile-store.ts';
+import { threadsOf } from './search-first.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** How far before the last reconciliation the next one looks again (search lag, late mail). */
@@ -65,6 +67,9 @@ export async function reconcileMailbox(
 
   const after = await classifyIds(ctx.db, ctx.mailbox.id, gaps);
   const repaired = gaps.filter((id) => after.logged.has(id));
+  // Mail let go while search missed a repaired thread's first mail (a colleague's reply) joins it.
+  const followed = await followLetGo(counted, await threadsOf(ctx.db, ctx.mailbox.id, repaired));
+  if (followed > 0) ctx.log.info({ followed }, 'replies let go joined their repaired threads');
   // Fetched and read, and the sync's own rules did not log it: deliberately skipped from now on.
   const notLogged = gaps.filter((id) => !after.logged.has(id) && !after.skipped.has(id));
   const filtered = notLogged.filter((id) => !failed.has(id));

@@ -104,6 +104,19 @@ export async function loggedThreads(
   return new Set(rows.map((r) => r.thread_id));
 }
 
+/** The threads of these logged mails in this mailbox. */
+export async function threadsOf(
+  db: Pick<Db, 'execute'>,
+  mailboxId: string,
+  gmailIds: string[],
+): Promise<string[]> {
+  if (gmailIds.length === 0) return [];
+  const { rows } = await db.execute<{ thread_id: string }>(sql`
+    select distinct thread_id from activities
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${textArray(gmailIds)}::text[])`);
+  return rows.map((r) => r.thread_id);
+}
+
 async function recordPending(
   db: Db,
   mailboxId: string,

@@ -42,10 +42,11 @@ describe('search before fetch', () => {
   });
 
   const deliver = async (owner: string, raw: string) => (await e2e.deliver(owner, raw)).id;
+  /** Mail waiting for search (not the mail let go, kept a while for its thread). */
   const pendingCount = async (owner: string) => {
     const { rows } = await e2e.database.pool.query<{ n: number }>(
       `select count(*)::int as n from pending_matches p join mailboxes m on m.id = p.mailbox_id
-        where m.email = $1`,
+        where m.email = $1 and p.let_go_at is null`,
       [owner],
     );
     return rows[0]?.n ?? 0;
@@ -141,6 +142,55 @@ describe('search before fetch', () => {
       timeoutMs: SETTLE_MS * 5,
       what: 'the client mail and the colleague reply logged',
     });
+  });
+
+  it("when search lags past the settling time, then the reconciliation logs the client's mail and the colleague's reply that was let go", async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'late-index');
+    // Longer than the settling search (2 × MATCH_SETTLE_MS): both mails are let go unfound.
+    await setFaults(e2e, { search_lag_ms: 60_000 });
+    const opened = await deliver(
+      owner,
+      rawMail({ from: CLIENT, to: owner, subject: 'Tender', messageId: '<tender-1@t.test>' }),
+    );
+    const reply = await deliver(
+      owner,
+      rawMail({
+        from: 'colleague@partner.test',
+        to: owner,
+        subject: 'Re: Tender',
+        headers: { 'In-Reply-To': '<tender-1@t.test>', References: '<tender-1@t.test>' },
+      }),
+    );
+    const letGo = async () => {
+      const { rows } = await e2e.database.pool.query<{ n: number }>(
+        `select count(*)::int as n from pending_matches p join mailboxes m on m.id = p.mailbox_id
+          where m.email = $1 and p.let_go_at is not null`,
+        [owner],
+      );
+      return rows[0]?.n ?? 0;
+    };
+    await waitFor(async () => (await letGo()) === 2, {
+      timeoutMs: SETTLE_MS * 6,
+      what: 'both mails let go',
+    });
+    expect(await loggedCount(e2e, [opened, reply])).toBe(0);
+
+    await e2e.resetFaults();
+    const { rows } = await e2e.database.pool.query<{ user_id: string }>(
+      'select user_id from mailboxes where email = $1',
+      [owner],
+    );
+    const res = await e2e.api('/integrations/gmail/sync', {
+      user: { sub: rows[0]?.user_id as string, org: ORG },
+      method: 'POST',
+      body: JSON.stringify({ reconcile: true }),
+    });
+    expect(res.status).toBe(202);
+    await waitForLogged(e2e, [opened, reply], {
+      timeoutMs: 20_000,
+      what: 'the client mail repaired and the reply with it',
+    });
+    expect(await letGo()).toBe(0);
   });
 
   it("when a client mail is filed under Updates, then it asks no search of its own and rides on the next mail's", async () => {

@@ -24,12 +24,13 @@ export async function endOfRun(
   const { settleMs } = run;
   // The safety net, as the 15-minute cron would run it.
   await runPoll(world);
-  // Mail waiting for search is decided (logged or let go) by twice MATCH_SETTLE_MS at the latest.
+  // The expected mail waiting for search is found within seconds (Gmail's search delay); where the
+  // scenario sets MATCH_SETTLE_MS, every pending mail is decided, by twice that at the latest.
   await quiesce(
     world.pool,
     settleMs === undefined ? undefined : 2 * settleMs + 60_000,
     'sync',
-    settleMs === undefined ? undefined : 'all',
+    settleMs === undefined ? run.expected : 'all',
   );
   const counts = await countLogged(world, run.org, run.expected, run.unwanted);
   let reconciliation: Outcome['reconciliation'];

@@ -44,9 +44,9 @@ const scenarios: Scenario[] = [
     name: 'Gmail answers 10% 429/500/503',
     mails: 40,
     run: (w, send) =>
+      // Until the mail is fetched, which is after its search (search before fetch).
       withFaults(w, { error_rate: 0.1, error_codes: [429, 500, 503], seed: 3 }, async () => {
-        await send(40);
-        await quiesce(w.pool);
+        await quiesce(w.pool, undefined, 'sync', await send(40));
       }),
   },
   {
@@ -55,10 +55,10 @@ const scenarios: Scenario[] = [
     name: 'Gmail throttles in its three forms',
     mails: 40,
     run: (w, send) =>
-      // Until every sync is done: the refusals happen when the service fetches, after delivery.
+      // Until every sync and search is done: the refusals happen when the service fetches, after
+      // delivery and after the search that decides the fetch.
       withFaults(w, { quota_units_per_sec: 60, quota_error: 'mixed', seed: 4 }, async () => {
-        await send(40);
-        await quiesce(w.pool);
+        await quiesce(w.pool, undefined, 'sync', await send(40));
       }),
   },
   {
@@ -71,8 +71,7 @@ const scenarios: Scenario[] = [
         w,
         { quota_window: 'minute', quota_units_per_sec: 3, quota_error: '403' },
         async () => {
-          await send(30);
-          await quiesce(w.pool, 300_000);
+          await quiesce(w.pool, 300_000, 'sync', await send(30));
         },
       ),
   },

@@ -123,7 +123,7 @@ export function print(o: Outcome): void {
     o.blocked === undefined ? '' : `  blocked ${o.blocked}`,
     o.falsePositives === undefined ? '' : `  false positives ${o.falsePositives}`,
     o.reconciliation
-      ? `  reconciled: expected ${o.reconciliation.expected} repaired ${o.reconciliation.repaired} missing ${o.reconciliation.missing}`
+      ? `  reconciled: expected ${o.reconciliation.expected} repaired ${o.reconciliation.repaired} missing ${o.reconciliation.missing}, lost after it ${o.lostAfterReconciliation}`
       : '',
   ].join('');
   const verbose = process.env.CHAOS_VERBOSE

@@ -238,11 +238,15 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
  * Waits until no sync job is waiting or running; with `tasks: 'all'`, until no job of any kind
  * (the CRM event delivery aside) is running or due within the next minute, so a search the service
  * queued to run again a little later (a retroactive search's second pass) is waited for too.
+ * With `pending`, also until no mail waits for its search (search-first.ts), neither logged nor let
+ * go yet: `'all'` waits for every such mail, whose search may be planned up to twice
+ * MATCH_SETTLE_MS ahead (the timeout must allow for that); a list of ids waits only for those.
  */
 export async function quiesce(
   pool: pg.Pool,
   timeoutMs = 120_000,
   tasks: 'sync' | 'all' = 'sync',
+  pending?: 'all' | string[],
 ): Promise<void> {
   const which =
     tasks === 'sync'
@@ -253,7 +257,9 @@ export async function quiesce(
   while (Date.now() < deadline) {
     const { rows } = await pool
       .query(
-        `select count(*)::int as n from graphile_worker.jobs where ${which} and attempts < max_attempts`,
+        `select (select count(*)::int from graphile_worker.jobs where ${which} and attempts < max_attempts)
+              + (select count(*)::int from pending_matches where $1 or gmail_message_id = any($2)) as n`,
+        [pending === 'all', Array.isArray(pending) ? pending : []],
       )
       .catch(() => ({ rows: [{ n: 1 }] }));
     if (rows[0].n === 0) {

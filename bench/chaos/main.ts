@@ -2,44 +2,21 @@
 // real PostgreSQL. Each delivers mail that concerns the CRM while something goes wrong, lets the
 // service recover (pushes, retries, and one fallback poll at the end, as the cron would), and counts
 // mails expected, logged, lost and duplicated. Writes bench/chaos.json.
-// `npm run chaos -- poison` runs only the scenarios whose name contains "poison".
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
+// `npm run chaos -- poison` runs only the scenarios whose name contains "poison"; with `--record`,
+// their rows replace theirs in bench/chaos.json.
 import { parseArgs } from 'node:util';
 import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
-import { quiesce, startWorld, type World, withFaults } from '../world.ts';
+import { rawMail } from '../../test/support/raw-mail.ts';
+import { quiesce, startWorld, withFaults } from '../world.ts';
+import { endOfRun } from './end-of-run.ts';
+import { writeRecord } from './record.ts';
+import { blockedMailboxes, failed, type Outcome, print, type Scenario } from './scenario.ts';
+import { searchLagScenarios } from './search-lag-scenarios.ts';
 import { timingScenarios } from './timing-scenarios.ts';
-
-interface Outcome {
-  scenario: string;
-  expected: number;
-  logged: number;
-  lost: number;
-  duplicated: number;
-  /** Mailboxes not `active`, or whose cursor is short of their last mail (counted where asked). */
-  blocked?: number;
-  /** Calls Gmail refused for quota during the scenario. */
-  refusals: number;
-  /** Gmail calls by method (printed with CHAOS_VERBOSE). */
-  calls: Record<string, number>;
-  seconds: number;
-}
 
 const ORG = 'chaos-org';
 const CLIENT = 'client@customer.test';
 const MAILBOXES = ['m1@vendor.test', 'm2@vendor.test', 'm3@vendor.test'];
-
-type Scenario = {
-  name: string;
-  mails: number;
-  /**
-   * Runs of the scenario: faults whose timing varies from run to run are repeated until a rate of
-   * zero means something (a run of the 16-of-390 kind was one in six). `--repeat N` overrides.
-   */
-  repeat?: number;
-  run(world: World, send: (n: number) => Promise<string[]>): Promise<unknown>;
-  countBlocked?: boolean;
-};
 
 const scenarios: Scenario[] = [
   {
@@ -67,9 +44,9 @@ const scenarios: Scenario[] = [
     name: 'Gmail answers 10% 429/500/503',
     mails: 40,
     run: (w, send) =>
+      // Until the mail is fetched, which is after its search (search before fetch).
       withFaults(w, { error_rate: 0.1, error_codes: [429, 500, 503], seed: 3 }, async () => {
-        await send(40);
-        await quiesce(w.pool);
+        await quiesce(w.pool, undefined, 'sync', await send(40));
       }),
   },
   {
@@ -78,10 +55,10 @@ const scenarios: Scenario[] = [
     name: 'Gmail throttles in its three forms',
     mails: 40,
     run: (w, send) =>
-      // Until every sync is done: the refusals happen when the service fetches, after delivery.
+      // Until every sync and search is done: the refusals happen when the service fetches, after
+      // delivery and after the search that decides the fetch.
       withFaults(w, { quota_units_per_sec: 60, quota_error: 'mixed', seed: 4 }, async () => {
-        await send(40);
-        await quiesce(w.pool);
+        await quiesce(w.pool, undefined, 'sync', await send(40));
       }),
   },
   {
@@ -94,8 +71,7 @@ const scenarios: Scenario[] = [
         w,
         { quota_window: 'minute', quota_units_per_sec: 3, quota_error: '403' },
         async () => {
-          await send(30);
-          await quiesce(w.pool, 300_000);
+          await quiesce(w.pool, 300_000, 'sync', await send(30));
         },
       ),
   },
@@ -146,7 +122,7 @@ const scenarios: Scenario[] = [
       await w.simControl('mailboxes/victim@vendor.test/expire-tokens', {});
       await w.deliver(
         'victim@vendor.test',
-        raw(CLIENT, 'victim@vendor.test', 'to a revoked mailbox'),
+        rawMail({ from: CLIENT, to: 'victim@vendor.test', subject: 'to a revoked mailbox' }),
       );
       await send(20);
     },
@@ -186,11 +162,12 @@ const scenarios: Scenario[] = [
     },
   },
   ...timingScenarios(MAILBOXES),
+  ...searchLagScenarios(MAILBOXES, CLIENT),
 ];
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { repeat: { type: 'string' } },
+    options: { repeat: { type: 'string' }, record: { type: 'boolean' } },
     allowPositionals: true,
   });
   const only = positionals[0];
@@ -204,21 +181,20 @@ async function main(): Promise<void> {
       print(outcome);
     }
   }
-  // A run of some scenarios only leaves the full run's record alone.
-  if (!only)
-    await writeFile(
-      path.resolve(import.meta.dirname, '../chaos.json'),
-      `${JSON.stringify({ date: new Date().toISOString(), scenarios: outcomes }, null, 2)}\n`,
-    );
-  const bad = outcomes.filter((o) => o.lost > 0 || o.duplicated > 0 || (o.blocked ?? 0) > 0);
+  // A run of some scenarios leaves the full run's record alone, unless asked to put its rows in.
+  if (!only || values.record) await writeRecord(outcomes, only !== undefined);
+  const bad = outcomes.filter(failed);
   process.stdout.write(
-    `\n${bad.length === 0 ? 'every scenario: 0 lost, 0 duplicated' : `${bad.length} scenarios lost or duplicated mail`}\n`,
+    `\n${bad.length === 0 ? 'every scenario: 0 lost, 0 duplicated' : `${bad.length} scenarios lost, duplicated or wrongly logged mail`}\n`,
   );
   process.exit(bad.length === 0 ? 0 : 1);
 }
 
 async function runScenario(scenario: Scenario): Promise<Outcome> {
-  const world = await startWorld();
+  const { settleMs } = scenario;
+  const world = await startWorld(
+    settleMs === undefined ? {} : { env: { MATCH_SETTLE_MS: String(settleMs) } },
+  );
   const started = performance.now();
   try {
     await world.pool.query(`insert into contacts (org_id, name, email) values ($1, 'Client', $2)`, [
@@ -228,40 +204,41 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     for (const [i, m] of MAILBOXES.entries()) await world.connect(`u-${i}`, ORG, m);
     await quiesce(world.pool);
     const delivered: string[] = [];
+    const unwanted: string[] = [];
+    const notes: Record<string, unknown> = {};
     let counter = 0;
     const send = async (n: number) => {
       const ids: string[] = [];
       for (let i = 0; i < n; i++) {
         const mailbox = MAILBOXES[i % MAILBOXES.length] as string;
         const subject = `${scenario.name} #${++counter}`;
-        ids.push((await world.deliver(mailbox, raw(CLIENT, mailbox, subject))).id);
+        ids.push(
+          (await world.deliver(mailbox, rawMail({ from: CLIENT, to: mailbox, subject }))).id,
+        );
         await sleep(20);
       }
       delivered.push(...ids);
       return ids;
     };
-    await scenario.run(world, send);
-    // The safety net, as the 15-minute cron would run it.
-    await runPoll(world);
-    await quiesce(world.pool);
-    const { rows } = await world.pool.query<{ logged: number; total: number }>(
-      `select count(distinct gmail_message_id)::int as logged, count(*)::int as total
-         from activities where gmail_message_id = any($1)`,
-      [delivered],
-    );
-    const dupByHeader = await world.pool.query<{ n: number }>(
-      `select coalesce(sum(c - 1), 0)::int as n from (
-         select count(*) as c from activities where org_id = $1 group by mailbox_id, content->>'message_id_header') t`,
-      [ORG],
-    );
-    const logged = rows[0]?.logged ?? 0;
+    await scenario.run(world, send, {
+      expect: (ids) => delivered.push(...ids),
+      unwanted: (ids) => unwanted.push(...ids),
+      note: (key, value) => {
+        notes[key] = value;
+      },
+    });
+    const counts = await endOfRun(world, {
+      org: ORG,
+      users: MAILBOXES.map((_, i) => `u-${i}`),
+      expected: delivered,
+      unwanted,
+      settleMs,
+    });
     return {
-      ...(scenario.countBlocked ? { blocked: await blockedMailboxes(world) } : {}),
       scenario: scenario.name,
-      expected: delivered.length,
-      logged,
-      lost: delivered.length - logged,
-      duplicated: (rows[0]?.total ?? 0) - logged + (dupByHeader.rows[0]?.n ?? 0),
+      ...counts,
+      ...(scenario.countBlocked ? { blocked: await blockedMailboxes(world, MAILBOXES) } : {}),
+      ...(Object.keys(notes).length > 0 ? { notes } : {}),
       refusals: world.sim.ctx.stats.rate_limited,
       calls: { ...world.sim.ctx.stats.calls },
       seconds: Math.round((performance.now() - started) / 100) / 10,
@@ -269,55 +246,6 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
   } finally {
     await world.close();
   }
-}
-
-/** Mailboxes a sync could not carry past their last mail, or that are not `active`. */
-async function blockedMailboxes(world: World): Promise<number> {
-  const { rows } = await world.pool.query<{ email: string; status: string; history_id: string }>(
-    'select email, status, history_id from mailboxes where email = any($1)',
-    [MAILBOXES],
-  );
-  return rows.filter((r) => {
-    const last = world.sim.store.get(r.email)?.history.at(-1)?.id ?? 0;
-    return r.status !== 'active' || Number(r.history_id) < last;
-  }).length;
-}
-
-async function runPoll(world: World): Promise<void> {
-  const { spawn } = await import('node:child_process');
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/cli.ts', 'poll'], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', ...world.env, DATABASE_URL: world.databaseUrl },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr = (stderr + String(chunk)).slice(-2000);
-    });
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`poll exited ${code}: ${stderr}`)),
-    );
-  });
-}
-
-function raw(from: string, to: string, subject: string): string {
-  return [
-    `From: ${from}`,
-    `To: ${to}`,
-    `Subject: ${subject}`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${Math.random().toString(36).slice(2)}.${Date.now()}@customer.test>`,
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    `Body of ${subject}`,
-  ].join('\r\n');
-}
-
-function print(o: Outcome): void {
-  process.stdout.write(
-    `${o.scenario.padEnd(40)} expected ${String(o.expected).padStart(3)}  logged ${String(o.logged).padStart(3)}  lost ${o.lost}  duplicated ${o.duplicated}${o.blocked === undefined ? '' : `  blocked ${o.blocked}`}  refusals ${o.refusals}  (${o.seconds} s)${process.env.CHAOS_VERBOSE ? ` ${JSON.stringify(o.calls)}` : ''}\n`,
-  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

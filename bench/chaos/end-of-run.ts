@@ -1,0 +1,71 @@
+// The end of every chaos run: the fallback poll the cron would run, the wait for the service to
+// finish (with search before fetch, for the mail pending search too), the count, and where the
+// scenario asks for it the reconciliation the CRM would ask for.
+import path from 'node:path';
+import { quiesce, type World } from '../world.ts';
+import { reconcileAll } from './reconcile-check.ts';
+import { countLogged, type Outcome } from './scenario.ts';
+
+export async function endOfRun(
+  world: World,
+  run: { org: string; users: string[]; expected: string[]; unwanted: string[]; settleMs?: number },
+): Promise<
+  Pick<
+    Outcome,
+    | 'expected'
+    | 'logged'
+    | 'lost'
+    | 'duplicated'
+    | 'falsePositives'
+    | 'reconciliation'
+    | 'lostAfterReconciliation'
+  >
+> {
+  const { settleMs } = run;
+  // The safety net, as the 15-minute cron would run it.
+  await runPoll(world);
+  // The expected mail waiting for search is found within seconds (Gmail's search delay); where the
+  // scenario sets MATCH_SETTLE_MS, every pending mail is decided, by twice that at the latest.
+  await quiesce(
+    world.pool,
+    settleMs === undefined ? undefined : 2 * settleMs + 60_000,
+    'sync',
+    settleMs === undefined ? run.expected : 'all',
+  );
+  const counts = await countLogged(world, run.org, run.expected, run.unwanted);
+  let reconciliation: Outcome['reconciliation'];
+  let lostAfterReconciliation: number | undefined;
+  if (settleMs !== undefined) {
+    // Counted before it, so mail only the reconciliation logged counts as lost; duplicates after.
+    reconciliation = await reconcileAll(world, run.org, run.users);
+    const after = await countLogged(world, run.org, run.expected, run.unwanted);
+    counts.duplicated = after.duplicated;
+    lostAfterReconciliation = after.lost;
+  }
+  return {
+    expected: run.expected.length,
+    logged: counts.logged,
+    lost: counts.lost,
+    duplicated: counts.duplicated,
+    ...(run.unwanted.length > 0 ? { falsePositives: counts.falsePositives } : {}),
+    ...(reconciliation ? { reconciliation, lostAfterReconciliation } : {}),
+  };
+}
+
+async function runPoll(world: World): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['src/cli.ts', 'poll'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', ...world.env, DATABASE_URL: world.databaseUrl },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + String(chunk)).slice(-2000);
+    });
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`poll exited ${code}: ${stderr}`)),
+    );
+  });
+}

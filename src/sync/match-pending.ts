@@ -141,7 +141,10 @@ async function logAll(
   const ids = rows.map((r) => r.id);
   for (let i = 0; i < ids.length; i += STORE_SLICE) {
     const slice = ids.slice(i, i + STORE_SLICE);
-    const batch = await logMessages(ctx, slice, null, { newMail: true });
+    // Never a contact from mail that waited for search: mail that makes contacts (sent mail under
+    // `auto_create_contacts: sent`, all mail under `sent_and_received`) is fetched at once, and
+    // mail found because a contact was just made must not make the next (as with any search).
+    const batch = await logMessages(ctx, slice, null);
     result.logged += batch.logged;
     result.failed.push(...batch.pending);
     const failed = new Set(batch.pending);
@@ -164,7 +167,7 @@ export async function followLetGo(ctx: SyncContext, threadIds: string[]): Promis
   const followed: string[] = [];
   for (let i = 0; i < rows.length; i += STORE_SLICE) {
     const slice = rows.slice(i, i + STORE_SLICE).map((r) => r.id);
-    const batch = await logMessages(ctx, slice, null, { newMail: true });
+    const batch = await logMessages(ctx, slice, null);
     logged += batch.logged;
     const failed = new Set(batch.pending);
     followed.push(...slice.filter((id) => !failed.has(id)));

@@ -105,8 +105,9 @@ describe('search before fetch', () => {
 
   it('when search has not indexed a client mail yet, then a later search finds it and it is logged once', async () => {
     const owner = await connectedMailbox(e2e, ORG, 'lag');
-    // The index trails delivery by longer than the first look waits (200 ms in tests).
-    await setFaults(e2e, { search_lag_ms: SETTLE_MS / 2 });
+    // The index trails delivery by far longer than the first look waits (200 ms in tests), and
+    // less than the settling search's 2 × MATCH_SETTLE_MS.
+    await setFaults(e2e, { search_lag_ms: SETTLE_MS });
     const id = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Late index' }));
     await waitFor(async () => (await pendingCount(owner)) === 1, {
       timeoutMs: 10_000,

@@ -239,8 +239,9 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
  * (the CRM event delivery aside) is running or due within the next minute, so a search the service
  * queued to run again a little later (a retroactive search's second pass) is waited for too.
  * With `pending`, also until no mail waits for its search (search-first.ts), neither logged nor let
- * go yet: `'all'` waits for every such mail, whose search may be planned up to twice
- * MATCH_SETTLE_MS ahead (the timeout must allow for that); a list of ids waits only for those.
+ * go yet (mail let go stays in `pending_matches` a while for its thread, with `let_go_at`): `'all'`
+ * waits for every such mail, whose search may be planned up to twice MATCH_SETTLE_MS ahead (the
+ * timeout must allow for that); a list of ids waits only for those.
  */
 export async function quiesce(
   pool: pg.Pool,
@@ -258,7 +259,8 @@ export async function quiesce(
     const { rows } = await pool
       .query(
         `select (select count(*)::int from graphile_worker.jobs where ${which} and attempts < max_attempts)
-              + (select count(*)::int from pending_matches where $1 or gmail_message_id = any($2)) as n`,
+              + (select count(*)::int from pending_matches
+                  where let_go_at is null and ($1 or gmail_message_id = any($2))) as n`,
         [pending === 'all', Array.isArray(pending) ? pending : []],
       )
       .catch(() => ({ rows: [{ n: 1 }] }));

@@ -98,7 +98,7 @@ async function stream(
 
 async function pendingCount(w: World): Promise<number> {
   const { rows } = await w.pool.query<{ n: number }>(
-    'select count(*)::int as n from pending_matches',
+    'select count(*)::int as n from pending_matches where let_go_at is null',
   );
   return rows[0]?.n ?? 0;
 }

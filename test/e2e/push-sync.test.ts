@@ -215,15 +215,19 @@ describe('push to activity', () => {
       expect(release).toBeTypeOf('function');
       const raw = rawMail({ from: 'carla@client.test', to: OWNER, subject: 'While busy' });
       const { id } = await e2e.deliver(OWNER, raw);
-      // The proof that the sync found the mailbox busy: it queued itself again for later.
-      await waitFor(async () => {
-        const { rows: again } = await e2e.database.pool.query(
-          `select 1 from graphile_worker.jobs
-            where key = $1 and locked_at is null and run_at > now() + interval '500 milliseconds'`,
-          [syncJobKey(rows[0].id)],
-        );
-        return again.length > 0;
-      });
+      // The proof that the sync found the mailbox busy: it queued itself again for later (a push's
+      // own job is due at once; the requeued one two seconds on, until the lock is free).
+      await waitFor(
+        async () => {
+          const { rows: again } = await e2e.database.pool.query(
+            `select 1 from graphile_worker.jobs
+              where key = $1 and locked_at is null and run_at > now()`,
+            [syncJobKey(rows[0].id)],
+          );
+          return again.length > 0;
+        },
+        { timeoutMs: 30_000, what: 'the sync queued again for later' },
+      );
       const early = await e2e.database.pool.query(
         'select 1 from activities where gmail_message_id = $1',
         [id],

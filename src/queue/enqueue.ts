@@ -156,13 +156,14 @@ export function enqueueEventDelivery(db: Executor) {
  * `runAt`, an SQL expression written in code (never input).
  */
 export function mailboxJobSpecSql(
-  kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox' | 'checkMailbox',
+  kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox' | 'checkMailbox' | 'matchPending',
   runAt = 'null',
   keyPrefix = {
     syncMailbox: syncJobKey(''),
     renewWatch: watchJobKey(''),
     reconcileMailbox: reconcileJobKey(''),
     checkMailbox: checkJobKey(''),
+    matchPending: matchJobKey(''),
   }[kind],
   /** A sync that first asks getProfile whether Gmail moved past the cursor (SyncJobPayload.probe). */
   probe = false,

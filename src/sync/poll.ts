@@ -80,6 +80,15 @@ export async function pollCycle(
          and coalesce(r.checked_at, m.connected_at) < now() - interval '1 day'
     ), true)`);
 
+  // Mail waiting for search whose search job gave up (its attempts spent) would otherwise wait for
+  // the mailbox's next new mail: its search is queued again. A search already waiting keeps its time.
+  await db.execute(sql`
+    select graphile_worker.add_jobs(array(
+      select ${sql.raw(mailboxJobSpecSql('matchPending', spread))}
+        from (select distinct p.mailbox_id as id from pending_matches p
+               where p.let_go_at is null and p.look_at < now() - interval '5 minutes') overdue
+    ), true)`);
+
   const result = {
     watchesToRenew: watches.rows.length,
     syncsQueued: counts?.syncs ?? 0,

@@ -2,6 +2,7 @@
 // search says it concerns the CRM; mail in a logged thread is fetched at once; mail search has not
 // indexed yet is looked for again and never lost. On the simulator with its 2026 quota profile.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pollCycle } from '../../src/sync/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
@@ -212,6 +213,24 @@ describe('search before fetch', () => {
     await deliver(owner, rawMail({ from: 'someone@elsewhere.test', to: owner }));
     await waitForLogged(e2e, [filed], { timeoutMs: 10_000, what: 'the filed client mail logged' });
     expect((await callsOf(e2e, owner))['messages.list']).toBe(1);
+  });
+
+  it('when the search job for waiting mail has given up, then the next poll queues it again and the mail is logged', async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'orphan');
+    await setFaults(e2e, { search_lag_ms: 60_000 });
+    const id = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Orphaned' }));
+    await waitFor(async () => (await pendingCount(owner)) === 1, { what: 'the mail waiting' });
+    // As if its job had spent every attempt: no search is queued, the mail is overdue.
+    await e2e.database.pool.query(
+      `select graphile_worker.permanently_fail_jobs(array_agg(id), 'attempts spent')
+         from graphile_worker.jobs where task_identifier = 'match_pending'`,
+    );
+    await e2e.database.pool.query(
+      `update pending_matches set look_at = now() - interval '10 minutes'`,
+    );
+    await e2e.resetFaults();
+    await pollCycle(e2e.deps, { jitterSeconds: 0 });
+    await waitForLogged(e2e, [id], { timeoutMs: 20_000, what: 'the waiting mail logged' });
   });
 
   it('when the CRM holds more addresses than a search saves, then new mail is fetched at once', async () => {

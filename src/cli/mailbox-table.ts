@@ -3,7 +3,8 @@
 
 import type { Db } from '../db/database.ts';
 import { asc } from '../db/orm.ts';
-import { mailboxes, mailboxReconciliations } from '../db/schema.ts';
+import { mailboxReconciliations } from '../db/reconcile-schema.ts';
+import { mailboxes } from '../db/schema.ts';
 import { lagSeconds } from '../mailbox/mailbox-status.ts';
 import { type ProgressView, readProgress } from '../sync/progress.ts';
 import { formatEta } from './progress-bar.ts';

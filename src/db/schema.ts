@@ -5,9 +5,10 @@ import { createdAt, tstz } from './columns.ts';
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
 
+// A table module that references these tables (reconcile-schema.ts) imports this file and is not
+// re-exported here, so no import cycle: drizzle-kit and database.ts read src/db/*schema.ts.
 export * from './bookkeeping-schema.ts';
 export * from './linking-schema.ts';
-export * from './reconcile-schema.ts';
 
 const {
   bigint,

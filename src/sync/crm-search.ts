@@ -1,10 +1,18 @@
 // What Gmail's search is asked about the CRM: the org's records' addresses and its companies'
 // domains (not free mail), in groups a query can hold, over a window. Used by the full sync, the
 // reconciliation and search before fetch (search-first.ts) alike, so all three expect the same mail.
+import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import type { Gmail } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';
+import type { Pacer } from '../google/mailbox-pacer.ts';
 import { isFreeMailDomain } from './free-mail.ts';
-import type { SyncContext } from './sync-context.ts';
+
+/** Whose CRM is searched: the org's records, less the mailbox's own address. */
+export interface CrmScope {
+  db: Pick<Db, 'execute'>;
+  mailbox: { orgId: string; email: string };
+}
 
 /**
  * Characters of terms one search query holds. Gmail documents no limit for `q`; its filters take
@@ -37,7 +45,7 @@ export interface SearchSize {
 }
 
 /** Only what the choice needs (a size), so a push to a large CRM does not read every address. */
-export async function searchSize(ctx: Pick<SyncContext, 'db' | 'mailbox'>): Promise<SearchSize> {
+export async function searchSize(ctx: CrmScope): Promise<SearchSize> {
   const { rows } = await ctx.db.execute<{ chars: number; unsearchable: number }>(sql`
     select coalesce(sum(length(term) + 1), 0)::int as chars,
            count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
@@ -66,9 +74,7 @@ export function queryGroups(terms: string[]): string[][] {
   return groups;
 }
 
-export async function orgSearchTerms(
-  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
-): Promise<SearchTerms> {
+export async function orgSearchTerms(ctx: CrmScope): Promise<SearchTerms> {
   const { rows } = await ctx.db.execute<{ term: string }>(
     sql`select term from (${termsOf(ctx.mailbox.orgId)}) t order by 1`,
   );
@@ -82,7 +88,7 @@ export async function orgSearchTerms(
 
 /** Ids of the mails from, to or copied to any of these addresses (or domains) since `since`. */
 export async function listMatchingIds(
-  ctx: SyncContext,
+  ctx: { gmail: Gmail; pacer: Pacer },
   addresses: string[],
   since: Date,
 ): Promise<string[]> {

@@ -11,8 +11,8 @@ import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import { listMatchingIds, orgSearchTerms, queryGroups } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
-import { loggedThreads, type SearchFirstOptions, searchPays, textArray } from './search-first.ts';
-import type { SyncContext } from './sync-context.ts';
+import { loggedThreads, searchPays, textArray } from './search-first.ts';
+import type { SearchFirstOptions, SyncContext } from './sync-context.ts';
 
 /** How far before the oldest pending mail the search looks: its date is the sender's clock. */
 const WINDOW_MARGIN_MS = 24 * 60 * 60 * 1000;

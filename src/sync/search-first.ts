@@ -23,14 +23,7 @@ import { enqueueMatch } from '../queue/enqueue.ts';
 import { type SearchSize, searchSize } from './crm-search.ts';
 import type { Candidate } from './history-candidates.ts';
 import { idsToSkip } from './store-activities.ts';
-import type { SyncContext } from './sync-context.ts';
-
-export interface SearchFirstOptions {
-  /** How long after a mail is seen it is first searched for: Gmail's index trails delivery. */
-  delayMs: number;
-  /** A mail search has not found this long after it was seen concerns no one. */
-  settleMs: number;
-}
+import type { SearchFirstOptions, SyncContext } from './sync-context.ts';
 
 /** Gmail's tabs other than Primary: mail there rides on a search asked for other mail. */
 const CATEGORIES = [

@@ -9,8 +9,15 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { Metrics } from '../metrics.ts';
 import { makeProgressTracker, type ProgressTracker } from './progress-tracker.ts';
-import type { SearchFirstOptions } from './search-first.ts';
 import type { SharedStatements } from './shared-statements.ts';
+
+/** Search before fetch (search-first.ts): when new mail in no logged thread is searched for. */
+export interface SearchFirstOptions {
+  /** How long after a mail is seen it is first searched for: Gmail's index trails delivery. */
+  delayMs: number;
+  /** A mail search has not found this long after it was seen concerns no one. */
+  settleMs: number;
+}
 
 export interface SyncContext {
   db: Db;

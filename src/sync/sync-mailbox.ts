@@ -14,9 +14,8 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { Metrics } from '../metrics.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
-import type { SearchFirstOptions } from './search-first.ts';
 import type { SharedStatements } from './shared-statements.ts';
-import { openSyncContext, type SyncContext } from './sync-context.ts';
+import { openSyncContext, type SearchFirstOptions, type SyncContext } from './sync-context.ts';
 
 export interface SyncDeps {
   db: Db;

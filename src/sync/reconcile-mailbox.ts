@@ -1,7 +1,8 @@
 // The reconciliation a job runs: the mailbox's Gmail access and pacer (the sync's, so it shares
 // the mailbox's quota), progress reported under `reconciliation`, the result returned for metrics.
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
-import { type ReconcileResult, type ReconcileWindow, reconcileMailbox } from './reconcile.ts';
+import { type ReconcileWindow, reconcileMailbox } from './reconcile.ts';
+import type { ReconcileResult } from './reconcile-store.ts';
 import { openSyncContext } from './sync-context.ts';
 import type { SyncDeps } from './sync-mailbox.ts';
 

@@ -4,7 +4,6 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { SkipReason } from './mail-filter.ts';
-import type { ReconcileResult } from './reconcile.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
@@ -16,6 +15,22 @@ export function unrepairedMessage(missing: number): string | null {
   return missing > 0
     ? `${UNREPAIRED_PREFIX}${missing} mails missing from the CRM could not be fetched; retried at the next reconciliation`
     : null;
+}
+
+/** One reconciliation of a mailbox (reconcile.ts), as it is kept and shown. */
+export interface ReconcileResult {
+  checkedAt: Date;
+  windowStart: Date;
+  /** Mails search says concern the CRM in the window. */
+  expected: number;
+  /** Already logged before this run. */
+  logged: number;
+  /** Deliberately not logged (filters, blocklist, dead letters, no CRM person once read). */
+  skipped: number;
+  repaired: string[];
+  /** Gaps that could not be stored this time (the fetch failed). */
+  missing: string[];
+  units: number;
 }
 
 export interface Classified {

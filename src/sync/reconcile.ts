@@ -16,6 +16,7 @@ import { idsAfterCursor } from './reconcile-in-flight.ts';
 import {
   classifyIds,
   lastReconciliation,
+  type ReconcileResult,
   recordSkipped,
   saveReconciliation,
 } from './reconcile-store.ts';
@@ -26,21 +27,6 @@ import type { SyncContext } from './sync-context.ts';
 export const SEARCH_LAG_MARGIN_MS = 24 * 60 * 60 * 1000;
 
 export type ReconcileWindow = 'backfill' | 'since_last';
-
-export interface ReconcileResult {
-  checkedAt: Date;
-  windowStart: Date;
-  /** Mails search says concern the CRM in the window. */
-  expected: number;
-  /** Already logged before this run. */
-  logged: number;
-  /** Deliberately not logged (filters, blocklist, dead letters, no CRM person once read). */
-  skipped: number;
-  repaired: string[];
-  /** Gaps that could not be stored this time (the fetch failed). */
-  missing: string[];
-  units: number;
-}
 
 export async function reconcileMailbox(
   ctx: SyncContext,

@@ -13,7 +13,7 @@ import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
 import { counterparts, skipReason } from './mail-filter.ts';
-import { recordSkips } from './reconcile-store.ts';
+import { recordSkips } from './skipped-messages.ts';
 import { idsToSkip } from './store-activities.ts';
 import { storeBatch } from './store-batch.ts';
 import type { SyncContext } from './sync-context.ts';

@@ -1,9 +1,9 @@
-// What the reconciliation reads and writes: which ids are logged or deliberately skipped, the
-// skips it learns, and its result (kept per mailbox, announced to the CRM when it repaired mail).
+// What the reconciliation reads and writes: which ids are logged or deliberately skipped, and its
+// result (kept per mailbox, announced to the CRM when it repaired mail). The skips it learns are
+// written where the sync writes its own (skipped-messages.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import type { SkipReason } from './mail-filter.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
@@ -68,39 +68,6 @@ export async function classifyIds(
   // Logged wins: a mail logged and later dead-lettered on a replay is complete.
   for (const id of out.logged) out.skipped.delete(id);
   return out;
-}
-
-export async function recordSkipped(
-  db: Executor,
-  mailboxId: string,
-  ids: string[],
-  reason: string,
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(sql`
-    insert into skipped_messages (mailbox_id, gmail_message_id, reason)
-    select ${mailboxId}, unnest(${textArray(ids)}::text[]), ${reason}
-    on conflict do nothing`);
-}
-
-/**
- * The sync's own skips, with their reason, so a reconciliation need not fetch those mails again.
- * Drafts, spam and trash are left out: Gmail's search does not return them, and a mail moved out
- * of the trash must not stay skipped.
- */
-export async function recordSkips(
-  db: Executor,
-  mailboxId: string,
-  mails: { gmailId: string }[],
-  reasons: (SkipReason | null)[],
-): Promise<void> {
-  const byReason = new Map<SkipReason, string[]>();
-  mails.forEach((m, i) => {
-    const reason = reasons[i];
-    if (!reason || reason === 'draft_spam_trash') return;
-    byReason.set(reason, [...(byReason.get(reason) ?? []), m.gmailId]);
-  });
-  for (const [reason, ids] of byReason) await recordSkipped(db, mailboxId, ids, reason);
 }
 
 export async function lastReconciliation(db: Executor, mailboxId: string): Promise<Date | null> {

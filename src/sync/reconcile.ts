@@ -17,10 +17,10 @@ import {
   classifyIds,
   lastReconciliation,
   type ReconcileResult,
-  recordSkipped,
   saveReconciliation,
 } from './reconcile-store.ts';
 import { threadsOf } from './search-first.ts';
+import { recordSkipped } from './skipped-messages.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** How far before the last reconciliation the next one looks again (search lag, late mail). */

@@ -21,7 +21,8 @@ import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { markSyncFailed } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { enqueueSecondLook } from '../queue/enqueue.ts';
-import { failureReason, type SyncDeps } from './sync-mailbox.ts';
+import type { SyncDeps } from './sync-context.ts';
+import { failureReason } from './sync-mailbox.ts';
 
 /** How long a change may wait for its push before a check calls that push missed. */
 export const PUSH_GRACE_MS = 5_000;

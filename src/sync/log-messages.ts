@@ -101,3 +101,8 @@ function countDeadLetters(ctx: SyncContext, letters: DeadLetter[]): void {
   for (const [kind, n] of Object.entries(byKind)) ctx.metrics?.messagesDeadLettered(kind, n);
   ctx.log.warn({ dead_lettered: letters.length, by_reason: byKind }, 'messages dead-lettered');
 }
+
+/** Thrown so the job queue retries later: some messages failed and the cursor stays before them. */
+export class SyncIncomplete extends Error {
+  override name = 'SyncIncomplete';
+}

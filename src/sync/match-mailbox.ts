@@ -3,8 +3,7 @@
 import { sql } from '../db/orm.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { type MatchResult, matchPending } from './match-pending.ts';
-import { openSyncContext, type SearchFirstOptions } from './sync-context.ts';
-import type { SyncDeps } from './sync-mailbox.ts';
+import { openSyncContext, type SearchFirstOptions, type SyncDeps } from './sync-context.ts';
 
 /** Undefined when there was nothing to do (the mailbox is gone, revoked or disconnected). */
 export async function runMatch(

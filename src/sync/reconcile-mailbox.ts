@@ -3,8 +3,7 @@
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { type ReconcileWindow, reconcileMailbox } from './reconcile.ts';
 import type { ReconcileResult } from './reconcile-store.ts';
-import { openSyncContext } from './sync-context.ts';
-import type { SyncDeps } from './sync-mailbox.ts';
+import { openSyncContext, type SyncDeps } from './sync-context.ts';
 
 export type ReconcileOutcome =
   | { kind: 'reconciled'; result: ReconcileResult }

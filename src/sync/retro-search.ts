@@ -16,13 +16,12 @@ import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, retroOrgJobKey, TASK } from '../queue/job-names.ts';
 import { listMatchingIds } from './crm-search.ts';
 import { isFreeMailDomain } from './free-mail.ts';
-import { logMessages, STORE_SLICE } from './log-messages.ts';
+import { logMessages, STORE_SLICE, SyncIncomplete } from './log-messages.ts';
 import { ownDomains } from './mail-filter.ts';
 import { makeProgressTracker } from './progress-tracker.ts';
 import { relinkActivities } from './relink-activities.ts';
 import type { SharedStatements } from './shared-statements.ts';
 import type { SyncContext } from './sync-context.ts';
-import { SyncIncomplete } from './sync-mailbox.ts';
 
 /** Terms per mailbox job, so a bulk import is many small retryable jobs. */
 const TERMS_PER_JOB = 100;

@@ -38,20 +38,26 @@ export interface SyncContext {
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;
 
+/** What a job on one mailbox is given to open its context (task-list.ts builds it once). */
+export interface SyncDeps {
+  db: Db;
+  /** Mailbox reads and cursor moves, batched across the worker's concurrent syncs. */
+  shared: SharedStatements;
+  log: Logger;
+  mailboxAuth: MailboxAuth;
+  pacers: PacerRegistry;
+  backfillDays: number;
+  metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
+  /** Search before fetch (search-first.ts); absent, every new mail is fetched. */
+  searchFirst?: SearchFirstOptions | undefined;
+}
+
 /**
  * A job's context for one mailbox: its authorised Gmail client and batch endpoint, and its pacer
  * wrapped to report the job's progress. Shared by the sync and the reconciliation.
  */
 export async function openSyncContext(
-  deps: {
-    db: Db;
-    shared: SharedStatements;
-    mailboxAuth: MailboxAuth;
-    pacers: PacerRegistry;
-    backfillDays: number;
-    metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
-    searchFirst?: SearchFirstOptions | undefined;
-  },
+  deps: Omit<SyncDeps, 'log'>,
   mailbox: Mailbox,
   log: Logger,
 ): Promise<SyncContext & { progress: ProgressTracker }> {

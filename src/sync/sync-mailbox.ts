@@ -2,33 +2,15 @@
 // has no cursor yet, or when Gmail no longer has the history since the cursor. Outcomes are
 // written to the mailbox (status, last error) and to the outbox.
 
-import type { Db } from '../db/database.ts';
 import { events } from '../db/schema.ts';
 import { classifyGoogleError, isGoogleFailure } from '../google/gmail-errors.ts';
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
-import type { PacerRegistry } from '../google/mailbox-pacer.ts';
-import type { Logger } from '../logger.ts';
-import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
-import type { Metrics } from '../metrics.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
-import type { SharedStatements } from './shared-statements.ts';
-import { openSyncContext, type SearchFirstOptions, type SyncContext } from './sync-context.ts';
-
-export interface SyncDeps {
-  db: Db;
-  /** Mailbox reads and cursor moves, batched across the worker's concurrent syncs. */
-  shared: SharedStatements;
-  log: Logger;
-  mailboxAuth: MailboxAuth;
-  pacers: PacerRegistry;
-  backfillDays: number;
-  metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
-  /** Search before fetch (search-first.ts); absent, every new mail is fetched. */
-  searchFirst?: SearchFirstOptions | undefined;
-}
+import { SyncIncomplete } from './log-messages.ts';
+import { openSyncContext, type SyncContext, type SyncDeps } from './sync-context.ts';
 
 export type SyncOutcome =
   | { kind: 'synced'; mode: 'incremental' | 'full' | 'recovered'; fetched: number; logged: number }
@@ -36,11 +18,6 @@ export type SyncOutcome =
   | { kind: 'up_to_date' }
   | { kind: 'skipped'; reason: string }
   | { kind: 'revoked' };
-
-/** Thrown so the job queue retries later: some messages failed and the cursor stays before them. */
-export class SyncIncomplete extends Error {
-  override name = 'SyncIncomplete';
-}
 
 export async function syncMailbox(
   deps: SyncDeps,

@@ -78,3 +78,12 @@ export interface CheckJobPayload {
    * look with (ahead of the cursor). */
   profile_history_id?: string;
 }
+
+/** A retroactive search of one mailbox for some CRM terms (sync/retro-search.ts), or a blocklist
+ * entry lifted (sync/blocklist-lookback.ts). */
+export interface RetroSearchPayload {
+  mailbox_id: string;
+  terms: string[];
+  /** 1, then 2 for the run after the search index has settled. */
+  pass?: number | undefined;
+}

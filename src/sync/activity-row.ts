@@ -4,6 +4,7 @@ import type { ActivityContent } from '../db/schema.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 import { activityTimes } from './activity-time.ts';
 import type { EntityLink } from './link-entities.ts';
+import { isSent } from './mail-filter.ts';
 
 export interface ActivityDraft {
   orgId: string;
@@ -38,11 +39,6 @@ export interface ActivityAuthor {
 
 const NO_SUBJECT = '(No Subject)';
 const formatAddress = (a: MailAddress) => (a.name ? `${a.name} <${a.email}>` : a.email);
-
-export function isSent(mail: ParsedMail, owner: string | readonly string[]): boolean {
-  const owners = (typeof owner === 'string' ? [owner] : owner).map((a) => a.toLowerCase());
-  return (mail.from !== null && owners.includes(mail.from.email)) || mail.labelIds.includes('SENT');
-}
 
 export function toActivityDraft(
   mail: ParsedMail,

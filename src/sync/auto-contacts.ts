@@ -7,14 +7,13 @@
 // retroactive search that finds its earlier mail, and the mail at hand is linked to it at once.
 // Only new mail (the history sync) is asked: log-messages.ts says why.
 
+import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { OrgSettings } from '../db/schema.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
-import { isSent } from './activity-row.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 import type { EntityIndex } from './link-entities.ts';
-import { domainOf } from './mail-filter.ts';
-import type { SyncContext } from './sync-context.ts';
+import { domainOf, isSent } from './mail-filter.ts';
 
 /** Local parts that name a role or a machine, not a person (RFC 2142 and common practice). */
 const ROLE_LOCAL_PART =
@@ -34,12 +33,15 @@ export function isListOrMachineMail(mail: ParsedMail): boolean {
 
 type Source = 'gmail_sent' | 'gmail_received';
 
+/** The mailbox whose mail makes the contacts (the sync's context fits), and their database. */
+type ContactScope = { db: Db; mailbox: { id: string; orgId: string } };
+
 /**
  * Creates the contacts these mails call for and adds them to `index` (so the mails link to them
  * now); returns how many were created.
  */
 export async function createContactsFromMail(
-  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
+  ctx: ContactScope,
   mails: ParsedMail[],
   index: EntityIndex,
   mode: OrgSettings['auto_create_contacts'],
@@ -79,7 +81,7 @@ export async function createContactsFromMail(
 }
 
 /** The org's people: every connected mailbox's address and aliases, and their non-free domains. */
-async function orgOwnAddresses(ctx: Pick<SyncContext, 'db' | 'mailbox'>) {
+async function orgOwnAddresses(ctx: ContactScope) {
   const { rows } = await ctx.db.execute<{ email: string }>(sql`
     select lower(m.email) as email from mailboxes m
      where m.org_id = ${ctx.mailbox.orgId} and m.status <> 'disconnected'
@@ -97,7 +99,7 @@ async function orgOwnAddresses(ctx: Pick<SyncContext, 'db' | 'mailbox'>) {
  * the org has the address of yet, with their events.
  */
 async function insertContacts(
-  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
+  ctx: ContactScope,
   input: { email: string; name: string; source: Source }[],
 ): Promise<{ id: string; email: string }[]> {
   const { orgId, id: mailboxId } = ctx.mailbox;

@@ -6,8 +6,7 @@
 import { sql } from '../db/orm.ts';
 import type { MailboxSettings } from '../db/schema.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
-import { MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
-import type { RetroSearchPayload } from './retro-search.ts';
+import { MAX_ATTEMPTS, type RetroSearchPayload, TASK } from '../queue/job-names.ts';
 
 type Blocklist = Pick<MailboxSettings, 'blocked_addresses' | 'blocked_domains'>;
 

@@ -4,9 +4,9 @@
 // bounces this way (https://support.google.com/a/answer/166852). Such a notice marks the activity
 // of the mail it names `bounced` and tells the CRM (`activity.bounced`); the notice itself concerns
 // no CRM entity and is never logged.
+import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
-import type { SyncContext } from './sync-context.ts';
 
 /** The addresses Gmail's delivery-status notifications come from (consumer Gmail and Workspace). */
 const MAILER_DAEMONS = new Set(['mailer-daemon@googlemail.com', 'mailer-daemon@google.com']);
@@ -23,7 +23,7 @@ export function bouncedMessageIds(mail: ParsedMail): string[] {
  * replayed notice finds them already bounced and changes nothing). Returns how many were marked.
  */
 export async function markBounces(
-  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
+  ctx: { db: Pick<Db, 'execute'>; mailbox: { id: string } },
   mails: ParsedMail[],
 ): Promise<number> {
   const ids = [...new Set(mails.flatMap(bouncedMessageIds))];

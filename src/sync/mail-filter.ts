@@ -29,6 +29,12 @@ export type OwnerAddresses = string | readonly string[];
 const ownerList = (owner: OwnerAddresses): string[] =>
   (typeof owner === 'string' ? [owner] : [...owner]).map((a) => a.toLowerCase());
 
+/** Mail from any of the owner's addresses, or that Gmail labels SENT: the activity's direction. */
+export function isSent(mail: ParsedMail, owner: string | readonly string[]): boolean {
+  const owners = (typeof owner === 'string' ? [owner] : owner).map((a) => a.toLowerCase());
+  return (mail.from !== null && owners.includes(mail.from.email)) || mail.labelIds.includes('SENT');
+}
+
 /** Everyone on the mail other than the mailbox owner (any of its addresses), de-duplicated, in header order. */
 export function counterparts(mail: ParsedMail, owner: OwnerAddresses): MailAddress[] {
   const seen = new Set<string>(ownerList(owner));

@@ -13,7 +13,7 @@ import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
-import { MAX_ATTEMPTS, retroOrgJobKey, TASK } from '../queue/job-names.ts';
+import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
 import { listMatchingIds } from './crm-search.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 import { logMessages, STORE_SLICE, SyncIncomplete } from './log-messages.ts';
@@ -42,13 +42,6 @@ export interface RetroDeps {
   shared: SharedStatements;
   backfillDays: number;
   retroDays: number;
-}
-
-export interface RetroSearchPayload {
-  mailbox_id: string;
-  terms: string[];
-  /** 1, then 2 for the run after the search index has settled. */
-  pass?: number | undefined;
 }
 
 /** Records that a CRM record's addresses changed and wakes its org's search, in one transaction. */

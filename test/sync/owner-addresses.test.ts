@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MailboxSettings } from '../../src/db/schema.ts';
 import type { ParsedMail } from '../../src/mail/parse-message.ts';
-import { isSent } from '../../src/sync/activity-row.ts';
-import { counterparts, skipReason } from '../../src/sync/mail-filter.ts';
+import { counterparts, isSent, skipReason } from '../../src/sync/mail-filter.ts';
 
 const settings: MailboxSettings = {
   excluded_labels: [],

@@ -9,6 +9,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { MailboxSettings } from '../db/schema.ts';
 import { skippedByLabels } from './mail-filter.ts';
+import type { Candidate } from './search-first.ts';
 
 interface Seen {
   threadId: string;
@@ -20,13 +21,6 @@ interface Seen {
   deleted: boolean;
   /** In the trash after this page's records: TRASH added and not removed since. */
   trashed: boolean;
-}
-
-/** A message the history names, with what the record carries besides its id. */
-export interface Candidate {
-  id: string;
-  threadId: string;
-  labelIds: string[];
 }
 
 /** New or newly loggable messages of a page, de-duplicated, in record order; deleted ones dropped. */

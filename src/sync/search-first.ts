@@ -21,9 +21,18 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import { type SearchSize, searchSize } from './crm-search.ts';
-import type { Candidate } from './history-candidates.ts';
 import { idsToSkip } from './store-activities.ts';
 import type { SearchFirstOptions, SyncContext } from './sync-context.ts';
+
+/**
+ * A message the history names, with what the record carries besides its id (history-candidates.ts
+ * reads them from a page): all search before fetch needs to decide.
+ */
+export interface Candidate {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+}
 
 /** Gmail's tabs other than Primary: mail there rides on a search asked for other mail. */
 const CATEGORIES = [

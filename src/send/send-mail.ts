@@ -9,7 +9,6 @@ import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
-import type { Answer } from '../http/idempotency.ts';
 import type { Logger } from '../logger.ts';
 import { composeMessage } from '../mail/compose-message.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
@@ -59,11 +58,17 @@ export interface SendRequest {
   entity_id?: string | undefined;
 }
 
+/** What a send answers: 201 and the sent mail (the route keeps it under its Idempotency-Key). */
+export interface SendAnswer {
+  status: number;
+  body: unknown;
+}
+
 export async function sendMail(
   deps: SendDeps,
   caller: { orgId: string; userId: string; name: string | undefined },
   req: SendRequest,
-): Promise<Answer> {
+): Promise<SendAnswer> {
   const recipients = strictRecipients(req);
   const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
   if (mailbox.status === 'revoked') throw mailboxRevoked();

@@ -1,12 +1,13 @@
 // `rotate-keys`: every mailbox's data key rewrapped under the current wrapping key. The store is a
-// compare-and-set on the wrapped key, so a concurrent reconnect or refresh is never overwritten.
+// compare-and-set on the wrapped key, so a concurrent reconnect or refresh is never overwritten. The
+// rewrapping is the vault's (rotate-keys.ts); the mailboxes table it walks is this folder's.
 
 import type { Db } from '../db/database.ts';
 import { and, asc, gt, isNotNull } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
-import { replaceWrappedKey } from '../mailbox/mailbox-store.ts';
-import { rotateKeys } from './rotate-keys.ts';
-import type { Vault } from './vault.ts';
+import { rotateKeys } from '../vault/rotate-keys.ts';
+import type { Vault } from '../vault/vault.ts';
+import { replaceWrappedKey } from './mailbox-store.ts';
 
 export function rotateAllKeys(db: Db, vault: Vault, onProgress?: (done: number) => void) {
   return rotateKeys(

@@ -1,6 +1,6 @@
 // `rotate-keys`: every mailbox's data key rewrapped under the current wrapping key. The store is a
 // compare-and-set on the wrapped key, so a concurrent reconnect or refresh is never overwritten. The
-// rewrapping is the vault's (rotate-keys.ts); the mailboxes table it walks is this folder's.
+// rewrapping is the vault's (vault/rotate-keys.ts); the mailboxes table it walks is this folder's.
 
 import type { Db } from '../db/database.ts';
 import { and, asc, gt, isNotNull } from '../db/orm.ts';

@@ -2,6 +2,7 @@
 import type { Db } from '../db/database.ts';
 import type { SendAsAddress } from '../db/schema.ts';
 import { type DeliveryState, eventDeliveryState } from '../events/deliver-events.ts';
+import { findMailboxForUser, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { type ProgressView, readProgress } from '../sync/progress.ts';
 import { type PushHealthView, readPushHealth } from '../sync/push-health.ts';
 import {
@@ -9,7 +10,6 @@ import {
   readCompleteness,
   unrepairedMessage,
 } from '../sync/reconcile-store.ts';
-import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 
 export interface MailboxStatusView {
   connected: boolean;

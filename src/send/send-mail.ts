@@ -2,7 +2,10 @@
 // by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
 
 import { convert as htmlToText } from 'html-to-text';
-import { readOrgSettings } from '../activities/org-settings.ts';
+import { activityAuthor } from '../activity-store/activity-author.ts';
+import { toActivityDraft } from '../activity-store/activity-row.ts';
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { insertActivities } from '../activity-store/store-activities.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -19,15 +22,12 @@ import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
 import { resolveSender } from '../mailbox/send-as.ts';
-import { activityAuthor } from '../sync/activity-author.ts';
-import { toActivityDraft } from '../sync/activity-row.ts';
 import {
   type EntityLink,
   type EntityType,
   linksFor,
   matchAddresses,
 } from '../sync/link-entities.ts';
-import { insertActivities } from '../sync/store-activities.ts';
 import { replyContext } from './reply-context.ts';
 
 /** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer when it names no time. */

@@ -7,12 +7,12 @@
 // message really deleted in between costs the sync at most 22 s and three gets.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { gmail_v1 } from '@googleapis/gmail';
+import type { DeadLetter } from '../activity-store/dead-letter-messages.ts';
 import type { Gmail } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
-import type { DeadLetter } from './dead-letter-messages.ts';
 
 /** Waits before each new attempt; their sum bounds how long a 404 can hold a sync. */
 export const GRACE_DELAYS_MS = [2_000, 5_000, 15_000] as const;

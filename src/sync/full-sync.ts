@@ -3,10 +3,11 @@
 // the next incremental sync instead of being jumped over. Quota goes to mail that can be logged:
 // Gmail's search is asked for the org's CRM addresses, not for every message of the window, and
 // the mail its index has not caught up with yet is listed without a query (unindexed-tail.ts).
+
+import { advanceCursor } from '../activity-store/store-activities.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { listMatchingIds, orgSearchTerms } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
-import { advanceCursor } from './store-activities.ts';
 import type { SyncContext } from './sync-context.ts';
 import { newestIndexedIds, unindexedTail } from './unindexed-tail.ts';
 

@@ -3,19 +3,20 @@
 // already logged), store them (and, when given, move the cursor) in one statement. No message
 // blocks the batch: one that cannot be parsed or stored is dead-lettered (store-batch.ts),
 // counted, and the cursor moves past it.
-import { readOrgSettings } from '../activities/org-settings.ts';
+
+import { activityAuthor } from '../activity-store/activity-author.ts';
+import { type ActivityDraft, toActivityDraft } from '../activity-store/activity-row.ts';
+import { type DeadLetter, reasonKind } from '../activity-store/dead-letter-messages.ts';
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { recordSkips } from '../activity-store/skipped-messages.ts';
+import { idsToSkip } from '../activity-store/store-activities.ts';
+import { storeBatch } from '../activity-store/store-batch.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
-import { activityAuthor } from './activity-author.ts';
-import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
 import { createContactsFromMail } from './auto-contacts.ts';
 import { markBounces } from './bounces.ts';
-import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
 import { counterparts, skipReason } from './mail-filter.ts';
-import { recordSkips } from './skipped-messages.ts';
-import { idsToSkip } from './store-activities.ts';
-import { storeBatch } from './store-batch.ts';
 import type { SyncContext } from './sync-context.ts';
 import { mayFollowThread, threadLinks, withBatchLinks } from './thread-links.ts';
 

@@ -8,6 +8,8 @@
 // Window: the whole backfill window after a connect or a recovery; otherwise from the last
 // reconciliation less a margin, because Gmail's search index trails delivery (a mail can reach the
 // mailbox before search finds it) — the margin lets the next run see what this one could not.
+
+import { recordSkipped } from '../activity-store/skipped-messages.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { listMatchingIds, orgSearchTerms } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
@@ -20,7 +22,6 @@ import {
   saveReconciliation,
 } from './reconcile-store.ts';
 import { threadsOf } from './search-first.ts';
-import { recordSkipped } from './skipped-messages.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** How far before the last reconciliation the next one looks again (search lag, late mail). */

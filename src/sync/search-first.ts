@@ -16,12 +16,12 @@
 // Social, Updates, Forums) and did not mark important waits for the next search asked anyway, or
 // for a settling search (`2 × settleMs` at the latest). A category decides when, never whether.
 
-import { readOrgSettings } from '../activities/org-settings.ts';
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { idsToSkip } from '../activity-store/store-activities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import { type SearchSize, searchSize } from './crm-search.ts';
-import { idsToSkip } from './store-activities.ts';
 import type { SearchFirstOptions, SyncContext } from './sync-context.ts';
 
 /**

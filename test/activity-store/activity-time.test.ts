@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { activityTimes } from '../../src/activity-store/activity-time.ts';
 import { parseGmailMessage } from '../../src/mail/parse-message.ts';
-import { activityTimes } from '../../src/sync/activity-time.ts';
 
 const received = Date.UTC(2026, 10, 27, 6, 0, 0);
 const now = received + 60_000;

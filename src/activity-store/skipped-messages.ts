@@ -3,7 +3,7 @@
 // them (reconcile-store.ts) so that it does not fetch those mails again.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { SkipReason } from './mail-filter.ts';
+import type { SkipReason } from '../sync/mail-filter.ts';
 
 type Executor = Pick<Db, 'execute'>;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ActivityDraft, toActivityDraft } from '../../src/activity-store/activity-row.ts';
+import { storeBatch } from '../../src/activity-store/store-batch.ts';
 import type { ParsedMail } from '../../src/mail/parse-message.ts';
-import { type ActivityDraft, toActivityDraft } from '../../src/sync/activity-row.ts';
-import { storeBatch } from '../../src/sync/store-batch.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 

@@ -1,10 +1,11 @@
 // A parsed mail and its links, shaped as the CRM's activity (the seed's fields).
-import { type ContentPolicy, withContent } from '../activities/activity-content.ts';
+
 import type { ActivityContent } from '../db/schema.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import type { EntityLink } from '../sync/link-entities.ts';
+import { isSent } from '../sync/mail-filter.ts';
+import { type ContentPolicy, withContent } from './activity-content.ts';
 import { activityTimes } from './activity-time.ts';
-import type { EntityLink } from './link-entities.ts';
-import { isSent } from './mail-filter.ts';
 
 export interface ActivityDraft {
   orgId: string;

@@ -4,9 +4,9 @@
 // `count`, the thread's activities on it; threads are ordered and paged by that newest activity.
 
 import { AppError } from '../app-error.ts';
+import type { EntityType } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { EntityType } from '../sync/link-entities.ts';
 import { ACTIVITY_COLUMNS, type ActivityRow, listItemView } from './activity-view.ts';
 
 export interface ListQuery {

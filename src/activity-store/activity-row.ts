@@ -1,9 +1,9 @@
 // A parsed mail and its links, shaped as the CRM's activity (the seed's fields).
 
+import type { EntityLink } from '../crm/link-entities.ts';
+import { isSent } from '../crm/mail-filter.ts';
 import type { ActivityContent } from '../db/schema.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
-import type { EntityLink } from '../sync/link-entities.ts';
-import { isSent } from '../sync/mail-filter.ts';
 import { type ContentPolicy, withContent } from './activity-content.ts';
 import { activityTimes } from './activity-time.ts';
 

@@ -1,9 +1,10 @@
 // Mail deliberately not logged, with its reason (`skipped_messages`): the sync's own skips (a filter,
 // the blocklist) and those a reconciliation learns (read, and no CRM person). A reconciliation reads
 // them (reconcile-store.ts) so that it does not fetch those mails again.
+
+import type { SkipReason } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { SkipReason } from '../sync/mail-filter.ts';
 
 type Executor = Pick<Db, 'execute'>;
 

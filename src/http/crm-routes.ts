@@ -3,8 +3,8 @@
 // call: their triggers record the change. Org-scoped by the caller's token.
 import { Router } from 'express';
 import { z } from 'zod';
+import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import { recordEntityChange } from '../sync/retro-search.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';

@@ -4,10 +4,10 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
+import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import { type SendRequest, sendMail } from '../send/send-mail.ts';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import { admitBody, bodyBudgetForHeap, drainBeforeRefusal, makeBodyBudget } from './body-budget.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';

@@ -4,10 +4,10 @@
 // change looks back: what it now blocks is removed, what it no longer blocks searched again.
 
 import { AppError } from '../app-error.ts';
+import { applyBlocklistChange } from '../crm/blocklist-lookback.ts';
 import type { Db } from '../db/database.ts';
 import { eq, sql } from '../db/orm.ts';
 import { type MailboxSettings, mailboxes } from '../db/schema.ts';
-import { applyBlocklistChange } from '../sync/blocklist-lookback.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 import { ownerAddresses } from './send-as.ts';
 

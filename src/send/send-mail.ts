@@ -7,6 +7,12 @@ import { toActivityDraft } from '../activity-store/activity-row.ts';
 import { readOrgSettings } from '../activity-store/org-settings.ts';
 import { insertActivities } from '../activity-store/store-activities.ts';
 import { AppError } from '../app-error.ts';
+import {
+  type EntityLink,
+  type EntityType,
+  linksFor,
+  matchAddresses,
+} from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
@@ -22,12 +28,6 @@ import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
 import { resolveSender } from '../mailbox/send-as.ts';
-import {
-  type EntityLink,
-  type EntityType,
-  linksFor,
-  matchAddresses,
-} from '../sync/link-entities.ts';
 import { replyContext } from './reply-context.ts';
 
 /** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer when it names no time. */

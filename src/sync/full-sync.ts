@@ -5,8 +5,8 @@
 // the mail its index has not caught up with yet is listed without a query (unindexed-tail.ts).
 
 import { advanceCursor } from '../activity-store/store-activities.ts';
+import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
 import { callGmail } from '../google/gmail-call.ts';
-import { listMatchingIds, orgSearchTerms } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import type { SyncContext } from './sync-context.ts';
 import { newestIndexedIds, unindexedTail } from './unindexed-tail.ts';

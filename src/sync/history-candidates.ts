@@ -7,8 +7,8 @@
 // Under `on_gmail_delete: remove`, the page also names the mail trashed (a labelsAdded TRASH record)
 // or deleted in Gmail, whose activities go (gmail-removals.ts); no fetch is spent on it.
 import type { gmail_v1 } from '@googleapis/gmail';
+import { skippedByLabels } from '../crm/mail-filter.ts';
 import type { MailboxSettings } from '../db/schema.ts';
-import { skippedByLabels } from './mail-filter.ts';
 import type { Candidate } from './search-first.ts';
 
 interface Seen {

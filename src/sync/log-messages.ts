@@ -11,14 +11,14 @@ import { readOrgSettings } from '../activity-store/org-settings.ts';
 import { recordSkips } from '../activity-store/skipped-messages.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
 import { storeBatch } from '../activity-store/store-batch.ts';
+import { createContactsFromMail } from '../crm/auto-contacts.ts';
+import { markBounces } from '../crm/bounces.ts';
+import { linksFor, matchAddresses } from '../crm/link-entities.ts';
+import { counterparts, skipReason } from '../crm/mail-filter.ts';
+import { mayFollowThread, threadLinks, withBatchLinks } from '../crm/thread-links.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
-import { createContactsFromMail } from './auto-contacts.ts';
-import { markBounces } from './bounces.ts';
 import { fetchMessages } from './fetch-messages.ts';
-import { linksFor, matchAddresses } from './link-entities.ts';
-import { counterparts, skipReason } from './mail-filter.ts';
 import type { SyncContext } from './sync-context.ts';
-import { mayFollowThread, threadLinks, withBatchLinks } from './thread-links.ts';
 
 /** The most mails one call fetches and holds at once: callers slice larger sets (bounded memory). */
 export const STORE_SLICE = 100;

@@ -7,9 +7,10 @@
 // waits for the search of later mail to settle it, or for one of its own at `2 × settleMs`: on a
 // mailbox with steady mail the settling costs nothing. The daily reconciliation, which searches the
 // day again, is the net behind that judgement.
+
+import { listMatchingIds, orgSearchTerms, queryGroups } from '../crm/crm-search.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
-import { listMatchingIds, orgSearchTerms, queryGroups } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { loggedThreads, searchPays, textArray } from './search-first.ts';
 import type { SearchFirstOptions, SyncContext } from './sync-context.ts';

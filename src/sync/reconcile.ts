@@ -10,8 +10,8 @@
 // mailbox before search finds it) — the margin lets the next run see what this one could not.
 
 import { recordSkipped } from '../activity-store/skipped-messages.ts';
+import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
-import { listMatchingIds, orgSearchTerms } from './crm-search.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
 import { followLetGo } from './match-pending.ts';
 import { idsAfterCursor } from './reconcile-in-flight.ts';

@@ -2,11 +2,12 @@
 // activity's content) are matched again and the new links added, each mail that gained some
 // announced to the CRM (`activity.linked`). Nothing is removed, so a record whose address changed
 // keeps what it had. One statement reads, one writes.
+
+import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
-import { linksFor, matchAddresses } from './link-entities.ts';
 
 type LoggedMail = {
   id: string;

@@ -4,6 +4,10 @@
 // (messages.list with q, 5 units a page). Mail not yet logged goes through the sync's own
 // fetch-and-log pipeline, paced by the mailbox's quota; mail already logged (for another record)
 // gains the new links. Links are only ever added: a contact whose address changes keeps its mail.
+
+import { listMatchingIds } from '../crm/crm-search.ts';
+import { isFreeMailDomain } from '../crm/free-mail.ts';
+import { ownDomains } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
@@ -14,10 +18,7 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
-import { listMatchingIds } from './crm-search.ts';
-import { isFreeMailDomain } from './free-mail.ts';
 import { logMessages, STORE_SLICE, SyncIncomplete } from './log-messages.ts';
-import { ownDomains } from './mail-filter.ts';
 import { makeProgressTracker } from './progress-tracker.ts';
 import { relinkActivities } from './relink-activities.ts';
 import type { SharedStatements } from './shared-statements.ts';

@@ -18,10 +18,10 @@
 
 import { readOrgSettings } from '../activity-store/org-settings.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
+import { type SearchSize, searchSize } from '../crm/crm-search.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
-import { type SearchSize, searchSize } from './crm-search.ts';
 import type { SearchFirstOptions, SyncContext } from './sync-context.ts';
 
 /**

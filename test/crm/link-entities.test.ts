@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linksFor, matchAddresses } from '../../src/sync/link-entities.ts';
+import { linksFor, matchAddresses } from '../../src/crm/link-entities.ts';
 import { addContact, addDeal, addLead } from '../support/crm-seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 

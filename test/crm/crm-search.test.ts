@@ -1,6 +1,6 @@
 // How the CRM's addresses are packed into Gmail search queries.
 import { describe, expect, it } from 'vitest';
-import { QUERY_TERM_CHARS, queryGroups } from '../../src/sync/crm-search.ts';
+import { QUERY_TERM_CHARS, queryGroups } from '../../src/crm/crm-search.ts';
 
 describe('search query groups', () => {
   it('when a thousand addresses are grouped, then each group fits one query and every address is in exactly one', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { counterparts, skipReason } from '../../src/crm/mail-filter.ts';
 import type { MailboxSettings } from '../../src/db/schema.ts';
 import type { ParsedMail } from '../../src/mail/parse-message.ts';
-import { counterparts, skipReason } from '../../src/sync/mail-filter.ts';
 
 const settings: MailboxSettings = {
   excluded_labels: [],

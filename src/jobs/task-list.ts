@@ -17,8 +17,8 @@ import {
   TASK,
   trailingSyncJobKey,
 } from '../queue/job-names.ts';
+import { runMatch } from '../search-first/match-mailbox.ts';
 import { checkMailbox } from '../sync/check-mailbox.ts';
-import { runMatch } from '../sync/match-mailbox.ts';
 import { pollCycle } from '../sync/poll.ts';
 import { runReconciliation } from '../sync/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';

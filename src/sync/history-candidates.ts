@@ -9,7 +9,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { skippedByLabels } from '../crm/mail-filter.ts';
 import type { MailboxSettings } from '../db/schema.ts';
-import type { Candidate } from './search-first.ts';
+import type { Candidate } from '../search-first/search-first.ts';
 
 interface Seen {
   threadId: string;

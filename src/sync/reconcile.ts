@@ -12,8 +12,9 @@
 import { recordSkipped } from '../activity-store/skipped-messages.ts';
 import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
+import { followLetGo } from '../search-first/match-pending.ts';
+import { threadsOf } from '../search-first/search-first.ts';
 import { logMessages, STORE_SLICE } from './log-messages.ts';
-import { followLetGo } from './match-pending.ts';
 import { idsAfterCursor } from './reconcile-in-flight.ts';
 import {
   classifyIds,
@@ -21,7 +22,6 @@ import {
   type ReconcileResult,
   saveReconciliation,
 } from './reconcile-store.ts';
-import { threadsOf } from './search-first.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** How far before the last reconciliation the next one looks again (search lag, late mail). */

@@ -2,8 +2,8 @@
 // pacer, so it shares the mailbox's quota), a revoked grant handled as the sync handles it.
 import { sql } from '../db/orm.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { openSyncContext, type SearchFirstOptions, type SyncDeps } from '../sync/sync-context.ts';
 import { type MatchResult, matchPending } from './match-pending.ts';
-import { openSyncContext, type SearchFirstOptions, type SyncDeps } from './sync-context.ts';
 
 /** Undefined when there was nothing to do (the mailbox is gone, revoked or disconnected). */
 export async function runMatch(

@@ -11,9 +11,9 @@
 import { listMatchingIds, orgSearchTerms, queryGroups } from '../crm/crm-search.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
-import { logMessages, STORE_SLICE } from './log-messages.ts';
+import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
+import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
 import { loggedThreads, searchPays, textArray } from './search-first.ts';
-import type { SearchFirstOptions, SyncContext } from './sync-context.ts';
 
 /** How far before the oldest pending mail the search looks: its date is the sender's clock. */
 const WINDOW_MARGIN_MS = 24 * 60 * 60 * 1000;

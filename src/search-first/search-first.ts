@@ -22,7 +22,7 @@ import { type SearchSize, searchSize } from '../crm/crm-search.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
-import type { SearchFirstOptions, SyncContext } from './sync-context.ts';
+import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
 
 /**
  * A message the history names, with what the record carries besides its id (history-candidates.ts

@@ -3,13 +3,13 @@ import type { Db } from '../db/database.ts';
 import type { SendAsAddress } from '../db/schema.ts';
 import { type DeliveryState, eventDeliveryState } from '../events/deliver-events.ts';
 import { findMailboxForUser, type Mailbox } from '../mailbox/mailbox-store.ts';
-import { type ProgressView, readProgress } from '../sync/progress.ts';
-import { type PushHealthView, readPushHealth } from '../sync/push-health.ts';
 import {
   type CompletenessView,
   readCompleteness,
   unrepairedMessage,
-} from '../sync/reconcile-store.ts';
+} from '../reconcile/reconcile-store.ts';
+import { type ProgressView, readProgress } from '../sync/progress.ts';
+import { type PushHealthView, readPushHealth } from '../sync/push-health.ts';
 
 export interface MailboxStatusView {
   connected: boolean;

@@ -17,10 +17,10 @@ import {
   TASK,
   trailingSyncJobKey,
 } from '../queue/job-names.ts';
+import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
 import { checkMailbox } from '../sync/check-mailbox.ts';
 import { pollCycle } from '../sync/poll.ts';
-import { runReconciliation } from '../sync/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';

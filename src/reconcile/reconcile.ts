@@ -14,7 +14,8 @@ import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { followLetGo } from '../search-first/match-pending.ts';
 import { threadsOf } from '../search-first/search-first.ts';
-import { logMessages, STORE_SLICE } from './log-messages.ts';
+import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
+import type { SyncContext } from '../sync/sync-context.ts';
 import { idsAfterCursor } from './reconcile-in-flight.ts';
 import {
   classifyIds,
@@ -22,7 +23,6 @@ import {
   type ReconcileResult,
   saveReconciliation,
 } from './reconcile-store.ts';
-import type { SyncContext } from './sync-context.ts';
 
 /** How far before the last reconciliation the next one looks again (search lag, late mail). */
 export const SEARCH_LAG_MARGIN_MS = 24 * 60 * 60 * 1000;

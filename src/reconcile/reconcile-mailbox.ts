@@ -1,9 +1,9 @@
 // The reconciliation a job runs: the mailbox's Gmail access and pacer (the sync's, so it shares
 // the mailbox's quota), progress reported under `reconciliation`, the result returned for metrics.
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { openSyncContext, type SyncDeps } from '../sync/sync-context.ts';
 import { type ReconcileWindow, reconcileMailbox } from './reconcile.ts';
 import type { ReconcileResult } from './reconcile-store.ts';
-import { openSyncContext, type SyncDeps } from './sync-context.ts';
 
 export type ReconcileOutcome =
   | { kind: 'reconciled'; result: ReconcileResult }

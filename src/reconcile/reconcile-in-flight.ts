@@ -6,7 +6,7 @@
 import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
-import type { SyncContext } from './sync-context.ts';
+import type { SyncContext } from '../sync/sync-context.ts';
 
 export async function idsAfterCursor(ctx: SyncContext): Promise<Set<string>> {
   // Mail the history named and that waits for its search (search-first.ts) is on its way too.

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
-import { recordEntityChange } from '../sync/retro-search.ts';
+import { recordEntityChange } from '../retro-search/retro-search.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';

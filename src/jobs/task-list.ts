@@ -18,10 +18,10 @@ import {
   trailingSyncJobKey,
 } from '../queue/job-names.ts';
 import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
+import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
 import { checkMailbox } from '../sync/check-mailbox.ts';
 import { pollCycle } from '../sync/poll.ts';
-import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
 import { reapDeadWorkers } from './worker-liveness.ts';

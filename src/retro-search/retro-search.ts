@@ -18,11 +18,11 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
-import { logMessages, STORE_SLICE, SyncIncomplete } from './log-messages.ts';
-import { makeProgressTracker } from './progress-tracker.ts';
+import { logMessages, STORE_SLICE, SyncIncomplete } from '../sync/log-messages.ts';
+import { makeProgressTracker } from '../sync/progress-tracker.ts';
+import type { SharedStatements } from '../sync/shared-statements.ts';
+import type { SyncContext } from '../sync/sync-context.ts';
 import { relinkActivities } from './relink-activities.ts';
-import type { SharedStatements } from './shared-statements.ts';
-import type { SyncContext } from './sync-context.ts';
 
 /** Terms per mailbox job, so a bulk import is many small retryable jobs. */
 const TERMS_PER_JOB = 100;

@@ -18,11 +18,11 @@ import { migrateDatabase } from './db/migrate.ts';
 import { SAMPLE_CONTACT } from './db/sample-crm.ts';
 import type { Deps } from './deps.ts';
 import { DEV_ORG, DEV_USER, mintDevToken } from './http/dev-token.ts';
+import { resyncByEmail, waitForSyncs } from './ingest/operator-sync.ts';
+import { pollCycle } from './ingest/poll.ts';
 import { createLogger } from './logger.ts';
 import { rotateAllKeys } from './mailbox/key-rotation.ts';
 import { enqueueReconcile } from './queue/enqueue.ts';
-import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
-import { pollCycle } from './sync/poll.ts';
 
 interface Command {
   summary: string;

@@ -4,9 +4,9 @@
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { pushHealthySql } from '../ingest/push-health.ts';
 import { unrepairedMessage } from '../reconcile/reconcile-store.ts';
 import { etaSeconds } from '../sync/progress.ts';
-import { pushHealthySql } from '../sync/push-health.ts';
 import { lagSeconds } from './mailbox-status.ts';
 
 export interface AdminView {

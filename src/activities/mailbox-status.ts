@@ -2,6 +2,7 @@
 import type { Db } from '../db/database.ts';
 import type { SendAsAddress } from '../db/schema.ts';
 import { type DeliveryState, eventDeliveryState } from '../events/deliver-events.ts';
+import { type PushHealthView, readPushHealth } from '../ingest/push-health.ts';
 import { findMailboxForUser, type Mailbox } from '../mailbox/mailbox-store.ts';
 import {
   type CompletenessView,
@@ -9,7 +10,6 @@ import {
   unrepairedMessage,
 } from '../reconcile/reconcile-store.ts';
 import { type ProgressView, readProgress } from '../sync/progress.ts';
-import { type PushHealthView, readPushHealth } from '../sync/push-health.ts';
 
 export interface MailboxStatusView {
   connected: boolean;

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
+import { checkMailbox } from '../ingest/check-mailbox.ts';
+import { pollCycle } from '../ingest/poll.ts';
+import { syncMailbox } from '../ingest/sync-mailbox.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
@@ -20,10 +23,7 @@ import {
 import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
-import { checkMailbox } from '../sync/check-mailbox.ts';
-import { pollCycle } from '../sync/poll.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
-import { syncMailbox } from '../sync/sync-mailbox.ts';
 import { reapDeadWorkers } from './worker-liveness.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForSyncs } from '../../src/sync/operator-sync.ts';
+import { waitForSyncs } from '../../src/ingest/operator-sync.ts';
 import { hasChromium, launchBrowser } from '../support/browser.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { crmToken } from '../support/crm-token.ts';

@@ -7,8 +7,8 @@
 import { advanceCursor } from '../activity-store/store-activities.ts';
 import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
 import { callGmail } from '../google/gmail-call.ts';
-import { logMessages, STORE_SLICE } from './log-messages.ts';
-import type { SyncContext } from './sync-context.ts';
+import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
+import type { SyncContext } from '../sync/sync-context.ts';
 import { newestIndexedIds, unindexedTail } from './unindexed-tail.ts';
 
 /** Overlap with the last sync so a clock skew or a late delivery is not missed. */

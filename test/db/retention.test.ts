@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollCycle } from '../../src/ingest/poll.ts';
 import { createLogger } from '../../src/logger.ts';
-import { pollCycle } from '../../src/sync/poll.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { captureLogs } from '../support/test-deps.ts';
 

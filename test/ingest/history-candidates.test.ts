@@ -3,7 +3,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { describe, expect, it } from 'vitest';
 import type { MailboxSettings } from '../../src/db/schema.ts';
-import { candidateIds, removedIds } from '../../src/sync/history-candidates.ts';
+import { candidateIds, removedIds } from '../../src/ingest/history-candidates.ts';
 
 const settings: MailboxSettings = {
   excluded_labels: ['Label_7'],

@@ -21,7 +21,7 @@ import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { markSyncFailed } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { enqueueSecondLook } from '../queue/enqueue.ts';
-import type { SyncDeps } from './sync-context.ts';
+import type { SyncDeps } from '../sync/sync-context.ts';
 import { failureReason } from './sync-mailbox.ts';
 
 /** How long a change may wait for its push before a check calls that push missed. */

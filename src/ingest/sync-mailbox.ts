@@ -7,10 +7,10 @@ import { classifyGoogleError, isGoogleFailure } from '../google/gmail-errors.ts'
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
 import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { SyncIncomplete } from '../sync/log-messages.ts';
+import { openSyncContext, type SyncContext, type SyncDeps } from '../sync/sync-context.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
-import { SyncIncomplete } from './log-messages.ts';
-import { openSyncContext, type SyncContext, type SyncDeps } from './sync-context.ts';
 
 export type SyncOutcome =
   | { kind: 'synced'; mode: 'incremental' | 'full' | 'recovered'; fetched: number; logged: number }

@@ -11,7 +11,7 @@
 // the alternative, a catch-up search scheduled after an unknown lag, would leave the mail unlogged
 // for that long and spend a search per address group again.
 import { callGmail } from '../google/gmail-call.ts';
-import type { SyncContext } from './sync-context.ts';
+import type { SyncContext } from '../sync/sync-context.ts';
 
 /** How far back the tail is listed at most when none of the index's newest is found again. */
 const MAX_TAIL = 200;

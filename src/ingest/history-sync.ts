@@ -10,10 +10,10 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import { deferToSearch } from '../search-first/search-first.ts';
+import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
+import type { SyncContext } from '../sync/sync-context.ts';
 import { removeGmailDeleted } from './gmail-removals.ts';
 import { candidates, removedIds } from './history-candidates.ts';
-import { logMessages, STORE_SLICE } from './log-messages.ts';
-import type { SyncContext } from './sync-context.ts';
 
 export interface HistoryResult {
   outcome: 'done' | 'history_gone';

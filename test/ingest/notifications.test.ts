@@ -4,7 +4,7 @@ import {
   type GmailNotification,
   makeNotificationRecorder,
   recordNotifications,
-} from '../../src/sync/notifications.ts';
+} from '../../src/ingest/notifications.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 describe('recording Gmail notifications in groups', () => {

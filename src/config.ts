@@ -116,7 +116,7 @@ export interface Config {
     backfillDays: number;
     retroDays: number;
     pollInterval: string;
-    /** Search before fetch (sync/search-first.ts): how long after a mail is seen it is searched for,
+    /** Search before fetch (search-first/): how long after a mail is seen it is searched for,
      * and how long search may lag before a mail it has not found is taken as no one's. */
     searchFirst: { delayMs: number; settleMs: number };
   };

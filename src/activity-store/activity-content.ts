@@ -20,8 +20,8 @@ export const DEFAULT_POLICY: ContentPolicy = { visibility: 'full', sensitiveGuar
 
 /**
  * The activity id is not known when the HTML is sanitised, so `cid:` images point here and the
- * read side puts the id in (activity-view.ts). A sender cannot forge it: the sanitiser drops
- * every relative URL a mail carries.
+ * read side puts the id in (activities/activity-view.ts). A sender cannot forge it: the sanitiser
+ * drops every relative URL a mail carries.
  */
 export const ATTACHMENT_URL_PLACEHOLDER = '/activities/_/attachments/';
 

@@ -1,6 +1,6 @@
 // Mail deliberately not logged, with its reason (`skipped_messages`): the sync's own skips (a filter,
 // the blocklist) and those a reconciliation learns (read, and no CRM person). A reconciliation reads
-// them (reconcile-store.ts) so that it does not fetch those mails again.
+// them (reconcile/reconcile-store.ts) so that it does not fetch those mails again.
 
 import type { SkipReason } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';

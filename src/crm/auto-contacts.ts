@@ -5,7 +5,7 @@
 // mailboxes' addresses and send-as aliases, and their domains unless free mail). A contact made
 // here carries its source and is announced (`contact.created`); the contacts trigger queues the
 // retroactive search that finds its earlier mail, and the mail at hand is linked to it at once.
-// Only new mail (the history sync) is asked: log-messages.ts says why.
+// Only new mail (the history sync) is asked: sync/log-messages.ts says why.
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';

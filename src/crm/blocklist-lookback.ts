@@ -1,7 +1,8 @@
 // A blocklist that looks back: an address or domain added to a mailbox's blocklist takes the
 // activities it covers out of that mailbox (the CRM is told how many, `activities.removed`); one
 // taken off the list brings its mail back through a retroactive search of that mailbox, paced by
-// its quota like any other (retro-search.ts). Only the mailbox whose settings changed is touched.
+// its quota like any other (retro-search/retro-search.ts). Only the mailbox whose settings changed
+// is touched.
 
 import { sql } from '../db/orm.ts';
 import type { MailboxSettings } from '../db/schema.ts';

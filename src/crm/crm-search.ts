@@ -1,6 +1,7 @@
 // What Gmail's search is asked about the CRM: the org's records' addresses and its companies'
 // domains (not free mail), in groups a query can hold, over a window. Used by the full sync, the
-// reconciliation and search before fetch (search-first.ts) alike, so all three expect the same mail.
+// reconciliation and search before fetch (search-first/search-first.ts) alike, so all three expect
+// the same mail.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';

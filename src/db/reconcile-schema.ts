@@ -42,7 +42,8 @@ export const skippedMessages = pgTable(
 
 /**
  * New mail the history named that is in no logged thread: waiting for Gmail's search to say
- * whether it concerns the CRM before any `messages.get` is spent on it (sync/search-first.ts).
+ * whether it concerns the CRM before any `messages.get` is spent on it
+ * (search-first/search-first.ts).
  */
 export const pendingMatches = pgTable(
   'pending_matches',

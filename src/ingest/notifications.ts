@@ -135,8 +135,8 @@ const RECORD_NOTIFICATIONS = {
        where m.status <> 'disconnected' order by m.id for update of m
     ),
     -- The highest id a push announced: a poll check that finds Gmail ahead of the cursor asks it
-    -- whether a push came for the change (sync/check-mailbox.ts). Not for a revoked mailbox, whose
-    -- push queues no sync.
+    -- whether a push came for the change (ingest/check-mailbox.ts). Not for a revoked mailbox,
+    -- whose push queues no sync.
     stamped as (
       update mailboxes m
          set last_push_at = now(),

@@ -1,7 +1,7 @@
 // The safety net, every POLL_INTERVAL (once across all processes, by graphile-worker's cron):
 // renew watches near expiry, and make sure no change Pub/Sub lost stays unsynced. A mailbox whose
 // pushes are healthy (push-health.ts) is only checked, at most hourly: one getProfile (1 unit)
-// against its cursor, a sync only when Gmail is ahead (sync/check-mailbox.ts). Every other live
+// against its cursor, a sync only when Gmail is ahead (ingest/check-mailbox.ts). Every other live
 // mailbox gets an incremental sync from its cursor (history.list, 2 units) each poll. Both are
 // spread over a jitter window so Gmail is not hit by every mailbox at once. Mailboxes in error
 // are retried when their backoff has passed.

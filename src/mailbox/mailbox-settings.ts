@@ -1,5 +1,6 @@
 // Per-mailbox settings: which mail is never logged (filters), how much of the rest is kept
-// (`visibility`: full, subject or metadata; applied as mail is logged, see activity-content.ts),
+// (`visibility`: full, subject or metadata; applied as mail is logged, see
+// activity-store/activity-content.ts),
 // and whether mail trashed or deleted in Gmail keeps its activity (`on_gmail_delete`). A blocklist
 // change looks back: what it now blocks is removed, what it no longer blocks searched again.
 

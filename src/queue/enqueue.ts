@@ -103,7 +103,8 @@ export async function enqueueMatch(db: Executor, mailboxId: string, runAt: Date)
       max_attempts => ${MAX_ATTEMPTS.matchPending}::int, job_key => ${key}, job_key_mode => 'replace')`);
 }
 
-/** A check's second look at Gmail's historyId, once pushes in flight have landed (check-mailbox.ts). */
+/** A check's second look at Gmail's historyId, once pushes in flight have landed
+ * (ingest/check-mailbox.ts). */
 export function enqueueSecondLook(
   db: Executor,
   mailboxId: string,

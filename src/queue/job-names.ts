@@ -14,7 +14,7 @@ export const TASK = {
   refreshSendAs: 'refresh_send_as',
   reconcileMailbox: 'reconcile_mailbox',
   matchPending: 'match_pending',
-  /** The poll's cheap check of a mailbox whose pushes are healthy (sync/check-mailbox.ts). */
+  /** The poll's cheap check of a mailbox whose pushes are healthy (ingest/check-mailbox.ts). */
   checkMailbox: 'check_mailbox',
 } as const;
 
@@ -39,8 +39,8 @@ export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;
 export const syncJobKey = (mailboxId: string, full = false) =>
   `${full ? 'full-sync' : 'sync'}:${mailboxId}`;
 
-/** Job key of the sync that follows a push a moment later (see sync/notifications.ts): its own key,
- * so it neither replaces nor is replaced by the sync the push queued at once. */
+/** Job key of the sync that follows a push a moment later (see ingest/notifications.ts): its own
+ * key, so it neither replaces nor is replaced by the sync the push queued at once. */
 export const trailingSyncJobKey = (mailboxId: string) => `sync-trailing:${mailboxId}`;
 
 export const watchJobKey = (mailboxId: string) => `watch:${mailboxId}`;
@@ -66,7 +66,7 @@ export interface ReconcileJobPayload {
   window?: 'backfill' | 'since_last';
 }
 
-/** Job key of a mailbox's next search for its pending mail (sync/search-first.ts): one waits. */
+/** Job key of a mailbox's next search for its pending mail (search-first/): one waits. */
 export const matchJobKey = (mailboxId: string) => `match:${mailboxId}`;
 /** Job key of a mailbox's pending poll check: one waits at a time, apart from its syncs (a check
  * must never replace a sync a push queued). */
@@ -79,8 +79,8 @@ export interface CheckJobPayload {
   profile_history_id?: string;
 }
 
-/** A retroactive search of one mailbox for some CRM terms (sync/retro-search.ts), or a blocklist
- * entry lifted (sync/blocklist-lookback.ts). */
+/** A retroactive search of one mailbox for some CRM terms (retro-search/retro-search.ts), or a
+ * blocklist entry lifted (crm/blocklist-lookback.ts). */
 export interface RetroSearchPayload {
   mailbox_id: string;
   terms: string[];

@@ -9,7 +9,7 @@ import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { SyncContext } from '../sync/sync-context.ts';
 
 export async function idsAfterCursor(ctx: SyncContext): Promise<Set<string>> {
-  // Mail the history named and that waits for its search (search-first.ts) is on its way too.
+  // Mail the history named and that waits for its search (search-first/) is on its way too.
   const { rows } = await ctx.db.execute<{ id: string }>(sql`
     select gmail_message_id as id from pending_matches
      where mailbox_id = ${ctx.mailbox.id} and let_go_at is null`);

@@ -1,6 +1,6 @@
 // What the reconciliation reads and writes: which ids are logged or deliberately skipped, and its
 // result (kept per mailbox, announced to the CRM when it repaired mail). The skips it learns are
-// written where the sync writes its own (skipped-messages.ts).
+// written where the sync writes its own (activity-store/skipped-messages.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';

@@ -177,7 +177,7 @@ export async function followLetGo(ctx: SyncContext, threadIds: string[]): Promis
   return logged;
 }
 
-/** No longer searched for; kept three days for its thread (retention.ts sweeps it). */
+/** No longer searched for; kept three days for its thread (db/retention.ts sweeps it). */
 async function letGo(ctx: SyncContext, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await ctx.db.execute(sql`

@@ -2,9 +2,9 @@
 // (`messages.list` with `q`) 5, and most of a salesperson's mail concerns no one in the CRM. So the
 // new mail a history page names is split by what the record already tells:
 //   - mail in a thread this mailbox already logged is fetched at once (a reply is logged even when
-//     a colleague writes it: thread-links.ts), as is mail already known (our own sends);
+//     a colleague writes it: crm/thread-links.ts), as is mail already known (our own sends);
 //   - mail the user sent, when the org creates contacts from sent mail, is fetched at once: its
-//     recipients need not be in the CRM yet (auto-contacts.ts);
+//     recipients need not be in the CRM yet (crm/auto-contacts.ts);
 //   - every other mail waits in `pending_matches` until Gmail's search, asked for the CRM's
 //     addresses and company domains, says whether it concerns anyone (match-pending.ts).
 // The rows are written before the cursor moves past the page, so a crash loses nothing.
@@ -25,8 +25,8 @@ import { enqueueMatch } from '../queue/enqueue.ts';
 import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
 
 /**
- * A message the history names, with what the record carries besides its id (history-candidates.ts
- * reads them from a page): all search before fetch needs to decide.
+ * A message the history names, with what the record carries besides its id
+ * (ingest/history-candidates.ts reads them from a page): all search before fetch needs to decide.
  */
 export interface Candidate {
   id: string;

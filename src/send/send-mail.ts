@@ -109,7 +109,7 @@ export async function sendMail(
     threadId: sent.threadId,
     labelIds: ['SENT'],
     historyId: null,
-    // Recorded so Gmail's bounce, which names it, finds this activity (sync/bounces.ts).
+    // Recorded so Gmail's bounce, which names it, finds this activity (crm/bounces.ts).
     messageIdHeader: messageIdOf(raw),
     inReplyTo: reply?.inReplyTo ?? null,
     references: reply?.references ?? [],

@@ -1,8 +1,8 @@
 // One batch of Gmail ids to activities: skip what is known, fetch the rest within quota, keep the
 // mails that pass the mailbox's filters and concern the CRM (a participant's record, or a thread
 // already logged), store them (and, when given, move the cursor) in one statement. No message
-// blocks the batch: one that cannot be parsed or stored is dead-lettered (store-batch.ts),
-// counted, and the cursor moves past it.
+// blocks the batch: one that cannot be parsed or stored is dead-lettered
+// (activity-store/store-batch.ts), counted, and the cursor moves past it.
 
 import { activityAuthor } from '../activity-store/activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from '../activity-store/activity-row.ts';

@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.ts';
 import { makeProgressTracker, type ProgressTracker } from './progress-tracker.ts';
 import type { SharedStatements } from './shared-statements.ts';
 
-/** Search before fetch (search-first.ts): when new mail in no logged thread is searched for. */
+/** Search before fetch (search-first/): when new mail in no logged thread is searched for. */
 export interface SearchFirstOptions {
   /** How long after a mail is seen it is first searched for: Gmail's index trails delivery. */
   delayMs: number;
@@ -38,7 +38,7 @@ export interface SyncContext {
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;
 
-/** What a job on one mailbox is given to open its context (task-list.ts builds it once). */
+/** What a job on one mailbox is given to open its context (jobs/task-list.ts builds it once). */
 export interface SyncDeps {
   db: Db;
   /** Mailbox reads and cursor moves, batched across the worker's concurrent syncs. */
@@ -48,7 +48,7 @@ export interface SyncDeps {
   pacers: PacerRegistry;
   backfillDays: number;
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
-  /** Search before fetch (search-first.ts); absent, every new mail is fetched. */
+  /** Search before fetch (search-first/search-first.ts); absent, every new mail is fetched. */
   searchFirst?: SearchFirstOptions | undefined;
 }
 

@@ -24,7 +24,6 @@ import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
-import { reapDeadWorkers } from './worker-liveness.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -214,8 +213,6 @@ export function makeTaskList(deps: Deps): TaskList {
       await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
     },
     [TASK.poll]: async () => {
-      const reaped = await reapDeadWorkers(deps.database.pool);
-      if (reaped > 0) deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead workers');
       await pollCycle(deps);
     },
     [TASK.renewWatch]: async (payload) => {

@@ -36,7 +36,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.set('trust proxy', true);
   app.use(safeHeaders);
   app.use(requestContext(deps.log));
-  app.use(healthRoutes(deps, opts.workerHealth));
+  app.use(healthRoutes(deps, opts.workerHealth, opts.starting));
   const { production, crm, publicUrl } = deps.config;
   // The development sign-in mints tokens with the development secret: only where that is accepted.
   const devSignIn = !production && crm.usesDevSecret;

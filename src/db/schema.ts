@@ -8,6 +8,7 @@ import { pgCore, sql } from './orm.ts';
 export * from './bookkeeping-schema.ts';
 export * from './linking-schema.ts';
 export * from './reconcile-schema.ts';
+export * from './sequences-schema.ts';
 
 const {
   bigint,

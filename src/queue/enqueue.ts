@@ -11,6 +11,7 @@ import {
   matchJobKey,
   type ReconcileJobPayload,
   reconcileJobKey,
+  scheduledJobKey,
   type SyncJobPayload,
   syncJobKey,
   TASK,
@@ -174,4 +175,19 @@ export function mailboxJobSpecSql(
   return `json_populate_record(null::graphile_worker.job_spec, json_build_object(
       'identifier', '${TASK[kind]}', 'payload', ${payload},
       'run_at', ${runAt}, 'max_attempts', ${MAX_ATTEMPTS[kind]}, 'job_key', '${keyPrefix}' || id))`;
+}
+
+/** A scheduled mail's next attempt at `runAt` (replacing the one waiting, if any). */
+export function enqueueScheduledSend(db: Executor, scheduledId: string, runAt: Date) {
+  return addJob(
+    db,
+    TASK.sendScheduled,
+    { scheduled_id: scheduledId },
+    { jobKey: scheduledJobKey(scheduledId), runAt, maxAttempts: MAX_ATTEMPTS.sendScheduled },
+  );
+}
+
+/** The waiting attempt of a cancelled mail is dropped (one that already runs finds it cancelled). */
+export async function removeScheduledSendJob(db: Executor, scheduledId: string): Promise<void> {
+  await db.execute(sql`select graphile_worker.remove_job(${scheduledJobKey(scheduledId)})`);
 }

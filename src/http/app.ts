@@ -20,7 +20,10 @@ import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
 import { rootRoutes } from './root-routes.ts';
 import { safeHeaders } from './safe-headers.ts';
+import { scheduledRoutes } from './scheduled-routes.ts';
 import { sendRoutes } from './send-routes.ts';
+import { suppressionRoutes } from './suppression-routes.ts';
+import { unsubscribeRoutes } from './unsubscribe-routes.ts';
 
 export interface AppOptions {
   /** Set when this process also runs the worker (role `all`): readiness then includes it. */
@@ -47,6 +50,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(metricsRoutes(deps.metrics, deps.config.metricsToken));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
+  // Public: a recipient's one-click unsubscribe (the signed token is the credential).
+  app.use(unsubscribeRoutes(deps));
   const verifyCaller = makeCallerVerifier(deps.config.crm);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));
@@ -56,6 +61,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(activitiesRoutes(deps, verifyCaller));
   app.use(activityRoutes(deps, verifyCaller));
   app.use(orgRoutes(deps, verifyCaller));
+  app.use(suppressionRoutes(deps, verifyCaller));
+  app.use(scheduledRoutes(deps, verifyCaller));
   app.use(crmRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller, devSignIn ? DEV_SIGN_IN_PATH : undefined));
   app.use(notFound);

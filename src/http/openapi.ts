@@ -7,8 +7,9 @@ import {
 
 import { OTHER_ROUTES } from './openapi-other-routes.ts';
 import { INTEGRATION_ROUTES } from './openapi-routes.ts';
+import { SEQUENCE_ROUTES } from './openapi-sequences-routes.ts';
 
-export const ROUTES: RouteConfig[] = [...INTEGRATION_ROUTES, ...OTHER_ROUTES];
+export const ROUTES: RouteConfig[] = [...INTEGRATION_ROUTES, ...SEQUENCE_ROUTES, ...OTHER_ROUTES];
 
 export function buildOpenApiDocument(publicUrl: string): object {
   const registry = new OpenAPIRegistry();

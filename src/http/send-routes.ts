@@ -83,10 +83,12 @@ export const sendBody = z
       .describe(
         'adds RFC 8058 one-click unsubscribe (List-Unsubscribe, List-Unsubscribe-Post): one recipient only',
       ),
-    send_at: z
-      .iso.datetime({ offset: true })
+    send_at: z.iso
+      .datetime({ offset: true })
       .optional()
-      .describe('RFC 3339, 1 minute to 30 days ahead: the mail is scheduled (202) instead of sent now'),
+      .describe(
+        'RFC 3339, 1 minute to 30 days ahead: the mail is scheduled (202) instead of sent now',
+      ),
   })
   .strict()
   .refine((b) => b.text !== undefined || b.html !== undefined, {

@@ -248,7 +248,11 @@ export function makeTaskList(deps: Deps): TaskList {
       deps.log.info({ scheduled_id, outcome }, 'scheduled mail attempt');
       // Another process holds this mail's lock (a duplicate job): look again once it is done.
       if (outcome === 'busy') {
-        await enqueueScheduledSend(deps.database.db, scheduled_id, new Date(Date.now() + BUSY_RETRY_MS));
+        await enqueueScheduledSend(
+          deps.database.db,
+          scheduled_id,
+          new Date(Date.now() + BUSY_RETRY_MS),
+        );
       }
       if (outcome !== 'busy' && outcome !== 'nothing_due' && webhook) {
         await requestEventDelivery(deps.database.db);

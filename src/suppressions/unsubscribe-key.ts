@@ -43,7 +43,10 @@ export async function loadUnsubscribeKeys(db: Db, vault: Vault): Promise<Unsubsc
   });
   const derive = (info: string) =>
     Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `gmail-sync ${info}`, 32));
-  const keys = { encryption: derive('unsubscribe-token enc v1'), mac: derive('unsubscribe-token mac v1') };
+  const keys = {
+    encryption: derive('unsubscribe-token enc v1'),
+    mac: derive('unsubscribe-token mac v1'),
+  };
   secret.fill(0);
   return keys;
 }

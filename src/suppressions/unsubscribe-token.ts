@@ -3,7 +3,13 @@
 // one person differ) then signed (HMAC-SHA256 over version, IV and ciphertext: encrypt-then-MAC).
 // Anyone may POST it, so it must be unguessable and unforgeable: a token whose MAC does not check
 // is refused before anything is decrypted, and the refusal says nothing about why.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import type { UnsubscribeKeys } from './unsubscribe-key.ts';
 
 const VERSION = 1;

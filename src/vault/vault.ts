@@ -115,7 +115,9 @@ export function makeVault(
       return Buffer.concat([decipher.update(c.subarray(29)), decipher.final()]);
     } catch {
       key.fill(0);
-      throw new VaultError(`${what} do not open for this ${what === 'sealed tokens' ? 'mailbox' : 'row'}`);
+      throw new VaultError(
+        `${what} do not open for this ${what === 'sealed tokens' ? 'mailbox' : 'row'}`,
+      );
     }
   }
 

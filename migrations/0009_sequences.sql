@@ -68,9 +68,6 @@ CREATE TABLE "suppressions" (
 	CONSTRAINT "suppressions_org_id_canonical_pk" PRIMARY KEY("org_id","canonical")
 );
 --> statement-breakpoint
-ALTER TABLE "delivery_reports" ADD CONSTRAINT "delivery_reports_mailbox_id_mailboxes_id_fk" FOREIGN KEY ("mailbox_id") REFERENCES "public"."mailboxes"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "scheduled_sends" ADD CONSTRAINT "scheduled_sends_mailbox_id_mailboxes_id_fk" FOREIGN KEY ("mailbox_id") REFERENCES "public"."mailboxes"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "sent_mail" ADD CONSTRAINT "sent_mail_mailbox_id_mailboxes_id_fk" FOREIGN KEY ("mailbox_id") REFERENCES "public"."mailboxes"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "scheduled_sends_user_idx" ON "scheduled_sends" USING btree ("org_id","user_id","send_at");--> statement-breakpoint
 CREATE INDEX "scheduled_sends_pending_idx" ON "scheduled_sends" USING btree ("mailbox_id") WHERE status in ('scheduled', 'sending');--> statement-breakpoint
 CREATE INDEX "sent_mail_thread_idx" ON "sent_mail" USING btree ("mailbox_id","thread_id");--> statement-breakpoint

@@ -1,9 +1,10 @@
 // What a CRM's sequences need (issue 25): the org's suppression list, mail scheduled for later,
 // the ledger of mail the CRM sent (what replies and bounces are matched against), the delivery
 // reports already handled, and the service's own generated secrets. Re-exported by schema.ts.
+// `mailbox_id` columns carry no foreign key: mailboxes are never deleted (a disconnect keeps the
+// row), and importing that table here would tie this file into schema.ts's import cycle.
 import { createdAt, tstz } from './columns.ts';
 import { pgCore, sql } from './orm.ts';
-import { mailboxes } from './schema.ts';
 
 const { bigint, customType, index, integer, pgTable, primaryKey, text, uuid } = pgCore;
 
@@ -40,9 +41,7 @@ export const scheduledSends = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     orgId: text('org_id').notNull(),
     userId: text('user_id').notNull(),
-    mailboxId: uuid('mailbox_id')
-      .notNull()
-      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    mailboxId: uuid('mailbox_id').notNull(),
     sendAt: tstz('send_at').notNull(),
     nextAttemptAt: tstz('next_attempt_at').notNull(),
     status: text('status').$type<ScheduledStatus>().notNull().default('scheduled'),
@@ -84,9 +83,7 @@ export const scheduledSends = pgTable(
 export const sentMail = pgTable(
   'sent_mail',
   {
-    mailboxId: uuid('mailbox_id')
-      .notNull()
-      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    mailboxId: uuid('mailbox_id').notNull(),
     gmailMessageId: text('gmail_message_id').notNull(),
     orgId: text('org_id').notNull(),
     threadId: text('thread_id').notNull(),
@@ -109,9 +106,7 @@ export const sentMail = pgTable(
 export const deliveryReports = pgTable(
   'delivery_reports',
   {
-    mailboxId: uuid('mailbox_id')
-      .notNull()
-      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    mailboxId: uuid('mailbox_id').notNull(),
     gmailMessageId: text('gmail_message_id').notNull(),
     recipient: text('recipient').notNull(),
     orgId: text('org_id').notNull(),

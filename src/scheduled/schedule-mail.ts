@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../app-error.ts';
 import { sql } from '../db/orm.ts';
-import type { Answer } from '../http/idempotency.ts';
 import { enqueueScheduledSend } from '../queue/enqueue.ts';
 import {
   type Caller,
@@ -13,6 +12,7 @@ import {
   type SendDeps,
   type SendRequest,
 } from '../send/outgoing-mail.ts';
+import type { Answer } from '../send/send-mail.ts';
 import { pgTextArray } from '../suppressions/suppression-store.ts';
 import type { Vault } from '../vault/vault.ts';
 import { sealMail } from './sealed-mail.ts';

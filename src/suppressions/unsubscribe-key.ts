@@ -8,7 +8,17 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { Vault } from '../vault/vault.ts';
+
+/** The vault's sealing of any bytes (vault/vault.ts), as this module uses it. */
+export interface Sealer {
+  sealData(aad: string, plain: Buffer): Promise<Sealed>;
+  openData(aad: string, sealed: Sealed): Promise<Buffer>;
+}
+interface Sealed {
+  ciphertext: Buffer;
+  wrappedKey: Buffer;
+  keyId: string;
+}
 
 const NAME = 'unsubscribe';
 const AAD = `service-secret:${NAME}`;
@@ -19,7 +29,7 @@ export interface UnsubscribeKeys {
 }
 
 /** Reads the secret, creating it on first use (two processes racing agree on the first stored). */
-export async function loadUnsubscribeKeys(db: Db, vault: Vault): Promise<UnsubscribeKeys> {
+export async function loadUnsubscribeKeys(db: Db, vault: Sealer): Promise<UnsubscribeKeys> {
   const fresh = randomBytes(32);
   const sealed = await vault.sealData(AAD, fresh);
   fresh.fill(0);
@@ -52,7 +62,7 @@ export async function loadUnsubscribeKeys(db: Db, vault: Vault): Promise<Unsubsc
 }
 
 /** One load per process, shared by every caller; a failed load is tried again next time. */
-export function cachedUnsubscribeKeys(db: Db, vault: Vault): () => Promise<UnsubscribeKeys> {
+export function cachedUnsubscribeKeys(db: Db, vault: Sealer): () => Promise<UnsubscribeKeys> {
   let loading: Promise<UnsubscribeKeys> | undefined;
   return () => {
     loading ??= loadUnsubscribeKeys(db, vault).catch((error: unknown) => {

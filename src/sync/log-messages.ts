@@ -5,10 +5,10 @@
 // counted, and the cursor moves past it.
 import { readOrgSettings } from '../activities/org-settings.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
 import { createContactsFromMail } from './auto-contacts.ts';
-import { markBounces } from './bounces.ts';
 import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
@@ -39,10 +39,13 @@ export async function logMessages(
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
   const toFetch = ids.filter((id) => !known.has(id));
   const fetched = await fetchMessages(ctx, toFetch);
-  await markBounces(ctx, fetched.mails);
+  // Bounces are recorded (and suppress hard-bounced addresses), never logged as activities.
+  const reports = await noteDeliveryReports(ctx, fetched.mails);
 
   const owner = ownerAddresses(mailbox);
-  const reasons = fetched.mails.map((m) => skipReason(m, owner, mailbox.settings));
+  const reasons = fetched.mails.map((m) =>
+    reports.has(m.gmailId) ? 'delivery_report' : skipReason(m, owner, mailbox.settings),
+  );
   const eligible = fetched.mails.filter((_, i) => reasons[i] === null);
   await recordSkips(ctx.db, mailbox.id, fetched.mails, reasons);
   const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
@@ -72,6 +75,8 @@ export async function logMessages(
   const drafts: ActivityDraft[] = matched
     .filter((m) => m.links.length > 0)
     .map((m) => toActivityDraft(m.mail, author, m.links));
+  // A recipient answering mail the CRM sent: thread.replied (or message.auto_replied) with it.
+  await addReplyEvents(ctx.db, mailbox.id, eligible, drafts);
 
   const moveCursor = cursor !== null && fetched.pending.length === 0;
   const given = [

@@ -32,7 +32,10 @@ const COPY_MARKERS = [
 
 /** Says a line is a server's reason: an SMTP reply, an RFC 3463 status, or known words. */
 const REASON =
-  /\b[45]\d\d\b|\b[245]\.\d{1,3}\.\d{1,3}\b|unknown|no such|not found|does ?n[o']t exist|doesn't have|rejected|unavailable|quota|full|disabled|invalid|refused|denied|failed|timed? ?out|expired|blocked/i;
+  /\b[45]\d\d\b|\b[245]\.\d{1,3}\.\d{1,3}\b|unknown|unrouteable|no such|no mailbox|not found|does ?n[o']t exist|doesn't have|rejected|unavailable|quota|full|disabled|invalid|refused|denied|failed|timed? ?out|expired|blocked/i;
+/** A line that is only an address: `<a@b>:`, `a@b`, `a@b<mailto:a@b>`, `a@b (reason…)` excluded. */
+const STANDALONE =
+  /^<?([a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)>?:?(?:<mailto:[^>]*>)?$/i;
 const ADDRESS = /<?([a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)>?/gi;
 
 export function noticeOf(text: string): string {
@@ -50,10 +53,17 @@ export function noticeOf(text: string): string {
  */
 export function readNoticeText(text: string, exclude: Set<string>): TextFinding[] {
   const lines = noticeOf(text).split(/\r?\n/);
+  // Notices list the failed recipients on lines of their own ("<a@b>:", "  a@b", Exchange's
+  // "a@b<mailto:a@b>"); other addresses in a notice are in reasons. When there are such lines,
+  // only they name recipients.
+  const standalone = lines.map((l) => STANDALONE.exec(l.trim())?.[1]?.toLowerCase() ?? null);
+  const listed = standalone.some((a) => a !== null && !exclude.has(a) && !isDaemon(a));
   const found = new Map<string, TextFinding>();
   for (const [i, line] of lines.entries()) {
-    for (const match of line.matchAll(ADDRESS)) {
-      const address = (match[1] ?? '').toLowerCase().replace(/\.$/, '');
+    const candidates = listed
+      ? [standalone[i]].filter((a): a is string => a !== null && a !== undefined)
+      : [...line.matchAll(ADDRESS)].map((m) => (m[1] ?? '').toLowerCase().replace(/\.$/, ''));
+    for (const address of candidates) {
       if (exclude.has(address) || isDaemon(address)) continue;
       // A notice may name a recipient twice (Exchange: once for people, once "for administrators"
       // with the server's reply): the mention with a status or SMTP code gives the reason.

@@ -18,6 +18,7 @@ import { listenMultiplexed } from './port-mux.ts';
 import { PubSubState } from './pubsub.ts';
 import { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
+import { RemoteRecipients, recipientsRouter } from './remote-recipients.ts';
 import { resourceManagerRouter } from './resource-manager.ts';
 
 export interface SimulatorOptions {
@@ -64,6 +65,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     pushServiceAccount: 'gmail-push@sim.iam.gserviceaccount.com',
     baseUrl: '',
     faults: {},
+    recipients: new RemoteRecipients(),
     random: seededRandom(Date.now()),
     stats: {
       calls: {},
@@ -101,6 +103,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const app = express();
   app.disable('x-powered-by');
   app.use(controlRouter(ctx, store, quota, () => kms as KmsKeys));
+  app.use(recipientsRouter(ctx.recipients));
   app.use(oauth.router);
   app.use(oidc.router);
   app.use(gmailRouter(ctx, store, quota));

@@ -124,6 +124,11 @@ export interface Config {
      * and how long search may lag before a mail it has not found is taken as no one's. */
     searchFirst: { delayMs: number; settleMs: number };
   };
+  /**
+   * How far ahead `send_at` may be: CONTRACT.md's 1 minute to 30 days. Not an environment
+   * variable; tests that cannot wait a minute pass a shorter minimum in the config they build.
+   */
+  schedule: { minLeadMs: number; maxLeadMs: number };
   logLevel: string;
   metricsToken: string | undefined;
 }
@@ -206,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         settleMs: e.MATCH_SETTLE_MS ?? 10 * 60_000,
       },
     },
+    schedule: { minLeadMs: 60_000, maxLeadMs: 30 * 86_400_000 },
     logLevel: e.LOG_LEVEL ?? 'info',
     metricsToken: e.METRICS_TOKEN,
   };

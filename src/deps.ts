@@ -6,6 +6,7 @@ import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import type { MailboxAuth } from './mailbox/mailbox-auth.ts';
 import type { Metrics } from './metrics.ts';
+import type { UnsubscribeKeys } from './suppressions/unsubscribe-key.ts';
 import type { Vault } from './vault/vault.ts';
 
 export interface Deps {
@@ -19,4 +20,6 @@ export interface Deps {
   /** Per-mailbox quota pacing; per process, as Gmail's per-user limit is shared by our processes. */
   pacers: PacerRegistry;
   metrics: Metrics;
+  /** The keys of one-click unsubscribe links, loaded (or made) once per process. */
+  unsubscribeKeys: () => Promise<UnsubscribeKeys>;
 }

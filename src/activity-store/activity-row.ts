@@ -23,6 +23,8 @@ export interface ActivityDraft {
   createdBy: string;
   createdByName: string;
   links: EntityLink[];
+  /** Events stored with the activity, in its statement (the activity's id added as `activity_id`). */
+  events?: { type: string; payload: Record<string, unknown> }[];
 }
 
 export interface ActivityAuthor {

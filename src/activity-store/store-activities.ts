@@ -40,6 +40,7 @@ export async function insertActivities(
     created_by: d.createdBy,
     created_by_name: d.createdByName,
     links: d.links.map((l) => ({ entity_type: l.entityType, entity_id: l.entityId })),
+    events: d.events ?? [],
   }));
   const { rows } = await db.execute<{ id: string; gmail_message_id: string }>(sql`
     with input as (
@@ -47,7 +48,7 @@ export async function insertActivities(
         ord int, org_id text, mailbox_id uuid, gmail_message_id text, thread_id text,
         entity_type text, entity_id uuid, title text, description text, email_subject text,
         email_direction text, content jsonb, created_at timestamptz, created_by text,
-        created_by_name text, links jsonb)
+        created_by_name text, links jsonb, events jsonb)
     ),
     inserted as (
       insert into activities (org_id, mailbox_id, gmail_message_id, thread_id, entity_type,
@@ -70,13 +71,20 @@ export async function insertActivities(
       on conflict do nothing
     ),
     announced as (
+      -- activity.logged first, then the events the activity brings (thread.replied…), in order.
       insert into events (org_id, mailbox_id, type, payload)
-      select org_id, mailbox_id, 'activity.logged',
-             jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
-                                'gmail_message_id', gmail_message_id, 'thread_id', thread_id,
-                                'email_direction', email_direction, 'entity_type', entity_type,
-                                'entity_id', entity_id, 'links', links)
-        from stored order by ord
+      select org_id, mailbox_id, type, payload from (
+        select ord, 0 as n, org_id, mailbox_id, 'activity.logged' as type,
+               jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
+                                  'gmail_message_id', gmail_message_id, 'thread_id', thread_id,
+                                  'email_direction', email_direction, 'entity_type', entity_type,
+                                  'entity_id', entity_id, 'links', links) as payload
+          from stored
+        union all
+        select s.ord, x.n, s.org_id, s.mailbox_id, x.e->>'type',
+               (x.e->'payload') || jsonb_build_object('activity_id', s.id)
+          from stored s, jsonb_array_elements(s.events) with ordinality as x(e, n)
+      ) all_events order by ord, n
     )${
       cursor
         ? sql`,

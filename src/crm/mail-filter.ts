@@ -12,7 +12,9 @@ export type SkipReason =
   | 'excluded_label'
   | 'blocked'
   | 'internal'
-  | 'no_counterpart';
+  | 'no_counterpart'
+  /** A bounce: recorded by outcomes/, never an activity. */
+  | 'delivery_report';
 
 /** Label ids alone decide some skips before a message is even fetched (history carries them). */
 export function skippedByLabels(

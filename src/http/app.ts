@@ -20,8 +20,11 @@ import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
 import { rootRoutes } from './root-routes.ts';
 import { safeHeaders } from './safe-headers.ts';
+import { scheduledRoutes } from './scheduled-routes.ts';
 import { sendRoutes } from './send-routes.ts';
 import { startupGate } from './startup-gate.ts';
+import { suppressionRoutes } from './suppression-routes.ts';
+import { unsubscribeRoutes } from './unsubscribe-routes.ts';
 
 export interface AppOptions {
   /** Set when this process also runs the worker (role `all`): readiness then includes it. */
@@ -51,6 +54,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   if (opts.starting) app.use(startupGate(opts.starting));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
+  // Public: a recipient's one-click unsubscribe (the signed token is the credential).
+  app.use(unsubscribeRoutes(deps));
   const verifyCaller = makeCallerVerifier(deps.config.crm);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));
@@ -60,6 +65,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(activitiesRoutes(deps, verifyCaller));
   app.use(activityRoutes(deps, verifyCaller));
   app.use(orgRoutes(deps, verifyCaller));
+  app.use(suppressionRoutes(deps, verifyCaller));
+  app.use(scheduledRoutes(deps, verifyCaller));
   app.use(crmRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller, devSignIn ? DEV_SIGN_IN_PATH : undefined));
   app.use(notFound);

@@ -3,6 +3,7 @@
 // that drifts from what the route accepts or answers fails the suite.
 import type { OperationExample } from './openapi-common.ts';
 import { ACTIVITY_EXAMPLES } from './openapi-examples-activities.ts';
+import { SEQUENCE_EXAMPLES } from './openapi-examples-sequences.ts';
 
 const AT = '2026-12-07T14:03:12.000Z';
 
@@ -132,5 +133,6 @@ export const EXAMPLES: Record<string, OperationExample> = {
   ...SEND_EXAMPLES,
   ...ACTIVITY_EXAMPLES,
   ...ORG_EXAMPLES,
+  ...SEQUENCE_EXAMPLES,
   ...HEALTH_EXAMPLES,
 };

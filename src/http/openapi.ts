@@ -9,11 +9,14 @@ import type { OperationExample } from './openapi-common.ts';
 import { EXAMPLES } from './openapi-examples.ts';
 import { OTHER_ROUTES } from './openapi-other-routes.ts';
 import { INTEGRATION_ROUTES } from './openapi-routes.ts';
+import { SEQUENCE_ROUTES } from './openapi-sequences-routes.ts';
 import { TAGS, tagOf } from './openapi-tags.ts';
 
-export const ROUTES: RouteConfig[] = [...INTEGRATION_ROUTES, ...OTHER_ROUTES].map(
-  withTagAndExample,
-);
+export const ROUTES: RouteConfig[] = [
+  ...INTEGRATION_ROUTES,
+  ...SEQUENCE_ROUTES,
+  ...OTHER_ROUTES,
+].map(withTagAndExample);
 
 export function buildOpenApiDocument(publicUrl: string): object {
   const registry = new OpenAPIRegistry();

@@ -10,7 +10,7 @@ import { syncMailbox } from '../ingest/sync-mailbox.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
-import { enqueueMatch, enqueueReconcile } from '../queue/enqueue.ts';
+import { enqueueMatch, enqueueReconcile, enqueueScheduledSend } from '../queue/enqueue.ts';
 import {
   checkJobKey,
   MAX_ATTEMPTS,
@@ -22,6 +22,8 @@ import {
 } from '../queue/job-names.ts';
 import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts';
+import { runScheduledSend } from '../scheduled/run-scheduled.ts';
+import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 
@@ -49,6 +51,7 @@ const checkPayload = z.object({
     .optional(),
 });
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
+const scheduledPayload = z.object({ scheduled_id: z.uuid() });
 const orgPayload = z.object({ org_id: z.string().min(1) });
 const retroPayload = z.object({
   mailbox_id: z.uuid(),
@@ -235,6 +238,22 @@ export function makeTaskList(deps: Deps): TaskList {
     },
     [TASK.refreshSendAs]: async (payload) => {
       await refreshSendAs(syncDeps, mailboxPayload.parse(payload).mailbox_id);
+    },
+    [TASK.sendScheduled]: async (payload) => {
+      const { scheduled_id } = scheduledPayload.parse(payload);
+      const outcome = await runScheduledSend(sendingDeps(deps), scheduled_id);
+      deps.log.info({ scheduled_id, outcome }, 'scheduled mail attempt');
+      // Another process holds this mail's lock (a duplicate job): look again once it is done.
+      if (outcome === 'busy') {
+        await enqueueScheduledSend(
+          deps.database.db,
+          scheduled_id,
+          new Date(Date.now() + BUSY_RETRY_MS),
+        );
+      }
+      if (outcome !== 'busy' && outcome !== 'nothing_due' && webhook) {
+        await requestEventDelivery(deps.database.db);
+      }
     },
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);

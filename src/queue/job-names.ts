@@ -16,6 +16,8 @@ export const TASK = {
   matchPending: 'match_pending',
   /** The poll's cheap check of a mailbox whose pushes are healthy (ingest/check-mailbox.ts). */
   checkMailbox: 'check_mailbox',
+  /** A mail scheduled for later (scheduled/run-scheduled.ts). */
+  sendScheduled: 'send_scheduled',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -29,6 +31,8 @@ export const MAX_ATTEMPTS = {
   matchPending: 10,
   /** As a sync: a check that finds a missed push runs one. */
   checkMailbox: 10,
+  /** Its own retries are planned by the task (backoff, Gmail's limits); these are for crashes. */
+  sendScheduled: 25,
 } as const;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
@@ -87,3 +91,9 @@ export interface RetroSearchPayload {
   /** 1, then 2 for the run after the search index has settled. */
   pass?: number | undefined;
 }
+
+/** Job key of a scheduled mail's next attempt: one waits at a time. */
+export const scheduledJobKey = (scheduledId: string) => `scheduled:${scheduledId}`;
+
+/** The session lock an attempt at a scheduled mail holds: two processes never send it at once. */
+export const scheduledLockName = (scheduledId: string) => `scheduled-send:${scheduledId}`;

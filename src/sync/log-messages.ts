@@ -12,11 +12,11 @@ import { recordSkips } from '../activity-store/skipped-messages.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
 import { storeBatch } from '../activity-store/store-batch.ts';
 import { createContactsFromMail } from '../crm/auto-contacts.ts';
-import { markBounces } from '../crm/bounces.ts';
 import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import { counterparts, skipReason } from '../crm/mail-filter.ts';
 import { mayFollowThread, threadLinks, withBatchLinks } from '../crm/thread-links.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import type { SyncContext } from './sync-context.ts';
 
@@ -40,10 +40,13 @@ export async function logMessages(
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
   const toFetch = ids.filter((id) => !known.has(id));
   const fetched = await fetchMessages(ctx, toFetch);
-  await markBounces(ctx, fetched.mails);
+  // Bounces are recorded (and suppress hard-bounced addresses), never logged as activities.
+  const reports = await noteDeliveryReports(ctx, fetched.mails);
 
   const owner = ownerAddresses(mailbox);
-  const reasons = fetched.mails.map((m) => skipReason(m, owner, mailbox.settings));
+  const reasons = fetched.mails.map((m) =>
+    reports.has(m.gmailId) ? 'delivery_report' : skipReason(m, owner, mailbox.settings),
+  );
   const eligible = fetched.mails.filter((_, i) => reasons[i] === null);
   await recordSkips(ctx.db, mailbox.id, fetched.mails, reasons);
   const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
@@ -73,6 +76,8 @@ export async function logMessages(
   const drafts: ActivityDraft[] = matched
     .filter((m) => m.links.length > 0)
     .map((m) => toActivityDraft(m.mail, author, m.links));
+  // A recipient answering mail the CRM sent: thread.replied (or message.auto_replied) with it.
+  await addReplyEvents(ctx.db, mailbox.id, eligible, drafts);
 
   const moveCursor = cursor !== null && fetched.pending.length === 0;
   const given = [

@@ -66,6 +66,8 @@ const envSchema = z.object({
   GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
   MATCH_SEARCH_DELAY_MS: optional(z.coerce.number().int().min(0).max(600_000)),
   MATCH_SETTLE_MS: optional(z.coerce.number().int().min(1_000).max(86_400_000)),
+  /** The share of the mail search let go that the audit fetches to check it (search-audit/). */
+  AUDIT_SAMPLE_RATE: optional(z.coerce.number().min(0).max(1)),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset = open. */
@@ -123,6 +125,8 @@ export interface Config {
     /** Search before fetch (search-first/): how long after a mail is seen it is searched for,
      * and how long search may lag before a mail it has not found is taken as no one's. */
     searchFirst: { delayMs: number; settleMs: number };
+    /** The independent check of what search let go (search-audit/): the share it samples. */
+    audit: { sampleRate: number };
   };
   /**
    * How far ahead `send_at` may be: CONTRACT.md's 1 minute to 30 days. Not an environment
@@ -210,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         delayMs: e.MATCH_SEARCH_DELAY_MS ?? 3_000,
         settleMs: e.MATCH_SETTLE_MS ?? 10 * 60_000,
       },
+      audit: { sampleRate: e.AUDIT_SAMPLE_RATE ?? 0.05 },
     },
     schedule: { minLeadMs: 60_000, maxLeadMs: 30 * 86_400_000 },
     logLevel: e.LOG_LEVEL ?? 'info',

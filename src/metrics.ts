@@ -3,9 +3,10 @@
 // (cheap aggregate queries, cached for a few seconds), never with a label per mailbox.
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type AuditMetrics, makeAuditMetrics } from './audit-metrics.ts';
 import type { WorkerHealth } from './jobs/worker-stall.ts';
 
-export interface Metrics {
+export interface Metrics extends AuditMetrics {
   registry: Registry;
   push(outcome: string): void;
   gmailCall(method: string, status: number): void;
@@ -214,6 +215,7 @@ export function makeMetrics(pool: pg.Pool): Metrics {
 
   return {
     registry,
+    ...makeAuditMetrics(registry),
     watchWorker: (health) => {
       workerHealth = health;
     },

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       retroDays: 365,
       pollInterval: '*/15 * * * *',
       searchFirst: { delayMs: 3_000, settleMs: 600_000 },
+      audit: { sampleRate: 0.05 },
     });
     expect(config.google.quotaProfile).toBe('2026');
   });
@@ -64,6 +65,8 @@ describe('loadConfig', () => {
     ['GMAIL_QUOTA_PROFILE', '2024', /invalid GMAIL_QUOTA_PROFILE/],
     ['POLL_INTERVAL', 'every minute', /invalid POLL_INTERVAL/],
     ['SYNC_BACKFILL_DAYS', '-1', /invalid SYNC_BACKFILL_DAYS/],
+    ['AUDIT_SAMPLE_RATE', '5%', /invalid AUDIT_SAMPLE_RATE/],
+    ['AUDIT_SAMPLE_RATE', '1.5', /invalid AUDIT_SAMPLE_RATE/],
     ['DATABASE_URL', 'mysql://x', /invalid DATABASE_URL/],
   ])(
     'when %s is malformed, then start-up stops with one line naming it',

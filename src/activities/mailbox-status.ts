@@ -9,6 +9,7 @@ import {
   readCompleteness,
   unrepairedMessage,
 } from '../reconcile/reconcile-store.ts';
+import { type AuditView, readAuditView } from '../search-audit/audit-store.ts';
 import { type ProgressView, readProgress } from '../sync/progress.ts';
 
 export interface MailboxStatusView {
@@ -76,8 +77,8 @@ export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
 }
 
 /** The status, plus how delivery of this mailbox's events to the CRM is going, how complete the
- * last reconciliation found it, the long task under way (null when idle), and whether the poll
- * trusts its pushes. */
+ * last reconciliation found it (and the audit of what search let go), the long task under way
+ * (null when idle), and whether the poll trusts its pushes. */
 export async function getMailboxStatus(
   db: Db,
   orgId: string,
@@ -85,20 +86,21 @@ export async function getMailboxStatus(
 ): Promise<
   MailboxStatusView & {
     event_delivery: DeliveryState | null;
-    completeness: CompletenessView | null;
+    completeness: (CompletenessView & { audit: AuditView | null }) | null;
     progress: ProgressView | null;
     push: PushHealthView | null;
   }
 > {
   const mailbox = await findMailboxForUser(db, orgId, userId);
-  const [eventDelivery, completeness, progress, push] = mailbox
+  const [eventDelivery, completeness, audit, progress, push] = mailbox
     ? await Promise.all([
         eventDeliveryState(db, mailbox.id),
         readCompleteness(db, mailbox.id),
+        readAuditView(db, mailbox.id),
         readProgress(db, mailbox.id),
         readPushHealth(db, mailbox.id),
       ])
-    : [null, null, null, null];
+    : [null, null, null, null, null];
   const view = toStatusView(mailbox);
   // A sync that succeeds clears last_error; gaps the reconciliation could not repair stay shown
   // until a reconciliation repairs them.
@@ -107,7 +109,7 @@ export async function getMailboxStatus(
     ...view,
     last_error: view.last_error ?? unrepaired,
     event_delivery: eventDelivery,
-    completeness,
+    completeness: completeness && { ...completeness, audit },
     progress,
     push,
   };

@@ -1,13 +1,14 @@
 // The connection pool and the drizzle handle built on it; one per process, passed down in deps.
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import * as auditSchema from './audit-schema.ts';
 import { drizzle } from './orm.ts';
 import * as reconcileSchema from './reconcile-schema.ts';
 import * as coreSchema from './schema.ts';
 import { makeSessionLocks, type SessionLocks } from './session-locks.ts';
 
 // Every table module (drizzle-kit reads the same files: src/db/*schema.ts).
-const schema = { ...coreSchema, ...reconcileSchema };
+const schema = { ...coreSchema, ...reconcileSchema, ...auditSchema };
 
 export type Db = NodePgDatabase<typeof schema>;
 

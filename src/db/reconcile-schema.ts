@@ -2,10 +2,10 @@
 // the mail deliberately skipped, and a long task under way. Not re-exported by schema.ts: these
 // tables reference `mailboxes`, so they import schema.ts; drizzle-kit reads src/db/*schema.ts.
 import { createdAt, tstz } from './columns.ts';
-import { pgCore } from './orm.ts';
+import { pgCore, sql } from './orm.ts';
 import { mailboxes } from './schema.ts';
 
-const { doublePrecision, integer, pgTable, primaryKey, text, uuid } = pgCore;
+const { doublePrecision, index, integer, pgTable, primaryKey, text, uuid } = pgCore;
 
 /** The last reconciliation of each mailbox: what Gmail's search expected against what we hold. */
 export const mailboxReconciliations = pgTable('mailbox_reconciliations', {
@@ -62,8 +62,20 @@ export const pendingMatches = pgTable(
      * so that if its thread is logged later (a first mail search found late), it follows its thread.
      */
     letGoAt: tstz('let_go_at'),
+    /**
+     * The audit of what search let go (search-audit/): when an audit drew this mail into the
+     * population it samples, when it read the mail's headers and judged it rightly let go, and
+     * when a miss found in its window made the audit owe it a look (the widening).
+     */
+    auditDrawnAt: tstz('audit_drawn_at'),
+    auditCheckedAt: tstz('audit_checked_at'),
+    auditWidenAt: tstz('audit_widen_at'),
   },
-  (t) => [primaryKey({ columns: [t.mailboxId, t.gmailMessageId] })],
+  (t) => [
+    primaryKey({ columns: [t.mailboxId, t.gmailMessageId] }),
+    // The audit's population and the retention sweep read the let-go rows by mailbox and time.
+    index('pending_matches_let_go').on(t.mailboxId, t.letGoAt).where(sql`let_go_at is not null`),
+  ],
 );
 
 /** A long task under way on a mailbox (backfill, recovery, reconciliation, retroactive search). */

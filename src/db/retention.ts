@@ -10,8 +10,16 @@
 //                           the same key sends again
 //   oauth_states:           1 hour after expiry (10 minutes after issue); at most 10 live ones
 //                           per user, trimmed when a new one is issued (http/connect-limits.ts)
-//   pending_matches, let go: 3 days: long enough for the daily reconciliation (its window reaches a
-//                           day back before the last one) to log a thread they then follow
+//   pending_matches, let go: 7 days once an audit has drawn them (and read them, if a widening
+//                           owes them a look); 30 days at most. The audit (search-audit/) samples
+//                           each day's let-go mail, and a miss widens the look to every let-go mail
+//                           kept: a week lets a miss found today reach the mail of its shape let go
+//                           since a week ago (with a 5% sample of 100 let-go mails a day, a shape
+//                           that is a tenth of them is seen within the week 97.5% of the time:
+//                           docs/how-it-works.md). It also outlasts the daily reconciliation's
+//                           window (a day back before the last one), which logs threads they follow.
+//                           Ids and thread ids only: 7 days of a busy mailbox is a few thousand rows.
+//   search_audits:          30 days: status sums the last 7; the rest is for an operator's look back
 import type { Db } from './database.ts';
 import { sql } from './orm.ts';
 
@@ -25,6 +33,7 @@ export interface Swept {
   idempotencyKeys: number;
   oauthStates: number;
   letGoMail: number;
+  auditRuns: number;
 }
 
 export async function sweepExpired(db: Db): Promise<Swept> {
@@ -57,9 +66,18 @@ export async function sweepExpired(db: Db): Promise<Swept> {
     (limit) => sql`
       delete from pending_matches where (mailbox_id, gmail_message_id) in (
         select mailbox_id, gmail_message_id from pending_matches
-         where let_go_at < now() - interval '3 days' limit ${limit})`,
+         where let_go_at < now() - interval '30 days'
+            or (let_go_at < now() - interval '7 days' and audit_drawn_at is not null
+                and (audit_widen_at is null or audit_checked_at is not null))
+         limit ${limit})`,
   );
-  return { deadLetters, idempotencyKeys, oauthStates, letGoMail };
+  const auditRuns = await inBatches(
+    db,
+    (limit) => sql`
+      delete from search_audits where id in (
+        select id from search_audits where checked_at < now() - interval '30 days' limit ${limit})`,
+  );
+  return { deadLetters, idempotencyKeys, oauthStates, letGoMail, auditRuns };
 }
 
 /** Beyond the newest PUSH_LETTERS_PER_REASON of a reason, the older push dead letters go. */

@@ -59,6 +59,7 @@ const CONNECTION_EXAMPLES: Record<string, OperationExample> = {
         skipped: 2,
         repaired: 0,
         missing: 0,
+        audit: { sampled: 38, missed: 0, miss_rate: 0, checked_at: '2026-12-07T03:00:04.000Z' },
       },
       progress: null,
       push: { healthy: true, checked_at: '2026-12-07T14:00:00.000Z', missed_push_at: null },

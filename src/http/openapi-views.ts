@@ -35,6 +35,15 @@ export const statusView = z.object({
       skipped: z.number(),
       repaired: z.number(),
       missing: z.number(),
+      /** The independent check of mail search let go (search-audit/): the last 7 days' sample. */
+      audit: z
+        .object({
+          sampled: z.number(),
+          missed: z.number(),
+          miss_rate: z.number().nullable(),
+          checked_at: z.string(),
+        })
+        .nullable(),
     })
     .nullable(),
   progress: z

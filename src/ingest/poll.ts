@@ -80,6 +80,22 @@ export async function pollCycle(
          and coalesce(r.checked_at, m.connected_at) < now() - interval '1 day'
     ), true)`);
 
+  // The daily audit of what search let go (search-audit/), for a mailbox with let-go mail no audit
+  // has drawn or a widening owes: a reconciliation runs one too, so this one runs only when the
+  // reconciliations have not for a day. Each mailbox keeps its own time of day.
+  await db.execute(sql`
+    select graphile_worker.add_jobs(array(
+      select ${sql.raw(mailboxJobSpecSql('auditMailbox', spread))}
+        from mailboxes m
+       where m.status in ('active', 'syncing')
+         and exists (select 1 from pending_matches p
+                      where p.mailbox_id = m.id and p.let_go_at is not null
+                        and (p.audit_drawn_at is null
+                             or (p.audit_widen_at is not null and p.audit_checked_at is null)))
+         and coalesce((select max(a.checked_at) from search_audits a where a.mailbox_id = m.id),
+                      m.connected_at) < now() - interval '1 day'
+    ), true)`);
+
   // Mail waiting for search whose search job gave up (its attempts spent) would otherwise wait for
   // the mailbox's next new mail: its search is queued again. A search already waiting keeps its time.
   await db.execute(sql`

@@ -10,7 +10,12 @@ import { syncMailbox } from '../ingest/sync-mailbox.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
-import { enqueueMatch, enqueueReconcile, enqueueScheduledSend } from '../queue/enqueue.ts';
+import {
+  enqueueAudit,
+  enqueueMatch,
+  enqueueReconcile,
+  enqueueScheduledSend,
+} from '../queue/enqueue.ts';
 import {
   checkJobKey,
   MAX_ATTEMPTS,
@@ -26,6 +31,7 @@ import { runScheduledSend } from '../scheduled/run-scheduled.ts';
 import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
+import { auditTask } from './audit-task.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -153,6 +159,8 @@ export function makeTaskList(deps: Deps): TaskList {
       try {
         const outcome = await runReconciliation(syncDeps, mailbox_id, window ?? 'since_last');
         if (outcome.kind !== 'reconciled') return;
+        // Search's own view is proven; the audit checks search's verdicts without it, after.
+        await enqueueAudit(deps.database.db, mailbox_id);
         const { result } = outcome;
         const found = result.repaired.length + result.missing.length;
         deps.metrics.reconciled(found, result.repaired.length, result.units);
@@ -182,6 +190,7 @@ export function makeTaskList(deps: Deps): TaskList {
         await release();
       }
     },
+    [TASK.auditMailbox]: auditTask(deps, syncDeps, webhook !== undefined),
     [TASK.checkMailbox]: async (payload, helpers) => {
       const { mailbox_id, profile_history_id } = checkPayload.parse(payload);
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));

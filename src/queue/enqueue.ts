@@ -4,6 +4,7 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import {
+  auditJobKey,
   type CheckJobPayload,
   checkJobKey,
   DELIVER_EVENTS_JOB,
@@ -89,6 +90,20 @@ export function enqueueReconcile(
   );
 }
 
+/** An audit of the mail search let go in one mailbox (search-audit/), at once or at `runAt`. */
+export function enqueueAudit(db: Executor, mailboxId: string, runAt?: Date) {
+  return addJob(
+    db,
+    TASK.auditMailbox,
+    { mailbox_id: mailboxId },
+    {
+      jobKey: auditJobKey(mailboxId),
+      ...(runAt ? { runAt } : {}),
+      maxAttempts: MAX_ATTEMPTS.auditMailbox,
+    },
+  );
+}
+
 /**
  * The search for a mailbox's pending mail at `runAt`, or earlier if one already waits for earlier:
  * mail seen later never postpones a search another mail is waiting for, and a settling search
@@ -158,7 +173,13 @@ export function enqueueEventDelivery(db: Executor) {
  * `runAt`, an SQL expression written in code (never input).
  */
 export function mailboxJobSpecSql(
-  kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox' | 'checkMailbox' | 'matchPending',
+  kind:
+    | 'syncMailbox'
+    | 'renewWatch'
+    | 'reconcileMailbox'
+    | 'checkMailbox'
+    | 'matchPending'
+    | 'auditMailbox',
   runAt = 'null',
   keyPrefix = {
     syncMailbox: syncJobKey(''),
@@ -166,6 +187,7 @@ export function mailboxJobSpecSql(
     reconcileMailbox: reconcileJobKey(''),
     checkMailbox: checkJobKey(''),
     matchPending: matchJobKey(''),
+    auditMailbox: auditJobKey(''),
   }[kind],
   /** A sync that first asks getProfile whether Gmail moved past the cursor (SyncJobPayload.probe). */
   probe = false,

@@ -18,6 +18,8 @@ export const TASK = {
   checkMailbox: 'check_mailbox',
   /** A mail scheduled for later (scheduled/run-scheduled.ts). */
   sendScheduled: 'send_scheduled',
+  /** The audit of what search let go: after each reconciliation, and daily (search-audit/). */
+  auditMailbox: 'audit_mailbox',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -33,6 +35,7 @@ export const MAX_ATTEMPTS = {
   checkMailbox: 10,
   /** Its own retries are planned by the task (backoff, Gmail's limits); these are for crashes. */
   sendScheduled: 25,
+  auditMailbox: 5,
 } as const;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
@@ -69,6 +72,9 @@ export interface ReconcileJobPayload {
   /** `backfill`: the whole backfill window (after connect, a full sync, a recovery). */
   window?: 'backfill' | 'since_last';
 }
+
+/** Job key of a mailbox's next audit of the mail search let go: one waits at a time. */
+export const auditJobKey = (mailboxId: string) => `audit:${mailboxId}`;
 
 /** Job key of a mailbox's next search for its pending mail (search-first/): one waits. */
 export const matchJobKey = (mailboxId: string) => `match:${mailboxId}`;

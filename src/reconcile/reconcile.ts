@@ -11,7 +11,7 @@
 
 import { recordSkipped } from '../activity-store/skipped-messages.ts';
 import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
-import type { Pacer } from '../google/mailbox-pacer.ts';
+import { countUnits } from '../google/counted-pacer.ts';
 import { followLetGo } from '../search-first/match-pending.ts';
 import { threadsOf } from '../search-first/search-first.ts';
 import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
@@ -92,15 +92,4 @@ async function reconcileWindowStart(
   const last = await lastReconciliation(ctx.db, ctx.mailbox.id);
   if (!last) return new Date(backfill);
   return new Date(Math.max(backfill, last.getTime() - SEARCH_LAG_MARGIN_MS));
-}
-
-/** The same pacer, adding up the quota units of every call it lets through. */
-function countUnits(pacer: Pacer, units: { spent: number }): Pacer {
-  return {
-    ...pacer,
-    run(method, call, opts) {
-      units.spent += pacer.cost(method) * (opts?.calls ?? 1);
-      return pacer.run(method, call, opts);
-    },
-  };
 }

@@ -12,12 +12,9 @@ import { recordSkips } from '../activity-store/skipped-messages.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
 import { storeBatch } from '../activity-store/store-batch.ts';
 import { createContactsFromMail } from '../crm/auto-contacts.ts';
-import { linksFor, matchAddresses } from '../crm/link-entities.ts';
-import { counterparts, skipReason } from '../crm/mail-filter.ts';
-import { mayFollowThread, threadLinks, withBatchLinks } from '../crm/thread-links.ts';
-import { ownerAddresses } from '../mailbox/send-as.ts';
 import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { fetchMessages } from './fetch-messages.ts';
+import { linkMails, screenMails } from './judge-mails.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** The most mails one call fetches and holds at once: callers slice larger sets (bounded memory). */
@@ -43,14 +40,9 @@ export async function logMessages(
   // Bounces are recorded (and suppress hard-bounced addresses), never logged as activities.
   const reports = await noteDeliveryReports(ctx, fetched.mails);
 
-  const owner = ownerAddresses(mailbox);
-  const reasons = fetched.mails.map((m) =>
-    reports.has(m.gmailId) ? 'delivery_report' : skipReason(m, owner, mailbox.settings),
-  );
-  const eligible = fetched.mails.filter((_, i) => reasons[i] === null);
-  await recordSkips(ctx.db, mailbox.id, fetched.mails, reasons);
-  const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));
-  const index = await matchAddresses(ctx.db, mailbox.orgId, [...new Set(people.flat())]);
+  const screened = await screenMails(ctx, fetched.mails, reports);
+  const { owner, eligible, index } = screened;
+  await recordSkips(ctx.db, mailbox.id, fetched.mails, screened.reasons);
   const org = eligible.length > 0 ? await readOrgSettings(ctx.db, mailbox.orgId) : undefined;
   // Only mail arriving from now on makes contacts: a backfill or a search of the past would make
   // one contact's search find the next person, and so on through a year of mail.
@@ -58,21 +50,7 @@ export async function logMessages(
     await createContactsFromMail(ctx, eligible, index, org.auto_create_contacts, owner);
   }
   const author = activityAuthor(mailbox, 'Gmail Sync', org);
-  const matched = eligible.map((mail, i) => ({
-    mail,
-    threadId: mail.threadId,
-    links: linksFor(people[i] ?? [], index),
-  }));
-  // A mail that matches no one is logged when its thread is (one query, only for those mails).
-  const unmatched = matched.filter((m) => m.links.length === 0 && mayFollowThread(m.mail));
-  if (unmatched.length > 0) {
-    const threads = [...new Set(unmatched.map((m) => m.threadId))];
-    const byThread = withBatchLinks(
-      await threadLinks(ctx.db, mailbox, threads),
-      matched.filter((m) => m.links.length > 0),
-    );
-    for (const m of unmatched) m.links = byThread.get(m.threadId) ?? [];
-  }
+  const matched = await linkMails(ctx, screened);
   const drafts: ActivityDraft[] = matched
     .filter((m) => m.links.length > 0)
     .map((m) => toActivityDraft(m.mail, author, m.links));

@@ -69,4 +69,43 @@ describe('retention, swept by the poll', () => {
       { reason: 'malformed_envelope', n: 1000, oldest: 1000 },
     ]);
   });
+
+  it('when let-go mail outlives the audit, then it goes: a week after an audit drew (and read what a widening owed), a month at most; audit runs after a month', async () => {
+    const { rows: made } = await database.pool.query<{ id: string }>(
+      `insert into mailboxes (org_id, user_id, email, status, history_id)
+       values ('o', 'u-retention', 'retention@vendor.test', 'active', 1) returning id`,
+    );
+    const mailbox = made[0]?.id;
+    await database.pool.query(
+      `insert into pending_matches
+         (mailbox_id, gmail_message_id, thread_id, look_at, let_go_at, audit_drawn_at, audit_widen_at, audit_checked_at)
+       values
+         ($1, 'drawn-8d', 't', now(), now() - interval '8 days', now() - interval '7 days', null, null),
+         ($1, 'drawn-6d', 't', now(), now() - interval '6 days', now() - interval '5 days', null, null),
+         ($1, 'undrawn-8d', 't', now(), now() - interval '8 days', null, null, null),
+         ($1, 'undrawn-31d', 't', now(), now() - interval '31 days', null, null, null),
+         ($1, 'owed-8d', 't', now(), now() - interval '8 days', now() - interval '7 days', now(), null),
+         ($1, 'owed-read-8d', 't', now(), now() - interval '8 days', now() - interval '7 days', now(), now()),
+         ($1, 'waiting', 't', now(), null, null, null, null)`,
+      [mailbox],
+    );
+    await database.pool.query(
+      `insert into search_audits
+         (mailbox_id, checked_at, population, sampled, missed, widened, widened_missed, units)
+       values ($1, now() - interval '31 days', 1, 1, 0, 0, 0, 20),
+              ($1, now() - interval '29 days', 2, 2, 0, 0, 0, 40);`,
+      [mailbox],
+    );
+
+    await poll();
+
+    expect(await rows(`select gmail_message_id as label from pending_matches`)).toEqual([
+      'drawn-6d',
+      'owed-8d',
+      'undrawn-8d',
+      'waiting',
+    ]);
+    const { rows: runs } = await database.pool.query(`select population from search_audits`);
+    expect(runs).toEqual([{ population: 2 }]);
+  });
 });

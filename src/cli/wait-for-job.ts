@@ -1,8 +1,9 @@
 // `--wait` for one queued job of a mailbox: polls the job and the mailbox's progress until the job
 // is gone (done) or has failed for good, and says which.
 import type { Database } from '../db/database.ts';
-import { reconcileJobKey, syncJobKey } from '../queue/job-names.ts';
+import { auditJobKey, reconcileJobKey, syncJobKey } from '../queue/job-names.ts';
 import { readCompleteness } from '../reconcile/reconcile-store.ts';
+import { readAuditView } from '../search-audit/audit-store.ts';
 import { readProgress } from '../sync/progress.ts';
 import { makeProgressPrinter, type ProgressPrinter } from './progress-bar.ts';
 
@@ -72,4 +73,14 @@ export async function waitAndReport(
   out(
     `reconciled ${email} since ${c.window_start}: ${c.expected} expected, ${c.logged} logged, ${c.skipped} skipped, ${c.repaired} repaired, ${c.missing} missing`,
   );
+  // The reconciliation queued the audit of what search let go: waited for too, and its week shown.
+  const audit = await waitForJob(
+    database,
+    { id: '0', key: auditJobKey(mailboxId) },
+    mailboxId,
+    printer,
+  );
+  if (!audit.ok) throw new Error(`the audit after the reconciliation failed: ${audit.error}`);
+  const a = await readAuditView(database.db, mailboxId);
+  if (a) out(`audited ${email}'s let-go mail (7 days): ${a.sampled} sampled, ${a.missed} missed`);
 }

@@ -1,11 +1,13 @@
 // The drizzle schema: the CRM's side (so the service runs alone) and the service's own tables.
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
+import type { MeetingContent } from './calendar-schema.ts';
 import { createdAt, tstz } from './columns.ts';
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
 
 export * from './bookkeeping-schema.ts';
+export * from './calendar-schema.ts';
 export * from './linking-schema.ts';
 export * from './reconcile-schema.ts';
 
@@ -169,6 +171,8 @@ export interface ActivityContent {
   visibility?: Visibility | 'private';
   /** The sensitive-mail rule that kept the content out (the rule's name, never the content). */
   sensitive_rule?: string | null;
+  /** A meeting's own fields (type `meeting`, src/calendar/). */
+  meeting?: MeetingContent;
 }
 
 export interface StoredAttachment {

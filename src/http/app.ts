@@ -5,6 +5,7 @@ import type { WorkerHealth } from '../jobs/worker-stall.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { activityRoutes } from './activity-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { calendarRoutes } from './calendar-routes.ts';
 import { connectLimits } from './connect-limits.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
 import { crmRoutes } from './crm-routes.ts';
@@ -47,6 +48,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(metricsRoutes(deps.metrics, deps.config.metricsToken));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
+  // Calendar channels: headers only, their own token; no body is read.
+  app.use(calendarRoutes(deps));
   const verifyCaller = makeCallerVerifier(deps.config.crm);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));

@@ -2,6 +2,9 @@
 import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
 import { withoutParameters } from '../db/query-errors.ts';
+import { pollCalendars } from '../calendar/calendar-poll.ts';
+import { makeCalendarRelease } from '../calendar/calendar-release.ts';
+import { makeCalendarTask } from '../calendar/calendar-task.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
@@ -77,6 +80,7 @@ export function makeTaskList(deps: Deps): TaskList {
     mailboxAuth: deps.mailboxAuth,
     google: deps.config.google,
     log: deps.log,
+    beforeRevoke: makeCalendarRelease({ ...deps, db: deps.database.db, google: deps.config.google }),
   };
   async function runSync(
     mailboxId: string,
@@ -217,6 +221,7 @@ export function makeTaskList(deps: Deps): TaskList {
       const reaped = await reapDeadWorkers(deps.database.pool);
       if (reaped > 0) deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead workers');
       await pollCycle(deps);
+      if (deps.config.google.syncCalendar) await pollCalendars(deps.database.db);
     },
     [TASK.renewWatch]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
@@ -239,6 +244,7 @@ export function makeTaskList(deps: Deps): TaskList {
     [TASK.refreshSendAs]: async (payload) => {
       await refreshSendAs(syncDeps, mailboxPayload.parse(payload).mailbox_id);
     },
+    [TASK.calendarSync]: makeCalendarTask(deps),
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },

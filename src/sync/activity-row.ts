@@ -8,6 +8,8 @@ import type { EntityLink } from './link-entities.ts';
 export interface ActivityDraft {
   orgId: string;
   mailboxId: string;
+  /** `email` unless said (a meeting is `meeting`, keyed `calendar:<event or instance id>`). */
+  type?: 'email' | 'meeting';
   gmailMessageId: string;
   threadId: string;
   entityType: string;

@@ -32,8 +32,15 @@ export function channelTokenMatches(presented: string, storedHash: string | null
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-export function channelDue(row: Pick<CalendarSync, 'channelId' | 'channelExpiresAt'>, now = Date.now()): boolean {
-  return !row.channelId || !row.channelExpiresAt || row.channelExpiresAt.getTime() - now < RENEW_BEFORE_MS;
+export function channelDue(
+  row: Pick<CalendarSync, 'channelId' | 'channelExpiresAt'>,
+  now = Date.now(),
+): boolean {
+  return (
+    !row.channelId ||
+    !row.channelExpiresAt ||
+    row.channelExpiresAt.getTime() - now < RENEW_BEFORE_MS
+  );
 }
 
 /** Opens a channel when none is live or the live one ends within a day; stops the one it replaces. */
@@ -66,7 +73,11 @@ export async function ensureChannel(
     });
   } catch (error) {
     deps.log.warn({ err: error, mailbox_id: row.mailboxId }, 'calendar channel failed');
-    await recordCalendarError(deps.db, row.mailboxId, 'channel failed: notifications off until the next poll');
+    await recordCalendarError(
+      deps.db,
+      row.mailboxId,
+      'channel failed: notifications off until the next poll',
+    );
     return;
   }
   if (row.channelId && row.channelResourceId) await stopChannel(deps, calendar, pacer, row);
@@ -83,5 +94,7 @@ export async function stopChannel(
   const { channelId, channelResourceId } = row;
   await callCalendar(pacer, () =>
     calendar.channels.stop({ requestBody: { id: channelId, resourceId: channelResourceId } }),
-  ).catch((err: unknown) => deps.log.info({ err, mailbox_id: row.mailboxId }, 'calendar channel stop failed'));
+  ).catch((err: unknown) =>
+    deps.log.info({ err, mailbox_id: row.mailboxId }, 'calendar channel stop failed'),
+  );
 }

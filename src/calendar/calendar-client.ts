@@ -34,5 +34,9 @@ export function isSyncTokenGone(error: unknown): boolean {
 /** 403 without a Calendar scope: the user unticked it, or took it back in their Google account. */
 export function isScopeMissing(error: unknown): boolean {
   const failure = classifyGoogleError(error);
-  return failure.kind === 'fatal' && failure.status === 403 && failure.reason === 'insufficientPermissions';
+  return (
+    failure.kind === 'fatal' &&
+    failure.status === 403 &&
+    failure.reason === 'insufficientPermissions'
+  );
 }

@@ -29,7 +29,11 @@ export async function recordCalendarNotification(
   db: Db,
   n: CalendarNotification,
 ): Promise<CalendarNotificationOutcome> {
-  const { rows } = await db.execute<{ mailbox_id: string; hash: string | null; resource_id: string | null }>(sql`
+  const { rows } = await db.execute<{
+    mailbox_id: string;
+    hash: string | null;
+    resource_id: string | null;
+  }>(sql`
     select mailbox_id, channel_token_hash as hash, channel_resource_id as resource_id
       from calendar_syncs where channel_id = ${n.channelId}`);
   const row = rows[0];

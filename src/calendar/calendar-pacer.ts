@@ -21,7 +21,9 @@ export interface CalendarPacerRegistry {
   forMailbox(mailboxId: string): CalendarPacer;
 }
 
-export function makeCalendarPacers(perMinute = CALENDAR_REQUESTS_PER_MINUTE): CalendarPacerRegistry {
+export function makeCalendarPacers(
+  perMinute = CALENDAR_REQUESTS_PER_MINUTE,
+): CalendarPacerRegistry {
   const rate = (perMinute / 60) * HEADROOM;
   const entries = new Map<string, CalendarPacer>();
   const make = (): CalendarPacer => {
@@ -33,7 +35,8 @@ export function makeCalendarPacers(perMinute = CALENDAR_REQUESTS_PER_MINUTE): Ca
           return await call();
         } catch (error) {
           const failure = classifyGoogleError(error);
-          if (failure.kind === 'retryable' && failure.throttled) bucket.throttle(failure.retryAfterMs);
+          if (failure.kind === 'retryable' && failure.throttled)
+            bucket.throttle(failure.retryAfterMs);
           throw error;
         }
       },

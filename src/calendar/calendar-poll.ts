@@ -8,7 +8,10 @@ import { sql } from '../db/orm.ts';
 import { CALENDAR_SCOPE } from '../mailbox/consent-checks.ts';
 import { MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
 
-export async function pollCalendars(db: Db, opts: { jitterSeconds?: number } = {}): Promise<number> {
+export async function pollCalendars(
+  db: Db,
+  opts: { jitterSeconds?: number } = {},
+): Promise<number> {
   const jitter = Number(opts.jitterSeconds ?? 30);
   const { rows } = await db.execute<{ n: number }>(sql`
     with due as (

@@ -15,7 +15,8 @@ export interface CalendarStatusView {
   reconnect_url: string | null;
 }
 
-const NOT_GRANTED = 'calendar access was not granted: connect again and allow "View events on all your calendars"';
+const NOT_GRANTED =
+  'calendar access was not granted: connect again and allow "View events on all your calendars"';
 
 export async function readCalendarStatus(
   db: Db,
@@ -37,6 +38,7 @@ export async function readCalendarStatus(
   if (!mailbox) return off(null);
   if (mailbox.status === 'revoked') return off('the Google grant was revoked; connect again', true);
   const granted = mailbox.scopes.includes(CALENDAR_SCOPE);
-  if (!granted || row?.lastError?.startsWith('calendar access not granted')) return off(NOT_GRANTED, true);
+  if (!granted || row?.lastError?.startsWith('calendar access not granted'))
+    return off(NOT_GRANTED, true);
   return { connected: true, ...view, last_error: row?.lastError ?? null, reconnect_url: null };
 }

@@ -7,17 +7,26 @@ import type { Executor } from '../queue/enqueue.ts';
 export type CalendarSync = typeof calendarSyncs.$inferSelect;
 
 /** The mailbox's calendar row, made on first use. */
-export async function ensureCalendarSync(db: Db, mailbox: { id: string; orgId: string }): Promise<CalendarSync> {
+export async function ensureCalendarSync(
+  db: Db,
+  mailbox: { id: string; orgId: string },
+): Promise<CalendarSync> {
   await db
     .insert(calendarSyncs)
     .values({ mailboxId: mailbox.id, orgId: mailbox.orgId })
     .onConflictDoNothing();
-  const [row] = await db.select().from(calendarSyncs).where(eq(calendarSyncs.mailboxId, mailbox.id));
+  const [row] = await db
+    .select()
+    .from(calendarSyncs)
+    .where(eq(calendarSyncs.mailboxId, mailbox.id));
   if (!row) throw new Error('calendar row vanished');
   return row;
 }
 
-export async function readCalendarSync(db: Db, mailboxId: string): Promise<CalendarSync | undefined> {
+export async function readCalendarSync(
+  db: Db,
+  mailboxId: string,
+): Promise<CalendarSync | undefined> {
   const [row] = await db.select().from(calendarSyncs).where(eq(calendarSyncs.mailboxId, mailboxId));
   return row;
 }
@@ -29,7 +38,11 @@ export interface ChannelRecord {
   expiresAt: Date;
 }
 
-export async function recordChannel(db: Db, mailboxId: string, channel: ChannelRecord | null): Promise<void> {
+export async function recordChannel(
+  db: Db,
+  mailboxId: string,
+  channel: ChannelRecord | null,
+): Promise<void> {
   await db
     .update(calendarSyncs)
     .set({
@@ -43,7 +56,11 @@ export async function recordChannel(db: Db, mailboxId: string, channel: ChannelR
 }
 
 /** What status shows until the next sync that succeeds clears it. */
-export async function recordCalendarError(db: Db, mailboxId: string, reason: string | null): Promise<void> {
+export async function recordCalendarError(
+  db: Db,
+  mailboxId: string,
+  reason: string | null,
+): Promise<void> {
   await db
     .update(calendarSyncs)
     .set({ lastError: reason?.slice(0, 300) ?? null, updatedAt: sql`now()` })

@@ -19,13 +19,24 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { CalendarSyncMode } from '../queue/job-names.ts';
-import { type Calendar, callCalendar, isScopeMissing, isSyncTokenGone, makeCalendar } from './calendar-client.ts';
 import { ensureChannel } from './calendar-channel.ts';
+import {
+  type Calendar,
+  callCalendar,
+  isScopeMissing,
+  isSyncTokenGone,
+  makeCalendar,
+} from './calendar-client.ts';
 import type { CalendarPacer, CalendarPacerRegistry } from './calendar-pacer.ts';
-import { type CalendarSync, ensureCalendarSync, forgetSyncToken, recordCalendarError } from './calendar-store.ts';
+import {
+  type CalendarSync,
+  ensureCalendarSync,
+  forgetSyncToken,
+  recordCalendarError,
+} from './calendar-store.ts';
 import { horizonDue, type MeetingWindow, meetingWindow } from './calendar-window.ts';
-import { meetingKey } from './meeting-draft.ts';
 import { candidatesOf, ownerOf } from './meeting-candidates.ts';
+import { meetingKey } from './meeting-draft.ts';
 import { type StoredMeetings, storeMeetings } from './store-meetings.ts';
 
 export interface CalendarDeps {
@@ -64,7 +75,8 @@ export async function syncCalendar(
   if (!deps.google.syncCalendar) return { kind: 'skipped', reason: 'SYNC_CALENDAR is off' };
   if (!mailbox || !['active', 'syncing', 'error'].includes(mailbox.status))
     return { kind: 'skipped', reason: mailbox?.status ?? 'unknown mailbox' };
-  if (!mailbox.scopes.includes(CALENDAR_SCOPE)) return { kind: 'skipped', reason: 'calendar not granted' };
+  if (!mailbox.scopes.includes(CALENDAR_SCOPE))
+    return { kind: 'skipped', reason: 'calendar not granted' };
   const row = await ensureCalendarSync(deps.db, mailbox);
   try {
     const access = await deps.mailboxAuth.accessFor(mailbox);
@@ -78,13 +90,25 @@ export async function syncCalendar(
       totals: { logged: 0, updated: 0, cancelled: 0 },
     };
     const done = await runMode(run, mode);
-    if (mode !== 'window' && horizonDue(row.horizonAt, run.window)) await listWindow(run, row.horizonAt);
-    if (mode !== 'window') await ensureChannel(deps, run.calendar, run.pacer, await ensureCalendarSync(deps.db, mailbox));
+    if (mode !== 'window' && horizonDue(row.horizonAt, run.window))
+      await listWindow(run, row.horizonAt);
+    if (mode !== 'window')
+      await ensureChannel(
+        deps,
+        run.calendar,
+        run.pacer,
+        await ensureCalendarSync(deps.db, mailbox),
+      );
     return { kind: 'synced', mode: done, ...run.totals };
   } catch (error) {
-    if (await handleRevokedGrant(deps, mailbox, error)) return { kind: 'skipped', reason: 'revoked' };
+    if (await handleRevokedGrant(deps, mailbox, error))
+      return { kind: 'skipped', reason: 'revoked' };
     if (isScopeMissing(error)) {
-      await recordCalendarError(deps.db, mailbox.id, 'calendar access not granted: connect again and allow it');
+      await recordCalendarError(
+        deps.db,
+        mailbox.id,
+        'calendar access not granted: connect again and allow it',
+      );
       return { kind: 'skipped', reason: 'calendar not granted' };
     }
     await recordCalendarError(deps.db, mailbox.id, `calendar sync failed (${errorKind(error)})`);
@@ -123,7 +147,10 @@ async function runMode(run: Run, mode: CalendarSyncMode): Promise<CalendarSyncMo
       cancelled: run.totals.cancelled - before.cancelled,
     },
   });
-  run.deps.log.warn({ mailbox_id: run.mailbox.id }, 'calendar sync token gone: window listed again');
+  run.deps.log.warn(
+    { mailbox_id: run.mailbox.id },
+    'calendar sync token gone: window listed again',
+  );
   return 'recovered';
 }
 
@@ -136,11 +163,16 @@ async function listChanges(run: Run, syncToken: string): Promise<void> {
 async function listFull(run: Run): Promise<void> {
   const seen = new Set<string>();
   await pages(run, { timeMin: run.window.start.toISOString() }, async (items, last) => {
-    for (const item of items) if (item.id && item.status !== 'cancelled') seen.add(meetingKey(item.id));
+    for (const item of items)
+      if (item.id && item.status !== 'cancelled') seen.add(meetingKey(item.id));
     await store(run, items);
     // The token comes with the last page: stored with the cancellations that complete the listing.
     if (last)
-      await cancelUnseen(run, seen, { syncToken: last.nextSyncToken ?? '', full: true, horizonAt: run.window.end });
+      await cancelUnseen(run, seen, {
+        syncToken: last.nextSyncToken ?? '',
+        full: true,
+        horizonAt: run.window.end,
+      });
   });
 }
 
@@ -152,7 +184,11 @@ async function listWindow(run: Run, from: Date | null): Promise<void> {
   });
 }
 
-type Page = { items?: import('./calendar-client.ts').CalendarEvent[] | null; nextPageToken?: string | null; nextSyncToken?: string | null };
+type Page = {
+  items?: import('./calendar-client.ts').CalendarEvent[] | null;
+  nextPageToken?: string | null;
+  nextSyncToken?: string | null;
+};
 
 /** Every page of one listing, each handed on; the last with its answer (its sync token). */
 async function pages(
@@ -178,7 +214,11 @@ async function pages(
   }
 }
 
-async function store(run: Run, items: NonNullable<Page['items']>, position?: Parameters<typeof storeMeetings>[3]) {
+async function store(
+  run: Run,
+  items: NonNullable<Page['items']>,
+  position?: Parameters<typeof storeMeetings>[3],
+) {
   const owner = ownerOf(run.mailbox);
   const page = await candidatesOf(run.deps.db, run.mailbox, owner, items, run.window);
   const stored = await storeMeetings(run.deps.db, run.mailbox, page, position);
@@ -188,7 +228,11 @@ async function store(run: Run, items: NonNullable<Page['items']>, position?: Par
 }
 
 /** Meetings of the window a full listing no longer shows were deleted while no token saw it. */
-async function cancelUnseen(run: Run, seen: Set<string>, position: Parameters<typeof storeMeetings>[3]) {
+async function cancelUnseen(
+  run: Run,
+  seen: Set<string>,
+  position: Parameters<typeof storeMeetings>[3],
+) {
   const { rows } = await run.deps.db.execute<{ key: string }>(sql`
     select gmail_message_id as key from activities
      where mailbox_id = ${run.mailbox.id} and type = 'meeting'

@@ -39,7 +39,8 @@ export function makeCalendarTask(deps: Deps): Task {
       const log = deps.log.child({ job_id: helpers.job.id, mailbox_id });
       const outcome = await syncCalendar({ ...calendarDeps, log }, mailbox_id, mode);
       log.info(outcome, 'calendar synced');
-      const changed = outcome.kind === 'synced' && outcome.logged + outcome.updated + outcome.cancelled > 0;
+      const changed =
+        outcome.kind === 'synced' && outcome.logged + outcome.updated + outcome.cancelled > 0;
       if (changed && deps.config.crm.webhookUrl) await requestEventDelivery(deps.database.db);
     } finally {
       await release();

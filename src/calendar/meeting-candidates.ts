@@ -32,11 +32,16 @@ export async function candidatesOf(
   items: CalendarEvent[],
   window: MeetingWindow,
 ): Promise<MeetingPage> {
-  const cancelled = items.filter((e) => e.id && e.status === 'cancelled').map((e) => meetingKey(e.id ?? ''));
+  const cancelled = items
+    .filter((e) => e.id && e.status === 'cancelled')
+    .map((e) => meetingKey(e.id ?? ''));
   const live = items.filter((e) => e.id && e.status !== 'cancelled' && meetingStart(e) !== null);
   if (live.length === 0) return { live: [], cancelled };
   const org = await readOrgSettings(db, mailbox.orgId);
-  const policy = { visibility: mailbox.settings.visibility ?? 'full', sensitiveGuard: org.sensitive_guard };
+  const policy = {
+    visibility: mailbox.settings.visibility ?? 'full',
+    sensitiveGuard: org.sensitive_guard,
+  };
   const people = live.map((e) => {
     const others = meetingCounterparts(e, owner.owners);
     return { others, skip: meetingSkip(others, owner.owners, mailbox.settings) };

@@ -53,8 +53,16 @@ export function meetingDraft(
     organizer,
     attendees: (event.attendees ?? [])
       .filter((a) => a.email && !a.resource)
-      .map((a) => ({ email: (a.email ?? '').toLowerCase(), response_status: a.responseStatus ?? 'needsAction' })),
-    status: event.status === 'tentative' ? 'tentative' : event.status === 'cancelled' ? 'cancelled' : 'confirmed',
+      .map((a) => ({
+        email: (a.email ?? '').toLowerCase(),
+        response_status: a.responseStatus ?? 'needsAction',
+      })),
+    status:
+      event.status === 'tentative'
+        ? 'tentative'
+        : event.status === 'cancelled'
+          ? 'cancelled'
+          : 'confirmed',
     recurring_event_id: event.recurringEventId ?? null,
   };
   const body = level.visibility === 'full' ? (event.description ?? '') : '';

@@ -84,7 +84,11 @@ async function loggedMeetings(tx: Pick<Db, 'execute'>, mailboxId: string, keys: 
   return new Map(rows.map((r) => [r.gmail_message_id, r]));
 }
 
-function revisionOf(row: LoggedRow, mailbox: { id: string; orgId: string }, draft: ActivityDraft): ActivityRevision {
+function revisionOf(
+  row: LoggedRow,
+  mailbox: { id: string; orgId: string },
+  draft: ActivityDraft,
+): ActivityRevision {
   const wasCancelled = row.content.meeting?.status === 'cancelled';
   const nowCancelled = draft.content.meeting?.status === 'cancelled';
   const kept = row.content.visibility === 'private' ? privately(draft) : draft;
@@ -113,7 +117,10 @@ function cancellationOf(row: LoggedRow, mailbox: { id: string; orgId: string }):
     description: row.description,
     emailSubject: row.email_subject,
     emailDirection: row.email_direction,
-    content: { ...row.content, ...(meeting ? { meeting: { ...meeting, status: 'cancelled' } } : {}) },
+    content: {
+      ...row.content,
+      ...(meeting ? { meeting: { ...meeting, status: 'cancelled' } } : {}),
+    },
     createdAt: new Date(row.created_at),
     links: [],
     eventType: 'meeting.cancelled',

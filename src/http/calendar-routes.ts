@@ -40,7 +40,8 @@ export function calendarRoutes(deps: Deps): Router {
       throw new AppError('unavailable', 'could not queue the notification; retry', { cause });
     }
     if (outcome === 'refused') throw new AppError('unauthorized', 'not this channel’s token');
-    if (outcome === 'unknown_channel') deps.log.debug('calendar notification for an unknown channel');
+    if (outcome === 'unknown_channel')
+      deps.log.debug('calendar notification for an unknown channel');
     res.status(200).end();
   });
   return router;

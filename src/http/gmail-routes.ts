@@ -9,8 +9,8 @@ import { beginConnect, type CallbackInput, completeConnect } from '../mailbox/co
 import { SEND_SCOPE } from '../mailbox/consent-checks.ts';
 import { disconnectMailbox } from '../mailbox/disconnect.ts';
 import { getSettings, updateSettings } from '../mailbox/mailbox-settings.ts';
-import { findMailboxForUser } from '../mailbox/mailbox-store.ts';
 import { getMailboxStatus } from '../mailbox/mailbox-status.ts';
+import { findMailboxForUser } from '../mailbox/mailbox-store.ts';
 import { requestSync } from '../sync/request-sync.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
@@ -115,7 +115,11 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
         mailboxAuth: deps.mailboxAuth,
         google: deps.config.google,
         log: deps.log,
-        beforeRevoke: makeCalendarRelease({ ...deps, db: deps.database.db, google: deps.config.google }),
+        beforeRevoke: makeCalendarRelease({
+          ...deps,
+          db: deps.database.db,
+          google: deps.config.google,
+        }),
       },
       orgId,
       userId,

@@ -1,10 +1,10 @@
 // Every task the worker runs, by name. Tasks are thin: parse the payload, call one use case.
 import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
-import { withoutParameters } from '../db/query-errors.ts';
 import { pollCalendars } from '../calendar/calendar-poll.ts';
 import { makeCalendarRelease } from '../calendar/calendar-release.ts';
 import { makeCalendarTask } from '../calendar/calendar-task.ts';
+import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
@@ -80,7 +80,11 @@ export function makeTaskList(deps: Deps): TaskList {
     mailboxAuth: deps.mailboxAuth,
     google: deps.config.google,
     log: deps.log,
-    beforeRevoke: makeCalendarRelease({ ...deps, db: deps.database.db, google: deps.config.google }),
+    beforeRevoke: makeCalendarRelease({
+      ...deps,
+      db: deps.database.db,
+      google: deps.config.google,
+    }),
   };
   async function runSync(
     mailboxId: string,

@@ -66,9 +66,9 @@ async function releaseGrant(deps: DisconnectDeps, mailbox: Mailbox): Promise<boo
     await stopWatch(deps.pacers.forMailbox(mailbox.id), access.gmail).catch((err: unknown) =>
       deps.log.info({ err }, 'watch stop failed'),
     );
-    await deps.beforeRevoke?.(mailbox, access).catch((err: unknown) =>
-      deps.log.info({ err }, 'release before revocation failed'),
-    );
+    await deps
+      .beforeRevoke?.(mailbox, access)
+      .catch((err: unknown) => deps.log.info({ err }, 'release before revocation failed'));
     await makeOAuthClient(deps.google).revokeToken(access.tokens.refreshToken);
   } catch (error) {
     if (error instanceof TokensUnusable) {

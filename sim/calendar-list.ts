@@ -11,7 +11,6 @@ import {
   eventView,
   expand,
   instanceView,
-  OPEN_ENDED_HORIZON_MS,
   startMs,
 } from './calendar-expand.ts';
 import type { CalendarStore, EventTime, SimCalendar, SimEvent } from './calendar-store.ts';

@@ -6,13 +6,7 @@
 // ("You don't need to worry about any new entries appearing while you are paginating", the sync
 // guide). Pages continue after the last id served, so an item that changes mid-listing shifts none.
 import { CalendarError } from './calendar-call.ts';
-import {
-  type EventView,
-  eventView,
-  expand,
-  instanceView,
-  startMs,
-} from './calendar-expand.ts';
+import { type EventView, eventView, expand, instanceView, startMs } from './calendar-expand.ts';
 import type { CalendarStore, EventTime, SimCalendar, SimEvent } from './calendar-store.ts';
 import {
   issuePageToken,

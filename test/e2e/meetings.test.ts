@@ -425,6 +425,24 @@ describe('meetings from Google Calendar', () => {
     expect(await mineOf(user, id)).toHaveLength(0);
   });
 
+  it('when an operator looks, then /admin and the mailboxes table show each calendar', async () => {
+    const { email } = await rep();
+    const unticked = await rep({ untick: ['calendar.events.readonly'] });
+    await waitFor(async () => (await calendarRow(email))?.sync_token, {
+      what: 'a synced calendar',
+    });
+    const { listMailboxes, renderMailboxTable } = await import('../../src/cli/mailbox-table.ts');
+    const table = renderMailboxTable(await listMailboxes(e2e.deps.database.db)).split('\n');
+    expect(table[0]).toContain('CALENDAR');
+    expect(table.find((l) => l.startsWith(email))).toMatch(/synced .*channel to /);
+    expect(table.find((l) => l.startsWith(unticked.email))).toContain('not granted');
+    const page = await e2e.api('/admin', {
+      user: { sub: 'boss', org: ORG, admin: true } as TestUser,
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Calendar (UTC)');
+  });
+
   it('when the user disconnects, then the channel is stopped at Google', async () => {
     const { user, email } = await rep();
     expect(

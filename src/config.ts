@@ -27,6 +27,8 @@ const envSchema = z.object({
   /** PostgreSQL connection string; unset = embedded PostgreSQL under ./.data/pg. */
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  /** Where a worker-only process serves /healthz, /readyz and /metrics; unset = PORT. */
+  HEALTH_PORT: optional(z.coerce.number().int().min(0).max(65535)),
   /** External base URL: OAuth redirect and push audience derive from it. */
   PUBLIC_URL: optional(url),
   GOOGLE_CLIENT_ID: optional(z.string()),
@@ -84,6 +86,8 @@ export interface Config {
   production: boolean;
   databaseUrl: string | undefined;
   port: number;
+  /** Where a worker-only process answers health probes (HEALTH_PORT, else PORT). */
+  healthPort: number;
   publicUrl: string;
   google: {
     /** True when no real credentials are configured: start the simulator in-process. */
@@ -167,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production,
     databaseUrl: e.DATABASE_URL,
     port,
+    healthPort: e.HEALTH_PORT ?? port,
     publicUrl,
     google: {
       useSimulator,

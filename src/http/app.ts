@@ -22,10 +22,13 @@ import { requestContext } from './request-context.ts';
 import { rootRoutes } from './root-routes.ts';
 import { safeHeaders } from './safe-headers.ts';
 import { sendRoutes } from './send-routes.ts';
+import { startupGate } from './startup-gate.ts';
 
 export interface AppOptions {
   /** Set when this process also runs the worker (role `all`): readiness then includes it. */
   workerHealth?: () => WorkerHealth;
+  /** True while start-up still waits for the database: other routes then answer 503. */
+  starting?: () => boolean;
 }
 
 export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
@@ -46,6 +49,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   }
   app.use(docsRoutes(publicUrl));
   app.use(metricsRoutes(deps.metrics, deps.config.metricsToken));
+  if (opts.starting) app.use(startupGate(opts.starting));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
   // Calendar channels: headers only, their own token; no body is read.

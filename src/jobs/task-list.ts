@@ -27,7 +27,6 @@ import { runReconciliation } from '../sync/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
-import { reapDeadWorkers } from './worker-liveness.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -222,8 +221,6 @@ export function makeTaskList(deps: Deps): TaskList {
       await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
     },
     [TASK.poll]: async () => {
-      const reaped = await reapDeadWorkers(deps.database.pool);
-      if (reaped > 0) deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead workers');
       await pollCycle(deps);
       if (deps.config.google.syncCalendar) await pollCalendars(deps.database.db);
     },

@@ -18,6 +18,8 @@ export const TASK = {
   checkMailbox: 'check_mailbox',
   /** A mail scheduled for later (scheduled/run-scheduled.ts). */
   sendScheduled: 'send_scheduled',
+  /** A mailbox's calendar: incremental, full, or a window of occurrences (src/calendar/). */
+  calendarSync: 'calendar_sync',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -33,7 +35,18 @@ export const MAX_ATTEMPTS = {
   checkMailbox: 10,
   /** Its own retries are planned by the task (backoff, Gmail's limits); these are for crashes. */
   sendScheduled: 25,
+  calendarSync: 10,
 } as const;
+
+/** What a calendar job reads: changes since its token, everything again, or a window of time. */
+export type CalendarSyncMode = 'incremental' | 'full' | 'window';
+
+/** One calendar job of each mode waits per mailbox (a notification never replaces a full sync). */
+export const calendarJobKey = (mailboxId: string, mode: CalendarSyncMode) =>
+  `calendar-${mode}:${mailboxId}`;
+
+/** The session lock a calendar sync of this mailbox holds (apart from its mail's). */
+export const calendarLockName = (mailboxId: string) => `calendar-sync:${mailboxId}`;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
 export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;

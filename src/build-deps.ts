@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeCalendarPacers } from './calendar/calendar-pacer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
@@ -33,6 +34,7 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     oauth: makeOAuthClient(config.google),
     mailboxAuth,
     pacers,
+    calendarPacers: makeCalendarPacers(),
     metrics,
     unsubscribeKeys: cachedUnsubscribeKeys(database.db, vault),
   };

@@ -70,6 +70,8 @@ const envSchema = z.object({
   AUDIT_SAMPLE_RATE: optional(z.coerce.number().min(0).max(1)),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  /** `on`: connecting also asks calendar.events.readonly and meetings are logged (src/calendar/). */
+  SYNC_CALENDAR: optional(z.enum(['on', 'off'])),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset = open. */
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
 });
@@ -101,6 +103,8 @@ export interface Config {
     pushServiceAccount: string;
     pubsubSubscription: string | undefined;
     quotaProfile: '2026' | '2025';
+    /** SYNC_CALENDAR: connecting asks for the calendar too, and meetings are logged. */
+    syncCalendar: boolean;
   };
   vault: {
     kmsKeyName: string | undefined;
@@ -189,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pushServiceAccount: e.PUBSUB_PUSH_SERVICE_ACCOUNT ?? SIM_PUSH_SERVICE_ACCOUNT,
       pubsubSubscription: e.PUBSUB_SUBSCRIPTION,
       quotaProfile: e.GMAIL_QUOTA_PROFILE ?? '2026',
+      syncCalendar: (e.SYNC_CALENDAR ?? 'on') === 'on',
     },
     vault: {
       kmsKeyName: e.KMS_KEY_NAME,

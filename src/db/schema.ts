@@ -1,6 +1,7 @@
 // The drizzle schema: the CRM's side (so the service runs alone) and the service's own tables.
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
+import type { MeetingContent } from './calendar-schema.ts';
 import { createdAt, tstz } from './columns.ts';
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
@@ -8,6 +9,7 @@ import { pgCore, sql } from './orm.ts';
 // A table module that references these tables (reconcile-schema.ts) imports this file and is not
 // re-exported here, so no import cycle: drizzle-kit and database.ts read src/db/*schema.ts.
 export * from './bookkeeping-schema.ts';
+export * from './calendar-schema.ts';
 export * from './linking-schema.ts';
 export * from './sequences-schema.ts';
 
@@ -171,6 +173,8 @@ export interface ActivityContent {
   visibility?: Visibility | 'private';
   /** The sensitive-mail rule that kept the content out (the rule's name, never the content). */
   sensitive_rule?: string | null;
+  /** A meeting's own fields (type `meeting`, src/calendar/). */
+  meeting?: MeetingContent;
 }
 
 export interface StoredAttachment {

@@ -1,6 +1,9 @@
 // Every task the worker runs, by name. Tasks are thin: parse the payload, call one use case.
 import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
+import { pollCalendars } from '../calendar/calendar-poll.ts';
+import { makeCalendarRelease } from '../calendar/calendar-release.ts';
+import { makeCalendarTask } from '../calendar/calendar-task.ts';
 import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
@@ -85,6 +88,11 @@ export function makeTaskList(deps: Deps): TaskList {
     mailboxAuth: deps.mailboxAuth,
     google: deps.config.google,
     log: deps.log,
+    beforeRevoke: makeCalendarRelease({
+      ...deps,
+      db: deps.database.db,
+      google: deps.config.google,
+    }),
   };
   async function runSync(
     mailboxId: string,
@@ -226,6 +234,7 @@ export function makeTaskList(deps: Deps): TaskList {
     },
     [TASK.poll]: async () => {
       await pollCycle(deps);
+      if (deps.config.google.syncCalendar) await pollCalendars(deps.database.db);
     },
     [TASK.renewWatch]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
@@ -264,6 +273,7 @@ export function makeTaskList(deps: Deps): TaskList {
         await requestEventDelivery(deps.database.db);
       }
     },
+    [TASK.calendarSync]: makeCalendarTask(deps),
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },

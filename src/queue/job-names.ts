@@ -20,6 +20,8 @@ export const TASK = {
   sendScheduled: 'send_scheduled',
   /** The audit of what search let go: after each reconciliation, and daily (search-audit/). */
   auditMailbox: 'audit_mailbox',
+  /** A mailbox's calendar: incremental, full, or a window of occurrences (src/calendar/). */
+  calendarSync: 'calendar_sync',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -36,7 +38,18 @@ export const MAX_ATTEMPTS = {
   /** Its own retries are planned by the task (backoff, Gmail's limits); these are for crashes. */
   sendScheduled: 25,
   auditMailbox: 5,
+  calendarSync: 10,
 } as const;
+
+/** What a calendar job reads: changes since its token, everything again, or a window of time. */
+export type CalendarSyncMode = 'incremental' | 'full' | 'window';
+
+/** One calendar job of each mode waits per mailbox (a notification never replaces a full sync). */
+export const calendarJobKey = (mailboxId: string, mode: CalendarSyncMode) =>
+  `calendar-${mode}:${mailboxId}`;
+
+/** The session lock a calendar sync of this mailbox holds (apart from its mail's). */
+export const calendarLockName = (mailboxId: string) => `calendar-sync:${mailboxId}`;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
 export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;

@@ -16,6 +16,7 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import { enqueueCalendarWindows } from '../queue/calendar-jobs.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
 import { logMessages, STORE_SLICE, SyncIncomplete } from '../sync/log-messages.ts';
@@ -111,6 +112,8 @@ export async function planRetroSearch(db: Db, orgId: string): Promise<number> {
     }
     await tx.execute(sql`
       delete from crm_entity_changes where id = any(${`{${changes.map((c) => c.id).join(',')}}`}::bigint[])`);
+    // Meetings too: each calendar of the org lists its window again (src/calendar/).
+    await enqueueCalendarWindows(tx, orgId);
     if (changes.length === CHANGES_PER_PLAN) await enqueueRetroOrg(tx, orgId);
   });
   return terms.length * boxes.length;

@@ -29,6 +29,8 @@ export function dayResults(d: DayResult) {
       repaired: r.repaired,
       missing: r.missing,
     },
+    day_audit: d.audit,
+    audit_units: d.unitsBySource.audit,
     day_latency_p50_ms_logged_thread: d.latency.thread.p50,
     day_latency_p50_ms_first_mail: d.latency.first.p50,
     day_date: d.date,
@@ -50,7 +52,7 @@ export function dayRows(d: DayResult): [string, string, string, string][] {
     [
       '  by source',
       `pushes ${s.pushes_history}, fetches ${s.fetches}, searches ${s.searches}, other ${s.other_day_calls}`,
-      `polls ${s.polls}, watch ${s.watch}, reconciliation ${s.reconciliation}, retro search ${s.retro_search}, re-import ${s.reimport}`,
+      `polls ${s.polls}, watch ${s.watch}, reconciliation ${s.reconciliation}, audit ${s.audit}, retro search ${s.retro_search}, re-import ${s.reimport}`,
       '',
     ],
     [
@@ -68,9 +70,14 @@ export function dayRows(d: DayResult): [string, string, string, string][] {
     [
       '  CRM mail logged once (after retro search and re-import)',
       `${d.final.logged} of ${d.final.expected}: ${d.final.lost} lost, ${d.final.duplicated} duplicated`,
-      r
-        ? `reconciliation: ${r.expected} expected, ${r.logged} logged, ${r.skipped} skipped, ${r.repaired} repaired, ${r.missing} missing`
-        : 'no reconciliation result',
+      [
+        r
+          ? `reconciliation: ${r.expected} expected, ${r.logged} logged, ${r.skipped} skipped, ${r.repaired} repaired, ${r.missing} missing`
+          : 'no reconciliation result',
+        d.audit
+          ? `audit: ${d.audit.sampled} of ${d.audit.population} let go read, ${d.audit.missed} missed`
+          : 'no audit',
+      ].join('; '),
       `0 lost ${d.final.lost === 0 ? '✔' : '✘'}`,
     ],
     [

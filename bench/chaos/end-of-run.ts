@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { quiesce, type World } from '../world.ts';
 import { reconcileAll } from './reconcile-check.ts';
-import { countLogged, type Outcome } from './scenario.ts';
+import { type AuditFigures, countLogged, type Outcome } from './scenario.ts';
 
 export async function endOfRun(
   world: World,
@@ -68,4 +68,33 @@ async function runPoll(world: World): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`poll exited ${code}: ${stderr}`)),
     );
   });
+}
+
+/** Expected mail not logged at the end of the run, by the cause the scenario named. */
+export async function lostByCause(
+  world: World,
+  causes: Record<string, string[]>,
+): Promise<Record<string, number>> {
+  const lost: Record<string, number> = {};
+  for (const [cause, ids] of Object.entries(causes)) {
+    const { rows } = await world.pool.query<{ n: number }>(
+      'select count(distinct gmail_message_id)::int as n from activities where gmail_message_id = any($1)',
+      [ids],
+    );
+    lost[cause] = ids.length - (rows[0]?.n ?? 0);
+  }
+  return lost;
+}
+
+/** What the audits of the mail search let go read, found and cost in the run (search_audits). */
+export async function auditFigures(world: World): Promise<AuditFigures> {
+  const { rows } = await world.pool.query<AuditFigures>(
+    `select count(*)::int as runs, coalesce(sum(population), 0)::int as population,
+            coalesce(sum(sampled), 0)::int as sampled, coalesce(sum(missed), 0)::int as missed,
+            coalesce(sum(widened), 0)::int as widened,
+            coalesce(sum(widened_missed), 0)::int as "widenedMissed",
+            coalesce(sum(units), 0)::int as units
+       from search_audits`,
+  );
+  return rows[0] as AuditFigures;
 }

@@ -9,10 +9,11 @@ import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
 import { rawMail } from '../../test/support/raw-mail.ts';
 import { quiesce, startWorld, withFaults } from '../world.ts';
 import { calendarScenarios } from './calendar-scenarios.ts';
-import { endOfRun } from './end-of-run.ts';
+import { auditFigures, endOfRun, lostByCause } from './end-of-run.ts';
 import { writeRecord } from './record.ts';
 import { blockedMailboxes, failed, type Outcome, print, type Scenario } from './scenario.ts';
 import { searchLagScenarios } from './search-lag-scenarios.ts';
+import { searchWrongScenario } from './search-wrong-scenario.ts';
 import { timingScenarios } from './timing-scenarios.ts';
 
 const ORG = 'chaos-org';
@@ -164,6 +165,7 @@ const scenarios: Scenario[] = [
   },
   ...timingScenarios(MAILBOXES),
   ...searchLagScenarios(MAILBOXES, CLIENT),
+  searchWrongScenario(MAILBOXES, CLIENT),
   ...calendarScenarios(MAILBOXES, CLIENT),
 ];
 
@@ -208,6 +210,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     const delivered: string[] = [];
     const unwanted: string[] = [];
     const notes: Record<string, unknown> = {};
+    const causes: Record<string, string[]> = {};
     let counter = 0;
     const send = async (n: number) => {
       const ids: string[] = [];
@@ -225,6 +228,10 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     await scenario.run(world, send, {
       expect: (ids) => delivered.push(...ids),
       unwanted: (ids) => unwanted.push(...ids),
+      cause: (name, ids) => {
+        delivered.push(...ids);
+        causes[name] = [...(causes[name] ?? []), ...ids];
+      },
       note: (key, value) => {
         notes[key] = value;
       },
@@ -240,6 +247,9 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
       scenario: scenario.name,
       ...counts,
       ...(scenario.countBlocked ? { blocked: await blockedMailboxes(world, MAILBOXES) } : {}),
+      ...(Object.keys(causes).length > 0 ? { lostByCause: await lostByCause(world, causes) } : {}),
+      ...(settleMs === undefined ? {} : { audit: await auditFigures(world) }),
+      ...(scenario.judgedAtEnd ? { judgedAtEnd: true } : {}),
       ...(Object.keys(notes).length > 0 ? { notes } : {}),
       refusals: world.sim.ctx.stats.rate_limited,
       calls: { ...world.sim.ctx.stats.calls },

@@ -1,11 +1,13 @@
 // The reconciliation a CRM asks for (`POST /integrations/gmail/sync {"reconcile": true}` under the
 // mailbox owner's token), waited for through `GET /integrations/gmail/status` until its
-// `completeness` is newer than the request, and summed over the mailboxes.
+// `completeness` and the audit it runs (`completeness.audit`) are newer than the request, and
+// summed over the mailboxes.
 import type { World } from '../world.ts';
 import type { ReconcileFigures } from './scenario.ts';
 
 interface Completeness extends ReconcileFigures {
   checked_at: string;
+  audit: { checked_at: string } | null;
 }
 
 export async function reconcileAll(
@@ -43,8 +45,10 @@ async function reconcileOne(
   while (Date.now() < deadline) {
     const status = await fetch(`${world.webUrl}/integrations/gmail/status`, { headers });
     const { completeness } = (await status.json()) as { completeness: Completeness | null };
-    // checked_at is when the run began (shown once it ended): one begun after the request is its.
-    if (completeness && Date.parse(completeness.checked_at) >= asked) {
+    // checked_at is when the run began (shown once it ended): one begun after the request is its;
+    // the same for the audit of what search let go, which the reconciliation runs after it.
+    const audited = Date.parse(completeness?.audit?.checked_at ?? '') >= asked;
+    if (completeness && Date.parse(completeness.checked_at) >= asked && audited) {
       const { expected, logged, skipped, repaired, missing } = completeness;
       return { expected, logged, skipped, repaired, missing };
     }

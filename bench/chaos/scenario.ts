@@ -14,8 +14,15 @@ export interface Outcome {
   blocked?: number;
   /** The reconciliation the CRM asked for after the run, summed over the mailboxes. */
   reconciliation?: ReconcileFigures;
-  /** Expected mail still not logged once the reconciliation has repaired what it found. */
+  /** Expected mail still not logged once the reconciliation (and the audit it runs) repaired what
+   * they found. */
   lostAfterReconciliation?: number;
+  /** The scenario is judged by `lostAfterReconciliation`: the net is part of what it tests. */
+  judgedAtEnd?: boolean;
+  /** Expected mail still not logged at the end, by the cause the scenario named (where it did). */
+  lostByCause?: Record<string, number>;
+  /** The audits of what search let go that the reconciliations ran, summed over the mailboxes. */
+  audit?: AuditFigures;
   /** Figures particular to the scenario (e.g. mail waiting for search when a worker was killed). */
   notes?: Record<string, unknown>;
   /** Calls Gmail refused for quota during the scenario. */
@@ -34,12 +41,25 @@ export interface ReconcileFigures {
   missing: number;
 }
 
+/** As `search_audits` sums them (search-audit/): what the audits read, found and cost. */
+export interface AuditFigures {
+  runs: number;
+  population: number;
+  sampled: number;
+  missed: number;
+  widened: number;
+  widenedMissed: number;
+  units: number;
+}
+
 /** What a scenario declares beyond the mail `send` delivers (which is all expected). */
 export interface Tally {
   /** Mail that must be logged once. */
   expect(ids: string[]): void;
   /** Mail that concerns no one: logging it is a false positive. */
   unwanted(ids: string[]): void;
+  /** Mail that must be logged once, counted apart by what put it at risk (lost by cause). */
+  cause(name: string, ids: string[]): void;
   note(key: string, value: unknown): void;
 }
 
@@ -53,6 +73,9 @@ export interface Scenario {
   repeat?: number;
   run(world: World, send: (n: number) => Promise<string[]>, tally: Tally): Promise<unknown>;
   countBlocked?: boolean;
+  /** Judged by what is lost at the end of the run, after the reconciliations and their audits
+   * (the net is part of what the scenario tests), not before them. */
+  judgedAtEnd?: boolean;
   /**
    * MATCH_SETTLE_MS for the world's processes. The end of the run then also waits for every mail
    * pending search to be logged or let go (up to twice this), and each mailbox is reconciled.
@@ -113,8 +136,9 @@ export async function blockedMailboxes(world: World, mailboxes: string[]): Promi
 
 /** Mail lost, duplicated or logged though it concerns no one; a mailbox blocked; a gap unrepaired. */
 export function failed(o: Outcome): boolean {
+  const lost = o.judgedAtEnd ? (o.lostAfterReconciliation ?? o.lost) : o.lost;
   return (
-    o.lost > 0 ||
+    lost > 0 ||
     o.duplicated > 0 ||
     (o.falsePositives ?? 0) > 0 ||
     (o.blocked ?? 0) > 0 ||
@@ -128,6 +152,10 @@ export function print(o: Outcome): void {
     o.falsePositives === undefined ? '' : `  false positives ${o.falsePositives}`,
     o.reconciliation
       ? `  reconciled: expected ${o.reconciliation.expected} repaired ${o.reconciliation.repaired} missing ${o.reconciliation.missing}, lost after it ${o.lostAfterReconciliation}`
+      : '',
+    o.lostByCause ? `  lost by cause ${JSON.stringify(o.lostByCause)}` : '',
+    o.audit
+      ? `  audit: ${o.audit.sampled} sampled, ${o.audit.missed} missed, ${o.audit.widened} widened (${o.audit.widenedMissed} missed), ${o.audit.units} units`
       : '',
   ].join('');
   const verbose = process.env.CHAOS_VERBOSE

@@ -1,6 +1,6 @@
 // What a mailbox-day costs beyond its pushes, each measured on the simulator as the service runs it
 // (the mailbox's Gmail calls counted before and after): the daily reconciliation asked for over the
-// API, the fallback poll (`gmail-sync poll`, run 96 times a day by the cron: for a mailbox whose
+// API (and the audit of the day's let-go mail it runs, its units read from the audit's own record), the fallback poll (`gmail-sync poll`, run 96 times a day by the cron: for a mailbox whose
 // pushes are healthy, one tick in four checks it and the others leave it alone, so both ticks are
 // measured), one watch renewal (daily, or every sixth day for healthy pushes, when the 7-day watch
 // is within a day of expiry), a contact added to the CRM after its mail arrived (the
@@ -37,8 +37,18 @@ const CHECKS_PER_DAY = 24;
 /** Renewed within a day of the watch's 7-day expiry: every sixth day. */
 const HEALTHY_WATCHES_PER_DAY = 1 / 6;
 
+/** The audit of what search let go that the reconciliation ran (search-audit/), as it was kept. */
+export interface DayAudit {
+  population: number;
+  sampled: number;
+  missed: number;
+  widened: number;
+  units: number;
+}
+
 export interface FixedCosts {
-  reconciliation: { calls: Calls; completeness: CompletenessView | null };
+  /** Its calls include the audit's; `audit.units` says how many of its units were the audit's. */
+  reconciliation: { calls: Calls; completeness: CompletenessView | null; audit: DayAudit | null };
   /** Whether the mailbox's pushes were healthy when the poll was measured (push-health.ts). */
   pushesHealthy: boolean;
   polls: Repeated[];
@@ -74,7 +84,14 @@ export async function reconcileNow(world: World, api: Api, email: string) {
   const status = (await api('GET', '/integrations/gmail/status')) as {
     completeness: CompletenessView | null;
   };
-  return { calls, completeness: status.completeness };
+  // The reconciliation queued the audit; callsDuring waited for it too.
+  const { rows } = await world.pool.query<DayAudit>(
+    `select a.population, a.sampled, a.missed, a.widened, a.units
+       from search_audits a join mailboxes m on m.id = a.mailbox_id
+      where m.email = $1 order by a.checked_at desc limit 1`,
+    [email],
+  );
+  return { calls, completeness: status.completeness, audit: rows[0] ?? null };
 }
 
 export async function fixedCosts(

@@ -90,6 +90,7 @@ export async function mailboxDay(options: Partial<DayOptions> = {}) {
       atDayEnd,
       final,
       reconciliation: costs.reconciliation.completeness,
+      audit: costs.reconciliation.audit,
       latency: { thread: latencyOf(played.thread), first: latencyOf(played.first) },
       baseline,
     };
@@ -232,7 +233,9 @@ function account(day: Calls, sends: { calls: Calls }[], costs: FixedCosts, logge
       1,
     ),
     watch: round(costs.watch.times * units(costs.watch.calls), 1),
-    reconciliation: units(costs.reconciliation.calls),
+    // The reconciliation's calls hold the audit's (it runs the audit): counted apart.
+    reconciliation: units(costs.reconciliation.calls) - (costs.reconciliation.audit?.units ?? 0),
+    audit: costs.reconciliation.audit?.units ?? 0,
     retro_search: units(costs.retroSearch),
     reimport: units(costs.reimport),
   };

@@ -18,6 +18,7 @@ export function dayResults(d: DayResult) {
     retro_search_units: d.unitsBySource.retro_search,
     reimport_units: d.unitsBySource.reimport,
     day_send_units: d.sendUnits,
+    day_calendar_calls: d.calendarCalls,
     day_pushes: d.pushes,
     day_quota_refusals: Object.values(d.dayRefused).reduce((a, b) => a + b, 0),
     day_lost: d.final.lost,
@@ -64,7 +65,7 @@ export function dayRows(d: DayResult): [string, string, string, string][] {
     [
       '  messages.get per logged mail',
       `${d.getsPerLoggedMail}`,
-      `seed's design ${d.baseline.getsPerLoggedMail}; sends beside the total: ${d.sendUnits} units`,
+      `seed's design ${d.baseline.getsPerLoggedMail}; beside the total: sends ${d.sendUnits} units, Calendar API ${d.calendarCalls} calls`,
       '',
     ],
     [

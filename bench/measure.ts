@@ -87,12 +87,23 @@ const COSTS: Record<'2026' | '2025', Record<string, number>> = {
   },
 };
 
-/** Quota units the simulator's call counts add up to (unknown methods cost 1). */
+/**
+ * Gmail quota units the simulator's call counts add up to (unknown Gmail methods cost 1). Calendar
+ * API calls are left out: Google charges them to the Calendar API's own per-user quota (queries, not
+ * Gmail's units; https://developers.google.com/calendar/api/guides/quota).
+ */
 export function unitsSpent(calls: Record<string, number>, profile: '2026' | '2025'): number {
   return Object.entries(calls).reduce(
-    (sum, [method, n]) => sum + n * (COSTS[profile][method] ?? 1),
+    (sum, [method, n]) => sum + (isCalendar(method) ? 0 : n * (COSTS[profile][method] ?? 1)),
     0,
   );
+}
+
+export const isCalendar = (method: string) => method.startsWith('calendar.');
+
+/** Calendar API calls among these counts (reported beside Gmail's units, never in them). */
+export function calendarCalls(calls: Record<string, number>): number {
+  return Object.entries(calls).reduce((sum, [m, n]) => sum + (isCalendar(m) ? n : 0), 0);
 }
 
 export type Calls = Record<string, number>;

@@ -7,7 +7,15 @@
 // verdict, the delivery → activity latency, and the seed's design on the same mail (day-baseline.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimStats } from '../../sim/context.ts';
-import { addCalls, type Calls, percentile, round, unitsByMethod, unitsSpent } from '../measure.ts';
+import {
+  addCalls,
+  type Calls,
+  calendarCalls,
+  percentile,
+  round,
+  unitsByMethod,
+  unitsSpent,
+} from '../measure.ts';
 import { quiesce, startWorld, type World } from '../world.ts';
 import { baselineDay } from './day-baseline.ts';
 import { type Api, apiFor, type FixedCosts, fixedCosts, reconcileNow } from './day-costs.ts';
@@ -262,6 +270,8 @@ function account(day: Calls, sends: { calls: Calls }[], costs: FixedCosts, logge
       reimport: costs.reimport,
     },
     sendUnits: units(sent),
+    /** Calendar API calls in the day (its own quota, not Gmail units): the poll's events.list. */
+    calendarCalls: round(calendarCalls(all), 1),
     getsPerLoggedMail: round((all['messages.get'] ?? 0) / Math.max(1, logged), 2),
   };
 }

@@ -5,6 +5,8 @@
 // logs and search never finds.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pollCycle } from '../../src/ingest/poll.ts';
+import { runAudit } from '../../src/search-audit/audit-mailbox.ts';
+import { makeSharedStatements } from '../../src/sync/shared-statements.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E, type TestUser } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
@@ -253,6 +255,35 @@ describe('the audit of mail search let go', () => {
       `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'audit_mailbox'`,
     );
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('when a widening owes more let-go mail a look than one run reads, then each run reads its share and the next goes on until all is judged', async () => {
+    const { owner } = await connect();
+    const group = await deliverAll(
+      owner,
+      Array.from({ length: 8 }, (_, i) => groupMail(owner, i % 2 ? BRUNO : ANA, i)),
+    );
+    await letGo(owner, group);
+    await waitForIdle(e2e);
+    const { rows } = await e2e.database.pool.query<{ id: string }>(
+      'select id from mailboxes where email = $1',
+      [owner],
+    );
+    const deps = e2e.deps;
+    const syncDeps = {
+      db: deps.database.db,
+      shared: makeSharedStatements(deps.database.db),
+      log: deps.log,
+      mailboxAuth: deps.mailboxAuth,
+      pacers: deps.pacers,
+      backfillDays: deps.config.sync.backfillDays,
+    };
+    const audit = () => runAudit(syncDeps, rows[0]?.id ?? '', { sampleRate: RATE, widenPerRun: 2 });
+    // All 8 are misses: the 5 sampled are logged and the other 3 owed a look, 2 a run.
+    expect(await audit()).toMatchObject({ sampled: 5, missed: 5, widened: 2, owed: 1 });
+    expect(await audit()).toMatchObject({ population: 0, sampled: 0, widened: 1, owed: 0 });
+    expect(await loggedCount(e2e, group)).toBe(group.length);
+    expect(await audit()).toMatchObject({ sampled: 0, widened: 0, owed: 0, logged: [] });
   });
 
   const waitForLogged = (ids: string[]) =>

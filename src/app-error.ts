@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   address_taken: 409,
   already_connected: 409,
   mailbox_revoked: 409,
+  mailbox_needs_admin: 409,
   request_in_flight: 409,
   payload_too_large: 413,
   entity_not_found: 422,

@@ -75,7 +75,9 @@ export const deals = pgTable(
 
 // ---- The service's side ---------------------------------------------------------------------
 
-export type MailboxStatus = 'active' | 'syncing' | 'error' | 'revoked' | 'disconnected';
+/** `needs_admin`: the account is out of reach for now (mailbox/revocation.ts). */
+const STATUSES = ['active', 'syncing', 'error', 'needs_admin', 'revoked', 'disconnected'] as const;
+export type MailboxStatus = (typeof STATUSES)[number];
 
 /** How much of a mail a mailbox logs: everything, headers and subject, or participants and time. */
 export type Visibility = 'full' | 'subject' | 'metadata';
@@ -119,6 +121,10 @@ export const mailboxes = pgTable(
     /** The last poll's check of the mailbox, and the last time one found a change no push announced. */
     checkedAt: tstz('checked_at'),
     missedPushAt: tstz('missed_push_at'),
+    /** Gmail's historyId up to which a listing found nothing past the cursor (check-mailbox.ts). */
+    quietHistoryId: bigint('quiet_history_id', { mode: 'number' }),
+    /** Gmail refused for rate until then: the mailbox's jobs wait for it (jobs/throttled-jobs.ts). */
+    throttledUntil: tstz('throttled_until'),
     lastError: text('last_error'),
     errorCount: integer('error_count').notNull().default(0),
     nextRetryAt: tstz('next_retry_at'),

@@ -120,7 +120,7 @@ export function sendRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
       const answer = await withIdempotency(
         deps.database.db,
         { orgId: caller.orgId, userId: caller.userId, key, requestHash: hashRequest(body) },
-        () => sendMail(sendDeps(deps), caller, body),
+        () => sendMail(sendDeps(deps), caller, body, { idempotencyKey: key }),
       );
       res.status(answer.status).json(answer.body);
     },

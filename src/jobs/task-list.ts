@@ -7,7 +7,7 @@ import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
-import { enqueueMatch, enqueueReconcile } from '../queue/enqueue.ts';
+import { enqueueMatch, enqueueReconcile, enqueueSendResolution } from '../queue/enqueue.ts';
 import {
   checkJobKey,
   MAX_ATTEMPTS,
@@ -17,13 +17,16 @@ import {
   TASK,
   trailingSyncJobKey,
 } from '../queue/job-names.ts';
-import { checkMailbox } from '../sync/check-mailbox.ts';
+import { resolveSend } from '../send/resolve-send.ts';
+import { checkMailbox, settleCheck } from '../sync/check-mailbox.ts';
+import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import { runMatch } from '../sync/match-mailbox.ts';
 import { pollCycle } from '../sync/poll.ts';
 import { runReconciliation } from '../sync/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
+import { putOffWhenThrottled } from './throttled-jobs.ts';
 import { reapDeadWorkers } from './worker-liveness.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
@@ -50,6 +53,16 @@ const checkPayload = z.object({
     .optional(),
 });
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
+const resolveSendPayload = z.object({
+  mailbox_id: z.uuid(),
+  message_id_header: z.string().min(3).max(998),
+  sent_at: z.iso.datetime({ offset: true }),
+  created_by_name: z.string().max(1_000),
+  entity_type: z.enum(ENTITY_TYPES).optional(),
+  entity_id: z.uuid().optional(),
+  idempotency_key: z.string().max(255).optional(),
+  caller_user_id: z.string().max(255).optional(),
+});
 const orgPayload = z.object({ org_id: z.string().min(1) });
 const retroPayload = z.object({
   mailbox_id: z.uuid(),
@@ -106,7 +119,9 @@ export function makeTaskList(deps: Deps): TaskList {
         deps.metrics.sync(mode, 'revoked', seconds);
       }
       const newEvents =
-        (outcome.kind === 'synced' && outcome.logged > 0) || outcome.kind === 'revoked';
+        (outcome.kind === 'synced' && outcome.logged > 0) ||
+        outcome.kind === 'revoked' ||
+        outcome.kind === 'needs_admin';
       if (newEvents && webhook) await requestEventDelivery(deps.database.db);
     } catch (error) {
       deps.metrics.sync(mode, 'failed', (performance.now() - started) / 1000);
@@ -114,7 +129,7 @@ export function makeTaskList(deps: Deps): TaskList {
     }
   }
 
-  return withoutParametersInErrors({
+  const tasks: Record<string, Task> = {
     [TASK.syncMailbox]: async (payload, helpers) => {
       const { mailbox_id, full, probe } = syncPayload.parse(payload);
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
@@ -196,19 +211,34 @@ export function makeTaskList(deps: Deps): TaskList {
       try {
         const profile = profile_history_id === undefined ? undefined : Number(profile_history_id);
         const log = deps.log.child({ job_id: helpers.job.id, mailbox_id });
-        const outcome = await checkMailbox({ ...syncDeps, log }, mailbox_id, profile);
-        deps.metrics.pollCheck(outcome.kind);
-        // A missed push is what an operator watches for: Pub/Sub losing pushes for this mailbox.
-        if (outcome.kind === 'missed_push') log.warn('change found that no push announced');
-        else log.debug(outcome, 'mailbox checked');
+        const checkDeps = { ...syncDeps, log };
+        const outcome = await checkMailbox(checkDeps, mailbox_id, profile);
         if (outcome.kind === 'revoked') deps.metrics.tokenRefreshFailed();
-        // Gmail is still ahead of the cursor: synced now, as any sync (same lock, same bookkeeping).
-        if (outcome.kind === 'missed_push' || outcome.kind === 'unread') {
-          await runSync(mailbox_id, false, helpers.job.id);
+        if (outcome.kind !== 'unread') {
+          deps.metrics.pollCheck(outcome.kind);
+          log.debug(outcome, 'mailbox checked');
+          return;
         }
+        // Gmail is still ahead of the cursor: synced now, as any sync (same lock, same bookkeeping),
+        // and the check settled by what that sync found.
+        await runSync(mailbox_id, false, helpers.job.id);
+        const settled = await settleCheck(checkDeps, mailbox_id, outcome);
+        deps.metrics.pollCheck(settled.kind);
+        // A missed push is what an operator watches for: Pub/Sub losing pushes for this mailbox.
+        if (settled.kind === 'missed_push') log.warn('change found that no push announced');
+        else log.debug(settled, 'mailbox checked');
       } finally {
         await release();
       }
+    },
+    [TASK.resolveSend]: async (payload) => {
+      const parsed = resolveSendPayload.parse(payload);
+      const resolveDeps = { ...syncDeps, settleMs: deps.config.sync.searchFirst.settleMs };
+      const outcome = await resolveSend(resolveDeps, parsed);
+      // Gmail cannot say yet: looked at again later, under the same key.
+      if (outcome.kind === 'waiting')
+        await enqueueSendResolution(deps.database.db, parsed, outcome.next);
+      else if (outcome.kind !== 'skipped' && webhook) await requestEventDelivery(deps.database.db);
     },
     [TASK.deliverEvents]: async () => {
       await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
@@ -242,7 +272,10 @@ export function makeTaskList(deps: Deps): TaskList {
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },
-  });
+  };
+  return withoutParametersInErrors(
+    putOffWhenThrottled({ db: deps.database.db, log: deps.log }, tasks),
+  );
 }
 
 /**

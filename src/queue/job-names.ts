@@ -16,6 +16,8 @@ export const TASK = {
   matchPending: 'match_pending',
   /** The poll's cheap check of a mailbox whose pushes are healthy (sync/check-mailbox.ts). */
   checkMailbox: 'check_mailbox',
+  /** A send whose answer was lost, looked up again until Gmail can say (send/resolve-send.ts). */
+  resolveSend: 'resolve_send',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -29,6 +31,7 @@ export const MAX_ATTEMPTS = {
   matchPending: 10,
   /** As a sync: a check that finds a missed push runs one. */
   checkMailbox: 10,
+  resolveSend: 10,
 } as const;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
@@ -71,6 +74,35 @@ export const matchJobKey = (mailboxId: string) => `match:${mailboxId}`;
 /** Job key of a mailbox's pending poll check: one waits at a time, apart from its syncs (a check
  * must never replace a sync a push queued). */
 export const checkJobKey = (mailboxId: string) => `check:${mailboxId}`;
+
+/** The keys of every job that calls Gmail for this mailbox: what a throttle puts off. */
+export const mailboxJobKeys = (mailboxId: string) => [
+  syncJobKey(mailboxId),
+  syncJobKey(mailboxId, true),
+  trailingSyncJobKey(mailboxId),
+  reconcileJobKey(mailboxId),
+  matchJobKey(mailboxId),
+  checkJobKey(mailboxId),
+  watchJobKey(mailboxId),
+];
+
+/** One job a send whose outcome is unknown: keyed by the Message-ID we gave the mail. */
+export const resolveSendJobKey = (mailboxId: string, messageIdHeader: string) =>
+  `resolve-send:${mailboxId}:${messageIdHeader}`;
+
+export interface ResolveSendPayload {
+  mailbox_id: string;
+  /** The Message-ID header the mail was sent with, `<…@…>`. */
+  message_id_header: string;
+  /** When the send was made (RFC 3339): resolution gives up on finding it after a window. */
+  sent_at: string;
+  created_by_name: string;
+  entity_type?: 'contact' | 'lead' | 'deal' | 'company';
+  entity_id?: string;
+  /** The request's Idempotency-Key and its caller: their stored answer becomes the resolved one. */
+  idempotency_key?: string;
+  caller_user_id?: string;
+}
 
 export interface CheckJobPayload {
   mailbox_id: string;

@@ -1,15 +1,15 @@
 // Sending as the user through their own Gmail, then logging the mail once: the activity is keyed
 // by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
+// A send whose answer was lost after it went out is looked up by its Message-ID (send-outcome.ts)
+// before answering: found, it is a send like any other; not yet, 202 `unknown`, resolved by a job.
 
 import { convert as htmlToText } from 'html-to-text';
-import { readOrgSettings } from '../activities/org-settings.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
-import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { classifyGoogleError, sendMayHaveGone } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
-import type { Answer } from '../http/idempotency.ts';
 import type { Logger } from '../logger.ts';
 import { composeMessage } from '../mail/compose-message.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
@@ -18,23 +18,24 @@ import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
+import { handleRevokedGrant, mailboxNeedsAdmin, mailboxRevoked } from '../mailbox/revocation.ts';
 import { resolveSender } from '../mailbox/send-as.ts';
-import { activityAuthor } from '../sync/activity-author.ts';
-import { toActivityDraft } from '../sync/activity-row.ts';
-import {
-  type EntityLink,
-  type EntityType,
-  linksFor,
-  matchAddresses,
-} from '../sync/link-entities.ts';
-import { insertActivities } from '../sync/store-activities.ts';
+import { enqueueSendResolution } from '../queue/enqueue.ts';
+import type { EntityLink, EntityType } from '../sync/link-entities.ts';
+import { logSentMail } from './log-sent-mail.ts';
 import { replyContext } from './reply-context.ts';
+import { findSentByMessageId, unknownOutcome } from './send-outcome.ts';
 
 /** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer when it names no time. */
 const DAILY_LIMIT_RETRY_MS = 24 * 60 * 60 * 1000;
 /** A send is a request someone waits on: rate refusals are retried this long, then answered 429. */
 const SEND_MAX_WAIT_MS = 20_000;
+
+/** What the route answers (and stores under the request's Idempotency-Key). */
+export interface Answer {
+  status: number;
+  body: unknown;
+}
 
 export interface SendDeps {
   db: Db;
@@ -63,6 +64,7 @@ export async function sendMail(
   deps: SendDeps,
   caller: { orgId: string; userId: string; name: string | undefined },
   req: SendRequest,
+  opts: { idempotencyKey?: string } = {},
 ): Promise<Answer> {
   const recipients = strictRecipients(req);
   const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
@@ -77,7 +79,8 @@ export async function sendMail(
       ? await replyContext(gmail, pacer, req.reply_to_message_id)
       : undefined;
   })().catch(async (error: unknown) => {
-    if (await handleRevokedGrant(deps, mailbox, error)) throw mailboxRevoked();
+    const lost = await handleRevokedGrant(deps, mailbox, error);
+    if (lost) throw lost === 'revoked' ? mailboxRevoked() : mailboxNeedsAdmin();
     throw error;
   });
 
@@ -98,14 +101,30 @@ export async function sendMail(
     ...(reply ? { inReplyTo: reply.inReplyTo, references: reply.references } : {}),
   });
 
-  const sent = await sendRaw(deps, mailbox, raw, reply?.threadId);
+  const messageIdHeader = messageIdOf(raw);
+  const sent = await sendRaw(deps, mailbox, raw, reply?.threadId, messageIdHeader);
+  if (!sent && messageIdHeader) {
+    // Gmail may have sent it and cannot say yet: a job asks again until it can.
+    await enqueueSendResolution(deps.db, {
+      mailbox_id: mailbox.id,
+      message_id_header: messageIdHeader,
+      sent_at: new Date().toISOString(),
+      created_by_name: senderName || mailbox.email,
+      ...(entity ? { entity_type: entity.entityType, entity_id: entity.entityId } : {}),
+      ...(opts.idempotencyKey
+        ? { idempotency_key: opts.idempotencyKey, caller_user_id: caller.userId }
+        : {}),
+    });
+    return unknownOutcome(messageIdHeader);
+  }
+  if (!sent) throw unknownWithoutMessageId();
   const mail: ParsedMail = {
     gmailId: sent.id,
     threadId: sent.threadId,
     labelIds: ['SENT'],
     historyId: null,
     // Recorded so Gmail's bounce, which names it, finds this activity (sync/bounces.ts).
-    messageIdHeader: messageIdOf(raw),
+    messageIdHeader,
     inReplyTo: reply?.inReplyTo ?? null,
     references: reply?.references ?? [],
     subject: req.subject,
@@ -141,12 +160,15 @@ export async function sendMail(
   };
 }
 
+/** Gmail's ids for the sent mail; undefined when it may have gone and Gmail cannot say yet. */
 async function sendRaw(
   deps: SendDeps,
   mailbox: Mailbox,
   raw: Buffer,
   threadId: string | undefined,
-) {
+  messageIdHeader: string | null,
+): Promise<{ id: string; threadId: string } | undefined> {
+  const pacer = deps.pacers.forMailbox(mailbox.id);
   try {
     const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
     const { data } = await callGmail(
@@ -171,13 +193,24 @@ async function sendRaw(
     if (!data.id || !data.threadId) throw new Error('Gmail answered without a message id');
     return { id: data.id, threadId: data.threadId };
   } catch (error) {
-    throw await sendFailure(deps, mailbox, error);
+    if (!sendMayHaveGone(error) || !messageIdHeader) throw await sendFailure(deps, mailbox, error);
+    deps.log.warn({ mailbox_id: mailbox.id }, 'send answer lost: looking the mail up in Gmail');
+    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
+    return findSentByMessageId(gmail, pacer, messageIdHeader).catch(() => undefined);
   }
 }
 
+const unknownWithoutMessageId = () =>
+  new AppError(
+    'send_outcome_unknown',
+    'Gmail may or may not have sent the message; check Sent before retrying',
+    { details: { outcome_unknown: true } },
+  );
+
 /** Gmail's refusal, said so the CRM can act; an unknown outcome is remembered under the key. */
 async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Promise<AppError> {
-  if (await handleRevokedGrant(deps, mailbox, error)) return mailboxRevoked();
+  const lost = await handleRevokedGrant(deps, mailbox, error);
+  if (lost) return lost === 'revoked' ? mailboxRevoked() : mailboxNeedsAdmin();
   const failure = classifyGoogleError(error);
   if (failure.kind === 'daily_send_limit') {
     const retryAt = failure.retryAt ?? new Date(Date.now() + DAILY_LIMIT_RETRY_MS);
@@ -189,7 +222,8 @@ async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Pr
       },
     );
   }
-  // Any of Gmail's rate refusals (429, 403 usageLimits) came before Gmail sent anything.
+  // Any of Gmail's rate refusals (429, 403 usageLimits) came before Gmail sent anything, as did a
+  // connection never made (a lost answer is looked up before this: sendMayHaveGone).
   if (failure.kind === 'retryable' && (failure.throttled || failure.status === 0)) {
     const retryAfter = Math.ceil((failure.retryAfterMs ?? 60_000) / 1000);
     return new AppError('quota_exceeded', 'Gmail is rate-limiting this mailbox; retry later', {
@@ -207,34 +241,6 @@ async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Pr
       details: { outcome_unknown: true },
     },
   );
-}
-
-async function logSentMail(
-  db: Db,
-  mailbox: Mailbox,
-  mail: ParsedMail,
-  entity: EntityLink | undefined,
-  createdByName: string,
-): Promise<string | null> {
-  const people = [...mail.to, ...mail.cc, ...mail.bcc].map((a) => a.email);
-  const matched = linksFor(people, await matchAddresses(db, mailbox.orgId, people));
-  const links = entity
-    ? [
-        entity,
-        ...matched.filter(
-          (l) => l.entityType !== entity.entityType || l.entityId !== entity.entityId,
-        ),
-      ]
-    : matched;
-  if (links.length === 0) return null;
-  const org = await readOrgSettings(db, mailbox.orgId);
-  const draft = toActivityDraft(mail, activityAuthor(mailbox, createdByName, org), links);
-  const stored = await insertActivities(db, [draft]);
-  if (stored[0]) return stored[0].id;
-  // The sync got there first (it saw the mail in SENT): the activity exists under the same key.
-  const { rows } = await db.execute<{ id: string }>(sql`
-    select id from activities where mailbox_id = ${mailbox.id} and gmail_message_id = ${mail.gmailId}`);
-  return rows[0]?.id ?? null;
 }
 
 async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<EntityLink> {

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { gmail_v1 } from '@googleapis/gmail';
 import { callGmail } from '../google/gmail-call.ts';
-import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { classifyGoogleError, stopsMailbox } from '../google/gmail-errors.ts';
 import { parseGmailMessage } from '../mail/parse-message.ts';
 import type { FetchContext, FetchResult } from './fetch-messages.ts';
 
@@ -31,7 +31,7 @@ export async function settleAnnounced404(ctx: FetchContext, result: FetchResult)
           ));
         } catch (error) {
           const failure = classifyGoogleError(error);
-          if (failure.kind === 'revoked') throw error;
+          if (stopsMailbox(failure)) throw error;
           // Any other failure is retried by the next sync: the cursor stays before it.
           (failure.kind === 'gone' ? still : result.pending).push(id);
           return;

@@ -86,6 +86,14 @@ export const INTEGRATION_ROUTES: RouteConfig[] = [
         }),
         'sent',
       ),
+      200: json(
+        z.object({ status: z.literal('not_sent'), message_id_header: z.string() }),
+        'a retry of a send found, after the fact, not to have gone (the key replays this)',
+      ),
+      202: json(
+        z.object({ status: z.literal('unknown'), message_id_header: z.string() }),
+        'Gmail lost the answer and cannot yet say whether the mail went: event send.resolved says',
+      ),
       ...errors(400, 401, 404, 409, 413, 422, 429, 502),
     },
   },

@@ -68,6 +68,8 @@ export function sendRouter(ctx: SimContext, store: GmailStore, call: Call): Rout
         threadId: m.threadId,
       });
     }
+    // The recipients' servers and people answer later (remote-recipients.ts).
+    ctx.recipients.answer(store, mb, splitHeaderBlock(stored).headers, recipients, m.threadId);
     // Gmail stored and sent the mail; the answer is lost on the way (a dropped connection, a
     // proxy's timeout): the client cannot tell whether it went.
     const drop = ctx.faults.send_drop_after_store ?? 0;

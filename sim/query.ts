@@ -1,7 +1,7 @@
 // Gmail's search language, the subset messages.list supports here
 // (https://support.google.com/mail/answer/7190): after:/before: (dates or epoch seconds),
-// newer_than:/older_than:, from:/to:/cc:/subject:, in:/label:, rfc822msgid:, OR, {…} groups (any of),
-// -negation, parentheses, implicit AND; bare words search subject and addresses.
+// newer_than:/older_than:, from:/to:/cc:/subject:, in:/label:, OR, {…} groups (any of), -negation,
+// parentheses, implicit AND; bare words search subject and addresses.
 import type { StoredMessage } from './gmail-store.ts';
 
 type Node =
@@ -120,13 +120,13 @@ function term(key: string, value: string, m: StoredMessage): boolean {
       const label = value === 'drafts' ? 'DRAFT' : value.toUpperCase();
       return m.labelIds.has(label) || [...m.labelIds].some((l) => l.toLowerCase() === value);
     }
-    case 'rfc822msgid':
-      // The Message-ID header, without its angle brackets (support.google.com/mail/answer/7190).
-      return m.messageIdHeader.replace(/^<|>$/g, '').toLowerCase() === value.replace(/^<|>$/g, '');
     case 'is':
       return value === 'unread' ? m.labelIds.has('UNREAD') : m.labelIds.has(value.toUpperCase());
+    case 'rfc822msgid':
+      // https://support.google.com/mail/answer/7190: the Message-ID header, brackets left off.
+      return m.messageIdHeader.replace(/^<|>$/g, '').toLowerCase() === value.replace(/^<|>$/g, '');
     default:
-      return `${s.from} ${s.to} ${s.cc} ${s.subject}`.includes(value);
+      return `${s.from} ${s.to} ${s.cc} ${s.subject} ${s.text}`.includes(value);
   }
 }
 

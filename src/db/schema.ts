@@ -2,12 +2,17 @@
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
 import { createdAt, tstz } from './columns.ts';
+import type { ActivityContent, Visibility } from './content-schema.ts';
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
 
+// A table module that references these tables (reconcile-schema.ts) imports this file and is not
+// re-exported here, so no import cycle: drizzle-kit and database.ts read src/db/*schema.ts.
 export * from './bookkeeping-schema.ts';
+export * from './calendar-schema.ts';
+export * from './content-schema.ts';
 export * from './linking-schema.ts';
-export * from './reconcile-schema.ts';
+export * from './sequences-schema.ts';
 
 const {
   bigint,
@@ -78,9 +83,6 @@ export const deals = pgTable(
 /** `needs_admin`: the account is out of reach for now (mailbox/revocation.ts). */
 const STATUSES = ['active', 'syncing', 'error', 'needs_admin', 'revoked', 'disconnected'] as const;
 export type MailboxStatus = (typeof STATUSES)[number];
-
-/** How much of a mail a mailbox logs: everything, headers and subject, or participants and time. */
-export type Visibility = 'full' | 'subject' | 'metadata';
 
 export interface MailboxSettings {
   excluded_labels: string[];
@@ -154,39 +156,6 @@ export const mailboxes = pgTable(
   ],
 );
 
-export interface ActivityContent {
-  gmail_message_id: string;
-  thread_id: string;
-  from: string | null;
-  to: string[];
-  cc: string[];
-  body: string;
-  body_truncated?: boolean;
-  /** Sanitised (safe-html.ts); `cid:` images point at ATTACHMENT_URL_PLACEHOLDER until read. */
-  body_html?: string | null;
-  /** The reply without its quoted part (reply-text.ts). */
-  body_new?: string;
-  /** `mime_type` on rows written before content_type, part_id, inline and content_id existed. */
-  attachments?: StoredAttachment[];
-  message_id_header?: string | null;
-  /** The mail's `Date:` header when plausible (ISO 8601), else null; the activity's time is Gmail's. */
-  header_date?: string | null;
-  /** What was kept: the mailbox's visibility, or `private` once the owner hid the content. */
-  visibility?: Visibility | 'private';
-  /** The sensitive-mail rule that kept the content out (the rule's name, never the content). */
-  sensitive_rule?: string | null;
-}
-
-export interface StoredAttachment {
-  filename: string;
-  content_type?: string;
-  mime_type?: string;
-  size: number;
-  inline?: boolean;
-  content_id?: string | null;
-  part_id?: string;
-}
-
 export const activities = pgTable(
   'activities',
   {
@@ -210,14 +179,14 @@ export const activities = pgTable(
     createdBy: text('created_by').notNull(),
     createdByName: text('created_by_name').notNull(),
     loggedAt: tstz('logged_at').notNull().defaultNow(),
-    /** `bounced` once Gmail's delivery-status notification for mail we sent arrives (sync/bounces.ts). */
+    /** `bounced` once Gmail's delivery-status notice for mail we sent arrives (crm/bounces.ts). */
     status: text('status').$type<'logged' | 'bounced'>().notNull().default('logged'),
   },
   (t) => [
     // One mail is one activity per mailbox: replays and the send/sync race are harmless.
     uniqueIndex('activities_mailbox_message_uq').on(t.mailboxId, t.gmailMessageId),
     index('activities_org_logged_idx').on(t.orgId, t.loggedAt),
-    // GET /threads/{id} and linking a reply to its thread's records (sync/thread-links.ts).
+    // GET /threads/{id} and linking a reply to its thread's records (crm/thread-links.ts).
     index('activities_thread_idx').on(t.threadId),
   ],
 );

@@ -70,7 +70,8 @@ export const INTEGRATION_ROUTES: RouteConfig[] = [
   {
     method: 'post',
     path: '/integrations/gmail/send',
-    summary: "Send through the caller's Gmail and log it once",
+    summary:
+      "Send through the caller's Gmail and log it once, now or at send_at; 422 suppressed when a recipient is on the org's suppression list",
     security: crm,
     request: {
       headers: z.object({ 'idempotency-key': z.string().min(1).max(255) }),
@@ -91,8 +92,11 @@ export const INTEGRATION_ROUTES: RouteConfig[] = [
         'a retry of a send found, after the fact, not to have gone (the key replays this)',
       ),
       202: json(
-        z.object({ status: z.literal('unknown'), message_id_header: z.string() }),
-        'Gmail lost the answer and cannot yet say whether the mail went: event send.resolved says',
+        z.union([
+          z.object({ scheduled_id: z.uuid(), send_at: z.string(), status: z.literal('scheduled') }),
+          z.object({ status: z.literal('unknown'), message_id_header: z.string() }),
+        ]),
+        'scheduled (send_at given): listed at /integrations/gmail/scheduled; or Gmail lost the answer and cannot yet say whether the mail went (event send.resolved will)',
       ),
       ...errors(400, 401, 404, 409, 413, 422, 429, 502),
     },

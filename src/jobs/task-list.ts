@@ -1,13 +1,19 @@
 // Every task the worker runs, by name. Tasks are thin: parse the payload, call one use case.
 import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
+import { pollCalendars } from '../calendar/calendar-poll.ts';
+import { makeCalendarRelease } from '../calendar/calendar-release.ts';
+import { makeCalendarTask } from '../calendar/calendar-task.ts';
 import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
+import { checkMailbox, settleCheck } from '../ingest/check-mailbox.ts';
+import { pollCycle } from '../ingest/poll.ts';
+import { syncMailbox } from '../ingest/sync-mailbox.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
-import { enqueueMatch, enqueueReconcile, enqueueSendResolution } from '../queue/enqueue.ts';
+import { enqueueMatch, enqueueReconcile, enqueueScheduledSend } from '../queue/enqueue.ts';
 import {
   checkJobKey,
   MAX_ATTEMPTS,
@@ -17,17 +23,14 @@ import {
   TASK,
   trailingSyncJobKey,
 } from '../queue/job-names.ts';
-import { resolveSend } from '../send/resolve-send.ts';
-import { checkMailbox, settleCheck } from '../sync/check-mailbox.ts';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
-import { runMatch } from '../sync/match-mailbox.ts';
-import { pollCycle } from '../sync/poll.ts';
-import { runReconciliation } from '../sync/reconcile-mailbox.ts';
-import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
+import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
+import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts';
+import { runScheduledSend } from '../scheduled/run-scheduled.ts';
+import { sendingDeps } from '../scheduled/scheduled-deps.ts';
+import { runMatch } from '../search-first/match-mailbox.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
-import { syncMailbox } from '../sync/sync-mailbox.ts';
+import { makeResolveSendTask } from './resolve-send-task.ts';
 import { putOffWhenThrottled } from './throttled-jobs.ts';
-import { reapDeadWorkers } from './worker-liveness.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -53,16 +56,7 @@ const checkPayload = z.object({
     .optional(),
 });
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
-const resolveSendPayload = z.object({
-  mailbox_id: z.uuid(),
-  message_id_header: z.string().min(3).max(998),
-  sent_at: z.iso.datetime({ offset: true }),
-  created_by_name: z.string().max(1_000),
-  entity_type: z.enum(ENTITY_TYPES).optional(),
-  entity_id: z.uuid().optional(),
-  idempotency_key: z.string().max(255).optional(),
-  caller_user_id: z.string().max(255).optional(),
-});
+const scheduledPayload = z.object({ scheduled_id: z.uuid() });
 const orgPayload = z.object({ org_id: z.string().min(1) });
 const retroPayload = z.object({
   mailbox_id: z.uuid(),
@@ -90,6 +84,11 @@ export function makeTaskList(deps: Deps): TaskList {
     mailboxAuth: deps.mailboxAuth,
     google: deps.config.google,
     log: deps.log,
+    beforeRevoke: makeCalendarRelease({
+      ...deps,
+      db: deps.database.db,
+      google: deps.config.google,
+    }),
   };
   async function runSync(
     mailboxId: string,
@@ -118,10 +117,8 @@ export function makeTaskList(deps: Deps): TaskList {
         deps.metrics.tokenRefreshFailed();
         deps.metrics.sync(mode, 'revoked', seconds);
       }
-      const newEvents =
-        (outcome.kind === 'synced' && outcome.logged > 0) ||
-        outcome.kind === 'revoked' ||
-        outcome.kind === 'needs_admin';
+      const lost = outcome.kind === 'revoked' || outcome.kind === 'needs_admin';
+      const newEvents = (outcome.kind === 'synced' && outcome.logged > 0) || lost;
       if (newEvents && webhook) await requestEventDelivery(deps.database.db);
     } catch (error) {
       deps.metrics.sync(mode, 'failed', (performance.now() - started) / 1000);
@@ -216,11 +213,9 @@ export function makeTaskList(deps: Deps): TaskList {
         if (outcome.kind === 'revoked') deps.metrics.tokenRefreshFailed();
         if (outcome.kind !== 'unread') {
           deps.metrics.pollCheck(outcome.kind);
-          log.debug(outcome, 'mailbox checked');
-          return;
+          return log.debug(outcome, 'mailbox checked');
         }
-        // Gmail is still ahead of the cursor: synced now, as any sync (same lock, same bookkeeping),
-        // and the check settled by what that sync found.
+        // Gmail still ahead of the cursor: synced now (same lock), settled by what the sync found.
         await runSync(mailbox_id, false, helpers.job.id);
         const settled = await settleCheck(checkDeps, mailbox_id, outcome);
         deps.metrics.pollCheck(settled.kind);
@@ -231,22 +226,12 @@ export function makeTaskList(deps: Deps): TaskList {
         await release();
       }
     },
-    [TASK.resolveSend]: async (payload) => {
-      const parsed = resolveSendPayload.parse(payload);
-      const resolveDeps = { ...syncDeps, settleMs: deps.config.sync.searchFirst.settleMs };
-      const outcome = await resolveSend(resolveDeps, parsed);
-      // Gmail cannot say yet: looked at again later, under the same key.
-      if (outcome.kind === 'waiting')
-        await enqueueSendResolution(deps.database.db, parsed, outcome.next);
-      else if (outcome.kind !== 'skipped' && webhook) await requestEventDelivery(deps.database.db);
-    },
     [TASK.deliverEvents]: async () => {
       await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
     },
     [TASK.poll]: async () => {
-      const reaped = await reapDeadWorkers(deps.database.pool);
-      if (reaped > 0) deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead workers');
       await pollCycle(deps);
+      if (deps.config.google.syncCalendar) await pollCalendars(deps.database.db);
     },
     [TASK.renewWatch]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
@@ -269,13 +254,30 @@ export function makeTaskList(deps: Deps): TaskList {
     [TASK.refreshSendAs]: async (payload) => {
       await refreshSendAs(syncDeps, mailboxPayload.parse(payload).mailbox_id);
     },
+    [TASK.sendScheduled]: async (payload) => {
+      const { scheduled_id } = scheduledPayload.parse(payload);
+      const outcome = await runScheduledSend(sendingDeps(deps), scheduled_id);
+      deps.log.info({ scheduled_id, outcome }, 'scheduled mail attempt');
+      // Another process holds this mail's lock (a duplicate job): look again once it is done.
+      if (outcome === 'busy') {
+        await enqueueScheduledSend(
+          deps.database.db,
+          scheduled_id,
+          new Date(Date.now() + BUSY_RETRY_MS),
+        );
+      }
+      if (outcome !== 'busy' && outcome !== 'nothing_due' && webhook) {
+        await requestEventDelivery(deps.database.db);
+      }
+    },
+    [TASK.calendarSync]: makeCalendarTask(deps),
+    [TASK.resolveSend]: makeResolveSendTask(deps),
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },
   };
-  return withoutParametersInErrors(
-    putOffWhenThrottled({ db: deps.database.db, log: deps.log }, tasks),
-  );
+  const throttling = { db: deps.database.db, log: deps.log };
+  return withoutParametersInErrors(putOffWhenThrottled(throttling, tasks));
 }
 
 /**

@@ -1,10 +1,14 @@
-// The job that settles a send whose answer was lost and that Gmail's search could not find at once
-// (send-outcome.ts): it asks again, with growing gaps, until it finds the mail or Gmail's index has
-// had the time search may lag (MATCH_SETTLE_MS) to show it. Found: the mail is read and logged as
-// the send would have logged it, the request's stored answer (under its Idempotency-Key) becomes
-// the send's 201, and the CRM hears `send.resolved` {status: "sent"}. Not found by then: it was not
-// sent; `send.resolved` {status: "not_sent"}, and the stored answer says so. A retry under the same
-// key replays the stored answer: it never sends again.
+// The job that settles a send whose answer was lost and that Gmail could not show at once
+// (send-mail.ts): it asks again (sent-lookup.ts: search by Message-ID, then the history of SENT),
+// with growing gaps, until it finds the mail or Gmail's search has had the time it may lag
+// (MATCH_SETTLE_MS) to show it. Found: the mail is read from Gmail and recorded as the send would
+// have recorded it (sent-record.ts), the request's stored answer (under its Idempotency-Key)
+// becomes the send's 201, and the CRM hears `send.resolved` {status: "sent"}. Not found by then:
+// it was not sent; `send.resolved` {status: "not_sent"}, and the stored answer says so. A retry
+// under the same key replays the stored answer: it never sends again. The job carries no content:
+// what is recorded is read back from Gmail.
+import type { gmail_v1 } from '@googleapis/gmail';
+import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, sql } from '../db/orm.ts';
 import { events, idempotencyKeys } from '../db/schema.ts';
@@ -15,26 +19,31 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { ResolveSendPayload } from '../queue/job-names.ts';
-import { logSentMail } from './log-sent-mail.ts';
-import { findSentByMessageId } from './send-outcome.ts';
+import type { OutgoingRecord } from './outgoing-mail.ts';
+import { findSentMail } from './sent-lookup.ts';
+import { recordSentMail } from './sent-record.ts';
 
 export interface ResolveSendDeps {
   db: Db;
   mailboxAuth: MailboxAuth;
   pacers: PacerRegistry;
-  /** How long Gmail's search may lag the mailbox: past it, a mail search cannot find was not sent. */
+  /** How long Gmail's search may lag the mailbox: past it, a mail it cannot find was not sent. */
   settleMs: number;
 }
 
 export type Resolution =
-  | { kind: 'sent' | 'not_sent' }
+  | { kind: 'sent' | 'not_sent' | 'skipped' }
   /** Gmail cannot say yet: look again at `next`. */
-  | { kind: 'waiting'; next: Date }
-  | { kind: 'skipped' };
+  | { kind: 'waiting'; next: Date };
 
 /** The shortest and longest gap between two looks. */
 const MIN_GAP_MS = 15_000;
 const MAX_GAP_MS = 120_000;
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
 
 export async function resolveSend(
   deps: ResolveSendDeps,
@@ -47,12 +56,14 @@ export async function resolveSend(
   const pacer = deps.pacers.forMailbox(mailbox.id);
   try {
     const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
-    const found = await findSentByMessageId(gmail, pacer, payload.message_id_header);
+    const historyIdBefore = payload.history_id_before ? Number(payload.history_id_before) : null;
+    const mail = { messageIdHeader: payload.message_id_header, historyIdBefore };
+    const found = await findSentMail(gmail, pacer, mail);
     if (found) {
       const { data } = await callGmail(pacer, 'messages.get', () =>
         gmail.users.messages.get({ userId: 'me', id: found.id, format: 'full' }),
       );
-      await settle(deps.db, mailbox, payload, await sentAnswer(deps.db, mailbox, payload, data));
+      await settle(deps.db, mailbox, payload, await recorded(deps.db, mailbox, payload, data));
       return { kind: 'sent' };
     }
   } catch (error) {
@@ -69,29 +80,43 @@ export async function resolveSend(
   return { kind: 'not_sent' };
 }
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-/** The mail found in Gmail, logged as the send logs it, and the 201 the send would have answered. */
-async function sentAnswer(
+/** The mail found in Gmail, recorded as the send records it, and the 201 the send would answer. */
+async function recorded(
   db: Db,
   mailbox: Mailbox,
   payload: ResolveSendPayload,
-  message: Parameters<typeof parseGmailMessage>[0],
+  message: gmail_v1.Schema$Message,
 ): Promise<Answer> {
   const mail = parseGmailMessage(message);
-  const entity =
+  const entity: EntityLink | null =
     payload.entity_type && payload.entity_id
       ? { entityType: payload.entity_type, entityId: payload.entity_id, email: '' }
-      : undefined;
-  const activityId = await logSentMail(db, mailbox, mail, entity, payload.created_by_name);
+      : null;
+  const record: OutgoingRecord = {
+    subject: mail.subject,
+    from: mail.from ?? { name: '', email: mailbox.email },
+    recipients: { to: mail.to, cc: mail.cc, bcc: mail.bcc },
+    messageIdHeader: payload.message_id_header,
+    inReplyTo: mail.inReplyTo,
+    references: mail.references,
+    bodyText: mail.bodyText,
+    bodyHtml: mail.bodyHtml ?? null,
+    attachments: mail.attachments.map((a) => ({
+      filename: a.filename,
+      mimeType: a.mimeType,
+      size: a.size,
+    })),
+    entity,
+    createdByName: payload.created_by_name,
+    threadId: mail.threadId,
+  };
+  const sent = { id: mail.gmailId, threadId: mail.threadId };
+  const activityId = await recordSentMail(db, mailbox, record, sent, { sentAt: mail.date });
   return {
     status: 201,
     body: {
-      message_id: mail.gmailId,
-      thread_id: mail.threadId,
+      message_id: sent.id,
+      thread_id: sent.threadId,
       status: 'sent',
       activity_id: activityId,
       recipients: {

@@ -1,148 +1,61 @@
-// Sending as the user through their own Gmail, then logging the mail once: the activity is keyed
-// by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
-// A send whose answer was lost after it went out is looked up by its Message-ID (send-outcome.ts)
-// before answering: found, it is a send like any other; not yet, 202 `unknown`, resolved by a job.
-
-import { convert as htmlToText } from 'html-to-text';
-import { AppError } from '../app-error.ts';
-import type { Db } from '../db/database.ts';
-import { sql } from '../db/orm.ts';
-import { callGmail } from '../google/gmail-call.ts';
-import { classifyGoogleError, sendMayHaveGone } from '../google/gmail-errors.ts';
-import type { PacerRegistry } from '../google/mailbox-pacer.ts';
-import type { Logger } from '../logger.ts';
-import { composeMessage } from '../mail/compose-message.ts';
-import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
-import { splitRawEntity } from '../mail/raw-entity.ts';
-import { parseRecipients } from '../mail/recipients.ts';
-import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
-import { requireMailbox } from '../mailbox/mailbox-settings.ts';
+// Sending now, as the user through their own Gmail, then logging the mail once: the activity is
+// keyed by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in
+// SENT. Composition and every refusal are in outgoing-mail.ts; a later send in scheduled/.
+// A send whose answer was lost after the bytes may have gone (gmail-send.ts says so) is looked up
+// in Gmail (sent-lookup.ts) before answering: found, it is a send like any other; not yet,
+// `202 {"status":"unknown","message_id_header"}`, settled later by a job (resolve-send.ts).
+import { isAppError } from '../app-error.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import { handleRevokedGrant, mailboxNeedsAdmin, mailboxRevoked } from '../mailbox/revocation.ts';
-import { resolveSender } from '../mailbox/send-as.ts';
 import { enqueueSendResolution } from '../queue/enqueue.ts';
-import type { EntityLink, EntityType } from '../sync/link-entities.ts';
-import { logSentMail } from './log-sent-mail.ts';
-import { replyContext } from './reply-context.ts';
-import { findSentByMessageId, unknownOutcome } from './send-outcome.ts';
+import { type SentIds, sendRaw } from './gmail-send.ts';
+import { type Caller, prepareOutgoing, type SendDeps, type SendRequest } from './outgoing-mail.ts';
+import { findSentMail } from './sent-lookup.ts';
+import { recordSentMail } from './sent-record.ts';
 
-/** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer when it names no time. */
-const DAILY_LIMIT_RETRY_MS = 24 * 60 * 60 * 1000;
-/** A send is a request someone waits on: rate refusals are retried this long, then answered 429. */
-const SEND_MAX_WAIT_MS = 20_000;
+export type { SendDeps, SendRequest } from './outgoing-mail.ts';
 
-/** What the route answers (and stores under the request's Idempotency-Key). */
+/** The HTTP answer, status and body (the route stores it under the Idempotency-Key). */
 export interface Answer {
   status: number;
   body: unknown;
 }
 
-export interface SendDeps {
-  db: Db;
-  log: Logger;
-  mailboxAuth: MailboxAuth;
-  pacers: PacerRegistry;
-}
-
-export interface SendRequest {
-  /** One of the mailbox's verified send-as addresses; the primary when left out. */
-  from?: string | undefined;
-  to: string[];
-  cc?: string[] | undefined;
-  bcc?: string[] | undefined;
-  subject: string;
-  text?: string | undefined;
-  html?: string | undefined;
-  reply_to_message_id?: string | undefined;
-  /** Decoded by the route: the bytes live in Buffers, outside the JavaScript heap. */
-  attachments?: { filename: string; content_type: string; content: Buffer }[] | undefined;
-  entity_type?: EntityType | undefined;
-  entity_id?: string | undefined;
-}
-
 export async function sendMail(
   deps: SendDeps,
-  caller: { orgId: string; userId: string; name: string | undefined },
+  caller: Caller,
   req: SendRequest,
   opts: { idempotencyKey?: string } = {},
 ): Promise<Answer> {
-  const recipients = strictRecipients(req);
-  const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
-  if (mailbox.status === 'revoked') throw mailboxRevoked();
-  const entity =
-    req.entity_type && req.entity_id ? await requireEntity(deps.db, caller.orgId, req) : undefined;
-  const pacer = deps.pacers.forMailbox(mailbox.id);
-  // A grant found gone here (refresh, or the original's lookup) is the mailbox's, not a bug.
-  const reply = await (async () => {
-    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
-    return req.reply_to_message_id
-      ? await replyContext(gmail, pacer, req.reply_to_message_id)
-      : undefined;
-  })().catch(async (error: unknown) => {
-    const lost = await handleRevokedGrant(deps, mailbox, error);
-    if (lost) throw lost === 'revoked' ? mailboxRevoked() : mailboxNeedsAdmin();
-    throw error;
-  });
-
-  const alias = await resolveSender(deps, mailbox, req.from);
-  const senderName = alias?.display_name || (caller.name ?? mailbox.userName ?? '');
-  const sender = { name: senderName, email: alias?.email ?? mailbox.email };
-  const raw = await composeMessage({
-    from: sender,
-    ...recipients,
-    subject: req.subject,
-    ...(req.text !== undefined ? { text: req.text } : {}),
-    ...(req.html !== undefined ? { html: req.html } : {}),
-    attachments: (req.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.content_type,
-      content: a.content,
-    })),
-    ...(reply ? { inReplyTo: reply.inReplyTo, references: reply.references } : {}),
-  });
-
-  const messageIdHeader = messageIdOf(raw);
-  const sent = await sendRaw(deps, mailbox, raw, reply?.threadId, messageIdHeader);
-  if (!sent && messageIdHeader) {
-    // Gmail may have sent it and cannot say yet: a job asks again until it can.
-    await enqueueSendResolution(deps.db, {
-      mailbox_id: mailbox.id,
-      message_id_header: messageIdHeader,
-      sent_at: new Date().toISOString(),
-      created_by_name: senderName || mailbox.email,
-      ...(entity ? { entity_type: entity.entityType, entity_id: entity.entityId } : {}),
-      ...(opts.idempotencyKey
-        ? { idempotency_key: opts.idempotencyKey, caller_user_id: caller.userId }
-        : {}),
-    });
-    return unknownOutcome(messageIdHeader);
+  const { mailbox, raw, record } = await prepareOutgoing(deps, caller, req);
+  // Where the lookup of a lost answer starts reading the mailbox's history: nothing sent now is
+  // older than the cursor.
+  const historyIdBefore = mailbox.historyId;
+  let sent: SentIds | null;
+  try {
+    sent = await sendRaw(deps, mailbox, raw, record.threadId);
+  } catch (error) {
+    const header = record.messageIdHeader;
+    if (!isAppError(error) || error.details?.outcome_unknown !== true || !header) throw error;
+    sent = await lookUp(deps, mailbox, { messageIdHeader: header, historyIdBefore });
+    if (!sent) {
+      await enqueueSendResolution(deps.db, {
+        mailbox_id: mailbox.id,
+        message_id_header: header,
+        sent_at: new Date().toISOString(),
+        created_by_name: record.createdByName,
+        ...(historyIdBefore !== null ? { history_id_before: String(historyIdBefore) } : {}),
+        ...(record.entity
+          ? { entity_type: record.entity.entityType, entity_id: record.entity.entityId }
+          : {}),
+        ...(opts.idempotencyKey
+          ? { idempotency_key: opts.idempotencyKey, caller_user_id: caller.userId }
+          : {}),
+      });
+      return { status: 202, body: { status: 'unknown', message_id_header: header } };
+    }
   }
-  if (!sent) throw unknownWithoutMessageId();
-  const mail: ParsedMail = {
-    gmailId: sent.id,
-    threadId: sent.threadId,
-    labelIds: ['SENT'],
-    historyId: null,
-    // Recorded so Gmail's bounce, which names it, finds this activity (sync/bounces.ts).
-    messageIdHeader,
-    inReplyTo: reply?.inReplyTo ?? null,
-    references: reply?.references ?? [],
-    subject: req.subject,
-    from: sender,
-    ...recipients,
-    replyTo: [],
-    date: new Date(),
-    bodyText: req.text ?? htmlToText(req.html ?? '', { wordwrap: false }),
-    bodyTruncated: false,
-    bodyHtml: req.html ?? null,
-    attachments: (req.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      mimeType: a.content_type,
-      size: a.content.length,
-    })),
-    snippet: '',
-  };
-  const activityId = await logSentMail(deps.db, mailbox, mail, entity, senderName || mailbox.email);
+  const activityId = await recordSentMail(deps.db, mailbox, record, sent);
+  const { to, cc, bcc } = record.recipients;
   return {
     status: 201,
     body: {
@@ -152,140 +65,26 @@ export async function sendMail(
       activity_id: activityId,
       // Exactly where the mail went, as Gmail was given it.
       recipients: {
-        to: recipients.to.map((r) => r.email),
-        cc: recipients.cc.map((r) => r.email),
-        bcc: recipients.bcc.map((r) => r.email),
+        to: to.map((r) => r.email),
+        cc: cc.map((r) => r.email),
+        bcc: bcc.map((r) => r.email),
       },
     },
   };
 }
 
-/** Gmail's ids for the sent mail; undefined when it may have gone and Gmail cannot say yet. */
-async function sendRaw(
+/** Gmail's ids for the mail if it has it; null when it cannot say (or could not be asked). */
+async function lookUp(
   deps: SendDeps,
   mailbox: Mailbox,
-  raw: Buffer,
-  threadId: string | undefined,
-  messageIdHeader: string | null,
-): Promise<{ id: string; threadId: string } | undefined> {
-  const pacer = deps.pacers.forMailbox(mailbox.id);
+  mail: { messageIdHeader: string; historyIdBefore: number | null },
+): Promise<SentIds | null> {
+  deps.log.warn({ mailbox_id: mailbox.id }, 'send answer lost: looking the mail up in Gmail');
   try {
     const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
-    const { data } = await callGmail(
-      deps.pacers.forMailbox(mailbox.id),
-      'messages.send',
-      () =>
-        // A new mail goes to the upload endpoint as bytes, with no base64url copy of it on the
-        // heap (https://developers.google.com/workspace/gmail/api/guides/uploads). A reply needs
-        // its threadId beside the bytes (a multipart upload the simulator lacks): inline raw.
-        threadId
-          ? gmail.users.messages.send({
-              userId: 'me',
-              requestBody: { raw: raw.toString('base64url'), threadId },
-            })
-          : gmail.users.messages.send(
-              { userId: 'me', media: { mimeType: 'message/rfc822', body: raw } },
-              // The upload URL is built from the call's rootUrl, not the client's: pass it on.
-              { rootUrl: gmail.context._options.rootUrl },
-            ),
-      { idempotent: false, maxWaitMs: SEND_MAX_WAIT_MS },
-    );
-    if (!data.id || !data.threadId) throw new Error('Gmail answered without a message id');
-    return { id: data.id, threadId: data.threadId };
-  } catch (error) {
-    if (!sendMayHaveGone(error) || !messageIdHeader) throw await sendFailure(deps, mailbox, error);
-    deps.log.warn({ mailbox_id: mailbox.id }, 'send answer lost: looking the mail up in Gmail');
-    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
-    return findSentByMessageId(gmail, pacer, messageIdHeader).catch(() => undefined);
+    return await findSentMail(gmail, deps.pacers.forMailbox(mailbox.id), mail);
+  } catch {
+    // Gmail could not be asked now: the job asks again.
+    return null;
   }
-}
-
-const unknownWithoutMessageId = () =>
-  new AppError(
-    'send_outcome_unknown',
-    'Gmail may or may not have sent the message; check Sent before retrying',
-    { details: { outcome_unknown: true } },
-  );
-
-/** Gmail's refusal, said so the CRM can act; an unknown outcome is remembered under the key. */
-async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Promise<AppError> {
-  const lost = await handleRevokedGrant(deps, mailbox, error);
-  if (lost) return lost === 'revoked' ? mailboxRevoked() : mailboxNeedsAdmin();
-  const failure = classifyGoogleError(error);
-  if (failure.kind === 'daily_send_limit') {
-    const retryAt = failure.retryAt ?? new Date(Date.now() + DAILY_LIMIT_RETRY_MS);
-    return new AppError(
-      'daily_send_limit',
-      "Gmail's daily sending limit is reached for this mailbox",
-      {
-        details: { retry_at: retryAt.toISOString() },
-      },
-    );
-  }
-  // Any of Gmail's rate refusals (429, 403 usageLimits) came before Gmail sent anything, as did a
-  // connection never made (a lost answer is looked up before this: sendMayHaveGone).
-  if (failure.kind === 'retryable' && (failure.throttled || failure.status === 0)) {
-    const retryAfter = Math.ceil((failure.retryAfterMs ?? 60_000) / 1000);
-    return new AppError('quota_exceeded', 'Gmail is rate-limiting this mailbox; retry later', {
-      details: { retry_after_s: retryAfter },
-    });
-  }
-  if (failure.kind === 'fatal' && failure.status >= 400 && failure.status < 500) {
-    return new AppError('gmail_rejected', `Gmail refused the message: ${failure.message}`);
-  }
-  deps.log.error({ err: error, mailbox_id: mailbox.id }, 'send outcome unknown');
-  return new AppError(
-    'send_outcome_unknown',
-    'Gmail may or may not have sent the message; check Sent before retrying',
-    {
-      details: { outcome_unknown: true },
-    },
-  );
-}
-
-async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<EntityLink> {
-  const table = {
-    contact: sql`contacts`,
-    lead: sql`leads`,
-    deal: sql`deals`,
-    company: sql`companies`,
-  }[req.entity_type ?? 'contact'];
-  const { rows } = await db.execute(
-    sql`select 1 from ${table} where org_id = ${orgId} and id = ${req.entity_id}`,
-  );
-  if (rows.length === 0) {
-    throw new AppError(
-      'entity_not_found',
-      `entity_id: no ${req.entity_type} with this id in your organisation`,
-      {
-        details: { field: 'entity_id' },
-      },
-    );
-  }
-  return { entityType: req.entity_type ?? 'contact', entityId: req.entity_id ?? '', email: '' };
-}
-
-/**
- * One plain address per entry, a display name only when it cannot pass for an address: the mail
- * goes exactly where the CRM showed (a line separator, a tab, group syntax or an address hidden in
- * a name would send it elsewhere). Any bad entry refuses the whole send.
- */
-function strictRecipients(req: SendRequest): Record<'to' | 'cc' | 'bcc', MailAddress[]> {
-  const field = (name: 'to' | 'cc' | 'bcc'): MailAddress[] => {
-    const { recipients, errors } = parseRecipients(req[name] ?? []);
-    const first = errors[0];
-    if (first) {
-      throw new AppError('invalid_request', `${name}: ${first.message}`, {
-        details: { field: name, index: first.index, problem: first.problem },
-      });
-    }
-    return recipients.map((r) => ({ name: r.name ?? '', email: r.address.toLowerCase() }));
-  };
-  return { to: field('to'), cc: field('cc'), bcc: field('bcc') };
-}
-
-function messageIdOf(raw: Buffer): string | null {
-  return (
-    splitRawEntity(raw).headers.find((h) => h.name.toLowerCase() === 'message-id')?.value ?? null
-  );
 }

@@ -7,6 +7,7 @@
 // it stays pending without counting toward the limit, and the time Gmail named is kept
 // (`throttledUntil`) so the caller can put the mailbox's work off until then.
 import type { gmail_v1 } from '@googleapis/gmail';
+import { type DeadLetter, deadLetterMessages } from '../activity-store/dead-letter-messages.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
@@ -16,7 +17,6 @@ import { classifyGoogleError, stopsMailbox } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
 import { settleAnnounced404 } from './announced-404.ts';
-import { type DeadLetter, deadLetterMessages } from './dead-letter-messages.ts';
 
 export const MAX_ATTEMPTS = 5;
 

@@ -2,7 +2,7 @@
 // apps, suspended): the mailbox waits in `needs_admin`, the CRM told once, no Gmail call until its
 // hourly probe, and it comes back by itself. A deleted account is `revoked`. Never a retry storm.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pollCycle } from '../../src/sync/poll.ts';
+import { pollCycle } from '../../src/ingest/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';

@@ -2,8 +2,8 @@
 // `bump-history`): nothing to list, no push. The poll's cheap check must not take that for a missed
 // push, nor pay a history sync for it at every check; mail that does come is still logged.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PUSH_GRACE_MS } from '../../src/sync/check-mailbox.ts';
-import { pollCycle } from '../../src/sync/poll.ts';
+import { PUSH_GRACE_MS } from '../../src/ingest/check-mailbox.ts';
+import { pollCycle } from '../../src/ingest/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';

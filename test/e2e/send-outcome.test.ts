@@ -88,9 +88,14 @@ describe('a send whose answer Gmail lost', () => {
     expect(await sentCount()).toBe(before + 1);
   });
 
-  it('when Gmail’s search cannot find it yet, then 202 unknown with the Message-ID; a retry replays it; the job resolves it as sent once search sees it', async () => {
+  it('when Gmail cannot show it yet, then 202 unknown with the Message-ID; a retry replays it; the job resolves it as sent once search sees it', async () => {
     const before = await sentCount();
-    await setFaults(e2e, { send_drop_after_store: 1, search_lag_ms: 600_000 });
+    // Neither Gmail's search nor its history shows the mail yet.
+    await setFaults(e2e, {
+      send_drop_after_store: 1,
+      search_lag_ms: 600_000,
+      history_lag_ms: 600_000,
+    });
     const res = await send('lost-2');
     expect(res.status).toBe(202);
     const unknown = (await res.json()) as { status: string; message_id_header: string };
@@ -102,7 +107,7 @@ describe('a send whose answer Gmail lost', () => {
     expect([again.status, await again.json()]).toEqual([202, unknown]);
     expect(await sentCount()).toBe(before + 1);
 
-    await setFaults(e2e, { search_lag_ms: 0 });
+    await setFaults(e2e, { search_lag_ms: 0, history_lag_ms: 0 });
     await resolveNow();
     await waitFor(async () => (await resolvedEvents(unknown.message_id_header)).length > 0, {
       timeoutMs: 15_000,

@@ -40,6 +40,7 @@ describe('Gmail in production, classified on real googleapis errors from the sim
       pushServiceAccount: 'x',
       pubsubSubscription: undefined,
       quotaProfile: '2026',
+      syncCalendar: false,
     };
   });
   afterEach(async () => {

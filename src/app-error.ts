@@ -43,6 +43,8 @@ export const ERROR_STATUS = {
   internal: 500,
   profile_failed: 502,
   send_outcome_unknown: 502,
+  /** A send answered `unknown` that Gmail, asked until its search had caught up, never had. */
+  send_failed: 502,
   unavailable: 503,
 } as const satisfies Record<string, number>;
 

@@ -87,10 +87,6 @@ export const INTEGRATION_ROUTES: RouteConfig[] = [
         }),
         'sent',
       ),
-      200: json(
-        z.object({ status: z.literal('not_sent'), message_id_header: z.string() }),
-        'a retry of a send found, after the fact, not to have gone (the key replays this)',
-      ),
       202: json(
         z.union([
           z.object({ scheduled_id: z.uuid(), send_at: z.string(), status: z.literal('scheduled') }),

@@ -4,10 +4,12 @@
 // (MATCH_SETTLE_MS) to show it. Found: the mail is read from Gmail and recorded as the send would
 // have recorded it (sent-record.ts), the request's stored answer (under its Idempotency-Key)
 // becomes the send's 201, and the CRM hears `send.resolved` {status: "sent"}. Not found by then:
-// it was not sent; `send.resolved` {status: "not_sent"}, and the stored answer says so. A retry
-// under the same key replays the stored answer: it never sends again. The job carries no content:
-// what is recorded is read back from Gmail.
+// it was not sent; `send.resolved` {status: "not_sent"}, and the stored answer becomes 502
+// `send_failed` (send it again, under a new key). A retry under the same key replays the stored
+// answer: it never sends again. The job carries no content: what is recorded is read back from
+// Gmail.
 import type { gmail_v1 } from '@googleapis/gmail';
+import { ERROR_STATUS } from '../app-error.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, sql } from '../db/orm.ts';
@@ -75,8 +77,12 @@ export async function resolveSend(
     const gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, elapsed), deps.settleMs - elapsed);
     return { kind: 'waiting', next: new Date(now + Math.max(1_000, gap)) };
   }
-  const body = { status: 'not_sent', message_id_header: payload.message_id_header };
-  await settle(deps.db, mailbox, payload, { status: 200, body });
+  const error = {
+    code: 'send_failed',
+    message: 'Gmail did not send this mail; send it again under a new Idempotency-Key',
+    message_id_header: payload.message_id_header,
+  };
+  await settle(deps.db, mailbox, payload, { status: ERROR_STATUS.send_failed, body: { error } });
   return { kind: 'not_sent' };
 }
 
@@ -150,6 +156,7 @@ async function settle(
         );
     }
     const { body } = answer;
+    const sent = answer.status === 201;
     await tx.insert(events).values({
       orgId: mailbox.orgId,
       mailboxId: mailbox.id,
@@ -157,7 +164,7 @@ async function settle(
       payload: {
         mailbox_id: mailbox.id,
         message_id_header: payload.message_id_header,
-        status: body.status,
+        status: sent ? 'sent' : 'not_sent',
         message_id: body.message_id ?? null,
         thread_id: body.thread_id ?? null,
         activity_id: body.activity_id ?? null,

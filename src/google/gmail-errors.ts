@@ -145,7 +145,8 @@ export function classifyGoogleError(error: unknown, now = Date.now()): GoogleFai
     /mail service not enabled/i.test(message)
   )
     return { kind: 'account_unavailable', reason: 'mail_disabled' };
-  if (status === 403 && reason === 'domainPolicy')
+  // Gmail's own policy refusal only: another API's (Calendar, Drive) says nothing of the mail.
+  if (status === 403 && reason === 'domainPolicy' && /gmail/i.test(message))
     return { kind: 'account_unavailable', reason: 'domain_policy' };
   const throttled = isThrottling(status, reason, first?.domain, fullMessage);
   if (throttled || status === 429 || status >= 500 || BACKEND_REASONS.has(reason)) {

@@ -1,7 +1,6 @@
 // Sending as the user through their own Gmail, then logging the mail once: the activity is keyed
 // by the Gmail id Gmail returns, the same key the sync uses when it later sees the mail in SENT.
 
-import { convert as htmlToText } from 'html-to-text';
 import { readOrgSettings } from '../activities/org-settings.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
@@ -11,8 +10,10 @@ import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Answer } from '../http/idempotency.ts';
 import type { Logger } from '../logger.ts';
+import { capUtf8, cleanText } from '../mail/clean-text.ts';
 import { composeMessage } from '../mail/compose-message.ts';
-import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
+import { htmlToText } from '../mail/html-text.ts';
+import { BODY_LIMIT_BYTES, type MailAddress, type ParsedMail } from '../mail/parse-message.ts';
 import { splitRawEntity } from '../mail/raw-entity.ts';
 import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
@@ -99,6 +100,7 @@ export async function sendMail(
   });
 
   const sent = await sendRaw(deps, mailbox, raw, reply?.threadId);
+  const body = sentBody(req);
   const mail: ParsedMail = {
     gmailId: sent.id,
     threadId: sent.threadId,
@@ -113,9 +115,7 @@ export async function sendMail(
     ...recipients,
     replyTo: [],
     date: new Date(),
-    bodyText: req.text ?? htmlToText(req.html ?? '', { wordwrap: false }),
-    bodyTruncated: false,
-    bodyHtml: req.html ?? null,
+    ...body,
     attachments: (req.attachments ?? []).map((a) => ({
       filename: a.filename,
       mimeType: a.content_type,
@@ -276,6 +276,20 @@ function strictRecipients(req: SendRequest): Record<'to' | 'cc' | 'bcc', MailAdd
     return recipients.map((r) => ({ name: r.name ?? '', email: r.address.toLowerCase() }));
   };
   return { to: field('to'), cc: field('cc'), bcc: field('bcc') };
+}
+
+/**
+ * What the activity keeps of a sent mail's bodies, capped as received mail's are (parse-message.ts):
+ * the text at BODY_LIMIT_BYTES, flagged; the HTML is cut and sanitised when the activity is made.
+ */
+function sentBody(req: SendRequest): Pick<ParsedMail, 'bodyText' | 'bodyTruncated' | 'bodyHtml'> {
+  const fromHtml = req.text === undefined ? htmlToText(req.html ?? '') : undefined;
+  const [bodyText, cut] = capUtf8(cleanText(req.text ?? fromHtml?.text ?? ''), BODY_LIMIT_BYTES);
+  return {
+    bodyText,
+    bodyTruncated: cut || (fromHtml?.truncated ?? false),
+    bodyHtml: req.html ?? null,
+  };
 }
 
 function messageIdOf(raw: Buffer): string | null {

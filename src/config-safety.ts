@@ -1,16 +1,37 @@
 // What start-up refuses because a value is weak or unsafe, rather than malformed: guessable secrets
 // and keys, and outbound URLs (webhook, JWKS) that would reach the service's own network.
 import { isIP } from 'node:net';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+
+/**
+ * Guesses (log10) an attacker who knows the patterns people use (runs, repeats, keyboard rows,
+ * dates, common words: zxcvbn) needs at least; 32 random base64 characters take about 10^32,
+ * `0123456789abcdef0123456789abcdef` about 10^4.5.
+ */
+const MIN_GUESSES_LOG10 = 20;
+/** zxcvbn's matching grows faster than the input; a longer secret is judged by its start. */
+const JUDGED_CHARS = 64;
+let estimator: ZxcvbnFactory | undefined;
 
 /** Why a shared secret (an HMAC key) is too weak to use, or undefined when it is fine. */
 export function weakSecretReason(value: string, published: string[]): string | undefined {
   if (published.includes(value)) return 'is the published development secret';
   // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
   if (value.length < 32) return 'is too short (at least 32 characters)';
-  if (new Set(value).size < 10 || shannonBits(value) < 96) {
+  if (
+    new Set(value).size < 10 ||
+    shannonBits(value) < 96 ||
+    patternGuessesLog10(value) < MIN_GUESSES_LOG10
+  ) {
     return 'is too predictable (use 32 random bytes, e.g. `openssl rand -base64 32`)';
   }
   return undefined;
+}
+
+function patternGuessesLog10(value: string): number {
+  estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
+  return estimator.check(value.slice(0, JUDGED_CHARS)).guessesLog10;
 }
 
 /** Why a 32-byte encryption key is too weak, or undefined when it looks random. */

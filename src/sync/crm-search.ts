@@ -3,6 +3,11 @@
 // reconciliation and search before fetch (search-first.ts) alike, so all three expect the same mail.
 import { sql } from '../db/orm.ts';
 import { callGmail } from '../google/gmail-call.ts';
+import {
+  isPlainSearchTerm,
+  MAX_TERM_CHARS,
+  PLAIN_TERM_SOURCE,
+} from '../google/gmail-search-terms.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 import type { SyncContext } from './sync-context.ts';
 
@@ -18,7 +23,7 @@ export const QUERY_TERM_CHARS = 1_500;
 /** Searchable Gmail terms for the org's CRM: its records' addresses and its companies' domains. */
 export interface SearchTerms {
   terms: string[];
-  /** Some address search cannot express (quotes, braces): search could miss its mail. */
+  /** Some address search cannot express (gmail-search-terms.ts): search could miss its mail. */
   incomplete: boolean;
 }
 
@@ -26,9 +31,6 @@ const termsOf = (orgId: string) => sql`
     select email as term from crm_entity_emails where org_id = ${orgId}
     union
     select domain from crm_company_domains where org_id = ${orgId}`;
-
-/** Gmail's search would read quotes, braces and parentheses as syntax. */
-const SEARCHABLE = /^[^\s"{}()]+$/;
 
 /** What a search over the CRM costs, in queries, and whether it would see all of the CRM. */
 export interface SearchSize {
@@ -40,7 +42,7 @@ export interface SearchSize {
 export async function searchSize(ctx: Pick<SyncContext, 'db' | 'mailbox'>): Promise<SearchSize> {
   const { rows } = await ctx.db.execute<{ chars: number; unsearchable: number }>(sql`
     select coalesce(sum(length(term) + 1), 0)::int as chars,
-           count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
+           count(*) filter (where length(term) > ${MAX_TERM_CHARS} or term !~* ${PLAIN_TERM_SOURCE})::int as unsearchable
       from (${termsOf(ctx.mailbox.orgId)}) t`);
   return {
     queries: Math.ceil((rows[0]?.chars ?? 0) / QUERY_TERM_CHARS),
@@ -76,7 +78,7 @@ export async function orgSearchTerms(
   const wanted = rows
     .map((r) => r.term)
     .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)));
-  const terms = wanted.filter((t) => SEARCHABLE.test(t));
+  const terms = wanted.filter(isPlainSearchTerm);
   return { terms, incomplete: terms.length < wanted.length };
 }
 
@@ -88,7 +90,8 @@ export async function listMatchingIds(
 ): Promise<string[]> {
   const after = Math.floor(since.getTime() / 1000);
   const ids = new Set<string>();
-  for (const group of queryGroups(addresses)) {
+  // The last guard: whatever the caller passed (a job queued before this rule), only plain terms.
+  for (const group of queryGroups(addresses.filter(isPlainSearchTerm))) {
     const q = `after:${after} -in:drafts {${group.join(' ')}}`;
     let pageToken: string | undefined;
     do {

@@ -6,6 +6,7 @@
 // gains the new links. Links are only ever added: a contact whose address changes keeps its mail.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
@@ -207,8 +208,8 @@ function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> 
   );
 }
 
-/** Gmail's search reads quotes, braces and parentheses as syntax; a free-mail @domain is everyone. */
+/** Only terms Gmail reads as plain tokens (gmail-search-terms.ts); a free-mail @domain is everyone. */
 function searchable(term: string): boolean {
-  if (term.startsWith('@')) return /^@[a-z0-9.-]+$/.test(term) && !isFreeMailDomain(term.slice(1));
-  return /^[^\s"{}()]+@[^\s"{}()]+$/.test(term);
+  if (!isPlainSearchTerm(term)) return false;
+  return !term.startsWith('@') || !isFreeMailDomain(term.slice(1));
 }

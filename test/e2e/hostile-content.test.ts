@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../../src/mail/parse-message.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
+import { multipartMail } from '../support/multipart-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ORG = 'org-hostile-content';
@@ -138,6 +139,43 @@ describe('hostile bodies, sent and received', () => {
     const detail = (await res.json()) as { body_text: string; body_truncated: boolean };
     expect(detail.body_text).toContain('Top of the mail');
     expect(detail.body_truncated).toBe(true);
+  });
+});
+
+describe('the sensitive-mail guard on what a colleague would read (issue 27 #7)', () => {
+  let e2e: E2E;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    await addContact(e2e.deps.database.db, ORG, 'Carla', CLIENT);
+    expect((await e2e.connect(user, OWNER)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await e2e.close();
+  });
+
+  it('when a code and a reset link are only in the HTML part, then the activity keeps metadata only', async () => {
+    const raw = multipartMail({
+      from: CLIENT,
+      to: OWNER,
+      subject: 'Welcome back',
+      text: 'Open this mail in HTML to read it.',
+      html: '<p>Your verification code is <b>482913</b>.</p><a href="https://acme.test/reset?token=Zk3q9ZkV2wLx7RbN1cYp8HsD">Reset your password</a>',
+    });
+    const { id: gmailId } = await e2e.deliver(OWNER, raw);
+    const row = await waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query(
+          `select content from activities where gmail_message_id = $1`,
+          [gmailId],
+        );
+        return rows[0] as { content: Record<string, unknown> } | undefined;
+      },
+      { timeoutMs: 20_000, what: 'the HTML-only code logged' },
+    );
+    expect(row.content.visibility).toBe('metadata');
+    expect(row.content.sensitive_rule).toBe('one_time_code');
+    expect(JSON.stringify(row.content)).not.toContain('482913');
   });
 });
 

@@ -7,6 +7,7 @@ import { pgCore, sql } from './orm.ts';
 
 export * from './bookkeeping-schema.ts';
 export * from './linking-schema.ts';
+export * from './privacy-schema.ts';
 export * from './reconcile-schema.ts';
 
 const {

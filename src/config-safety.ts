@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import { isForbiddenAddress, isForbiddenHostName } from './outbound/address-policy.ts';
 
 /**
  * Guesses (log10) an attacker who knows the patterns people use (runs, repeats, keyboard rows,
@@ -57,42 +58,18 @@ function shannonBits(value: string): number {
 /**
  * Why an outbound URL the service will call is unsafe outside development, or undefined: it must
  * be https (the body carries signed events or the keys that authenticate callers) and must not
- * name a loopback, link-local (cloud metadata), private or unspecified address.
+ * name a local or internal host or a loopback, link-local (cloud metadata), private or
+ * unspecified address, in any of its IPv6 forms. A name is checked again, resolved, at every
+ * request (outbound/outbound-http.ts): this only stops an obvious mistake at start-up.
  */
 export function unsafeOutboundUrlReason(value: string): string | undefined {
   const url = new URL(value);
   if (url.protocol !== 'https:') return 'must be an https:// URL outside development';
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) {
-    return 'must not name a local host outside development';
-  }
-  if (isIP(host) && isInternalAddress(host)) {
+  if (isForbiddenHostName(host))
+    return 'must not name a local or internal host outside development';
+  if (isIP(host) && isForbiddenAddress(host)) {
     return 'must not name a loopback, link-local or private address outside development';
   }
   return undefined;
-}
-
-function isInternalAddress(ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip)?.[1];
-  if (mapped) return isInternalAddress(mapped);
-  // The URL parser writes an IPv4-mapped address in hex (`[::ffff:7f00:1]`).
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
-  if (hex) {
-    const n = (Number.parseInt(hex[1] ?? '0', 16) << 16) | Number.parseInt(hex[2] ?? '0', 16);
-    return isInternalAddress([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'));
-  }
-  if (isIP(ip) === 4) {
-    const [a = 0, b = 0] = ip.split('.').map(Number);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168)
-    );
-  }
-  // IPv6: unspecified, loopback, unique local (fc00::/7), link-local (fe80::/10).
-  return ip === '::' || ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
 }

@@ -6,6 +6,7 @@ import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import type { MailboxAuth } from './mailbox/mailbox-auth.ts';
 import type { Metrics } from './metrics.ts';
+import type { OutboundHttp } from './outbound/outbound-http.ts';
 import type { Vault } from './vault/vault.ts';
 
 export interface Deps {
@@ -19,4 +20,6 @@ export interface Deps {
   /** Per-mailbox quota pacing; per process, as Gmail's per-user limit is shared by our processes. */
   pacers: PacerRegistry;
   metrics: Metrics;
+  /** HTTP the service starts itself (webhook, JWKS): addresses checked and pinned, no redirects. */
+  outbound: OutboundHttp;
 }

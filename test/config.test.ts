@@ -183,6 +183,12 @@ describe('loadConfig', () => {
     ['a private network', 'https://10.1.2.3/hooks'],
     ['IPv6 loopback', 'https://[::1]/hooks'],
     ['IPv4-mapped loopback', 'https://[::ffff:127.0.0.1]/hooks'],
+    // Issue 27 #9: what passed the first check.
+    ['the metadata server by name', 'https://metadata.google.internal/computeMetadata/v1/'],
+    ['IPv4-compatible loopback', 'https://[::7f00:1]/hooks'],
+    ['NAT64 of the metadata server', 'https://[64:ff9b::a9fe:a9fe]/latest/meta-data'],
+    ['6to4 of a private network', 'https://[2002:0a00:0001::]/hooks'],
+    ['a single-label name', 'https://metadata/computeMetadata/v1/'],
   ])(
     'when the webhook or JWKS URL is %s, then start-up refuses it outside development',
     (_what, url) => {

@@ -48,7 +48,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(metricsRoutes(deps.metrics, deps.config.metricsToken));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
-  const verifyCaller = makeCallerVerifier(deps.config.crm);
+  const verifyCaller = makeCallerVerifier(deps.config.crm, deps.outbound);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));
   app.use(readJsonBody(64 * 1024));

@@ -54,9 +54,7 @@ export function extractReplyText(text: string): string {
   const forParser = kept.map((line, i) => {
     // A long quoted line stays a quote for the parser (which drops every quote); its text is moot.
     if (line.length > PARSER_LINE_CHARS && QUOTED.test(line)) return '>';
-    return line.length > PARSER_LINE_CHARS ||
-      FALSE_SIGNATURE.test(line) ||
-      isMidTextDevice(kept, i)
+    return line.length > PARSER_LINE_CHARS || FALSE_SIGNATURE.test(line) || isMidTextDevice(kept, i)
       ? hide(line)
       : line;
   });
@@ -74,7 +72,9 @@ function cleanLines(text: string): string[] {
     .replace(/\r\n?/g, '\n')
     .replace(/[\uE000\uE001]/g, '')
     .split('\n');
-  return lines.filter((line, i) => i === 0 || line.trim() !== '' || (lines[i - 1] ?? '').trim() !== '');
+  return lines.filter(
+    (line, i) => i === 0 || line.trim() !== '' || (lines[i - 1] ?? '').trim() !== '',
+  );
 }
 
 // Cut at the first Outlook block or marker; remove "On … wrote:" headers over `>` quotes (the

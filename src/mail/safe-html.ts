@@ -39,6 +39,7 @@ export interface SanitizedHtml {
 
 export const MAX_HTML_INPUT_BYTES = 1024 * 1024;
 export { MAX_HTML_TAGS } from './html-bounds.ts';
+
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:']);
 const DATA_IMAGE = /^data:image\/(?:png|jpeg|gif|webp)[;,]/i;
 export const LINK_REL = 'noopener noreferrer nofollow';

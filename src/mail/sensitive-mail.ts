@@ -78,7 +78,8 @@ const CODE_WORDS =
 // Words a meeting invitation also uses for the code it shares with every guest ("Passcode: 123456"
 // under a Zoom "Meeting ID", Webex's "Access code"): they count only outside a meeting invitation.
 const ACCOUNT_CODE_WORDS = `${CODE_WORDS}|pass ?code|access code|codigo de (?:acesso|acceso)`;
-const MEETING = /meeting id|id (?:da|de) reuni|zoom|webex|teams meeting|join (?:the )?meeting|meet\.google/;
+const MEETING =
+  /meeting id|id (?:da|de) reuni|zoom|webex|teams meeting|join (?:the )?meeting|meet\.google/;
 // A code: 5 to 8 digits, 4 digits that are not a year, "123 456" or "G-123456"; not part of a
 // longer number, an amount or a date.
 const CODE =

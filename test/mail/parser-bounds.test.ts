@@ -24,16 +24,19 @@ describe('HTML bounded before it is parsed', () => {
     ['nested <div>s', nested],
     ['nested <div>s, then closing tags that match none', nestedThenClosers],
     ['<p><li> pairs that never close', openClose],
-  ])('when the HTML is %s, then 3.3 MB costs about what 330 KB does, read as text and sanitised', (_, make) => {
-    for (const work of [
-      (html: string) => htmlToText(html, Number.POSITIVE_INFINITY),
-      (html: string) => sanitizeEmailHtml(html, { maxInputBytes: 4 * 1024 * 1024 }),
-    ]) {
-      const g = growth(make, work, 330_000, 3_300_000, 20);
-      // Bounded work stays about flat; quadratic work grew ×100 (51 s for the large one).
-      expect(g.ratio, JSON.stringify(g)).toBeLessThan(3 * g.factor);
-    }
-  });
+  ])(
+    'when the HTML is %s, then 3.3 MB costs about what 330 KB does, read as text and sanitised',
+    (_, make) => {
+      for (const work of [
+        (html: string) => htmlToText(html, Number.POSITIVE_INFINITY),
+        (html: string) => sanitizeEmailHtml(html, { maxInputBytes: 4 * 1024 * 1024 }),
+      ]) {
+        const g = growth(make, work, 330_000, 3_300_000, 20);
+        // Bounded work stays about flat; quadratic work grew ×100 (51 s for the large one).
+        expect(g.ratio, JSON.stringify(g)).toBeLessThan(3 * g.factor);
+      }
+    },
+  );
 
   it('when a 3.3 MB HTML-only mail of nested <div>s is read whole (?full=1), then the parse ends and says the text was cut', () => {
     const message = gmailMessageFromRaw(htmlMail(nested(3_300_000)), { form: 'gmail' });

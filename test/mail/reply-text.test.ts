@@ -181,7 +181,10 @@ describe('extractReplyText on hostile text (issue 27)', () => {
     ['lines that start like a Chinese quote header', (n) => '在x\n'.repeat(n / 3)],
     ['lines that start like a Danish one', (n) => 'abc. x\n'.repeat(n / 7)],
     ['dates and times on every line', (n) => '12.12.2012 x\n'.repeat(n / 13)],
-    ['"On … wrote:" over a quote, again and again', (n) => 'On 2020 x wrote:\n> q\n'.repeat(n / 21)],
+    [
+      '"On … wrote:" over a quote, again and again',
+      (n) => 'On 2020 x wrote:\n> q\n'.repeat(n / 21),
+    ],
     ['"Sent from" in the middle, again and again', (n) => 'Sent from x\ny\n'.repeat(n / 14)],
   ];
 

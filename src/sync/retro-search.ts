@@ -61,9 +61,13 @@ export async function recordEntityChange(
   entityId: string,
 ): Promise<string> {
   return db.transaction(async (tx) => {
+    // A record already waiting for its search is not queued twice: repeated calls coalesce.
     await tx.execute(sql`
       insert into crm_entity_changes (org_id, entity_type, entity_id)
-      values (${orgId}, ${entityType}, ${entityId})`);
+      select ${orgId}, ${entityType}, ${entityId}::uuid
+       where not exists (select 1 from crm_entity_changes
+                          where org_id = ${orgId} and entity_type = ${entityType}
+                            and entity_id = ${entityId}::uuid)`);
     return enqueueRetroOrg(tx, orgId);
   });
 }

@@ -11,6 +11,7 @@ import {
 } from 'jose';
 import { AppError } from '../app-error.ts';
 import type { Config } from '../config.ts';
+import { safeDisplayName } from '../mail/display-name.ts';
 import type { OutboundHttp } from '../outbound/outbound-http.ts';
 
 export interface Caller {
@@ -66,7 +67,8 @@ export function makeCallerVerifier(crm: CrmAuthConfig, outbound: OutboundHttp): 
     return {
       userId: sub,
       orgId: org,
-      name: typeof name === 'string' ? name : undefined,
+      // Never an address-looking name: it becomes the From header's display name on sends.
+      name: safeDisplayName(name),
       admin: admin === true,
     };
   };

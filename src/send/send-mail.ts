@@ -12,10 +12,10 @@ import type { Answer } from '../http/idempotency.ts';
 import type { Logger } from '../logger.ts';
 import { capUtf8, cleanText } from '../mail/clean-text.ts';
 import { composeMessage } from '../mail/compose-message.ts';
+import { safeDisplayName } from '../mail/display-name.ts';
 import { htmlToText } from '../mail/html-text.ts';
-import { BODY_LIMIT_BYTES, type MailAddress, type ParsedMail } from '../mail/parse-message.ts';
+import { BODY_LIMIT_BYTES, type ParsedMail } from '../mail/parse-message.ts';
 import { splitRawEntity } from '../mail/raw-entity.ts';
-import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
@@ -31,6 +31,7 @@ import {
 } from '../sync/link-entities.ts';
 import { insertActivities } from '../sync/store-activities.ts';
 import { replyContext } from './reply-context.ts';
+import { strictRecipients } from './strict-recipients.ts';
 
 /** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer when it names no time. */
 const DAILY_LIMIT_RETRY_MS = 24 * 60 * 60 * 1000;
@@ -83,7 +84,8 @@ export async function sendMail(
   });
 
   const alias = await resolveSender(deps, mailbox, req.from);
-  const senderName = alias?.display_name || (caller.name ?? mailbox.userName ?? '');
+  const senderName =
+    alias?.display_name || (safeDisplayName(caller.name ?? mailbox.userName) ?? '');
   const sender = { name: senderName, email: alias?.email ?? mailbox.email };
   const raw = await composeMessage({
     from: sender,
@@ -257,25 +259,6 @@ async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<E
     );
   }
   return { entityType: req.entity_type ?? 'contact', entityId: req.entity_id ?? '', email: '' };
-}
-
-/**
- * One plain address per entry, a display name only when it cannot pass for an address: the mail
- * goes exactly where the CRM showed (a line separator, a tab, group syntax or an address hidden in
- * a name would send it elsewhere). Any bad entry refuses the whole send.
- */
-function strictRecipients(req: SendRequest): Record<'to' | 'cc' | 'bcc', MailAddress[]> {
-  const field = (name: 'to' | 'cc' | 'bcc'): MailAddress[] => {
-    const { recipients, errors } = parseRecipients(req[name] ?? []);
-    const first = errors[0];
-    if (first) {
-      throw new AppError('invalid_request', `${name}: ${first.message}`, {
-        details: { field: name, index: first.index, problem: first.problem },
-      });
-    }
-    return recipients.map((r) => ({ name: r.name ?? '', email: r.address.toLowerCase() }));
-  };
-  return { to: field('to'), cc: field('cc'), bcc: field('bcc') };
 }
 
 /**

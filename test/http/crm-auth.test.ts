@@ -96,6 +96,24 @@ describe('CRM token claims beyond the signature', () => {
     return jwt.sign(new TextEncoder().encode(secret));
   };
 
+  // Issue 27 #10: the name becomes the From header's display name on sends.
+  it.each([
+    'security@paypal.com',
+    '"security@paypal.com"',
+    'Support ＠ PayPal',
+    'Ana <ana@x.test>',
+    'Ana\u202Eevil',
+    'Line\r\nBcc: x@y.test',
+  ])('when the token names the user %j, then the name is not used', async (name) => {
+    expect((await verifier()(await sign({ name }))).name).toBeUndefined();
+  });
+
+  it('when the token names the user plainly, then the name is kept', async () => {
+    expect((await verifier()(await sign({ name: 'Ana Lima, Sales' }))).name).toBe(
+      'Ana Lima, Sales',
+    );
+  });
+
   it('when CRM_JWT_ISSUER and CRM_JWT_AUDIENCE are set, then only tokens naming both are accepted', async () => {
     const strict = verifier({ issuer: 'https://crm.example.com', audience: 'gmail-sync' });
     const good = await sign({ iss: 'https://crm.example.com', aud: 'gmail-sync' });

@@ -49,15 +49,33 @@ export class JsonShapeScanner {
 
   /** Reads the next bytes; the bound they break, or undefined. */
   feed(chunk: Uint8Array): string | undefined {
+    // The next quote and backslash in this chunk, each searched for again only once passed:
+    // searching for both from every position would scan the chunk's tail once per string.
+    let quote = -1;
+    let backslash = -1;
+    const nextSpecial = (from: number): number => {
+      if (quote !== chunk.length && quote < from) quote = found(chunk.indexOf(QUOTE, from));
+      if (backslash !== chunk.length && backslash < from) {
+        backslash = found(chunk.indexOf(BACKSLASH, from));
+      }
+      return Math.min(quote, backslash);
+    };
+    const found = (at: number) => (at === -1 ? chunk.length : at);
     for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i] ?? 0;
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) this.inString = false;
+        // Strings are most of a large body (an attachment's base64): skip to the next quote or
+        // backslash with the native search instead of a byte at a time.
+        if (this.escaped) {
+          this.escaped = false;
+          continue;
+        }
+        i = nextSpecial(i);
+        if (i === chunk.length) break;
+        if (chunk[i] === BACKSLASH) this.escaped = true;
+        else this.inString = false;
         continue;
       }
-      const broken = this.structural(byte);
+      const broken = this.structural(chunk[i] ?? 0);
       if (broken) return broken;
     }
     return undefined;

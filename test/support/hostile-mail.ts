@@ -24,13 +24,17 @@ const NUL = '\0';
 const STRANGER = 'stranger@elsewhere.test';
 let counter = 0;
 
-/** A mail from a stranger with the contact in Reply-To; `head` replaces or adds header lines. */
+/**
+ * A mail from a stranger with the contact in Cc (where Gmail's search finds it, so the sync fetches
+ * it) and in Reply-To; `head` replaces or adds header lines.
+ */
 function mail(o: HostileOptions, name: string, head: string[], body: string | Buffer): Buffer {
   counter += 1;
   const names = new Set(head.map((h) => h.slice(0, h.indexOf(':')).toLowerCase()));
   const defaults = [
     `From: Stranger <${STRANGER}>`,
     `To: ${o.owner}`,
+    `Cc: ${o.contact}`,
     `Reply-To: ${o.contact}`,
     `Subject: hostile ${name}`,
     `Date: ${new Date().toUTCString()}`,

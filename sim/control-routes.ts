@@ -92,12 +92,15 @@ export function controlRouter(
     const { reset, ...faults } = body;
     const unknownQuota = quotaFaultError(faults);
     if (unknownQuota) return res.status(400).json({ error: unknownQuota });
-    if (reset)
+    if (reset) {
       for (const k of Object.keys(ctx.faults)) delete (ctx.faults as Record<string, unknown>)[k];
+      ctx.recipients.clear();
+    }
     Object.assign(
       ctx.faults,
       faults,
       faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
+      faults.calendar ? { calendar: { ...ctx.faults.calendar, ...faults.calendar } } : {},
     );
     if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
     const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;

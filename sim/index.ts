@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { batchRouter } from './batch.ts';
+import { calendarRouter } from './calendar-routes.ts';
+import { CalendarStore } from './calendar-store.ts';
 import type { SimContext } from './context.ts';
 import { controlRouter } from './control-routes.ts';
 import { makeWatchNotifier } from './gmail-push.ts';
@@ -18,6 +20,7 @@ import { listenMultiplexed } from './port-mux.ts';
 import { PubSubState } from './pubsub.ts';
 import { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
+import { RemoteRecipients, recipientsRouter } from './remote-recipients.ts';
 import { resourceManagerRouter } from './resource-manager.ts';
 
 export interface SimulatorOptions {
@@ -39,6 +42,7 @@ export interface Simulator {
   baseUrl: string;
   ctx: SimContext;
   store: GmailStore;
+  calendars: CalendarStore;
   close(): Promise<void>;
 }
 
@@ -55,6 +59,7 @@ const unset = () => {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const host = opts.host ?? '127.0.0.1';
   const store = new GmailStore();
+  const calendars = new CalendarStore();
   if (opts.historyRetention) store.historyRetention = opts.historyRetention;
   const ctx: SimContext = {
     project: opts.project ?? 'sim',
@@ -64,6 +69,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     pushServiceAccount: 'gmail-push@sim.iam.gserviceaccount.com',
     baseUrl: '',
     faults: {},
+    recipients: new RemoteRecipients(),
     random: seededRandom(Date.now()),
     stats: {
       calls: {},
@@ -101,9 +107,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const app = express();
   app.disable('x-powered-by');
   app.use(controlRouter(ctx, store, quota, () => kms as KmsKeys));
+  app.use(recipientsRouter(ctx.recipients));
   app.use(oauth.router);
   app.use(oidc.router);
   app.use(gmailRouter(ctx, store, quota));
+  app.use(calendarRouter(ctx, calendars));
   app.use(resourceManagerRouter(ctx));
   app.use(
     batchRouter((req, res) => {
@@ -139,6 +147,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     baseUrl: ctx.baseUrl,
     ctx,
     store,
+    calendars,
     async close() {
       pubsub.close();
       await new Promise<void>((resolve) => {

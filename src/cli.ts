@@ -2,6 +2,7 @@
 // prints what it did. `--help` lists them.
 import { parseArgs } from 'node:util';
 import { buildDeps } from './build-deps.ts';
+import { pollCalendars } from './calendar/calendar-poll.ts';
 import { listMailboxes, renderMailboxTable } from './cli/mailbox-table.ts';
 import { runSetupPubsub } from './cli/setup-pubsub.ts';
 import {
@@ -18,11 +19,11 @@ import { migrateDatabase } from './db/migrate.ts';
 import { SAMPLE_CONTACT } from './db/sample-crm.ts';
 import type { Deps } from './deps.ts';
 import { DEV_ORG, DEV_USER, mintDevToken } from './http/dev-token.ts';
+import { resyncByEmail, waitForSyncs } from './ingest/operator-sync.ts';
+import { pollCycle } from './ingest/poll.ts';
 import { createLogger } from './logger.ts';
+import { rotateAllKeys } from './mailbox/key-rotation.ts';
 import { enqueueReconcile } from './queue/enqueue.ts';
-import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
-import { pollCycle } from './sync/poll.ts';
-import { rotateAllKeys } from './vault/key-rotation.ts';
 
 interface Command {
   summary: string;
@@ -79,8 +80,11 @@ const commands: Record<string, Command> = {
     async run({ deps, values }) {
       const d = requireDeps(deps);
       const result = await pollCycle(d, { jitterSeconds: 0 });
+      const calendars = d.config.google.syncCalendar
+        ? await pollCalendars(d.database.db, { jitterSeconds: 0 })
+        : 0;
       out(
-        `queued ${result.syncsQueued} syncs, ${result.checksQueued} checks and ${result.watchesToRenew} watch renewals`,
+        `queued ${result.syncsQueued} syncs, ${result.checksQueued} checks, ${result.watchesToRenew} watch renewals and ${calendars} calendar syncs`,
       );
       if (values['no-wait']) return;
       await waitForSyncs(d.database, (left) => out(`waiting for ${left} jobs…`));

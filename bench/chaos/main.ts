@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
 import { rawMail } from '../../test/support/raw-mail.ts';
 import { quiesce, startWorld, withFaults } from '../world.ts';
+import { calendarScenarios } from './calendar-scenarios.ts';
 import { endOfRun } from './end-of-run.ts';
 import { hostileRequestScenarios } from './hostile-requests.ts';
 import { writeRecord } from './record.ts';
@@ -164,6 +165,7 @@ const scenarios: Scenario[] = [
   },
   ...timingScenarios(MAILBOXES),
   ...searchLagScenarios(MAILBOXES, CLIENT),
+  ...calendarScenarios(MAILBOXES, CLIENT),
   ...hostileRequestScenarios(MAILBOXES, CLIENT, ORG),
 ];
 

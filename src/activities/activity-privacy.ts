@@ -2,7 +2,7 @@
 // from storage; the activity keeps its links, participants, subject and time; the decision is
 // recorded in `activity_privacy`, so the mail is private again if it is removed and logged anew
 // (trash and untrash under `on_gmail_delete: remove`, a sender blocked then unblocked: the
-// trigger of migration 0009 strips it on every insert). `delete`: the
+// trigger of migration 0011 strips it on every insert). `delete`: the
 // activity and its links go, and a tombstone keeps the mail from being logged again for that
 // mailbox (the activities trigger of migration 0003 refuses it, whatever path tries).
 import { AppError } from '../app-error.ts';
@@ -36,8 +36,10 @@ export async function makeActivityPrivate(db: Db, actor: Actor, id: string) {
     with hidden as (
       update activities
          set description = '',
-             content = content - 'body_html'
-                       || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb
+             -- A meeting's place and link are content too (src/calendar/); mail has no such path.
+             content = jsonb_set(jsonb_set(content - 'body_html'
+                         || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb,
+                         '{meeting,location}', 'null'), '{meeting,conference_url}', 'null')
        where id = ${id} and org_id = ${actor.orgId}
        returning mailbox_id, gmail_message_id, org_id, content
     ),

@@ -2,10 +2,10 @@
 // bodies. Stored content is normalised here, once: rows written before attachments carried
 // `content_type` (they had `mime_type`), and `cid:` image URLs that name the activity only now.
 
+import { ATTACHMENT_URL_PLACEHOLDER } from '../activity-store/activity-content.ts';
 import { sql } from '../db/orm.ts';
 import type { ActivityContent, StoredAttachment } from '../db/schema.ts';
 import { extractReplyText } from '../mail/reply-text.ts';
-import { ATTACHMENT_URL_PLACEHOLDER } from './activity-content.ts';
 
 export type ActivityRow = {
   id: string;
@@ -69,7 +69,7 @@ export function attachmentsView(content: ActivityContent): AttachmentView[] {
 
 /** A list item: the activity's fields; its bodies only when the row was read with them. */
 export function listItemView(r: ActivityRow) {
-  const { body_html: _html, attachments: _stored, ...content } = r.content;
+  const { body_html: _html, attachments: _stored, meeting, ...content } = r.content;
   return {
     id: r.id,
     type: r.type,
@@ -89,6 +89,8 @@ export function listItemView(r: ActivityRow) {
     status: r.status,
     visibility: r.content.visibility ?? 'full',
     sensitive_rule: r.content.sensitive_rule ?? null,
+    // A meeting's own fields (CONTRACT.md), on meetings only.
+    ...(meeting ? { meeting } : {}),
   };
 }
 

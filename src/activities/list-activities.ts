@@ -4,9 +4,9 @@
 // `count`, the thread's activities on it; threads are ordered and paged by that newest activity.
 
 import { AppError } from '../app-error.ts';
+import type { EntityType } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { EntityType } from '../sync/link-entities.ts';
 import { type ActivityRow, activityColumns, listItemView } from './activity-view.ts';
 
 export interface ListQuery {
@@ -15,6 +15,7 @@ export interface ListQuery {
   limit: number;
   cursor?: string | undefined;
   group?: 'thread' | undefined;
+  type?: 'email' | 'meeting' | undefined;
   /** `body`: each item's content carries `body` and `body_new` (capped at 256 KiB, as stored). */
   include?: 'body' | undefined;
 }
@@ -29,6 +30,7 @@ export async function listActivities(db: Db, orgId: string, q: ListQuery) {
       from activity_links l
       join activities a on a.id = l.activity_id
      where l.org_id = ${orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+       ${q.type ? sql`and a.type = ${q.type}` : sql``}
        ${after ? sql`and (l.activity_created_at, l.activity_id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
      order by l.activity_created_at desc, l.activity_id desc
      limit ${q.limit + 1}`);
@@ -48,6 +50,7 @@ async function listThreads(db: Db, orgId: string, q: ListQuery, after: Cursor | 
         from activity_links l
         join activities a on a.id = l.activity_id
        where l.org_id = ${orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+         ${q.type ? sql`and a.type = ${q.type}` : sql``}
        order by a.thread_id, l.activity_created_at desc, l.activity_id desc
     )
     select ${columnsFor(q)}, t.count::int as count

@@ -1,9 +1,9 @@
-// GET /activities: an entity's email activities, newest first, keyset-paginated; or its threads.
+// GET /activities: an entity's activities (mail and meetings), newest first, keyset-paginated; or its threads.
 import { Router } from 'express';
 import { z } from 'zod';
 import { listActivities } from '../activities/list-activities.ts';
+import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';
@@ -19,6 +19,8 @@ export const activitiesQuery = z
     cursor: z.string().max(200).optional(),
     /** One item per thread (its newest activity on this timeline) with `count`. */
     group: z.enum(['thread']).optional(),
+    /** Only mail, or only meetings (src/calendar/). */
+    type: z.enum(['email', 'meeting']).optional(),
     include: z
       .enum(['body'])
       .optional()

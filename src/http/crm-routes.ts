@@ -5,9 +5,9 @@
 // already waiting for its search is not queued again (issue 27 #10).
 import { Router } from 'express';
 import { z } from 'zod';
+import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
-import { recordEntityChange } from '../sync/retro-search.ts';
+import { recordEntityChange } from '../retro-search/retro-search.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { limitPerUser } from './user-rate-limit.ts';

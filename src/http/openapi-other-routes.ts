@@ -8,18 +8,28 @@ import {
   attachmentParams,
   threadParams,
 } from './activity-routes.ts';
+import { calendarNotificationHeaders } from './calendar-routes.ts';
 import { entityChangedBody } from './crm-routes.ts';
 import { crm, errors, json, type RouteConfig } from './openapi-common.ts';
 import { activity, activityDetail, orgSettingsView } from './openapi-views.ts';
 import { orgSettingsBody } from './org-routes.ts';
 import { pushBody } from './pubsub-routes.ts';
 
+const readiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.object({
+    database: z.boolean(),
+    migrations: z.boolean(),
+    worker: z.boolean().optional(),
+  }),
+});
+
 export const OTHER_ROUTES: RouteConfig[] = [
   {
     method: 'get',
     path: '/activities',
     summary:
-      "An entity's email activities, newest first; group=thread: one item per thread (its newest activity) with count",
+      "An entity's activities (mail and meetings; type= one of them), newest first; group=thread: one item per thread (its newest activity) with count",
     security: crm,
     request: { query: activitiesQuery },
     responses: {
@@ -130,6 +140,19 @@ export const OTHER_ROUTES: RouteConfig[] = [
     responses: { 204: { description: 'queued (or dead-lettered)' }, ...errors(401, 403, 413, 503) },
   },
   {
+    method: 'post',
+    path: '/google/calendar/notifications',
+    summary:
+      "Google Calendar's push channel endpoint: headers only, the channel's own token checked (no CRM token)",
+    request: { headers: calendarNotificationHeaders },
+    responses: {
+      200: {
+        description: 'queued (or nothing to do; an unknown channel is acknowledged and ignored)',
+      },
+      ...errors(400, 401, 503),
+    },
+  },
+  {
     method: 'get',
     path: '/admin',
     summary: "The org's mailboxes and activities per minute (HTML; a CRM token with admin: true)",
@@ -140,13 +163,14 @@ export const OTHER_ROUTES: RouteConfig[] = [
     method: 'get',
     path: '/healthz',
     summary: 'Liveness',
-    responses: { 200: { description: 'alive' } },
+    responses: { 200: json(z.object({ status: z.literal('ok') }), 'alive') },
   },
   {
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: database reachable and migrated',
-    responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
+    summary:
+      'Readiness: database reachable and migrated; for a worker, that it takes runnable jobs',
+    responses: { 200: json(readiness, 'ready'), 503: json(readiness, 'not ready') },
   },
   {
     method: 'get',

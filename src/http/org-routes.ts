@@ -1,7 +1,7 @@
 // GET/PUT /org/settings: the caller's org's settings, for CRM tokens with `admin: true`.
 import { Router } from 'express';
 import { z } from 'zod';
-import { readOrgSettings, updateOrgSettings } from '../activities/org-settings.ts';
+import { readOrgSettings, updateOrgSettings } from '../activity-store/org-settings.ts';
 import { AppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
 import { type Caller, requireCaller, type VerifyCaller } from './crm-auth.ts';

@@ -11,9 +11,11 @@ import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
+import { enqueueCalendarSync } from '../queue/calendar-jobs.ts';
 import { enqueueSync } from '../queue/enqueue.ts';
 import type { Vault } from '../vault/vault.ts';
 import {
+  CALENDAR_SCOPE,
   checkAccount,
   checkGrantedScopes,
   READONLY_SCOPE,
@@ -31,6 +33,11 @@ import { startWatch } from './watch.ts';
  * without gmail.send the mailbox connects read-only.
  */
 export const REQUIRED_SCOPES = [READONLY_SCOPE, SEND_SCOPE];
+
+/** What the consent screen asks: with SYNC_CALENDAR on, the calendar's events too (optional). */
+export function askedScopes(google: Pick<GoogleConfig, 'syncCalendar'>): string[] {
+  return google.syncCalendar ? [...REQUIRED_SCOPES, CALENDAR_SCOPE] : REQUIRED_SCOPES;
+}
 
 export interface ConnectDeps {
   db: Db;
@@ -63,7 +70,7 @@ export async function beginConnect(
     // Forces a refresh token even when the user consented before.
     prompt: 'consent',
     include_granted_scopes: true,
-    scope: REQUIRED_SCOPES,
+    scope: askedScopes(deps.google),
     state,
     code_challenge: codeChallenge,
     code_challenge_method: CodeChallengeMethod.S256,
@@ -144,6 +151,9 @@ export async function completeConnect(
       .where(eq(mailboxes.id, mailboxId));
     await enqueueSync(tx, mailboxId, { full: true });
     await enqueueSendAsRefresh(tx, mailboxId);
+    // Meetings: a full listing of the calendar's window, then its push channel (src/calendar/).
+    if (deps.google.syncCalendar && granted.includes(CALENDAR_SCOPE))
+      await enqueueCalendarSync(tx, mailboxId, 'full');
   });
   const readOnly = !granted.includes(SEND_SCOPE);
   deps.log.info(

@@ -13,8 +13,10 @@ const PUBLIC = [
   '/docs',
   '/integrations/gmail/callback',
   '/pubsub/gmail',
+  '/google/calendar/notifications',
   '/',
   '/dev/sign-in',
+  '/u/:token',
 ];
 
 interface Layer {

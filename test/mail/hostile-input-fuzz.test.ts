@@ -7,6 +7,7 @@
 // results stay within their caps, and the heap a call leaves behind is bounded.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { queryGroups } from '../../src/crm/crm-search.ts';
 import { isPlainSearchTerm } from '../../src/google/gmail-search-terms.ts';
 import { JsonShapeScanner } from '../../src/http/json-shape.ts';
 import { htmlToText } from '../../src/mail/html-text.ts';
@@ -14,7 +15,6 @@ import { BODY_LIMIT_BYTES, parseGmailMessage } from '../../src/mail/parse-messag
 import { extractReplyText } from '../../src/mail/reply-text.ts';
 import { sanitizeEmailHtml } from '../../src/mail/safe-html.ts';
 import { classifySensitiveMail } from '../../src/mail/sensitive-mail.ts';
-import { queryGroups } from '../../src/sync/crm-search.ts';
 import { growth } from '../support/time-bounds.ts';
 import { gmailMessageFromRaw } from './gmail-payload.ts';
 

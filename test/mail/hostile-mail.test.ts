@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, withContent } from '../../src/activities/activity-content.ts';
+import { DEFAULT_POLICY, withContent } from '../../src/activity-store/activity-content.ts';
 import type { ActivityContent } from '../../src/db/schema.ts';
 import { isPlainSearchTerm } from '../../src/google/gmail-search-terms.ts';
 import {

@@ -89,6 +89,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     hasRole: unset,
     ensureMailbox: (email) => void store.ensure(email),
     hasMailbox: (email) => store.get(email) !== undefined,
+    accountState: (email) => store.get(email)?.state ?? 'ok',
   };
   const quota = new Quota(
     () => ctx.faults,

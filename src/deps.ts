@@ -7,6 +7,7 @@ import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import type { MailboxAuth } from './mailbox/mailbox-auth.ts';
 import type { Metrics } from './metrics.ts';
+import type { OutboundHttp } from './outbound/outbound-http.ts';
 import type { UnsubscribeKeys } from './suppressions/unsubscribe-key.ts';
 import type { Vault } from './vault/vault.ts';
 
@@ -23,6 +24,8 @@ export interface Deps {
   /** The same for the Calendar API, whose quota is separate (src/calendar/). */
   calendarPacers: CalendarPacerRegistry;
   metrics: Metrics;
+  /** HTTP the service starts itself (webhook, JWKS): addresses checked and pinned, no redirects. */
+  outbound: OutboundHttp;
   /** The keys of one-click unsubscribe links, loaded (or made) once per process. */
   unsubscribeKeys: () => Promise<UnsubscribeKeys>;
 }

@@ -10,6 +10,7 @@ import { rawMail } from '../../test/support/raw-mail.ts';
 import { quiesce, startWorld, withFaults } from '../world.ts';
 import { calendarScenarios } from './calendar-scenarios.ts';
 import { auditFigures, endOfRun, lostByCause } from './end-of-run.ts';
+import { hostileRequestScenarios } from './hostile-requests.ts';
 import { writeRecord } from './record.ts';
 import { blockedMailboxes, failed, type Outcome, print, type Scenario } from './scenario.ts';
 import { searchLagScenarios } from './search-lag-scenarios.ts';
@@ -167,6 +168,7 @@ const scenarios: Scenario[] = [
   ...searchLagScenarios(MAILBOXES, CLIENT),
   searchWrongScenario(MAILBOXES, CLIENT),
   ...calendarScenarios(MAILBOXES, CLIENT),
+  ...hostileRequestScenarios(MAILBOXES, CLIENT, ORG),
 ];
 
 async function main(): Promise<void> {
@@ -211,6 +213,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     const unwanted: string[] = [];
     const notes: Record<string, unknown> = {};
     const causes: Record<string, string[]> = {};
+    const violations: string[] = [];
     let counter = 0;
     const send = async (n: number) => {
       const ids: string[] = [];
@@ -235,6 +238,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
       note: (key, value) => {
         notes[key] = value;
       },
+      violation: (what) => violations.push(what),
     });
     const counts = await endOfRun(world, {
       org: ORG,
@@ -251,6 +255,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
       ...(settleMs === undefined ? {} : { audit: await auditFigures(world) }),
       ...(scenario.judgedAtEnd ? { judgedAtEnd: true } : {}),
       ...(Object.keys(notes).length > 0 ? { notes } : {}),
+      ...(violations.length > 0 ? { violations } : {}),
       refusals: world.sim.ctx.stats.rate_limited,
       calls: { ...world.sim.ctx.stats.calls },
       seconds: Math.round((performance.now() - started) / 100) / 10,

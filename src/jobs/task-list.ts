@@ -7,34 +7,30 @@ import { makeCalendarTask } from '../calendar/calendar-task.ts';
 import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
-import { checkMailbox } from '../ingest/check-mailbox.ts';
+import { checkMailbox, settleCheck } from '../ingest/check-mailbox.ts';
 import { pollCycle } from '../ingest/poll.ts';
 import { syncMailbox } from '../ingest/sync-mailbox.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
-import {
-  enqueueAudit,
-  enqueueMatch,
-  enqueueReconcile,
-  enqueueScheduledSend,
-} from '../queue/enqueue.ts';
+import { enqueueMatch, enqueueReconcile, enqueueScheduledSend } from '../queue/enqueue.ts';
 import {
   checkJobKey,
   MAX_ATTEMPTS,
-  reconcileJobKey,
   syncJobKey,
   syncLockName,
   TASK,
   trailingSyncJobKey,
 } from '../queue/job-names.ts';
-import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts';
 import { runScheduledSend } from '../scheduled/run-scheduled.ts';
 import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { auditTask } from './audit-task.ts';
+import { reconcileTask } from './reconcile-task.ts';
+import { makeResolveSendTask } from './resolve-send-task.ts';
+import { putOffWhenThrottled } from './throttled-jobs.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -47,10 +43,6 @@ const syncPayload = z.object({
   mailbox_id: z.uuid(),
   full: z.boolean().optional(),
   probe: z.boolean().optional(),
-});
-const reconcilePayload = z.object({
-  mailbox_id: z.uuid(),
-  window: z.enum(['backfill', 'since_last']).optional(),
 });
 const checkPayload = z.object({
   mailbox_id: z.uuid(),
@@ -121,8 +113,8 @@ export function makeTaskList(deps: Deps): TaskList {
         deps.metrics.tokenRefreshFailed();
         deps.metrics.sync(mode, 'revoked', seconds);
       }
-      const newEvents =
-        (outcome.kind === 'synced' && outcome.logged > 0) || outcome.kind === 'revoked';
+      const lost = outcome.kind === 'revoked' || outcome.kind === 'needs_admin';
+      const newEvents = (outcome.kind === 'synced' && outcome.logged > 0) || lost;
       if (newEvents && webhook) await requestEventDelivery(deps.database.db);
     } catch (error) {
       deps.metrics.sync(mode, 'failed', (performance.now() - started) / 1000);
@@ -130,7 +122,7 @@ export function makeTaskList(deps: Deps): TaskList {
     }
   }
 
-  return withoutParametersInErrors({
+  const tasks: Record<string, Task> = {
     [TASK.syncMailbox]: async (payload, helpers) => {
       const { mailbox_id, full, probe } = syncPayload.parse(payload);
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
@@ -151,33 +143,7 @@ export function makeTaskList(deps: Deps): TaskList {
         await release();
       }
     },
-    [TASK.reconcileMailbox]: async (payload, helpers) => {
-      const { mailbox_id, window } = reconcilePayload.parse(payload);
-      const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
-      if (!release) {
-        // A sync of this mailbox is running: the reconciliation would count its mail as gaps.
-        await helpers.addJob(TASK.reconcileMailbox, payload, {
-          jobKey: reconcileJobKey(mailbox_id),
-          jobKeyMode: 'preserve_run_at',
-          runAt: new Date(Date.now() + BUSY_RETRY_MS),
-          maxAttempts: MAX_ATTEMPTS.reconcileMailbox,
-        });
-        return;
-      }
-      try {
-        const outcome = await runReconciliation(syncDeps, mailbox_id, window ?? 'since_last');
-        if (outcome.kind !== 'reconciled') return;
-        // Search's own view is proven; the audit checks search's verdicts without it, after.
-        await enqueueAudit(deps.database.db, mailbox_id);
-        const { result } = outcome;
-        const found = result.repaired.length + result.missing.length;
-        deps.metrics.reconciled(found, result.repaired.length, result.units);
-        deps.metrics.activitiesLogged(result.repaired.length);
-        if (result.repaired.length > 0 && webhook) await requestEventDelivery(deps.database.db);
-      } finally {
-        await release();
-      }
-    },
+    [TASK.reconcileMailbox]: reconcileTask(deps, syncDeps, webhook !== undefined),
     [TASK.matchPending]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
@@ -215,22 +181,26 @@ export function makeTaskList(deps: Deps): TaskList {
       try {
         const profile = profile_history_id === undefined ? undefined : Number(profile_history_id);
         const log = deps.log.child({ job_id: helpers.job.id, mailbox_id });
-        const outcome = await checkMailbox({ ...syncDeps, log }, mailbox_id, profile);
-        deps.metrics.pollCheck(outcome.kind);
-        // A missed push is what an operator watches for: Pub/Sub losing pushes for this mailbox.
-        if (outcome.kind === 'missed_push') log.warn('change found that no push announced');
-        else log.debug(outcome, 'mailbox checked');
+        const checkDeps = { ...syncDeps, log };
+        const outcome = await checkMailbox(checkDeps, mailbox_id, profile);
         if (outcome.kind === 'revoked') deps.metrics.tokenRefreshFailed();
-        // Gmail is still ahead of the cursor: synced now, as any sync (same lock, same bookkeeping).
-        if (outcome.kind === 'missed_push' || outcome.kind === 'unread') {
-          await runSync(mailbox_id, false, helpers.job.id);
+        if (outcome.kind !== 'unread') {
+          deps.metrics.pollCheck(outcome.kind);
+          return log.debug(outcome, 'mailbox checked');
         }
+        // Gmail still ahead of the cursor: synced now (same lock), settled by what the sync found.
+        await runSync(mailbox_id, false, helpers.job.id);
+        const settled = await settleCheck(checkDeps, mailbox_id, outcome);
+        deps.metrics.pollCheck(settled.kind);
+        // A missed push is what an operator watches for: Pub/Sub losing pushes for this mailbox.
+        if (settled.kind === 'missed_push') log.warn('change found that no push announced');
+        else log.debug(settled, 'mailbox checked');
       } finally {
         await release();
       }
     },
     [TASK.deliverEvents]: async () => {
-      await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
+      await deliverEvents({ db: deps.database.db, log: deps.log, http: deps.outbound }, webhook);
     },
     [TASK.poll]: async () => {
       await pollCycle(deps);
@@ -274,10 +244,13 @@ export function makeTaskList(deps: Deps): TaskList {
       }
     },
     [TASK.calendarSync]: makeCalendarTask(deps),
+    [TASK.resolveSend]: makeResolveSendTask(deps),
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },
-  });
+  };
+  const throttling = { db: deps.database.db, log: deps.log };
+  return withoutParametersInErrors(putOffWhenThrottled(throttling, tasks));
 }
 
 /**

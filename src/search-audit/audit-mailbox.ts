@@ -6,14 +6,16 @@ import { openSyncContext, type SyncDeps } from '../sync/sync-context.ts';
 import { saveAudit } from './audit-store.ts';
 import { type AuditOptions, type AuditResult, auditLetGo } from './search-audit.ts';
 
-/** Undefined when there was nothing to audit (the mailbox is gone, revoked or disconnected). */
+/** Undefined when there was nothing to audit (the mailbox is gone, revoked, disconnected or out of
+ * reach). */
 export async function runAudit(
   deps: SyncDeps,
   mailboxId: string,
   options: AuditOptions,
 ): Promise<AuditResult | undefined> {
   const mailbox = await deps.shared.readMailbox(mailboxId);
-  if (!mailbox || mailbox.status === 'revoked' || mailbox.status === 'disconnected') return;
+  // A mailbox whose account is out of reach (needs_admin) is audited once it is back.
+  if (!mailbox || ['revoked', 'disconnected', 'needs_admin'].includes(mailbox.status)) return;
   const log = deps.log.child({ mailbox_id: mailbox.id });
   try {
     const ctx = await openSyncContext(deps, mailbox, log);

@@ -7,7 +7,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { MAX_BATCH } from '../google/gmail-batch.ts';
 import { callGmail } from '../google/gmail-call.ts';
-import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { classifyGoogleError, MailboxThrottled, stopsMailbox } from '../google/gmail-errors.ts';
 import type { SyncContext } from '../sync/sync-context.ts';
 
 export interface HeadersRead {
@@ -49,7 +49,9 @@ async function readInBatches(ctx: Reader, ids: string[], read: HeadersRead): Pro
           else again.push(answer.id);
         }
       } catch (error) {
-        if (classifyGoogleError(error).kind === 'revoked') throw error;
+        if (stopsMailbox(classifyGoogleError(error)) || error instanceof MailboxThrottled) {
+          throw error;
+        }
         again.push(...chunk);
       }
     }),
@@ -64,9 +66,11 @@ async function readOne(ctx: Reader, id: string, read: HeadersRead): Promise<void
     );
     read.messages.push(data);
   } catch (error) {
-    const kind = classifyGoogleError(error).kind;
-    if (kind === 'revoked') throw error;
-    if (kind === 'gone') read.gone.push(id);
+    // The grant gone or the account out of reach stops the run (the job marks the mailbox); Gmail
+    // throttling past what a call waits puts the job off to Gmail's time (jobs/throttled-jobs.ts).
+    const failure = classifyGoogleError(error);
+    if (stopsMailbox(failure) || error instanceof MailboxThrottled) throw error;
+    if (failure.kind === 'gone') read.gone.push(id);
     else read.failed.push(id);
   }
 }

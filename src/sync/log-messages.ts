@@ -2,7 +2,9 @@
 // mails that pass the mailbox's filters and concern the CRM (a participant's record, or a thread
 // already logged), store them (and, when given, move the cursor) in one statement. No message
 // blocks the batch: one that cannot be parsed or stored is dead-lettered
-// (activity-store/store-batch.ts), counted, and the cursor moves past it.
+// (activity-store/store-batch.ts), counted, and the cursor moves past it. Mail Gmail refused to
+// fetch for rate waits, with the cursor, until the time Gmail named: what was fetched is stored,
+// then `MailboxThrottled` says when.
 
 import { activityAuthor } from '../activity-store/activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from '../activity-store/activity-row.ts';
@@ -12,6 +14,7 @@ import { recordSkips } from '../activity-store/skipped-messages.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
 import { storeBatch } from '../activity-store/store-batch.ts';
 import { createContactsFromMail } from '../crm/auto-contacts.ts';
+import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linkMails, screenMails } from './judge-mails.ts';
@@ -65,6 +68,7 @@ export async function logMessages(
   if (drafts.length === 0) {
     if (moveCursor) await ctx.shared.moveCursor(mailbox.id, cursor);
     countDeadLetters(ctx, given);
+    if (fetched.throttledUntil) throw new MailboxThrottled(fetched.throttledUntil);
     return { fetched: toFetch.length, logged: 0, pending: fetched.pending };
   }
   const stored = await storeBatch(
@@ -74,6 +78,7 @@ export async function logMessages(
     moveCursor ? { mailboxId: mailbox.id, historyId: cursor } : undefined,
   );
   countDeadLetters(ctx, [...given, ...stored.deadLettered]);
+  if (fetched.throttledUntil) throw new MailboxThrottled(fetched.throttledUntil);
   return { fetched: toFetch.length, logged: stored.stored.length, pending: fetched.pending };
 }
 

@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   mailbox_not_connected: 404,
   address_taken: 409,
+  workspace_taken: 409,
+  address_connected: 409,
   already_connected: 409,
   mailbox_revoked: 409,
   request_in_flight: 409,
@@ -39,6 +41,7 @@ export const ERROR_STATUS = {
   profile_failed: 502,
   send_outcome_unknown: 502,
   unavailable: 503,
+  delegation_unconfigured: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

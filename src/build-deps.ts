@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
 import { makeOAuthClient } from './google/clients.ts';
+import { makeDelegation } from './google/delegated-tokens.ts';
 import { makePacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import { makeMailboxAuth } from './mailbox/mailbox-auth.ts';
@@ -18,7 +19,14 @@ import { makeVault } from './vault/vault.ts';
 
 export function buildDeps(config: Config, database: Database, log: Logger): Deps {
   const vault = makeVault(makeKeyWrapper(config, log));
-  const mailboxAuth = makeMailboxAuth({ db: database.db, vault, google: config.google, log });
+  const delegation = makeDelegation(config.google);
+  const mailboxAuth = makeMailboxAuth({
+    db: database.db,
+    vault,
+    google: config.google,
+    log,
+    delegation,
+  });
   const metrics = makeMetrics(database.pool);
   const pacers = makePacerRegistry({
     profile: config.google.quotaProfile,
@@ -31,6 +39,7 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     vault,
     oauth: makeOAuthClient(config.google),
     mailboxAuth,
+    delegation,
     pacers,
     metrics,
   };

@@ -2,6 +2,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { Delegation } from './google/delegated-tokens.ts';
 import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import type { MailboxAuth } from './mailbox/mailbox-auth.ts';
@@ -16,6 +17,8 @@ export interface Deps {
   /** Our OAuth client (consent URLs); mailboxes get their own through mailboxAuth. */
   oauth: OAuth2Client;
   mailboxAuth: MailboxAuth;
+  /** Domain-wide delegation (GOOGLE_DELEGATION_SERVICE_ACCOUNT); undefined when not configured. */
+  delegation: Delegation | undefined;
   /** Per-mailbox quota pacing; per process, as Gmail's per-user limit is shared by our processes. */
   pacers: PacerRegistry;
   metrics: Metrics;

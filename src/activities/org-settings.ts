@@ -1,5 +1,6 @@
-// Per-org settings (GET/PUT /org/settings, admin only): `sensitive_guard`, `auto_create_contacts`. An org without a row
-// has the defaults, so nothing needs creating when an org first appears.
+// Per-org settings (GET/PUT /org/settings, admin only): `sensitive_guard`, `auto_create_contacts`,
+// `never_log`, `max_visibility`. An org without a row has the defaults, so nothing needs creating
+// when an org first appears.
 import type { Db } from '../db/database.ts';
 import { eq, sql } from '../db/orm.ts';
 import { type OrgSettings, orgSettings } from '../db/schema.ts';
@@ -7,6 +8,8 @@ import { type OrgSettings, orgSettings } from '../db/schema.ts';
 export const DEFAULT_ORG_SETTINGS: OrgSettings = {
   sensitive_guard: 'on',
   auto_create_contacts: 'none',
+  never_log: { domains: [], addresses: [] },
+  max_visibility: 'full',
 };
 
 export async function readOrgSettings(db: Db, orgId: string): Promise<OrgSettings> {

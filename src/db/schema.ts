@@ -7,6 +7,7 @@ import { pgCore, sql } from './orm.ts';
 
 export * from './bookkeeping-schema.ts';
 export * from './linking-schema.ts';
+export * from './org-schema.ts';
 export * from './reconcile-schema.ts';
 
 const {
@@ -101,6 +102,8 @@ export const mailboxes = pgTable(
     /** Lower-cased Gmail address, from users.getProfile. */
     email: text('email').notNull(),
     status: text('status').$type<MailboxStatus>().notNull().default('active'),
+    /** `user`: its CRM user connected it (OAuth); `workspace`: the org, by domain-wide delegation. */
+    connectedVia: text('connected_via').$type<'user' | 'workspace'>().notNull().default('user'),
     scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
     /** Tokens sealed by the vault: AES-256-GCM under a per-mailbox data key. */
     sealedTokens: bytea('sealed_tokens'),
@@ -139,11 +142,12 @@ export const mailboxes = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    // One live connection per address, and one per CRM user; disconnected rows are history.
+    // One live connection per address, and one per CRM user (a Workspace's mailboxes are the
+    // org's, all under one owner id); disconnected rows are history.
     uniqueIndex('mailboxes_live_email_uq').on(t.email).where(sql`status <> 'disconnected'`),
     uniqueIndex('mailboxes_live_user_uq')
       .on(t.orgId, t.userId)
-      .where(sql`status <> 'disconnected'`),
+      .where(sql`status <> 'disconnected' and connected_via = 'user'`),
     index('mailboxes_org_user_idx').on(t.orgId, t.userId),
   ],
 );

@@ -21,6 +21,7 @@ import { requestContext } from './request-context.ts';
 import { rootRoutes } from './root-routes.ts';
 import { safeHeaders } from './safe-headers.ts';
 import { sendRoutes } from './send-routes.ts';
+import { workspaceRoutes } from './workspace-routes.ts';
 
 export interface AppOptions {
   /** Set when this process also runs the worker (role `all`): readiness then includes it. */
@@ -56,6 +57,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(activitiesRoutes(deps, verifyCaller));
   app.use(activityRoutes(deps, verifyCaller));
   app.use(orgRoutes(deps, verifyCaller));
+  app.use(workspaceRoutes(deps, verifyCaller));
   app.use(crmRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller, devSignIn ? DEV_SIGN_IN_PATH : undefined));
   app.use(notFound);

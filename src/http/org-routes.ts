@@ -2,9 +2,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { readOrgSettings, updateOrgSettings } from '../activities/org-settings.ts';
-import { AppError } from '../app-error.ts';
 import type { Deps } from '../deps.ts';
-import { type Caller, requireCaller, type VerifyCaller } from './crm-auth.ts';
+import { requireAdmin, requireCaller, type VerifyCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';
 
 export const orgSettingsBody = z
@@ -19,19 +18,16 @@ export const orgSettingsBody = z
   })
   .strict();
 
-function requireAdmin(caller: Caller): string {
-  if (!caller.admin) throw new AppError('forbidden', 'org settings need an admin CRM token');
-  return caller.orgId;
-}
-
 export function orgRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   const router = Router();
   const auth = requireCaller(verifyCaller);
   router.get('/org/settings', auth, async (_req, res) => {
-    res.json(await readOrgSettings(deps.database.db, requireAdmin(res.locals.caller)));
+    res.json(
+      await readOrgSettings(deps.database.db, requireAdmin(res.locals.caller, 'org settings')),
+    );
   });
   router.put('/org/settings', auth, async (req, res) => {
-    const orgId = requireAdmin(res.locals.caller);
+    const orgId = requireAdmin(res.locals.caller, 'org settings');
     const patch = parseInput(orgSettingsBody, req.body);
     res.json(await updateOrgSettings(deps.database.db, orgId, patch));
   });

@@ -24,6 +24,8 @@ import { runReconciliation } from '../sync/reconcile-mailbox.ts';
 import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { syncMailbox } from '../sync/sync-mailbox.ts';
+import { checkWorkspace } from '../workspace/check-workspace.ts';
+import { queueDueWorkspaceChecks } from '../workspace/workspace-jobs.ts';
 import { reapDeadWorkers } from './worker-liveness.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
@@ -217,6 +219,8 @@ export function makeTaskList(deps: Deps): TaskList {
       const reaped = await reapDeadWorkers(deps.database.pool);
       if (reaped > 0) deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead workers');
       await pollCycle(deps);
+      // A Workspace's daily check: new users connected, suspended and deleted ones disconnected.
+      await queueDueWorkspaceChecks(deps.database.db);
     },
     [TASK.renewWatch]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
@@ -241,6 +245,11 @@ export function makeTaskList(deps: Deps): TaskList {
     },
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
+    },
+    [TASK.checkWorkspace]: async (payload) => {
+      const { org_id } = orgPayload.parse(payload);
+      await checkWorkspace({ ...disconnectDeps, delegation: deps.delegation }, org_id);
+      if (webhook) await requestEventDelivery(deps.database.db);
     },
   });
 }

@@ -64,7 +64,8 @@ async function releaseGrant(deps: DisconnectDeps, mailbox: Mailbox): Promise<boo
     await stopWatch(deps.pacers.forMailbox(mailbox.id), access.gmail).catch((err: unknown) =>
       deps.log.info({ err }, 'watch stop failed'),
     );
-    await makeOAuthClient(deps.google).revokeToken(access.tokens.refreshToken);
+    // A delegated mailbox has no grant of its own: the Workspace admin's authorisation stays.
+    if (access.tokens) await makeOAuthClient(deps.google).revokeToken(access.tokens.refreshToken);
   } catch (error) {
     if (error instanceof TokensUnusable) {
       deps.log.error(

@@ -16,6 +16,8 @@ export const TASK = {
   matchPending: 'match_pending',
   /** The poll's cheap check of a mailbox whose pushes are healthy (sync/check-mailbox.ts). */
   checkMailbox: 'check_mailbox',
+  /** A Workspace's users read and connected (workspace/check-workspace.ts): once, then daily. */
+  checkWorkspace: 'check_workspace',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -29,7 +31,12 @@ export const MAX_ATTEMPTS = {
   matchPending: 10,
   /** As a sync: a check that finds a missed push runs one. */
   checkMailbox: 10,
+  /** Only transient failures throw; a refusal is recorded and waits for the daily check. */
+  checkWorkspace: 5,
 } as const;
+
+/** One check of an org's Workspace waits at a time. */
+export const workspaceJobKey = (orgId: string) => `workspace:${orgId}`;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
 export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;
@@ -44,6 +51,9 @@ export const syncJobKey = (mailboxId: string, full = false) =>
 export const trailingSyncJobKey = (mailboxId: string) => `sync-trailing:${mailboxId}`;
 
 export const watchJobKey = (mailboxId: string) => `watch:${mailboxId}`;
+
+/** Job key of a disconnect's stop and revocation still owed at Google. */
+export const disconnectJobKey = (mailboxId: string) => `disconnect:${mailboxId}`;
 
 export const DELIVER_EVENTS_JOB = { key: 'deliver-events', queue: 'crm-events' } as const;
 

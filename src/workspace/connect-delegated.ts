@@ -5,6 +5,7 @@
 // keeps its row, cursor and activities.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/database-errors.ts';
 import { and, eq, sql } from '../db/orm.ts';
 import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeGmail } from '../google/clients.ts';
@@ -105,7 +106,7 @@ async function storeDelegatedMailbox(
     return true;
   } catch (error) {
     // The one live connection an address may have was made meanwhile (by its user, say).
-    if ((error as { code?: string }).code === '23505') return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }

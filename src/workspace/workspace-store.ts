@@ -1,6 +1,7 @@
 // Reads and writes of the workspaces table: one row per org, its domain held by that org alone.
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/database-errors.ts';
 import { eq, sql } from '../db/orm.ts';
 import { type WorkspaceState, type WorkspaceUsers, workspaces } from '../db/schema.ts';
 import type { Executor } from '../queue/enqueue.ts';
@@ -35,7 +36,7 @@ export async function saveWorkspace(tx: Executor, orgId: string, input: Workspac
            checked_at = null, last_error = null, updated_at = now()
     returning org_id`)
     .catch((error: unknown) => {
-      if ((error as { code?: string }).code === '23505') return { rows: [] };
+      if (isUniqueViolation(error)) return { rows: [] };
       throw error;
     });
   if (rows.length === 0) {

@@ -120,4 +120,158 @@ describe('a whole Workspace connected through domain-wide delegation', () => {
       { timeoutMs: 30_000, what: "the three reps' mail logged" },
     );
   });
+
+  it('when a user joins and another is suspended, then the suspended one stops at once and the daily check connects the one and disconnects the other', async () => {
+    const users = (suspended: boolean, joined: boolean) => [
+      { email: 'boss@daily.test', is_admin: true },
+      { email: 'ana@daily.test', suspended },
+      { email: 'bia@daily.test' },
+      ...(joined ? [{ email: 'caio@daily.test' }] : []),
+    ];
+    await simWorkspace({
+      domain: 'daily.test',
+      users: users(false, false),
+      delegation: { [SA]: SCOPES },
+    });
+    expect(
+      (
+        await put('org-daily', {
+          domain: 'daily.test',
+          admin_email: 'boss@daily.test',
+          users: 'all',
+        })
+      ).status,
+    ).toBe(202);
+    expect((await checked('org-daily', null)).users).toEqual({
+      found: 3,
+      connected: 3,
+      failed: 0,
+      suspended: 0,
+    });
+    await waitForIdle(e2e);
+
+    const res = await e2e.simControl('workspaces/daily.test/users', {
+      method: 'PUT',
+      body: { users: users(true, true) },
+    });
+    expect(res.ok).toBe(true);
+    // Google ends a suspended user's sessions: the next sync cannot mint a token as her.
+    await e2e.deliver('ana@daily.test', rawMail({ from: 'x@buyer.test', to: 'ana@daily.test' }));
+    await waitFor(
+      async () =>
+        (await mailboxesOf('org-daily')).find((m) => m.email === 'ana@daily.test')?.status ===
+        'revoked',
+      { timeoutMs: 30_000, what: "ana's mailbox to stop" },
+    );
+
+    const daily = await dailyCheck('org-daily');
+    expect(daily).toMatchObject({
+      state: 'active',
+      users: { found: 4, connected: 3, failed: 0, suspended: 1 },
+    });
+    const rows = await mailboxesOf('org-daily');
+    expect(rows.map((r) => [r.email, r.status === 'disconnected'])).toEqual([
+      ['ana@daily.test', true],
+      ['bia@daily.test', false],
+      ['boss@daily.test', false],
+      ['caio@daily.test', false],
+    ]);
+    const { rows: events } = await e2e.database.pool.query(
+      `select payload->>'reason' as reason from events
+        where org_id = 'org-daily' and type = 'mailbox.disconnected'`,
+    );
+    expect(events).toEqual([{ reason: 'suspended' }]);
+  });
+
+  it('when the admin has not authorised the client, then the Workspace says so with the client id and scopes, once, and the daily check finds it authorised', async () => {
+    const users = [{ email: 'boss@noauth.test', is_admin: true }, { email: 'eva@noauth.test' }];
+    await simWorkspace({ domain: 'noauth.test', users, delegation: {} });
+    const mints = async () =>
+      ((await (await e2e.simControl('stats')).json()) as { calls: Record<string, number> }).calls[
+        'oauth.jwt_bearer'
+      ] ?? 0;
+    const before = await mints();
+    await put('org-noauth', {
+      domain: 'noauth.test',
+      admin_email: 'boss@noauth.test',
+      users: 'all',
+    });
+    const refused = await checked('org-noauth', null);
+    expect(refused.state).toBe('unauthorized');
+    expect(refused.authorization.client_id).toMatch(/^\d{21}$/);
+    expect(refused.authorization.scopes).toEqual(SCOPES);
+    expect(refused.last_error).toContain(`client ${refused.authorization.client_id}`);
+    for (const scope of SCOPES) expect(refused.last_error).toContain(scope);
+    // One attempt, then nothing until the daily check: no job waits to try again.
+    const { rows: waiting } = await e2e.database.pool.query(
+      `select 1 from graphile_worker.jobs where task_identifier = 'check_workspace'`,
+    );
+    expect(waiting).toHaveLength(0);
+    expect((await mints()) - before).toBe(1);
+    expect(await mailboxesOf('org-noauth')).toEqual([]);
+
+    await simWorkspace({ domain: 'noauth.test', users, delegation: { [SA]: SCOPES } });
+    const daily = await dailyCheck('org-noauth');
+    expect(daily).toMatchObject({
+      state: 'active',
+      users: { found: 2, connected: 2 },
+      last_error: null,
+    });
+  });
+
+  it('when the Workspace is removed, then its mailboxes are disconnected and their watches stopped; their activities stay', async () => {
+    await simWorkspace({
+      domain: 'gone.test',
+      users: [{ email: 'boss@gone.test', is_admin: true }, { email: 'rui@gone.test' }],
+      delegation: { [SA]: SCOPES },
+    });
+    await put('org-gone', { domain: 'gone.test', admin_email: 'boss@gone.test', users: 'all' });
+    await checked('org-gone', null);
+    await waitForIdle(e2e);
+    const res = await e2e.api('/org/workspace', { user: admin('org-gone'), method: 'DELETE' });
+    expect(await res.json()).toEqual({ disconnected: 2 });
+    expect((await mailboxesOf('org-gone')).map((m) => m.status)).toEqual([
+      'disconnected',
+      'disconnected',
+    ]);
+    await waitFor(
+      async () => {
+        const watch = (await (await e2e.simControl('mailboxes/rui@gone.test/watch')).json()) as {
+          active: boolean;
+        };
+        return !watch.active;
+      },
+      { timeoutMs: 30_000, what: "rui's watch to stop" },
+    );
+    expect((await e2e.api('/org/workspace', { user: admin('org-gone') })).status).toBe(404);
+  });
+
+  it('when a non-admin or another org asks, then it is refused, and a domain another org holds is 409', async () => {
+    await simWorkspace({
+      domain: 'mine.test',
+      users: [{ email: 'boss@mine.test', is_admin: true }],
+      delegation: { [SA]: SCOPES },
+    });
+    const body = { domain: 'mine.test', admin_email: 'boss@mine.test', users: 'all' };
+    expect((await put('org-mine', body)).status).toBe(202);
+    await checked('org-mine', null);
+    const rep = { sub: 'rep-mine', org: 'org-mine' };
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await e2e.api('/org/workspace', {
+        user: rep,
+        method,
+        ...(method === 'PUT' ? { body: JSON.stringify(body) } : {}),
+      });
+      expect(res.status, method).toBe(403);
+    }
+    expect((await e2e.api('/org/workspace', { user: admin('org-other') })).status).toBe(404);
+    const taken = await put('org-other', body);
+    expect(taken.status).toBe(409);
+    expect(((await taken.json()) as { error: { code: string } }).error.code).toBe(
+      'workspace_taken',
+    );
+    const removed = await e2e.api('/org/workspace', { user: admin('org-other'), method: 'DELETE' });
+    expect(await removed.json()).toEqual({ disconnected: 0 });
+    expect((await view('org-mine')).users.connected).toBe(1);
+  });
 });

@@ -12,6 +12,8 @@ import { makePacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import { makeMailboxAuth } from './mailbox/mailbox-auth.ts';
 import { makeMetrics } from './metrics.ts';
+import { makeErasureHashing } from './org/erasure-keys.ts';
+import { makeOrgRulesSource } from './org/org-rules.ts';
 import type { KeyWrapper } from './vault/key-wrapper.ts';
 import { makeKmsKeyWrapper } from './vault/kms-key-wrapper.ts';
 import { makeLocalKeyWrapper } from './vault/local-key-wrapper.ts';
@@ -28,6 +30,7 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     delegation,
   });
   const metrics = makeMetrics(database.pool);
+  const erasureHashing = makeErasureHashing({ db: database.db, vault });
   const pacers = makePacerRegistry({
     profile: config.google.quotaProfile,
     onCall: metrics.gmailCall,
@@ -42,6 +45,8 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     delegation,
     pacers,
     metrics,
+    erasureHashing,
+    orgRules: makeOrgRulesSource({ db: database.db, hashing: erasureHashing }),
   };
 }
 

@@ -7,6 +7,8 @@ import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import type { MailboxAuth } from './mailbox/mailbox-auth.ts';
 import type { Metrics } from './metrics.ts';
+import type { ErasureHashing } from './org/erasure-keys.ts';
+import type { OrgRulesSource } from './org/org-rules.ts';
 import type { Vault } from './vault/vault.ts';
 
 export interface Deps {
@@ -22,4 +24,8 @@ export interface Deps {
   /** Per-mailbox quota pacing; per process, as Gmail's per-user limit is shared by our processes. */
   pacers: PacerRegistry;
   metrics: Metrics;
+  /** Each org's key for erased addresses' hashes. */
+  erasureHashing: ErasureHashing;
+  /** What no mailbox of an org may log: never_log, max_visibility, erased people. */
+  orgRules: OrgRulesSource;
 }

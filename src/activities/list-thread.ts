@@ -2,16 +2,20 @@
 // mail in that Gmail thread, from every mailbox that logged some of it.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { seenBy, type Viewer } from './activity-audience.ts';
 import { ACTIVITY_COLUMNS, type ActivityRow, listItemView } from './activity-view.ts';
+import { readOrgSettings } from './org-settings.ts';
+import { capShown } from './visibility-cap.ts';
 
 /** A longer thread is a mailing list, not a conversation; its first 500 mails are shown. */
 const MAX_THREAD_ITEMS = 500;
 
-export async function listThread(db: Db, orgId: string, threadId: string) {
+export async function listThread(db: Db, viewer: Viewer, threadId: string) {
+  const { max_visibility } = await readOrgSettings(db, viewer.orgId);
   const { rows } = await db.execute<ActivityRow>(sql`
     select ${ACTIVITY_COLUMNS} from activities a
-     where a.org_id = ${orgId} and a.thread_id = ${threadId}
+     where a.org_id = ${viewer.orgId} and a.thread_id = ${threadId} and ${seenBy(viewer)}
      order by a.created_at, a.id
      limit ${MAX_THREAD_ITEMS}`);
-  return { thread_id: threadId, items: rows.map(listItemView) };
+  return { thread_id: threadId, items: rows.map((r) => listItemView(capShown(r, max_visibility))) };
 }

@@ -5,10 +5,11 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 
+import { ORG_ROUTES } from './openapi-org-routes.ts';
 import { OTHER_ROUTES } from './openapi-other-routes.ts';
 import { INTEGRATION_ROUTES } from './openapi-routes.ts';
 
-export const ROUTES: RouteConfig[] = [...INTEGRATION_ROUTES, ...OTHER_ROUTES];
+export const ROUTES: RouteConfig[] = [...INTEGRATION_ROUTES, ...OTHER_ROUTES, ...ORG_ROUTES];
 
 export function buildOpenApiDocument(publicUrl: string): object {
   const registry = new OpenAPIRegistry();

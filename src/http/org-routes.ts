@@ -1,14 +1,35 @@
-// GET/PUT /org/settings: the caller's org's settings, for CRM tokens with `admin: true`.
+// GET/PUT /org/settings: the caller's org's settings, for CRM tokens with `admin: true`; a
+// `never_log` change applies to every mailbox of the org at once (mailbox/org-blocklist.ts).
 import { Router } from 'express';
 import { z } from 'zod';
-import { readOrgSettings, updateOrgSettings } from '../activities/org-settings.ts';
+import { readOrgSettings } from '../activities/org-settings.ts';
 import type { Deps } from '../deps.ts';
+import { updateOrgRules } from '../mailbox/org-blocklist.ts';
 import { requireAdmin, requireCaller, type VerifyCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';
+
+const domain = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain such as example.com');
 
 export const orgSettingsBody = z
   .object({
     sensitive_guard: z.enum(['on', 'off']).optional(),
+    never_log: z
+      .object({
+        domains: z.array(domain).max(1000),
+        addresses: z.array(z.email().max(320)).max(5000),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "never logged in any mailbox of the org; adding one removes the activities it covers from every mailbox (as a mailbox's blocked_*), lifting one searches again",
+      ),
+    max_visibility: z
+      .enum(['full', 'subject', 'metadata'])
+      .optional()
+      .describe('no mailbox of the org keeps or shows more of a mail than this'),
     auto_create_contacts: z
       .enum(['none', 'sent', 'sent_and_received'])
       .optional()
@@ -29,7 +50,7 @@ export function orgRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   router.put('/org/settings', auth, async (req, res) => {
     const orgId = requireAdmin(res.locals.caller, 'org settings');
     const patch = parseInput(orgSettingsBody, req.body);
-    res.json(await updateOrgSettings(deps.database.db, orgId, patch));
+    res.json(await updateOrgRules(deps.database.db, orgId, patch));
   });
   return router;
 }

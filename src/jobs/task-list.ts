@@ -69,6 +69,7 @@ export function makeTaskList(deps: Deps): TaskList {
     backfillDays: deps.config.sync.backfillDays,
     metrics: deps.metrics,
     searchFirst: deps.config.sync.searchFirst,
+    orgRules: deps.orgRules,
   };
   const { webhookUrl, webhookSecret } = deps.config.crm;
   const webhook =
@@ -227,7 +228,7 @@ export function makeTaskList(deps: Deps): TaskList {
       await renewWatch({ ...syncDeps, google: deps.config.google }, mailbox_id);
     },
     [TASK.retroOrg]: async (payload) => {
-      await planRetroSearch(deps.database.db, orgPayload.parse(payload).org_id);
+      await planRetroSearch(syncDeps, orgPayload.parse(payload).org_id);
     },
     [TASK.retroSearch]: async (payload, helpers) => {
       const retroDeps = { ...syncDeps, retroDays: deps.config.sync.retroDays };

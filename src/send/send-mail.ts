@@ -16,10 +16,10 @@ import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 import { splitRawEntity } from '../mail/raw-entity.ts';
 import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
-import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
 import { resolveSender } from '../mailbox/send-as.ts';
+import { forbidsAny, type OrgRulesSource } from '../org/org-rules.ts';
 import { activityAuthor } from '../sync/activity-author.ts';
 import { toActivityDraft } from '../sync/activity-row.ts';
 import {
@@ -30,6 +30,7 @@ import {
 } from '../sync/link-entities.ts';
 import { insertActivities } from '../sync/store-activities.ts';
 import { replyContext } from './reply-context.ts';
+import { sendingMailbox } from './sending-mailbox.ts';
 
 /** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer when it names no time. */
 const DAILY_LIMIT_RETRY_MS = 24 * 60 * 60 * 1000;
@@ -41,11 +42,16 @@ export interface SendDeps {
   log: Logger;
   mailboxAuth: MailboxAuth;
   pacers: PacerRegistry;
+  orgRules: OrgRulesSource;
+  /** Where a read-only mailbox's user reconnects (`reconnect_url`). */
+  publicUrl: string;
 }
 
 export interface SendRequest {
   /** One of the mailbox's verified send-as addresses; the primary when left out. */
   from?: string | undefined;
+  /** A mailbox of the org shared with the caller, to send from; the caller's own when left out. */
+  mailbox?: string | undefined;
   to: string[];
   cc?: string[] | undefined;
   bcc?: string[] | undefined;
@@ -65,8 +71,7 @@ export async function sendMail(
   req: SendRequest,
 ): Promise<Answer> {
   const recipients = strictRecipients(req);
-  const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
-  if (mailbox.status === 'revoked') throw mailboxRevoked();
+  const mailbox = await sendingMailbox(deps, caller, req.mailbox);
   const entity =
     req.entity_type && req.entity_id ? await requireEntity(deps.db, caller.orgId, req) : undefined;
   const pacer = deps.pacers.forMailbox(mailbox.id);
@@ -123,7 +128,9 @@ export async function sendMail(
     })),
     snippet: '',
   };
-  const activityId = await logSentMail(deps.db, mailbox, mail, entity, senderName || mailbox.email);
+  // Sent from a shared mailbox, the activity is the sender's: the member who sent it.
+  const author = { userId: caller.userId, name: senderName || mailbox.email };
+  const activityId = await logSentMail(deps, mailbox, mail, entity, author);
   return {
     status: 201,
     body: {
@@ -210,13 +217,15 @@ async function sendFailure(deps: SendDeps, mailbox: Mailbox, error: unknown): Pr
 }
 
 async function logSentMail(
-  db: Db,
+  { db, orgRules }: Pick<SendDeps, 'db' | 'orgRules'>,
   mailbox: Mailbox,
   mail: ParsedMail,
   entity: EntityLink | undefined,
-  createdByName: string,
+  sender: { userId: string; name: string },
 ): Promise<string | null> {
   const people = [...mail.to, ...mail.cc, ...mail.bcc].map((a) => a.email);
+  // Sent, but never logged: a recipient the org erased or never logs (every mailbox, as synced).
+  if (forbidsAny(await orgRules.forOrg(mailbox.orgId), people)) return null;
   const matched = linksFor(people, await matchAddresses(db, mailbox.orgId, people));
   const links = entity
     ? [
@@ -228,7 +237,8 @@ async function logSentMail(
     : matched;
   if (links.length === 0) return null;
   const org = await readOrgSettings(db, mailbox.orgId);
-  const draft = toActivityDraft(mail, activityAuthor(mailbox, createdByName, org), links);
+  const author = { ...activityAuthor(mailbox, sender.name, org), userId: sender.userId };
+  const draft = toActivityDraft(mail, author, links);
   const stored = await insertActivities(db, [draft]);
   if (stored[0]) return stored[0].id;
   // The sync got there first (it saw the mail in SENT): the activity exists under the same key.

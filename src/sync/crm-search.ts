@@ -67,15 +67,18 @@ export function queryGroups(terms: string[]): string[][] {
 }
 
 export async function orgSearchTerms(
-  ctx: Pick<SyncContext, 'db' | 'mailbox'>,
+  ctx: Pick<SyncContext, 'db' | 'mailbox' | 'orgRules'>,
 ): Promise<SearchTerms> {
   const { rows } = await ctx.db.execute<{ term: string }>(
     sql`select term from (${termsOf(ctx.mailbox.orgId)}) t order by 1`,
   );
   const own = ctx.mailbox.email;
+  // A person erased from the org is never searched for, even while the CRM still holds a record.
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
   const wanted = rows
     .map((r) => r.term)
-    .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)));
+    .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)))
+    .filter((t) => !rules.anyErased([t]));
   const terms = wanted.filter((t) => SEARCHABLE.test(t));
   return { terms, incomplete: terms.length < wanted.length };
 }

@@ -5,6 +5,7 @@
 // counted, and the cursor moves past it.
 import { readOrgSettings } from '../activities/org-settings.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import { withNeverLog } from '../org/org-rules.ts';
 import { activityAuthor } from './activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
 import { createContactsFromMail } from './auto-contacts.ts';
@@ -12,7 +13,7 @@ import { markBounces } from './bounces.ts';
 import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { linksFor, matchAddresses } from './link-entities.ts';
-import { counterparts, skipReason } from './mail-filter.ts';
+import { counterparts, everyAddress, skipReason } from './mail-filter.ts';
 import { recordSkips } from './reconcile-store.ts';
 import { idsToSkip } from './store-activities.ts';
 import { storeBatch } from './store-batch.ts';
@@ -42,7 +43,13 @@ export async function logMessages(
   await markBounces(ctx, fetched.mails);
 
   const owner = ownerAddresses(mailbox);
-  const reasons = fetched.mails.map((m) => skipReason(m, owner, mailbox.settings));
+  // The org's rules, read after the fetch and just before the store: an erasure or a never_log
+  // entry made while the mail was on its way still holds.
+  const rules = fetched.mails.length > 0 ? await ctx.orgRules.forOrg(mailbox.orgId) : undefined;
+  const settings = rules ? withNeverLog(mailbox.settings, rules) : mailbox.settings;
+  const reasons = fetched.mails.map((m) =>
+    rules?.anyErased(everyAddress(m)) ? 'erased' : skipReason(m, owner, settings),
+  );
   const eligible = fetched.mails.filter((_, i) => reasons[i] === null);
   await recordSkips(ctx.db, mailbox.id, fetched.mails, reasons);
   const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));

@@ -12,7 +12,9 @@ export type SkipReason =
   | 'excluded_label'
   | 'blocked'
   | 'internal'
-  | 'no_counterpart';
+  | 'no_counterpart'
+  /** A participant was erased from the org (org/erase-person.ts): never logged again. */
+  | 'erased';
 
 /** Label ids alone decide some skips before a message is even fetched (history carries them). */
 export function skippedByLabels(
@@ -28,6 +30,12 @@ export function skippedByLabels(
 export type OwnerAddresses = string | readonly string[];
 const ownerList = (owner: OwnerAddresses): string[] =>
   (typeof owner === 'string' ? [owner] : [...owner]).map((a) => a.toLowerCase());
+
+/** Every address on the mail, the owner's and Bcc (a sender's own copy keeps it) included. */
+export function everyAddress(mail: ParsedMail): string[] {
+  const all = [mail.from, ...mail.to, ...mail.cc, ...mail.replyTo, ...(mail.bcc ?? [])];
+  return all.flatMap((a) => (a ? [a.email] : []));
+}
 
 /** Everyone on the mail other than the mailbox owner (any of its addresses), de-duplicated, in header order. */
 export function counterparts(mail: ParsedMail, owner: OwnerAddresses): MailAddress[] {

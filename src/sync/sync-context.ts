@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { Metrics } from '../metrics.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
 import { makeProgressTracker, type ProgressTracker } from './progress-tracker.ts';
 import type { SearchFirstOptions } from './search-first.ts';
 import type { SharedStatements } from './shared-statements.ts';
@@ -27,6 +28,8 @@ export interface SyncContext {
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
   /** New mail in no logged thread waits for a search before it is fetched; absent: fetch it all. */
   searchFirst?: SearchFirstOptions | undefined;
+  /** The org's never_log, max_visibility and erased people: what no mailbox may log. */
+  orgRules: OrgRulesSource;
 }
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;
@@ -44,6 +47,7 @@ export async function openSyncContext(
     backfillDays: number;
     metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
     searchFirst?: SearchFirstOptions | undefined;
+    orgRules: OrgRulesSource;
   },
   mailbox: Mailbox,
   log: Logger,
@@ -62,5 +66,6 @@ export async function openSyncContext(
     progress,
     metrics: deps.metrics,
     searchFirst: deps.searchFirst,
+    orgRules: deps.orgRules,
   };
 }

@@ -12,6 +12,7 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { Metrics } from '../metrics.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
 import type { SearchFirstOptions } from './search-first.ts';
@@ -29,6 +30,8 @@ export interface SyncDeps {
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
   /** Search before fetch (search-first.ts); absent, every new mail is fetched. */
   searchFirst?: SearchFirstOptions | undefined;
+  /** What no mailbox of the org may log (never_log, erased people). */
+  orgRules: OrgRulesSource;
 }
 
 export type SyncOutcome =

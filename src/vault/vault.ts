@@ -1,7 +1,8 @@
 // Envelope encryption of a mailbox's OAuth tokens: a random 32-byte data key per mailbox seals the
 // tokens with AES-256-GCM, the mailbox id as associated data (a ciphertext moved to another row
 // does not open); the data key is stored wrapped by KMS or the local key. Unwrapped data keys are
-// cached briefly so a sync does not call KMS each time.
+// cached briefly so a sync does not call KMS each time. Other keys (an org's erasure key) are
+// stored wrapped the same way.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { type KeyWrapper, VaultError } from './key-wrapper.ts';
 
@@ -25,6 +26,10 @@ export interface Vault {
     existing?: { wrappedKey: Buffer; keyId: string },
   ): Promise<SealedTokens>;
   open(mailboxId: string, sealed: SealedTokens): Promise<OAuthTokens>;
+  /** A new random 32-byte key, and the same wrapped for storage (for keys that are not tokens'). */
+  newKey(): Promise<{ key: Buffer; wrappedKey: Buffer; keyId: string }>;
+  /** A key stored wrapped, opened (cached briefly, as data keys are); the caller zeroes it. */
+  openKey(wrapped: { wrappedKey: Buffer; keyId: string }): Promise<Buffer>;
   /** The data key rewrapped under the current key; null when it already is. */
   rewrap(sealed: {
     wrappedKey: Buffer;
@@ -114,6 +119,13 @@ export function makeVault(
         throw new VaultError('sealed tokens do not open for this mailbox');
       }
     },
+    async newKey() {
+      const key = randomBytes(32);
+      const wrapped = await wrapper.wrap(key);
+      remember(`${wrapped.keyId}:${wrapped.wrappedKey.toString('base64')}`, Buffer.from(key));
+      return { key, ...wrapped };
+    },
+    openKey: (wrapped) => dataKey(wrapped.wrappedKey, wrapped.keyId),
     async rewrap(sealed) {
       const current = await wrapper.currentKeyId();
       if (sealed.keyId === current) return null;

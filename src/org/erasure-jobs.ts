@@ -20,7 +20,7 @@ export async function forgetInJobs(tx: Pick<Db, 'execute'>, orgId: string, email
       from graphile_worker._private_jobs j
       join graphile_worker._private_tasks t on t.id = j.task_id
      where t.identifier = ${TASK.retroSearch} and j.locked_at is null
-       and j.payload -> 'terms' ? ${email}
+       and j.payload::jsonb -> 'terms' ? ${email}
        and j.payload ->> 'mailbox_id' in (select id::text from mailboxes where org_id = ${orgId})`);
   if (rows.length === 0) return;
   await tx.execute(

@@ -170,6 +170,15 @@ describe('shared mailboxes', () => {
     await waitForIdle(e2e);
     expect((await sendFrom(OTHER, 'lia@vendor.test', 'pedro-1')).status).toBe(201);
 
+    // The admin page says how each mailbox was connected, whose it is and whom it is shared with.
+    const page = await (await e2e.api('/admin', { user: ADMIN })).text();
+    expect(page).toMatch(
+      /sales@team\.test<\/td><td>the org<br><span[^>]*>Workspace \(delegation\)/,
+    );
+    expect(page).toMatch(
+      /lia@vendor\.test<\/td><td>lia<br><span[^>]*>user \(OAuth\)<\/span><br><span[^>]*>shared with pedro/,
+    );
+
     // Rita signs in to the CRM and connects her own address: the org's mailbox becomes hers.
     const rita: TestUser = { sub: 'rita', org: ORG, name: 'Rita' };
     const before = (await orgMailboxes()).find((m) => m.address === 'rita@team.test');

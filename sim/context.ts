@@ -1,6 +1,7 @@
 // The shared state of one simulator instance: what its parts (Gmail REST, OAuth/OIDC,
 // Pub/Sub, KMS, control API) need from one another. Each part receives this object
 // and fills in the functions it owns; nothing here imports the service under test.
+import type { RemoteRecipients } from './remote-recipients.ts';
 
 /** Faults set through `PUT /__sim/faults`; each left out keeps Google's default (most: off). */
 export interface Faults {
@@ -83,6 +84,8 @@ export interface SimContext {
   /** Base URL of this simulator, e.g. `http://127.0.0.1:8085` (set once listening). */
   baseUrl: string;
   faults: Faults;
+  /** Addresses that answer mail sent to them (control API: PUT /__sim/recipients/{address}). */
+  recipients: RemoteRecipients;
   /** Seeded random source (reset when faults carry a `seed`). */
   random: () => number;
   stats: SimStats;

@@ -92,8 +92,10 @@ export function controlRouter(
     const { reset, ...faults } = body;
     const unknownQuota = quotaFaultError(faults);
     if (unknownQuota) return res.status(400).json({ error: unknownQuota });
-    if (reset)
+    if (reset) {
       for (const k of Object.keys(ctx.faults)) delete (ctx.faults as Record<string, unknown>)[k];
+      ctx.recipients.clear();
+    }
     Object.assign(
       ctx.faults,
       faults,

@@ -66,6 +66,8 @@ export function sendRouter(ctx: SimContext, store: GmailStore, call: Call): Rout
         threadId: m.threadId,
       });
     }
+    // The recipients' servers and people answer later (remote-recipients.ts).
+    ctx.recipients.answer(store, mb, splitHeaderBlock(stored).headers, recipients, m.threadId);
     res.json({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds] });
   });
   router.post(`${base}/messages/send`, json, send);

@@ -20,7 +20,7 @@ export interface StoredMessage {
   sizeEstimate: number;
   messageIdHeader: string;
   subjectKey: string;
-  searchable: { from: string; to: string; cc: string; subject: string };
+  searchable: { from: string; to: string; cc: string; subject: string; text: string };
 }
 
 /** One change, as history.list lists it: a message added or deleted, or its labels changed. */
@@ -165,6 +165,8 @@ export class GmailStore {
         to: decodeWords(headerValue(headers, 'To') ?? '').toLowerCase(),
         cc: decodeWords(headerValue(headers, 'Cc') ?? '').toLowerCase(),
         subject: decodeWords(subject).toLowerCase(),
+        // Gmail's search matches words of the body too (first 64 KiB here).
+        text: parsed.text.slice(0, 65_536).toLowerCase(),
       },
     };
     mailbox.messages.set(id, message);

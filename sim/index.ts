@@ -20,6 +20,7 @@ import { listenMultiplexed } from './port-mux.ts';
 import { PubSubState } from './pubsub.ts';
 import { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
+import { RemoteRecipients, recipientsRouter } from './remote-recipients.ts';
 import { resourceManagerRouter } from './resource-manager.ts';
 import { ServiceAccountKeys, serviceAccountsRouter } from './service-accounts.ts';
 import { Workspaces, workspacesRouter } from './workspaces.ts';
@@ -69,6 +70,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     pushServiceAccount: 'gmail-push@sim.iam.gserviceaccount.com',
     baseUrl: '',
     faults: {},
+    recipients: new RemoteRecipients(),
     random: seededRandom(Date.now()),
     stats: {
       calls: {},
@@ -111,6 +113,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const app = express();
   app.disable('x-powered-by');
   app.use(controlRouter(ctx, store, quota, () => kms as KmsKeys));
+  app.use(recipientsRouter(ctx.recipients));
   app.use(oauth.router);
   app.use(oidc.router);
   app.use(gmailRouter(ctx, store, quota));

@@ -122,8 +122,11 @@ function term(key: string, value: string, m: StoredMessage): boolean {
     }
     case 'is':
       return value === 'unread' ? m.labelIds.has('UNREAD') : m.labelIds.has(value.toUpperCase());
+    case 'rfc822msgid':
+      // https://support.google.com/mail/answer/7190: the Message-ID header, brackets left off.
+      return m.messageIdHeader.replace(/^<|>$/g, '').toLowerCase() === value.replace(/^<|>$/g, '');
     default:
-      return `${s.from} ${s.to} ${s.cc} ${s.subject}`.includes(value);
+      return `${s.from} ${s.to} ${s.cc} ${s.subject} ${s.text}`.includes(value);
   }
 }
 

@@ -14,6 +14,7 @@ import { makeMailboxAuth } from './mailbox/mailbox-auth.ts';
 import { makeMetrics } from './metrics.ts';
 import { makeErasureHashing } from './org/erasure-keys.ts';
 import { makeOrgRulesSource } from './org/org-rules.ts';
+import { cachedUnsubscribeKeys } from './suppressions/unsubscribe-key.ts';
 import type { KeyWrapper } from './vault/key-wrapper.ts';
 import { makeKmsKeyWrapper } from './vault/kms-key-wrapper.ts';
 import { makeLocalKeyWrapper } from './vault/local-key-wrapper.ts';
@@ -47,6 +48,7 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     metrics,
     erasureHashing,
     orgRules: makeOrgRulesSource({ db: database.db, hashing: erasureHashing }),
+    unsubscribeKeys: cachedUnsubscribeKeys(database.db, vault),
   };
 }
 

@@ -18,11 +18,12 @@ import { migrateDatabase } from './db/migrate.ts';
 import { SAMPLE_CONTACT } from './db/sample-crm.ts';
 import type { Deps } from './deps.ts';
 import { DEV_ORG, DEV_USER, mintDevToken } from './http/dev-token.ts';
+import { resyncByEmail, waitForSyncs } from './ingest/operator-sync.ts';
+import { pollCycle } from './ingest/poll.ts';
 import { createLogger } from './logger.ts';
+import { rotateAllKeys } from './mailbox/key-rotation.ts';
+import { rotateErasureKeys } from './org/erasure-key-rotation.ts';
 import { enqueueReconcile } from './queue/enqueue.ts';
-import { resyncByEmail, waitForSyncs } from './sync/operator-sync.ts';
-import { pollCycle } from './sync/poll.ts';
-import { rotateAllKeys } from './vault/key-rotation.ts';
 
 interface Command {
   summary: string;
@@ -129,6 +130,8 @@ const commands: Record<string, Command> = {
         out(`rewrapped ${done}…`),
       );
       out(`rewrapped ${result.rewrapped} data keys; ${result.unchanged} were already current`);
+      const erasure = await rotateErasureKeys(d.database.db, d.vault);
+      out(`rewrapped ${erasure.rewrapped} erasure keys; ${erasure.unchanged} were already current`);
     },
   },
   mailboxes: {

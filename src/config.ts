@@ -27,6 +27,8 @@ const envSchema = z.object({
   /** PostgreSQL connection string; unset = embedded PostgreSQL under ./.data/pg. */
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  /** Where a worker-only process serves /healthz, /readyz and /metrics; unset = PORT. */
+  HEALTH_PORT: optional(z.coerce.number().int().min(0).max(65535)),
   /** External base URL: OAuth redirect and push audience derive from it. */
   PUBLIC_URL: optional(url),
   GOOGLE_CLIENT_ID: optional(z.string()),
@@ -86,6 +88,8 @@ export interface Config {
   production: boolean;
   databaseUrl: string | undefined;
   port: number;
+  /** Where a worker-only process answers health probes (HEALTH_PORT, else PORT). */
+  healthPort: number;
   publicUrl: string;
   google: {
     /** True when no real credentials are configured: start the simulator in-process. */
@@ -122,10 +126,15 @@ export interface Config {
     backfillDays: number;
     retroDays: number;
     pollInterval: string;
-    /** Search before fetch (sync/search-first.ts): how long after a mail is seen it is searched for,
+    /** Search before fetch (search-first/): how long after a mail is seen it is searched for,
      * and how long search may lag before a mail it has not found is taken as no one's. */
     searchFirst: { delayMs: number; settleMs: number };
   };
+  /**
+   * How far ahead `send_at` may be: CONTRACT.md's 1 minute to 30 days. Not an environment
+   * variable; tests that cannot wait a minute pass a shorter minimum in the config they build.
+   */
+  schedule: { minLeadMs: number; maxLeadMs: number };
   logLevel: string;
   metricsToken: string | undefined;
 }
@@ -169,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production,
     databaseUrl: e.DATABASE_URL,
     port,
+    healthPort: e.HEALTH_PORT ?? port,
     publicUrl,
     google: {
       useSimulator,
@@ -208,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         settleMs: e.MATCH_SETTLE_MS ?? 10 * 60_000,
       },
     },
+    schedule: { minLeadMs: 60_000, maxLeadMs: 30 * 86_400_000 },
     logLevel: e.LOG_LEVEL ?? 'info',
     metricsToken: e.METRICS_TOKEN,
   };

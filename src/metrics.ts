@@ -19,7 +19,7 @@ export interface Metrics {
   workerRestarted(): void;
   /** A reconciliation: gaps it found, how many it repaired, the quota units it spent. */
   reconciled(found: number, repaired: number, units: number): void;
-  /** Mail that waited for search (sync/search-first.ts): `found`, `followed` its thread, `let_go`. */
+  /** Mail that waited for search (search-first/): `found`, `followed` its thread, `let_go`. */
   pendingMail(outcome: 'found' | 'followed' | 'let_go', n: number): void;
   /** The poll's check of a push-healthy mailbox, by outcome (`clean`, `missed_push`, …). */
   pollCheck(outcome: string): void;

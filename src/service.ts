@@ -8,13 +8,14 @@ import { buildDeps } from './build-deps.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
-import { migrateDatabase } from './db/migrate.ts';
+import { migrateWhenReachable } from './db/wait-for-database.ts';
 import type { Deps } from './deps.ts';
 import { createApp } from './http/app.ts';
 import { createHealthApp } from './http/health-routes.ts';
 import { pollCrontab } from './jobs/crontab.ts';
 import { makeTaskList } from './jobs/task-list.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
+import type { WorkerHealth } from './jobs/worker-stall.ts';
 import type { Logger } from './logger.ts';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -33,8 +34,8 @@ export interface ServiceOptions {
   /** Extra tasks beside the production ones (tests only). */
   extraTasks?: TaskList;
   /**
-   * Where a worker-only process serves /healthz, /readyz and /metrics: PORT unless given (tests
-   * running web and worker in one process pass 0).
+   * Where a worker-only process serves /healthz, /readyz and /metrics: HEALTH_PORT (itself PORT
+   * unless set) unless given (tests running web and worker in one process pass 0).
    */
   healthPort?: number;
   /** Pub/Sub's push retry backoff for the simulator's subscription (tests shorten it). */
@@ -64,7 +65,6 @@ export async function startService(
   try {
     let config = initial;
     const databaseUrl = config.databaseUrl ?? (await startDevDatabase(log, releases, opts));
-    await migrateDatabase(databaseUrl);
     if (config.google.useSimulator && !config.google.emulatorHost) {
       config = await startDevSimulator(config, log, releases);
     }
@@ -74,27 +74,52 @@ export async function startService(
     });
     releases.push(() => database.close());
     const deps = buildDeps(config, database, log);
-    if (config.google.useSimulator && role !== 'worker') {
-      await setupSimulatorPubsub(config, opts.pushBackoffS);
-    }
 
-    const worker = role === 'web' ? undefined : await startWorkerRole(deps, releases, opts);
-    // A worker-only process answers health probes on its own small listener; with role `all`
-    // the web role's readiness includes the worker's.
+    // Listen before anything else: a port already taken stops start-up before any job is taken,
+    // and while the database is awaited, probes are answered (readyz 503) instead of refused.
+    let worker: Worker | undefined;
+    let starting = true;
+    const workerHealth = () => worker?.health() ?? NOT_STARTED;
     const url =
       role === 'worker'
         ? undefined
-        : await listen(deps, releases, createApp(deps, { workerHealth: worker?.health }));
-    if (role === 'worker' && worker) {
-      const health = createHealthApp(deps, worker.health);
-      await listen(deps, releases, health, opts.healthPort);
+        : await listen(deps, releases, {
+            app: createApp(deps, {
+              ...(role === 'all' ? { workerHealth } : {}),
+              starting: () => starting,
+            }),
+            port: config.port,
+            name: 'PORT',
+          });
+    if (role === 'worker') {
+      // A worker-only process answers health probes on its own small listener (HEALTH_PORT).
+      const app = createHealthApp(deps, workerHealth);
+      const port = opts.healthPort ?? config.healthPort;
+      await listen(deps, releases, { app, port, name: 'HEALTH_PORT' });
     }
+
+    const aborted = new AbortController();
+    releases.push(async () => aborted.abort(new Error('stopped while starting')));
+    await migrateWhenReachable(databaseUrl, log, { signal: aborted.signal });
+    if (config.google.useSimulator && role !== 'worker') {
+      await setupSimulatorPubsub(config, opts.pushBackoffS);
+    }
+    if (role !== 'web') worker = await startWorkerRole(deps, releases, opts);
+    starting = false;
     return { config, deps, url, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
+
+/** What readiness reports for a worker role whose runner has not started yet. */
+const NOT_STARTED: WorkerHealth = {
+  stalled: true,
+  overdueJobs: 0,
+  secondsSinceJobStart: 0,
+  restarts: 0,
+};
 
 /**
  * Connections per process: 25 whatever the role, plus one each for the session locks and the
@@ -138,15 +163,21 @@ async function startWorkerRole(
   return worker;
 }
 
-async function listen(
-  deps: Deps,
-  releases: Release[],
-  app: Express,
-  port = deps.config.port,
-): Promise<string> {
+interface Listener {
+  app: Express;
+  port: number;
+  /** The variable the port comes from, named when it is already taken. */
+  name: 'PORT' | 'HEALTH_PORT';
+}
+
+async function listen(deps: Deps, releases: Release[], { app, port, name }: Listener) {
   const server = app.listen(port);
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve).once('error', reject);
+    server.once('listening', resolve).once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') return reject(err);
+      const hint = name === 'HEALTH_PORT' ? ': give a worker-only process its own HEALTH_PORT' : '';
+      reject(new Error(`${name} ${port} is already in use by another process${hint}`));
+    });
   });
   releases.push(() => new Promise((resolve) => server.close(() => resolve())));
   const address = server.address();

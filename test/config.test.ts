@@ -57,6 +57,7 @@ describe('loadConfig', () => {
 
   it.each([
     ['PORT', 'eighty', /invalid PORT/],
+    ['HEALTH_PORT', '70000', /invalid HEALTH_PORT/],
     ['PUBLIC_URL', 'not a url', /invalid PUBLIC_URL/],
     ['GMAIL_PUBSUB_TOPIC', 'gmail', /invalid GMAIL_PUBSUB_TOPIC: must be projects\/P\/topics\/T/],
     ['TOKEN_ENCRYPTION_KEY', 'c2hvcnQ=', /invalid TOKEN_ENCRYPTION_KEY: must be 32 bytes/],

@@ -6,7 +6,7 @@
 // is within a day of expiry), a contact added to the CRM after its mail arrived (the
 // CRM tables' trigger queues the retroactive search, and its second pass 30 s later), and a
 // blocklist entry removed (the re-import through a search of the mailbox).
-import type { CompletenessView } from '../../src/sync/reconcile-store.ts';
+import type { CompletenessView } from '../../src/reconcile/reconcile-store.ts';
 import { type Calls, diffCalls } from '../measure.ts';
 import { quiesce, type World } from '../world.ts';
 import { servedCallsOf } from './fixtures.ts';

@@ -2,10 +2,10 @@
 // bodies. Stored content is normalised here, once: rows written before attachments carried
 // `content_type` (they had `mime_type`), and `cid:` image URLs that name the activity only now.
 
+import { ATTACHMENT_URL_PLACEHOLDER } from '../activity-store/activity-content.ts';
 import { sql } from '../db/orm.ts';
 import type { ActivityContent, StoredAttachment } from '../db/schema.ts';
 import { extractReplyText } from '../mail/reply-text.ts';
-import { ATTACHMENT_URL_PLACEHOLDER } from './activity-content.ts';
 
 export type ActivityRow = {
   id: string;

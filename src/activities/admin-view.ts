@@ -4,10 +4,10 @@
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { lagSeconds } from '../mailbox/mailbox-status.ts';
+import { pushHealthySql } from '../ingest/push-health.ts';
+import { unrepairedMessage } from '../reconcile/reconcile-store.ts';
 import { etaSeconds } from '../sync/progress.ts';
-import { pushHealthySql } from '../sync/push-health.ts';
-import { unrepairedMessage } from '../sync/reconcile-store.ts';
+import { lagSeconds } from './mailbox-status.ts';
 
 export interface AdminView {
   mailboxes: {

@@ -1,6 +1,9 @@
 // One activity with its bodies (GET /activities/{id}); with `full`, a body cut at the storage cap
 // is read whole from Gmail (messages.get, and attachments.get for text parts Gmail serves only
 // that way), parsed by the same parser with a larger cap, and not stored.
+
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { capShown } from '../activity-store/visibility-cap.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -9,8 +12,6 @@ import { parseGmailMessage } from '../mail/parse-message.ts';
 import { seenBy, type Viewer } from './activity-audience.ts';
 import { ACTIVITY_COLUMNS, type ActivityRow, activityView } from './activity-view.ts';
 import { type GmailSourceDeps, type MessageReader, readerFor } from './gmail-source.ts';
-import { readOrgSettings } from './org-settings.ts';
-import { capShown } from './visibility-cap.ts';
 
 /** The most text `full=1` returns (UTF-8 bytes); the part data it decodes is capped at twice that. */
 export const FULL_TEXT_LIMIT_BYTES = 16 * 1024 * 1024;

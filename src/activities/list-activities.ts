@@ -3,14 +3,14 @@
 // Grouped by thread (`group=thread`), an item is the thread's newest activity on the timeline with
 // `count`, the thread's activities on it; threads are ordered and paged by that newest activity.
 
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { capShown } from '../activity-store/visibility-cap.ts';
 import { AppError } from '../app-error.ts';
+import type { EntityType } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { EntityType } from '../sync/link-entities.ts';
 import { seenBy, type Viewer } from './activity-audience.ts';
 import { ACTIVITY_COLUMNS, type ActivityRow, listItemView } from './activity-view.ts';
-import { readOrgSettings } from './org-settings.ts';
-import { capShown } from './visibility-cap.ts';
 
 export interface ListQuery {
   entity_type: EntityType;

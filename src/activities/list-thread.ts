@@ -1,11 +1,12 @@
 // A thread's activities (GET /threads/{thread_id}), oldest first, with their links: the org's
 // mail in that Gmail thread, from every mailbox that logged some of it.
+
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { capShown } from '../activity-store/visibility-cap.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { seenBy, type Viewer } from './activity-audience.ts';
 import { ACTIVITY_COLUMNS, type ActivityRow, listItemView } from './activity-view.ts';
-import { readOrgSettings } from './org-settings.ts';
-import { capShown } from './visibility-cap.ts';
 
 /** A longer thread is a mailing list, not a conversation; its first 500 mails are shown. */
 const MAX_THREAD_ITEMS = 500;

@@ -1,10 +1,11 @@
 // The operator's view of every mailbox: status, lag, watch expiry, completeness (the last
 // reconciliation), the long task under way and last error.
 
+import { lagSeconds } from '../activities/mailbox-status.ts';
 import type { Db } from '../db/database.ts';
 import { asc } from '../db/orm.ts';
-import { mailboxes, mailboxReconciliations } from '../db/schema.ts';
-import { lagSeconds } from '../mailbox/mailbox-status.ts';
+import { mailboxReconciliations } from '../db/reconcile-schema.ts';
+import { mailboxes } from '../db/schema.ts';
 import { type ProgressView, readProgress } from '../sync/progress.ts';
 import { formatEta } from './progress-bar.ts';
 

@@ -2,8 +2,8 @@
 // is gone (done) or has failed for good, and says which.
 import type { Database } from '../db/database.ts';
 import { reconcileJobKey, syncJobKey } from '../queue/job-names.ts';
+import { readCompleteness } from '../reconcile/reconcile-store.ts';
 import { readProgress } from '../sync/progress.ts';
-import { readCompleteness } from '../sync/reconcile-store.ts';
 import { makeProgressPrinter, type ProgressPrinter } from './progress-bar.ts';
 
 export type JobEnd = { ok: true } | { ok: false; error: string };

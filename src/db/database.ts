@@ -2,8 +2,12 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { drizzle } from './orm.ts';
-import * as schema from './schema.ts';
+import * as reconcileSchema from './reconcile-schema.ts';
+import * as coreSchema from './schema.ts';
 import { makeSessionLocks, type SessionLocks } from './session-locks.ts';
+
+// Every table module (drizzle-kit reads the same files: src/db/*schema.ts).
+const schema = { ...coreSchema, ...reconcileSchema };
 
 export type Db = NodePgDatabase<typeof schema>;
 

@@ -78,9 +78,11 @@ export const erasures = pgTable(
   (t) => [uniqueIndex('erasures_org_hash_uq').on(t.orgId, t.emailHash)],
 );
 
-/** Each org's HMAC key for erased addresses, wrapped as mailbox data keys are (KMS or local key). */
+/** Each org's HMAC key for erased addresses, sealed by the vault (its data key wrapped by KMS or
+ * the local key, as a mailbox's tokens are). */
 export const erasureKeys = pgTable('erasure_keys', {
   orgId: text('org_id').primaryKey(),
+  sealed: bytea('sealed').notNull(),
   wrappedKey: bytea('wrapped_key').notNull(),
   keyId: text('key_id').notNull(),
   createdAt: createdAt(),

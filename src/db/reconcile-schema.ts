@@ -1,5 +1,6 @@
 // Reconciliation and progress (issue 14): the last check of each mailbox against Gmail's search,
-// the mail deliberately skipped, and a long task under way. Re-exported by schema.ts.
+// the mail deliberately skipped, and a long task under way. Not re-exported by schema.ts: these
+// tables reference `mailboxes`, so they import schema.ts; drizzle-kit reads src/db/*schema.ts.
 import { createdAt, tstz } from './columns.ts';
 import { pgCore } from './orm.ts';
 import { mailboxes } from './schema.ts';
@@ -41,7 +42,8 @@ export const skippedMessages = pgTable(
 
 /**
  * New mail the history named that is in no logged thread: waiting for Gmail's search to say
- * whether it concerns the CRM before any `messages.get` is spent on it (sync/search-first.ts).
+ * whether it concerns the CRM before any `messages.get` is spent on it
+ * (search-first/search-first.ts).
  */
 export const pendingMatches = pgTable(
   'pending_matches',

@@ -5,10 +5,12 @@ import { createdAt, tstz } from './columns.ts';
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
 
+// A table module that references these tables (reconcile-schema.ts) imports this file and is not
+// re-exported here, so no import cycle: drizzle-kit and database.ts read src/db/*schema.ts.
 export * from './bookkeeping-schema.ts';
 export * from './linking-schema.ts';
 export * from './org-schema.ts';
-export * from './reconcile-schema.ts';
+export * from './sequences-schema.ts';
 
 const {
   bigint,
@@ -208,14 +210,14 @@ export const activities = pgTable(
     createdBy: text('created_by').notNull(),
     createdByName: text('created_by_name').notNull(),
     loggedAt: tstz('logged_at').notNull().defaultNow(),
-    /** `bounced` once Gmail's delivery-status notification for mail we sent arrives (sync/bounces.ts). */
+    /** `bounced` once Gmail's delivery-status notice for mail we sent arrives (crm/bounces.ts). */
     status: text('status').$type<'logged' | 'bounced'>().notNull().default('logged'),
   },
   (t) => [
     // One mail is one activity per mailbox: replays and the send/sync race are harmless.
     uniqueIndex('activities_mailbox_message_uq').on(t.mailboxId, t.gmailMessageId),
     index('activities_org_logged_idx').on(t.orgId, t.loggedAt),
-    // GET /threads/{id} and linking a reply to its thread's records (sync/thread-links.ts).
+    // GET /threads/{id} and linking a reply to its thread's records (crm/thread-links.ts).
     index('activities_thread_idx').on(t.threadId),
   ],
 );

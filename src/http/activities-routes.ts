@@ -2,8 +2,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { listActivities } from '../activities/list-activities.ts';
+import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';

@@ -7,18 +7,22 @@ const esc = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
+/**
+ * The last hour as bars that span the section's width: the SVG scales to its box horizontally
+ * (preserveAspectRatio none) and keeps its height; the label is HTML so it is not stretched.
+ */
 function chart(perMinute: AdminView['perMinute']): string {
-  const width = 720;
+  const width = 600;
   const height = 160;
   const max = Math.max(1, ...perMinute.map((p) => p.count));
   const bar = width / Math.max(1, perMinute.length);
   const bars = perMinute
     .map((p, i) => {
-      const h = Math.round((p.count / max) * (height - 20));
-      return `<rect class="bar" x="${(i * bar + 1).toFixed(1)}" y="${height - h}" width="${(bar - 2).toFixed(1)}" height="${h}"><title>${p.minute.toISOString().slice(11, 16)} UTC: ${p.count}</title></rect>`;
+      const h = Math.round((p.count / max) * (height - 10));
+      return `<rect class="bar" x="${(i * bar + 0.5).toFixed(2)}" y="${height - h}" width="${(bar - 1).toFixed(2)}" height="${h}"><title>${p.minute.toISOString().slice(11, 16)} UTC: ${p.count}</title></rect>`;
     })
     .join('');
-  return `<svg role="img" aria-label="activities logged per minute" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${bars}<line x1="0" y1="${height}" x2="${width}" y2="${height}" stroke="#9aa3b2"/><text x="0" y="12" class="axis">max ${max}/min</text></svg>`;
+  return `<p class="axis">max ${max}/min</p><svg class="chart" role="img" aria-label="activities logged per minute" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" width="100%" height="${height}">${bars}<line x1="0" y1="${height}" x2="${width}" y2="${height}" stroke="#9aa3b2" vector-effect="non-scaling-stroke"/></svg>`;
 }
 
 type MailboxView = AdminView['mailboxes'][number];
@@ -76,7 +80,7 @@ section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:16px;
 h2{font-size:15px;margin:0 0 10px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eef0f3}
 th{font-size:12px;text-transform:uppercase;color:#5a6275}.pill{padding:2px 8px;border-radius:10px;background:#e3f1e8;color:#1f7a45;font-size:12px}
 .status-error .pill,.status-revoked .pill{background:#fbe5e5;color:#a12c2c}.status-syncing .pill{background:#e6effb;color:#2457a8}
-.pushes,.via{font-size:12px;color:#5a6275}.bar{fill:#2f7bd8}.axis{font-size:11px;fill:#5a6275}
+.pushes,.via{font-size:12px;color:#5a6275}.bar{fill:#2f7bd8}.axis{font-size:11px;color:#5a6275;margin:0 0 4px}.chart{display:block}
 </style></head><body><header><h1>gmail-sync — ${esc(orgId)}</h1></header><main>
 <section><h2>Activities logged per minute, last hour (${total} in all)</h2>${chart(view.perMinute)}</section>
 <section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>Owner, connected by</th><th>Status</th><th>Lag</th><th>Watch expires (UTC), pushes</th><th>Last error</th><th>Kept</th><th>Complete</th><th>Progress</th></tr></thead><tbody>${rows || '<tr><td colspan="9">No mailbox connected.</td></tr>'}</tbody></table></section>

@@ -22,12 +22,18 @@ import { makePushVerifier } from './push-auth.ts';
 import { requestContext } from './request-context.ts';
 import { rootRoutes } from './root-routes.ts';
 import { safeHeaders } from './safe-headers.ts';
+import { scheduledRoutes } from './scheduled-routes.ts';
 import { sendRoutes } from './send-routes.ts';
+import { startupGate } from './startup-gate.ts';
+import { suppressionRoutes } from './suppression-routes.ts';
+import { unsubscribeRoutes } from './unsubscribe-routes.ts';
 import { workspaceRoutes } from './workspace-routes.ts';
 
 export interface AppOptions {
   /** Set when this process also runs the worker (role `all`): readiness then includes it. */
   workerHealth?: () => WorkerHealth;
+  /** True while start-up still waits for the database: other routes then answer 503. */
+  starting?: () => boolean;
 }
 
 export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
@@ -36,7 +42,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.set('trust proxy', true);
   app.use(safeHeaders);
   app.use(requestContext(deps.log));
-  app.use(healthRoutes(deps, opts.workerHealth));
+  app.use(healthRoutes(deps, opts.workerHealth, opts.starting));
   const { production, crm, publicUrl } = deps.config;
   // The development sign-in mints tokens with the development secret: only where that is accepted.
   const devSignIn = !production && crm.usesDevSecret;
@@ -48,8 +54,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   }
   app.use(docsRoutes(publicUrl));
   app.use(metricsRoutes(deps.metrics, deps.config.metricsToken));
+  if (opts.starting) app.use(startupGate(opts.starting));
   // The push endpoint checks its token before reading its body, so it comes before the parser.
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
+  // Public: a recipient's one-click unsubscribe (the signed token is the credential).
+  app.use(unsubscribeRoutes(deps));
   const verifyCaller = makeCallerVerifier(deps.config.crm);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));
@@ -59,6 +68,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(activitiesRoutes(deps, verifyCaller));
   app.use(activityRoutes(deps, verifyCaller));
   app.use(orgRoutes(deps, verifyCaller));
+  app.use(suppressionRoutes(deps, verifyCaller));
+  app.use(scheduledRoutes(deps, verifyCaller));
   app.use(workspaceRoutes(deps, verifyCaller));
   app.use(orgMailboxRoutes(deps, verifyCaller));
   app.use(erasureRoutes(deps, verifyCaller));

@@ -3,9 +3,9 @@
 // call: their triggers record the change. Org-scoped by the caller's token.
 import { Router } from 'express';
 import { z } from 'zod';
+import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
-import { recordEntityChange } from '../sync/retro-search.ts';
+import { recordEntityChange } from '../retro-search/retro-search.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';

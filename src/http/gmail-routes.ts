@@ -2,13 +2,13 @@
 // use case, shape the answer.
 import { Router } from 'express';
 import { z } from 'zod';
+import { getMailboxStatus } from '../activities/mailbox-status.ts';
 import type { Deps } from '../deps.ts';
+import { requestSync } from '../ingest/request-sync.ts';
 import { beginConnect, type CallbackInput, completeConnect } from '../mailbox/connect.ts';
 import { SEND_SCOPE } from '../mailbox/consent-checks.ts';
 import { disconnectMailbox } from '../mailbox/disconnect.ts';
 import { getSettings, updateSettings } from '../mailbox/mailbox-settings.ts';
-import { getMailboxStatus } from '../mailbox/mailbox-status.ts';
-import { requestSync } from '../sync/request-sync.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';

@@ -24,6 +24,8 @@ export function createHealthApp(
 export function healthRoutes(
   deps: Pick<Deps, 'database'>,
   workerHealth?: () => WorkerHealth,
+  /** True while start-up is not done (the database awaited, the push set-up under way). */
+  starting: () => boolean = () => false,
 ): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
@@ -42,7 +44,7 @@ export function healthRoutes(
       // Reported below as not ready.
     }
     if (workerHealth) checks.worker = !workerHealth().stalled;
-    const ready = checks.database && checks.migrations && checks.worker !== false;
+    const ready = !starting() && checks.database && checks.migrations && checks.worker !== false;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
   return router;

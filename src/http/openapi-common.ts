@@ -13,3 +13,11 @@ export const errors = (...statuses: number[]) =>
 
 export const crm = [{ crmBearer: [] }];
 export type { RouteConfig };
+
+/** An operation's example for the reference (see openapi-examples.ts). */
+export interface OperationExample {
+  /** The JSON body sent, for an operation that takes one. */
+  request?: unknown;
+  /** The JSON answered with the operation's success status, for one that answers JSON. */
+  response?: unknown;
+}

@@ -14,6 +14,15 @@ import { activity, activityDetail, orgSettingsView } from './openapi-views.ts';
 import { orgSettingsBody } from './org-routes.ts';
 import { pushBody } from './pubsub-routes.ts';
 
+const readiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.object({
+    database: z.boolean(),
+    migrations: z.boolean(),
+    worker: z.boolean().optional(),
+  }),
+});
+
 export const OTHER_ROUTES: RouteConfig[] = [
   {
     method: 'get',
@@ -140,13 +149,14 @@ export const OTHER_ROUTES: RouteConfig[] = [
     method: 'get',
     path: '/healthz',
     summary: 'Liveness',
-    responses: { 200: { description: 'alive' } },
+    responses: { 200: json(z.object({ status: z.literal('ok') }), 'alive') },
   },
   {
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: database reachable and migrated',
-    responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
+    summary:
+      'Readiness: database reachable and migrated; for a worker, that it takes runnable jobs',
+    responses: { 200: json(readiness, 'ready'), 503: json(readiness, 'not ready') },
   },
   {
     method: 'get',

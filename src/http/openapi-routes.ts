@@ -70,7 +70,8 @@ export const INTEGRATION_ROUTES: RouteConfig[] = [
   {
     method: 'post',
     path: '/integrations/gmail/send',
-    summary: "Send through the caller's Gmail and log it once",
+    summary:
+      "Send through the caller's Gmail and log it once, now or at send_at; 422 suppressed when a recipient is on the org's suppression list",
     security: crm,
     request: {
       headers: z.object({ 'idempotency-key': z.string().min(1).max(255) }),
@@ -85,6 +86,10 @@ export const INTEGRATION_ROUTES: RouteConfig[] = [
           activity_id: z.uuid().nullable(),
         }),
         'sent',
+      ),
+      202: json(
+        z.object({ scheduled_id: z.uuid(), send_at: z.string(), status: z.literal('scheduled') }),
+        'scheduled (send_at given): listed at /integrations/gmail/scheduled',
       ),
       ...errors(400, 401, 404, 409, 413, 422, 429, 502),
     },

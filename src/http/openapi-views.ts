@@ -1,7 +1,7 @@
 // The shapes the API answers with, as zod schemas, for the OpenAPI document (openapi.ts): the
 // error body, a mailbox's status, an activity and its detail, the org's settings.
 import { z } from 'zod';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
+import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import { orgSettingsBody } from './org-routes.ts';
 
 export const errorBody = z.object({

@@ -1,10 +1,10 @@
 // GET/PUT /org/settings: the caller's org's settings, for CRM tokens with `admin: true`; a
-// `never_log` change applies to every mailbox of the org at once (mailbox/org-blocklist.ts).
+// `never_log` change applies to every mailbox of the org at once (org/org-settings-update.ts).
 import { Router } from 'express';
 import { z } from 'zod';
-import { readOrgSettings } from '../activities/org-settings.ts';
+import { readOrgSettings } from '../activity-store/org-settings.ts';
 import type { Deps } from '../deps.ts';
-import { updateOrgRules } from '../mailbox/org-blocklist.ts';
+import { updateOrgRules } from '../org/org-settings-update.ts';
 import { requireAdmin, requireCaller, type VerifyCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';
 

@@ -4,11 +4,11 @@ import express, { Router } from 'express';
 import { AppError } from '../app-error.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import type { Deps } from '../deps.ts';
-import { readPushBody } from '../sync/notification-input.ts';
-import { deadLetterPush, makeNotificationRecorder } from '../sync/notifications.ts';
+import { readPushBody } from '../ingest/notification-input.ts';
+import { deadLetterPush, makeNotificationRecorder } from '../ingest/notifications.ts';
 import type { VerifyPush } from './push-auth.ts';
 
-export { pushEnvelope as pushBody } from '../sync/notification-input.ts';
+export { pushEnvelope as pushBody } from '../ingest/notification-input.ts';
 
 export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
   const router = Router();

@@ -4,12 +4,14 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
+import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
 import { isMemberOfAny } from '../mailbox/mailbox-members.ts';
 import { findMailboxForUser } from '../mailbox/mailbox-store.ts';
+import { scheduleMail } from '../scheduled/schedule-mail.ts';
+import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { type SendRequest, sendMail } from '../send/send-mail.ts';
 import { usableForSending } from '../send/sending-mailbox.ts';
-import { ENTITY_TYPES } from '../sync/link-entities.ts';
 import { admitBody, bodyBudgetForHeap, drainBeforeRefusal, makeBodyBudget } from './body-budget.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
@@ -81,6 +83,18 @@ export const sendBody = z
     attachments: z.array(attachment).max(100).optional(),
     entity_type: z.enum(ENTITY_TYPES).optional(),
     entity_id: z.uuid().optional(),
+    list_unsubscribe: z
+      .boolean()
+      .optional()
+      .describe(
+        'adds RFC 8058 one-click unsubscribe (List-Unsubscribe, List-Unsubscribe-Post): one recipient only',
+      ),
+    send_at: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe(
+        'RFC 3339, 1 minute to 30 days ahead: the mail is scheduled (202) instead of sent now',
+      ),
   })
   .strict()
   .refine((b) => b.text !== undefined || b.html !== undefined, {
@@ -123,10 +137,14 @@ export function sendRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
       const key = parseInput(idempotencyKey, req.get('idempotency-key'), 'Idempotency-Key');
       const body = takeSendRequest(req);
       const caller = res.locals.caller;
+      // A repeat under the same key replays the first answer, even once send_at has passed.
       const answer = await withIdempotency(
         deps.database.db,
         { orgId: caller.orgId, userId: caller.userId, key, requestHash: hashRequest(body) },
-        () => sendMail(sendDeps(deps), caller, body),
+        () =>
+          body.send_at === undefined
+            ? sendMail(sendingDeps(deps), caller, body)
+            : scheduleMail(sendingDeps(deps), caller, body, sendTime(deps, body.send_at)),
       );
       res.status(answer.status).json(answer.body);
     },
@@ -137,7 +155,7 @@ export function sendRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
 
 /**
  * A caller with no mailbox to send from never uploads: none of their own that may send, and none
- * shared with them (which one the body names is checked once it is read, send/send-mail.ts).
+ * shared with them (which one the body names is checked once it is read, send/outgoing-mail.ts).
  */
 function requireSendingMailbox(deps: Deps) {
   return async (_req: Request, res: Response, next: NextFunction) => {
@@ -188,13 +206,17 @@ function hashRequest(body: SendRequest): string {
   return hash.digest('hex');
 }
 
-function sendDeps(deps: Deps) {
-  return {
-    db: deps.database.db,
-    log: deps.log,
-    mailboxAuth: deps.mailboxAuth,
-    pacers: deps.pacers,
-    orgRules: deps.orgRules,
-    publicUrl: deps.config.publicUrl,
-  };
+/** `send_at` within the window CONTRACT.md gives (1 minute to 30 days ahead, as configured). */
+function sendTime(deps: Deps, value: string): Date {
+  const at = new Date(value);
+  const ahead = at.getTime() - Date.now();
+  const { minLeadMs, maxLeadMs } = deps.config.schedule;
+  if (ahead < minLeadMs || ahead > maxLeadMs) {
+    throw new AppError(
+      'invalid_request',
+      `send_at: must be between ${Math.round(minLeadMs / 1000)} s and ${Math.round(maxLeadMs / 86_400_000)} days ahead`,
+      { details: { field: 'send_at' } },
+    );
+  }
+  return at;
 }

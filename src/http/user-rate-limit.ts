@@ -21,6 +21,24 @@ interface Bucket {
 const MAX_BUCKETS = 100_000;
 
 export function limitPerUser(name: string, limit: RateLimit, now = () => Date.now()) {
+  return limitBy(
+    name,
+    limit,
+    (_req, res) => {
+      const { orgId, userId } = res.locals.caller;
+      return JSON.stringify([orgId, userId]);
+    },
+    now,
+  );
+}
+
+/** The same buckets, keyed by what `keyOf` says of a request (a client address, a constant). */
+export function limitBy(
+  name: string,
+  limit: RateLimit,
+  keyOf: (req: Request, res: Response) => string,
+  now = () => Date.now(),
+) {
   const buckets = new Map<string, Bucket>();
   const perMs = limit.perMinute / 60_000;
 
@@ -42,10 +60,8 @@ export function limitPerUser(name: string, limit: RateLimit, now = () => Date.no
     return Math.ceil((1 - bucket.tokens) / perMs / 1000);
   }
 
-  /** Runs after requireCaller: the bucket is the caller's. */
-  return (_req: Request, res: Response, next: NextFunction) => {
-    const { orgId, userId } = res.locals.caller;
-    const waitS = take(JSON.stringify([orgId, userId]));
+  return (req: Request, res: Response, next: NextFunction) => {
+    const waitS = take(keyOf(req, res));
     if (waitS === 0) {
       next();
       return;

@@ -4,13 +4,13 @@
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import type { Pool } from 'pg';
 import type { Db } from '../db/database.ts';
-import type { Logger } from '../logger.ts';
-import { readNotificationData } from '../sync/notification-input.ts';
+import { readNotificationData } from '../ingest/notification-input.ts';
 import {
   deadLetterPush,
   makeNotificationRecorder,
   type NotificationRecorder,
-} from '../sync/notifications.ts';
+} from '../ingest/notifications.ts';
+import type { Logger } from '../logger.ts';
 
 export interface PullConsumer {
   close(): Promise<void>;

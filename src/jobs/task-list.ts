@@ -4,10 +4,13 @@ import { z } from 'zod';
 import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
+import { checkMailbox } from '../ingest/check-mailbox.ts';
+import { pollCycle } from '../ingest/poll.ts';
+import { syncMailbox } from '../ingest/sync-mailbox.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
 import { refreshSendAs } from '../mailbox/send-as.ts';
 import { renewWatch } from '../mailbox/watch.ts';
-import { enqueueMatch, enqueueReconcile } from '../queue/enqueue.ts';
+import { enqueueMatch, enqueueReconcile, enqueueScheduledSend } from '../queue/enqueue.ts';
 import {
   checkJobKey,
   MAX_ATTEMPTS,
@@ -17,16 +20,14 @@ import {
   TASK,
   trailingSyncJobKey,
 } from '../queue/job-names.ts';
-import { checkMailbox } from '../sync/check-mailbox.ts';
-import { runMatch } from '../sync/match-mailbox.ts';
-import { pollCycle } from '../sync/poll.ts';
-import { runReconciliation } from '../sync/reconcile-mailbox.ts';
-import { planRetroSearch, runRetroSearch } from '../sync/retro-search.ts';
+import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
+import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts';
+import { runScheduledSend } from '../scheduled/run-scheduled.ts';
+import { sendingDeps } from '../scheduled/scheduled-deps.ts';
+import { runMatch } from '../search-first/match-mailbox.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
-import { syncMailbox } from '../sync/sync-mailbox.ts';
 import { checkWorkspace } from '../workspace/check-workspace.ts';
 import { queueDueWorkspaceChecks } from '../workspace/workspace-jobs.ts';
-import { reapDeadWorkers } from './worker-liveness.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -52,6 +53,7 @@ const checkPayload = z.object({
     .optional(),
 });
 const mailboxPayload = z.object({ mailbox_id: z.uuid() });
+const scheduledPayload = z.object({ scheduled_id: z.uuid() });
 const orgPayload = z.object({ org_id: z.string().min(1) });
 const retroPayload = z.object({
   mailbox_id: z.uuid(),
@@ -217,8 +219,6 @@ export function makeTaskList(deps: Deps): TaskList {
       await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
     },
     [TASK.poll]: async () => {
-      const reaped = await reapDeadWorkers(deps.database.pool);
-      if (reaped > 0) deps.log.warn({ processes: reaped }, 'unlocked the jobs of dead workers');
       await pollCycle(deps);
       // A Workspace's daily check: new users connected, suspended and deleted ones disconnected.
       await queueDueWorkspaceChecks(deps.database.db);
@@ -243,6 +243,22 @@ export function makeTaskList(deps: Deps): TaskList {
     },
     [TASK.refreshSendAs]: async (payload) => {
       await refreshSendAs(syncDeps, mailboxPayload.parse(payload).mailbox_id);
+    },
+    [TASK.sendScheduled]: async (payload) => {
+      const { scheduled_id } = scheduledPayload.parse(payload);
+      const outcome = await runScheduledSend(sendingDeps(deps), scheduled_id);
+      deps.log.info({ scheduled_id, outcome }, 'scheduled mail attempt');
+      // Another process holds this mail's lock (a duplicate job): look again once it is done.
+      if (outcome === 'busy') {
+        await enqueueScheduledSend(
+          deps.database.db,
+          scheduled_id,
+          new Date(Date.now() + BUSY_RETRY_MS),
+        );
+      }
+      if (outcome !== 'busy' && outcome !== 'nothing_due' && webhook) {
+        await requestEventDelivery(deps.database.db);
+      }
     },
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);

@@ -7,7 +7,11 @@
 // look dead to the next reaper, which would unlock its running jobs and forget its workers (so
 // that, if it really died later, its jobs would stay locked for hours). The lease therefore lives on
 // its own connection, notices when that connection is lost, takes its lock again on a new one and
-// records its workers again.
+// records its workers again, in the transaction that takes the lock (a reaper looking between the
+// two would find jobs locked by workers no lease names). And since every process loses its lock in
+// a restart, a process whose own lease had to be taken again (it saw the restart, a failover or a
+// network cut, as every other process did) takes no one for dead for RESTART_GRACE_MS: a free lock
+// then may be a live process still reconnecting.
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
 
@@ -17,6 +21,8 @@ const RETRY_MS = { min: 200, max: 5_000 };
 
 export interface ProcessLease {
   processLock: number;
+  /** When the lease last had to take its lock again on a new connection (undefined: never). */
+  renewedAt(): number | undefined;
   register(workerId: string): Promise<void>;
   /** Resolves once the lock is held on a live session (after a reconnection, once it is back). */
   held(): Promise<void>;
@@ -37,9 +43,10 @@ export async function holdProcessLease(
   let released = false;
   let client: pg.Client | undefined;
   let holding: Promise<void> = Promise.resolve();
+  let renewedAt: number | undefined;
 
-  const recordWorkers = (ids: string[]) =>
-    pool.query(
+  const recordWorkers = (db: Pick<pg.Pool, 'query'>, ids: string[]) =>
+    db.query(
       `insert into worker_leases (worker_id, process_lock)
          select unnest($1::text[]), $2 on conflict do nothing`,
       [ids, processLock],
@@ -50,17 +57,21 @@ export async function holdProcessLease(
     next.on('error', () => onLost(next));
     next.on('end', () => onLost(next));
     await next.connect();
+    // One transaction: the lock (a session lock, so it outlives the commit) and our workers' rows,
+    // which a reaper may have forgotten while the lock was free, become visible together.
+    await next.query('begin');
     // Waits while a reaper that took our lock in the gap is still unlocking under it.
     await next.query('select pg_advisory_lock($1, $2)', [LOCK_CLASS, processLock]);
+    if (workers.size > 0) await recordWorkers(next, [...workers]);
+    await next.query('commit');
     client = next;
-    // A reaper may have forgotten our workers while the lock was free.
-    if (workers.size > 0) await recordWorkers([...workers]);
   };
 
   const reconnect = async (): Promise<void> => {
     for (let attempt = 0; !released; attempt += 1) {
       try {
         await connect();
+        renewedAt = Date.now();
         opts.onRenewed?.();
         return;
       } catch {
@@ -82,9 +93,10 @@ export async function holdProcessLease(
   await connect();
   return {
     processLock,
+    renewedAt: () => renewedAt,
     register: async (workerId) => {
       workers.add(workerId);
-      await recordWorkers([workerId]);
+      await recordWorkers(pool, [workerId]);
     },
     held: () => holding,
     release: async () => {
@@ -104,8 +116,21 @@ export async function holdProcessLease(
  */
 const UNRECORDED_GRACE = '1 minute';
 
-/** Unlocks the jobs of workers whose process is gone; returns how many processes were reaped. */
-export async function reapDeadWorkers(pool: pg.Pool): Promise<number> {
+/** How long after a restart every live process is given to take its lease again. */
+export const RESTART_GRACE_MS = 60_000;
+
+export interface ReapOptions {
+  /** When the reaping process's own lease last had to be taken again (ProcessLease.renewedAt). */
+  ownLeaseRenewedAt?: number | undefined;
+}
+
+/**
+ * Unlocks the jobs of workers whose process is gone; returns how many processes were reaped (none
+ * within RESTART_GRACE_MS of this process's own lease being taken again).
+ */
+export async function reapDeadWorkers(pool: pg.Pool, opts: ReapOptions = {}): Promise<number> {
+  const renewed = opts.ownLeaseRenewedAt;
+  if (renewed !== undefined && Date.now() - renewed < RESTART_GRACE_MS) return 0;
   await pool.query(
     `select graphile_worker.force_unlock_workers(array(
        select distinct locked_by from graphile_worker._private_jobs j

@@ -34,7 +34,11 @@ export interface WorkerOptions {
   /** How long runnable jobs may wait while the worker starts none before it counts as stalled. */
   stallAfterMs?: number;
   stallCheckEveryMs?: number;
+  /** How often dead worker processes are looked for (and once at start). */
+  reapEveryMs?: number;
 }
+
+const REAP_EVERY_MS = 60_000;
 
 export async function startWorker(
   deps: Pick<Deps, 'database' | 'log'> & Partial<Pick<Deps, 'metrics'>>,
@@ -45,8 +49,17 @@ export async function startWorker(
   const lease = await holdProcessLease(pool, {
     onRenewed: () => log.warn('database connection lost: worker lease taken again'),
   });
-  const reaped = await reapDeadWorkers(pool);
-  if (reaped > 0) log.warn({ processes: reaped }, 'unlocked the jobs of dead worker processes');
+  // Dead processes' jobs are unlocked at start and then every REAP_EVERY_MS, by every worker.
+  const reap = async () => {
+    const reaped = await reapDeadWorkers(pool, { ownLeaseRenewedAt: lease.renewedAt() });
+    if (reaped > 0) log.warn({ processes: reaped }, 'unlocked the jobs of dead worker processes');
+  };
+  await reap();
+  const reaping = setInterval(
+    () => void reap().catch((err: unknown) => log.warn({ err }, 'reaping dead workers failed')),
+    opts.reapEveryMs ?? REAP_EVERY_MS,
+  );
+  reaping.unref();
   // Syncs mostly wait on Gmail's quota and round trips, so many run at once per process.
   const concurrency = opts.concurrency ?? 64;
   const stallAfterMs = opts.stallAfterMs ?? 30_000;
@@ -136,6 +149,7 @@ export async function startWorker(
     health: watch.health,
     stop: async () => {
       stopping = true;
+      clearInterval(reaping);
       watch.stop();
       // A restart waiting for the database to come back is not waited for long.
       await Promise.race([restarting, sleep(RETIRE_WAIT_MS)]);

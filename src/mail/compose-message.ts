@@ -19,6 +19,8 @@ export interface ComposeInput {
   inReplyTo?: string;
   references?: string[];
   messageIdDomain?: string;
+  /** Extra headers, as given (e.g. RFC 8058's List-Unsubscribe and List-Unsubscribe-Post). */
+  headers?: Record<string, string>;
 }
 
 const asAddress = (a: MailAddress) => ({ name: a.name, address: a.email });
@@ -44,6 +46,7 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
     ...(input.inReplyTo ? { inReplyTo: input.inReplyTo } : {}),
     ...(input.references?.length ? { references: input.references } : {}),
     date: new Date(),
+    ...(input.headers ? { headers: input.headers } : {}),
   });
   const node = composer.compile();
   node.keepBcc = true;

@@ -5,6 +5,7 @@
 import type { gmail_v1 } from '@googleapis/gmail';
 import { type MailAddress, parseAddressList } from './addresses.ts';
 import { capUtf8, cleanLine, cleanText } from './clean-text.ts';
+import { type DeliveryReportParts, readDeliveryReport } from './delivery-report.ts';
 import { decodeWords } from './encoded-words.ts';
 import { headerDateOf, internalDateOf } from './mail-dates.ts';
 import { type AttachmentInfo, attachmentsOf, htmlOf, textOf } from './mime-body.ts';
@@ -32,6 +33,12 @@ export interface ParsedMail {
   /** RFC 2919's List-Id and the Precedence header (bulk, list, junk): mailing-list mail. */
   listId?: string | null;
   precedence?: string | null;
+  /** The auto-reply headers present (X-Autoreply, X-Autorespond, X-Auto-Response-Suppress), as `name: value`. */
+  autoReplyHeaders?: string[];
+  /** Exim's and Gmail's X-Failed-Recipients: the addresses a bounce is about. */
+  failedRecipients?: string[];
+  /** A delivery report's machine-readable parts (delivery-report.ts); null for other mail. */
+  report?: DeliveryReportParts | null;
   /**
    * The activity's time: Gmail's `internalDate` when there is one, else the validated header
    * date, else now. Kept for the pipeline; `internalDate` and `headerDate` say which is which.
@@ -58,6 +65,9 @@ export interface ParseLimits {
   /** Cap on the part data decoded in all (default SOURCE_LIMIT_BYTES). */
   sourceBytes?: number;
 }
+
+/** Headers auto-responders set besides RFC 3834's Auto-Submitted (Exchange's, and the common X- ones). */
+const AUTO_REPLY_HEADERS = ['X-Autoreply', 'X-Autorespond', 'X-Auto-Response-Suppress'];
 
 /** RFC 5322 §2.1.1's line limit: longer one-line values are cut to it. */
 const LINE_CHARS = 998;
@@ -90,6 +100,14 @@ export function parseGmailMessage(
     autoSubmitted: header('Auto-Submitted') && cleanLine(header('Auto-Submitted') ?? '', 100),
     listId: header('List-Id') && cleanLine(header('List-Id') ?? '', LINE_CHARS),
     precedence: header('Precedence') && cleanLine(header('Precedence') ?? '', 100),
+    autoReplyHeaders: AUTO_REPLY_HEADERS.flatMap((name) => {
+      const value = header(name);
+      return value === null ? [] : [`${name}: ${cleanLine(value, 100)}`];
+    }),
+    failedRecipients: parseAddressList(header('X-Failed-Recipients'))
+      .slice(0, 100)
+      .map((a) => a.email),
+    report: safely(() => readDeliveryReport(payload), null),
     date: internalDate ?? headerDate ?? new Date(),
     internalDate,
     headerDate,

@@ -1,13 +1,14 @@
 // Per-mailbox settings: which mail is never logged (filters), how much of the rest is kept
-// (`visibility`: full, subject or metadata; applied as mail is logged, see activity-content.ts),
+// (`visibility`: full, subject or metadata; applied as mail is logged, see
+// activity-store/activity-content.ts),
 // and whether mail trashed or deleted in Gmail keeps its activity (`on_gmail_delete`). A blocklist
 // change looks back: what it now blocks is removed, what it no longer blocks searched again.
 
 import { AppError } from '../app-error.ts';
+import { applyBlocklistChange } from '../crm/blocklist-lookback.ts';
 import type { Db } from '../db/database.ts';
 import { eq, sql } from '../db/orm.ts';
 import { type MailboxSettings, mailboxes } from '../db/schema.ts';
-import { applyBlocklistChange } from '../sync/blocklist-lookback.ts';
 import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
 import { ownerAddresses } from './send-as.ts';
 

@@ -1,18 +1,23 @@
-// Each org's key for hashing erased addresses: 32 random bytes made at its first erasure, stored
-// wrapped by the vault (Cloud KMS or the local key, as mailbox data keys; rotate-keys rewraps it).
-// The hash is HMAC-SHA256 of the lower-cased address: without the key, a dictionary of addresses
-// cannot find which one an erasure names, and one org's hash says nothing about another's.
-import { createHmac } from 'node:crypto';
+// Each org's key for hashing erased addresses: 32 random bytes made at its first erasure, sealed by
+// the vault (Cloud KMS or the local key protects it, as a mailbox's tokens; `rotate-keys` rewraps
+// it, erasure-key-rotation.ts). The hash is HMAC-SHA256 of the lower-cased address: without the key
+// a dictionary of addresses cannot find which one an erasure names, and one org's hash says
+// nothing about another's.
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import { eq, sql } from '../db/orm.ts';
-import { erasureKeys } from '../db/schema.ts';
+import { sql } from '../db/orm.ts';
 
 export type AddressHasher = (email: string) => string;
 
-/** The vault's part this needs (vault/vault.ts), named here so org/ does not depend on vault/. */
-export interface KeyVault {
-  newKey(): Promise<{ key: Buffer; wrappedKey: Buffer; keyId: string }>;
-  openKey(wrapped: { wrappedKey: Buffer; keyId: string }): Promise<Buffer>;
+/** The vault's sealing of any bytes (vault/vault.ts), as this module uses it. */
+export interface Sealer {
+  sealData(aad: string, plain: Buffer): Promise<Sealed>;
+  openData(aad: string, sealed: Sealed): Promise<Buffer>;
+}
+interface Sealed {
+  ciphertext: Buffer;
+  wrappedKey: Buffer;
+  keyId: string;
 }
 
 export interface ErasureHashing {
@@ -20,28 +25,37 @@ export interface ErasureHashing {
   hasherFor(orgId: string, opts?: { create?: boolean }): Promise<AddressHasher | undefined>;
 }
 
-export function makeErasureHashing(deps: { db: Db; vault: KeyVault }): ErasureHashing {
-  async function storedKey(orgId: string) {
-    const [row] = await deps.db.select().from(erasureKeys).where(eq(erasureKeys.orgId, orgId));
-    return row;
+/** The associated data its sealed key is bound to: a sealed key moved to another org does not open. */
+const aadOf = (orgId: string) => `erasure-key:${orgId}`;
+
+export function makeErasureHashing(deps: { db: Db; vault: Sealer }): ErasureHashing {
+  async function stored(orgId: string) {
+    const { rows } = await deps.db.execute<{ sealed: Buffer; wrapped_key: Buffer; key_id: string }>(
+      sql`select sealed, wrapped_key, key_id from erasure_keys where org_id = ${orgId}`,
+    );
+    return rows[0];
   }
-  async function createKey(orgId: string) {
-    const made = await deps.vault.newKey();
-    made.key.fill(0);
+  async function create(orgId: string) {
+    const fresh = randomBytes(32);
+    const sealed = await deps.vault.sealData(aadOf(orgId), fresh);
+    fresh.fill(0);
     // Two first erasures at once: the first key stored wins, the other is dropped unused.
     await deps.db.execute(sql`
-      insert into erasure_keys (org_id, wrapped_key, key_id)
-      values (${orgId}, ${made.wrappedKey}, ${made.keyId}) on conflict (org_id) do nothing`);
-    return storedKey(orgId);
+      insert into erasure_keys (org_id, sealed, wrapped_key, key_id)
+      values (${orgId}, ${sealed.ciphertext}, ${sealed.wrappedKey}, ${sealed.keyId})
+      on conflict (org_id) do nothing`);
+    return stored(orgId);
   }
   return {
     async hasherFor(orgId, opts = {}) {
-      const row = (await storedKey(orgId)) ?? (opts.create ? await createKey(orgId) : undefined);
+      const row = (await stored(orgId)) ?? (opts.create ? await create(orgId) : undefined);
       if (!row) return undefined;
-      const key = await deps.vault.openKey(row);
-      const own = Buffer.from(key);
-      key.fill(0);
-      return (email) => createHmac('sha256', own).update(email.trim().toLowerCase()).digest('hex');
+      const key = await deps.vault.openData(aadOf(orgId), {
+        ciphertext: row.sealed,
+        wrappedKey: row.wrapped_key,
+        keyId: row.key_id,
+      });
+      return (email) => createHmac('sha256', key).update(email.trim().toLowerCase()).digest('hex');
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { ErasureCounts } from '../db/schema.ts';
+import { canonicalAddress } from '../suppressions/canonical-address.ts';
 
 type Tx = Pick<Db, 'execute'>;
 
@@ -84,7 +85,41 @@ export async function removeErasedRows(
     dead_letters: deadLetters,
     idempotency_records: idempotency,
     mentions_redacted: mentions,
+    ...(await removeSentMail(tx, orgId, email)),
   };
+}
+
+/**
+ * What sending to the person left (sequences): the sent-mail ledger's lines, delivery reports,
+ * mail scheduled to them (it will not go: the row is the mail), and the suppression of the address
+ * (the CRM, which deletes the person, writes to them no more; docs/content-and-privacy.md).
+ */
+async function removeSentMail(tx: Tx, orgId: string, email: string): Promise<ErasureCounts> {
+  const like = likePattern(email);
+  const forms = `{${[...new Set([email, canonicalAddress(email)])].map((a) => `"${a}"`).join(',')}}`;
+  const count = async (statement: ReturnType<typeof sql>) =>
+    (await tx.execute<{ n: number }>(statement)).rows[0]?.n ?? 0;
+  const sent = await count(sql`
+    with gone as (
+      delete from sent_mail where org_id = ${orgId} and recipients && ${forms}::text[] returning 1)
+    select count(*)::int as n from gone`);
+  await tx.execute(sql`
+    delete from delivery_reports
+     where org_id = ${orgId} and (recipient ilike ${like} or recipient = any(${forms}::text[]))`);
+  const scheduled = await count(sql`
+    with gone as (
+      delete from scheduled_sends
+       where org_id = ${orgId}
+         and (to_addresses || cc_addresses || bcc_addresses)::text ilike ${like}
+      returning 1)
+    select count(*)::int as n from gone`);
+  const suppressions = await count(sql`
+    with gone as (
+      delete from suppressions
+       where org_id = ${orgId} and (email = any(${forms}::text[]) or canonical = any(${forms}::text[]))
+      returning 1)
+    select count(*)::int as n from gone`);
+  return { sent_mail: sent, scheduled_sends: scheduled, suppressions };
 }
 
 /** Other activities that name the person (a quoted address, a signature): the address redacted. */

@@ -13,6 +13,7 @@ import {
   type ReconcileJobPayload,
   reconcileJobKey,
   type SyncJobPayload,
+  scheduledJobKey,
   syncJobKey,
   TASK,
   watchJobKey,
@@ -104,7 +105,8 @@ export async function enqueueMatch(db: Executor, mailboxId: string, runAt: Date)
       max_attempts => ${MAX_ATTEMPTS.matchPending}::int, job_key => ${key}, job_key_mode => 'replace')`);
 }
 
-/** A check's second look at Gmail's historyId, once pushes in flight have landed (check-mailbox.ts). */
+/** A check's second look at Gmail's historyId, once pushes in flight have landed
+ * (ingest/check-mailbox.ts). */
 export function enqueueSecondLook(
   db: Executor,
   mailboxId: string,
@@ -192,4 +194,19 @@ export function mailboxJobSpecSql(
   return `json_populate_record(null::graphile_worker.job_spec, json_build_object(
       'identifier', '${TASK[kind]}', 'payload', ${payload},
       'run_at', ${runAt}, 'max_attempts', ${MAX_ATTEMPTS[kind]}, 'job_key', '${keyPrefix}' || id))`;
+}
+
+/** A scheduled mail's next attempt at `runAt` (replacing the one waiting, if any). */
+export function enqueueScheduledSend(db: Executor, scheduledId: string, runAt: Date) {
+  return addJob(
+    db,
+    TASK.sendScheduled,
+    { scheduled_id: scheduledId },
+    { jobKey: scheduledJobKey(scheduledId), runAt, maxAttempts: MAX_ATTEMPTS.sendScheduled },
+  );
+}
+
+/** The waiting attempt of a cancelled mail is dropped (one that already runs finds it cancelled). */
+export async function removeScheduledSendJob(db: Executor, scheduledId: string): Promise<void> {
+  await db.execute(sql`select graphile_worker.remove_job(${scheduledJobKey(scheduledId)})`);
 }

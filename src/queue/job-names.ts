@@ -14,8 +14,10 @@ export const TASK = {
   refreshSendAs: 'refresh_send_as',
   reconcileMailbox: 'reconcile_mailbox',
   matchPending: 'match_pending',
-  /** The poll's cheap check of a mailbox whose pushes are healthy (sync/check-mailbox.ts). */
+  /** The poll's cheap check of a mailbox whose pushes are healthy (ingest/check-mailbox.ts). */
   checkMailbox: 'check_mailbox',
+  /** A mail scheduled for later (scheduled/run-scheduled.ts). */
+  sendScheduled: 'send_scheduled',
   /** A Workspace's users read and connected (workspace/check-workspace.ts): once, then daily. */
   checkWorkspace: 'check_workspace',
 } as const;
@@ -31,6 +33,8 @@ export const MAX_ATTEMPTS = {
   matchPending: 10,
   /** As a sync: a check that finds a missed push runs one. */
   checkMailbox: 10,
+  /** Its own retries are planned by the task (backoff, Gmail's limits); these are for crashes. */
+  sendScheduled: 25,
   /** Only transient failures throw; a refusal is recorded and waits for the daily check. */
   checkWorkspace: 5,
 } as const;
@@ -46,8 +50,8 @@ export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;
 export const syncJobKey = (mailboxId: string, full = false) =>
   `${full ? 'full-sync' : 'sync'}:${mailboxId}`;
 
-/** Job key of the sync that follows a push a moment later (see sync/notifications.ts): its own key,
- * so it neither replaces nor is replaced by the sync the push queued at once. */
+/** Job key of the sync that follows a push a moment later (see ingest/notifications.ts): its own
+ * key, so it neither replaces nor is replaced by the sync the push queued at once. */
 export const trailingSyncJobKey = (mailboxId: string) => `sync-trailing:${mailboxId}`;
 
 export const watchJobKey = (mailboxId: string) => `watch:${mailboxId}`;
@@ -76,7 +80,7 @@ export interface ReconcileJobPayload {
   window?: 'backfill' | 'since_last';
 }
 
-/** Job key of a mailbox's next search for its pending mail (sync/search-first.ts): one waits. */
+/** Job key of a mailbox's next search for its pending mail (search-first/): one waits. */
 export const matchJobKey = (mailboxId: string) => `match:${mailboxId}`;
 /** Job key of a mailbox's pending poll check: one waits at a time, apart from its syncs (a check
  * must never replace a sync a push queued). */
@@ -88,3 +92,18 @@ export interface CheckJobPayload {
    * look with (ahead of the cursor). */
   profile_history_id?: string;
 }
+
+/** A retroactive search of one mailbox for some CRM terms (retro-search/retro-search.ts), or a
+ * blocklist entry lifted (crm/blocklist-lookback.ts). */
+export interface RetroSearchPayload {
+  mailbox_id: string;
+  terms: string[];
+  /** 1, then 2 for the run after the search index has settled. */
+  pass?: number | undefined;
+}
+
+/** Job key of a scheduled mail's next attempt: one waits at a time. */
+export const scheduledJobKey = (scheduledId: string) => `scheduled:${scheduledId}`;
+
+/** The session lock an attempt at a scheduled mail holds: two processes never send it at once. */
+export const scheduledLockName = (scheduledId: string) => `scheduled-send:${scheduledId}`;

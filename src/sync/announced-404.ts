@@ -7,16 +7,29 @@
 // message really deleted in between costs the sync at most 22 s and three gets.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { gmail_v1 } from '@googleapis/gmail';
+import type { DeadLetter } from '../activity-store/dead-letter-messages.ts';
+import type { Gmail } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
-import { parseGmailMessage } from '../mail/parse-message.ts';
-import type { FetchContext, FetchResult } from './fetch-messages.ts';
+import type { Pacer } from '../google/mailbox-pacer.ts';
+import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
 
 /** Waits before each new attempt; their sum bounds how long a 404 can hold a sync. */
 export const GRACE_DELAYS_MS = [2_000, 5_000, 15_000] as const;
 
+/** The part of a fetch's result (fetch-messages.ts) the grace settles: each answer goes to one list. */
+export interface Answered404 {
+  gone: string[];
+  mails: ParsedMail[];
+  pending: string[];
+  unparsable: DeadLetter[];
+}
+
 /** Asks again for the messages that answered 404; those still missing after the grace stay `gone`. */
-export async function settleAnnounced404(ctx: FetchContext, result: FetchResult): Promise<void> {
+export async function settleAnnounced404(
+  ctx: { gmail: Gmail; pacer: Pacer },
+  result: Answered404,
+): Promise<void> {
   let missing = result.gone;
   for (const delay of GRACE_DELAYS_MS) {
     if (missing.length === 0) break;

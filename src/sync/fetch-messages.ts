@@ -5,6 +5,7 @@
 // dead-lettered so it no longer holds the mailbox back. One whose parse throws is dead-lettered at
 // once: fetching it again would only fail again.
 import type { gmail_v1 } from '@googleapis/gmail';
+import { type DeadLetter, deadLetterMessages } from '../activity-store/dead-letter-messages.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
@@ -14,7 +15,6 @@ import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
 import { settleAnnounced404 } from './announced-404.ts';
-import { type DeadLetter, deadLetterMessages } from './dead-letter-messages.ts';
 
 export const MAX_ATTEMPTS = 5;
 

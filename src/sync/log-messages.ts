@@ -1,24 +1,25 @@
 // One batch of Gmail ids to activities: skip what is known, fetch the rest within quota, keep the
 // mails that pass the mailbox's filters and concern the CRM (a participant's record, or a thread
 // already logged), store them (and, when given, move the cursor) in one statement. No message
-// blocks the batch: one that cannot be parsed or stored is dead-lettered (store-batch.ts),
-// counted, and the cursor moves past it.
-import { readOrgSettings } from '../activities/org-settings.ts';
+// blocks the batch: one that cannot be parsed or stored is dead-lettered
+// (activity-store/store-batch.ts), counted, and the cursor moves past it.
+
+import { activityAuthor } from '../activity-store/activity-author.ts';
+import { type ActivityDraft, toActivityDraft } from '../activity-store/activity-row.ts';
+import { type DeadLetter, reasonKind } from '../activity-store/dead-letter-messages.ts';
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { recordSkips } from '../activity-store/skipped-messages.ts';
+import { idsToSkip } from '../activity-store/store-activities.ts';
+import { storeBatch } from '../activity-store/store-batch.ts';
+import { createContactsFromMail } from '../crm/auto-contacts.ts';
+import { linksFor, matchAddresses } from '../crm/link-entities.ts';
+import { counterparts, everyAddress, skipReason } from '../crm/mail-filter.ts';
+import { mayFollowThread, threadLinks, withBatchLinks } from '../crm/thread-links.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { withNeverLog } from '../org/org-rules.ts';
-import { activityAuthor } from './activity-author.ts';
-import { type ActivityDraft, toActivityDraft } from './activity-row.ts';
-import { createContactsFromMail } from './auto-contacts.ts';
-import { markBounces } from './bounces.ts';
-import { type DeadLetter, reasonKind } from './dead-letter-messages.ts';
+import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { fetchMessages } from './fetch-messages.ts';
-import { linksFor, matchAddresses } from './link-entities.ts';
-import { counterparts, everyAddress, skipReason } from './mail-filter.ts';
-import { recordSkips } from './reconcile-store.ts';
-import { idsToSkip } from './store-activities.ts';
-import { storeBatch } from './store-batch.ts';
 import type { SyncContext } from './sync-context.ts';
-import { mayFollowThread, threadLinks, withBatchLinks } from './thread-links.ts';
 
 /** The most mails one call fetches and holds at once: callers slice larger sets (bounded memory). */
 export const STORE_SLICE = 100;
@@ -40,7 +41,8 @@ export async function logMessages(
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
   const toFetch = ids.filter((id) => !known.has(id));
   const fetched = await fetchMessages(ctx, toFetch);
-  await markBounces(ctx, fetched.mails);
+  // Bounces are recorded (and suppress hard-bounced addresses), never logged as activities.
+  const reports = await noteDeliveryReports(ctx, fetched.mails);
 
   const owner = ownerAddresses(mailbox);
   // The org's rules, read after the fetch and just before the store: an erasure or a never_log
@@ -48,7 +50,11 @@ export async function logMessages(
   const rules = fetched.mails.length > 0 ? await ctx.orgRules.forOrg(mailbox.orgId) : undefined;
   const settings = rules ? withNeverLog(mailbox.settings, rules) : mailbox.settings;
   const reasons = fetched.mails.map((m) =>
-    rules?.anyErased(everyAddress(m)) ? 'erased' : skipReason(m, owner, settings),
+    reports.has(m.gmailId)
+      ? 'delivery_report'
+      : rules?.anyErased(everyAddress(m))
+        ? 'erased'
+        : skipReason(m, owner, settings),
   );
   const eligible = fetched.mails.filter((_, i) => reasons[i] === null);
   await recordSkips(ctx.db, mailbox.id, fetched.mails, reasons);
@@ -79,6 +85,8 @@ export async function logMessages(
   const drafts: ActivityDraft[] = matched
     .filter((m) => m.links.length > 0)
     .map((m) => toActivityDraft(m.mail, author, m.links));
+  // A recipient answering mail the CRM sent: thread.replied (or message.auto_replied) with it.
+  await addReplyEvents(ctx.db, mailbox.id, eligible, drafts);
 
   const moveCursor = cursor !== null && fetched.pending.length === 0;
   const given = [
@@ -107,4 +115,9 @@ function countDeadLetters(ctx: SyncContext, letters: DeadLetter[]): void {
   for (const l of letters) byKind[reasonKind(l.reason)] = (byKind[reasonKind(l.reason)] ?? 0) + 1;
   for (const [kind, n] of Object.entries(byKind)) ctx.metrics?.messagesDeadLettered(kind, n);
   ctx.log.warn({ dead_lettered: letters.length, by_reason: byKind }, 'messages dead-lettered');
+}
+
+/** Thrown so the job queue retries later: some messages failed and the cursor stays before them. */
+export class SyncIncomplete extends Error {
+  override name = 'SyncIncomplete';
 }

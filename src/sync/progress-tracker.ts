@@ -1,10 +1,11 @@
 // Progress of one sync job as it runs: a phase begins, its total is known once Gmail's search has
 // listed the mails, and every message the pacer lets through counts as one done. Counting at the
 // pacer sees every fetch (batched or alone) without the fetching code knowing about progress.
+
+import { idsToSkip } from '../activity-store/store-activities.ts';
 import type { Db } from '../db/database.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { advanceProgress, finishProgress, type ProgressPhase, startProgress } from './progress.ts';
-import { idsToSkip } from './store-activities.ts';
 
 export interface ProgressTracker {
   /** The pacer to fetch through: its `messages.get` calls advance the progress. */

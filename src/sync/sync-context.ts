@@ -10,8 +10,15 @@ import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { Metrics } from '../metrics.ts';
 import type { OrgRulesSource } from '../org/org-rules.ts';
 import { makeProgressTracker, type ProgressTracker } from './progress-tracker.ts';
-import type { SearchFirstOptions } from './search-first.ts';
 import type { SharedStatements } from './shared-statements.ts';
+
+/** Search before fetch (search-first/): when new mail in no logged thread is searched for. */
+export interface SearchFirstOptions {
+  /** How long after a mail is seen it is first searched for: Gmail's index trails delivery. */
+  delayMs: number;
+  /** A mail search has not found this long after it was seen concerns no one. */
+  settleMs: number;
+}
 
 export interface SyncContext {
   db: Db;
@@ -34,21 +41,28 @@ export interface SyncContext {
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;
 
+/** What a job on one mailbox is given to open its context (jobs/task-list.ts builds it once). */
+export interface SyncDeps {
+  db: Db;
+  /** Mailbox reads and cursor moves, batched across the worker's concurrent syncs. */
+  shared: SharedStatements;
+  log: Logger;
+  mailboxAuth: MailboxAuth;
+  pacers: PacerRegistry;
+  backfillDays: number;
+  metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
+  /** Search before fetch (search-first/search-first.ts); absent, every new mail is fetched. */
+  searchFirst?: SearchFirstOptions | undefined;
+  /** What no mailbox of the org may log (never_log, erased people). */
+  orgRules: OrgRulesSource;
+}
+
 /**
  * A job's context for one mailbox: its authorised Gmail client and batch endpoint, and its pacer
  * wrapped to report the job's progress. Shared by the sync and the reconciliation.
  */
 export async function openSyncContext(
-  deps: {
-    db: Db;
-    shared: SharedStatements;
-    mailboxAuth: MailboxAuth;
-    pacers: PacerRegistry;
-    backfillDays: number;
-    metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
-    searchFirst?: SearchFirstOptions | undefined;
-    orgRules: OrgRulesSource;
-  },
+  deps: Omit<SyncDeps, 'log'>,
   mailbox: Mailbox,
   log: Logger,
 ): Promise<SyncContext & { progress: ProgressTracker }> {

@@ -1,8 +1,7 @@
 // Envelope encryption of a mailbox's OAuth tokens: a random 32-byte data key per mailbox seals the
 // tokens with AES-256-GCM, the mailbox id as associated data (a ciphertext moved to another row
 // does not open); the data key is stored wrapped by KMS or the local key. Unwrapped data keys are
-// cached briefly so a sync does not call KMS each time. Other keys (an org's erasure key) are
-// stored wrapped the same way.
+// cached briefly so a sync does not call KMS each time.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { type KeyWrapper, VaultError } from './key-wrapper.ts';
 
@@ -26,10 +25,9 @@ export interface Vault {
     existing?: { wrappedKey: Buffer; keyId: string },
   ): Promise<SealedTokens>;
   open(mailboxId: string, sealed: SealedTokens): Promise<OAuthTokens>;
-  /** A new random 32-byte key, and the same wrapped for storage (for keys that are not tokens'). */
-  newKey(): Promise<{ key: Buffer; wrappedKey: Buffer; keyId: string }>;
-  /** A key stored wrapped, opened (cached briefly, as data keys are); the caller zeroes it. */
-  openKey(wrapped: { wrappedKey: Buffer; keyId: string }): Promise<Buffer>;
+  /** Any bytes under a fresh data key, bound to `aad` (a row id): a scheduled mail, a secret. */
+  sealData(aad: string, plain: Buffer): Promise<SealedTokens>;
+  openData(aad: string, sealed: SealedTokens): Promise<Buffer>;
   /** The data key rewrapped under the current key; null when it already is. */
   rewrap(sealed: {
     wrappedKey: Buffer;
@@ -77,55 +75,64 @@ export function makeVault(
     cache.set(id, { key, expires: Date.now() + ttl });
   }
 
+  async function sealWith(
+    aad: string,
+    plain: Buffer,
+    existing?: { wrappedKey: Buffer; keyId: string },
+  ): Promise<SealedTokens> {
+    let wrapped = existing;
+    let key: Buffer;
+    if (wrapped) key = await dataKey(wrapped.wrappedKey, wrapped.keyId);
+    else {
+      key = randomBytes(32);
+      wrapped = await wrapper.wrap(key);
+      remember(`${wrapped.keyId}:${wrapped.wrappedKey.toString('base64')}`, Buffer.from(key));
+    }
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    key.fill(0);
+    cipher.setAAD(Buffer.from(aad));
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return {
+      ciphertext: Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]),
+      wrappedKey: wrapped.wrappedKey,
+      keyId: wrapped.keyId,
+    };
+  }
+
+  async function openWith(aad: string, sealed: SealedTokens, what: string): Promise<Buffer> {
+    const key = await dataKey(sealed.wrappedKey, sealed.keyId);
+    const c = sealed.ciphertext;
+    if (c.length < 30 || c[0] !== VERSION) {
+      key.fill(0);
+      throw new VaultError(`${what} are malformed`);
+    }
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, c.subarray(1, 13));
+      key.fill(0);
+      decipher.setAAD(Buffer.from(aad));
+      decipher.setAuthTag(c.subarray(13, 29));
+      return Buffer.concat([decipher.update(c.subarray(29)), decipher.final()]);
+    } catch {
+      key.fill(0);
+      throw new VaultError(
+        `${what} do not open for this ${what === 'sealed tokens' ? 'mailbox' : 'row'}`,
+      );
+    }
+  }
+
   const vault: Vault = {
     async seal(mailboxId, tokens, existing) {
-      let wrapped = existing;
-      let key: Buffer;
-      if (wrapped) key = await dataKey(wrapped.wrappedKey, wrapped.keyId);
-      else {
-        key = randomBytes(32);
-        wrapped = await wrapper.wrap(key);
-        remember(`${wrapped.keyId}:${wrapped.wrappedKey.toString('base64')}`, Buffer.from(key));
-      }
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      key.fill(0);
-      cipher.setAAD(Buffer.from(mailboxId));
-      const body = Buffer.concat([cipher.update(JSON.stringify(tokens), 'utf8'), cipher.final()]);
-      return {
-        ciphertext: Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]),
-        wrappedKey: wrapped.wrappedKey,
-        keyId: wrapped.keyId,
-      };
+      return sealWith(mailboxId, Buffer.from(JSON.stringify(tokens), 'utf8'), existing);
     },
     async open(mailboxId, sealed) {
-      const key = await dataKey(sealed.wrappedKey, sealed.keyId);
-      const c = sealed.ciphertext;
-      if (c.length < 30 || c[0] !== VERSION) {
-        key.fill(0);
-        throw new VaultError('sealed tokens are malformed');
-      }
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, c.subarray(1, 13));
-        key.fill(0);
-        decipher.setAAD(Buffer.from(mailboxId));
-        decipher.setAuthTag(c.subarray(13, 29));
-        const plain = Buffer.concat([decipher.update(c.subarray(29)), decipher.final()]);
-        const opened = JSON.parse(plain.toString('utf8')) as OAuthTokens;
-        plain.fill(0);
-        return opened;
-      } catch {
-        key.fill(0);
-        throw new VaultError('sealed tokens do not open for this mailbox');
-      }
+      const plain = await openWith(mailboxId, sealed, 'sealed tokens');
+      const opened = JSON.parse(plain.toString('utf8')) as OAuthTokens;
+      plain.fill(0);
+      return opened;
     },
-    async newKey() {
-      const key = randomBytes(32);
-      const wrapped = await wrapper.wrap(key);
-      remember(`${wrapped.keyId}:${wrapped.wrappedKey.toString('base64')}`, Buffer.from(key));
-      return { key, ...wrapped };
-    },
-    openKey: (wrapped) => dataKey(wrapped.wrappedKey, wrapped.keyId),
+    sealData: (aad, plain) => sealWith(aad, plain),
+    openData: (aad, sealed) => openWith(aad, sealed, 'sealed data'),
     async rewrap(sealed) {
       const current = await wrapper.currentKeyId();
       if (sealed.keyId === current) return null;

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForSyncs } from '../../src/sync/operator-sync.ts';
+import { waitForSyncs } from '../../src/ingest/operator-sync.ts';
 import { hasChromium, launchBrowser } from '../support/browser.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { crmToken } from '../support/crm-token.ts';
@@ -72,7 +72,7 @@ describe('the admin page', () => {
       try {
         const page = await browser.newPage({
           extraHTTPHeaders: { authorization: `Bearer ${token}` },
-          viewport: { width: 900, height: 700 },
+          viewport: { width: 1400, height: 700 },
         });
         await page.goto(`${e2e.url}/admin`);
         expect(await page.locator('tbody tr').count()).toBe(2);
@@ -83,8 +83,16 @@ describe('the admin page', () => {
           'trusted',
           'not yet trusted',
         ]);
+        // The chart spans its section (it once filled half of it on a wide screen).
         const chartBox = await page.locator('svg').boundingBox();
-        expect(chartBox?.width).toBeGreaterThan(600);
+        const sectionBox = await page
+          .locator('section', { has: page.locator('svg') })
+          .boundingBox();
+        expect(chartBox?.width ?? 0).toBeGreaterThan(0.9 * (sectionBox?.width ?? Infinity));
+        const lastBar = await page.locator('rect.bar').last().boundingBox();
+        expect((lastBar?.x ?? 0) + (lastBar?.width ?? 0)).toBeGreaterThan(
+          (chartBox?.x ?? 0) + 0.97 * (chartBox?.width ?? 0),
+        );
         const tallest = await page
           .locator('rect.bar')
           .evaluateAll((bars) => Math.max(...bars.map((b) => Number(b.getAttribute('height')))));

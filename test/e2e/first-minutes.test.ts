@@ -110,6 +110,14 @@ describe.skipIf(!hasChromium)("a newcomer's first minutes", () => {
     await expect(
       page.locator('.opblock-summary-path', { hasText: '/integrations/gmail/connect' }).count(),
     ).resolves.toBeGreaterThan(0);
+    // Operations are grouped under headings of their kind, none under Swagger's "default".
+    const headings = (
+      await page.locator('.opblock-tag-section h3 .nostyle span').allTextContents()
+    ).map((h) => h.trim());
+    expect(headings).toEqual(
+      expect.arrayContaining(['connection', 'send', 'activities', 'health']),
+    );
+    expect(headings).not.toContain('default');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

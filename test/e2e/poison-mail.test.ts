@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from '../../src/db/database-errors.ts';
+import { syncMailbox } from '../../src/ingest/sync-mailbox.ts';
 import { makeSharedStatements } from '../../src/sync/shared-statements.ts';
-import { syncMailbox } from '../../src/sync/sync-mailbox.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { absurdDates, deliveryBody, hostileMails } from '../support/hostile-mail.ts';

@@ -4,8 +4,8 @@
 // a push whose sync could not list its record yet (that change is synced by the check).
 // The poll is run by hand here (no crontab), as an operator's `gmail-sync poll` runs it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PUSH_GRACE_MS } from '../../src/sync/check-mailbox.ts';
-import { pollCycle } from '../../src/sync/poll.ts';
+import { PUSH_GRACE_MS } from '../../src/ingest/check-mailbox.ts';
+import { pollCycle } from '../../src/ingest/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';

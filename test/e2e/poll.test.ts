@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitForSyncs } from '../../src/ingest/operator-sync.ts';
+import { pollCycle } from '../../src/ingest/poll.ts';
 import { pollCrontab } from '../../src/jobs/crontab.ts';
 import { makeTaskList } from '../../src/jobs/task-list.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
-import { waitForSyncs } from '../../src/sync/operator-sync.ts';
-import { pollCycle } from '../../src/sync/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';

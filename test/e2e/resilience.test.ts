@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { syncMailbox } from '../../src/ingest/sync-mailbox.ts';
 import { makeSharedStatements } from '../../src/sync/shared-statements.ts';
-import { syncMailbox } from '../../src/sync/sync-mailbox.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';

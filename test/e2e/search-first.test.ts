@@ -2,7 +2,7 @@
 // search says it concerns the CRM; mail in a logged thread is fetched at once; mail search has not
 // indexed yet is looked for again and never lost. On the simulator with its 2026 quota profile.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pollCycle } from '../../src/sync/poll.ts';
+import { pollCycle } from '../../src/ingest/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';

@@ -10,7 +10,7 @@ const SECRET = 'a-webhook-secret-of-length';
 const TOLERANCE_S = 300;
 
 /**
- * What a CRM does with a delivery (the README's snippet): parse `t=…,v1=…`, refuse a timestamp
+ * What a CRM does with a delivery (docs/api.md's snippet): parse `t=…,v1=…`, refuse a timestamp
  * outside the window (a replay), recompute the HMAC over `t.body` and compare in constant time.
  */
 function verifyWebhook(

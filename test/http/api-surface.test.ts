@@ -15,6 +15,7 @@ const PUBLIC = [
   '/pubsub/gmail',
   '/',
   '/dev/sign-in',
+  '/u/:token',
 ];
 
 interface Layer {

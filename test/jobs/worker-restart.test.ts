@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTaskList } from '../../src/jobs/task-list.ts';
 import { startWorker, type Worker } from '../../src/jobs/worker.ts';
-import { reapDeadWorkers } from '../../src/jobs/worker-liveness.ts';
+import { RESTART_GRACE_MS, reapDeadWorkers } from '../../src/jobs/worker-liveness.ts';
 import { addJob } from '../../src/queue/enqueue.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { makeTestDeps } from '../support/test-deps.ts';
@@ -153,5 +153,43 @@ describe('reaping after a worker killed while it started', () => {
       { id: old, locked_by: null },
       { id: fresh, locked_by: 'pool-starting' },
     ]);
+  });
+});
+
+describe('reaping right after this process saw a restart', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('when this process had to take its own lease again under a minute ago, then it takes no one for dead; later it reaps the process whose lock stays free', async () => {
+    // A process that recorded its worker and whose lock is free: dead, or still reconnecting.
+    const job = await addJob(database.db, 'ping', { note: 'running elsewhere' });
+    await database.pool.query(
+      `insert into worker_leases (worker_id, process_lock) values ('pool-elsewhere', 99)`,
+    );
+    await database.pool.query(
+      `update graphile_worker._private_jobs set locked_by = 'pool-elsewhere', locked_at = now()
+        where id = $1`,
+      [job],
+    );
+    const lockedBy = async () =>
+      (
+        await database.pool.query(
+          'select locked_by from graphile_worker._private_jobs where id = $1',
+          [job],
+        )
+      ).rows[0]?.locked_by;
+
+    expect(await reapDeadWorkers(database.pool, { ownLeaseRenewedAt: Date.now() - 5_000 })).toBe(0);
+    expect(await lockedBy()).toBe('pool-elsewhere');
+
+    const longAgo = Date.now() - RESTART_GRACE_MS - 1_000;
+    expect(await reapDeadWorkers(database.pool, { ownLeaseRenewedAt: longAgo })).toBe(1);
+    expect(await lockedBy()).toBeNull();
   });
 });

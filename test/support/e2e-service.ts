@@ -45,13 +45,18 @@ export interface TestUser {
 }
 
 export async function startE2E(
-  opts: { env?: Record<string, string>; worker?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    worker?: boolean;
+    /** How far ahead send_at must be (CONTRACT.md: a minute; tests that cannot wait pass less). */
+    scheduleMinLeadMs?: number;
+  } = {},
 ): Promise<E2E> {
   const sim = await startSimulator({ port: 0 });
   const database = await createTestDatabase();
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
+  const loaded = loadConfig({
     DATABASE_URL: database.url,
     PORT: String(port),
     PUBLIC_URL: url,
@@ -62,6 +67,10 @@ export async function startE2E(
     MATCH_SEARCH_DELAY_MS: '200',
     ...opts.env,
   });
+  const config =
+    opts.scheduleMinLeadMs === undefined
+      ? loaded
+      : { ...loaded, schedule: { ...loaded.schedule, minLeadMs: opts.scheduleMinLeadMs } };
   const { stream, logs } = captureLogs();
   const log = createLogger({ level: 'debug' }, stream);
   // Web and worker as production runs them: two services over one database.

@@ -1,0 +1,125 @@
+// What Gmail's search is asked about the CRM: the org's records' addresses and its companies'
+// domains (not free mail), in groups a query can hold, over a window. Used by the full sync, the
+// reconciliation and search before fetch (search-first/search-first.ts) alike, so all three expect
+// the same mail.
+import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
+import type { Gmail } from '../google/clients.ts';
+import { callGmail } from '../google/gmail-call.ts';
+import type { Pacer } from '../google/mailbox-pacer.ts';
+import { isFreeMailDomain } from './free-mail.ts';
+
+/** Whose CRM is searched: the org's records, less the mailbox's own address. */
+export interface CrmScope {
+  db: Pick<Db, 'execute'>;
+  mailbox: { orgId: string; email: string };
+}
+
+/**
+ * Characters of terms one search query holds. Gmail documents no limit for `q`; its filters take
+ * about 1,500 characters of criteria, and a GET's URL stays well under the front end's limits at
+ * this size (an address is percent-encoded to about a third more). An address is a bare term, which
+ * Gmail matches in From, To, Cc and Bcc (and, rarely, a body that quotes it: that costs one fetch
+ * judged by the sync's rules, never a wrong activity), so a query holds about 60 typical addresses.
+ */
+export const QUERY_TERM_CHARS = 1_500;
+
+/** Searchable Gmail terms for the org's CRM: its records' addresses and its companies' domains. */
+export interface SearchTerms {
+  terms: string[];
+  /** Some address search cannot express (quotes, braces): search could miss its mail. */
+  incomplete: boolean;
+}
+
+const termsOf = (orgId: string) => sql`
+    select email as term from crm_entity_emails where org_id = ${orgId}
+    union
+    select domain from crm_company_domains where org_id = ${orgId}`;
+
+/** Gmail's search would read quotes, braces and parentheses as syntax. */
+const SEARCHABLE = /^[^\s"{}()]+$/;
+
+/** What a search over the CRM costs, in queries, and whether it would see all of the CRM. */
+export interface SearchSize {
+  queries: number;
+  incomplete: boolean;
+}
+
+/** Only what the choice needs (a size), so a push to a large CRM does not read every address. */
+export async function searchSize(ctx: CrmScope): Promise<SearchSize> {
+  const { rows } = await ctx.db.execute<{ chars: number; unsearchable: number }>(sql`
+    select coalesce(sum(length(term) + 1), 0)::int as chars,
+           count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
+      from (${termsOf(ctx.mailbox.orgId)}) t`);
+  return {
+    queries: Math.ceil((rows[0]?.chars ?? 0) / QUERY_TERM_CHARS),
+    incomplete: (rows[0]?.unsearchable ?? 0) > 0,
+  };
+}
+
+/** The terms in groups of at most QUERY_TERM_CHARS characters: one query each. */
+export function queryGroups(terms: string[]): string[][] {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let chars = 0;
+  for (const term of terms) {
+    if (group.length > 0 && chars + term.length + 1 > QUERY_TERM_CHARS) {
+      groups.push(group);
+      group = [];
+      chars = 0;
+    }
+    group.push(term);
+    chars += term.length + 1;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/** The org's rules as the terms need them (org/org-rules.ts): who was erased. */
+export interface ErasedPeople {
+  forOrg(orgId: string): Promise<{ anyErased(addresses: readonly string[]): boolean }>;
+}
+
+export async function orgSearchTerms(
+  ctx: CrmScope & { orgRules: ErasedPeople },
+): Promise<SearchTerms> {
+  const { rows } = await ctx.db.execute<{ term: string }>(
+    sql`select term from (${termsOf(ctx.mailbox.orgId)}) t order by 1`,
+  );
+  const own = ctx.mailbox.email;
+  // A person erased from the org is never searched for, even while the CRM still holds a record.
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
+  const wanted = rows
+    .map((r) => r.term)
+    .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)))
+    .filter((t) => !rules.anyErased([t]));
+  const terms = wanted.filter((t) => SEARCHABLE.test(t));
+  return { terms, incomplete: terms.length < wanted.length };
+}
+
+/** Ids of the mails from, to or copied to any of these addresses (or domains) since `since`. */
+export async function listMatchingIds(
+  ctx: { gmail: Gmail; pacer: Pacer },
+  addresses: string[],
+  since: Date,
+): Promise<string[]> {
+  const after = Math.floor(since.getTime() / 1000);
+  const ids = new Set<string>();
+  for (const group of queryGroups(addresses)) {
+    const q = `after:${after} -in:drafts {${group.join(' ')}}`;
+    let pageToken: string | undefined;
+    do {
+      const { data } = await callGmail(ctx.pacer, 'messages.list', () =>
+        ctx.gmail.users.messages.list({
+          userId: 'me',
+          q,
+          maxResults: 500,
+          ...(pageToken ? { pageToken } : {}),
+        }),
+      );
+      for (const m of data.messages ?? []) if (m.id) ids.add(m.id);
+      pageToken = data.nextPageToken ?? undefined;
+    } while (pageToken);
+  }
+  return [...ids];
+}

@@ -1,0 +1,99 @@
+// The safety net, every POLL_INTERVAL (once across all processes, by graphile-worker's cron):
+// renew watches near expiry, and make sure no change Pub/Sub lost stays unsynced. A mailbox whose
+// pushes are healthy (push-health.ts) is only checked, at most hourly: one getProfile (1 unit)
+// against its cursor, a sync only when Gmail is ahead (ingest/check-mailbox.ts). Every other live
+// mailbox gets an incremental sync from its cursor (history.list, 2 units) each poll. Both are
+// spread over a jitter window so Gmail is not hit by every mailbox at once. Mailboxes in error
+// are retried when their backoff has passed.
+
+import type { Database } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
+import { sweepExpired } from '../db/retention.ts';
+import type { Logger } from '../logger.ts';
+import { mailboxJobSpecSql } from '../queue/enqueue.ts';
+import { CHECK_EVERY, pushHealthySql } from './push-health.ts';
+
+export interface PollResult {
+  watchesToRenew: number;
+  syncsQueued: number;
+  /** Checks of mailboxes whose pushes are healthy (a getProfile each, no history call). */
+  checksQueued: number;
+}
+
+export async function pollCycle(
+  deps: { database: Database; log: Logger },
+  opts: { jitterSeconds?: number } = {},
+): Promise<PollResult> {
+  const { db } = deps.database;
+  const jitter = Number(opts.jitterSeconds ?? 30);
+  const spread = `now() + random() * make_interval(secs => ${jitter})`;
+
+  // Watches last 7 days and are renewed within a day of expiry. Google recommends a daily renewal
+  // (https://developers.google.com/gmail/api/guides/push#renewing_mailbox_watch) against a watch
+  // lost silently; a mailbox whose pushes are healthy is checked hourly against that loss (a change
+  // no push announced takes it off the healthy list, and then it is renewed at once), so only the
+  // others are renewed daily. A watch costs 100 units: a healthy mailbox spends about 17 a day.
+  const watches = await db.execute<{ id: string }>(sql`
+    select graphile_worker.add_jobs(array(
+      select ${sql.raw(mailboxJobSpecSql('renewWatch', spread))}
+        from mailboxes m
+       where m.status in ('active', 'syncing', 'error')
+         and (m.watch_expires_at is null
+              or m.watch_expires_at < now() + interval '24 hours'
+              or ((m.watch_renewed_at is null or m.watch_renewed_at < now() - interval '1 day')
+                  and not ${sql.raw(pushHealthySql('m'))}))
+    ), true) as id`);
+
+  // One statement queues every sync and every check; a job already waiting keeps its earlier
+  // run_at. A healthy mailbox checked within the hour gets nothing: its pushes are trusted.
+  const queued = await db.execute<{ checks: number; syncs: number; jobs: number }>(sql`
+    with due as materialized (
+      select id, healthy
+        from (select m.id, m.checked_at, ${sql.raw(pushHealthySql('m'))} as healthy
+                from mailboxes m
+               where m.status in ('active', 'syncing')
+                  or (m.status = 'error' and (m.next_retry_at is null or m.next_retry_at <= now()))) live
+       where not healthy or checked_at is null
+          or checked_at < now() - interval '${sql.raw(CHECK_EVERY)}'
+    ),
+    added as (
+      select graphile_worker.add_jobs(array(
+        select case when healthy then ${sql.raw(mailboxJobSpecSql('checkMailbox', spread))}
+                    else ${sql.raw(mailboxJobSpecSql('syncMailbox', spread))} end
+          from due order by id), true)
+    )
+    select count(*) filter (where healthy)::int as checks,
+           count(*) filter (where not healthy)::int as syncs,
+           (select count(*) from added)::int as jobs
+      from due`);
+  const counts = queued.rows[0];
+
+  // Bookkeeping tables are kept bounded here, where one process at a time runs.
+  const swept = await sweepExpired(db);
+  // The daily reconciliation, due a day after the last one: each mailbox keeps the time of day it
+  // was connected (or last reconciled), so the fleet is spread over the day, not all at midnight.
+  await db.execute(sql`
+    select graphile_worker.add_jobs(array(
+      select ${sql.raw(mailboxJobSpecSql('reconcileMailbox', spread))}
+        from mailboxes m left join mailbox_reconciliations r on r.mailbox_id = m.id
+       where m.status in ('active', 'syncing')
+         and coalesce(r.checked_at, m.connected_at) < now() - interval '1 day'
+    ), true)`);
+
+  // Mail waiting for search whose search job gave up (its attempts spent) would otherwise wait for
+  // the mailbox's next new mail: its search is queued again. A search already waiting keeps its time.
+  await db.execute(sql`
+    select graphile_worker.add_jobs(array(
+      select ${sql.raw(mailboxJobSpecSql('matchPending', spread))}
+        from (select distinct p.mailbox_id as id from pending_matches p
+               where p.let_go_at is null and p.look_at < now() - interval '5 minutes') overdue
+    ), true)`);
+
+  const result = {
+    watchesToRenew: watches.rows.length,
+    syncsQueued: counts?.syncs ?? 0,
+    checksQueued: counts?.checks ?? 0,
+  };
+  deps.log.info({ ...result, swept }, 'poll cycle queued');
+  return result;
+}

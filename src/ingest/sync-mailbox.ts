@@ -1,0 +1,101 @@
+// The sync use case a job runs: incremental from the cursor, or full when asked, when the mailbox
+// has no cursor yet, or when Gmail no longer has the history since the cursor. Outcomes are
+// written to the mailbox (status, last error) and to the outbox.
+
+import { events } from '../db/schema.ts';
+import { classifyGoogleError, isGoogleFailure } from '../google/gmail-errors.ts';
+import { gmailHistoryId } from '../google/gmail-history-id.ts';
+import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
+import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { SyncIncomplete } from '../sync/log-messages.ts';
+import { openSyncContext, type SyncContext, type SyncDeps } from '../sync/sync-context.ts';
+import { fullSync } from './full-sync.ts';
+import { syncHistory } from './history-sync.ts';
+
+export type SyncOutcome =
+  | { kind: 'synced'; mode: 'incremental' | 'full' | 'recovered'; fetched: number; logged: number }
+  /** A probing sync found Gmail where the cursor is: no history listed. */
+  | { kind: 'up_to_date' }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'revoked' };
+
+export async function syncMailbox(
+  deps: SyncDeps,
+  mailboxId: string,
+  opts: { full?: boolean; probe?: boolean } = {},
+): Promise<SyncOutcome> {
+  const mailbox = await deps.shared.readMailbox(mailboxId);
+  if (!mailbox) return { kind: 'skipped', reason: 'unknown mailbox' };
+  if (mailbox.status === 'revoked' || mailbox.status === 'disconnected') {
+    return { kind: 'skipped', reason: mailbox.status };
+  }
+  const log = deps.log.child({ mailbox_id: mailbox.id });
+  try {
+    const ctx = await openSyncContext(deps, mailbox, log);
+    const full = opts.full === true || mailbox.historyId === null;
+    if (
+      opts.probe &&
+      !full &&
+      (await gmailHistoryId(ctx.gmail, ctx.pacer)) <= (mailbox.historyId ?? 0)
+    ) {
+      return { kind: 'up_to_date' };
+    }
+    const outcome = await runSync(ctx, full).finally(() => ctx.progress.end());
+    await markSyncHealthy(deps.db, mailbox);
+    log.info(outcome, 'mailbox synced');
+    return outcome;
+  } catch (error) {
+    if (await handleRevokedGrant(deps, mailbox, error)) {
+      log.warn('mailbox grant revoked');
+      return { kind: 'revoked' };
+    }
+    await markSyncFailed(deps.db, mailbox, failureReason(error));
+    throw error;
+  }
+}
+
+async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & { kind: 'synced' }> {
+  if (full) {
+    ctx.progress?.begin('backfill');
+    const r = await fullSync(ctx);
+    if (r.pending.length > 0)
+      throw new SyncIncomplete(`${r.pending.length} messages failed; will retry`);
+    return { kind: 'synced', mode: 'full', fetched: r.fetched, logged: r.logged };
+  }
+  const history = await syncHistory(ctx);
+  if (history.pending.length > 0) {
+    throw new SyncIncomplete(`${history.pending.length} messages failed; will retry`);
+  }
+  if (history.outcome === 'done') {
+    return {
+      kind: 'synced',
+      mode: 'incremental',
+      fetched: history.fetched,
+      logged: history.logged,
+    };
+  }
+  // History too old: a bounded full sync, never a silent jump that loses mail.
+  ctx.progress?.begin('recovery');
+  const r = await fullSync(ctx);
+  await ctx.db.insert(events).values({
+    orgId: ctx.mailbox.orgId,
+    mailboxId: ctx.mailbox.id,
+    type: 'mailbox.resynced',
+    payload: {
+      mailbox_id: ctx.mailbox.id,
+      reason: 'history_expired',
+      since: r.since.toISOString(),
+      logged: r.logged,
+    },
+  });
+  if (r.pending.length > 0)
+    throw new SyncIncomplete(`${r.pending.length} messages failed; will retry`);
+  return { kind: 'synced', mode: 'recovered', fetched: r.fetched, logged: r.logged };
+}
+
+/** What status shows for a failed sync: Google's reason, or, for a bug of ours, only its kind. */
+export function failureReason(error: unknown): string {
+  if (error instanceof SyncIncomplete) return error.message;
+  if (isGoogleFailure(error)) return classifyGoogleError(error).reason;
+  return `internal error (${error instanceof Error ? error.name : typeof error})`;
+}

@@ -1,0 +1,222 @@
+// Contacts, leads and companies added later get their history: a change recorded in
+// crm_entity_changes (by the CRM tables' triggers, or POST /crm/entities/changed) becomes, for each
+// connected mailbox of the org, a Gmail search for the record's addresses over SYNC_RETRO_DAYS
+// (messages.list with q, 5 units a page). Mail not yet logged goes through the sync's own
+// fetch-and-log pipeline, paced by the mailbox's quota; mail already logged (for another record)
+// gains the new links. Links are only ever added: a contact whose address changes keeps its mail.
+
+import { listMatchingIds } from '../crm/crm-search.ts';
+import { isFreeMailDomain } from '../crm/free-mail.ts';
+import { ownDomains } from '../crm/mail-filter.ts';
+import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
+import type { PacerRegistry } from '../google/mailbox-pacer.ts';
+import type { Logger } from '../logger.ts';
+import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
+import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { ownerAddresses } from '../mailbox/send-as.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
+import { addJob, type Executor } from '../queue/enqueue.ts';
+import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
+import { logMessages, STORE_SLICE, SyncIncomplete } from '../sync/log-messages.ts';
+import { makeProgressTracker } from '../sync/progress-tracker.ts';
+import type { SharedStatements } from '../sync/shared-statements.ts';
+import type { SyncContext } from '../sync/sync-context.ts';
+import { relinkActivities } from './relink-activities.ts';
+
+/** Terms per mailbox job, so a bulk import is many small retryable jobs. */
+const TERMS_PER_JOB = 100;
+/** Changes taken per planning run; more wait for the next run, queued at once. */
+const CHANGES_PER_PLAN = 1_000;
+/**
+ * Gmail's search index trails the mailbox: a mail that arrived seconds before the record was made
+ * may not be found yet (and the sync saw it when nothing matched). Each search runs once more this
+ * much later; only mail not yet logged is fetched again, so the second run costs the list pages.
+ */
+export const SEARCH_SETTLE_MS = 30_000;
+
+export interface RetroDeps {
+  db: Db;
+  log: Logger;
+  mailboxAuth: MailboxAuth;
+  pacers: PacerRegistry;
+  shared: SharedStatements;
+  backfillDays: number;
+  retroDays: number;
+  orgRules: OrgRulesSource;
+}
+
+/** Records that a CRM record's addresses changed and wakes its org's search, in one transaction. */
+export async function recordEntityChange(
+  db: Db,
+  orgId: string,
+  entityType: string,
+  entityId: string,
+): Promise<string> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`
+      insert into crm_entity_changes (org_id, entity_type, entity_id)
+      values (${orgId}, ${entityType}, ${entityId})`);
+    return enqueueRetroOrg(tx, orgId);
+  });
+}
+
+export function enqueueRetroOrg(db: Executor, orgId: string): Promise<string> {
+  return addJob(
+    db,
+    TASK.retroOrg,
+    { org_id: orgId },
+    { jobKey: retroOrgJobKey(orgId), maxAttempts: MAX_ATTEMPTS.retroOrg },
+  );
+}
+
+/**
+ * The org's pending changes become one search job per connected mailbox (and per 100 terms); the
+ * changes are deleted in the transaction that queues their searches.
+ */
+export async function planRetroSearch(
+  deps: { db: Db; orgRules: OrgRulesSource },
+  orgId: string,
+): Promise<number> {
+  const { db } = deps;
+  const { rows: changes } = await db.execute<{
+    id: number;
+    entity_type: string;
+    entity_id: string;
+  }>(
+    sql`select id, entity_type, entity_id from crm_entity_changes
+         where org_id = ${orgId} order by id limit ${CHANGES_PER_PLAN}`,
+  );
+  if (changes.length === 0) return 0;
+  const ids = `{${changes.map((c) => c.entity_id).join(',')}}`;
+  // Records are read through the views, so a deployment that redefined them is searched the same.
+  const { rows } = await db.execute<{ term: string }>(sql`
+    select distinct email as term from crm_entity_emails
+     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])
+    union
+    select distinct '@' || domain from crm_company_domains
+     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])`);
+  // A person erased from the org is never searched for (nor named in a job).
+  const rules = await deps.orgRules.forOrg(orgId);
+  const terms = rows
+    .map((r) => r.term)
+    .filter(searchable)
+    .filter((t) => !rules.anyErased([t]));
+  const { rows: boxes } = await db.execute<{ id: string }>(sql`
+    select id from mailboxes where org_id = ${orgId} and status in ('active', 'syncing', 'error')`);
+  await db.transaction(async (tx) => {
+    for (const box of boxes) {
+      for (let i = 0; i < terms.length; i += TERMS_PER_JOB) {
+        const payload: RetroSearchPayload = {
+          mailbox_id: box.id,
+          terms: terms.slice(i, i + TERMS_PER_JOB),
+        };
+        await addJob(
+          tx,
+          TASK.retroSearch,
+          { ...payload },
+          { maxAttempts: MAX_ATTEMPTS.retroSearch },
+        );
+      }
+    }
+    await tx.execute(sql`
+      delete from crm_entity_changes where id = any(${`{${changes.map((c) => c.id).join(',')}}`}::bigint[])`);
+    if (changes.length === CHANGES_PER_PLAN) await enqueueRetroOrg(tx, orgId);
+  });
+  return terms.length * boxes.length;
+}
+
+export interface RetroResult {
+  listed: number;
+  logged: number;
+  relinked: number;
+}
+
+/** One mailbox's search for some terms, and the logging and linking of what it finds. */
+export async function runRetroSearch(
+  deps: RetroDeps,
+  payload: RetroSearchPayload,
+): Promise<RetroResult | undefined> {
+  const mailbox = await deps.shared.readMailbox(payload.mailbox_id);
+  if (!mailbox || !['active', 'syncing', 'error'].includes(mailbox.status)) return undefined;
+  // The owner's own addresses and domains would find all its mail, and link to none of it.
+  const owners = ownerAddresses(mailbox);
+  const own = ownDomains(owners);
+  const rules = await deps.orgRules.forOrg(mailbox.orgId);
+  const terms = payload.terms.filter(
+    (t) => !owners.includes(t) && !own.has(t.slice(1)) && !rules.anyErased([t]),
+  );
+  if (terms.length === 0) return undefined;
+  try {
+    const result = await searchAndLog(deps, mailbox, terms);
+    if ((payload.pass ?? 1) === 1) await searchAgainLater(deps.db, { ...payload, terms });
+    deps.log.info(
+      { ...result, mailbox_id: mailbox.id, pass: payload.pass ?? 1 },
+      'retroactive search done',
+    );
+    return result;
+  } catch (error) {
+    // A grant gone meanwhile is the mailbox's state, not a job to retry.
+    if (await handleRevokedGrant(deps, mailbox, error)) return undefined;
+    throw error;
+  }
+}
+
+async function searchAndLog(
+  deps: RetroDeps,
+  mailbox: Mailbox,
+  terms: string[],
+): Promise<RetroResult> {
+  const { gmail, batch } = await deps.mailboxAuth.accessFor(mailbox);
+  // Shown in status `progress` like any backfill: counted at the pacer, its total once listed.
+  const progress = makeProgressTracker(deps.db, mailbox.id, deps.pacers.forMailbox(mailbox.id));
+  progress.begin('retroactive_search');
+  const ctx: SyncContext = {
+    db: deps.db,
+    log: deps.log.child({ mailbox_id: mailbox.id }),
+    gmail,
+    batch,
+    pacer: progress.pacer,
+    progress,
+    mailbox,
+    backfillDays: deps.backfillDays,
+    shared: deps.shared,
+    orgRules: deps.orgRules,
+  };
+  const since = new Date(Date.now() - deps.retroDays * 24 * 60 * 60 * 1000);
+  try {
+    const ids = await listMatchingIds(ctx, terms, since);
+    await progress.total(ids);
+    const result: RetroResult = { listed: ids.length, logged: 0, relinked: 0 };
+    const pending: string[] = [];
+    for (let i = 0; i < ids.length; i += STORE_SLICE) {
+      const slice = ids.slice(i, i + STORE_SLICE);
+      const batchResult = await logMessages(ctx, slice, null);
+      result.logged += batchResult.logged;
+      pending.push(...batchResult.pending);
+      result.relinked += await relinkActivities(deps.db, mailbox, slice);
+    }
+    if (pending.length > 0)
+      throw new SyncIncomplete(`${pending.length} messages failed; will retry`);
+    return result;
+  } finally {
+    await progress.end();
+  }
+}
+
+function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> {
+  const again: RetroSearchPayload = { ...payload, pass: 2 };
+  return addJob(
+    db,
+    TASK.retroSearch,
+    { ...again },
+    { runAt: new Date(Date.now() + SEARCH_SETTLE_MS), maxAttempts: MAX_ATTEMPTS.retroSearch },
+  );
+}
+
+/** Gmail's search reads quotes, braces and parentheses as syntax; a free-mail @domain is everyone. */
+function searchable(term: string): boolean {
+  if (term.startsWith('@')) return /^@[a-z0-9.-]+$/.test(term) && !isFreeMailDomain(term.slice(1));
+  return /^[^\s"{}()]+@[^\s"{}()]+$/.test(term);
+}

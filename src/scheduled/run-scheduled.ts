@@ -1,0 +1,170 @@
+// One attempt at a scheduled mail, run by the `send_scheduled` job at its time. Exactly once:
+//  - the row is claimed (status `sending`, attempt counted) before Gmail is called, in one
+//    statement, and a session lock keeps two processes off one mail at once;
+//  - an attempt that finds the row already `sending` follows one whose outcome is unknown (a
+//    crash, a lost answer): it asks Gmail whether the mail is there (sent-lookup.ts) and only
+//    sends if it is not;
+//  - once Gmail answers, the record is written (idempotent writes) and the row marked sent by the
+//    statement that announces `scheduled.sent`; a crash before that is the case above.
+// Gmail's daily limit and rate refusals plan the mail again for when Gmail allows; it fails
+// (`scheduled.failed`) only when it can never go: grant revoked, mailbox disconnected, a recipient
+// suppressed meanwhile, or Gmail refusing the mail itself.
+import { isAppError } from '../app-error.ts';
+import type { SessionLocks } from '../db/session-locks.ts';
+import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
+import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { scheduledLockName } from '../queue/job-names.ts';
+import { type SentIds, sendRaw } from '../send/gmail-send.ts';
+import { recordSentMail } from '../send/sent-record.ts';
+import { suppressedAmong } from '../suppressions/suppression-store.ts';
+import type { ScheduleDeps } from './schedule-mail.ts';
+import {
+  type ClaimedSend,
+  claimScheduled,
+  finishFailed,
+  finishSent,
+  planAgain,
+} from './scheduled-store.ts';
+import { type MailAtRest, openMail } from './sealed-mail.ts';
+import { findSentMail } from './sent-lookup.ts';
+
+export interface RunScheduledDeps extends ScheduleDeps {
+  locks: SessionLocks;
+}
+
+export type AttemptOutcome =
+  | 'busy'
+  | 'nothing_due'
+  | 'sent'
+  | 'found_sent'
+  | 'failed'
+  | 'planned_again';
+
+/** An attempt whose outcome is unknown is looked up after this, doubling, at most an hour. */
+const UNKNOWN_BACKOFF_S = { first: 10, max: 3600 };
+
+export async function runScheduledSend(
+  deps: RunScheduledDeps,
+  id: string,
+): Promise<AttemptOutcome> {
+  const release = await deps.locks.tryLock(scheduledLockName(id));
+  if (!release) return 'busy';
+  try {
+    const claim = await claimScheduled(deps.db, id);
+    if (!claim) return 'nothing_due';
+    return await attempt(deps, claim);
+  } finally {
+    await release();
+  }
+}
+
+async function attempt(deps: RunScheduledDeps, claim: ClaimedSend): Promise<AttemptOutcome> {
+  const mailbox = await getMailbox(deps.db, claim.mailboxId);
+  if (!mailbox || mailbox.status === 'disconnected') {
+    await finishFailed(deps.db, claim.id, 'mailbox_disconnected', 'the mailbox was disconnected');
+    return 'failed';
+  }
+  if (mailbox.status === 'revoked') return failRevoked(deps, claim);
+  if (!claim.sealed) {
+    await finishFailed(deps.db, claim.id, 'unreadable', 'the scheduled mail is no longer stored');
+    return 'failed';
+  }
+  const mail = await openMail(deps.vault, claim.id, claim.sealed);
+  if (claim.previous === 'sending') {
+    const found = await lookUp(deps, mailbox, claim);
+    if (found === 'revoked') return failRevoked(deps, claim);
+    if (found) {
+      await finish(deps, mailbox, claim, mail, found);
+      return 'found_sent';
+    }
+  }
+  const { to, cc, bcc } = mail.record.recipients;
+  const everyone = [...to, ...cc, ...bcc].map((r) => r.email);
+  const suppressed = await suppressedAmong(deps.db, claim.orgId, everyone);
+  if (suppressed.length > 0) {
+    await finishFailed(
+      deps.db,
+      claim.id,
+      'suppressed',
+      `${suppressed[0]} is on the organisation's suppression list`,
+      suppressed,
+    );
+    return 'failed';
+  }
+  let sent: SentIds;
+  try {
+    sent = await sendRaw(deps, mailbox, mail.raw, mail.record.threadId);
+  } catch (error) {
+    return afterRefusal(deps, claim, error);
+  }
+  await finish(deps, mailbox, claim, mail, sent);
+  return 'sent';
+}
+
+async function finish(
+  deps: RunScheduledDeps,
+  mailbox: Mailbox,
+  claim: ClaimedSend,
+  mail: MailAtRest,
+  sent: SentIds,
+): Promise<void> {
+  const activityId = await recordSentMail(deps, mailbox, mail.record, sent, {
+    scheduledId: claim.id,
+  });
+  await finishSent(deps.db, claim.id, sent, activityId);
+}
+
+async function lookUp(
+  deps: RunScheduledDeps,
+  mailbox: Mailbox,
+  claim: ClaimedSend,
+): Promise<SentIds | null | 'revoked'> {
+  try {
+    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
+    return await findSentMail(gmail, deps.pacers.forMailbox(mailbox.id), claim);
+  } catch (error) {
+    if (await handleRevokedGrant(deps, mailbox, error)) return 'revoked';
+    throw error;
+  }
+}
+
+async function failRevoked(deps: RunScheduledDeps, claim: ClaimedSend): Promise<'failed'> {
+  await finishFailed(deps.db, claim.id, 'mailbox_revoked', 'the Gmail grant was revoked');
+  return 'failed';
+}
+
+/** What Gmail's refusal (as sendRaw says it) means for the mail. */
+async function afterRefusal(
+  deps: RunScheduledDeps,
+  claim: ClaimedSend,
+  error: unknown,
+): Promise<AttemptOutcome> {
+  if (!isAppError(error)) throw error;
+  const now = Date.now();
+  switch (error.code) {
+    case 'mailbox_revoked':
+      return failRevoked(deps, claim);
+    case 'gmail_rejected':
+      await finishFailed(deps.db, claim.id, 'gmail_rejected', error.message);
+      return 'failed';
+    case 'daily_send_limit': {
+      // Gmail names when its rolling day allows again: the mail goes then, not before.
+      const retryAt = new Date(String(error.details?.retry_at ?? now + 86_400_000));
+      await planAgain(deps.db, claim.id, retryAt, 'refused', 'daily_send_limit');
+      return 'planned_again';
+    }
+    case 'quota_exceeded': {
+      const waitS = Number(error.details?.retry_after_s ?? 60);
+      await planAgain(deps.db, claim.id, new Date(now + waitS * 1000), 'refused', 'quota_exceeded');
+      return 'planned_again';
+    }
+    default: {
+      const backoff = Math.min(
+        UNKNOWN_BACKOFF_S.max,
+        UNKNOWN_BACKOFF_S.first * 2 ** Math.max(0, claim.attempts - 1),
+      );
+      await planAgain(deps.db, claim.id, new Date(now + backoff * 1000), 'unknown', error.code);
+      return 'planned_again';
+    }
+  }
+}

@@ -70,6 +70,25 @@ describe('erasing a person from the org', () => {
       body: JSON.stringify({ to: [`Ana <${ANA}>`], subject: 'Re: Proposta', text: 'Segue.' }),
     });
     expect(sent.status).toBe(201);
+    // Mail scheduled to her for tomorrow, then her address suppressed (sequences).
+    const scheduled = await e2e.api('/integrations/gmail/send', {
+      user: A,
+      method: 'POST',
+      headers: { 'idempotency-key': 'to-ana-later' },
+      body: JSON.stringify({
+        to: [ANA],
+        subject: 'Amanhã',
+        text: 'Até amanhã.',
+        send_at: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    });
+    expect(scheduled.status).toBe(202);
+    const suppressed = await e2e.api('/org/suppressions', {
+      user: ADMIN,
+      method: 'POST',
+      body: JSON.stringify({ email: ANA, reason: 'manual' }),
+    });
+    expect(suppressed.status).toBeLessThan(300);
     // B blocks her: the blocklist names her, and the removal's event too.
     const blocked = await e2e.api('/integrations/gmail/settings', {
       user: B,
@@ -109,6 +128,9 @@ describe('erasing a person from the org', () => {
       dead_letters: 1,
       idempotency_records: 1,
       mentions_redacted: 1,
+      sent_mail: 1,
+      scheduled_sends: 1,
+      suppressions: 1,
     });
     expect(receipt.removed.events).toBeGreaterThanOrEqual(3);
     expect(await naming()).toEqual([]);

@@ -23,15 +23,18 @@ export interface MemberActor {
   admin: boolean;
 }
 
+/** A mailbox row with its members, as the statements below read it. */
+type MemberRow = {
+  id: string;
+  email: string;
+  user_id: string;
+  status: string;
+  connected_via: 'user' | 'workspace';
+  members: string[];
+};
+
 export async function listOrgMailboxes(db: Db, orgId: string): Promise<OrgMailboxView[]> {
-  const { rows } = await db.execute<{
-    id: string;
-    email: string;
-    user_id: string;
-    status: string;
-    connected_via: 'user' | 'workspace';
-    members: string[];
-  }>(sql`
+  const { rows } = await db.execute<MemberRow>(sql`
     select m.id, m.email, m.user_id, m.status, m.connected_via,
            coalesce((select array_agg(mm.user_id order by mm.user_id) from mailbox_members mm
                       where mm.mailbox_id = m.id), '{}') as members
@@ -41,14 +44,7 @@ export async function listOrgMailboxes(db: Db, orgId: string): Promise<OrgMailbo
   return rows.map(orgMailboxView);
 }
 
-function orgMailboxView(r: {
-  id: string;
-  email: string;
-  user_id: string;
-  status: string;
-  connected_via: 'user' | 'workspace';
-  members: string[];
-}): OrgMailboxView {
+function orgMailboxView(r: MemberRow): OrgMailboxView {
   const org = r.connected_via === 'workspace';
   return {
     id: r.id,

@@ -6,19 +6,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import type { Sealer } from '../suppressions/unsubscribe-key.ts';
 
 export type AddressHasher = (email: string) => string;
-
-/** The vault's sealing of any bytes (vault/vault.ts), as this module uses it. */
-export interface Sealer {
-  sealData(aad: string, plain: Buffer): Promise<Sealed>;
-  openData(aad: string, sealed: Sealed): Promise<Buffer>;
-}
-interface Sealed {
-  ciphertext: Buffer;
-  wrappedKey: Buffer;
-  keyId: string;
-}
 
 export interface ErasureHashing {
   /** The org's hasher; undefined when it has no key yet (`create`: make one). */

@@ -158,7 +158,12 @@ describe('activity privacy', () => {
       user: admin,
       body: JSON.stringify({ sensitive_guard: 'off' }),
     });
-    expect(await put.json()).toEqual({ sensitive_guard: 'off', auto_create_contacts: 'none' });
+    expect(await put.json()).toEqual({
+      sensitive_guard: 'off',
+      auto_create_contacts: 'none',
+      never_log: { domains: [], addresses: [] },
+      max_visibility: 'full',
+    });
     const open = await detail((await logged(code())).id);
     expect(open).toMatchObject({ visibility: 'full', sensitive_rule: null });
     expect(open.body_text).toContain('482913');

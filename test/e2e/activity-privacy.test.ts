@@ -173,7 +173,12 @@ describe('activity privacy', () => {
       body: JSON.stringify({ sensitive_guard: 'on' }),
     });
     const read = await e2e.api('/org/settings', { user: admin });
-    expect(await read.json()).toEqual({ sensitive_guard: 'on', auto_create_contacts: 'none' });
+    expect(await read.json()).toEqual({
+      sensitive_guard: 'on',
+      auto_create_contacts: 'none',
+      never_log: { domains: [], addresses: [] },
+      max_visibility: 'full',
+    });
   });
 
   it('when the owner makes an activity private, then its bodies and attachments leave storage, its links stay, and a full resync does not bring them back', async () => {

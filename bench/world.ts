@@ -251,7 +251,7 @@ export async function quiesce(
 ): Promise<void> {
   const which =
     tasks === 'sync'
-      ? `task_identifier in ('sync_mailbox','renew_watch')`
+      ? `task_identifier in ('sync_mailbox','renew_watch','calendar_sync')`
       : `task_identifier <> 'deliver_events' and run_at < now() + interval '1 minute'`;
   const deadline = Date.now() + timeoutMs;
   let idleSince = 0;

@@ -40,6 +40,24 @@ export interface Faults {
   fail_message_ids?: string[];
   fail_message_code?: number;
   seed?: number;
+  /** The Calendar API's faults (calendar-*.ts); merged field by field like `push`. */
+  calendar?: CalendarFaults;
+}
+
+export interface CalendarFaults {
+  latency_ms?: number;
+  /** Probability (0..1) that a Calendar call fails with one of `error_codes` (default 500). */
+  error_rate?: number;
+  error_codes?: number[];
+  /** Probability (0..1) that a channel notification is lost on its way. */
+  drop?: number;
+  /** Requests a user may make in a sliding minute (Google's 600). */
+  quota_per_minute?: number;
+  quota_error?: '403' | '403_rate' | '429' | 'mixed';
+  /** How long a sync token stays valid (default a week: see calendar-sync-token.ts). */
+  sync_token_ttl_ms?: number;
+  /** The longest life a channel gets (default a week: see calendar-channels.ts). */
+  channel_max_ttl_ms?: number;
 }
 
 export interface AccessTokenInfo {

@@ -100,6 +100,7 @@ export function controlRouter(
       ctx.faults,
       faults,
       faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
+      faults.calendar ? { calendar: { ...ctx.faults.calendar, ...faults.calendar } } : {},
     );
     if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
     const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { adminDirectoryRouter } from './admin-directory.ts';
 import { batchRouter } from './batch.ts';
+import { calendarRouter } from './calendar-routes.ts';
+import { CalendarStore } from './calendar-store.ts';
 import type { SimContext } from './context.ts';
 import { controlRouter } from './control-routes.ts';
 import { makeWatchNotifier } from './gmail-push.ts';
@@ -45,6 +47,7 @@ export interface Simulator {
   ctx: SimContext;
   store: GmailStore;
   workspaces: Workspaces;
+  calendars: CalendarStore;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ const unset = () => {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const host = opts.host ?? '127.0.0.1';
   const store = new GmailStore();
+  const calendars = new CalendarStore();
   if (opts.historyRetention) store.historyRetention = opts.historyRetention;
   const ctx: SimContext = {
     project: opts.project ?? 'sim',
@@ -117,6 +121,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   app.use(oauth.router);
   app.use(oidc.router);
   app.use(gmailRouter(ctx, store, quota));
+  app.use(calendarRouter(ctx, calendars));
   app.use(resourceManagerRouter(ctx));
   app.use(workspacesRouter(ctx, workspaces));
   app.use(serviceAccountsRouter(accountKeys));
@@ -156,6 +161,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ctx,
     store,
     workspaces,
+    calendars,
     async close() {
       pubsub.close();
       await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeCalendarPacers } from './calendar/calendar-pacer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
@@ -45,6 +46,7 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     mailboxAuth,
     delegation,
     pacers,
+    calendarPacers: makeCalendarPacers(),
     metrics,
     erasureHashing,
     orgRules: makeOrgRulesSource({ db: database.db, hashing: erasureHashing }),

@@ -72,6 +72,8 @@ const envSchema = z.object({
   GOOGLE_DELEGATION_SERVICE_ACCOUNT: optional(
     z.email().regex(/\.iam\.gserviceaccount\.com$/i, 'must be a service account address'),
   ),
+  /** `on`: connecting also asks calendar.events.readonly and meetings are logged (src/calendar/). */
+  SYNC_CALENDAR: optional(z.enum(['on', 'off'])),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset = open. */
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
 });
@@ -105,6 +107,8 @@ export interface Config {
     quotaProfile: '2026' | '2025';
     /** Domain-wide delegation's service account (its JWTs signed through IAM Credentials). */
     delegationServiceAccount: string | undefined;
+    /** SYNC_CALENDAR: connecting asks for the calendar too, and meetings are logged. */
+    syncCalendar: boolean;
   };
   vault: {
     kmsKeyName: string | undefined;
@@ -192,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pubsubSubscription: e.PUBSUB_SUBSCRIPTION,
       quotaProfile: e.GMAIL_QUOTA_PROFILE ?? '2026',
       delegationServiceAccount: e.GOOGLE_DELEGATION_SERVICE_ACCOUNT?.toLowerCase(),
+      syncCalendar: (e.SYNC_CALENDAR ?? 'on') === 'on',
     },
     vault: {
       kmsKeyName: e.KMS_KEY_NAME,

@@ -1,5 +1,6 @@
 // What main.ts builds once and hands down: factories take this (or a part of it) explicitly.
 import type { OAuth2Client } from 'google-auth-library';
+import type { CalendarPacerRegistry } from './calendar/calendar-pacer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Delegation } from './google/delegated-tokens.ts';
@@ -24,6 +25,8 @@ export interface Deps {
   delegation: Delegation | undefined;
   /** Per-mailbox quota pacing; per process, as Gmail's per-user limit is shared by our processes. */
   pacers: PacerRegistry;
+  /** The same for the Calendar API, whose quota is separate (src/calendar/). */
+  calendarPacers: CalendarPacerRegistry;
   metrics: Metrics;
   /** Each org's key for erased addresses' hashes. */
   erasureHashing: ErasureHashing;

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
 import { rawMail } from '../../test/support/raw-mail.ts';
 import { quiesce, startWorld, withFaults } from '../world.ts';
+import { calendarScenarios } from './calendar-scenarios.ts';
 import { endOfRun } from './end-of-run.ts';
 import { writeRecord } from './record.ts';
 import { blockedMailboxes, failed, type Outcome, print, type Scenario } from './scenario.ts';
@@ -163,6 +164,7 @@ const scenarios: Scenario[] = [
   },
   ...timingScenarios(MAILBOXES),
   ...searchLagScenarios(MAILBOXES, CLIENT),
+  ...calendarScenarios(MAILBOXES, CLIENT),
 ];
 
 async function main(): Promise<void> {

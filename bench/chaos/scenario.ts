@@ -81,9 +81,13 @@ export async function countLogged(
        from activities`,
     [expected, unwanted],
   );
+  // Mail twice under two Gmail ids shares its Message-ID; a meeting twice, its title and start.
   const dupByHeader = await world.pool.query<{ n: number }>(
     `select coalesce(sum(c - 1), 0)::int as n from (
-       select count(*) as c from activities where org_id = $1 group by mailbox_id, content->>'message_id_header') t`,
+       select count(*) as c from activities where org_id = $1
+        group by mailbox_id, type,
+                 case type when 'meeting' then content->'meeting'->>'title' || created_at::text
+                           else content->>'message_id_header' end) t`,
     [org],
   );
   const logged = rows[0]?.logged ?? 0;

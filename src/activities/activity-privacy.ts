@@ -31,8 +31,10 @@ export async function makeActivityPrivate(db: Db, actor: Actor, id: string) {
   const { rows } = await db.execute<Pick<ActivityRow, 'content' | 'description'>>(sql`
     update activities
        set description = '',
-           content = content - 'body_html'
-                     || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb
+           -- A meeting's place and link are content too (src/calendar/); mail has no such path.
+           content = jsonb_set(jsonb_set(content - 'body_html'
+                       || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb,
+                       '{meeting,location}', 'null'), '{meeting,conference_url}', 'null')
      where id = ${id} and org_id = ${actor.orgId}
      returning content`);
   if (!rows[0]) throw new AppError('not_found', 'no activity with this id in your organisation');

@@ -55,7 +55,7 @@ export function attachmentsView(content: ActivityContent): AttachmentView[] {
 
 /** A list item: the activity's fields; the heavy HTML body only in the single view. */
 export function listItemView(r: ActivityRow) {
-  const { body_html: _html, attachments: _stored, ...content } = r.content;
+  const { body_html: _html, attachments: _stored, meeting, ...content } = r.content;
   return {
     id: r.id,
     type: r.type,
@@ -75,6 +75,8 @@ export function listItemView(r: ActivityRow) {
     status: r.status,
     visibility: r.content.visibility ?? 'full',
     sensitive_rule: r.content.sensitive_rule ?? null,
+    // A meeting's own fields (CONTRACT.md), on meetings only.
+    ...(meeting ? { meeting } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ export interface ListQuery {
   limit: number;
   cursor?: string | undefined;
   group?: 'thread' | undefined;
+  type?: 'email' | 'meeting' | undefined;
 }
 
 type Cursor = { createdAt: string; id: string };
@@ -33,6 +34,7 @@ export async function listActivities(db: Db, viewer: Viewer, q: ListQuery) {
       join activities a on a.id = l.activity_id
      where l.org_id = ${viewer.orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
        and ${seenBy(viewer)}
+       ${q.type ? sql`and a.type = ${q.type}` : sql``}
        ${after ? sql`and (l.activity_created_at, l.activity_id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
      order by l.activity_created_at desc, l.activity_id desc
      limit ${q.limit + 1}`);
@@ -53,6 +55,7 @@ async function listThreads(db: Db, viewer: Viewer, q: ListQuery, after: Cursor |
         join activities a on a.id = l.activity_id
        where l.org_id = ${viewer.orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
          and ${seenBy(viewer)}
+         ${q.type ? sql`and a.type = ${q.type}` : sql``}
        order by a.thread_id, l.activity_created_at desc, l.activity_id desc
     )
     select ${ACTIVITY_COLUMNS}, t.count::int as count

@@ -7,6 +7,10 @@ import { pgCore } from './orm.ts';
 const { customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } = pgCore;
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
+/** `mailboxes.connected_via`: by its CRM user (OAuth: theirs), or by the org's Workspace through
+ * domain-wide delegation (the org's). */
+export type ConnectedVia = 'user' | 'workspace';
+
 /** Which of the domain's users are connected: every one, or the addresses listed. */
 export type WorkspaceUsers = 'all' | { emails: string[] };
 

@@ -1,6 +1,7 @@
 // The drizzle schema: the CRM's side (so the service runs alone) and the service's own tables.
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
+import type { MeetingContent } from './calendar-schema.ts';
 import { createdAt, tstz } from './columns.ts';
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
@@ -8,6 +9,7 @@ import { pgCore, sql } from './orm.ts';
 // A table module that references these tables (reconcile-schema.ts) imports this file and is not
 // re-exported here, so no import cycle: drizzle-kit and database.ts read src/db/*schema.ts.
 export * from './bookkeeping-schema.ts';
+export * from './calendar-schema.ts';
 export * from './linking-schema.ts';
 export * from './org-schema.ts';
 export * from './sequences-schema.ts';
@@ -23,7 +25,6 @@ const {
   pgTable,
   primaryKey,
   text,
-
   uniqueIndex,
   uuid,
 } = pgCore;
@@ -104,7 +105,6 @@ export const mailboxes = pgTable(
     /** Lower-cased Gmail address, from users.getProfile. */
     email: text('email').notNull(),
     status: text('status').$type<MailboxStatus>().notNull().default('active'),
-    /** `user`: its CRM user connected it (OAuth); `workspace`: the org, by domain-wide delegation. */
     connectedVia: text('connected_via').$type<'user' | 'workspace'>().notNull().default('user'),
     scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
     /** Tokens sealed by the vault: AES-256-GCM under a per-mailbox data key. */
@@ -144,8 +144,7 @@ export const mailboxes = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    // One live connection per address, and one per CRM user (a Workspace's mailboxes are the
-    // org's, all under one owner id); disconnected rows are history.
+    // One live connection per address, and one per CRM user (not the org's); the rest is history.
     uniqueIndex('mailboxes_live_email_uq').on(t.email).where(sql`status <> 'disconnected'`),
     uniqueIndex('mailboxes_live_user_uq')
       .on(t.orgId, t.userId)
@@ -175,6 +174,8 @@ export interface ActivityContent {
   visibility?: Visibility | 'private';
   /** The sensitive-mail rule that kept the content out (the rule's name, never the content). */
   sensitive_rule?: string | null;
+  /** A meeting's own fields (type `meeting`, src/calendar/). */
+  meeting?: MeetingContent;
 }
 
 export interface StoredAttachment {

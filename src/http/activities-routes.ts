@@ -1,4 +1,4 @@
-// GET /activities: an entity's email activities, newest first, keyset-paginated; or its threads.
+// GET /activities: an entity's activities (mail and meetings), newest first, keyset-paginated; or its threads.
 import { Router } from 'express';
 import { z } from 'zod';
 import { listActivities } from '../activities/list-activities.ts';
@@ -15,6 +15,8 @@ export const activitiesQuery = z.object({
   cursor: z.string().max(200).optional(),
   /** One item per thread (its newest activity on this timeline) with `count`. */
   group: z.enum(['thread']).optional(),
+  /** Only mail, or only meetings (src/calendar/). */
+  type: z.enum(['email', 'meeting']).optional(),
 });
 
 export function activitiesRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {

@@ -5,6 +5,7 @@ import type { WorkerHealth } from '../jobs/worker-stall.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { activityRoutes } from './activity-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { calendarRoutes } from './calendar-routes.ts';
 import { connectLimits } from './connect-limits.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
 import { crmRoutes } from './crm-routes.ts';
@@ -59,6 +60,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
   // Public: a recipient's one-click unsubscribe (the signed token is the credential).
   app.use(unsubscribeRoutes(deps));
+  // Calendar channels: headers only, their own token; no body is read.
+  app.use(calendarRoutes(deps));
   const verifyCaller = makeCallerVerifier(deps.config.crm);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));

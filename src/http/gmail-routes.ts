@@ -3,12 +3,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { getMailboxStatus } from '../activities/mailbox-status.ts';
+import { makeCalendarRelease } from '../calendar/calendar-release.ts';
+import { readCalendarStatus } from '../calendar/calendar-status.ts';
 import type { Deps } from '../deps.ts';
 import { requestSync } from '../ingest/request-sync.ts';
 import { beginConnect, type CallbackInput, completeConnect } from '../mailbox/connect.ts';
 import { SEND_SCOPE } from '../mailbox/consent-checks.ts';
 import { disconnectMailbox } from '../mailbox/disconnect.ts';
 import { getSettings, updateSettings } from '../mailbox/mailbox-settings.ts';
+import { findMailboxForUser } from '../mailbox/mailbox-store.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
 import { parseInput } from './validate.ts';
@@ -91,7 +94,16 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
 
   router.get('/integrations/gmail/status', auth, async (_req, res) => {
     const { orgId, userId } = res.locals.caller;
-    res.json(await getMailboxStatus(deps.database.db, orgId, userId));
+    const db = deps.database.db;
+    const [status, mailbox] = await Promise.all([
+      getMailboxStatus(db, orgId, userId),
+      findMailboxForUser(db, orgId, userId),
+    ]);
+    const calendar = await readCalendarStatus(db, mailbox, {
+      syncCalendar: deps.config.google.syncCalendar,
+      publicUrl: deps.config.publicUrl,
+    });
+    res.json({ ...status, calendar });
   });
 
   router.delete('/integrations/gmail/disconnect', auth, async (_req, res) => {
@@ -103,6 +115,11 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
         mailboxAuth: deps.mailboxAuth,
         google: deps.config.google,
         log: deps.log,
+        beforeRevoke: makeCalendarRelease({
+          ...deps,
+          db: deps.database.db,
+          google: deps.config.google,
+        }),
       },
       orgId,
       userId,

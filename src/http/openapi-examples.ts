@@ -70,6 +70,13 @@ const CONNECTION_EXAMPLES: Record<string, OperationExample> = {
       },
       progress: null,
       push: { healthy: true, checked_at: '2026-12-07T14:00:00.000Z', missed_push_at: null },
+      calendar: {
+        connected: true,
+        last_sync_at: AT,
+        channel_expires_at: '2026-12-14T09:00:00.000Z',
+        last_error: null,
+        reconnect_url: null,
+      },
     },
   },
   'POST /integrations/gmail/sync': {

@@ -49,7 +49,6 @@ export function workspaceRoutes(deps: Deps, verifyCaller: VerifyCaller): Router 
   const router = Router();
   const auth = requireCaller(verifyCaller);
   const db = deps.database.db;
-  const serviceAccount = deps.delegation?.serviceAccount;
 
   router.put('/org/workspace', auth, async (req, res) => {
     const orgId = requireAdmin(res.locals.caller, 'a Workspace connection');
@@ -68,13 +67,13 @@ export function workspaceRoutes(deps: Deps, verifyCaller: VerifyCaller): Router 
     });
     const ws = await findWorkspace(db, orgId);
     if (!ws) throw new AppError('not_found', 'the Workspace was removed meanwhile');
-    res.status(202).json({ job_id: jobId, ...workspaceView(ws, serviceAccount) });
+    res.status(202).json({ job_id: jobId, ...workspaceView(ws, deps.config.google) });
   });
 
   router.get('/org/workspace', auth, async (_req, res) => {
     const ws = await findWorkspace(db, requireAdmin(res.locals.caller, 'a Workspace connection'));
     if (!ws) throw new AppError('not_found', 'no Workspace is connected');
-    res.json(workspaceView(ws, serviceAccount));
+    res.json(workspaceView(ws, deps.config.google));
   });
 
   router.delete('/org/workspace', auth, async (_req, res) => {

@@ -1,6 +1,9 @@
 // Every task the worker runs, by name. Tasks are thin: parse the payload, call one use case.
 import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
+import { pollCalendars } from '../calendar/calendar-poll.ts';
+import { makeCalendarRelease } from '../calendar/calendar-release.ts';
+import { makeCalendarTask } from '../calendar/calendar-task.ts';
 import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
@@ -26,8 +29,8 @@ import { runScheduledSend } from '../scheduled/run-scheduled.ts';
 import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
-import { checkWorkspace } from '../workspace/check-workspace.ts';
 import { queueDueWorkspaceChecks } from '../workspace/workspace-jobs.ts';
+import { makeWorkspaceTask } from './workspace-task.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -82,6 +85,11 @@ export function makeTaskList(deps: Deps): TaskList {
     mailboxAuth: deps.mailboxAuth,
     google: deps.config.google,
     log: deps.log,
+    beforeRevoke: makeCalendarRelease({
+      ...deps,
+      db: deps.database.db,
+      google: deps.config.google,
+    }),
   };
   async function runSync(
     mailboxId: string,
@@ -220,6 +228,7 @@ export function makeTaskList(deps: Deps): TaskList {
     },
     [TASK.poll]: async () => {
       await pollCycle(deps);
+      if (deps.config.google.syncCalendar) await pollCalendars(deps.database.db);
       // A Workspace's daily check: new users connected, suspended and deleted ones disconnected.
       await queueDueWorkspaceChecks(deps.database.db);
     },
@@ -260,14 +269,11 @@ export function makeTaskList(deps: Deps): TaskList {
         await requestEventDelivery(deps.database.db);
       }
     },
+    [TASK.calendarSync]: makeCalendarTask(deps),
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },
-    [TASK.checkWorkspace]: async (payload) => {
-      const { org_id } = orgPayload.parse(payload);
-      await checkWorkspace({ ...disconnectDeps, delegation: deps.delegation }, org_id);
-      if (webhook) await requestEventDelivery(deps.database.db);
-    },
+    [TASK.checkWorkspace]: makeWorkspaceTask(deps),
   });
 }
 

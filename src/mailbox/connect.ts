@@ -13,6 +13,7 @@ import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { Vault } from '../vault/vault.ts';
 import {
+  CALENDAR_SCOPE,
   checkAccount,
   checkFinisher,
   checkGrantedScopes,
@@ -30,6 +31,11 @@ import { consumeState, issueState } from './oauth-states.ts';
  * without gmail.send the mailbox connects read-only.
  */
 export const REQUIRED_SCOPES = [READONLY_SCOPE, SEND_SCOPE];
+
+/** What the consent screen asks: with SYNC_CALENDAR on, the calendar's events too (optional). */
+export function askedScopes(google: Pick<GoogleConfig, 'syncCalendar'>): string[] {
+  return google.syncCalendar ? [...REQUIRED_SCOPES, CALENDAR_SCOPE] : REQUIRED_SCOPES;
+}
 
 export interface ConnectDeps {
   db: Db;
@@ -62,7 +68,7 @@ export async function beginConnect(
     // Forces a refresh token even when the user consented before.
     prompt: 'consent',
     include_granted_scopes: true,
-    scope: REQUIRED_SCOPES,
+    scope: askedScopes(deps.google),
     state,
     code_challenge: codeChallenge,
     code_challenge_method: CodeChallengeMethod.S256,
@@ -134,7 +140,10 @@ export async function completeConnect(
     throw error;
   }
   const { email, mailboxId } = accepted;
-  const { watching } = await startFirstSync(deps, mailboxId, gmail, accepted.historyId);
+  const { watching } = await startFirstSync(deps, mailboxId, gmail, accepted.historyId, {
+    // Meetings: a full listing of the calendar's window, then its push channel (src/calendar/).
+    calendar: deps.google.syncCalendar && granted.includes(CALENDAR_SCOPE),
+  });
   const readOnly = !granted.includes(SEND_SCOPE);
   deps.log.info(
     { mailbox_id: mailboxId, watch: watching, read_only: readOnly },

@@ -5,7 +5,7 @@
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, ne, sql } from '../db/orm.ts';
-import { mailboxes } from '../db/schema.ts';
+import { type ConnectedVia, mailboxes } from '../db/schema.ts';
 import type { Mailbox } from './mailbox-store.ts';
 
 export interface OrgMailboxView {
@@ -13,7 +13,7 @@ export interface OrgMailboxView {
   address: string;
   owner: { type: 'user' | 'org'; user_id: string | null };
   status: string;
-  connected_via: 'user' | 'workspace';
+  connected_via: ConnectedVia;
   members: string[];
 }
 
@@ -29,7 +29,7 @@ type MemberRow = {
   email: string;
   user_id: string;
   status: string;
-  connected_via: 'user' | 'workspace';
+  connected_via: ConnectedVia;
   members: string[];
 };
 

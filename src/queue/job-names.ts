@@ -20,6 +20,8 @@ export const TASK = {
   sendScheduled: 'send_scheduled',
   /** A Workspace's users read and connected (workspace/check-workspace.ts): once, then daily. */
   checkWorkspace: 'check_workspace',
+  /** A mailbox's calendar: incremental, full, or a window of occurrences (src/calendar/). */
+  calendarSync: 'calendar_sync',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -37,10 +39,21 @@ export const MAX_ATTEMPTS = {
   sendScheduled: 25,
   /** Only transient failures throw; a refusal is recorded and waits for the daily check. */
   checkWorkspace: 5,
+  calendarSync: 10,
 } as const;
 
 /** One check of an org's Workspace waits at a time. */
 export const workspaceJobKey = (orgId: string) => `workspace:${orgId}`;
+
+/** What a calendar job reads: changes since its token, everything again, or a window of time. */
+export type CalendarSyncMode = 'incremental' | 'full' | 'window';
+
+/** One calendar job of each mode waits per mailbox (a notification never replaces a full sync). */
+export const calendarJobKey = (mailboxId: string, mode: CalendarSyncMode) =>
+  `calendar-${mode}:${mailboxId}`;
+
+/** The session lock a calendar sync of this mailbox holds (apart from its mail's). */
+export const calendarLockName = (mailboxId: string) => `calendar-sync:${mailboxId}`;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
 export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;

@@ -17,6 +17,7 @@ import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import type { OrgRulesSource } from '../org/org-rules.ts';
+import { enqueueCalendarWindows } from '../queue/calendar-jobs.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
 import { logMessages, STORE_SLICE, SyncIncomplete } from '../sync/log-messages.ts';
@@ -122,6 +123,8 @@ export async function planRetroSearch(
     }
     await tx.execute(sql`
       delete from crm_entity_changes where id = any(${`{${changes.map((c) => c.id).join(',')}}`}::bigint[])`);
+    // Meetings too: each calendar of the org lists its window again (src/calendar/).
+    await enqueueCalendarWindows(tx, orgId);
     if (changes.length === CHANGES_PER_PLAN) await enqueueRetroOrg(tx, orgId);
   });
   return terms.length * boxes.length;

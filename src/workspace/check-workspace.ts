@@ -13,7 +13,7 @@ import { DIRECTORY_SCOPE, type DirectoryUser, listDomainUsers } from '../google/
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
-import { REQUIRED_SCOPES } from '../mailbox/connect.ts';
+import { askedScopes } from '../mailbox/connect.ts';
 import { connectDelegatedMailbox } from './connect-delegated.ts';
 import { releaseWorkspaceMailboxes } from './release-mailboxes.ts';
 import { restoreDelegatedMailbox } from './restore-delegated.ts';
@@ -37,7 +37,7 @@ export interface WorkspaceDeps {
 const CONNECT_CONCURRENCY = 8;
 
 /** Every scope the admin must authorise for our client, the directory's first. */
-export const DELEGATED_SCOPES = [DIRECTORY_SCOPE, ...REQUIRED_SCOPES];
+export const delegatedScopes = (google: GoogleConfig) => [DIRECTORY_SCOPE, ...askedScopes(google)];
 
 export async function checkWorkspace(
   deps: WorkspaceDeps,
@@ -80,7 +80,7 @@ async function refusal(
 ): Promise<Pick<CheckOutcome, 'state' | 'lastError' | 'clientId'>> {
   const failure = classifyGoogleError(error);
   if (failure.kind === 'revoked' && failure.reason.startsWith('unauthorized_client')) {
-    return { state: 'unauthorized', ...(await unauthorizedMessage(delegation)) };
+    return { state: 'unauthorized', ...(await unauthorizedMessage(deps.google, delegation)) };
   }
   if (failure.kind === 'revoked') {
     return {
@@ -102,14 +102,14 @@ async function refusal(
 }
 
 /** What the admin must authorise, said so they can do it: the client id and every scope. */
-async function unauthorizedMessage(delegation: Delegation) {
+async function unauthorizedMessage(google: GoogleConfig, delegation: Delegation) {
   const clientId = await delegation.clientId().catch(() => null);
   const client = clientId
     ? `client ${clientId} (${delegation.serviceAccount})`
     : delegation.serviceAccount;
   return {
     clientId,
-    lastError: `the Workspace admin has not authorised ${client} for domain-wide delegation with the scopes ${DELEGATED_SCOPES.join(', ')} (Admin console: Security, Access and data control, API controls, Domain-wide delegation)`,
+    lastError: `the Workspace admin has not authorised ${client} for domain-wide delegation with the scopes ${delegatedScopes(google).join(', ')} (Admin console: Security, Access and data control, API controls, Domain-wide delegation)`,
   };
 }
 
@@ -170,7 +170,11 @@ async function reconcileUsers(
 
   const counts = { found: inScope.length, connected, failed, suspended: suspended.size };
   if (unauthorized)
-    return { ...counts, state: 'unauthorized', ...(await unauthorizedMessage(deps.delegation)) };
+    return {
+      ...counts,
+      state: 'unauthorized',
+      ...(await unauthorizedMessage(deps.google, deps.delegation)),
+    };
   return { ...counts, state: 'active', lastError: null };
 }
 

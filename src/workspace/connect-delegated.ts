@@ -13,7 +13,8 @@ import { type Delegation, delegatedClient } from '../google/delegated-tokens.ts'
 import { callGmail } from '../google/gmail-call.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
-import { REQUIRED_SCOPES } from '../mailbox/connect.ts';
+import { askedScopes } from '../mailbox/connect.ts';
+import { CALENDAR_SCOPE } from '../mailbox/consent-checks.ts';
 import { startFirstSync } from '../mailbox/first-sync.ts';
 
 export interface DelegatedConnectDeps {
@@ -36,14 +37,22 @@ export async function connectDelegatedMailbox(
 ): Promise<boolean> {
   const previous = await findPreviousRow(deps.db, orgId, email);
   const id = previous ?? randomUUID();
-  const auth = delegatedClient(deps.google, deps.delegation, email, REQUIRED_SCOPES);
+  // What a user's consent asks (the calendar too, with SYNC_CALENDAR on): all authorised by the admin.
+  const scopes = askedScopes(deps.google);
+  const auth = delegatedClient(deps.google, deps.delegation, email, scopes);
   const gmail = makeGmail(deps.google, auth);
   const profile = await callGmail(deps.pacers.forMailbox(id), 'getProfile', () =>
     gmail.users.getProfile({ userId: 'me' }),
   );
-  const stored = await storeDelegatedMailbox(deps.db, { id, orgId, domain, email }, !!previous);
+  const stored = await storeDelegatedMailbox(
+    deps.db,
+    { id, orgId, domain, email, scopes },
+    !!previous,
+  );
   if (!stored) return false;
-  await startFirstSync(deps, id, gmail, profile.data.historyId);
+  await startFirstSync(deps, id, gmail, profile.data.historyId, {
+    calendar: deps.google.syncCalendar && scopes.includes(CALENDAR_SCOPE),
+  });
   deps.log.info({ mailbox_id: id }, 'workspace mailbox connected');
   return true;
 }
@@ -67,7 +76,7 @@ async function findPreviousRow(db: Db, orgId: string, email: string): Promise<st
 
 async function storeDelegatedMailbox(
   db: Db,
-  m: { id: string; orgId: string; domain: string; email: string },
+  m: { id: string; orgId: string; domain: string; email: string; scopes: string[] },
   reuse: boolean,
 ): Promise<boolean> {
   const values = {
@@ -75,7 +84,7 @@ async function storeDelegatedMailbox(
     connectedVia: 'workspace' as const,
     userId: orgOwnerId(m.domain),
     userName: null,
-    scopes: REQUIRED_SCOPES,
+    scopes: m.scopes,
     sealedTokens: null,
     wrappedKey: null,
     keyId: null,

@@ -1,10 +1,11 @@
 // GET /org/workspace's answer: the Workspace's state as its last check left it, and what the
 // domain's admin must authorise for our client (its id, once a check has learnt it, and scopes).
 
-import { DELEGATED_SCOPES } from './check-workspace.ts';
+import type { GoogleConfig } from '../google/clients.ts';
+import { delegatedScopes } from './check-workspace.ts';
 import type { Workspace } from './workspace-store.ts';
 
-export function workspaceView(ws: Workspace, serviceAccount: string | undefined) {
+export function workspaceView(ws: Workspace, google: GoogleConfig) {
   return {
     domain: ws.domain,
     admin_email: ws.adminEmail,
@@ -19,9 +20,9 @@ export function workspaceView(ws: Workspace, serviceAccount: string | undefined)
     checked_at: ws.checkedAt?.toISOString() ?? null,
     last_error: ws.lastError,
     authorization: {
-      service_account: serviceAccount ?? null,
+      service_account: google.delegationServiceAccount ?? null,
       client_id: ws.clientId,
-      scopes: DELEGATED_SCOPES,
+      scopes: delegatedScopes(google),
     },
   };
 }

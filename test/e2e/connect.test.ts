@@ -46,7 +46,9 @@ describe('connecting a Gmail mailbox', () => {
     expect(authUrl.searchParams.get('prompt')).toBe('consent');
     expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authUrl.searchParams.get('login_hint')).toBe('ana@acme.test');
+    // SYNC_CALENDAR is on by default: the calendar's events are asked too (optional).
     expect(authUrl.searchParams.get('scope')?.split(' ').sort()).toEqual([
+      'https://www.googleapis.com/auth/calendar.events.readonly',
       'https://www.googleapis.com/auth/gmail.readonly',
       'https://www.googleapis.com/auth/gmail.send',
     ]);
@@ -138,7 +140,10 @@ describe('connecting a Gmail mailbox', () => {
     const status = (await (await e2e.api('/integrations/gmail/status', { user })).json()) as {
       scopes: string[];
     };
-    expect(status.scopes).toEqual(['https://www.googleapis.com/auth/gmail.readonly']);
+    expect(status.scopes).toEqual([
+      'https://www.googleapis.com/auth/gmail.readonly',
+      'https://www.googleapis.com/auth/calendar.events.readonly',
+    ]);
   });
 
   it('when another user connects an address already connected, then it is refused with 409 and the new grant revoked', async () => {

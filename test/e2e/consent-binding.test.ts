@@ -8,6 +8,8 @@ import { type E2E, startE2E, type TestUser } from '../support/e2e-service.ts';
 const APP_URL = 'https://crm.example.test/settings?tab=gmail';
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
+/** Asked too while SYNC_CALENDAR is on (the default). */
+const CALENDAR = 'https://www.googleapis.com/auth/calendar.events.readonly';
 
 describe('finishing a Gmail connection in the CRM', () => {
   let e2e: E2E;
@@ -86,7 +88,11 @@ describe('finishing a Gmail connection in the CRM', () => {
     const done = await finish(ana, crmPage);
     expect(done).toEqual({
       status: 200,
-      body: { message: 'Gmail connected', email: 'ana@acme.test', scopes: [READONLY, SEND] },
+      body: {
+        message: 'Gmail connected',
+        email: 'ana@acme.test',
+        scopes: [READONLY, SEND, CALENDAR],
+      },
     });
     const again = await finish(ana, crmPage);
     expect(again.status).toBe(400);
@@ -145,13 +151,13 @@ describe('finishing a Gmail connection in the CRM', () => {
     });
     const done = await finish(user, (await consent(user, 'ro@acme.test')).crmPage);
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ email: 'ro@acme.test', scopes: [READONLY] });
+    expect(done.body).toMatchObject({ email: 'ro@acme.test', scopes: [READONLY, CALENDAR] });
     expect(String(done.body.message)).toContain('read-only');
     const status = (await (await e2e.api('/integrations/gmail/status', { user })).json()) as {
       connected: boolean;
       scopes: string[];
     };
-    expect(status).toMatchObject({ connected: true, scopes: [READONLY] });
+    expect(status).toMatchObject({ connected: true, scopes: [READONLY, CALENDAR] });
     expect(await revocations('ro@acme.test')).toBe(0);
   });
 

@@ -10,6 +10,8 @@ const SCOPES = [
   'https://www.googleapis.com/auth/admin.directory.user.readonly',
   'https://www.googleapis.com/auth/gmail.readonly',
   'https://www.googleapis.com/auth/gmail.send',
+  // Asked as a user's consent asks it, with SYNC_CALENDAR on (the default).
+  'https://www.googleapis.com/auth/calendar.events.readonly',
 ];
 const ORG = 'org-team';
 const ADMIN: TestUser = { sub: 'boss', org: ORG, admin: true };

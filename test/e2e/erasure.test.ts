@@ -176,6 +176,26 @@ describe('erasing a person from the org', () => {
       [[alone.id, withCarlos.id]],
     );
     expect(logged).toEqual([]);
+    // Nor a meeting she is invited to, beside one with Carlos alone.
+    const meeting = async (attendees: string[], summary: string) => {
+      const start = new Date(Date.now() + 86_400_000);
+      const res = await e2e.simControl(`mailboxes/${OWNER_A}/calendar/events`, {
+        body: {
+          summary,
+          start: { dateTime: start.toISOString() },
+          end: { dateTime: new Date(start.getTime() + 3_600_000).toISOString() },
+          attendees: attendees.map((email) => ({ email })),
+        },
+      });
+      expect(res.status).toBe(201);
+      return `calendar:${((await res.json()) as { id: string }).id}`;
+    };
+    const withHer = await meeting([ANA, CARLOS], 'Com Ana');
+    const carlosOnly = await meeting([CARLOS], 'Só Carlos');
+    await waitForLogged(e2e, [carlosOnly], { timeoutMs: 30_000, what: "Carlos's meeting" });
+    expect(
+      (await pool().query('select 1 from activities where gmail_message_id = $1', [withHer])).rows,
+    ).toEqual([]);
 
     // The CRM still holds her record: a retroactive search for it finds nothing to log.
     const changed = await e2e.api('/crm/entities/changed', {

@@ -16,9 +16,9 @@ import type { GoogleConfig } from '../google/clients.ts';
 import type { Logger } from '../logger.ts';
 import { CALENDAR_SCOPE } from '../mailbox/consent-checks.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
-import type { OrgRulesSource } from '../org/org-rules.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
 import type { CalendarSyncMode } from '../queue/job-names.ts';
 import { ensureChannel } from './calendar-channel.ts';
 import {

@@ -15,6 +15,7 @@ import { makeMailboxAuth } from './mailbox/mailbox-auth.ts';
 import { makeMetrics } from './metrics.ts';
 import { makeErasureHashing } from './org/erasure-keys.ts';
 import { makeOrgRulesSource } from './org/org-rules.ts';
+import { makeOutboundHttp } from './outbound/outbound-http.ts';
 import { cachedUnsubscribeKeys } from './suppressions/unsubscribe-key.ts';
 import type { KeyWrapper } from './vault/key-wrapper.ts';
 import { makeKmsKeyWrapper } from './vault/kms-key-wrapper.ts';
@@ -50,6 +51,8 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     metrics,
     erasureHashing,
     orgRules: makeOrgRulesSource({ db: database.db, hashing: erasureHashing }),
+    // Development (the simulator) may call local servers; real credentials or production may not.
+    outbound: makeOutboundHttp({ allowPrivate: !config.production && config.google.useSimulator }),
     unsubscribeKeys: cachedUnsubscribeKeys(database.db, vault),
   };
 }

@@ -255,6 +255,14 @@ function refuseWeakValues(e: Env, development: boolean): void {
     if (reason) refuse(name, reason);
   }
   if (development) return;
+  // The GET callback completes a connection by itself only in development: with real Google
+  // credentials a consent link opened by someone else would hand their mailbox over.
+  if (e.CRM_APP_URL === undefined) {
+    refuse(
+      'CRM_APP_URL',
+      'required with real Google credentials; the OAuth callback completes in the CRM',
+    );
+  }
   if (e.CRM_JWT_SECRET === undefined && e.CRM_JWKS_URL === undefined) {
     refuse(
       'CRM_JWT_SECRET',

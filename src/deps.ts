@@ -10,6 +10,7 @@ import type { MailboxAuth } from './mailbox/mailbox-auth.ts';
 import type { Metrics } from './metrics.ts';
 import type { ErasureHashing } from './org/erasure-keys.ts';
 import type { OrgRulesSource } from './org/org-rules.ts';
+import type { OutboundHttp } from './outbound/outbound-http.ts';
 import type { UnsubscribeKeys } from './suppressions/unsubscribe-key.ts';
 import type { Vault } from './vault/vault.ts';
 
@@ -32,6 +33,8 @@ export interface Deps {
   erasureHashing: ErasureHashing;
   /** What no mailbox of an org may log: never_log, max_visibility, erased people. */
   orgRules: OrgRulesSource;
+  /** HTTP the service starts itself (webhook, JWKS): addresses checked and pinned, no redirects. */
+  outbound: OutboundHttp;
   /** The keys of one-click unsubscribe links, loaded (or made) once per process. */
   unsubscribeKeys: () => Promise<UnsubscribeKeys>;
 }

@@ -10,7 +10,7 @@ import type { EntityType } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { seenBy, type Viewer } from './activity-audience.ts';
-import { ACTIVITY_COLUMNS, type ActivityRow, listItemView } from './activity-view.ts';
+import { type ActivityRow, activityColumns, listItemView } from './activity-view.ts';
 
 export interface ListQuery {
   entity_type: EntityType;
@@ -19,6 +19,8 @@ export interface ListQuery {
   cursor?: string | undefined;
   group?: 'thread' | undefined;
   type?: 'email' | 'meeting' | undefined;
+  /** `body`: each item's content carries `body` and `body_new` (capped at 256 KiB, as stored). */
+  include?: 'body' | undefined;
 }
 
 type Cursor = { createdAt: string; id: string };
@@ -29,7 +31,7 @@ export async function listActivities(db: Db, viewer: Viewer, q: ListQuery) {
   const shown = <R extends ActivityRow>(rows: R[]) => rows.map((r) => capShown(r, max_visibility));
   if (q.group === 'thread') return page(shown(await listThreads(db, viewer, q, after)), q.limit);
   const { rows } = await db.execute<ActivityRow>(sql`
-    select ${ACTIVITY_COLUMNS}
+    select ${columnsFor(q)}
       from activity_links l
       join activities a on a.id = l.activity_id
      where l.org_id = ${viewer.orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
@@ -58,7 +60,7 @@ async function listThreads(db: Db, viewer: Viewer, q: ListQuery, after: Cursor |
          ${q.type ? sql`and a.type = ${q.type}` : sql``}
        order by a.thread_id, l.activity_created_at desc, l.activity_id desc
     )
-    select ${ACTIVITY_COLUMNS}, t.count::int as count
+    select ${columnsFor(q)}, t.count::int as count
       from timeline t
       join activities a on a.id = t.activity_id
      ${after ? sql`where (t.activity_created_at, t.activity_id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
@@ -66,6 +68,8 @@ async function listThreads(db: Db, viewer: Viewer, q: ListQuery, after: Cursor |
      limit ${q.limit + 1}`);
   return rows;
 }
+
+const columnsFor = (q: ListQuery) => activityColumns(q.include === 'body' ? 'text' : 'none');
 
 /** A page of `limit` items and the cursor after its last, when there is more. */
 function page<R extends ActivityRow & { count?: number }>(rows: R[], limit: number) {

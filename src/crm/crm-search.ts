@@ -6,6 +6,11 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';
+import {
+  isPlainSearchTerm,
+  MAX_TERM_CHARS,
+  PLAIN_TERM_SOURCE,
+} from '../google/gmail-search-terms.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 
@@ -27,7 +32,7 @@ export const QUERY_TERM_CHARS = 1_500;
 /** Searchable Gmail terms for the org's CRM: its records' addresses and its companies' domains. */
 export interface SearchTerms {
   terms: string[];
-  /** Some address search cannot express (quotes, braces): search could miss its mail. */
+  /** Some address search cannot express (gmail-search-terms.ts): search could miss its mail. */
   incomplete: boolean;
 }
 
@@ -35,9 +40,6 @@ const termsOf = (orgId: string) => sql`
     select email as term from crm_entity_emails where org_id = ${orgId}
     union
     select domain from crm_company_domains where org_id = ${orgId}`;
-
-/** Gmail's search would read quotes, braces and parentheses as syntax. */
-const SEARCHABLE = /^[^\s"{}()]+$/;
 
 /** What a search over the CRM costs, in queries, and whether it would see all of the CRM. */
 export interface SearchSize {
@@ -49,7 +51,7 @@ export interface SearchSize {
 export async function searchSize(ctx: CrmScope): Promise<SearchSize> {
   const { rows } = await ctx.db.execute<{ chars: number; unsearchable: number }>(sql`
     select coalesce(sum(length(term) + 1), 0)::int as chars,
-           count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
+           count(*) filter (where length(term) > ${MAX_TERM_CHARS} or term !~* ${PLAIN_TERM_SOURCE})::int as unsearchable
       from (${termsOf(ctx.mailbox.orgId)}) t`);
   return {
     queries: Math.ceil((rows[0]?.chars ?? 0) / QUERY_TERM_CHARS),
@@ -93,7 +95,7 @@ export async function orgSearchTerms(
     .map((r) => r.term)
     .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)))
     .filter((t) => !rules.anyErased([t]));
-  const terms = wanted.filter((t) => SEARCHABLE.test(t));
+  const terms = wanted.filter(isPlainSearchTerm);
   return { terms, incomplete: terms.length < wanted.length };
 }
 
@@ -105,7 +107,8 @@ export async function listMatchingIds(
 ): Promise<string[]> {
   const after = Math.floor(since.getTime() / 1000);
   const ids = new Set<string>();
-  for (const group of queryGroups(addresses)) {
+  // The last guard: whatever the caller passed (a job queued before this rule), only plain terms.
+  for (const group of queryGroups(addresses.filter(isPlainSearchTerm))) {
     const q = `after:${after} -in:drafts {${group.join(' ')}}`;
     let pageToken: string | undefined;
     do {

@@ -15,6 +15,7 @@ import { erasureRoutes } from './erasure-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
 import { gmailRoutes } from './gmail-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { readJsonBody } from './json-body.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import { orgMailboxRoutes } from './org-mailbox-routes.ts';
 import { orgRoutes } from './org-routes.ts';
@@ -62,10 +63,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(unsubscribeRoutes(deps));
   // Calendar channels: headers only, their own token; no body is read.
   app.use(calendarRoutes(deps));
-  const verifyCaller = makeCallerVerifier(deps.config.crm);
+  const verifyCaller = makeCallerVerifier(deps.config.crm, deps.outbound);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));
-  app.use(express.json({ limit: '64kb' }));
+  app.use(readJsonBody(64 * 1024));
   app.use(connectLimits(deps, verifyCaller));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));

@@ -96,9 +96,12 @@ export const activity = z.object({
     from: z.string().nullable(),
     to: z.array(z.string()),
     cc: z.array(z.string()),
-    body: z.string(),
+    body: z
+      .string()
+      .optional()
+      .describe('the text body, at most 256 KiB: in a list only with include=body'),
     body_truncated: z.boolean().optional(),
-    body_new: z.string().optional(),
+    body_new: z.string().optional().describe('in a list only with include=body'),
   }),
   thread_id: z.string(),
   created_at: z.string(),

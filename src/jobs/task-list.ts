@@ -224,7 +224,7 @@ export function makeTaskList(deps: Deps): TaskList {
       }
     },
     [TASK.deliverEvents]: async () => {
-      await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
+      await deliverEvents({ db: deps.database.db, log: deps.log, http: deps.outbound }, webhook);
     },
     [TASK.poll]: async () => {
       await pollCycle(deps);

@@ -15,7 +15,6 @@ import type { Vault } from '../vault/vault.ts';
 import {
   CALENDAR_SCOPE,
   checkAccount,
-  checkFinisher,
   checkGrantedScopes,
   READONLY_SCOPE,
   revokeIssuedGrant,
@@ -98,11 +97,12 @@ export async function completeConnect(
   finisher?: StateStarter,
 ): Promise<ConnectedMailbox> {
   if (!input.state) throw new AppError('state_invalid', 'the OAuth state is missing');
-  const owner = await consumeState(deps.db, input.state);
+  // Google's error leaves the state unused: anyone can put `?error=…&state=S` in a URL.
   if (input.error) {
     const code = input.error === 'access_denied' ? 'access_denied' : 'oauth_error';
     throw new AppError(code, `Google answered ${input.error}: the mailbox was not connected`);
   }
+  const owner = await consumeState(deps.db, input.state, finisher);
   if (!input.code) throw new AppError('code_missing', 'the authorization code is missing');
 
   const exchange = makeOAuthClient(deps.google);
@@ -117,7 +117,6 @@ export async function completeConnect(
   const gmail = makeGmail(deps.google, exchange);
   let accepted: { email: string; mailboxId: string; historyId: string | null | undefined };
   try {
-    checkFinisher(owner, finisher);
     checkGrantedScopes(granted);
     if (!tokens.refresh_token || !tokens.access_token) {
       throw new AppError('no_refresh_token', 'Google granted no offline access; connect again');
@@ -159,64 +158,87 @@ async function storeMailbox(
   scopes: string[],
   tokens: Parameters<Vault['seal']>[1],
 ): Promise<string> {
-  return deps.db.transaction(async (tx) => {
-    const holders = await tx
-      .select()
-      .from(mailboxes)
-      .where(
-        and(
-          ne(mailboxes.status, 'disconnected'),
-          sql`(${mailboxes.email} = ${email} or (${mailboxes.orgId} = ${owner.orgId} and ${mailboxes.userId} = ${owner.userId}))`,
-        ),
-      )
-      .for('update');
-    // The org's own mailbox of this address (connected through its Workspace) becomes the user's:
-    // the user who connects an address owns it (docs/workspace.md); row, cursor and members stay.
-    const delegated = holders.find(
-      (m) => m.connectedVia === 'workspace' && m.orgId === owner.orgId && m.email === email,
-    );
-    const other = holders.find(
-      (m) => m !== delegated && (m.orgId !== owner.orgId || m.userId !== owner.userId),
-    );
-    if (other) {
-      throw new AppError('address_taken', `${email} is already connected by another user`);
-    }
-    const own = holders.find((m) => m !== delegated);
-    if (own && own.email !== email) {
-      throw new AppError(
-        'already_connected',
-        `disconnect ${own.email} before connecting another address`,
+  return deps.db
+    .transaction(async (tx) => {
+      // Two completions for one address at once: the second waits here, then sees the first's row
+      // (409 address_taken) instead of failing the unique index (a 500).
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${`connect:${email}`}, 0))`,
       );
-    }
-    const previous = own ?? delegated ?? (await findReusableRow(tx, owner, email));
-    const id = previous?.id ?? randomUUID();
-    const sealed = await deps.vault.seal(id, tokens);
-    const values = {
-      status: 'syncing' as const,
-      scopes,
-      sealedTokens: sealed.ciphertext,
-      wrappedKey: sealed.wrappedKey,
-      keyId: sealed.keyId,
-      userId: owner.userId,
-      connectedVia: 'user' as const,
-      userName: owner.userName,
-      lastError: null,
-      errorCount: 0,
-      pendingRevoke: false,
-      connectedAt: new Date(),
-      disconnectedAt: null,
-      updatedAt: new Date(),
-    };
-    if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
-    else await tx.insert(mailboxes).values({ id, orgId: owner.orgId, email, ...values });
-    await tx.insert(events).values({
-      orgId: owner.orgId,
-      mailboxId: id,
-      type: 'mailbox.connected',
-      payload: { mailbox_id: id, email, user_id: owner.userId },
+      const holders = await tx
+        .select()
+        .from(mailboxes)
+        .where(
+          and(
+            ne(mailboxes.status, 'disconnected'),
+            sql`(${mailboxes.email} = ${email} or (${mailboxes.orgId} = ${owner.orgId} and ${mailboxes.userId} = ${owner.userId}))`,
+          ),
+        )
+        .for('update');
+      // The org's own mailbox of this address (connected through its Workspace) becomes the
+      // user's: who connects an address owns it (docs/workspace.md); row, cursor, members stay.
+      const delegated = holders.find(
+        (m) => m.connectedVia === 'workspace' && m.orgId === owner.orgId && m.email === email,
+      );
+      const other = holders.find(
+        (m) => m !== delegated && (m.orgId !== owner.orgId || m.userId !== owner.userId),
+      );
+      if (other) {
+        throw new AppError('address_taken', `${email} is already connected by another user`);
+      }
+      const own = holders.find((m) => m !== delegated);
+      if (own && own.email !== email) {
+        throw new AppError(
+          'already_connected',
+          `disconnect ${own.email} before connecting another address`,
+        );
+      }
+      const previous = own ?? delegated ?? (await findReusableRow(tx, owner, email));
+      const id = previous?.id ?? randomUUID();
+      const sealed = await deps.vault.seal(id, tokens);
+      const values = {
+        status: 'syncing' as const,
+        scopes,
+        sealedTokens: sealed.ciphertext,
+        wrappedKey: sealed.wrappedKey,
+        keyId: sealed.keyId,
+        userId: owner.userId,
+        connectedVia: 'user' as const,
+        userName: owner.userName,
+        lastError: null,
+        errorCount: 0,
+        pendingRevoke: false,
+        connectedAt: new Date(),
+        disconnectedAt: null,
+        updatedAt: new Date(),
+      };
+      if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
+      else await tx.insert(mailboxes).values({ id, orgId: owner.orgId, email, ...values });
+      await tx.insert(events).values({
+        orgId: owner.orgId,
+        mailboxId: id,
+        type: 'mailbox.connected',
+        payload: { mailbox_id: id, email, user_id: owner.userId },
+      });
+      return id;
+    })
+    .catch((error: unknown) => {
+      // The lock covers one address; the same user finishing two addresses at once meets the
+      // one-live-mailbox-per-user index instead: a conflict too, never a 500.
+      if (sqlStateOf(error) === '23505') {
+        throw new AppError('already_connected', 'another connection finished at the same time');
+      }
+      throw error;
     });
-    return id;
-  });
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = e.cause;
+  }
+  return undefined;
 }
 
 /** A user reconnecting the address they had before keeps its row, cursor and activities. */

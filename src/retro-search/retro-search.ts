@@ -10,6 +10,7 @@ import { isFreeMailDomain } from '../crm/free-mail.ts';
 import { ownDomains } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
@@ -56,9 +57,13 @@ export async function recordEntityChange(
   entityId: string,
 ): Promise<string> {
   return db.transaction(async (tx) => {
+    // A record already waiting for its search is not queued twice: repeated calls coalesce.
     await tx.execute(sql`
       insert into crm_entity_changes (org_id, entity_type, entity_id)
-      values (${orgId}, ${entityType}, ${entityId})`);
+      select ${orgId}, ${entityType}, ${entityId}::uuid
+       where not exists (select 1 from crm_entity_changes
+                          where org_id = ${orgId} and entity_type = ${entityType}
+                            and entity_id = ${entityId}::uuid)`);
     return enqueueRetroOrg(tx, orgId);
   });
 }
@@ -218,8 +223,8 @@ function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> 
   );
 }
 
-/** Gmail's search reads quotes, braces and parentheses as syntax; a free-mail @domain is everyone. */
+/** Only terms Gmail reads as plain tokens (gmail-search-terms.ts); a free-mail @domain is everyone. */
 function searchable(term: string): boolean {
-  if (term.startsWith('@')) return /^@[a-z0-9.-]+$/.test(term) && !isFreeMailDomain(term.slice(1));
-  return /^[^\s"{}()]+@[^\s"{}()]+$/.test(term);
+  if (!isPlainSearchTerm(term)) return false;
+  return !term.startsWith('@') || !isFreeMailDomain(term.slice(1));
 }

@@ -126,6 +126,24 @@ describe('connecting a Gmail mailbox', () => {
     expect(rows).toHaveLength(0);
   });
 
+  // Issue 27 #10: anyone can put `?error=…&state=S` in a URL; it must not use S up.
+  it('when an unauthenticated GET carries an error and a live state, then the state stays usable by its owner', async () => {
+    const user = { sub: 'user-error-first', org: 'org-1' };
+    const res = await e2e.api('/integrations/gmail/connect?login_hint=errfirst@acme.test', {
+      user,
+    });
+    const authUrl = new URL(((await res.json()) as { auth_url: string }).auth_url);
+    const state = authUrl.searchParams.get('state') ?? '';
+    const forged = await fetch(
+      `${e2e.url}/integrations/gmail/callback?error=access_denied&state=${encodeURIComponent(state)}`,
+    );
+    expect(forged.status).toBe(400);
+    const consent = await fetch(authUrl, { redirect: 'manual' });
+    const callback = await fetch(consent.headers.get('location') ?? '', { redirect: 'manual' });
+    expect(callback.status).toBe(200);
+    expect(((await callback.json()) as { email: string }).email).toBe('errfirst@acme.test');
+  });
+
   it('when the user unticks the send scope, then the mailbox connects read-only', async () => {
     const user = { sub: 'user-partial', org: 'org-1' };
     await e2e.simControl('mailboxes/partial@acme.test/consent', {

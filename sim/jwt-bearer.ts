@@ -83,13 +83,14 @@ export function makeJwtBearerGrant(
     // Without `sub` the account acts as itself (no mailbox of anyone's).
     const actor = subject ?? issuer;
     if (subject) {
+      // Counted per user whatever the answer, as every call is (the stats count refused ones).
+      const stats = userStats(ctx.stats, subject);
+      stats.calls['oauth.jwt_bearer'] = (stats.calls['oauth.jwt_bearer'] ?? 0) + 1;
       const ws = workspaces.ofAddress(subject);
       const authorised = ws?.delegation.get(issuer) ?? [];
       if (!scopes.every((s) => authorised.includes(s))) return UNAUTHORIZED;
       const user = ws?.users.get(subject);
       if (!user || user.suspended) return NO_SUCH_USER;
-      const stats = userStats(ctx.stats, subject);
-      stats.calls['oauth.jwt_bearer'] = (stats.calls['oauth.jwt_bearer'] ?? 0) + 1;
     }
     const issued = ctx.issueAccessToken(actor, scopes, clientIdOf(issuer));
     return {

@@ -188,10 +188,13 @@ describe('a whole Workspace connected through domain-wide delegation', () => {
   it('when the admin has not authorised the client, then the Workspace says so with the client id and scopes, once, and the daily check finds it authorised', async () => {
     const users = [{ email: 'boss@noauth.test', is_admin: true }, { email: 'eva@noauth.test' }];
     await simWorkspace({ domain: 'noauth.test', users, delegation: {} });
+    // Tokens asked as the admin: how many times the service tried.
     const mints = async () =>
-      ((await (await e2e.simControl('stats')).json()) as { calls: Record<string, number> }).calls[
-        'oauth.jwt_bearer'
-      ] ?? 0;
+      (
+        (await (await e2e.simControl('stats')).json()) as {
+          users: Record<string, { calls: Record<string, number> }>;
+        }
+      ).users['boss@noauth.test']?.calls['oauth.jwt_bearer'] ?? 0;
     const before = await mints();
     await put('org-noauth', {
       domain: 'noauth.test',

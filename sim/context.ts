@@ -1,6 +1,7 @@
 // The shared state of one simulator instance: what its parts (Gmail REST, OAuth/OIDC,
 // Pub/Sub, KMS, control API) need from one another. Each part receives this object
 // and fills in the functions it owns; nothing here imports the service under test.
+import type { AccountState } from './account-states.ts';
 import type { RemoteRecipients } from './remote-recipients.ts';
 
 /** Faults set through `PUT /__sim/faults`; each left out keeps Google's default (most: off). */
@@ -36,6 +37,15 @@ export interface Faults {
     /** Notifications per watched user per second (Google's default 1; 0 lifts the limit). */
     per_user_per_sec?: number;
   };
+  /** Calls of one user in flight at once before Gmail answers 429 "Too many concurrent requests
+   * for user" (Google documents no number; 10 is what integrations report staying under). */
+  concurrency_per_user?: number;
+  /** A rate refusal names a retry time this far ahead, and the user's calls are refused until
+   * then (Gmail names minutes to hours after heavy use); 0 or unset: the bucket's own time. */
+  quota_retry_after_s?: number;
+  /** Probability (0..1) that messages.send stores and sends the mail, then drops the connection
+   * before answering: the sender cannot tell whether the mail went. */
+  send_drop_after_store?: number;
   /** Poison messages: messages.get of these ids always fails with `fail_message_code` (default 500). */
   fail_message_ids?: string[];
   fail_message_code?: number;
@@ -141,4 +151,6 @@ export interface SimContext {
   /** Creates the mailbox if it does not exist (consent creates mailboxes too). */
   ensureMailbox(email: string): void;
   hasMailbox(email: string): boolean;
+  /** The account's state as its admin or Google left it (account-states.ts); `ok` when unknown. */
+  accountState(email: string): AccountState;
 }

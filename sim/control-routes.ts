@@ -2,7 +2,9 @@
 // revocation, history and token expiry, watches, faults, stats, KMS keys; the changes made to a
 // mailbox after delivery are in mailbox-control.ts.
 import express, { Router } from 'express';
+import { accountStateRouter } from './account-states.ts';
 import type { Faults, SimContext } from './context.ts';
+import { draftsRouter } from './gmail-drafts.ts';
 import type { GmailStore } from './gmail-store.ts';
 import type { KmsKeys } from './grpc-server.ts';
 import { mailboxChangesRouter } from './mailbox-control.ts';
@@ -32,7 +34,17 @@ export function controlRouter(
   });
 
   router.post('/__sim/mailboxes/:email/deliver', (req, res) => {
-    const body = req.body as { raw?: string; raw_base64url?: string; labelIds?: string[] };
+    const body = req.body as {
+      raw?: string;
+      raw_base64url?: string;
+      labelIds?: string[];
+      internal_date?: unknown;
+    };
+    // Mail imported, restored or rescued arrives with an old date: Gmail's internalDate is then
+    // the mail's, not the delivery's.
+    const internalDate = body.internal_date ?? Date.now();
+    if (typeof internalDate !== 'number' || !Number.isSafeInteger(internalDate) || internalDate < 0)
+      return res.status(400).json({ error: 'internal_date must be epoch milliseconds' });
     const raw =
       body.raw_base64url !== undefined
         ? Buffer.from(body.raw_base64url, 'base64url')
@@ -42,7 +54,7 @@ export function controlRouter(
     const mb = store.ensure(req.params.email);
     const m = store.insert(mb, raw, {
       labelIds: body.labelIds ?? ['INBOX', 'UNREAD'],
-      internalDate: Date.now(),
+      internalDate,
     });
     res.json({ id: m.id, threadId: m.threadId, historyId: String(m.historyId) });
   });
@@ -64,6 +76,15 @@ export function controlRouter(
     res.json({ historyFloor: String(mb.historyFloor) });
   });
 
+  router.post('/__sim/mailboxes/:email/bump-history', (req, res) => {
+    const mb = mailboxOr404(req.params.email, res);
+    if (!mb) return;
+    const n = (req.body as { n?: unknown } | undefined)?.n ?? 1;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000)
+      return res.status(400).json({ error: 'n must be an integer from 1 to 1000000' });
+    res.json({ historyId: String(store.bumpHistory(mb, n)) });
+  });
+
   router.post('/__sim/mailboxes/:email/expire-tokens', (req, res) => {
     ctx.expireAccessTokens(req.params.email);
     res.json({ ok: true });
@@ -75,6 +96,8 @@ export function controlRouter(
   });
 
   router.use(mailboxChangesRouter(store));
+  router.use(draftsRouter(store));
+  router.use(accountStateRouter(store));
 
   router.get('/__sim/mailboxes/:email/watch', (req, res) => {
     const mb = store.get(req.params.email);
@@ -105,6 +128,7 @@ export function controlRouter(
     if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
     const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;
     if (quotaFields.some((k) => faults[k] !== undefined)) quota.reset();
+    if (faults.quota_retry_after_s !== undefined) quota.clearPenalties();
     res.json(ctx.faults);
   });
 
@@ -143,5 +167,14 @@ function quotaFaultError(faults: Faults): string | undefined {
   const forms = ['429', '403', 'exhausted', 'mixed'];
   if (faults.quota_error !== undefined && !forms.includes(faults.quota_error))
     return 'quota_error must be "429", "403", "exhausted" or "mixed"';
+  for (const k of [
+    'concurrency_per_user',
+    'quota_retry_after_s',
+    'send_drop_after_store',
+  ] as const) {
+    const v = faults[k];
+    if (v !== undefined && (typeof v !== 'number' || !(v >= 0)))
+      return `${k} must be a number, 0 or more`;
+  }
   return undefined;
 }

@@ -96,6 +96,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     hasRole: unset,
     ensureMailbox: (email) => void store.ensure(email),
     hasMailbox: (email) => store.get(email) !== undefined,
+    accountState: (email) => store.get(email)?.state ?? 'ok',
   };
   const quota = new Quota(
     () => ctx.faults,
@@ -123,7 +124,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   app.use(gmailRouter(ctx, store, quota));
   app.use(calendarRouter(ctx, calendars));
   app.use(resourceManagerRouter(ctx));
-  app.use(workspacesRouter(ctx, workspaces));
+  app.use(workspacesRouter(store, workspaces));
   app.use(serviceAccountsRouter(accountKeys));
   app.use(adminDirectoryRouter(ctx, workspaces));
   app.use(

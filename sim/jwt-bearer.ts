@@ -4,6 +4,7 @@
 // apart, and with domain-wide delegation `sub`, the user to act as). Checked in Google's order:
 // the signature and claims, then what the domain's admin authorised, then the user.
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { tokenRefusal } from './account-states.ts';
 import { type SimContext, userStats } from './context.ts';
 import type { ServiceAccountKeys } from './service-accounts.ts';
 import { clientIdOf, type Workspaces } from './workspaces.ts';
@@ -39,8 +40,7 @@ const UNAUTHORIZED = fail(
   'unauthorized_client',
   'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
 );
-// Google documents nothing for a suspended user; it answers a deleted or unknown one this way, and
-// the simulator gives a suspended one the same (both mean: this mailbox can no longer be read).
+// A user the domain never had; a suspended or deleted one answers as account-states.ts says.
 const NO_SUCH_USER = fail(400, 'invalid_grant', 'Invalid email or User ID');
 
 export function makeJwtBearerGrant(
@@ -89,8 +89,9 @@ export function makeJwtBearerGrant(
       const ws = workspaces.ofAddress(subject);
       const authorised = ws?.delegation.get(issuer) ?? [];
       if (!scopes.every((s) => authorised.includes(s))) return UNAUTHORIZED;
-      const user = ws?.users.get(subject);
-      if (!user || user.suspended) return NO_SUCH_USER;
+      const refused = tokenRefusal(ctx.accountState(subject), 'jwt_bearer');
+      if (refused) return fail(400, refused.error, refused.error_description);
+      if (!ws?.users.has(subject)) return NO_SUCH_USER;
     }
     const issued = ctx.issueAccessToken(actor, scopes, clientIdOf(issuer));
     return {

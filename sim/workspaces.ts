@@ -6,7 +6,7 @@
 // is authorised), PUT /__sim/workspaces/{domain}/users.
 import { createHash } from 'node:crypto';
 import express, { type Response, Router } from 'express';
-import type { SimContext } from './context.ts';
+import type { GmailStore } from './gmail-store.ts';
 
 export interface WorkspaceUser {
   email: string;
@@ -75,7 +75,7 @@ function parseUsers(domain: string, input: unknown): Map<string, WorkspaceUser> 
   return users;
 }
 
-export function workspacesRouter(ctx: SimContext, workspaces: Workspaces): Router {
+export function workspacesRouter(store: GmailStore, workspaces: Workspaces): Router {
   const router = Router();
   const json = express.json({ limit: '10mb' });
   const refuse = (res: Response, status: number, error: string) =>
@@ -94,25 +94,26 @@ export function workspacesRouter(ctx: SimContext, workspaces: Workspaces): Route
     }
     const existed = workspaces.byDomain.has(domain);
     workspaces.byDomain.set(domain, { domain, users, delegation });
-    for (const user of users.values()) ctx.ensureMailbox(user.email);
+    for (const user of users.values())
+      store.ensure(user.email).state = user.suspended ? 'suspended' : 'ok';
     res.status(existed ? 200 : 201).json({ domain, users: users.size });
   });
 
   /**
-   * The domain's users from now on: a user left out is deleted, one marked `suspended` suspended.
-   * Either way Google ends the user's sessions: their access tokens stop working at once.
+   * The domain's users from now on: a user left out is deleted, one marked `suspended` suspended
+   * (the account's state, account-states.ts: its tokens stop working at once, Gmail and the token
+   * endpoint answer as Google does), one listed and not suspended is active again.
    */
   router.put('/__sim/workspaces/:domain/users', json, (req, res) => {
     const ws = workspaces.byDomain.get(String(req.params.domain).toLowerCase());
     if (!ws) return refuse(res, 404, `no workspace ${req.params.domain}`);
     const users = parseUsers(ws.domain, (req.body as { users?: unknown } | undefined)?.users);
     if (typeof users === 'string') return refuse(res, 400, users);
-    for (const old of ws.users.values()) {
-      if (!users.get(old.email) || users.get(old.email)?.suspended)
-        ctx.expireAccessTokens(old.email);
-    }
+    for (const old of ws.users.values())
+      if (!users.has(old.email)) store.ensure(old.email).state = 'deleted';
     ws.users = users;
-    for (const user of users.values()) ctx.ensureMailbox(user.email);
+    for (const user of users.values())
+      store.ensure(user.email).state = user.suspended ? 'suspended' : 'ok';
     res.json({ domain: ws.domain, users: users.size });
   });
 

@@ -56,6 +56,7 @@ const CONNECTION_EXAMPLES: Record<string, OperationExample> = {
       watch_expires_at: '2026-12-14T09:12:00.000Z',
       lag_seconds: 0,
       last_error: null,
+      throttled_until: null,
       scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
       send_as: [{ email: 'ana@acme.com', display_name: 'Ana Souza', default: true }],
       event_delivery: { pending: 0, oldest_pending_at: null, last_error: null },

@@ -10,13 +10,15 @@ export const errorBody = z.object({
 export const statusView = z.object({
   connected: z.boolean(),
   email: z.string().nullable(),
-  status: z.enum(['active', 'syncing', 'error', 'revoked', 'disconnected']),
+  status: z.enum(['active', 'syncing', 'error', 'needs_admin', 'revoked', 'disconnected']),
   connected_at: z.string().nullable(),
   last_sync_at: z.string().nullable(),
   last_push_at: z.string().nullable(),
   watch_expires_at: z.string().nullable(),
   lag_seconds: z.number().nullable(),
   last_error: z.string().nullable(),
+  /** Gmail refused the mailbox for rate until then: its work waits for it (null when not). */
+  throttled_until: z.string().nullable(),
   scopes: z.array(z.string()),
   send_as: z.array(z.object({ email: z.string(), display_name: z.string(), default: z.boolean() })),
   event_delivery: z

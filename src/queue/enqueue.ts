@@ -9,9 +9,12 @@ import {
   DELIVER_EVENTS_JOB,
   disconnectJobKey,
   MAX_ATTEMPTS,
+  mailboxJobKeys,
   matchJobKey,
   type ReconcileJobPayload,
+  type ResolveSendPayload,
   reconcileJobKey,
+  resolveSendJobKey,
   type SyncJobPayload,
   scheduledJobKey,
   syncJobKey,
@@ -132,6 +135,42 @@ export function enqueueRenewWatch(db: Executor, mailboxId: string) {
     TASK.renewWatch,
     { mailbox_id: mailboxId },
     { jobKey: watchJobKey(mailboxId), maxAttempts: MAX_ATTEMPTS.renewWatch },
+  );
+}
+
+/**
+ * The mailbox's waiting jobs that would call Gmail before `runAt` are moved to it (Gmail refuses
+ * the mailbox until then): none runs only to be refused. Jobs already running are left alone.
+ */
+export async function rescheduleMailboxJobs(
+  db: Executor,
+  mailboxId: string,
+  runAt: Date,
+): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from graphile_worker.reschedule_jobs(array(
+      select id from graphile_worker.jobs
+       where key = any(${sql.param(mailboxJobKeys(mailboxId))}::text[])
+         and locked_at is null and run_at < ${runAt.toISOString()}::timestamptz
+    ), run_at => ${runAt.toISOString()}::timestamptz)`);
+  return rows[0]?.n ?? 0;
+}
+
+/** The look, again, for a send whose outcome Gmail could not say yet (send/resolve-send.ts). */
+export function enqueueSendResolution(
+  db: Executor,
+  payload: ResolveSendPayload,
+  runAt = new Date(Date.now() + 15_000),
+) {
+  return addJob(
+    db,
+    TASK.resolveSend,
+    { ...payload },
+    {
+      jobKey: resolveSendJobKey(payload.mailbox_id, payload.message_id_header),
+      runAt,
+      maxAttempts: MAX_ATTEMPTS.resolveSend,
+    },
   );
 }
 

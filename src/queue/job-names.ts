@@ -22,6 +22,8 @@ export const TASK = {
   checkWorkspace: 'check_workspace',
   /** A mailbox's calendar: incremental, full, or a window of occurrences (src/calendar/). */
   calendarSync: 'calendar_sync',
+  /** A send whose answer was lost, looked up again until Gmail can say (send/resolve-send.ts). */
+  resolveSend: 'resolve_send',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -40,6 +42,7 @@ export const MAX_ATTEMPTS = {
   /** Only transient failures throw; a refusal is recorded and waits for the daily check. */
   checkWorkspace: 5,
   calendarSync: 10,
+  resolveSend: 10,
 } as const;
 
 /** One check of an org's Workspace waits at a time. */
@@ -98,6 +101,37 @@ export const matchJobKey = (mailboxId: string) => `match:${mailboxId}`;
 /** Job key of a mailbox's pending poll check: one waits at a time, apart from its syncs (a check
  * must never replace a sync a push queued). */
 export const checkJobKey = (mailboxId: string) => `check:${mailboxId}`;
+
+/** The keys of every job that calls Gmail for this mailbox: what a throttle puts off. */
+export const mailboxJobKeys = (mailboxId: string) => [
+  syncJobKey(mailboxId),
+  syncJobKey(mailboxId, true),
+  trailingSyncJobKey(mailboxId),
+  reconcileJobKey(mailboxId),
+  matchJobKey(mailboxId),
+  checkJobKey(mailboxId),
+  watchJobKey(mailboxId),
+];
+
+/** One job a send whose outcome is unknown: keyed by the Message-ID we gave the mail. */
+export const resolveSendJobKey = (mailboxId: string, messageIdHeader: string) =>
+  `resolve-send:${mailboxId}:${messageIdHeader}`;
+
+export interface ResolveSendPayload {
+  mailbox_id: string;
+  /** The Message-ID header the mail was sent with, `<…@…>`. */
+  message_id_header: string;
+  /** When the send was made (RFC 3339): resolution gives up on finding it after a window. */
+  sent_at: string;
+  /** The mailbox's cursor before the send: where the lookup reads SENT's history from. */
+  history_id_before?: string;
+  created_by_name: string;
+  entity_type?: 'contact' | 'lead' | 'deal' | 'company';
+  entity_id?: string;
+  /** The request's Idempotency-Key and its caller: their stored answer becomes the resolved one. */
+  idempotency_key?: string;
+  caller_user_id?: string;
+}
 
 export interface CheckJobPayload {
   mailbox_id: string;

@@ -19,7 +19,7 @@ import { splitRawEntity } from '../mail/raw-entity.ts';
 import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
+import { handleRevokedGrant, mailboxNeedsAdmin, mailboxRevoked } from '../mailbox/revocation.ts';
 import { resolveSender } from '../mailbox/send-as.ts';
 import type { OrgRulesSource } from '../org/org-rules.ts';
 import { refuseSuppressed } from '../suppressions/suppression-store.ts';
@@ -117,7 +117,8 @@ export async function prepareOutgoing(
     const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
     return replyContext(gmail, deps.pacers.forMailbox(mailbox.id), req.reply_to_message_id);
   })().catch(async (error: unknown) => {
-    if (await handleRevokedGrant(deps, mailbox, error)) throw mailboxRevoked();
+    const lost = await handleRevokedGrant(deps, mailbox, error);
+    if (lost) throw lost === 'revoked' ? mailboxRevoked() : mailboxNeedsAdmin();
     throw error;
   });
 

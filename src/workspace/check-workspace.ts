@@ -82,7 +82,7 @@ async function refusal(
   if (failure.kind === 'revoked' && failure.reason.startsWith('unauthorized_client')) {
     return { state: 'unauthorized', ...(await unauthorizedMessage(deps.google, delegation)) };
   }
-  if (failure.kind === 'revoked') {
+  if (failure.kind === 'revoked' || failure.kind === 'account_unavailable') {
     return {
       state: 'error',
       lastError: `${ws.adminEmail} cannot be acted as (${failure.reason}): name an active administrator`,

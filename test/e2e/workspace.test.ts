@@ -157,12 +157,13 @@ describe('a whole Workspace connected through domain-wide delegation', () => {
       body: { users: users(true, true) },
     });
     expect(res.ok).toBe(true);
-    // Google ends a suspended user's sessions: the next sync cannot mint a token as her.
+    // Google ends a suspended user's sessions: the next sync cannot mint a token as her, and her
+    // mailbox waits for the admin (a suspension may be lifted) until the daily check.
     await e2e.deliver('ana@daily.test', rawMail({ from: 'x@buyer.test', to: 'ana@daily.test' }));
     await waitFor(
       async () =>
         (await mailboxesOf('org-daily')).find((m) => m.email === 'ana@daily.test')?.status ===
-        'revoked',
+        'needs_admin',
       { timeoutMs: 30_000, what: "ana's mailbox to stop" },
     );
 

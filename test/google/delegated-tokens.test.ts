@@ -57,11 +57,12 @@ describe('tokens minted through domain-wide delegation', () => {
     expect(await mints('lia@corp.test')).toBe(2);
   });
 
-  it("when the user is suspended or the scope was not authorised, then the refusal is a lost grant with Google's reason", async () => {
+  it("when the user is suspended, then the account is out of reach for now; when the scope was not authorised, then the grant is lost, with Google's reason", async () => {
     const suspended = await delegation.mint('off@corp.test', [READ]).catch((e: unknown) => e);
+    // Suspended, not gone: the mailbox waits for the admin to reinstate the user.
     expect(classifyGoogleError(suspended)).toEqual({
-      kind: 'revoked',
-      reason: 'invalid_grant: Invalid email or User ID',
+      kind: 'account_unavailable',
+      reason: 'suspended',
     });
     const send = 'https://www.googleapis.com/auth/gmail.send';
     const unauthorized = await delegation.mint('lia@corp.test', [READ, send]).catch((e) => e);

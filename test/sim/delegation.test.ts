@@ -158,6 +158,17 @@ describe('service accounts and domain-wide delegation in the simulator', () => {
       users: [{ email: 'leaver@short.test', suspended: true }],
     });
     expect((await failure(gmail.users.getProfile({ userId: 'me' }))).status).toBe(401);
+    expect(await exchange(sim, claimsFor('leaver@short.test', [GMAIL_READ]))).toEqual(noUser);
+    // Deleted (left out of the list): the deleted wording; reinstated: tokens again.
+    await control(sim, 'PUT', 'workspaces/short.test/users', { users: [] });
+    expect(await exchange(sim, claimsFor('leaver@short.test', [GMAIL_READ]))).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'The account has been deleted' },
+    });
+    await control(sim, 'PUT', 'workspaces/short.test/users', {
+      users: [{ email: 'leaver@short.test' }],
+    });
+    expect((await exchange(sim, claimsFor('leaver@short.test', [GMAIL_READ]))).status).toBe(200);
   });
 
   it('when the JWT lives past an hour, names another audience or is not signed by the account, then invalid_grant', async () => {

@@ -28,11 +28,10 @@ import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts
 import { runScheduledSend } from '../scheduled/run-scheduled.ts';
 import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
-import { makeSharedStatements } from '../sync/shared-statements.ts';
-import { queueDueWorkspaceChecks } from '../workspace/workspace-jobs.ts';
 import { makeResolveSendTask } from './resolve-send-task.ts';
+import { makeSyncDeps } from './sync-deps.ts';
 import { putOffWhenThrottled } from './throttled-jobs.ts';
-import { makeWorkspaceTask } from './workspace-task.ts';
+import { makeWorkspaceTasks } from './workspace-task.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -67,17 +66,7 @@ const retroPayload = z.object({
 });
 
 export function makeTaskList(deps: Deps): TaskList {
-  const syncDeps = {
-    db: deps.database.db,
-    shared: makeSharedStatements(deps.database.db),
-    log: deps.log,
-    mailboxAuth: deps.mailboxAuth,
-    pacers: deps.pacers,
-    backfillDays: deps.config.sync.backfillDays,
-    metrics: deps.metrics,
-    searchFirst: deps.config.sync.searchFirst,
-    orgRules: deps.orgRules,
-  };
+  const syncDeps = makeSyncDeps(deps);
   const { webhookUrl, webhookSecret } = deps.config.crm;
   const webhook =
     webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined;
@@ -235,8 +224,6 @@ export function makeTaskList(deps: Deps): TaskList {
     [TASK.poll]: async () => {
       await pollCycle(deps);
       if (deps.config.google.syncCalendar) await pollCalendars(deps.database.db);
-      // A Workspace's daily check: new users connected, suspended and deleted ones disconnected.
-      await queueDueWorkspaceChecks(deps.database.db);
     },
     [TASK.renewWatch]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
@@ -280,7 +267,7 @@ export function makeTaskList(deps: Deps): TaskList {
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },
-    [TASK.checkWorkspace]: makeWorkspaceTask(deps),
+    ...makeWorkspaceTasks(deps),
   };
   const throttling = { db: deps.database.db, log: deps.log };
   return withoutParametersInErrors(putOffWhenThrottled(throttling, tasks));

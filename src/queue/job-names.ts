@@ -20,6 +20,8 @@ export const TASK = {
   sendScheduled: 'send_scheduled',
   /** A Workspace's users read and connected (workspace/check-workspace.ts): once, then daily. */
   checkWorkspace: 'check_workspace',
+  /** The hourly cron item that queues the Workspace checks due (a day after the last). */
+  queueWorkspaceChecks: 'queue_workspace_checks',
   /** A mailbox's calendar: incremental, full, or a window of occurrences (src/calendar/). */
   calendarSync: 'calendar_sync',
   /** A send whose answer was lost, looked up again until Gmail can say (send/resolve-send.ts). */

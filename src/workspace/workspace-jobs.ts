@@ -1,5 +1,5 @@
-// Queuing a Workspace's check: at once when registered, and daily from the poll (a day after the
-// last check, so an unauthorised client is asked again once a day, never in a loop).
+// Queuing a Workspace's check: at once when registered, and daily (an hourly cron item queues
+// those last checked a day ago: an unauthorised client is asked again once a day, never in a loop).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
@@ -14,7 +14,7 @@ export function enqueueWorkspaceCheck(db: Executor, orgId: string): Promise<stri
   );
 }
 
-/** The poll's share: every Workspace last checked (or registered, unchecked) over a day ago. */
+/** Every Workspace last checked (or registered, unchecked) over a day ago. */
 export async function queueDueWorkspaceChecks(db: Pick<Db, 'execute'>): Promise<number> {
   const { rows } = await db.execute<{ id: string }>(sql`
     select graphile_worker.add_jobs(array(

@@ -61,14 +61,16 @@ describe('a whole Workspace connected through domain-wide delegation', () => {
         [org],
       )
     ).rows;
-  /** The daily check, as the poll queues it: the last one a day old. */
+  /** The daily check, as the hourly cron item queues it: the last one a day old. */
   const dailyCheck = async (org: string) => {
     await e2e.database.pool.query(
       `update workspaces set checked_at = now() - interval '25 hours' where org_id = $1`,
       [org],
     );
     const before = (await view(org)).checked_at;
-    await e2e.database.pool.query(`select graphile_worker.add_job('poll', '{}'::json)`);
+    await e2e.database.pool.query(
+      `select graphile_worker.add_job('queue_workspace_checks', '{}'::json)`,
+    );
     return checked(org, before);
   };
 

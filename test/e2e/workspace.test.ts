@@ -3,16 +3,8 @@ import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { SA, SCOPES } from '../support/workspace-delegation.ts';
 import { waitForIdle } from './mailbox-fixture.ts';
-
-const SA = 'gmail-sync@crm-prod.iam.gserviceaccount.com';
-const SCOPES = [
-  'https://www.googleapis.com/auth/admin.directory.user.readonly',
-  'https://www.googleapis.com/auth/gmail.readonly',
-  'https://www.googleapis.com/auth/gmail.send',
-  // Asked as a user's consent asks it, with SYNC_CALENDAR on (the default).
-  'https://www.googleapis.com/auth/calendar.events.readonly',
-];
 
 interface WorkspaceView {
   domain: string;

@@ -8,6 +8,7 @@ import {
   type CheckJobPayload,
   checkJobKey,
   DELIVER_EVENTS_JOB,
+  disconnectJobKey,
   MAX_ATTEMPTS,
   mailboxJobKeys,
   matchJobKey,
@@ -142,6 +143,16 @@ export function enqueueSecondLook(
   );
 }
 
+/** A renewal of the mailbox's watch now (the poll queues the daily ones). */
+export function enqueueRenewWatch(db: Executor, mailboxId: string) {
+  return addJob(
+    db,
+    TASK.renewWatch,
+    { mailbox_id: mailboxId },
+    { jobKey: watchJobKey(mailboxId), maxAttempts: MAX_ATTEMPTS.renewWatch },
+  );
+}
+
 /**
  * The mailbox's waiting jobs that would call Gmail before `runAt` are moved to it (Gmail refuses
  * the mailbox until then): none runs only to be refused. Jobs already running are left alone.
@@ -185,7 +196,7 @@ export function enqueueFinishDisconnect(db: Executor, mailboxId: string, runAt: 
     TASK.finishDisconnect,
     { mailbox_id: mailboxId },
     {
-      jobKey: `disconnect:${mailboxId}`,
+      jobKey: disconnectJobKey(mailboxId),
       runAt,
       maxAttempts: MAX_ATTEMPTS.finishDisconnect,
     },
@@ -218,7 +229,8 @@ export function mailboxJobSpecSql(
     | 'reconcileMailbox'
     | 'checkMailbox'
     | 'matchPending'
-    | 'auditMailbox',
+    | 'auditMailbox'
+    | 'finishDisconnect',
   runAt = 'null',
   keyPrefix = {
     syncMailbox: syncJobKey(''),
@@ -227,6 +239,7 @@ export function mailboxJobSpecSql(
     checkMailbox: checkJobKey(''),
     matchPending: matchJobKey(''),
     auditMailbox: auditJobKey(''),
+    finishDisconnect: disconnectJobKey(''),
   }[kind],
   /** A sync that first asks getProfile whether Gmail moved past the cursor (SyncJobPayload.probe). */
   probe = false,

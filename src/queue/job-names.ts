@@ -20,6 +20,10 @@ export const TASK = {
   sendScheduled: 'send_scheduled',
   /** The audit of what search let go: after each reconciliation, and daily (search-audit/). */
   auditMailbox: 'audit_mailbox',
+  /** A Workspace's users read and connected (workspace/check-workspace.ts): once, then daily. */
+  checkWorkspace: 'check_workspace',
+  /** The hourly cron item that queues the Workspace checks due (a day after the last). */
+  queueWorkspaceChecks: 'queue_workspace_checks',
   /** A mailbox's calendar: incremental, full, or a window of occurrences (src/calendar/). */
   calendarSync: 'calendar_sync',
   /** A send whose answer was lost, looked up again until Gmail can say (send/resolve-send.ts). */
@@ -40,9 +44,14 @@ export const MAX_ATTEMPTS = {
   /** Its own retries are planned by the task (backoff, Gmail's limits); these are for crashes. */
   sendScheduled: 25,
   auditMailbox: 5,
+  /** Only transient failures throw; a refusal is recorded and waits for the daily check. */
+  checkWorkspace: 5,
   calendarSync: 10,
   resolveSend: 10,
 } as const;
+
+/** One check of an org's Workspace waits at a time. */
+export const workspaceJobKey = (orgId: string) => `workspace:${orgId}`;
 
 /** What a calendar job reads: changes since its token, everything again, or a window of time. */
 export type CalendarSyncMode = 'incremental' | 'full' | 'window';
@@ -67,6 +76,9 @@ export const syncJobKey = (mailboxId: string, full = false) =>
 export const trailingSyncJobKey = (mailboxId: string) => `sync-trailing:${mailboxId}`;
 
 export const watchJobKey = (mailboxId: string) => `watch:${mailboxId}`;
+
+/** Job key of a disconnect's stop and revocation still owed at Google. */
+export const disconnectJobKey = (mailboxId: string) => `disconnect:${mailboxId}`;
 
 export const DELIVER_EVENTS_JOB = { key: 'deliver-events', queue: 'crm-events' } as const;
 

@@ -8,12 +8,13 @@ import {
   linksFor,
   matchAddresses,
 } from '../crm/link-entities.ts';
-import { counterparts, type SkipReason, skipReason } from '../crm/mail-filter.ts';
+import { counterparts, everyAddress, type SkipReason, skipReason } from '../crm/mail-filter.ts';
 import { mayFollowThread, threadLinks, withBatchLinks } from '../crm/thread-links.ts';
 import type { Db } from '../db/database.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import { type OrgRulesSource, withNeverLog } from '../org/org-rules.ts';
 
 export interface Screened {
   owner: string[];
@@ -33,9 +34,12 @@ export interface Judged {
   links: EntityLink[];
 }
 
-type JudgeScope = { db: Pick<Db, 'execute'>; mailbox: Mailbox };
+type JudgeScope = { db: Pick<Db, 'execute'>; mailbox: Mailbox; orgRules: OrgRulesSource };
 
-/** The mailbox's filters and the CRM match; `reports` are delivery reports (never logged). */
+/**
+ * The mailbox's filters, the org's rules and the CRM match; `reports` are delivery reports (never
+ * logged).
+ */
 export async function screenMails(
   ctx: JudgeScope,
   mails: ParsedMail[],
@@ -43,8 +47,16 @@ export async function screenMails(
 ): Promise<Screened> {
   const { mailbox } = ctx;
   const owner = ownerAddresses(mailbox);
+  // The org's rules, read after the fetch and just before the store: an erasure or a never_log
+  // entry made while the mail was on its way still holds.
+  const rules = mails.length > 0 ? await ctx.orgRules.forOrg(mailbox.orgId) : undefined;
+  const settings = rules ? withNeverLog(mailbox.settings, rules) : mailbox.settings;
   const reasons = mails.map((m) =>
-    reports.has(m.gmailId) ? 'delivery_report' : skipReason(m, owner, mailbox.settings),
+    reports.has(m.gmailId)
+      ? 'delivery_report'
+      : rules?.anyErased(everyAddress(m))
+        ? 'erased'
+        : skipReason(m, owner, settings),
   );
   const eligible = mails.filter((_, i) => reasons[i] === null);
   const people = eligible.map((m) => counterparts(m, owner).map((a) => a.email));

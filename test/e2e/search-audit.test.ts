@@ -5,8 +5,8 @@
 // logs and search never finds.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pollCycle } from '../../src/ingest/poll.ts';
+import { makeSyncDeps } from '../../src/jobs/sync-deps.ts';
 import { runAudit } from '../../src/search-audit/audit-mailbox.ts';
-import { makeSharedStatements } from '../../src/sync/shared-statements.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E, type TestUser } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
@@ -269,15 +269,7 @@ describe('the audit of mail search let go', () => {
       'select id from mailboxes where email = $1',
       [owner],
     );
-    const deps = e2e.deps;
-    const syncDeps = {
-      db: deps.database.db,
-      shared: makeSharedStatements(deps.database.db),
-      log: deps.log,
-      mailboxAuth: deps.mailboxAuth,
-      pacers: deps.pacers,
-      backfillDays: deps.config.sync.backfillDays,
-    };
+    const syncDeps = makeSyncDeps(e2e.deps);
     const audit = () => runAudit(syncDeps, rows[0]?.id ?? '', { sampleRate: RATE, widenPerRun: 2 });
     // All 8 are misses: the 5 sampled are logged and the other 3 owed a look, 2 a run.
     expect(await audit()).toMatchObject({ sampled: 5, missed: 5, widened: 2, owed: 1 });

@@ -2,12 +2,14 @@
 // revocation, history and token expiry, watches, faults, stats, KMS keys; the changes made to a
 // mailbox after delivery are in mailbox-control.ts.
 import express, { Router } from 'express';
+import { withoutBcc } from './bcc.ts';
 import type { Faults, SimContext } from './context.ts';
 import type { GmailStore } from './gmail-store.ts';
 import type { KmsKeys } from './grpc-server.ts';
 import { mailboxChangesRouter } from './mailbox-control.ts';
 import type { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
+import { searchFaultError } from './search-faults.ts';
 
 export function controlRouter(
   ctx: SimContext,
@@ -32,18 +34,29 @@ export function controlRouter(
   });
 
   router.post('/__sim/mailboxes/:email/deliver', (req, res) => {
-    const body = req.body as { raw?: string; raw_base64url?: string; labelIds?: string[] };
+    const body = req.body as {
+      raw?: string;
+      raw_base64url?: string;
+      labelIds?: string[];
+      internal_date?: unknown;
+    };
+    // Mail imported, restored or rescued arrives with an old date: Gmail's internalDate is then
+    // the mail's, not the delivery's.
+    const internalDate = body.internal_date ?? Date.now();
+    if (typeof internalDate !== 'number' || !Number.isSafeInteger(internalDate) || internalDate < 0)
+      return res.status(400).json({ error: 'internal_date must be epoch milliseconds' });
     const raw =
       body.raw_base64url !== undefined
         ? Buffer.from(body.raw_base64url, 'base64url')
         : Buffer.from(body.raw ?? '', 'utf8');
     if (raw.length === 0)
       return res.status(400).json({ error: 'raw or raw_base64url is required' });
+    const labelIds = body.labelIds ?? ['INBOX', 'UNREAD'];
+    // The user's own copy of mail written in Gmail keeps its Bcc; a received copy never has one.
+    const own = labelIds.includes('SENT') || labelIds.includes('DRAFT');
+    const stored = own ? raw : withoutBcc(raw);
     const mb = store.ensure(req.params.email);
-    const m = store.insert(mb, raw, {
-      labelIds: body.labelIds ?? ['INBOX', 'UNREAD'],
-      internalDate: Date.now(),
-    });
+    const m = store.insert(mb, stored, { labelIds, internalDate });
     res.json({ id: m.id, threadId: m.threadId, historyId: String(m.historyId) });
   });
 
@@ -90,7 +103,7 @@ export function controlRouter(
   router.put('/__sim/faults', (req, res) => {
     const body = req.body as Faults & { reset?: boolean };
     const { reset, ...faults } = body;
-    const unknownQuota = quotaFaultError(faults);
+    const unknownQuota = quotaFaultError(faults) ?? searchFaultError(faults);
     if (unknownQuota) return res.status(400).json({ error: unknownQuota });
     if (reset) {
       for (const k of Object.keys(ctx.faults)) delete (ctx.faults as Record<string, unknown>)[k];
@@ -101,7 +114,10 @@ export function controlRouter(
       faults,
       faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
     );
-    if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
+    if (faults.seed !== undefined) {
+      ctx.random = seededRandom(faults.seed);
+      store.lagRandom = seededRandom(faults.seed + 1);
+    }
     const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;
     if (quotaFields.some((k) => faults[k] !== undefined)) quota.reset();
     res.json(ctx.faults);

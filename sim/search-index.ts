@@ -43,7 +43,8 @@ export function indexMessage(headers: Header[], bodyText: string): SearchDoc {
 
 /** Whether `value` (lower-cased) matches the message in one address header, or anywhere. */
 export function matchesTerm(doc: SearchDoc, value: string, field?: AddressField): boolean {
-  const v = value.toLowerCase();
+  // `@client.com` is the domain: the `@` is punctuation to the tokenizer.
+  const v = value.toLowerCase().replace(/^@(?=[^@]+$)/, '');
   const fields = field ? [field] : FIELDS;
   if (fields.some((f) => matchesAddressField(doc.fields[f], v))) return true;
   if (field) return false;

@@ -92,6 +92,7 @@ describe("the simulated Gmail's search", () => {
     await put(`From: eve@client.test.evil\r\nTo: ${owner}`);
     expect((await ids('client.test')).sort()).toEqual([at, sub, text].sort());
     expect((await ids('from:client.test')).sort()).toEqual([at, sub].sort());
+    expect((await ids('@client.test')).sort()).toEqual([at, sub, text].sort());
   });
 
   it('when case differs, then it still matches; dots and +tags are never folded', async () => {

@@ -69,7 +69,7 @@ export async function matchPending(
   const terms = await orgSearchTerms(ctx);
   let hits: PendingRow[];
   const size = { queries: queryGroups(terms.terms).length, incomplete: terms.incomplete };
-  if (searchPays(size, rows.length)) {
+  if (searchPays(size, rows.length, ctx.pacer)) {
     const oldest = Math.min(...rows.map((r) => r.seen_ms));
     const found = new Set(
       await listMatchingIds(ctx, terms.terms, new Date(oldest - WINDOW_MARGIN_MS)),

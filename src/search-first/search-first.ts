@@ -11,7 +11,9 @@
 // A category (Promotions, Updates…) decides nothing: Gmail files CRM mail there too.
 //
 // One search serves every mail pending at the time, so it is asked only when it costs less than
-// fetching what it would decide: its address groups × 5 units against the mails × 20. Mail in the
+// fetching what it would decide: its address groups × a search's units against the mails × a
+// fetch's, both read from the mailbox's quota profile (google/quota-costs.ts). Under the 2025
+// profile a fetch costs what a search does (5 units), so a lone new mail is fetched at once. Mail in the
 // primary inbox is searched for within seconds; mail Gmail filed under a category (Promotions,
 // Social, Updates, Forums) and did not mark important waits for the next search asked anyway, or
 // for a settling search (`2 × settleMs` at the latest). A category decides when, never whether.
@@ -21,6 +23,7 @@ import { idsToSkip } from '../activity-store/store-activities.ts';
 import { type SearchSize, searchSize } from '../crm/crm-search.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import type { Pacer } from '../google/mailbox-pacer.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
 
@@ -48,13 +51,13 @@ export function lookAt(seenAt: number, labelIds: string[], options: SearchFirstO
   return filed ? seenAt + 2 * options.settleMs : seenAt + options.delayMs;
 }
 
-/** Units, 2026 profile: what the choice between asking and fetching weighs. */
-const SEARCH_UNITS = 5;
-const FETCH_UNITS = 20;
-
-/** Whether one search of this size costs less than fetching `mails` messages. */
-export function searchPays(size: SearchSize, mails: number): boolean {
-  return !size.incomplete && size.queries * SEARCH_UNITS < mails * FETCH_UNITS;
+/**
+ * Whether one search of this size costs less than fetching `mails` messages, at the units the
+ * mailbox's pacer is charged (its quota profile's).
+ */
+export function searchPays(size: SearchSize, mails: number, pacer: Pick<Pacer, 'cost'>): boolean {
+  const search = size.queries * pacer.cost('messages.list');
+  return !size.incomplete && search < mails * pacer.cost('messages.get');
 }
 
 /**
@@ -65,7 +68,7 @@ export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promi
   const options = ctx.searchFirst;
   const ids = found.map((c) => c.id);
   if (!options || found.length === 0) return ids;
-  if (!searchPays(await searchSize(ctx), found.length)) return ids;
+  if (!searchPays(await searchSize(ctx), found.length, ctx.pacer)) return ids;
   const org = await readOrgSettings(ctx.db, ctx.mailbox.orgId);
   if (org.auto_create_contacts === 'sent_and_received') return ids;
   const fetchSent = org.auto_create_contacts === 'sent';

@@ -5,6 +5,9 @@
 //     a colleague writes it: crm/thread-links.ts), as is mail already known (our own sends);
 //   - mail the user sent, when the org creates contacts from sent mail, is fetched at once: its
 //     recipients need not be in the CRM yet (crm/auto-contacts.ts);
+//   - mail that became loggable through a label change (rescued from Spam, untrashed, an excluded
+//     label lifted) is fetched at once by its id: it may have arrived days or months before, and
+//     a search looks only around the day it was seen, so it would never find it;
 //   - every other mail waits in `pending_matches` until Gmail's search, asked for the CRM's
 //     addresses and company domains, says whether it concerns anyone (match-pending.ts).
 // The rows are written before the cursor moves past the page, so a crash loses nothing.
@@ -35,6 +38,8 @@ export interface Candidate {
   id: string;
   threadId: string;
   labelIds: string[];
+  /** A label that kept it out was removed: loggable now, however old (fetched by id). */
+  unblocked?: boolean;
 }
 
 /** Gmail's tabs other than Primary: mail there rides on a search asked for other mail. */
@@ -83,7 +88,10 @@ export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promi
   const later: Candidate[] = [];
   for (const c of found) {
     const direct =
-      known.has(c.id) || logged.has(c.threadId) || (fetchSent && c.labelIds.includes('SENT'));
+      known.has(c.id) ||
+      logged.has(c.threadId) ||
+      c.unblocked === true ||
+      (fetchSent && c.labelIds.includes('SENT'));
     if (direct) now.push(c.id);
     else later.push(c);
   }

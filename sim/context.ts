@@ -22,6 +22,9 @@ export interface Faults {
   search_lag_ms?: SearchLag;
   /** messages.list's order: newest first (the default), or none in particular. */
   list_order?: ListOrder;
+  /** The longest `q` Gmail takes (2,048 unless set): Google documents no limit, so a lower one
+   * stands for a Gmail that refuses what the service thought would fit (query.ts). */
+  max_query_chars?: number;
   /** Messages a user may send in a rolling day (Google's default 2,000). */
   send_daily_limit?: number;
   /** Sends past the limit that are accepted and then bounce, before Gmail refuses (default 0). */

@@ -23,7 +23,8 @@ export function messagesRouter(ctx: SimContext, call: Call): Router {
     `${base}/messages`,
     call('messages.list', READ_SCOPES, (req, res) => {
       const q = String(req.query.q ?? '');
-      if (q.length > MAX_QUERY_CHARS) throw errors.badRequest('Invalid query');
+      if (q.length > (ctx.faults.max_query_chars ?? MAX_QUERY_CHARS))
+        throw errors.badRequest('Invalid query');
       const labelIds = listParam(req.query.labelIds);
       const includeSpamTrash = req.query.includeSpamTrash === 'true';
       const maxResults = Math.min(500, Math.max(1, Number(req.query.maxResults ?? 100)));

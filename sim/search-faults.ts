@@ -40,6 +40,7 @@ export function lagOf(lag: SearchLag | undefined, draw: number): number {
 export function searchFaultError(faults: {
   search_lag_ms?: unknown;
   list_order?: unknown;
+  max_query_chars?: unknown;
 }): string | undefined {
   const lag = faults.search_lag_ms;
   const ms = (v: unknown) => typeof v === 'number' && v >= 0 && v <= MAX_LAG_MS;
@@ -61,6 +62,9 @@ export function searchFaultError(faults: {
     !['newest_first', 'shuffled'].includes(faults.list_order as string)
   )
     return 'list_order must be "newest_first" or "shuffled"';
+  const max = faults.max_query_chars;
+  if (max !== undefined && !(Number.isInteger(max) && (max as number) >= 1))
+    return 'max_query_chars must be a whole number of characters, 1 or more';
   return undefined;
 }
 

@@ -118,6 +118,12 @@ describe("the simulated Gmail's search", () => {
     expect(fits.length).toBe(2_048);
     const { data } = await gmail.users.messages.list({ userId: 'me', q: fits });
     expect(data.messages?.map((m) => m.id)).toEqual([id]);
+    // A Gmail stricter than documented (max_query_chars) refuses what fitted.
+    await faults(sim, { max_query_chars: 20 });
+    expect(await failure(gmail.users.messages.list({ userId: 'me', q: fits }))).toEqual({
+      status: 400,
+      message: 'Invalid query',
+    });
   });
 
   it('when list_order is shuffled, then pages come in no particular order, yet join up with every message once', async () => {
@@ -171,6 +177,7 @@ describe("the simulated Gmail's search", () => {
       { search_lag_ms: { p50: 10, p99: 5, max: 20 } },
       { search_lag_ms: { p50: 10 } },
       { list_order: 'random' },
+      { max_query_chars: 0 },
     ];
     for (const body of bad) {
       const res = await fetch(`${sim.baseUrl}/__sim/faults`, {

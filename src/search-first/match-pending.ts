@@ -99,7 +99,18 @@ export async function matchPending(
   );
   const hitThreads = hits.filter((r) => done.has(r.id)).map((r) => r.thread_id);
   result.followed = done.size - result.found + (await followLetGo(ctx, hitThreads));
-  await forget(ctx, [...done]);
+  // A hit judged unloggable may belong to a thread whose CRM mail search has not found yet (a
+  // colleague's reply quoting the contact, indexed first): kept as let go, its thread's first
+  // mail brings it in when found (followLetGo), as for mail that was never found.
+  const unlogged = await notLogged(
+    ctx,
+    hits.filter((r) => done.has(r.id)).map((r) => r.id),
+  );
+  await forget(
+    ctx,
+    [...done].filter((id) => !unlogged.includes(id)),
+  );
+  await letGo(ctx, unlogged);
 
   const settled = rows.filter(
     (r) => !done.has(r.id) && !result.failed.includes(r.id) && settledBy(r, startedAt, options),
@@ -175,6 +186,16 @@ export async function followLetGo(ctx: SyncContext, threadIds: string[]): Promis
   }
   await forget(ctx, followed);
   return logged;
+}
+
+/** Those of these ids this mailbox has no activity for. */
+async function notLogged(ctx: SyncContext, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await ctx.db.execute<{ id: string }>(sql`
+    select gmail_message_id as id from activities
+     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${textArray(ids)}::text[])`);
+  const logged = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !logged.has(id));
 }
 
 /** No longer searched for; kept three days for its thread (db/retention.ts sweeps it). */

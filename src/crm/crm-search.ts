@@ -4,10 +4,8 @@
 // the same mail.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { Gmail } from '../google/clients.ts';
-import { callGmail } from '../google/gmail-call.ts';
-import type { Pacer } from '../google/mailbox-pacer.ts';
 import { isFreeMailDomain } from './free-mail.ts';
+import { type SearchCtx, SearchRefused, searchGroup } from './search-query.ts';
 
 /** Whose CRM is searched: the org's records, less the mailbox's own address. */
 export interface CrmScope {
@@ -87,29 +85,21 @@ export async function orgSearchTerms(ctx: CrmScope): Promise<SearchTerms> {
   return { terms, incomplete: terms.length < wanted.length };
 }
 
-/** Ids of the mails from, to or copied to any of these addresses (or domains) since `since`. */
+/**
+ * Ids of the mails from, to or copied to any of these addresses (or domains) since `since`. A query
+ * Gmail refuses is split (search-query.ts); throws SearchRefused when some term could not be
+ * searched even alone.
+ */
 export async function listMatchingIds(
-  ctx: { gmail: Gmail; pacer: Pacer },
+  ctx: SearchCtx,
   addresses: string[],
   since: Date,
 ): Promise<string[]> {
   const after = Math.floor(since.getTime() / 1000);
+  const query = (group: string[]) => `after:${after} -in:drafts {${group.join(' ')}}`;
   const ids = new Set<string>();
-  for (const group of queryGroups(addresses)) {
-    const q = `after:${after} -in:drafts {${group.join(' ')}}`;
-    let pageToken: string | undefined;
-    do {
-      const { data } = await callGmail(ctx.pacer, 'messages.list', () =>
-        ctx.gmail.users.messages.list({
-          userId: 'me',
-          q,
-          maxResults: 500,
-          ...(pageToken ? { pageToken } : {}),
-        }),
-      );
-      for (const m of data.messages ?? []) if (m.id) ids.add(m.id);
-      pageToken = data.nextPageToken ?? undefined;
-    } while (pageToken);
-  }
+  let refused = 0;
+  for (const group of queryGroups(addresses)) refused += await searchGroup(ctx, query, group, ids);
+  if (refused > 0) throw new SearchRefused([...ids], refused);
   return [...ids];
 }

@@ -9,6 +9,7 @@
 // day again, is the net behind that judgement.
 
 import { listMatchingIds, orgSearchTerms, queryGroups } from '../crm/crm-search.ts';
+import { SearchRefused } from '../crm/search-query.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
@@ -69,15 +70,15 @@ export async function matchPending(
   const terms = await orgSearchTerms(ctx);
   let hits: PendingRow[];
   const size = { queries: queryGroups(terms.terms).length, incomplete: terms.incomplete };
-  if (searchPays(size, rows.length, ctx.pacer)) {
-    const oldest = Math.min(...rows.map((r) => r.seen_ms));
-    const found = new Set(
-      await listMatchingIds(ctx, terms.terms, new Date(oldest - WINDOW_MARGIN_MS)),
-    );
+  const found = searchPays(size, rows.length, ctx.pacer)
+    ? await searchPending(ctx, terms.terms, rows)
+    : undefined;
+  if (found) {
     hits = rows.filter((r) => found.has(r.id));
     result.searched = true;
   } else {
-    // The CRM grew past what a search saves (or holds an address search cannot express): fetch.
+    // The CRM grew past what a search saves (or holds an address search cannot express, or one
+    // Gmail refused to search): fetch.
     hits = rows;
   }
   const done = new Set<string>();
@@ -132,6 +133,21 @@ export async function matchPending(
     await enqueueMatch(ctx.db, ctx.mailbox.id, new Date(Math.max(next, Date.now() + 1_000)));
   }
   return result;
+}
+
+/** What the search finds from a little before the oldest pending mail; undefined if refused. */
+async function searchPending(
+  ctx: SyncContext,
+  terms: string[],
+  rows: PendingRow[],
+): Promise<Set<string> | undefined> {
+  const oldest = Math.min(...rows.map((r) => r.seen_ms));
+  try {
+    return new Set(await listMatchingIds(ctx, terms, new Date(oldest - WINDOW_MARGIN_MS)));
+  } catch (error) {
+    if (error instanceof SearchRefused) return undefined;
+    throw error;
+  }
 }
 
 /** Judged: a search that began `settleMs` after the mail was seen did not find it. */

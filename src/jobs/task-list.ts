@@ -67,6 +67,7 @@ export function makeTaskList(deps: Deps): TaskList {
     mailboxAuth: deps.mailboxAuth,
     pacers: deps.pacers,
     backfillDays: deps.config.sync.backfillDays,
+    retroDays: deps.config.sync.retroDays,
     metrics: deps.metrics,
     searchFirst: deps.config.sync.searchFirst,
   };

@@ -5,6 +5,7 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { isFreeMailDomain } from './free-mail.ts';
+import { listSenderTerms } from './list-senders.ts';
 import { type SearchCtx, SearchRefused, searchGroup } from './search-query.ts';
 
 /** Whose CRM is searched: the org's records, less the mailbox's own address. */
@@ -49,8 +50,10 @@ export async function searchSize(ctx: CrmScope): Promise<SearchSize> {
     select coalesce(sum(length(term) + 1), 0)::int as chars,
            count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
       from (${termsOf(ctx.mailbox.orgId)}) t`);
+  const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
+  const chars = (rows[0]?.chars ?? 0) + lists.reduce((n, t) => n + t.length + 1, 0);
   return {
-    queries: Math.ceil((rows[0]?.chars ?? 0) / QUERY_TERM_CHARS),
+    queries: Math.ceil(chars / QUERY_TERM_CHARS),
     incomplete: (rows[0]?.unsearchable ?? 0) > 0,
   };
 }
@@ -82,7 +85,10 @@ export async function orgSearchTerms(ctx: CrmScope): Promise<SearchTerms> {
     .map((r) => r.term)
     .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)));
   const terms = wanted.filter((t) => SEARCHABLE.test(t));
-  return { terms, incomplete: terms.length < wanted.length };
+  // Mail a list wrote under its own address names the CRM person only in Reply-To, which search
+  // does not see: it is asked for by the list's address (list-senders.ts).
+  const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
+  return { terms: [...terms, ...lists], incomplete: terms.length < wanted.length };
 }
 
 /**

@@ -9,6 +9,7 @@ import { pgCore, sql } from './orm.ts';
 // re-exported here, so no import cycle: drizzle-kit and database.ts read src/db/*schema.ts.
 export * from './bookkeeping-schema.ts';
 export * from './linking-schema.ts';
+export * from './search-schema.ts';
 export * from './sequences-schema.ts';
 
 const {

@@ -13,6 +13,7 @@ import { idsToSkip } from '../activity-store/store-activities.ts';
 import { storeBatch } from '../activity-store/store-batch.ts';
 import { createContactsFromMail } from '../crm/auto-contacts.ts';
 import { linksFor, matchAddresses } from '../crm/link-entities.ts';
+import { noteListSenders } from '../crm/list-senders.ts';
 import { counterparts, skipReason } from '../crm/mail-filter.ts';
 import { mayFollowThread, threadLinks, withBatchLinks } from '../crm/thread-links.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
@@ -73,9 +74,15 @@ export async function logMessages(
     );
     for (const m of unmatched) m.links = byThread.get(m.threadId) ?? [];
   }
-  const drafts: ActivityDraft[] = matched
-    .filter((m) => m.links.length > 0)
-    .map((m) => toActivityDraft(m.mail, author, m.links));
+  const logged = matched.filter((m) => m.links.length > 0);
+  const drafts: ActivityDraft[] = logged.map((m) => toActivityDraft(m.mail, author, m.links));
+  // The lists that write under their own address, learned from the mail the CRM keeps.
+  await noteListSenders(
+    ctx.db,
+    mailbox.orgId,
+    logged.map((m) => m.mail),
+    owner,
+  );
   // A recipient answering mail the CRM sent: thread.replied (or message.auto_replied) with it.
   await addReplyEvents(ctx.db, mailbox.id, eligible, drafts);
 

@@ -84,6 +84,51 @@ describe('mail search-first would miss', () => {
     });
   });
 
+  it("when a Google Group rewrites a CRM contact's post (the contact only in Reply-To), then the post is logged once the group is known", async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'group');
+    const group = 'vendas@vendor.test';
+    const listHeaders = {
+      'List-Id': '<vendas.vendor.test>',
+      'List-Post': `<mailto:${group}>`,
+      'Mailing-list': `list ${group}; contact vendas+owners@vendor.test`,
+    };
+    // A post under the contact's own From: found by search, logged, and the group learned.
+    const plain = await e2e.deliver(
+      owner,
+      rawMail({ from: `Gina <${CLIENT}>`, to: group, subject: 'Catalogue', headers: listHeaders }),
+    );
+    await waitForLogged(e2e, [plain.id], { timeoutMs: SETTLE_MS * 4, what: 'the plain post' });
+    // Under strict DMARC the group writes the post as its own ("Hugo via Vendas").
+    const rewritten = await e2e.deliver(
+      owner,
+      rawMail({
+        from: `"'Hugo Client' via Vendas" <${group}>`,
+        to: group,
+        subject: 'Order',
+        headers: {
+          ...listHeaders,
+          'Reply-To': `Hugo Client <${OTHER}>`,
+          'X-Original-From': `Hugo Client <${OTHER}>`,
+        },
+      }),
+    );
+    const stranger = await e2e.deliver(
+      owner,
+      rawMail({
+        from: `"'Zed' via Vendas" <${group}>`,
+        to: group,
+        headers: { ...listHeaders, 'Reply-To': 'zed@elsewhere.test' },
+      }),
+    );
+    await waitForLogged(e2e, [rewritten.id], {
+      timeoutMs: SETTLE_MS * 4,
+      what: 'the rewritten post logged',
+    });
+    expect(await linkedTo(rewritten.id)).toEqual([OTHER]);
+    await waitForIdle(e2e);
+    expect(await loggedCount(e2e, [stranger.id])).toBe(0);
+  });
+
   it('when Gmail refuses the query as too long, then the terms are searched in smaller queries and the mail is logged', async () => {
     const owner = await connectedMailbox(e2e, ORG, 'refused-split');
     // Room for one address a query, not two.

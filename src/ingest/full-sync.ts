@@ -54,7 +54,9 @@ export async function fullSync(
 
   const result: FullSyncResult = { listed: ids.length, fetched: 0, logged: 0, pending: [], since };
   for (let i = 0; i < ids.length; i += STORE_SLICE) {
-    const batch = await logMessages(ctx, ids.slice(i, i + STORE_SLICE), null);
+    const batch = await logMessages(ctx, ids.slice(i, i + STORE_SLICE), null, {
+      notBefore: since,
+    });
     result.fetched += batch.fetched;
     result.logged += batch.logged;
     result.pending.push(...batch.pending);

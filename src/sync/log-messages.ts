@@ -35,12 +35,15 @@ export async function logMessages(
   ctx: SyncContext,
   ids: string[],
   cursor: number | null,
-  opts: { newMail?: boolean } = {},
+  opts: { newMail?: boolean; notBefore?: Date } = {},
 ): Promise<BatchResult> {
   const { mailbox } = ctx;
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
   const toFetch = ids.filter((id) => !known.has(id));
   const fetched = await fetchMessages(ctx, toFetch);
+  // A full sync's window: mail Gmail dates before it (imported, restored) is not its to log.
+  const { notBefore } = opts;
+  if (notBefore) fetched.mails = fetched.mails.filter((m) => m.date >= notBefore);
   // Bounces are recorded (and suppress hard-bounced addresses), never logged as activities.
   const reports = await noteDeliveryReports(ctx, fetched.mails);
 

@@ -32,6 +32,8 @@ export interface World {
   env: Record<string, string>;
   postgres: EmbeddedDatabase;
   processes: Map<string, ChildProcess>;
+  /** Each process's HTTP port (a worker serves /healthz and /metrics on its own). */
+  ports: Map<string, number>;
   startRole(
     name: string,
     role: 'web' | 'worker',
@@ -90,6 +92,7 @@ export async function startWorld(
   await pubsub.close();
 
   const processes = new Map<string, ChildProcess>();
+  const ports = new Map<string, number>();
   const startRole = async (
     name: string,
     role: 'web' | 'worker',
@@ -117,6 +120,7 @@ export async function startWorld(
       void signal;
     });
     processes.set(name, child);
+    ports.set(name, port);
     if (role === 'web') await waitReady(`http://127.0.0.1:${port}/readyz`, child, () => stderr);
     else await new Promise((r) => setTimeout(r, 1_500));
     return child;
@@ -157,6 +161,7 @@ export async function startWorld(
     env,
     postgres,
     processes,
+    ports,
     startRole,
     async kill(name, signal = 'SIGKILL') {
       const child = processes.get(name);
@@ -251,7 +256,7 @@ export async function quiesce(
 ): Promise<void> {
   const which =
     tasks === 'sync'
-      ? `task_identifier in ('sync_mailbox','renew_watch')`
+      ? `task_identifier in ('sync_mailbox','renew_watch','calendar_sync')`
       : `task_identifier <> 'deliver_events' and run_at < now() + interval '1 minute'`;
   const deadline = Date.now() + timeoutMs;
   let idleSince = 0;

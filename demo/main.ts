@@ -167,7 +167,29 @@ async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<voi
     `   "Before you knew me" from Marta: ${before ? 'logged' : 'not logged'} before she was a contact; ${after ? `logged ${Date.now() - t1} ms after the contact was added` : 'still not logged'} (a trigger on contacts queues a search of her past mail)`,
   );
 
-  say('\n6. The activities, as GET /activities shows them:');
+  say(
+    "\n6. Rita's calendar: a meeting with Carla is pushed by Google Calendar and logged as a meeting:",
+  );
+  const startAt = new Date(Date.now() + 2 * 86_400_000);
+  const t2 = Date.now();
+  const created = await fetch(`${simUrl}/__sim/mailboxes/${OWNER}/calendar/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      summary: 'Renewal review',
+      start: startAt.toISOString(),
+      end: new Date(startAt.getTime() + 1_800_000).toISOString(),
+      attendees: ['carla@client.test'],
+      conferenceUrl: 'https://meet.google.com/abc-defg-hij',
+    }),
+  });
+  const { id: eventId } = (await created.json()) as { id: string };
+  const met = await waitForActivity(pool, `calendar:${eventId}`, 10_000);
+  say(
+    `   "Renewal review" on ${startAt.toISOString().slice(0, 16)} UTC: ${met ? `logged in ${Date.now() - t2} ms` : 'not logged'} (attendee Carla: her contact and open deal)`,
+  );
+
+  say('\n7. The activities, as GET /activities shows them:');
   for (const [type, id, label] of [
     ['contact', contact, 'Carla'],
     ['lead', lead, 'Luis'],
@@ -175,10 +197,14 @@ async function runStory(url: string, simUrl: string, pool: pg.Pool): Promise<voi
   ] as const) {
     const { items } = (await (
       await api(`/activities?entity_type=${type}&entity_id=${id}`)
-    ).json()) as { items: { title: string; email_direction: string; links: unknown[] }[] };
+    ).json()) as {
+      items: { type: string; title: string; email_direction: string; links: unknown[] }[];
+    };
     say(`   ${type} ${label}: ${items.length} activities`);
     for (const a of items)
-      say(`     - [${a.email_direction}] ${a.title} (${a.links.length} links)`);
+      say(
+        `     - [${a.type === 'meeting' ? 'meeting' : a.email_direction}] ${a.title} (${a.links.length} links)`,
+      );
   }
 }
 

@@ -1,6 +1,7 @@
 // The shared state of one simulator instance: what its parts (Gmail REST, OAuth/OIDC,
 // Pub/Sub, KMS, control API) need from one another. Each part receives this object
 // and fills in the functions it owns; nothing here imports the service under test.
+import type { AccountState } from './account-states.ts';
 import type { RemoteRecipients } from './remote-recipients.ts';
 import type { ListOrder, SearchLag } from './search-faults.ts';
 
@@ -43,10 +44,37 @@ export interface Faults {
     /** Notifications per watched user per second (Google's default 1; 0 lifts the limit). */
     per_user_per_sec?: number;
   };
+  /** Calls of one user in flight at once before Gmail answers 429 "Too many concurrent requests
+   * for user" (Google documents no number; 10 is what integrations report staying under). */
+  concurrency_per_user?: number;
+  /** A rate refusal names a retry time this far ahead, and the user's calls are refused until
+   * then (Gmail names minutes to hours after heavy use); 0 or unset: the bucket's own time. */
+  quota_retry_after_s?: number;
+  /** Probability (0..1) that messages.send stores and sends the mail, then drops the connection
+   * before answering: the sender cannot tell whether the mail went. */
+  send_drop_after_store?: number;
   /** Poison messages: messages.get of these ids always fails with `fail_message_code` (default 500). */
   fail_message_ids?: string[];
   fail_message_code?: number;
   seed?: number;
+  /** The Calendar API's faults (calendar-*.ts); merged field by field like `push`. */
+  calendar?: CalendarFaults;
+}
+
+export interface CalendarFaults {
+  latency_ms?: number;
+  /** Probability (0..1) that a Calendar call fails with one of `error_codes` (default 500). */
+  error_rate?: number;
+  error_codes?: number[];
+  /** Probability (0..1) that a channel notification is lost on its way. */
+  drop?: number;
+  /** Requests a user may make in a sliding minute (Google's 600). */
+  quota_per_minute?: number;
+  quota_error?: '403' | '403_rate' | '429' | 'mixed';
+  /** How long a sync token stays valid (default a week: see calendar-sync-token.ts). */
+  sync_token_ttl_ms?: number;
+  /** The longest life a channel gets (default a week: see calendar-channels.ts). */
+  channel_max_ttl_ms?: number;
 }
 
 export interface AccessTokenInfo {
@@ -120,4 +148,6 @@ export interface SimContext {
   /** Creates the mailbox if it does not exist (consent creates mailboxes too). */
   ensureMailbox(email: string): void;
   hasMailbox(email: string): boolean;
+  /** The account's state as its admin or Google left it (account-states.ts); `ok` when unknown. */
+  accountState(email: string): AccountState;
 }

@@ -2,8 +2,10 @@
 // revocation, history and token expiry, watches, faults, stats, KMS keys; the changes made to a
 // mailbox after delivery are in mailbox-control.ts.
 import express, { Router } from 'express';
+import { accountStateRouter } from './account-states.ts';
 import { withoutBcc } from './bcc.ts';
 import type { Faults, SimContext } from './context.ts';
+import { draftsRouter } from './gmail-drafts.ts';
 import type { GmailStore } from './gmail-store.ts';
 import type { KmsKeys } from './grpc-server.ts';
 import { mailboxChangesRouter } from './mailbox-control.ts';
@@ -77,6 +79,15 @@ export function controlRouter(
     res.json({ historyFloor: String(mb.historyFloor) });
   });
 
+  router.post('/__sim/mailboxes/:email/bump-history', (req, res) => {
+    const mb = mailboxOr404(req.params.email, res);
+    if (!mb) return;
+    const n = (req.body as { n?: unknown } | undefined)?.n ?? 1;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1_000_000)
+      return res.status(400).json({ error: 'n must be an integer from 1 to 1000000' });
+    res.json({ historyId: String(store.bumpHistory(mb, n)) });
+  });
+
   router.post('/__sim/mailboxes/:email/expire-tokens', (req, res) => {
     ctx.expireAccessTokens(req.params.email);
     res.json({ ok: true });
@@ -88,6 +99,8 @@ export function controlRouter(
   });
 
   router.use(mailboxChangesRouter(store));
+  router.use(draftsRouter(store));
+  router.use(accountStateRouter(store));
 
   router.get('/__sim/mailboxes/:email/watch', (req, res) => {
     const mb = store.get(req.params.email);
@@ -113,6 +126,7 @@ export function controlRouter(
       ctx.faults,
       faults,
       faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
+      faults.calendar ? { calendar: { ...ctx.faults.calendar, ...faults.calendar } } : {},
     );
     if (faults.seed !== undefined) {
       ctx.random = seededRandom(faults.seed);
@@ -120,6 +134,7 @@ export function controlRouter(
     }
     const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;
     if (quotaFields.some((k) => faults[k] !== undefined)) quota.reset();
+    if (faults.quota_retry_after_s !== undefined) quota.clearPenalties();
     res.json(ctx.faults);
   });
 
@@ -158,5 +173,14 @@ function quotaFaultError(faults: Faults): string | undefined {
   const forms = ['429', '403', 'exhausted', 'mixed'];
   if (faults.quota_error !== undefined && !forms.includes(faults.quota_error))
     return 'quota_error must be "429", "403", "exhausted" or "mixed"';
+  for (const k of [
+    'concurrency_per_user',
+    'quota_retry_after_s',
+    'send_drop_after_store',
+  ] as const) {
+    const v = faults[k];
+    if (v !== undefined && (typeof v !== 'number' || !(v >= 0)))
+      return `${k} must be a number, 0 or more`;
+  }
   return undefined;
 }

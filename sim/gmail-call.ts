@@ -1,8 +1,10 @@
 // What every Gmail REST call goes through (https://developers.google.com/gmail/api/reference/rest):
-// authentication, the scope check, faults and the user's quota, in the order Google applies them,
-// and Gmail's error body. Each resource's routes (gmail-*.ts) wrap their handlers in `call`.
+// authentication, the scope check, the account's state, the user's calls in flight, faults and the
+// user's quota, in the order Google applies them, and Gmail's error body. Each resource's routes
+// (gmail-*.ts) wrap their handlers in `call`.
 import type { NextFunction, Request, Response } from 'express';
-import { type SimContext, userStats } from './context.ts';
+import { gmailRefusal } from './account-states.ts';
+import { type CallStats, type SimContext, userStats } from './context.ts';
 import type { GmailStore, SimMailbox, StoredMessage } from './gmail-store.ts';
 import type { Quota } from './quota.ts';
 
@@ -71,8 +73,23 @@ function grants(scope: string, needed: string[]): boolean {
   return needed.some((n) => bare === n || bare.endsWith(`/${n}`) || bare.endsWith(`//${n}`));
 }
 
+/**
+ * Gmail refuses a user's calls past some number in flight at once with 429 "Too many concurrent
+ * requests for user", reason `rateLimitExceeded`, domain `global`; the parts of a batch count one
+ * by one (googleapis/google-api-dotnet-client#1982, postalsys/emailengine#426,
+ * GAM-team/got-your-back#121). Google documents no number: `concurrency_per_user`, default 10 (0 lifts it).
+ */
+const DEFAULT_CONCURRENCY = 10;
+
+function countRefusal(counts: CallStats, method: string): void {
+  counts.rate_limited += 1;
+  counts.refused[method] = (counts.refused[method] ?? 0) + 1;
+}
+
 export function makeCall(ctx: SimContext, store: GmailStore, quota: Quota): Call {
+  const inFlight = new Map<string, number>();
   return (method, scopes, handler) => async (req, res, next) => {
+    let entered: string | undefined;
     try {
       ctx.stats.calls[method] = (ctx.stats.calls[method] ?? 0) + 1;
       const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
@@ -96,7 +113,23 @@ export function makeCall(ctx: SimContext, store: GmailStore, quota: Quota): Call
           'insufficientPermissions',
         );
       }
+      const state = gmailRefusal(ctx.accountState(info.email));
+      if (state)
+        throw new GmailError(state.code, state.message, state.reason, state.status, state.domain);
       const faults = ctx.faults;
+      const running = inFlight.get(info.email) ?? 0;
+      const limit = faults.concurrency_per_user ?? DEFAULT_CONCURRENCY;
+      if (limit > 0 && running >= limit) {
+        for (const counts of [ctx.stats, user]) countRefusal(counts, method);
+        throw new GmailError(
+          429,
+          'Too many concurrent requests for user',
+          'rateLimitExceeded',
+          'RESOURCE_EXHAUSTED',
+        );
+      }
+      entered = info.email;
+      inFlight.set(info.email, running + 1);
       if (faults.latency_ms) await new Promise((r) => setTimeout(r, faults.latency_ms));
       if (faults.error_rate && ctx.random() < faults.error_rate) {
         const codes = faults.error_codes?.length ? faults.error_codes : [500];
@@ -114,10 +147,7 @@ export function makeCall(ctx: SimContext, store: GmailStore, quota: Quota): Call
       }
       const verdict = quota.charge(info.email, method);
       if (!verdict.ok) {
-        for (const counts of [ctx.stats, user]) {
-          counts.rate_limited += 1;
-          counts.refused[method] = (counts.refused[method] ?? 0) + 1;
-        }
+        for (const counts of [ctx.stats, user]) countRefusal(counts, method);
         // One of Gmail's three refusal forms, as the quota built it (no Retry-After header).
         res.status(verdict.status).json(verdict.body);
         return;
@@ -130,6 +160,8 @@ export function makeCall(ctx: SimContext, store: GmailStore, quota: Quota): Call
     } catch (error) {
       if (error instanceof GmailError) sendGmailError(res, error);
       else next(error);
+    } finally {
+      if (entered) inFlight.set(entered, (inFlight.get(entered) ?? 1) - 1);
     }
   };
 }

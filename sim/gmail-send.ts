@@ -1,6 +1,7 @@
 // users.messages insert, import and send (https://developers.google.com/gmail/api/reference/rest/v1/users.messages):
 // raw RFC 5322 in (JSON `raw` or the /upload media form), Gmail's threading rules, the recipient
-// limit and the daily sending limit with its bounces.
+// limit and the daily sending limit with its bounces; insert and import date the mail by
+// `internalDateSource`; a send may lose its answer after the mail went (`send_drop_after_store`).
 import { randomBytes } from 'node:crypto';
 import express, { type Request, Router } from 'express';
 import { withoutBcc } from './bcc.ts';
@@ -30,6 +31,7 @@ export function sendRouter(ctx: SimContext, store: GmailStore, call: Call): Rout
       const m = store.insert(mb, raw, {
         labelIds: Buffer.isBuffer(req.body) ? [] : (body.labelIds ?? []),
         threadId: requested ? agreedThread(store, mb, headers, requested) : undefined,
+        internalDate: internalDateOf(headers, method, req.query.internalDateSource),
       });
       res.json({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds] });
     });
@@ -71,6 +73,13 @@ export function sendRouter(ctx: SimContext, store: GmailStore, call: Call): Rout
     // The recipients' servers and people answer later (remote-recipients.ts).
     const delivered = splitHeaderBlock(withoutBcc(stored)).headers;
     ctx.recipients.answer(store, mb, delivered, recipients, m.threadId);
+    // Gmail stored and sent the mail; the answer is lost on the way (a dropped connection, a
+    // proxy's timeout): the client cannot tell whether it went.
+    const drop = ctx.faults.send_drop_after_store ?? 0;
+    if (drop > 0 && ctx.random() < drop) {
+      req.socket.destroy();
+      return;
+    }
     res.json({ id: m.id, threadId: m.threadId, labelIds: [...m.labelIds] });
   });
   router.post(`${base}/messages/send`, json, send);
@@ -117,6 +126,22 @@ function agreedThread(
   requested: string,
 ): string {
   return store.threadFor(mb, headers) === requested ? requested : randomBytes(8).toString('hex');
+}
+
+/**
+ * The mail's internalDate: its Date header (`dateHeader`, import's default) or the time Gmail got
+ * it (`receivedTime`, insert's default); a Date header Gmail cannot read falls back to the latter
+ * (https://developers.google.com/gmail/api/reference/rest/v1/users.messages/import).
+ */
+function internalDateOf(
+  headers: Header[],
+  method: 'messages.insert' | 'messages.import',
+  asked: unknown,
+): number {
+  const source = asked ?? (method === 'messages.import' ? 'dateHeader' : 'receivedTime');
+  if (source !== 'dateHeader') return Date.now();
+  const dated = Date.parse(headerValue(headers, 'Date') ?? '');
+  return Number.isNaN(dated) ? Date.now() : dated;
 }
 
 function rawFromRequest(req: Request): Buffer {

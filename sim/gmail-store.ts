@@ -2,6 +2,7 @@
 // mailbox (https://developers.google.com/gmail/api/guides/sync), threading by References /
 // In-Reply-To plus subject, and the label changes, trash and deletion that write history.
 import { randomBytes } from 'node:crypto';
+import type { AccountState } from './account-states.ts';
 import { decodeWords } from './charset.ts';
 import { type GmailPart, type Header, headerValue, parseRaw, splitHeaderBlock } from './mime.ts';
 import { seededRandom } from './random.ts';
@@ -73,6 +74,10 @@ export interface SimMailbox {
   sendLog: number[];
   /** Verified aliases, besides the primary address. */
   aliases: SendAs[];
+  /** What its admin or Google did to the account (account-states.ts). */
+  state: AccountState;
+  /** Draft id → the message id of its current version (gmail-drafts.ts). */
+  drafts: Map<string, string>;
 }
 
 export type Publish = (mailbox: SimMailbox, record: HistoryRecord) => void;
@@ -120,6 +125,8 @@ export class GmailStore {
         sent: [],
         sendLog: [],
         aliases: [],
+        state: 'ok',
+        drafts: new Map(),
       };
       this.mailboxes.set(key, mailbox);
     }
@@ -224,6 +231,17 @@ export class GmailStore {
     mailbox.order = mailbox.order.filter((id) => id !== message.id);
     message.historyId = ++this.historyCounter;
     this.record(mailbox, message, 'messageDeleted', [], []);
+  }
+
+  /**
+   * The mailbox's historyId moves on `n` with nothing listable, as Gmail's does for changes the
+   * API does not show (a push can announce such an id and history.list then lists nothing:
+   * googleworkspace/python-samples#200).
+   */
+  bumpHistory(mailbox: SimMailbox, n: number): number {
+    this.historyCounter += n;
+    mailbox.latestHistoryId = this.historyCounter;
+    return this.historyCounter;
   }
 
   /** Drops all retained history: any start below the current id now answers 404. */

@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { batchRouter } from './batch.ts';
+import { calendarRouter } from './calendar-routes.ts';
+import { CalendarStore } from './calendar-store.ts';
 import type { SimContext } from './context.ts';
 import { controlRouter } from './control-routes.ts';
 import { makeWatchNotifier } from './gmail-push.ts';
@@ -40,6 +42,7 @@ export interface Simulator {
   baseUrl: string;
   ctx: SimContext;
   store: GmailStore;
+  calendars: CalendarStore;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ const unset = () => {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const host = opts.host ?? '127.0.0.1';
   const store = new GmailStore();
+  const calendars = new CalendarStore();
   if (opts.historyRetention) store.historyRetention = opts.historyRetention;
   const ctx: SimContext = {
     project: opts.project ?? 'sim',
@@ -85,6 +89,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     hasRole: unset,
     ensureMailbox: (email) => void store.ensure(email),
     hasMailbox: (email) => store.get(email) !== undefined,
+    accountState: (email) => store.get(email)?.state ?? 'ok',
   };
   const quota = new Quota(
     () => ctx.faults,
@@ -107,6 +112,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   app.use(oauth.router);
   app.use(oidc.router);
   app.use(gmailRouter(ctx, store, quota));
+  app.use(calendarRouter(ctx, calendars));
   app.use(resourceManagerRouter(ctx));
   app.use(
     batchRouter((req, res) => {
@@ -142,6 +148,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     baseUrl: ctx.baseUrl,
     ctx,
     store,
+    calendars,
     async close() {
       pubsub.close();
       await new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
 // enforced when a challenge was sent.
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
+import { tokenRefusal } from './account-states.ts';
 import { type AccessTokenInfo, type SimContext, userStats } from './context.ts';
 
 interface Grant {
@@ -205,6 +206,9 @@ export function createOAuth(ctx: SimContext): { router: Router } {
       if (!grant || grant.revoked || grant.expired || grant.clientId !== clientId) {
         return oauthError(res, 400, 'invalid_grant', 'Token has been expired or revoked.');
       }
+      // A suspended or deleted account: the grant stands, but Google will not honour it meanwhile.
+      const refused = tokenRefusal(ctx.accountState(grant.email), 'refresh_token');
+      if (refused) return oauthError(res, 400, refused.error, refused.error_description);
       const accessToken = issueAccess(grant.email, grant.scopes, clientId, grant.refreshToken);
       return res.json({
         access_token: accessToken,

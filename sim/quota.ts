@@ -8,7 +8,10 @@
 // per-minute rate quotas: "if a project reaches a quota limit at 10:00:15, the quota refills at
 // the start of the next synchronized interval, such as 10:01:00"
 // (https://cloud.google.com/compute/api-quota). Refusals take Gmail's three forms (`quota_error`),
-// with the bodies Gmail sends and, as Gmail, no Retry-After header.
+// with the bodies Gmail sends and, as Gmail, no Retry-After header. With `quota_retry_after_s` a
+// refusal is a penalty: it names a time that far ahead and the user's calls are refused until then,
+// as Gmail does after heavy use ("Retry after" ~15 minutes out: twentyhq/twenty#17850; hours:
+// rowboatlabs/rowboat#926).
 import type { Faults } from './context.ts';
 
 const COSTS_2025: Record<string, number> = {
@@ -57,6 +60,8 @@ type Form = '429' | '403' | 'exhausted';
 export class Quota {
   private buckets = new Map<string, { tokens: number; at: number }>();
   private minutes = new Map<string, { window: number; used: number }>();
+  /** Users refused until this time (epoch ms), while `quota_retry_after_s` is set. */
+  private penalties = new Map<string, number>();
   private projectMinute = { start: 0, used: 0 };
   private projectDay = { start: 0, used: 0 };
   private readonly faults: () => Faults;
@@ -79,11 +84,13 @@ export class Quota {
   charge(user: string, method: string, now = performance.now()): QuotaVerdict {
     const cost = this.cost(method);
     const wall = Date.now();
+    const penalty = this.penaltyUntil(user, wall);
+    if (penalty !== undefined) return this.refusal(penalty);
     const retryAt =
       this.faults().quota_window === 'minute'
         ? this.minuteRetryAt(user, cost, wall)
         : this.secondRetryAt(user, cost, now, wall);
-    if (retryAt !== undefined) return this.refusal(retryAt);
+    if (retryAt !== undefined) return this.refusal(this.penalise(user, retryAt, wall));
     if (wall - this.projectMinute.start >= 60_000) this.projectMinute = { start: wall, used: 0 };
     if (wall - this.projectDay.start >= DAY_MS) this.projectDay = { start: wall, used: 0 };
     if (this.projectMinute.used + cost > PROJECT_PER_MINUTE)
@@ -99,6 +106,27 @@ export class Quota {
   reset(): void {
     this.buckets.clear();
     this.minutes.clear();
+  }
+
+  /** Penalties outlive a new rate (they are Gmail's verdict, not the bucket's): cleared apart. */
+  clearPenalties(): void {
+    this.penalties.clear();
+  }
+
+  /** The end of the user's penalty, while one runs and `quota_retry_after_s` is set. */
+  private penaltyUntil(user: string, wall: number): number | undefined {
+    if (!(this.faults().quota_retry_after_s ?? 0)) return undefined;
+    const until = this.penalties.get(user);
+    return until !== undefined && until > wall ? until : undefined;
+  }
+
+  /** A refusal's retry time: the bucket's own, or a penalty `quota_retry_after_s` long. */
+  private penalise(user: string, retryAt: number, wall: number): number {
+    const seconds = this.faults().quota_retry_after_s ?? 0;
+    if (!seconds) return retryAt;
+    const until = wall + seconds * 1000;
+    this.penalties.set(user, until);
+    return until;
   }
 
   private userRate(): number {

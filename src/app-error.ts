@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   address_taken: 409,
   already_connected: 409,
   mailbox_revoked: 409,
+  mailbox_needs_admin: 409,
   request_in_flight: 409,
   already_sent: 409,
   already_failed: 409,
@@ -42,6 +43,8 @@ export const ERROR_STATUS = {
   internal: 500,
   profile_failed: 502,
   send_outcome_unknown: 502,
+  /** A send answered `unknown` that Gmail, asked until its search had caught up, never had. */
+  send_failed: 502,
   unavailable: 503,
 } as const satisfies Record<string, number>;
 

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeCalendarPacers } from './calendar/calendar-pacer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
@@ -11,6 +12,7 @@ import { makePacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import { makeMailboxAuth } from './mailbox/mailbox-auth.ts';
 import { makeMetrics } from './metrics.ts';
+import { makeOutboundHttp } from './outbound/outbound-http.ts';
 import { cachedUnsubscribeKeys } from './suppressions/unsubscribe-key.ts';
 import type { KeyWrapper } from './vault/key-wrapper.ts';
 import { makeKmsKeyWrapper } from './vault/kms-key-wrapper.ts';
@@ -33,7 +35,10 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     oauth: makeOAuthClient(config.google),
     mailboxAuth,
     pacers,
+    calendarPacers: makeCalendarPacers(),
     metrics,
+    // Development (the simulator) may call local servers; real credentials or production may not.
+    outbound: makeOutboundHttp({ allowPrivate: !config.production && config.google.useSimulator }),
     unsubscribeKeys: cachedUnsubscribeKeys(database.db, vault),
   };
 }

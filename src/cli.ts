@@ -2,6 +2,7 @@
 // prints what it did. `--help` lists them.
 import { parseArgs } from 'node:util';
 import { buildDeps } from './build-deps.ts';
+import { pollCalendars } from './calendar/calendar-poll.ts';
 import { listMailboxes, renderMailboxTable } from './cli/mailbox-table.ts';
 import { runSetupPubsub } from './cli/setup-pubsub.ts';
 import {
@@ -79,8 +80,11 @@ const commands: Record<string, Command> = {
     async run({ deps, values }) {
       const d = requireDeps(deps);
       const result = await pollCycle(d, { jitterSeconds: 0 });
+      const calendars = d.config.google.syncCalendar
+        ? await pollCalendars(d.database.db, { jitterSeconds: 0 })
+        : 0;
       out(
-        `queued ${result.syncsQueued} syncs, ${result.checksQueued} checks and ${result.watchesToRenew} watch renewals`,
+        `queued ${result.syncsQueued} syncs, ${result.checksQueued} checks, ${result.watchesToRenew} watch renewals and ${calendars} calendar syncs`,
       );
       if (values['no-wait']) return;
       await waitForSyncs(d.database, (left) => out(`waiting for ${left} jobs…`));

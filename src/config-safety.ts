@@ -1,16 +1,38 @@
 // What start-up refuses because a value is weak or unsafe, rather than malformed: guessable secrets
 // and keys, and outbound URLs (webhook, JWKS) that would reach the service's own network.
 import { isIP } from 'node:net';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import { isForbiddenAddress, isForbiddenHostName } from './outbound/address-policy.ts';
+
+/**
+ * Guesses (log10) an attacker who knows the patterns people use (runs, repeats, keyboard rows,
+ * dates, common words: zxcvbn) needs at least; 32 random base64 characters take about 10^32,
+ * `0123456789abcdef0123456789abcdef` about 10^4.5.
+ */
+const MIN_GUESSES_LOG10 = 20;
+/** zxcvbn's matching grows faster than the input; a longer secret is judged by its start. */
+const JUDGED_CHARS = 64;
+let estimator: ZxcvbnFactory | undefined;
 
 /** Why a shared secret (an HMAC key) is too weak to use, or undefined when it is fine. */
 export function weakSecretReason(value: string, published: string[]): string | undefined {
   if (published.includes(value)) return 'is the published development secret';
   // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
   if (value.length < 32) return 'is too short (at least 32 characters)';
-  if (new Set(value).size < 10 || shannonBits(value) < 96) {
+  if (
+    new Set(value).size < 10 ||
+    shannonBits(value) < 96 ||
+    patternGuessesLog10(value) < MIN_GUESSES_LOG10
+  ) {
     return 'is too predictable (use 32 random bytes, e.g. `openssl rand -base64 32`)';
   }
   return undefined;
+}
+
+function patternGuessesLog10(value: string): number {
+  estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
+  return estimator.check(value.slice(0, JUDGED_CHARS)).guessesLog10;
 }
 
 /** Why a 32-byte encryption key is too weak, or undefined when it looks random. */
@@ -36,42 +58,18 @@ function shannonBits(value: string): number {
 /**
  * Why an outbound URL the service will call is unsafe outside development, or undefined: it must
  * be https (the body carries signed events or the keys that authenticate callers) and must not
- * name a loopback, link-local (cloud metadata), private or unspecified address.
+ * name a local or internal host or a loopback, link-local (cloud metadata), private or
+ * unspecified address, in any of its IPv6 forms. A name is checked again, resolved, at every
+ * request (outbound/outbound-http.ts): this only stops an obvious mistake at start-up.
  */
 export function unsafeOutboundUrlReason(value: string): string | undefined {
   const url = new URL(value);
   if (url.protocol !== 'https:') return 'must be an https:// URL outside development';
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) {
-    return 'must not name a local host outside development';
-  }
-  if (isIP(host) && isInternalAddress(host)) {
+  if (isForbiddenHostName(host))
+    return 'must not name a local or internal host outside development';
+  if (isIP(host) && isForbiddenAddress(host)) {
     return 'must not name a loopback, link-local or private address outside development';
   }
   return undefined;
-}
-
-function isInternalAddress(ip: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip)?.[1];
-  if (mapped) return isInternalAddress(mapped);
-  // The URL parser writes an IPv4-mapped address in hex (`[::ffff:7f00:1]`).
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
-  if (hex) {
-    const n = (Number.parseInt(hex[1] ?? '0', 16) << 16) | Number.parseInt(hex[2] ?? '0', 16);
-    return isInternalAddress([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.'));
-  }
-  if (isIP(ip) === 4) {
-    const [a = 0, b = 0] = ip.split('.').map(Number);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168)
-    );
-  }
-  // IPv6: unspecified, loopback, unique local (fc00::/7), link-local (fe80::/10).
-  return ip === '::' || ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
 }

@@ -68,6 +68,8 @@ const envSchema = z.object({
   MATCH_SETTLE_MS: optional(z.coerce.number().int().min(1_000).max(86_400_000)),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  /** `on`: connecting also asks calendar.events.readonly and meetings are logged (src/calendar/). */
+  SYNC_CALENDAR: optional(z.enum(['on', 'off'])),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset = open. */
   METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
 });
@@ -99,6 +101,8 @@ export interface Config {
     pushServiceAccount: string;
     pubsubSubscription: string | undefined;
     quotaProfile: '2026' | '2025';
+    /** SYNC_CALENDAR: connecting asks for the calendar too, and meetings are logged. */
+    syncCalendar: boolean;
   };
   vault: {
     kmsKeyName: string | undefined;
@@ -185,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pushServiceAccount: e.PUBSUB_PUSH_SERVICE_ACCOUNT ?? SIM_PUSH_SERVICE_ACCOUNT,
       pubsubSubscription: e.PUBSUB_SUBSCRIPTION,
       quotaProfile: e.GMAIL_QUOTA_PROFILE ?? '2026',
+      syncCalendar: (e.SYNC_CALENDAR ?? 'on') === 'on',
     },
     vault: {
       kmsKeyName: e.KMS_KEY_NAME,
@@ -243,6 +248,14 @@ function refuseWeakValues(e: Env, development: boolean): void {
     if (reason) refuse(name, reason);
   }
   if (development) return;
+  // The GET callback completes a connection by itself only in development: with real Google
+  // credentials a consent link opened by someone else would hand their mailbox over.
+  if (e.CRM_APP_URL === undefined) {
+    refuse(
+      'CRM_APP_URL',
+      'required with real Google credentials; the OAuth callback completes in the CRM',
+    );
+  }
   if (e.CRM_JWT_SECRET === undefined && e.CRM_JWKS_URL === undefined) {
     refuse(
       'CRM_JWT_SECRET',

@@ -1,11 +1,13 @@
 // What main.ts builds once and hands down: factories take this (or a part of it) explicitly.
 import type { OAuth2Client } from 'google-auth-library';
+import type { CalendarPacerRegistry } from './calendar/calendar-pacer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { PacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import type { MailboxAuth } from './mailbox/mailbox-auth.ts';
 import type { Metrics } from './metrics.ts';
+import type { OutboundHttp } from './outbound/outbound-http.ts';
 import type { UnsubscribeKeys } from './suppressions/unsubscribe-key.ts';
 import type { Vault } from './vault/vault.ts';
 
@@ -19,7 +21,11 @@ export interface Deps {
   mailboxAuth: MailboxAuth;
   /** Per-mailbox quota pacing; per process, as Gmail's per-user limit is shared by our processes. */
   pacers: PacerRegistry;
+  /** The same for the Calendar API, whose quota is separate (src/calendar/). */
+  calendarPacers: CalendarPacerRegistry;
   metrics: Metrics;
+  /** HTTP the service starts itself (webhook, JWKS): addresses checked and pinned, no redirects. */
+  outbound: OutboundHttp;
   /** The keys of one-click unsubscribe links, loaded (or made) once per process. */
   unsubscribeKeys: () => Promise<UnsubscribeKeys>;
 }

@@ -22,6 +22,7 @@ const realGoogle = {
   GMAIL_PUBSUB_TOPIC: 'projects/p/topics/gmail',
   PUBSUB_PUSH_SERVICE_ACCOUNT: 'push@p.iam.gserviceaccount.com',
   CRM_JWT_SECRET: 'q7Fz2LmW9xTp4Rk8VbN1cHs6JdYg3EaU',
+  CRM_APP_URL: 'https://crm.example.com/settings/gmail',
 };
 
 /** Asserts start-up stops with one line matching `message`. */
@@ -111,6 +112,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('when real Google credentials are set without NODE_ENV and without CRM_APP_URL, then start-up stops as in production (issue 27 #5)', () => {
+    const { CRM_APP_URL: _, ...env } = realGoogle;
+    expectRefused(env, /^invalid CRM_APP_URL: required with real Google credentials/);
+    expect(loadConfig(realGoogle).crm.appUrl).toBe(realGoogle.CRM_APP_URL);
+    // Development (the simulator) keeps the GET callback that completes by itself.
+    expect(loadConfig({}).crm.appUrl).toBeUndefined();
+  });
+
+  it('when a random secret from `openssl rand` is given, then it is accepted, hex or base64', () => {
+    for (const value of [randomBytes(32).toString('base64'), randomBytes(16).toString('hex')]) {
+      expect(loadConfig({ ...realGoogle, CRM_JWT_SECRET: value }).crm.jwtSecret).toBe(value);
+    }
+  });
+
   it('when real Google credentials are set without a CRM secret, then the development secret is refused', () => {
     const { CRM_JWT_SECRET: _, ...env } = realGoogle;
     expectRefused(env, /^invalid CRM_JWT_SECRET: CRM_JWT_SECRET or CRM_JWKS_URL is required/);
@@ -123,6 +138,9 @@ describe('loadConfig', () => {
     ['a short secret', 'Xk9#vB2qLm7!', /too short/],
     ['a repeated character', 'a'.repeat(40), /too predictable/],
     ['a repeated pattern', 'secret12'.repeat(5), /too predictable/],
+    // Issue 27 #10: 16 distinct characters and 128 bits by character frequency, yet two runs.
+    ['a hex run written twice', '0123456789abcdef0123456789abcdef', /too predictable/],
+    ['a keyboard row and the digits', 'qwertyuiopasdfghjklzxcvbnm1234567890', /too predictable/],
   ])(
     'when CRM_JWT_SECRET is %s, then start-up refuses it, in development too',
     (_what, value, message) => {
@@ -166,6 +184,12 @@ describe('loadConfig', () => {
     ['a private network', 'https://10.1.2.3/hooks'],
     ['IPv6 loopback', 'https://[::1]/hooks'],
     ['IPv4-mapped loopback', 'https://[::ffff:127.0.0.1]/hooks'],
+    // Issue 27 #9: what passed the first check.
+    ['the metadata server by name', 'https://metadata.google.internal/computeMetadata/v1/'],
+    ['IPv4-compatible loopback', 'https://[::7f00:1]/hooks'],
+    ['NAT64 of the metadata server', 'https://[64:ff9b::a9fe:a9fe]/latest/meta-data'],
+    ['6to4 of a private network', 'https://[2002:0a00:0001::]/hooks'],
+    ['a single-label name', 'https://metadata/computeMetadata/v1/'],
   ])(
     'when the webhook or JWKS URL is %s, then start-up refuses it outside development',
     (_what, url) => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { makeCallerVerifier } from '../src/http/crm-auth.ts';
 import { tryItBlock } from '../src/http/try-it.ts';
+import { makeOutboundHttp } from '../src/outbound/outbound-http.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PRODUCTION = {
@@ -40,7 +41,10 @@ describe('development tokens', () => {
   it('when dev-token --admin is run, then the service accepts what it prints as that org’s admin', async () => {
     const { code, out } = await cli(['dev-token', '--admin', '--org', 'acme', '--user', 'rita']);
     expect(code).toBe(0);
-    const caller = await makeCallerVerifier(loadConfig({}).crm)(out.trim());
+    const caller = await makeCallerVerifier(
+      loadConfig({}).crm,
+      makeOutboundHttp({ allowPrivate: true }),
+    )(out.trim());
     expect(caller).toMatchObject({ userId: 'rita', orgId: 'acme', admin: true });
   });
 

@@ -12,6 +12,7 @@ const googleEnv = {
   GOOGLE_EMULATOR_HOST: '127.0.0.1:9',
   // Real Google credentials require an explicit CRM secret (the development one is refused).
   CRM_JWT_SECRET: 'mT4q9ZkV2wLx7RbN1cYp8HsD3fJg6EuA',
+  CRM_APP_URL: 'https://crm.example.test/settings/gmail',
 };
 
 describe('the service process', () => {

@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import { deliveryBody, hostileMails } from '../../test/support/hostile-mail.ts';
 import { rawMail } from '../../test/support/raw-mail.ts';
 import { quiesce, startWorld, withFaults } from '../world.ts';
+import { calendarScenarios } from './calendar-scenarios.ts';
 import { endOfRun } from './end-of-run.ts';
+import { hostileRequestScenarios } from './hostile-requests.ts';
 import { writeRecord } from './record.ts';
 import { blockedMailboxes, failed, type Outcome, print, type Scenario } from './scenario.ts';
 import { searchLagScenarios } from './search-lag-scenarios.ts';
@@ -163,6 +165,8 @@ const scenarios: Scenario[] = [
   },
   ...timingScenarios(MAILBOXES),
   ...searchLagScenarios(MAILBOXES, CLIENT),
+  ...calendarScenarios(MAILBOXES, CLIENT),
+  ...hostileRequestScenarios(MAILBOXES, CLIENT, ORG),
 ];
 
 async function main(): Promise<void> {
@@ -206,6 +210,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     const delivered: string[] = [];
     const unwanted: string[] = [];
     const notes: Record<string, unknown> = {};
+    const violations: string[] = [];
     let counter = 0;
     const send = async (n: number) => {
       const ids: string[] = [];
@@ -226,6 +231,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
       note: (key, value) => {
         notes[key] = value;
       },
+      violation: (what) => violations.push(what),
     });
     const counts = await endOfRun(world, {
       org: ORG,
@@ -239,6 +245,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
       ...counts,
       ...(scenario.countBlocked ? { blocked: await blockedMailboxes(world, MAILBOXES) } : {}),
       ...(Object.keys(notes).length > 0 ? { notes } : {}),
+      ...(violations.length > 0 ? { violations } : {}),
       refusals: world.sim.ctx.stats.rate_limited,
       calls: { ...world.sim.ctx.stats.calls },
       seconds: Math.round((performance.now() - started) / 100) / 10,

@@ -18,6 +18,8 @@ export interface Outcome {
   lostAfterReconciliation?: number;
   /** Figures particular to the scenario (e.g. mail waiting for search when a worker was killed). */
   notes?: Record<string, unknown>;
+  /** Promises the scenario checked beyond the mail and broke (e.g. /healthz slower than 2 s). */
+  violations?: string[];
   /** Calls Gmail refused for quota during the scenario. */
   refusals: number;
   /** Gmail calls by method (printed with CHAOS_VERBOSE). */
@@ -41,6 +43,8 @@ export interface Tally {
   /** Mail that concerns no one: logging it is a false positive. */
   unwanted(ids: string[]): void;
   note(key: string, value: unknown): void;
+  /** A promise the scenario checks beyond the mail, broken. */
+  violation(what: string): void;
 }
 
 export interface Scenario {
@@ -81,9 +85,13 @@ export async function countLogged(
        from activities`,
     [expected, unwanted],
   );
+  // Mail twice under two Gmail ids shares its Message-ID; a meeting twice, its title and start.
   const dupByHeader = await world.pool.query<{ n: number }>(
     `select coalesce(sum(c - 1), 0)::int as n from (
-       select count(*) as c from activities where org_id = $1 group by mailbox_id, content->>'message_id_header') t`,
+       select count(*) as c from activities where org_id = $1
+        group by mailbox_id, type,
+                 case type when 'meeting' then content->'meeting'->>'title' || created_at::text
+                           else content->>'message_id_header' end) t`,
     [org],
   );
   const logged = rows[0]?.logged ?? 0;
@@ -114,7 +122,8 @@ export function failed(o: Outcome): boolean {
     o.duplicated > 0 ||
     (o.falsePositives ?? 0) > 0 ||
     (o.blocked ?? 0) > 0 ||
-    (o.reconciliation?.missing ?? 0) > 0
+    (o.reconciliation?.missing ?? 0) > 0 ||
+    (o.violations?.length ?? 0) > 0
   );
 }
 
@@ -122,6 +131,7 @@ export function print(o: Outcome): void {
   const extra = [
     o.blocked === undefined ? '' : `  blocked ${o.blocked}`,
     o.falsePositives === undefined ? '' : `  false positives ${o.falsePositives}`,
+    o.violations?.length ? `  VIOLATED: ${o.violations.join('; ')}` : '',
     o.reconciliation
       ? `  reconciled: expected ${o.reconciliation.expected} repaired ${o.reconciliation.repaired} missing ${o.reconciliation.missing}, lost after it ${o.lostAfterReconciliation}`
       : '',

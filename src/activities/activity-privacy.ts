@@ -1,5 +1,8 @@
 // The owner's say over a logged mail. `private`: bodies, HTML and the attachment list are dropped
-// from storage; the activity keeps its links, participants, subject and time. `delete`: the
+// from storage; the activity keeps its links, participants, subject and time; the decision is
+// recorded in `activity_privacy`, so the mail is private again if it is removed and logged anew
+// (trash and untrash under `on_gmail_delete: remove`, a sender blocked then unblocked: the
+// trigger of migration 0011 strips it on every insert). `delete`: the
 // activity and its links go, and a tombstone keeps the mail from being logged again for that
 // mailbox (the activities trigger of migration 0003 refuses it, whatever path tries).
 import { AppError } from '../app-error.ts';
@@ -28,13 +31,24 @@ async function requireOwner(db: Db, actor: Actor, id: string, adminMay: boolean)
 
 export async function makeActivityPrivate(db: Db, actor: Actor, id: string) {
   await requireOwner(db, actor, id, false);
+  // One statement: the content goes and the decision is kept, together or neither.
   const { rows } = await db.execute<Pick<ActivityRow, 'content' | 'description'>>(sql`
-    update activities
-       set description = '',
-           content = content - 'body_html'
-                     || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb
-     where id = ${id} and org_id = ${actor.orgId}
-     returning content`);
+    with hidden as (
+      update activities
+         set description = '',
+             -- A meeting's place and link are content too (src/calendar/); mail has no such path.
+             content = jsonb_set(jsonb_set(content - 'body_html'
+                         || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb,
+                         '{meeting,location}', 'null'), '{meeting,conference_url}', 'null')
+       where id = ${id} and org_id = ${actor.orgId}
+       returning mailbox_id, gmail_message_id, org_id, content
+    ),
+    kept as (
+      insert into activity_privacy (mailbox_id, gmail_message_id, org_id, made_private_by)
+      select mailbox_id, gmail_message_id, org_id, ${actor.userId} from hidden
+      on conflict do nothing
+    )
+    select content from hidden`);
   if (!rows[0]) throw new AppError('not_found', 'no activity with this id in your organisation');
   return activityView(await findActivity(db, actor.orgId, id));
 }

@@ -27,13 +27,27 @@ export type ActivityRow = {
   links: { entity_type: string; entity_id: string }[];
 };
 
-/** The columns every view needs, for `from activities a`. */
-export const ACTIVITY_COLUMNS = sql`
+/**
+ * The columns a view needs, for `from activities a`: with every body (the one activity), with the
+ * text bodies only (a list that asked for them), or with none (a list: its pages never carry bodies
+ * unless asked, so 200 items cost 200 rows' metadata, not 200 bodies of up to 256 KiB each).
+ */
+export function activityColumns(bodies: 'all' | 'text' | 'none') {
+  const content = {
+    all: sql`a.content`,
+    text: sql`a.content - 'body_html'`,
+    none: sql`a.content - 'body' - 'body_new' - 'body_html'`,
+  }[bodies];
+  return sql`
   a.id, a.mailbox_id, a.type, a.entity_type, a.entity_id, a.thread_id, a.title, a.description,
-  a.email_subject, a.email_direction, a.content, a.created_at, a.created_by, a.created_by_name,
-  a.status,
+  a.email_subject, a.email_direction, ${content} as content, a.created_at, a.created_by,
+  a.created_by_name, a.status,
   (select coalesce(json_agg(json_build_object('entity_type', l2.entity_type, 'entity_id', l2.entity_id)), '[]')
      from activity_links l2 where l2.activity_id = a.id) as links`;
+}
+
+/** Every column of the one activity, its bodies included. */
+export const ACTIVITY_COLUMNS = activityColumns('all');
 
 export interface AttachmentView {
   filename: string;
@@ -53,9 +67,9 @@ export function attachmentsView(content: ActivityContent): AttachmentView[] {
   }));
 }
 
-/** A list item: the activity's fields; the heavy HTML body only in the single view. */
+/** A list item: the activity's fields; its bodies only when the row was read with them. */
 export function listItemView(r: ActivityRow) {
-  const { body_html: _html, attachments: _stored, ...content } = r.content;
+  const { body_html: _html, attachments: _stored, meeting, ...content } = r.content;
   return {
     id: r.id,
     type: r.type,
@@ -75,6 +89,8 @@ export function listItemView(r: ActivityRow) {
     status: r.status,
     visibility: r.content.visibility ?? 'full',
     sensitive_rule: r.content.sensitive_rule ?? null,
+    // A meeting's own fields (CONTRACT.md), on meetings only.
+    ...(meeting ? { meeting } : {}),
   };
 }
 

@@ -25,9 +25,27 @@ export interface AdminView {
     progress: { phase: string; done: number; total: number; etaSeconds: number | null } | null;
     /** Whether the poll trusts its pushes (checked hourly) and when a check last found one missed. */
     push: { healthy: boolean; checkedAt: Date | null; missedPushAt: Date | null };
+    /** Meetings (src/calendar/): granted, last synced, the channel's end, the last failure. */
+    calendar: CalendarState;
   }[];
   /** 60 buckets, oldest first: activities logged in each minute of the last hour. */
   perMinute: { minute: Date; count: number }[];
+}
+
+export interface CalendarState {
+  granted: boolean;
+  lastSyncAt: Date | null;
+  channelExpiresAt: Date | null;
+  lastError: string | null;
+}
+
+/** One line for an operator: logged and how fresh, not granted, or what failed. */
+export function calendarStateText(c: CalendarState): string {
+  if (!c.granted) return 'not granted';
+  const at = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+  const synced = c.lastSyncAt ? `synced ${at(c.lastSyncAt)}` : 'not synced yet';
+  const channel = c.channelExpiresAt ? `channel to ${at(c.channelExpiresAt)}` : 'no channel';
+  return [synced, channel, c.lastError ?? ''].filter(Boolean).join(', ');
 }
 
 export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
@@ -55,6 +73,10 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
       push_healthy: boolean;
       push_checked_at: Date | null;
       missed_push_at: Date | null;
+      calendar_granted: boolean;
+      calendar_synced_at: Date | null;
+      calendar_channel_expires_at: Date | null;
+      calendar_error: string | null;
     }>(sql`
       select m.email, m.user_id, m.status, m.connected_at, m.last_sync_at, m.last_push_at,
              m.watch_expires_at, m.last_error, m.settings->>'visibility' as visibility,
@@ -63,8 +85,12 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
              p.phase, p.done, p.total, p.units_each, p.units_per_sec,
              extract(epoch from now() - p.started_at)::float8 as elapsed_s,
              ${sql.raw(pushHealthySql('m'))} as push_healthy, m.checked_at as push_checked_at,
-             m.missed_push_at
+             m.missed_push_at,
+             exists (select 1 from unnest(m.scopes) s where s like '%calendar.events.readonly') as calendar_granted,
+             c.last_sync_at as calendar_synced_at, c.channel_expires_at as calendar_channel_expires_at,
+             c.last_error as calendar_error
         from mailboxes m
+        left join calendar_syncs c on c.mailbox_id = m.id
         left join mailbox_reconciliations r on r.mailbox_id = m.id
         left join sync_progress p on p.mailbox_id = m.id
        where m.org_id = ${orgId} and m.status <> 'disconnected' order by m.email`),
@@ -93,6 +119,14 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
         m.expected === null || m.missing === null || m.checked_at === null
           ? null
           : { expected: m.expected, missing: m.missing, checkedAt: new Date(m.checked_at) },
+      calendar: {
+        granted: m.calendar_granted,
+        lastSyncAt: m.calendar_synced_at ? new Date(m.calendar_synced_at) : null,
+        channelExpiresAt: m.calendar_channel_expires_at
+          ? new Date(m.calendar_channel_expires_at)
+          : null,
+        lastError: m.calendar_error,
+      },
       push: {
         healthy: m.push_healthy,
         checkedAt: m.push_checked_at ? new Date(m.push_checked_at) : null,

@@ -11,7 +11,7 @@ import type { Pacer, PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Part } from '../mail/mime-part.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { getMailbox } from '../mailbox/mailbox-store.ts';
-import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
+import { handleRevokedGrant, mailboxNeedsAdmin, mailboxRevoked } from '../mailbox/revocation.ts';
 
 export interface GmailSourceDeps {
   db: Db;
@@ -41,7 +41,8 @@ export async function readerFor(deps: GmailSourceDeps, mailboxId: string): Promi
     try {
       return await read((await deps.mailboxAuth.accessFor(mailbox)).gmail);
     } catch (error) {
-      if (await handleRevokedGrant(deps, mailbox, error)) throw mailboxRevoked();
+      const lost = await handleRevokedGrant(deps, mailbox, error);
+      if (lost) throw lost === 'revoked' ? mailboxRevoked() : mailboxNeedsAdmin();
       if (classifyGoogleError(error).kind === 'gone') {
         throw new AppError('not_found', 'the mail is no longer in Gmail');
       }

@@ -7,7 +7,7 @@ import { AppError } from '../app-error.ts';
 import type { EntityType } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { ACTIVITY_COLUMNS, type ActivityRow, listItemView } from './activity-view.ts';
+import { type ActivityRow, activityColumns, listItemView } from './activity-view.ts';
 
 export interface ListQuery {
   entity_type: EntityType;
@@ -15,6 +15,9 @@ export interface ListQuery {
   limit: number;
   cursor?: string | undefined;
   group?: 'thread' | undefined;
+  type?: 'email' | 'meeting' | undefined;
+  /** `body`: each item's content carries `body` and `body_new` (capped at 256 KiB, as stored). */
+  include?: 'body' | undefined;
 }
 
 type Cursor = { createdAt: string; id: string };
@@ -23,10 +26,11 @@ export async function listActivities(db: Db, orgId: string, q: ListQuery) {
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
   if (q.group === 'thread') return page(await listThreads(db, orgId, q, after), q.limit);
   const { rows } = await db.execute<ActivityRow>(sql`
-    select ${ACTIVITY_COLUMNS}
+    select ${columnsFor(q)}
       from activity_links l
       join activities a on a.id = l.activity_id
      where l.org_id = ${orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+       ${q.type ? sql`and a.type = ${q.type}` : sql``}
        ${after ? sql`and (l.activity_created_at, l.activity_id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
      order by l.activity_created_at desc, l.activity_id desc
      limit ${q.limit + 1}`);
@@ -46,9 +50,10 @@ async function listThreads(db: Db, orgId: string, q: ListQuery, after: Cursor | 
         from activity_links l
         join activities a on a.id = l.activity_id
        where l.org_id = ${orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+         ${q.type ? sql`and a.type = ${q.type}` : sql``}
        order by a.thread_id, l.activity_created_at desc, l.activity_id desc
     )
-    select ${ACTIVITY_COLUMNS}, t.count::int as count
+    select ${columnsFor(q)}, t.count::int as count
       from timeline t
       join activities a on a.id = t.activity_id
      ${after ? sql`where (t.activity_created_at, t.activity_id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
@@ -56,6 +61,8 @@ async function listThreads(db: Db, orgId: string, q: ListQuery, after: Cursor | 
      limit ${q.limit + 1}`);
   return rows;
 }
+
+const columnsFor = (q: ListQuery) => activityColumns(q.include === 'body' ? 'text' : 'none');
 
 /** A page of `limit` items and the cursor after its last, when there is more. */
 function page<R extends ActivityRow & { count?: number }>(rows: R[], limit: number) {

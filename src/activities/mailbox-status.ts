@@ -21,6 +21,8 @@ export interface MailboxStatusView {
   watch_expires_at: string | null;
   lag_seconds: number | null;
   last_error: string | null;
+  /** Gmail refused the mailbox for rate until then (its work waits); null once that time passed. */
+  throttled_until: string | null;
   scopes: string[];
   /** The verified send-as addresses: the primary and its aliases. */
   send_as: SendAsAddress[];
@@ -55,6 +57,7 @@ export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
       watch_expires_at: null,
       lag_seconds: null,
       last_error: null,
+      throttled_until: null,
       scopes: [],
       send_as: [],
     };
@@ -69,6 +72,8 @@ export function toStatusView(m: Mailbox | undefined): MailboxStatusView {
     watch_expires_at: iso(m.watchExpiresAt),
     lag_seconds: lagSeconds(m),
     last_error: m.lastError,
+    throttled_until:
+      m.throttledUntil && m.throttledUntil.getTime() > Date.now() ? iso(m.throttledUntil) : null,
     scopes: m.scopes,
     // Until Gmail's list is first read, the primary alone.
     send_as: m.sendAs.length > 0 ? m.sendAs : [{ email: m.email, display_name: '', default: true }],

@@ -59,6 +59,8 @@ function keptLevel(
       subject: mail.subject,
       from: mail.from?.email ?? '',
       text: mail.bodyText,
+      html: mail.bodyHtml,
+      attachmentNames: mail.attachments.map((a) => a.filename),
       headers: { 'auto-submitted': mail.autoSubmitted ?? undefined },
     });
     if (verdict.sensitive) return { visibility: 'metadata', sensitiveRule: verdict.rule ?? null };

@@ -10,6 +10,8 @@ import { activityTimes } from './activity-time.ts';
 export interface ActivityDraft {
   orgId: string;
   mailboxId: string;
+  /** `email` unless said (a meeting is `meeting`, keyed `calendar:<event or instance id>`). */
+  type?: 'email' | 'meeting';
   gmailMessageId: string;
   threadId: string;
   entityType: string;

@@ -1,4 +1,4 @@
-// Writing activities: one statement stores a batch (activities, their links, an outbox event per
+// Writing activities (mail, and meetings from src/calendar/): one statement stores a batch (activities, their links, an outbox event per
 // new activity) and, when asked, moves the mailbox cursor forward; a statement is atomic, so no
 // transaction is needed around it, and it costs one round trip. The unique
 // (mailbox_id, gmail_message_id) makes a replay after a crash, or the sync seeing a mail the CRM
@@ -28,6 +28,7 @@ export async function insertActivities(
     org_id: d.orgId,
     mailbox_id: d.mailboxId,
     gmail_message_id: d.gmailMessageId,
+    type: d.type ?? 'email',
     thread_id: d.threadId,
     entity_type: d.entityType,
     entity_id: d.entityId,
@@ -45,16 +46,16 @@ export async function insertActivities(
   const { rows } = await db.execute<{ id: string; gmail_message_id: string }>(sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input, toPgText)}::jsonb) as r(
-        ord int, org_id text, mailbox_id uuid, gmail_message_id text, thread_id text,
+        ord int, org_id text, mailbox_id uuid, gmail_message_id text, type text, thread_id text,
         entity_type text, entity_id uuid, title text, description text, email_subject text,
         email_direction text, content jsonb, created_at timestamptz, created_by text,
         created_by_name text, links jsonb, events jsonb)
     ),
     inserted as (
-      insert into activities (org_id, mailbox_id, gmail_message_id, thread_id, entity_type,
+      insert into activities (org_id, mailbox_id, gmail_message_id, type, thread_id, entity_type,
                               entity_id, title, description, email_subject, email_direction,
                               content, created_at, created_by, created_by_name)
-      select org_id, mailbox_id, gmail_message_id, thread_id, entity_type, entity_id, title,
+      select org_id, mailbox_id, gmail_message_id, type, thread_id, entity_type, entity_id, title,
              description, email_subject, email_direction, content, created_at, created_by,
              created_by_name
         from input order by ord
@@ -74,11 +75,15 @@ export async function insertActivities(
       -- activity.logged first, then the events the activity brings (thread.replied…), in order.
       insert into events (org_id, mailbox_id, type, payload)
       select org_id, mailbox_id, type, payload from (
-        select ord, 0 as n, org_id, mailbox_id, 'activity.logged' as type,
+        select ord, 0 as n, org_id, mailbox_id,
+               case type when 'meeting' then 'meeting.logged' else 'activity.logged' end as type,
                jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
                                   'gmail_message_id', gmail_message_id, 'thread_id', thread_id,
                                   'email_direction', email_direction, 'entity_type', entity_type,
-                                  'entity_id', entity_id, 'links', links) as payload
+                                  'entity_id', entity_id, 'links', links)
+               -- A meeting (src/calendar/) is announced with what the CRM shows of it.
+               || case type when 'meeting' then jsonb_build_object('meeting', content -> 'meeting')
+                  else '{}' end as payload
           from stored
         union all
         select s.ord, x.n, s.org_id, s.mailbox_id, x.e->>'type',
@@ -109,7 +114,7 @@ function pgText(value: string): string {
   return value.replaceAll('\0', '').toWellFormed();
 }
 
-function toPgText(_key: string, value: unknown): unknown {
+export function toPgText(_key: string, value: unknown): unknown {
   return typeof value === 'string' ? pgText(value) : value;
 }
 

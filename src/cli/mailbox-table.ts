@@ -1,11 +1,12 @@
 // The operator's view of every mailbox: status, lag, watch expiry, completeness (the last
 // reconciliation), the long task under way and last error.
 
+import { type CalendarState, calendarStateText } from '../activities/admin-view.ts';
 import { lagSeconds } from '../activities/mailbox-status.ts';
 import type { Db } from '../db/database.ts';
 import { asc } from '../db/orm.ts';
 import { mailboxReconciliations } from '../db/reconcile-schema.ts';
-import { mailboxes } from '../db/schema.ts';
+import { calendarSyncs, mailboxes } from '../db/schema.ts';
 import { type ProgressView, readProgress } from '../sync/progress.ts';
 import { formatEta } from './progress-bar.ts';
 
@@ -18,6 +19,7 @@ export interface MailboxRow {
   lastError: string | null;
   completeness: { expected: number; missing: number; checkedAt: Date } | null;
   progress: ProgressView | null;
+  calendar: CalendarState;
 }
 
 export async function listMailboxes(db: Db): Promise<MailboxRow[]> {
@@ -29,6 +31,7 @@ export async function listMailboxes(db: Db): Promise<MailboxRow[]> {
     (await db.select().from(mailboxReconciliations)).map((r) => [r.mailboxId, r]),
   );
   const progress = await Promise.all(rows.map((m) => readProgress(db, m.id)));
+  const calendars = new Map((await db.select().from(calendarSyncs)).map((c) => [c.mailboxId, c]));
   return rows.map((m, i) => ({
     email: m.email,
     org: m.orgId,
@@ -38,6 +41,12 @@ export async function listMailboxes(db: Db): Promise<MailboxRow[]> {
     lastError: m.lastError,
     completeness: checks.get(m.id) ?? null,
     progress: progress[i] ?? null,
+    calendar: {
+      granted: m.scopes.some((s) => s.endsWith('calendar.events.readonly')),
+      lastSyncAt: calendars.get(m.id)?.lastSyncAt ?? null,
+      channelExpiresAt: calendars.get(m.id)?.channelExpiresAt ?? null,
+      lastError: calendars.get(m.id)?.lastError ?? null,
+    },
   }));
 }
 
@@ -51,6 +60,7 @@ export function renderMailboxTable(rows: MailboxRow[]): string {
     'LAST ERROR',
     'COMPLETE',
     'PROGRESS',
+    'CALENDAR',
   ];
   const body = rows.map((r) => [
     r.email,
@@ -63,6 +73,7 @@ export function renderMailboxTable(rows: MailboxRow[]): string {
     r.progress
       ? `${r.progress.phase} ${r.progress.done}/${r.progress.total} ${formatEta(r.progress.eta_seconds)}`
       : '-',
+    calendarStateText(r.calendar),
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)),

@@ -10,6 +10,7 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { OrgSettings } from '../db/schema.ts';
+import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 import type { EntityIndex } from './link-entities.ts';
@@ -61,7 +62,9 @@ export async function createContactsFromMail(
       const known = (index.get(person.email) ?? []).some(
         (l) => l.entityType === 'contact' || l.entityType === 'lead',
       );
-      if (known || isRoleAddress(person.email)) continue;
+      // An address search cannot express would make every later search incomplete: one stranger's
+      // mail must not switch the org's search-first off (gmail-search-terms.ts).
+      if (known || isRoleAddress(person.email) || !isPlainSearchTerm(person.email)) continue;
       const name = person.name?.trim() || person.email.slice(0, person.email.lastIndexOf('@'));
       wanted.set(person.email, { name, source: sent ? 'gmail_sent' : 'gmail_received' });
     }

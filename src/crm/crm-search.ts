@@ -4,8 +4,13 @@
 // the same mail.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import {
+  isPlainSearchTerm,
+  MAX_TERM_CHARS,
+  PLAIN_TERM_SOURCE,
+} from '../google/gmail-search-terms.ts';
 import { isFreeMailDomain } from './free-mail.ts';
-import { listSenderTerms } from './list-senders.ts';
+import { isListSenderTerm, listSenderTerms } from './list-senders.ts';
 import { type SearchCtx, SearchRefused, searchGroup } from './search-query.ts';
 
 /** Whose CRM is searched: the org's records, less the mailbox's own address. */
@@ -26,7 +31,7 @@ export const QUERY_TERM_CHARS = 1_500;
 /** Searchable Gmail terms for the org's CRM: its records' addresses and its companies' domains. */
 export interface SearchTerms {
   terms: string[];
-  /** Some address search cannot express (quotes, braces): search could miss its mail. */
+  /** Some address search cannot express (gmail-search-terms.ts): search could miss its mail. */
   incomplete: boolean;
 }
 
@@ -34,9 +39,6 @@ const termsOf = (orgId: string) => sql`
     select email as term from crm_entity_emails where org_id = ${orgId}
     union
     select domain from crm_company_domains where org_id = ${orgId}`;
-
-/** Gmail's search would read quotes, braces and parentheses as syntax. */
-const SEARCHABLE = /^[^\s"{}()]+$/;
 
 /** What a search over the CRM costs, in queries, and whether it would see all of the CRM. */
 export interface SearchSize {
@@ -48,7 +50,7 @@ export interface SearchSize {
 export async function searchSize(ctx: CrmScope): Promise<SearchSize> {
   const { rows } = await ctx.db.execute<{ chars: number; unsearchable: number }>(sql`
     select coalesce(sum(length(term) + 1), 0)::int as chars,
-           count(*) filter (where term !~ ${SEARCHABLE.source})::int as unsearchable
+           count(*) filter (where length(term) > ${MAX_TERM_CHARS} or term !~* ${PLAIN_TERM_SOURCE})::int as unsearchable
       from (${termsOf(ctx.mailbox.orgId)}) t`);
   const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
   const chars = (rows[0]?.chars ?? 0) + lists.reduce((n, t) => n + t.length + 1, 0);
@@ -84,7 +86,7 @@ export async function orgSearchTerms(ctx: CrmScope): Promise<SearchTerms> {
   const wanted = rows
     .map((r) => r.term)
     .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)));
-  const terms = wanted.filter((t) => SEARCHABLE.test(t));
+  const terms = wanted.filter(isPlainSearchTerm);
   // Mail a list wrote under its own address names the CRM person only in Reply-To, which search
   // does not see: it is asked for by the list's address (list-senders.ts).
   const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
@@ -105,7 +107,10 @@ export async function listMatchingIds(
   const query = (group: string[]) => `after:${after} -in:drafts {${group.join(' ')}}`;
   const ids = new Set<string>();
   let refused = 0;
-  for (const group of queryGroups(addresses)) refused += await searchGroup(ctx, query, group, ids);
+  // The last guard: whatever the caller passed (a job queued before this rule), only plain terms
+  // and the `from:` of a learned list.
+  const plain = addresses.filter((t) => isPlainSearchTerm(t) || isListSenderTerm(t));
+  for (const group of queryGroups(plain)) refused += await searchGroup(ctx, query, group, ids);
   if (refused > 0) throw new SearchRefused([...ids], refused);
   return [...ids];
 }

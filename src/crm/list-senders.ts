@@ -18,6 +18,7 @@
 // day bench (docs/performance.md).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
 
 /** The most list addresses one org's searches carry, the most recently seen first. */
@@ -25,7 +26,11 @@ const MAX_LISTS = 50;
 /** A list not seen in logged mail for this long is no longer asked for. */
 const FORGET_AFTER_DAYS = 180;
 /** A plain address Gmail reads as one token (no operator, quote, group or leading `-`). */
-const PLAIN_ADDRESS = /^[a-z0-9_][a-z0-9_'+.=-]*@[a-z0-9][a-z0-9.-]*\.[a-z0-9-]*[a-z0-9]$/i;
+const isPlainAddress = (a: string) => a.includes('@') && isPlainSearchTerm(a);
+
+/** A term listSenderTerms makes: `from:` and a plain address. */
+export const isListSenderTerm = (term: string) =>
+  term.startsWith('from:') && isPlainAddress(term.slice(5));
 
 /** The address this mail's list writes under, when the mail came through a list; else null. */
 export function listSenderOf(mail: ParsedMail, owner: readonly string[]): string | null {
@@ -33,8 +38,7 @@ export function listSenderOf(mail: ParsedMail, owner: readonly string[]): string
   const rewritten =
     mail.listId && mail.from && (mail.originalFrom || / via /i.test(mail.from.name));
   const address = rewritten ? mail.from?.email : mail.listPost;
-  if (!address || owner.includes(address) || !PLAIN_ADDRESS.test(address)) return null;
-  if (address.length > 254) return null;
+  if (!address || owner.includes(address) || !isPlainAddress(address)) return null;
   return address.toLowerCase();
 }
 
@@ -61,6 +65,6 @@ export async function listSenderTerms(db: Pick<Db, 'execute'>, orgId: string): P
      order by seen_at desc, address limit ${MAX_LISTS}`);
   return rows
     .map((r) => r.address)
-    .filter((a) => PLAIN_ADDRESS.test(a))
+    .filter(isPlainAddress)
     .map((a) => `from:${a}`);
 }

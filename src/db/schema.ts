@@ -2,12 +2,15 @@
 // Glossary: a *mailbox* is one connected Gmail address; its *cursor* is the Gmail historyId up to
 // which everything is stored; an *activity* is one logged mail; an *event* is an outbox row for the CRM.
 import { createdAt, tstz } from './columns.ts';
+import type { ActivityContent, Visibility } from './content-schema.ts';
 import { companies, type SendAsAddress } from './linking-schema.ts';
 import { pgCore, sql } from './orm.ts';
 
 // A table module that references these tables (reconcile-schema.ts) imports this file and is not
 // re-exported here, so no import cycle: drizzle-kit and database.ts read src/db/*schema.ts.
 export * from './bookkeeping-schema.ts';
+export * from './calendar-schema.ts';
+export * from './content-schema.ts';
 export * from './linking-schema.ts';
 export * from './search-schema.ts';
 export * from './sequences-schema.ts';
@@ -78,10 +81,9 @@ export const deals = pgTable(
 
 // ---- The service's side ---------------------------------------------------------------------
 
-export type MailboxStatus = 'active' | 'syncing' | 'error' | 'revoked' | 'disconnected';
-
-/** How much of a mail a mailbox logs: everything, headers and subject, or participants and time. */
-export type Visibility = 'full' | 'subject' | 'metadata';
+/** `needs_admin`: the account is out of reach for now (mailbox/revocation.ts). */
+const STATUSES = ['active', 'syncing', 'error', 'needs_admin', 'revoked', 'disconnected'] as const;
+export type MailboxStatus = (typeof STATUSES)[number];
 
 export interface MailboxSettings {
   excluded_labels: string[];
@@ -122,6 +124,10 @@ export const mailboxes = pgTable(
     /** The last poll's check of the mailbox, and the last time one found a change no push announced. */
     checkedAt: tstz('checked_at'),
     missedPushAt: tstz('missed_push_at'),
+    /** Gmail's historyId up to which a listing found nothing past the cursor (check-mailbox.ts). */
+    quietHistoryId: bigint('quiet_history_id', { mode: 'number' }),
+    /** Gmail refused for rate until then: the mailbox's jobs wait for it (jobs/throttled-jobs.ts). */
+    throttledUntil: tstz('throttled_until'),
     lastError: text('last_error'),
     errorCount: integer('error_count').notNull().default(0),
     nextRetryAt: tstz('next_retry_at'),
@@ -150,39 +156,6 @@ export const mailboxes = pgTable(
     index('mailboxes_org_user_idx').on(t.orgId, t.userId),
   ],
 );
-
-export interface ActivityContent {
-  gmail_message_id: string;
-  thread_id: string;
-  from: string | null;
-  to: string[];
-  cc: string[];
-  body: string;
-  body_truncated?: boolean;
-  /** Sanitised (safe-html.ts); `cid:` images point at ATTACHMENT_URL_PLACEHOLDER until read. */
-  body_html?: string | null;
-  /** The reply without its quoted part (reply-text.ts). */
-  body_new?: string;
-  /** `mime_type` on rows written before content_type, part_id, inline and content_id existed. */
-  attachments?: StoredAttachment[];
-  message_id_header?: string | null;
-  /** The mail's `Date:` header when plausible (ISO 8601), else null; the activity's time is Gmail's. */
-  header_date?: string | null;
-  /** What was kept: the mailbox's visibility, or `private` once the owner hid the content. */
-  visibility?: Visibility | 'private';
-  /** The sensitive-mail rule that kept the content out (the rule's name, never the content). */
-  sensitive_rule?: string | null;
-}
-
-export interface StoredAttachment {
-  filename: string;
-  content_type?: string;
-  mime_type?: string;
-  size: number;
-  inline?: boolean;
-  content_id?: string | null;
-  part_id?: string;
-}
 
 export const activities = pgTable(
   'activities',

@@ -3,10 +3,13 @@
 // t + "." + body)>` (Stripe's scheme: the signed timestamp lets the CRM refuse a replayed delivery),
 // retried with backoff until a 2xx, at least once, and in order per mailbox: a mailbox's next event
 // waits until the one before it is delivered. One delivery job runs at a time (its own queue).
+// Every POST goes through the outbound client (outbound-http.ts): the address is checked and pinned
+// at each delivery, and a redirect is a failed delivery, never followed.
 import { createHmac } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
+import { type OutboundHttp, OutboundRefused } from '../outbound/outbound-http.ts';
 import { type Executor, enqueueEventDelivery } from '../queue/enqueue.ts';
 
 const BATCH = 100;
@@ -43,7 +46,7 @@ export function signEvent(secret: string, unixSeconds: number, body: string): st
 }
 
 export async function deliverEvents(
-  deps: { db: Db; log: Logger },
+  deps: { db: Db; log: Logger; http: OutboundHttp },
   webhook: WebhookConfig | undefined,
 ): Promise<number> {
   if (!webhook) return 0;
@@ -61,7 +64,7 @@ export async function deliverEvents(
                             and p.mailbox_id is not distinct from e.mailbox_id)
        order by e.id limit ${BATCH}`);
     if (rows.length === 0) break;
-    const results = await Promise.all(rows.map((row) => post(webhook, row)));
+    const results = await Promise.all(rows.map((row) => post(deps.http, webhook, row)));
     for (const [i, row] of rows.entries()) {
       const error = results[i];
       if (error === null) {
@@ -84,7 +87,11 @@ export async function deliverEvents(
 }
 
 /** null when the CRM answered 2xx, else a short reason. */
-async function post(webhook: WebhookConfig, row: EventRow): Promise<string | null> {
+async function post(
+  http: OutboundHttp,
+  webhook: WebhookConfig,
+  row: EventRow,
+): Promise<string | null> {
   const body = JSON.stringify({
     id: row.event_id,
     type: row.type,
@@ -94,7 +101,7 @@ async function post(webhook: WebhookConfig, row: EventRow): Promise<string | nul
     payload: row.payload,
   });
   try {
-    const res = await fetch(webhook.url, {
+    const res = await http.request(webhook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -102,11 +109,13 @@ async function post(webhook: WebhookConfig, row: EventRow): Promise<string | nul
         [SIGNATURE_HEADER]: signEvent(webhook.secret, Math.floor(Date.now() / 1000), body),
       },
       body,
-      signal: AbortSignal.timeout(webhook.timeoutMs ?? 10_000),
+      timeoutMs: webhook.timeoutMs ?? 10_000,
+      maxResponseBytes: 64 * 1024,
     });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.ok ? null : `HTTP ${res.status}`;
+    return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
   } catch (error) {
+    // The refusal's reason names no secret: a host and why it may not be reached.
+    if (error instanceof OutboundRefused) return `refused: ${error.message}`;
     return error instanceof Error ? error.name : 'network error';
   }
 }

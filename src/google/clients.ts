@@ -15,6 +15,8 @@ export type Gmail = gmail_v1.Gmail;
 /** Where Google lives: the real hosts, or the simulator's one base URL. */
 export interface GoogleEndpoints {
   gmailRoot: string;
+  /** The Calendar API lives under www.googleapis.com/calendar/v3/. */
+  calendarRoot: string;
   authBase: string;
   token: string;
   revoke: string;
@@ -26,6 +28,7 @@ export function googleEndpoints(emulatorHost: string | undefined): GoogleEndpoin
   if (!emulatorHost) {
     return {
       gmailRoot: 'https://gmail.googleapis.com/',
+      calendarRoot: 'https://www.googleapis.com/',
       authBase: 'https://accounts.google.com/o/oauth2/v2/auth',
       token: 'https://oauth2.googleapis.com/token',
       revoke: 'https://oauth2.googleapis.com/revoke',
@@ -36,6 +39,7 @@ export function googleEndpoints(emulatorHost: string | undefined): GoogleEndpoin
   const base = `http://${emulatorHost}`;
   return {
     gmailRoot: `${base}/`,
+    calendarRoot: `${base}/`,
     authBase: `${base}/o/oauth2/v2/auth`,
     token: `${base}/token`,
     revoke: `${base}/revoke`,

@@ -21,7 +21,8 @@ export function callGmail<T>(
   call: () => Promise<T>,
   opts: GmailCallOptions = {},
 ): Promise<T> {
-  return withRetries(() => pacer.run(method, call, { signal: opts.signal }), {
+  const run = () => pacer.run(method, call, { signal: opts.signal, maxWaitMs: opts.maxWaitMs });
+  return withRetries(run, {
     idempotent: opts.idempotent ?? true,
     signal: opts.signal,
     ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}),

@@ -5,24 +5,34 @@
 // rate, which keeps us just under the limit: the rate is the ceiling, 429s are the failure to avoid.
 // When Gmail refuses anyway (another process shares the user's quota, a spent per-minute window),
 // in any of its three forms, the bucket pauses until Gmail's time and slows down (token-bucket.ts).
+// Calls in flight are counted one per Gmail call (a batch's parts each count, as Gmail counts them)
+// and bounded by a limit that Gmail's "Too many concurrent requests" halves (concurrency-limit.ts).
+// A mailbox paused further ahead than a caller may wait is refused at once (`MailboxThrottled`):
+// a penalty hours long holds no worker.
+import { makeConcurrencyLimit } from './concurrency-limit.ts';
 import { type BatchAnswer, BatchPartError } from './gmail-batch.ts';
-import { classifyGoogleError } from './gmail-errors.ts';
+import { classifyGoogleError, MailboxThrottled } from './gmail-errors.ts';
 import {
   type GmailMethod,
   perUserUnitsPerSecond,
   type QuotaProfile,
   quotaCost,
 } from './quota-costs.ts';
+import { DEFAULT_MAX_WAIT_MS } from './retry-policy.ts';
 import { makeTokenBucket, type TokenBucket } from './token-bucket.ts';
 
 export interface Pacer {
-  /** Runs `call` once the quota allows `calls` (default 1) calls of `method`. */
+  /**
+   * Runs `call` once the quota allows `calls` (default 1) calls of `method` and that many may be in
+   * flight; `MailboxThrottled` at once when the mailbox is paused for longer than `maxWaitMs`.
+   */
   run<T>(
     method: GmailMethod,
     call: () => Promise<T>,
-    opts?: { signal?: AbortSignal | undefined; calls?: number },
+    opts?: { signal?: AbortSignal | undefined; calls?: number; maxWaitMs?: number | undefined },
   ): Promise<T>;
-  /** How many calls of `method` one second's quota covers: the most a batch should carry. */
+  /** How many calls of `method` one second's quota covers, and may be in flight: the most a batch
+   * should carry. */
   burst(method: GmailMethod): number;
   /** Units a second this mailbox is paced at now: below the quota while Gmail is refusing. */
   rate(): number;
@@ -86,30 +96,23 @@ function makePacer(
   maxConcurrency: number,
   onCall: PacerOptions['onCall'],
 ) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const acquire = async () => {
-    if (running < maxConcurrency) {
-      running += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else running -= 1;
-  };
-  /** Counts one call's outcome; any of Gmail's three rate refusals slows the mailbox down. */
+  const inFlight = makeConcurrencyLimit(maxConcurrency);
+  /** Counts one call's outcome; any of Gmail's three rate refusals slows the mailbox down, and
+   * "too many concurrent requests" makes fewer calls go at once. */
   const observe = (method: GmailMethod, error: unknown) => {
     if (error === undefined) return onCall?.(method, 200);
     const failure = classifyGoogleError(error);
     onCall?.(method, 'status' in failure ? failure.status : 401);
-    if (failure.kind === 'retryable' && failure.throttled) bucket.throttle(failure.retryAfterMs);
+    if (failure.kind !== 'retryable' || !failure.throttled) return;
+    if (failure.concurrency) inFlight.shrink();
+    else bucket.throttle(failure.retryAfterMs);
   };
   const pacer: Pacer = {
     async run(method, call, runOpts) {
-      await acquire();
+      const paused = bucket.blockedFor();
+      if (paused > (runOpts?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS))
+        throw new MailboxThrottled(new Date(Date.now() + paused));
+      const granted = await inFlight.acquire(runOpts?.calls ?? 1);
       try {
         await bucket.take(quotaCost(profile, method) * (runOpts?.calls ?? 1), runOpts?.signal);
         const result = await call();
@@ -122,14 +125,15 @@ function makePacer(
         observe(method, error);
         throw error;
       } finally {
-        release();
+        inFlight.release(granted);
       }
     },
-    burst: (method) => Math.max(1, Math.floor(capacity / quotaCost(profile, method))),
+    burst: (method) =>
+      Math.max(1, Math.min(inFlight.limit, Math.floor(capacity / quotaCost(profile, method)))),
     rate: () => bucket.rate,
     cost: (method) => quotaCost(profile, method),
   };
-  return { pacer, busy: () => running > 0 || waiting.length > 0 };
+  return { pacer, busy: () => inFlight.busy };
 }
 
 /**

@@ -2,8 +2,10 @@
 // exponential backoff with jitter, only retryable failures retried. A throttled call (Gmail's rate
 // refusals) waits at least until the time Gmail named and is retried while the total wait stays
 // within a budget, since a per-minute window may take up to a minute to move; other failures get
-// a fixed number of retries. Nothing waits after the last attempt.
-import { classifyGoogleError, type GoogleFailure } from './gmail-errors.ts';
+// a fixed number of retries. Nothing waits after the last attempt. A throttled call whose wait
+// would pass the budget (Gmail names a time minutes or hours ahead) ends as `MailboxThrottled`:
+// the caller puts the work off until then instead of failing it.
+import { classifyGoogleError, type GoogleFailure, MailboxThrottled } from './gmail-errors.ts';
 
 export interface RetryOptions {
   /** Retries of failures that are not throttling (5xx, network). */
@@ -20,7 +22,7 @@ export interface RetryOptions {
 }
 
 /** Two minutes: long enough for Gmail's per-minute window to move twice. */
-const DEFAULT_MAX_WAIT_MS = 120_000;
+export const DEFAULT_MAX_WAIT_MS = 120_000;
 
 export async function withRetries<T>(call: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const retries = opts.retries ?? 5;
@@ -38,7 +40,11 @@ export async function withRetries<T>(call: () => Promise<T>, opts: RetryOptions 
         throw error;
       const delay = delayFor(failure, attempt, opts.minMs ?? 250, opts.maxMs ?? 32_000);
       const throttled = failure.throttled;
-      if (throttled ? waited + delay > maxWaitMs : plainRetries >= retries) throw error;
+      if (throttled && waited + delay > maxWaitMs) {
+        if (error instanceof MailboxThrottled) throw error;
+        throw new MailboxThrottled(new Date(Date.now() + delay), { cause: error });
+      }
+      if (!throttled && plainRetries >= retries) throw error;
       if (!throttled) plainRetries += 1;
       opts.onRetry?.(failure, attempt);
       await sleep(delay, opts.signal);

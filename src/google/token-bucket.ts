@@ -9,6 +9,8 @@ export interface TokenBucket {
   take(units: number, signal?: AbortSignal): Promise<void>;
   /** After a rate refusal: empty, nobody takes for `retryAfterMs`, and slower if it keeps happening. */
   throttle(retryAfterMs?: number): void;
+  /** How long nobody may take yet (ms): the pause the last refusal asked for, 0 when none. */
+  blockedFor(): number;
   readonly available: number;
   /** The refill rate now (below `ratePerSec` while recovering from refusals). */
   readonly rate: number;
@@ -120,6 +122,9 @@ export function makeTokenBucket(opts: TokenBucketOptions): TokenBucket {
       lastRefusal = t;
       const spentWindow = retryAfterMs !== undefined && retryAfterMs > FAR_MS;
       if (!spentWindow || sinceLast < REPEAT_MS) rate = Math.max(FLOOR * maxRate, rate / 2);
+    },
+    blockedFor() {
+      return Math.max(0, blockedUntil - now());
     },
     get available() {
       refill();

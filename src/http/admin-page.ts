@@ -1,5 +1,5 @@
 // The admin page's HTML: server-rendered, no scripts, an inline SVG chart; everything escaped.
-import type { AdminView } from '../activities/admin-view.ts';
+import { type AdminView, calendarStateText } from '../activities/admin-view.ts';
 
 const esc = (s: string) =>
   s.replace(
@@ -57,7 +57,7 @@ export function renderAdminPage(orgId: string, view: AdminView): string {
   const rows = view.mailboxes
     .map(
       (m) =>
-        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}<br><span class="pushes">${pushCell(m.push)}</span></td><td>${esc(m.lastError ?? '')}</td><td class="kept">${esc(m.visibility)}${m.canSend ? '' : ', read-only'}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td></tr>`,
+        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}<br><span class="pushes">${pushCell(m.push)}</span></td><td>${esc(m.lastError ?? '')}</td><td class="kept">${esc(m.visibility)}${m.canSend ? '' : ', read-only'}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td><td>${esc(calendarStateText(m.calendar))}</td></tr>`,
     )
     .join('');
   const total = view.perMinute.reduce((n, p) => n + p.count, 0);
@@ -72,6 +72,6 @@ th{font-size:12px;text-transform:uppercase;color:#5a6275}.pill{padding:2px 8px;b
 .pushes{font-size:12px;color:#5a6275}.bar{fill:#2f7bd8}.axis{font-size:11px;color:#5a6275;margin:0 0 4px}.chart{display:block}
 </style></head><body><header><h1>gmail-sync — ${esc(orgId)}</h1></header><main>
 <section><h2>Activities logged per minute, last hour (${total} in all)</h2>${chart(view.perMinute)}</section>
-<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC), pushes</th><th>Last error</th><th>Kept</th><th>Complete</th><th>Progress</th></tr></thead><tbody>${rows || '<tr><td colspan="9">No mailbox connected.</td></tr>'}</tbody></table></section>
+<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC), pushes</th><th>Last error</th><th>Kept</th><th>Complete</th><th>Progress</th><th>Calendar (UTC)</th></tr></thead><tbody>${rows || '<tr><td colspan="10">No mailbox connected.</td></tr>'}</tbody></table></section>
 </main></body></html>`;
 }

@@ -5,6 +5,7 @@ import type { WorkerHealth } from '../jobs/worker-stall.ts';
 import { activitiesRoutes } from './activities-routes.ts';
 import { activityRoutes } from './activity-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { calendarRoutes } from './calendar-routes.ts';
 import { connectLimits } from './connect-limits.ts';
 import { makeCallerVerifier } from './crm-auth.ts';
 import { crmRoutes } from './crm-routes.ts';
@@ -13,6 +14,7 @@ import { docsRoutes } from './docs-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
 import { gmailRoutes } from './gmail-routes.ts';
 import { healthRoutes } from './health-routes.ts';
+import { readJsonBody } from './json-body.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import { orgRoutes } from './org-routes.ts';
 import { pubsubRoutes } from './pubsub-routes.ts';
@@ -56,10 +58,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(pubsubRoutes(deps, makePushVerifier(deps.oauth, pushAuthConfig(deps))));
   // Public: a recipient's one-click unsubscribe (the signed token is the credential).
   app.use(unsubscribeRoutes(deps));
-  const verifyCaller = makeCallerVerifier(deps.config.crm);
+  // Calendar channels: headers only, their own token; no body is read.
+  app.use(calendarRoutes(deps));
+  const verifyCaller = makeCallerVerifier(deps.config.crm, deps.outbound);
   // Sending carries attachments: its route has its own, larger body limit.
   app.use(sendRoutes(deps, verifyCaller));
-  app.use(express.json({ limit: '64kb' }));
+  app.use(readJsonBody(64 * 1024));
   app.use(connectLimits(deps, verifyCaller));
   app.use(gmailRoutes(deps, verifyCaller));
   app.use(activitiesRoutes(deps, verifyCaller));

@@ -2,9 +2,17 @@
 // issuer and audience checked when configured, and a bounded lifetime (`exp - iat`) so a leaked
 // long-lived token is refused. `sub` is the CRM user, `org` the tenant; every query is scoped to it.
 import type { NextFunction, Request, Response } from 'express';
-import { createRemoteJWKSet, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  customFetch,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose';
 import { AppError } from '../app-error.ts';
 import type { Config } from '../config.ts';
+import { safeDisplayName } from '../mail/display-name.ts';
+import type { OutboundHttp } from '../outbound/outbound-http.ts';
 
 export interface Caller {
   userId: string;
@@ -29,9 +37,10 @@ export type CrmAuthConfig = Pick<
   'jwtSecret' | 'jwksUrl' | 'issuer' | 'audience' | 'maxLifetimeS'
 >;
 
-export function makeCallerVerifier(crm: CrmAuthConfig): VerifyCaller {
+export function makeCallerVerifier(crm: CrmAuthConfig, outbound: OutboundHttp): VerifyCaller {
+  // The keys are fetched through the one outbound client: the address checked, no redirects.
   const jwks: JWTVerifyGetKey | undefined = crm.jwksUrl
-    ? createRemoteJWKSet(new URL(crm.jwksUrl))
+    ? createRemoteJWKSet(new URL(crm.jwksUrl), { [customFetch]: outbound.fetch })
     : undefined;
   const secret = new TextEncoder().encode(crm.jwtSecret ?? '');
   const options: JWTVerifyOptions = {
@@ -58,7 +67,8 @@ export function makeCallerVerifier(crm: CrmAuthConfig): VerifyCaller {
     return {
       userId: sub,
       orgId: org,
-      name: typeof name === 'string' ? name : undefined,
+      // Never an address-looking name: it becomes the From header's display name on sends.
+      name: safeDisplayName(name),
       admin: admin === true,
     };
   };

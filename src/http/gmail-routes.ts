@@ -3,15 +3,28 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { getMailboxStatus } from '../activities/mailbox-status.ts';
+import { makeCalendarRelease } from '../calendar/calendar-release.ts';
+import { readCalendarStatus } from '../calendar/calendar-status.ts';
 import type { Deps } from '../deps.ts';
 import { requestSync } from '../ingest/request-sync.ts';
 import { beginConnect, type CallbackInput, completeConnect } from '../mailbox/connect.ts';
 import { SEND_SCOPE } from '../mailbox/consent-checks.ts';
 import { disconnectMailbox } from '../mailbox/disconnect.ts';
 import { getSettings, updateSettings } from '../mailbox/mailbox-settings.ts';
+import { findMailboxForUser } from '../mailbox/mailbox-store.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
+import { limitPerUser } from './user-rate-limit.ts';
 import { parseInput } from './validate.ts';
+
+/**
+ * A sync asked for by hand (a full one or a reconciliation costs a mailbox thousands of units) and
+ * a settings change (lifting a block searches the mailbox again) spend Gmail quota: per (org,
+ * user) and per process, 10 syncs at once, then one every 6 s; 30 settings changes, then one
+ * every 2 s.
+ */
+const SYNC_RATE = { burst: 10, perMinute: 10 };
+const SETTINGS_RATE = { burst: 30, perMinute: 30 };
 
 export const connectQuery = z.object({ login_hint: z.email().max(320).optional() });
 export const callbackQuery = z.object({
@@ -55,6 +68,8 @@ export const syncBody = z
 export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   const router = Router();
   const auth = requireCaller(verifyCaller);
+  const syncLimit = limitPerUser('sync', SYNC_RATE);
+  const settingsLimit = limitPerUser('settings', SETTINGS_RATE);
   const connectDeps = {
     db: deps.database.db,
     pacers: deps.pacers,
@@ -91,7 +106,16 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
 
   router.get('/integrations/gmail/status', auth, async (_req, res) => {
     const { orgId, userId } = res.locals.caller;
-    res.json(await getMailboxStatus(deps.database.db, orgId, userId));
+    const db = deps.database.db;
+    const [status, mailbox] = await Promise.all([
+      getMailboxStatus(db, orgId, userId),
+      findMailboxForUser(db, orgId, userId),
+    ]);
+    const calendar = await readCalendarStatus(db, mailbox, {
+      syncCalendar: deps.config.google.syncCalendar,
+      publicUrl: deps.config.publicUrl,
+    });
+    res.json({ ...status, calendar });
   });
 
   router.delete('/integrations/gmail/disconnect', auth, async (_req, res) => {
@@ -103,6 +127,11 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
         mailboxAuth: deps.mailboxAuth,
         google: deps.config.google,
         log: deps.log,
+        beforeRevoke: makeCalendarRelease({
+          ...deps,
+          db: deps.database.db,
+          google: deps.config.google,
+        }),
       },
       orgId,
       userId,
@@ -110,7 +139,7 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
     res.json(result);
   });
 
-  router.post('/integrations/gmail/sync', auth, async (req, res) => {
+  router.post('/integrations/gmail/sync', auth, syncLimit, async (req, res) => {
     const { full, reconcile } = parseInput(syncBody, req.body ?? {});
     const { orgId, userId } = res.locals.caller;
     const kind = reconcile === true ? 'reconcile' : full === true;
@@ -123,7 +152,7 @@ export function gmailRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
     res.json(await getSettings(deps.database.db, orgId, userId));
   });
 
-  router.put('/integrations/gmail/settings', auth, async (req, res) => {
+  router.put('/integrations/gmail/settings', auth, settingsLimit, async (req, res) => {
     const patch = parseInput(settingsBody, req.body);
     const { orgId, userId } = res.locals.caller;
     res.json(await updateSettings(deps.database.db, orgId, userId, patch));

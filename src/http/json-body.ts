@@ -1,10 +1,13 @@
 // A JSON body read into Buffers (outside the JavaScript heap) up to a limit, then parsed once. It
-// replaces express.json where bodies are large: the byte limit is enforced while streaming, a
-// body that does not say JSON is left unread, and nothing but the parsed value stays referenced.
+// replaces express.json for every route: the byte limit and the body's shape (depth, array items,
+// values: json-shape.ts) are enforced while streaming, before anything is parsed, so a refused
+// body never becomes objects; a body that does not say JSON is left unread, and nothing but the
+// parsed value stays referenced.
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../app-error.ts';
+import { DEFAULT_JSON_SHAPE, type JsonShapeLimits, JsonShapeScanner } from './json-shape.ts';
 
-export function readJsonBody(maxBytes: number) {
+export function readJsonBody(maxBytes: number, shape: JsonShapeLimits = DEFAULT_JSON_SHAPE) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.is('application/json')) {
       req.body = undefined;
@@ -12,6 +15,7 @@ export function readJsonBody(maxBytes: number) {
       return;
     }
     const chunks: Buffer[] = [];
+    const scanner = new JsonShapeScanner(shape);
     let size = 0;
     let failed = false;
     const fail = (error: AppError) => {
@@ -29,6 +33,11 @@ export function readJsonBody(maxBytes: number) {
         fail(new AppError('payload_too_large', `request body: at most ${maxBytes} bytes`));
         return;
       }
+      const broken = scanner.feed(chunk);
+      if (broken) {
+        fail(new AppError('payload_too_large', `request body: ${broken}`));
+        return;
+      }
       chunks.push(chunk);
     });
     req.once('error', () => fail(new AppError('invalid_request', 'the request body was cut off')));
@@ -37,7 +46,8 @@ export function readJsonBody(maxBytes: number) {
       const raw = Buffer.concat(chunks, size);
       chunks.length = 0;
       try {
-        req.body = JSON.parse(raw.toString('utf8'));
+        // An empty body is no body (as express.json reads it), not invalid JSON.
+        req.body = size === 0 ? undefined : JSON.parse(raw.toString('utf8'));
       } catch {
         fail(new AppError('invalid_json', 'request body is not valid JSON'));
         return;

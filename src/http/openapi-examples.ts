@@ -48,6 +48,7 @@ const CONNECTION_EXAMPLES: Record<string, OperationExample> = {
       watch_expires_at: '2026-12-14T09:12:00.000Z',
       lag_seconds: 0,
       last_error: null,
+      throttled_until: null,
       scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
       send_as: [{ email: 'ana@acme.com', display_name: 'Ana Souza', default: true }],
       event_delivery: { pending: 0, oldest_pending_at: null, last_error: null },
@@ -62,6 +63,13 @@ const CONNECTION_EXAMPLES: Record<string, OperationExample> = {
       },
       progress: null,
       push: { healthy: true, checked_at: '2026-12-07T14:00:00.000Z', missed_push_at: null },
+      calendar: {
+        connected: true,
+        last_sync_at: AT,
+        channel_expires_at: '2026-12-14T09:00:00.000Z',
+        last_error: null,
+        reconnect_url: null,
+      },
     },
   },
   'POST /integrations/gmail/sync': {

@@ -8,6 +8,7 @@ import {
   attachmentParams,
   threadParams,
 } from './activity-routes.ts';
+import { calendarNotificationHeaders } from './calendar-routes.ts';
 import { entityChangedBody } from './crm-routes.ts';
 import { crm, errors, json, type RouteConfig } from './openapi-common.ts';
 import { activity, activityDetail, orgSettingsView } from './openapi-views.ts';
@@ -28,7 +29,7 @@ export const OTHER_ROUTES: RouteConfig[] = [
     method: 'get',
     path: '/activities',
     summary:
-      "An entity's email activities, newest first; group=thread: one item per thread (its newest activity) with count",
+      "An entity's activities (mail and meetings; type= one of them), newest first; group=thread: one item per thread (its newest activity) with count",
     security: crm,
     request: { query: activitiesQuery },
     responses: {
@@ -137,6 +138,19 @@ export const OTHER_ROUTES: RouteConfig[] = [
     security: [{ pubsubOidc: [] }],
     request: { body: { content: { 'application/json': { schema: pushBody } } } },
     responses: { 204: { description: 'queued (or dead-lettered)' }, ...errors(401, 403, 413, 503) },
+  },
+  {
+    method: 'post',
+    path: '/google/calendar/notifications',
+    summary:
+      "Google Calendar's push channel endpoint: headers only, the channel's own token checked (no CRM token)",
+    request: { headers: calendarNotificationHeaders },
+    responses: {
+      200: {
+        description: 'queued (or nothing to do; an unknown channel is acknowledged and ignored)',
+      },
+      ...errors(400, 401, 503),
+    },
   },
   {
     method: 'get',

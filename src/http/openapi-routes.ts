@@ -88,8 +88,11 @@ export const INTEGRATION_ROUTES: RouteConfig[] = [
         'sent',
       ),
       202: json(
-        z.object({ scheduled_id: z.uuid(), send_at: z.string(), status: z.literal('scheduled') }),
-        'scheduled (send_at given): listed at /integrations/gmail/scheduled',
+        z.union([
+          z.object({ scheduled_id: z.uuid(), send_at: z.string(), status: z.literal('scheduled') }),
+          z.object({ status: z.literal('unknown'), message_id_header: z.string() }),
+        ]),
+        'scheduled (send_at given): listed at /integrations/gmail/scheduled; or Gmail lost the answer and cannot yet say whether the mail went (event send.resolved will)',
       ),
       ...errors(400, 401, 404, 409, 413, 422, 429, 502),
     },

@@ -10,13 +10,15 @@ export const errorBody = z.object({
 export const statusView = z.object({
   connected: z.boolean(),
   email: z.string().nullable(),
-  status: z.enum(['active', 'syncing', 'error', 'revoked', 'disconnected']),
+  status: z.enum(['active', 'syncing', 'error', 'needs_admin', 'revoked', 'disconnected']),
   connected_at: z.string().nullable(),
   last_sync_at: z.string().nullable(),
   last_push_at: z.string().nullable(),
   watch_expires_at: z.string().nullable(),
   lag_seconds: z.number().nullable(),
   last_error: z.string().nullable(),
+  /** Gmail refused the mailbox for rate until then: its work waits for it (null when not). */
+  throttled_until: z.string().nullable(),
   scopes: z.array(z.string()),
   send_as: z.array(z.object({ email: z.string(), display_name: z.string(), default: z.boolean() })),
   event_delivery: z
@@ -54,11 +56,36 @@ export const statusView = z.object({
       missed_push_at: z.string().nullable(),
     })
     .nullable(),
+  /** Meetings (src/calendar/): whether they are logged, and when not, why and where to fix it. */
+  calendar: z.object({
+    connected: z.boolean(),
+    last_sync_at: z.string().nullable(),
+    channel_expires_at: z.string().nullable(),
+    last_error: z.string().nullable(),
+    reconnect_url: z.string().nullable(),
+  }),
 });
 export const link = z.object({ entity_type: z.enum(ENTITY_TYPES), entity_id: z.uuid() });
+/** A meeting's own fields (src/calendar/, CONTRACT.md "Meetings"). */
+export const meetingView = z.object({
+  event_id: z
+    .string()
+    .describe("Google's event id (an occurrence's: `<series id>_<original start>`)"),
+  calendar_id: z.string(),
+  title: z.string().describe('empty for a private event or metadata visibility'),
+  start: z.string().describe('RFC 3339, or a date for an all-day meeting'),
+  end: z.string(),
+  all_day: z.boolean(),
+  location: z.string().nullable(),
+  conference_url: z.string().nullable(),
+  organizer: z.string().nullable(),
+  attendees: z.array(z.object({ email: z.string(), response_status: z.string() })),
+  status: z.enum(['confirmed', 'tentative', 'cancelled']),
+  recurring_event_id: z.string().nullable(),
+});
 export const activity = z.object({
   id: z.uuid(),
-  type: z.literal('email'),
+  type: z.enum(['email', 'meeting']),
   entity_type: z.enum(ENTITY_TYPES),
   entity_id: z.uuid(),
   title: z.string(),
@@ -71,9 +98,12 @@ export const activity = z.object({
     from: z.string().nullable(),
     to: z.array(z.string()),
     cc: z.array(z.string()),
-    body: z.string(),
+    body: z
+      .string()
+      .optional()
+      .describe('the text body, at most 256 KiB: in a list only with include=body'),
     body_truncated: z.boolean().optional(),
-    body_new: z.string().optional(),
+    body_new: z.string().optional().describe('in a list only with include=body'),
   }),
   thread_id: z.string(),
   created_at: z.string(),
@@ -98,6 +128,7 @@ export const activity = z.object({
     .string()
     .nullable()
     .describe('the sensitive-mail rule that kept the content out, when one did'),
+  meeting: meetingView.optional().describe('meetings only; their time is `created_at` too'),
 });
 export const activityDetail = activity.extend({
   body_text: z.string(),

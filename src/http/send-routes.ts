@@ -137,7 +137,7 @@ export function sendRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
         { orgId: caller.orgId, userId: caller.userId, key, requestHash: hashRequest(body) },
         () =>
           body.send_at === undefined
-            ? sendMail(sendingDeps(deps), caller, body)
+            ? sendMail(sendingDeps(deps), caller, body, { idempotencyKey: key })
             : scheduleMail(sendingDeps(deps), caller, body, sendTime(deps, body.send_at)),
       );
       res.status(answer.status).json(answer.body);

@@ -7,15 +7,20 @@
 // (Gmail publishes, Pub/Sub delivers, our endpoint records it, typically within a second) and the
 // sync it queues have landed. Then:
 // - the cursor has caught up: a push's sync read the change; nothing more.
-// - it has not: the caller syncs now (the lock is held, so no other sync is between). Whether a push
-//   was missed is decided here, before that sync, from `announced_history_id`, which only pushes
-//   raise: below the profile's historyId, no push announced the change in time, `missed_push_at` is
-//   set and the poll syncs the mailbox every 15 minutes for a day. At or above it, a push came but
-//   its sync did not read the change (a record not listable yet, a sync that failed): synced now,
-//   and the pushes are not blamed.
+// - it has not: the caller syncs now (the lock is held, so no other sync is between) and then
+//   settles the check (`settleCheck`) by what that sync found. Records past both the old cursor and
+//   every id a push announced (`announced_history_id`, which only pushes raise): no push announced
+//   them, `missed_push_at` is set and the poll syncs the mailbox every 15 minutes for a day. Records
+//   a push announced: its sync did not read them (a record not listable yet, a sync that failed),
+//   and the pushes are not blamed. Nothing listable up to Gmail's id, 5 seconds and more after Gmail
+//   answered it: Gmail moved its historyId for changes the API does not show
+//   (googleworkspace/python-samples#200); that id is remembered as quiet (`quiet_history_id`), so
+//   the next checks and probing syncs compare Gmail's id with it and spend no history.list on it,
+//   and no push is blamed for it.
 // The sync is decided by the cursor, never by what was announced: an announced change is only
 // queued for a sync, not yet read, and a check that trusted the announcement could pass it over.
 import { sql } from '../db/orm.ts';
+import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { markSyncFailed } from '../mailbox/mailbox-store.ts';
@@ -34,12 +39,20 @@ export type CheckOutcome =
   | { kind: 'behind'; historyId: number }
   /** The second look: a push's sync has read the change meanwhile. */
   | { kind: 'caught_up' }
-  /** The second look: a push announced the change, no sync has read it; the caller syncs now. */
-  | { kind: 'unread' }
-  /** The second look: no push announced it; recorded as a missed push, the caller syncs now. */
-  | { kind: 'missed_push' }
+  /** The second look: Gmail is still ahead; the caller syncs now, then settles the check. */
+  | { kind: 'unread'; historyId: number; cursor: number }
   | { kind: 'skipped'; reason: string }
-  | { kind: 'revoked' };
+  | { kind: 'revoked' | 'needs_admin' };
+
+/** What the sync after a second look found. */
+export type SettledCheck =
+  /** Records no push announced: recorded as a missed push. */
+  | { kind: 'missed_push' }
+  /** Records a push announced, that its sync had not read. */
+  | { kind: 'unread' }
+  /** Nothing listable up to Gmail's id: its historyId moved without records. */
+  | { kind: 'quiet' }
+  | { kind: 'skipped'; reason: string };
 
 /**
  * The first look (no `profileHistoryId`), or the second look at the historyId the first one was
@@ -56,34 +69,62 @@ export async function checkMailbox(
     return { kind: 'skipped', reason: mailbox.status };
   }
   const cursor = mailbox.historyId ?? 0;
+  const known = Math.max(cursor, mailbox.quietHistoryId ?? 0);
   if (profileHistoryId !== undefined) {
-    if (profileHistoryId <= cursor) {
+    if (profileHistoryId <= known) {
       await markChecked(deps, mailbox.id, false);
       return { kind: 'caught_up' };
     }
-    const missed = profileHistoryId > (mailbox.announcedHistoryId ?? 0);
-    await markChecked(deps, mailbox.id, missed);
-    return { kind: missed ? 'missed_push' : 'unread' };
+    return { kind: 'unread', historyId: profileHistoryId, cursor };
   }
   // Queued while healthy, found otherwise (an error, a full sync under way): the poll syncs it.
   if (mailbox.status !== 'active' || mailbox.historyId === null) {
     return { kind: 'skipped', reason: 'not active' };
   }
+  if (mailbox.throttledUntil && mailbox.throttledUntil.getTime() > Date.now())
+    throw new MailboxThrottled(mailbox.throttledUntil);
   let current: number;
   try {
     current = await profileHistoryIdOf(deps, mailbox);
   } catch (error) {
-    if (await handleRevokedGrant(deps, mailbox, error)) return { kind: 'revoked' };
+    const lost = await handleRevokedGrant(deps, mailbox, error);
+    if (lost) return { kind: lost };
+    if (error instanceof MailboxThrottled) throw error;
     // As a failed sync: the mailbox shows the error and is synced by the poll, with backoff.
     await markSyncFailed(deps.db, mailbox, failureReason(error));
     throw error;
   }
-  if (current <= cursor) {
+  if (current <= known) {
     await markChecked(deps, mailbox.id, false);
     return { kind: 'clean' };
   }
   await enqueueSecondLook(deps.db, mailbox.id, current, new Date(Date.now() + PUSH_GRACE_MS));
   return { kind: 'behind', historyId: current };
+}
+
+/**
+ * After the sync a second look asked for: what it listed past the cursor decides. Records past the
+ * old cursor and every announced id: a missed push. The cursor still below Gmail's id: nothing was
+ * listable up to it, though Gmail answered it at least PUSH_GRACE_MS before the listing, so its
+ * historyId moved without records, and that id is quiet from now on.
+ */
+export async function settleCheck(
+  deps: SyncDeps,
+  mailboxId: string,
+  look: { historyId: number; cursor: number },
+): Promise<SettledCheck> {
+  const mailbox = await deps.shared.readMailbox(mailboxId);
+  const cursor = mailbox?.historyId ?? 0;
+  const missed = cursor > Math.max(look.cursor, mailbox?.announcedHistoryId ?? 0);
+  const quiet = cursor < look.historyId;
+  await deps.db.execute(sql`
+    update mailboxes
+       set checked_at = now(),
+           missed_push_at = case when ${missed}::boolean then now() else missed_push_at end,
+           quiet_history_id = case when ${quiet}::boolean
+             then greatest(quiet_history_id, ${look.historyId}::bigint) else quiet_history_id end
+     where id = ${mailboxId}`);
+  return { kind: missed ? 'missed_push' : quiet ? 'quiet' : 'unread' };
 }
 
 /** Gmail's current historyId of the mailbox (users.getProfile, 1 unit). */

@@ -29,7 +29,7 @@ export async function waitForSyncs(
     const { rows } = await database.pool.query<{ n: number }>(
       `select count(*)::int as n from graphile_worker.jobs
         where task_identifier = any($1) and attempts < max_attempts`,
-      [[TASK.syncMailbox, TASK.checkMailbox, TASK.renewWatch]],
+      [[TASK.syncMailbox, TASK.checkMailbox, TASK.renewWatch, TASK.calendarSync]],
     );
     const left = rows[0]?.n ?? 0;
     if (left === 0) return;

@@ -4,7 +4,8 @@
 // against its cursor, a sync only when Gmail is ahead (ingest/check-mailbox.ts). Every other live
 // mailbox gets an incremental sync from its cursor (history.list, 2 units) each poll. Both are
 // spread over a jitter window so Gmail is not hit by every mailbox at once. Mailboxes in error
-// are retried when their backoff has passed.
+// are retried when their backoff has passed, mailboxes whose account is out of reach
+// (`needs_admin`) when their hourly probe is due; a mailbox Gmail throttles waits for its time.
 
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -51,8 +52,10 @@ export async function pollCycle(
       select id, healthy
         from (select m.id, m.checked_at, ${sql.raw(pushHealthySql('m'))} as healthy
                 from mailboxes m
-               where m.status in ('active', 'syncing')
-                  or (m.status = 'error' and (m.next_retry_at is null or m.next_retry_at <= now()))) live
+               where (m.status in ('active', 'syncing')
+                      or (m.status in ('error', 'needs_admin')
+                          and (m.next_retry_at is null or m.next_retry_at <= now())))
+                 and (m.throttled_until is null or m.throttled_until <= now())) live
        where not healthy or checked_at is null
           or checked_at < now() - interval '${sql.raw(CHECK_EVERY)}'
     ),

@@ -3,7 +3,7 @@
 // written to the mailbox (status, last error) and to the outbox.
 
 import { events } from '../db/schema.ts';
-import { classifyGoogleError, isGoogleFailure } from '../google/gmail-errors.ts';
+import { classifyGoogleError, isGoogleFailure, MailboxThrottled } from '../google/gmail-errors.ts';
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
 import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
@@ -17,7 +17,7 @@ export type SyncOutcome =
   /** A probing sync found Gmail where the cursor is: no history listed. */
   | { kind: 'up_to_date' }
   | { kind: 'skipped'; reason: string }
-  | { kind: 'revoked' };
+  | { kind: 'revoked' | 'needs_admin' };
 
 export async function syncMailbox(
   deps: SyncDeps,
@@ -29,15 +29,19 @@ export async function syncMailbox(
   if (mailbox.status === 'revoked' || mailbox.status === 'disconnected') {
     return { kind: 'skipped', reason: mailbox.status };
   }
+  // An account out of reach is tried again only when its hourly probe is due (the poll's).
+  if (mailbox.status === 'needs_admin' && (mailbox.nextRetryAt?.getTime() ?? 0) > Date.now()) {
+    return { kind: 'skipped', reason: mailbox.status };
+  }
+  if (mailbox.throttledUntil && mailbox.throttledUntil.getTime() > Date.now())
+    throw new MailboxThrottled(mailbox.throttledUntil);
   const log = deps.log.child({ mailbox_id: mailbox.id });
   try {
     const ctx = await openSyncContext(deps, mailbox, log);
     const full = opts.full === true || mailbox.historyId === null;
-    if (
-      opts.probe &&
-      !full &&
-      (await gmailHistoryId(ctx.gmail, ctx.pacer)) <= (mailbox.historyId ?? 0)
-    ) {
+    // Gmail's id at or below the cursor, or below an id found quiet (moved with nothing listable).
+    const known = Math.max(mailbox.historyId ?? 0, mailbox.quietHistoryId ?? 0);
+    if (opts.probe && !full && (await gmailHistoryId(ctx.gmail, ctx.pacer)) <= known) {
       return { kind: 'up_to_date' };
     }
     const outcome = await runSync(ctx, full).finally(() => ctx.progress.end());
@@ -45,10 +49,13 @@ export async function syncMailbox(
     log.info(outcome, 'mailbox synced');
     return outcome;
   } catch (error) {
-    if (await handleRevokedGrant(deps, mailbox, error)) {
-      log.warn('mailbox grant revoked');
-      return { kind: 'revoked' };
+    const lost = await handleRevokedGrant(deps, mailbox, error);
+    if (lost) {
+      log.warn({ state: lost }, 'mailbox grant revoked or account out of reach');
+      return { kind: lost };
     }
+    // Put off until Gmail's time by the job (jobs/throttled-jobs.ts), not a failure.
+    if (error instanceof MailboxThrottled) throw error;
     await markSyncFailed(deps.db, mailbox, failureReason(error));
     throw error;
   }

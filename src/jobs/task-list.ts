@@ -1,10 +1,13 @@
 // Every task the worker runs, by name. Tasks are thin: parse the payload, call one use case.
 import type { Task, TaskList } from 'graphile-worker';
 import { z } from 'zod';
+import { pollCalendars } from '../calendar/calendar-poll.ts';
+import { makeCalendarRelease } from '../calendar/calendar-release.ts';
+import { makeCalendarTask } from '../calendar/calendar-task.ts';
 import { withoutParameters } from '../db/query-errors.ts';
 import type { Deps } from '../deps.ts';
 import { deliverEvents, requestEventDelivery } from '../events/deliver-events.ts';
-import { checkMailbox } from '../ingest/check-mailbox.ts';
+import { checkMailbox, settleCheck } from '../ingest/check-mailbox.ts';
 import { pollCycle } from '../ingest/poll.ts';
 import { syncMailbox } from '../ingest/sync-mailbox.ts';
 import { finishDisconnect } from '../mailbox/disconnect.ts';
@@ -26,6 +29,8 @@ import { runScheduledSend } from '../scheduled/run-scheduled.ts';
 import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
 import { makeSharedStatements } from '../sync/shared-statements.ts';
+import { makeResolveSendTask } from './resolve-send-task.ts';
+import { putOffWhenThrottled } from './throttled-jobs.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -80,6 +85,11 @@ export function makeTaskList(deps: Deps): TaskList {
     mailboxAuth: deps.mailboxAuth,
     google: deps.config.google,
     log: deps.log,
+    beforeRevoke: makeCalendarRelease({
+      ...deps,
+      db: deps.database.db,
+      google: deps.config.google,
+    }),
   };
   async function runSync(
     mailboxId: string,
@@ -108,8 +118,8 @@ export function makeTaskList(deps: Deps): TaskList {
         deps.metrics.tokenRefreshFailed();
         deps.metrics.sync(mode, 'revoked', seconds);
       }
-      const newEvents =
-        (outcome.kind === 'synced' && outcome.logged > 0) || outcome.kind === 'revoked';
+      const lost = outcome.kind === 'revoked' || outcome.kind === 'needs_admin';
+      const newEvents = (outcome.kind === 'synced' && outcome.logged > 0) || lost;
       if (newEvents && webhook) await requestEventDelivery(deps.database.db);
     } catch (error) {
       deps.metrics.sync(mode, 'failed', (performance.now() - started) / 1000);
@@ -117,7 +127,7 @@ export function makeTaskList(deps: Deps): TaskList {
     }
   }
 
-  return withoutParametersInErrors({
+  const tasks: Record<string, Task> = {
     [TASK.syncMailbox]: async (payload, helpers) => {
       const { mailbox_id, full, probe } = syncPayload.parse(payload);
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
@@ -199,25 +209,30 @@ export function makeTaskList(deps: Deps): TaskList {
       try {
         const profile = profile_history_id === undefined ? undefined : Number(profile_history_id);
         const log = deps.log.child({ job_id: helpers.job.id, mailbox_id });
-        const outcome = await checkMailbox({ ...syncDeps, log }, mailbox_id, profile);
-        deps.metrics.pollCheck(outcome.kind);
-        // A missed push is what an operator watches for: Pub/Sub losing pushes for this mailbox.
-        if (outcome.kind === 'missed_push') log.warn('change found that no push announced');
-        else log.debug(outcome, 'mailbox checked');
+        const checkDeps = { ...syncDeps, log };
+        const outcome = await checkMailbox(checkDeps, mailbox_id, profile);
         if (outcome.kind === 'revoked') deps.metrics.tokenRefreshFailed();
-        // Gmail is still ahead of the cursor: synced now, as any sync (same lock, same bookkeeping).
-        if (outcome.kind === 'missed_push' || outcome.kind === 'unread') {
-          await runSync(mailbox_id, false, helpers.job.id);
+        if (outcome.kind !== 'unread') {
+          deps.metrics.pollCheck(outcome.kind);
+          return log.debug(outcome, 'mailbox checked');
         }
+        // Gmail still ahead of the cursor: synced now (same lock), settled by what the sync found.
+        await runSync(mailbox_id, false, helpers.job.id);
+        const settled = await settleCheck(checkDeps, mailbox_id, outcome);
+        deps.metrics.pollCheck(settled.kind);
+        // A missed push is what an operator watches for: Pub/Sub losing pushes for this mailbox.
+        if (settled.kind === 'missed_push') log.warn('change found that no push announced');
+        else log.debug(settled, 'mailbox checked');
       } finally {
         await release();
       }
     },
     [TASK.deliverEvents]: async () => {
-      await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
+      await deliverEvents({ db: deps.database.db, log: deps.log, http: deps.outbound }, webhook);
     },
     [TASK.poll]: async () => {
       await pollCycle(deps);
+      if (deps.config.google.syncCalendar) await pollCalendars(deps.database.db);
     },
     [TASK.renewWatch]: async (payload) => {
       const { mailbox_id } = mailboxPayload.parse(payload);
@@ -256,10 +271,14 @@ export function makeTaskList(deps: Deps): TaskList {
         await requestEventDelivery(deps.database.db);
       }
     },
+    [TASK.calendarSync]: makeCalendarTask(deps),
+    [TASK.resolveSend]: makeResolveSendTask(deps),
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },
-  });
+  };
+  const throttling = { db: deps.database.db, log: deps.log };
+  return withoutParametersInErrors(putOffWhenThrottled(throttling, tasks));
 }
 
 /**

@@ -1,11 +1,12 @@
 // MIME out, composed by nodemailer's MailComposer: encoded-word headers, multipart/alternative when
-// both bodies are given (text derived from HTML when only HTML is), attachments, Message-ID,
+// both bodies are given (text derived from HTML when only HTML is, unless the HTML is too large
+// to read whole within html-bounds.ts's limit: then it goes alone), attachments, Message-ID,
 // threading headers. Bcc is kept in the raw: Gmail's messages.send reads recipients from it and
 // strips it itself.
 import { randomUUID } from 'node:crypto';
-import { convert as htmlToText } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailAddress } from './addresses.ts';
+import { htmlToText } from './html-text.ts';
 
 export interface ComposeInput {
   from: MailAddress;
@@ -27,15 +28,14 @@ const asAddress = (a: MailAddress) => ({ name: a.name, address: a.email });
 
 export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   const domain = input.messageIdDomain ?? input.from.email.split('@')[1] ?? 'localhost';
-  const text =
-    input.text ?? (input.html !== undefined ? htmlToText(input.html, { wordwrap: 78 }) : '');
+  const text = input.text ?? textAlternative(input.html);
   const composer = new MailComposer({
     from: asAddress(input.from),
     to: input.to.map(asAddress),
     ...(input.cc?.length ? { cc: input.cc.map(asAddress) } : {}),
     ...(input.bcc?.length ? { bcc: input.bcc.map(asAddress) } : {}),
     subject: input.subject,
-    text,
+    ...(text !== undefined ? { text } : {}),
     ...(input.html !== undefined ? { html: input.html } : {}),
     attachments: (input.attachments ?? []).map((a) => ({
       filename: a.filename,
@@ -51,4 +51,11 @@ export async function composeMessage(input: ComposeInput): Promise<Buffer> {
   const node = composer.compile();
   node.keepBcc = true;
   return node.build();
+}
+
+/** The plain alternative of an HTML-only mail; none when only part of the HTML could be read. */
+function textAlternative(html: string | undefined): string | undefined {
+  if (html === undefined) return '';
+  const read = htmlToText(html, Number.POSITIVE_INFINITY, 78);
+  return read.truncated ? undefined : read.text;
 }

@@ -6,7 +6,7 @@
 import { decodeTextData } from './charset.ts';
 import { cleanLine } from './clean-text.ts';
 import { decodeWords } from './encoded-words.ts';
-import { htmlAsText } from './html-text.ts';
+import { htmlToText } from './html-text.ts';
 import { MAX_DEPTH, type Walk } from './mime-limits.ts';
 import {
   charsetOf,
@@ -68,7 +68,11 @@ export function textOf(part: Part | undefined, walk: Walk, depth = 0): string {
   }
   if (isAttachment(part) || !isBodyText(type)) return '';
   const text = decodeText(part, walk);
-  return type === 'text/html' ? htmlAsText(text) : text;
+  if (type !== 'text/html') return text;
+  // The walk's source budget bounds the bytes; the tag bound is html-text's.
+  const html = htmlToText(text, Number.POSITIVE_INFINITY);
+  if (html.truncated) walk.truncated = true;
+  return html.text;
 }
 
 /** Plain text wins; HTML is the fallback; a nested multipart counts by what it yields. */

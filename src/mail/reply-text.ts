@@ -12,8 +12,13 @@
 // - "Enviado do meu iPhone" and Outlook mobile's Portuguese and Spanish lines;
 // - lines it would wrongly take for a signature: "---" or "===" dividers, and "Sent from …" in
 //   the middle of a paragraph (only the last line of the new text can be that signature);
-// - its regular expressions are quadratic on long lines, so lines over 1,000 characters (never a
-//   header) are hidden from it, and only the first 64 KiB of text is read.
+// - its regular expressions are quadratic: on long lines, on runs of blank lines, and over the whole
+//   text (a multi-line pattern tried from every line that starts like a header scans to the end).
+//   So only the first 64 KiB of text is read, runs of blank lines are read as one, and the parser
+//   is handed at most PARSER_LINES lines, each line over PARSER_LINE_CHARS characters (never a
+//   header or a signature) hidden behind a placeholder: its cost is bounded by a constant
+//   (under 50 ms for the worst inputs we know: test/mail/parser-bounds.test.ts), and everything
+//   done here around it is linear. The new text is looked for in those first lines.
 // Inline (interleaved) replies keep the author's lines and drop the `>` ones. The result is ''
 // only when the text starts with the quoted thread (nothing written above it); a mail whose whole
 // text is new comes back whole.
@@ -21,6 +26,10 @@ import EmailReplyParser from 'email-reply-parser';
 
 export const REPLY_TEXT_MAX_CHARS = 64 * 1024;
 const LONG_LINE = 1000;
+/** Lines the reply parser reads; the new part of a reply comes first. */
+export const PARSER_LINES = 300;
+/** Longer lines are hidden from the reply parser (a quote header wraps well before this). */
+const PARSER_LINE_CHARS = 200;
 
 const WROTE_START = /^\s*(?:On|Em|El|Le)\s/;
 const WROTE_END = /(?:wrote|escreveu|escribió|a écrit)\s?:\s*$/;
@@ -38,27 +47,34 @@ const QUOTED = /^\s*>/;
 const HEADER_DATE = /\d{1,2}[:h]\d{2}|\d{4}|@/;
 
 export function extractReplyText(text: string): string {
-  const lines = clean(text).split('\n');
-  const kept = dropQuoteHeaders(lines);
+  const lines = cleanLines(text);
+  const kept = dropQuoteHeaders(lines).slice(0, PARSER_LINES);
   const hidden: string[] = [];
   const hide = (line: string) => `\uE000${hidden.push(line) - 1}\uE001`;
-  const forParser = kept.map((line, i) =>
-    line.length > LONG_LINE || FALSE_SIGNATURE.test(line) || isMidTextDevice(kept, i)
+  const forParser = kept.map((line, i) => {
+    // A long quoted line stays a quote for the parser (which drops every quote); its text is moot.
+    if (line.length > PARSER_LINE_CHARS && QUOTED.test(line)) return '>';
+    return line.length > PARSER_LINE_CHARS || FALSE_SIGNATURE.test(line) || isMidTextDevice(kept, i)
       ? hide(line)
-      : line,
-  );
+      : line;
+  });
   const visible = new EmailReplyParser().parseReply(forParser.join('\n'));
   const restored = visible.replace(/\uE000(\d+)\uE001/g, (_, n: string) => hidden[Number(n)] ?? '');
   const result = trimBlank(dropDeviceSignature(restored.split('\n'))).join('\n');
   if (result || startsWithThread(lines)) return result;
-  return trimBlank(lines).join('\n');
+  return trimBlank(lines.slice(0, PARSER_LINES)).join('\n');
 }
 
-function clean(text: string): string {
-  return text
+/** The text's first 64 KiB as lines, LF only, no placeholder characters, a run of blank lines as one. */
+function cleanLines(text: string): string[] {
+  const lines = text
     .slice(0, REPLY_TEXT_MAX_CHARS)
     .replace(/\r\n?/g, '\n')
-    .replace(/[\uE000\uE001]/g, '');
+    .replace(/[\uE000\uE001]/g, '')
+    .split('\n');
+  return lines.filter(
+    (line, i) => i === 0 || line.trim() !== '' || (lines[i - 1] ?? '').trim() !== '',
+  );
 }
 
 // Cut at the first Outlook block or marker; remove "On … wrote:" headers over `>` quotes (the
@@ -78,7 +94,7 @@ function dropQuoteHeaders(lines: string[]): string[] {
       kept.push(line);
       continue;
     }
-    if (!QUOTED.test(lines.slice(end + 1).find((l) => l.trim() !== '') ?? '')) {
+    if (!QUOTED.test(nextWritten(lines, end + 1) ?? '')) {
       return dropSeparator(kept);
     }
     i = end;
@@ -117,8 +133,14 @@ function dropSeparator(kept: string[]): string[] {
 // author's text it is a sentence ("Sent from the Lisbon office: 3 boxes").
 function isMidTextDevice(lines: string[], i: number): boolean {
   if (!DEVICE_SIGNATURE.test(lines[i] ?? '')) return false;
-  const next = lines.slice(i + 1).find((l) => l.trim() !== '');
+  const next = nextWritten(lines, i + 1);
   return next !== undefined && !QUOTED.test(next);
+}
+
+/** The first line from `from` on that is not blank (blank runs are one line: cleanLines). */
+function nextWritten(lines: string[], from: number): string | undefined {
+  for (let i = from; i < lines.length; i++) if ((lines[i] ?? '').trim() !== '') return lines[i];
+  return undefined;
 }
 
 function dropDeviceSignature(lines: string[]): string[] {

@@ -16,9 +16,11 @@
 //   http(s) images are kept but NOT loaded: their URL moves to `data-remote-src`, and
 //   `hasRemoteImages` says so; to show them the CRM copies `data-remote-src` back to `src`
 //   after the user asks (tracking pixels stay silent until then).
-// - Input over `maxInputBytes` (default 1 MiB of UTF-8) or over 20,000 tags is cut at a tag
-//   boundary first and `truncated` is true; the cut is sanitised like any other input.
+// - Input over `maxInputBytes` (default 1 MiB of UTF-8) or over MAX_HTML_TAGS tags is cut at a
+//   tag boundary first (html-bounds.ts: the parse's cost grows with tags × depth) and `truncated`
+//   is true; the cut is sanitised like any other input.
 import sanitizeHtml from 'sanitize-html';
+import { boundHtml } from './html-bounds.ts';
 
 export interface SanitizeOptions {
   /** URL that serves the inline part with this Content-ID (without `<>`), or undefined. */
@@ -36,7 +38,8 @@ export interface SanitizedHtml {
 }
 
 export const MAX_HTML_INPUT_BYTES = 1024 * 1024;
-export const MAX_HTML_TAGS = 20_000;
+export { MAX_HTML_TAGS } from './html-bounds.ts';
+
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:']);
 const DATA_IMAGE = /^data:image\/(?:png|jpeg|gif|webp)[;,]/i;
 export const LINK_REL = 'noopener noreferrer nofollow';
@@ -98,7 +101,7 @@ const ALLOWED_STYLES = {
 };
 
 export function sanitizeEmailHtml(html: string, opts: SanitizeOptions = {}): SanitizedHtml {
-  const { text, truncated } = capInput(html, opts.maxInputBytes ?? MAX_HTML_INPUT_BYTES);
+  const { html: text, truncated } = boundHtml(html, opts.maxInputBytes ?? MAX_HTML_INPUT_BYTES);
   let hasRemoteImages = false;
   const out = sanitizeHtml(text, {
     allowedTags: ALLOWED_TAGS,
@@ -170,27 +173,4 @@ function safeDecode(value: string): string {
   } catch {
     return value;
   }
-}
-
-// Cut at a byte budget without splitting a character, then before any tag left open by the cut,
-// then after MAX_HTML_TAGS opening tags: htmlparser2 keeps its open-element stack with
-// Array.unshift, so its time grows with the square of the nesting depth (200,000 nested <div>
-// took 33 s), and the number of tags bounds that depth (20,000 take about 0.25 s).
-function capInput(html: string, maxBytes: number): { text: string; truncated: boolean } {
-  let text = html;
-  let truncated = false;
-  if (html.length > maxBytes / 3 && Buffer.byteLength(html) > maxBytes) {
-    text = Buffer.from(html)
-      .subarray(0, maxBytes)
-      .toString('utf8')
-      .replace(/\uFFFD$/, '');
-    const open = text.lastIndexOf('<');
-    if (open > text.lastIndexOf('>')) text = text.slice(0, open);
-    truncated = true;
-  }
-  const tags = /<[a-zA-Z]/g;
-  for (let n = 0; tags.exec(text); n++) {
-    if (n === MAX_HTML_TAGS) return { text: text.slice(0, tags.lastIndex - 2), truncated: true };
-  }
-  return { text, truncated };
 }

@@ -16,14 +16,24 @@
 // - bank notices always need that sign (a customer's "Pix enviado - NF 123" is business);
 // - a one-time code next to the words that name it ("Your verification code is 482913") is
 //   enough on its own.
-// Text is compared lower-cased without accents, so "código" and "codigo" match alike.
+// - a sign-in ("magic") link next to the words that name it is enough on its own too.
+// Text is compared lower-cased without accents, zero-width and other invisible format characters
+// (U+200B, U+2060, U+00AD…) removed, so "código", "codigo" and "co\u200Bdigo" match alike. What is
+// read (issue 27 #7): the text body, the HTML body as text (a code only in the HTML is still a
+// code) with its links, and the attachments' names, up to READ_CHARS in all; every pattern is
+// linear in what it reads (test/mail/sensitive-mail.test.ts times 1 MB against 100 KB).
+import { htmlToText } from './html-text.ts';
 
 export interface MailToClassify {
   subject: string;
   /** The From header or just its address. */
   from: string;
-  /** The plain text body (only its first 4,000 characters are read). */
+  /** The plain text body. */
   text: string;
+  /** The HTML body, raw: read as text, and its links. */
+  html?: string | null | undefined;
+  /** The attachments' file names. */
+  attachmentNames?: string[] | undefined;
   headers?: Record<string, string | undefined>;
 }
 
@@ -33,7 +43,8 @@ export type SensitiveRule =
   | 'sign_in_alert'
   | 'two_step_verification'
   | 'bank_notice'
-  | 'payroll';
+  | 'payroll'
+  | 'sign_in_link';
 
 export interface SensitiveVerdict {
   sensitive: boolean;
@@ -48,7 +59,10 @@ interface Rule {
   needsSignal?: boolean;
 }
 
-const TEXT_CHARS = 4000;
+/** Characters of text, HTML text, links and names read, in all. */
+const READ_CHARS = 512 * 1024;
+/** HTML read to find them (a bounded parse: html-bounds.ts). */
+const HTML_BYTES = 512 * 1024;
 const SUBJECT_CHARS = 1000;
 // Words of a subject people write about a problem, not of one a system sends about an account.
 const DISCUSSION =
@@ -60,7 +74,12 @@ const DISCLAIMER =
   /if (?:you )?(?:did ?n[o']t|did not|do not|don'?t) (?:request|make|recognize|initiate|sign)|if this (?:was ?n[o']t|was not) you|wasn'?t you\?|se (?:voce )?nao (?:solicitou|reconhece|foi voce|fez)|caso (?:voce )?nao (?:tenha solicitado|reconheca)|si no (?:solicitaste|has solicitado|lo solicitaste|reconoces|fuiste tu|realizaste)|never share (?:this|your) code|nunca compartilhe|no compartas (?:este|tu) codigo|nao compartilhe (?:este|seu) codigo/;
 
 const CODE_WORDS =
-  '(?:verification|security|login|log-?in|sign-?in|one-?time|authentication|2fa|otp) code(?! (?:review|audit|scan|analysis|quality))|one-?time (?:password|pin)|\\botp\\b|codigo (?:de )?(?:verificacao|seguranca|login|autenticacao|verificacion|seguridad|inicio de sesion|autenticacion|un solo uso|uso unico)|codigo unico|senha (?:temporaria|de uso unico)|contrasena (?:temporal|de un solo uso)';
+  '(?:verification|security|login|log-?in|sign-?in|one-?time|authentication|2fa|otp|your) code(?! (?:review|audit|scan|analysis|quality|base|repository|of conduct))|\\bpin\\b(?: code| number)?|one-?time (?:password|pin)|\\botp\\b|codigo (?:de )?(?:verificacao|seguranca|login|autenticacao|verificacion|seguridad|inicio de sesion|autenticacion|un solo uso|uso unico)|codigo unico|(?:seu|tu|su) codigo|senha (?:temporaria|de uso unico)|contrasena (?:temporal|de un solo uso)';
+// Words a meeting invitation also uses for the code it shares with every guest ("Passcode: 123456"
+// under a Zoom "Meeting ID", Webex's "Access code"): they count only outside a meeting invitation.
+const ACCOUNT_CODE_WORDS = `${CODE_WORDS}|pass ?code|access code|codigo de (?:acesso|acceso)`;
+const MEETING =
+  /meeting id|id (?:da|de) reuni|zoom|webex|teams meeting|join (?:the )?meeting|meet\.google/;
 // A code: 5 to 8 digits, 4 digits that are not a year, "123 456" or "G-123456"; not part of a
 // longer number, an amount or a date.
 const CODE =
@@ -70,9 +89,17 @@ const CONFIRMATION_NEAR_CODE = new RegExp(
   `(?:confirmation code|codigo de confirmac(?:ao|ion))[^\\n]{0,40}?(?:\\n\\s*){0,2}${CODE}`,
 );
 const ORDER_OR_BOOKING = /\b(?:order|booking|reservation|flight|pedido|reserva|voo|vuelo)\b/;
-const CODE_NEAR_WORDS = new RegExp(
-  `(?:${CODE_WORDS})[^\\n]{0,40}?(?:\\n\\s*){0,2}[^\\n]{0,20}?${CODE}|${CODE}[^\\n]{0,40}(?:${CODE_WORDS})`,
-);
+const codeNear = (words: string) =>
+  new RegExp(
+    `(?:${words})[^\\n]{0,40}?(?:\\n\\s*){0,2}[^\\n]{0,20}?${CODE}|${CODE}[^\\n]{0,40}(?:${words})`,
+  );
+const CODE_NEAR_WORDS = codeNear(CODE_WORDS);
+const CODE_NEAR_ACCOUNT_WORDS = codeNear(ACCOUNT_CODE_WORDS);
+
+// A sign-in link ("magic link"): the words, and a link carrying a token.
+const SIGN_IN_LINK_WORDS =
+  /(?:magic|sign-?in|log-?in|login|one-?time|access|verification) link|click (?:the |this )?(?:link|button|here) (?:below )?to (?:sign|log) ?in|link (?:magico|de acesso|de login|de entrada)|clique (?:no link|no botao|aqui) para (?:entrar|acessar|fazer login)|enlace (?:magico|de acceso|de inicio de sesion)|haz clic (?:en el enlace|aqui) para (?:iniciar sesion|acceder)/;
+const TOKEN_LINK = /https?:\/\/[^\s"'<>]{1,200}?[/=][\w-]{20,}/;
 
 const RULES: Rule[] = [
   {
@@ -146,6 +173,13 @@ const RULES: Rule[] = [
       /(?:tu|su) (?:recibo de )?nomina|recibo de nomina|salario neto|sueldo neto/,
     ],
   },
+  {
+    name: 'sign_in_link',
+    subject: [
+      /(?:magic|sign-?in|log-?in|login) link|link (?:magico|de acesso|de login)|enlace (?:magico|de acceso)/,
+    ],
+    body: [SIGN_IN_LINK_WORDS],
+  },
 ];
 
 export const SENSITIVE_RULES: readonly SensitiveRule[] = RULES.map((r) => r.name);
@@ -154,10 +188,13 @@ export function classifySensitiveMail(mail: MailToClassify): SensitiveVerdict {
   const rawSubject = fold(mail.subject.slice(0, SUBJECT_CHARS));
   const isReply = REPLY_PREFIX.test(rawSubject);
   const subject = rawSubject.replace(/^(?:\s*(?:re|fw|fwd|res|enc|rv|tr|aw|wg)\s*:)+\s*/, '');
-  const body = fold(mail.text.slice(0, TEXT_CHARS));
+  const body = fold(readableText(mail));
   const signal = hasSystemSignal(mail, body);
   const discussed = isReply || DISCUSSION.test(subject);
   if (!discussed && hasOneTimeCode(`${subject}\n${body}`)) return verdict('one_time_code');
+  if (!discussed && SIGN_IN_LINK_WORDS.test(body) && TOKEN_LINK.test(body)) {
+    return verdict('sign_in_link');
+  }
   for (const rule of RULES) {
     if (rule.needsSignal && !signal) continue;
     const subjectCounts = signal ? !isReply : !discussed;
@@ -167,8 +204,28 @@ export function classifySensitiveMail(mail: MailToClassify): SensitiveVerdict {
   return { sensitive: false };
 }
 
+/** Everything a reader of the activity would see: text, the HTML's text and links, file names. */
+function readableText(mail: MailToClassify): string {
+  const parts = [mail.text.slice(0, READ_CHARS)];
+  if (mail.html) {
+    const html = mail.html.slice(0, HTML_BYTES);
+    parts.push(htmlToText(html, HTML_BYTES).text, linksOf(html));
+  }
+  parts.push(...(mail.attachmentNames ?? []).slice(0, 200).map((n) => n.slice(0, 255)));
+  return parts.join('\n').slice(0, READ_CHARS);
+}
+
+/** The links of an HTML body (html-to-text leaves them out), one a line. */
+function linksOf(html: string): string {
+  const links: string[] = [];
+  for (const m of html.matchAll(/\bhref\s{0,10}=\s{0,10}["']?([^"'\s>]{1,2048})/gi)) {
+    if (links.push(m[1] ?? '') >= 1000) break;
+  }
+  return links.join('\n');
+}
+
 function hasOneTimeCode(text: string): boolean {
-  if (CODE_NEAR_WORDS.test(text)) return true;
+  if ((MEETING.test(text) ? CODE_NEAR_WORDS : CODE_NEAR_ACCOUNT_WORDS).test(text)) return true;
   return CONFIRMATION_NEAR_CODE.test(text) && !ORDER_OR_BOOKING.test(text);
 }
 
@@ -185,11 +242,13 @@ function hasSystemSignal(mail: MailToClassify, body: string): boolean {
   );
 }
 
-// Lower case, accents removed, whitespace runs made single spaces (newlines kept).
+// Lower case, accents and invisible format characters removed, whitespace runs made single
+// spaces (newlines kept, a run of blank lines one).
 function fold(value: string): string {
   return value
     .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+    .replace(/[\p{M}\p{Cf}]/gu, '')
     .toLowerCase()
-    .replace(/[^\S\n]+/g, ' ');
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/\n(?: ?\n)+/g, '\n\n');
 }

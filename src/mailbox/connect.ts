@@ -11,11 +11,12 @@ import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
+import { enqueueCalendarSync } from '../queue/calendar-jobs.ts';
 import { enqueueSync } from '../queue/enqueue.ts';
 import type { Vault } from '../vault/vault.ts';
 import {
+  CALENDAR_SCOPE,
   checkAccount,
-  checkFinisher,
   checkGrantedScopes,
   READONLY_SCOPE,
   revokeIssuedGrant,
@@ -32,6 +33,11 @@ import { startWatch } from './watch.ts';
  * without gmail.send the mailbox connects read-only.
  */
 export const REQUIRED_SCOPES = [READONLY_SCOPE, SEND_SCOPE];
+
+/** What the consent screen asks: with SYNC_CALENDAR on, the calendar's events too (optional). */
+export function askedScopes(google: Pick<GoogleConfig, 'syncCalendar'>): string[] {
+  return google.syncCalendar ? [...REQUIRED_SCOPES, CALENDAR_SCOPE] : REQUIRED_SCOPES;
+}
 
 export interface ConnectDeps {
   db: Db;
@@ -64,7 +70,7 @@ export async function beginConnect(
     // Forces a refresh token even when the user consented before.
     prompt: 'consent',
     include_granted_scopes: true,
-    scope: REQUIRED_SCOPES,
+    scope: askedScopes(deps.google),
     state,
     code_challenge: codeChallenge,
     code_challenge_method: CodeChallengeMethod.S256,
@@ -94,11 +100,12 @@ export async function completeConnect(
   finisher?: StateStarter,
 ): Promise<ConnectedMailbox> {
   if (!input.state) throw new AppError('state_invalid', 'the OAuth state is missing');
-  const owner = await consumeState(deps.db, input.state);
+  // Google's error leaves the state unused: anyone can put `?error=…&state=S` in a URL.
   if (input.error) {
     const code = input.error === 'access_denied' ? 'access_denied' : 'oauth_error';
     throw new AppError(code, `Google answered ${input.error}: the mailbox was not connected`);
   }
+  const owner = await consumeState(deps.db, input.state, finisher);
   if (!input.code) throw new AppError('code_missing', 'the authorization code is missing');
 
   const exchange = makeOAuthClient(deps.google);
@@ -113,7 +120,6 @@ export async function completeConnect(
   const gmail = makeGmail(deps.google, exchange);
   let accepted: { email: string; mailboxId: string; historyId: string | null | undefined };
   try {
-    checkFinisher(owner, finisher);
     checkGrantedScopes(granted);
     if (!tokens.refresh_token || !tokens.access_token) {
       throw new AppError('no_refresh_token', 'Google granted no offline access; connect again');
@@ -145,6 +151,9 @@ export async function completeConnect(
       .where(eq(mailboxes.id, mailboxId));
     await enqueueSync(tx, mailboxId, { full: true });
     await enqueueSendAsRefresh(tx, mailboxId);
+    // Meetings: a full listing of the calendar's window, then its push channel (src/calendar/).
+    if (deps.google.syncCalendar && granted.includes(CALENDAR_SCOPE))
+      await enqueueCalendarSync(tx, mailboxId, 'full');
   });
   const readOnly = !granted.includes(SEND_SCOPE);
   deps.log.info(
@@ -161,58 +170,81 @@ async function storeMailbox(
   scopes: string[],
   tokens: Parameters<Vault['seal']>[1],
 ): Promise<string> {
-  return deps.db.transaction(async (tx) => {
-    const holders = await tx
-      .select()
-      .from(mailboxes)
-      .where(
-        and(
-          ne(mailboxes.status, 'disconnected'),
-          sql`(${mailboxes.email} = ${email} or (${mailboxes.orgId} = ${owner.orgId} and ${mailboxes.userId} = ${owner.userId}))`,
-        ),
-      )
-      .for('update');
-    const other = holders.find((m) => m.orgId !== owner.orgId || m.userId !== owner.userId);
-    if (other) {
-      throw new AppError('address_taken', `${email} is already connected by another user`);
-    }
-    const own = holders[0];
-    if (own && own.email !== email) {
-      throw new AppError(
-        'already_connected',
-        `disconnect ${own.email} before connecting another address`,
+  return deps.db
+    .transaction(async (tx) => {
+      // Two completions for one address at once: the second waits here, then sees the first's row
+      // (409 address_taken) instead of failing the unique index (a 500).
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtextextended(${`connect:${email}`}, 0))`,
       );
-    }
-    const previous = own ?? (await findReusableRow(tx, owner, email));
-    const id = previous?.id ?? randomUUID();
-    const sealed = await deps.vault.seal(id, tokens);
-    const values = {
-      status: 'syncing' as const,
-      scopes,
-      sealedTokens: sealed.ciphertext,
-      wrappedKey: sealed.wrappedKey,
-      keyId: sealed.keyId,
-      userName: owner.userName,
-      lastError: null,
-      errorCount: 0,
-      pendingRevoke: false,
-      connectedAt: new Date(),
-      disconnectedAt: null,
-      updatedAt: new Date(),
-    };
-    if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
-    else
-      await tx
-        .insert(mailboxes)
-        .values({ id, orgId: owner.orgId, userId: owner.userId, email, ...values });
-    await tx.insert(events).values({
-      orgId: owner.orgId,
-      mailboxId: id,
-      type: 'mailbox.connected',
-      payload: { mailbox_id: id, email, user_id: owner.userId },
+      const holders = await tx
+        .select()
+        .from(mailboxes)
+        .where(
+          and(
+            ne(mailboxes.status, 'disconnected'),
+            sql`(${mailboxes.email} = ${email} or (${mailboxes.orgId} = ${owner.orgId} and ${mailboxes.userId} = ${owner.userId}))`,
+          ),
+        )
+        .for('update');
+      const other = holders.find((m) => m.orgId !== owner.orgId || m.userId !== owner.userId);
+      if (other) {
+        throw new AppError('address_taken', `${email} is already connected by another user`);
+      }
+      const own = holders[0];
+      if (own && own.email !== email) {
+        throw new AppError(
+          'already_connected',
+          `disconnect ${own.email} before connecting another address`,
+        );
+      }
+      const previous = own ?? (await findReusableRow(tx, owner, email));
+      const id = previous?.id ?? randomUUID();
+      const sealed = await deps.vault.seal(id, tokens);
+      const values = {
+        status: 'syncing' as const,
+        scopes,
+        sealedTokens: sealed.ciphertext,
+        wrappedKey: sealed.wrappedKey,
+        keyId: sealed.keyId,
+        userName: owner.userName,
+        lastError: null,
+        errorCount: 0,
+        pendingRevoke: false,
+        connectedAt: new Date(),
+        disconnectedAt: null,
+        updatedAt: new Date(),
+      };
+      if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
+      else
+        await tx
+          .insert(mailboxes)
+          .values({ id, orgId: owner.orgId, userId: owner.userId, email, ...values });
+      await tx.insert(events).values({
+        orgId: owner.orgId,
+        mailboxId: id,
+        type: 'mailbox.connected',
+        payload: { mailbox_id: id, email, user_id: owner.userId },
+      });
+      return id;
+    })
+    .catch((error: unknown) => {
+      // The lock covers one address; the same user finishing two addresses at once meets the
+      // one-live-mailbox-per-user index instead: a conflict too, never a 500.
+      if (sqlStateOf(error) === '23505') {
+        throw new AppError('already_connected', 'another connection finished at the same time');
+      }
+      throw error;
     });
-    return id;
-  });
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = e.cause;
+  }
+  return undefined;
 }
 
 /** A user reconnecting the address they had before keeps its row, cursor and activities. */

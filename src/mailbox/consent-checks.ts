@@ -7,6 +7,8 @@ import type { Logger } from '../logger.ts';
 
 export const READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
 export const SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
+/** Meetings (src/calendar/): read-only, events only; optional, as gmail.send is. */
+export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar.events.readonly';
 
 export interface StateStarter {
   orgId: string;

@@ -9,7 +9,7 @@ import { classifyGoogleError, isGoogleFailure } from '../google/gmail-errors.ts'
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueFinishDisconnect } from '../queue/enqueue.ts';
-import type { MailboxAuth } from './mailbox-auth.ts';
+import type { MailboxAccess, MailboxAuth } from './mailbox-auth.ts';
 import {
   findMailboxForUser,
   getMailbox,
@@ -25,6 +25,8 @@ export interface DisconnectDeps {
   mailboxAuth: MailboxAuth;
   google: GoogleConfig;
   log: Logger;
+  /** What else the grant opened that must end first (the calendar's channel: src/calendar/). */
+  beforeRevoke?: (mailbox: Mailbox, access: MailboxAccess) => Promise<void>;
 }
 
 export async function disconnectMailbox(
@@ -64,6 +66,9 @@ async function releaseGrant(deps: DisconnectDeps, mailbox: Mailbox): Promise<boo
     await stopWatch(deps.pacers.forMailbox(mailbox.id), access.gmail).catch((err: unknown) =>
       deps.log.info({ err }, 'watch stop failed'),
     );
+    await deps
+      .beforeRevoke?.(mailbox, access)
+      .catch((err: unknown) => deps.log.info({ err }, 'release before revocation failed'));
     await makeOAuthClient(deps.google).revokeToken(access.tokens.refreshToken);
   } catch (error) {
     if (error instanceof TokensUnusable) {

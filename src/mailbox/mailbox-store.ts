@@ -68,6 +68,41 @@ export async function markMailboxRevoked(db: Db, mailbox: Mailbox, reason: strin
   });
 }
 
+/** How often a mailbox whose account is out of reach (`needs_admin`) is tried again. */
+export const NEEDS_ADMIN_PROBE = '1 hour';
+
+/**
+ * The account is out of reach for now (Gmail disabled for it, its domain's policy, suspended): the
+ * mailbox waits, tried again hourly (the poll's probe), and the CRM is told once, when it enters
+ * the state. Each failed probe sets the next one an hour on.
+ */
+export async function markNeedsAdmin(db: Db, mailbox: Mailbox, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ was: string }>(sql`
+      update mailboxes m
+         set status = 'needs_admin', last_error = ${reason.slice(0, 500)},
+             next_retry_at = now() + interval '${sql.raw(NEEDS_ADMIN_PROBE)}', updated_at = now()
+        from (select id, status from mailboxes where id = ${mailbox.id} for update) old
+       where m.id = old.id and old.status in ('active', 'syncing', 'error', 'needs_admin')
+       returning old.status as was`);
+    if (rows[0] === undefined || rows[0].was === 'needs_admin') return;
+    await tx.insert(events).values({
+      orgId: mailbox.orgId,
+      mailboxId: mailbox.id,
+      type: 'mailbox.needs_admin',
+      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: mailbox.userId, reason },
+    });
+  });
+}
+
+/** Gmail refused for rate until `until`: kept (the latest named) so status shows it. */
+export async function markThrottled(db: Db, mailboxId: string, until: Date): Promise<void> {
+  await db.execute(sql`
+    update mailboxes
+       set throttled_until = greatest(throttled_until, ${until.toISOString()}::timestamptz)
+     where id = ${mailboxId}`);
+}
+
 /** A watch registered or renewed: its expiry, and a watch error no longer stands. */
 export async function recordWatch(db: Db, id: string, expiresAt: Date): Promise<void> {
   await db
@@ -158,12 +193,13 @@ export async function replaceWrappedKey(
   return changed.length > 0;
 }
 
-/** A sync finished: the mailbox is healthy again (no statement when it already was). */
+/** A sync finished: the mailbox is healthy again (no statement when it already was); one whose
+ * account was out of reach is back by itself. */
 export async function markSyncHealthy(db: Db, mailbox: Mailbox): Promise<void> {
   if (mailbox.status === 'active' && mailbox.errorCount === 0 && mailbox.lastError === null) return;
   await db.execute(sql`
     update mailboxes set status = 'active', last_error = null, error_count = 0, next_retry_at = null
-     where id = ${mailbox.id} and status in ('syncing', 'error', 'active')
+     where id = ${mailbox.id} and status in ('syncing', 'error', 'active', 'needs_admin')
        and (status <> 'active' or error_count > 0 or last_error is not null)`);
 }
 

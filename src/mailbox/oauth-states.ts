@@ -5,6 +5,7 @@ import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { eq, sql } from '../db/orm.ts';
 import { oauthStates } from '../db/schema.ts';
+import { checkFinisher, type StateStarter } from './consent-checks.ts';
 
 export const STATE_LIFETIME_MS = 10 * 60 * 1000;
 
@@ -41,9 +42,20 @@ export async function issueState(db: Db, owner: StateOwner): Promise<IssuedState
   return { state, codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url') };
 }
 
-/** Marks the state used, atomically; a second use, an unknown or an expired state is refused. */
-export async function consumeState(db: Db, state: string): Promise<ConsumedState> {
+/**
+ * Marks the state used, atomically; a second use, an unknown or an expired state is refused. Who
+ * finishes is checked first (issue 27 #10): a leaked code and state tried by another user is
+ * refused without using the state up, so its owner can still finish.
+ */
+export async function consumeState(
+  db: Db,
+  state: string,
+  finisher?: StateStarter,
+): Promise<ConsumedState> {
   const stateHash = hash(state);
+  const [issued] = await db.select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash));
+  if (!issued) throw new AppError('state_invalid', 'the OAuth state is unknown');
+  checkFinisher(issued, finisher);
   const used = await db
     .update(oauthStates)
     .set({ usedAt: sql`now()` })
@@ -53,10 +65,9 @@ export async function consumeState(db: Db, state: string): Promise<ConsumedState
     .returning();
   if (used[0]) return used[0];
   const [existing] = await db
-    .select()
+    .select({ usedAt: oauthStates.usedAt })
     .from(oauthStates)
     .where(eq(oauthStates.stateHash, stateHash));
-  if (!existing) throw new AppError('state_invalid', 'the OAuth state is unknown');
-  if (existing.usedAt) throw new AppError('state_reused', 'the OAuth state was already used');
+  if (existing?.usedAt) throw new AppError('state_reused', 'the OAuth state was already used');
   throw new AppError('state_expired', 'the OAuth state has expired; connect again');
 }

@@ -8,9 +8,12 @@ import {
   checkJobKey,
   DELIVER_EVENTS_JOB,
   MAX_ATTEMPTS,
+  mailboxJobKeys,
   matchJobKey,
   type ReconcileJobPayload,
+  type ResolveSendPayload,
   reconcileJobKey,
+  resolveSendJobKey,
   type SyncJobPayload,
   scheduledJobKey,
   syncJobKey,
@@ -121,6 +124,42 @@ export function enqueueSecondLook(
     TASK.checkMailbox,
     { ...payload },
     { jobKey: checkJobKey(mailboxId), runAt, maxAttempts: MAX_ATTEMPTS.checkMailbox },
+  );
+}
+
+/**
+ * The mailbox's waiting jobs that would call Gmail before `runAt` are moved to it (Gmail refuses
+ * the mailbox until then): none runs only to be refused. Jobs already running are left alone.
+ */
+export async function rescheduleMailboxJobs(
+  db: Executor,
+  mailboxId: string,
+  runAt: Date,
+): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from graphile_worker.reschedule_jobs(array(
+      select id from graphile_worker.jobs
+       where key = any(${sql.param(mailboxJobKeys(mailboxId))}::text[])
+         and locked_at is null and run_at < ${runAt.toISOString()}::timestamptz
+    ), run_at => ${runAt.toISOString()}::timestamptz)`);
+  return rows[0]?.n ?? 0;
+}
+
+/** The look, again, for a send whose outcome Gmail could not say yet (send/resolve-send.ts). */
+export function enqueueSendResolution(
+  db: Executor,
+  payload: ResolveSendPayload,
+  runAt = new Date(Date.now() + 15_000),
+) {
+  return addJob(
+    db,
+    TASK.resolveSend,
+    { ...payload },
+    {
+      jobKey: resolveSendJobKey(payload.mailbox_id, payload.message_id_header),
+      runAt,
+      maxAttempts: MAX_ATTEMPTS.resolveSend,
+    },
   );
 }
 

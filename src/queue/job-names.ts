@@ -18,6 +18,10 @@ export const TASK = {
   checkMailbox: 'check_mailbox',
   /** A mail scheduled for later (scheduled/run-scheduled.ts). */
   sendScheduled: 'send_scheduled',
+  /** A mailbox's calendar: incremental, full, or a window of occurrences (src/calendar/). */
+  calendarSync: 'calendar_sync',
+  /** A send whose answer was lost, looked up again until Gmail can say (send/resolve-send.ts). */
+  resolveSend: 'resolve_send',
 } as const;
 
 export const MAX_ATTEMPTS = {
@@ -33,7 +37,19 @@ export const MAX_ATTEMPTS = {
   checkMailbox: 10,
   /** Its own retries are planned by the task (backoff, Gmail's limits); these are for crashes. */
   sendScheduled: 25,
+  calendarSync: 10,
+  resolveSend: 10,
 } as const;
+
+/** What a calendar job reads: changes since its token, everything again, or a window of time. */
+export type CalendarSyncMode = 'incremental' | 'full' | 'window';
+
+/** One calendar job of each mode waits per mailbox (a notification never replaces a full sync). */
+export const calendarJobKey = (mailboxId: string, mode: CalendarSyncMode) =>
+  `calendar-${mode}:${mailboxId}`;
+
+/** The session lock a calendar sync of this mailbox holds (apart from its mail's). */
+export const calendarLockName = (mailboxId: string) => `calendar-sync:${mailboxId}`;
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
 export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;
@@ -75,6 +91,37 @@ export const matchJobKey = (mailboxId: string) => `match:${mailboxId}`;
 /** Job key of a mailbox's pending poll check: one waits at a time, apart from its syncs (a check
  * must never replace a sync a push queued). */
 export const checkJobKey = (mailboxId: string) => `check:${mailboxId}`;
+
+/** The keys of every job that calls Gmail for this mailbox: what a throttle puts off. */
+export const mailboxJobKeys = (mailboxId: string) => [
+  syncJobKey(mailboxId),
+  syncJobKey(mailboxId, true),
+  trailingSyncJobKey(mailboxId),
+  reconcileJobKey(mailboxId),
+  matchJobKey(mailboxId),
+  checkJobKey(mailboxId),
+  watchJobKey(mailboxId),
+];
+
+/** One job a send whose outcome is unknown: keyed by the Message-ID we gave the mail. */
+export const resolveSendJobKey = (mailboxId: string, messageIdHeader: string) =>
+  `resolve-send:${mailboxId}:${messageIdHeader}`;
+
+export interface ResolveSendPayload {
+  mailbox_id: string;
+  /** The Message-ID header the mail was sent with, `<…@…>`. */
+  message_id_header: string;
+  /** When the send was made (RFC 3339): resolution gives up on finding it after a window. */
+  sent_at: string;
+  /** The mailbox's cursor before the send: where the lookup reads SENT's history from. */
+  history_id_before?: string;
+  created_by_name: string;
+  entity_type?: 'contact' | 'lead' | 'deal' | 'company';
+  entity_id?: string;
+  /** The request's Idempotency-Key and its caller: their stored answer becomes the resolved one. */
+  idempotency_key?: string;
+  caller_user_id?: string;
+}
 
 export interface CheckJobPayload {
   mailbox_id: string;

@@ -10,12 +10,14 @@ import { isFreeMailDomain } from '../crm/free-mail.ts';
 import { ownDomains } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import { enqueueCalendarWindows } from '../queue/calendar-jobs.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
 import { logMessages, STORE_SLICE, SyncIncomplete } from '../sync/log-messages.ts';
@@ -53,9 +55,13 @@ export async function recordEntityChange(
   entityId: string,
 ): Promise<string> {
   return db.transaction(async (tx) => {
+    // A record already waiting for its search is not queued twice: repeated calls coalesce.
     await tx.execute(sql`
       insert into crm_entity_changes (org_id, entity_type, entity_id)
-      values (${orgId}, ${entityType}, ${entityId})`);
+      select ${orgId}, ${entityType}, ${entityId}::uuid
+       where not exists (select 1 from crm_entity_changes
+                          where org_id = ${orgId} and entity_type = ${entityType}
+                            and entity_id = ${entityId}::uuid)`);
     return enqueueRetroOrg(tx, orgId);
   });
 }
@@ -111,6 +117,8 @@ export async function planRetroSearch(db: Db, orgId: string): Promise<number> {
     }
     await tx.execute(sql`
       delete from crm_entity_changes where id = any(${`{${changes.map((c) => c.id).join(',')}}`}::bigint[])`);
+    // Meetings too: each calendar of the org lists its window again (src/calendar/).
+    await enqueueCalendarWindows(tx, orgId);
     if (changes.length === CHANGES_PER_PLAN) await enqueueRetroOrg(tx, orgId);
   });
   return terms.length * boxes.length;
@@ -200,8 +208,8 @@ function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> 
   );
 }
 
-/** Gmail's search reads quotes, braces and parentheses as syntax; a free-mail @domain is everyone. */
+/** Only terms Gmail reads as plain tokens (gmail-search-terms.ts); a free-mail @domain is everyone. */
 function searchable(term: string): boolean {
-  if (term.startsWith('@')) return /^@[a-z0-9.-]+$/.test(term) && !isFreeMailDomain(term.slice(1));
-  return /^[^\s"{}()]+@[^\s"{}()]+$/.test(term);
+  if (!isPlainSearchTerm(term)) return false;
+  return !term.startsWith('@') || !isFreeMailDomain(term.slice(1));
 }

@@ -2,7 +2,7 @@
 //  - the row is claimed (status `sending`, attempt counted) before Gmail is called, in one
 //    statement, and a session lock keeps two processes off one mail at once;
 //  - an attempt that finds the row already `sending` follows one whose outcome is unknown (a
-//    crash, a lost answer): it asks Gmail whether the mail is there (sent-lookup.ts) and only
+//    crash, a lost answer): it asks Gmail whether the mail is there (send/sent-lookup.ts) and only
 //    sends if it is not;
 //  - once Gmail answers, the record is written (idempotent writes) and the row marked sent by the
 //    statement that announces `scheduled.sent`; a crash before that is the case above.
@@ -15,6 +15,7 @@ import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { scheduledLockName } from '../queue/job-names.ts';
 import { type SentIds, sendRaw } from '../send/gmail-send.ts';
+import { findSentMail } from '../send/sent-lookup.ts';
 import { recordSentMail } from '../send/sent-record.ts';
 import { suppressedAmong } from '../suppressions/suppression-store.ts';
 import type { ScheduleDeps } from './schedule-mail.ts';
@@ -26,7 +27,6 @@ import {
   planAgain,
 } from './scheduled-store.ts';
 import { type MailAtRest, openMail } from './sealed-mail.ts';
-import { findSentMail } from './sent-lookup.ts';
 
 export interface RunScheduledDeps extends ScheduleDeps {
   locks: SessionLocks;
@@ -73,6 +73,11 @@ async function attempt(deps: RunScheduledDeps, claim: ClaimedSend): Promise<Atte
   if (claim.previous === 'sending') {
     const found = await lookUp(deps, mailbox, claim);
     if (found === 'revoked') return failRevoked(deps, claim);
+    // The account is out of reach for now (needs_admin): asked again once it may be back.
+    if (found === 'unreachable') {
+      await planAgain(deps.db, claim.id, inAnHour(), 'unknown', 'mailbox_needs_admin');
+      return 'planned_again';
+    }
     if (found) {
       await finish(deps, mailbox, claim, mail, found);
       return 'found_sent';
@@ -118,15 +123,19 @@ async function lookUp(
   deps: RunScheduledDeps,
   mailbox: Mailbox,
   claim: ClaimedSend,
-): Promise<SentIds | null | 'revoked'> {
+): Promise<SentIds | null | 'revoked' | 'unreachable'> {
   try {
     const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
     return await findSentMail(gmail, deps.pacers.forMailbox(mailbox.id), claim);
   } catch (error) {
-    if (await handleRevokedGrant(deps, mailbox, error)) return 'revoked';
+    const lost = await handleRevokedGrant(deps, mailbox, error);
+    if (lost) return lost === 'revoked' ? 'revoked' : 'unreachable';
     throw error;
   }
 }
+
+/** An account out of reach is probed hourly (mailbox/revocation.ts): its mail waits as long. */
+const inAnHour = () => new Date(Date.now() + 3_600_000);
 
 async function failRevoked(deps: RunScheduledDeps, claim: ClaimedSend): Promise<'failed'> {
   await finishFailed(deps.db, claim.id, 'mailbox_revoked', 'the Gmail grant was revoked');
@@ -144,6 +153,9 @@ async function afterRefusal(
   switch (error.code) {
     case 'mailbox_revoked':
       return failRevoked(deps, claim);
+    case 'mailbox_needs_admin':
+      await planAgain(deps.db, claim.id, inAnHour(), 'refused', error.code);
+      return 'planned_again';
     case 'gmail_rejected':
       await finishFailed(deps.db, claim.id, 'gmail_rejected', error.message);
       return 'failed';

@@ -3,9 +3,9 @@
 // again, a rate refusal, a refusal of the mail itself, or an outcome no one can know yet.
 import { AppError } from '../app-error.ts';
 import { callGmail } from '../google/gmail-call.ts';
-import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { classifyGoogleError, sendMayHaveGone } from '../google/gmail-errors.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
+import { handleRevokedGrant, mailboxNeedsAdmin, mailboxRevoked } from '../mailbox/revocation.ts';
 import type { SendDeps } from './outgoing-mail.ts';
 
 /** Gmail's daily sending limit is a rolling 24 hours; a day is the safe answer when it names no time. */
@@ -58,7 +58,11 @@ async function sendFailure(
   mailbox: Mailbox,
   error: unknown,
 ): Promise<AppError> {
-  if (await handleRevokedGrant(deps, mailbox, error)) return mailboxRevoked();
+  const lost = await handleRevokedGrant(deps, mailbox, error);
+  if (lost) return lost === 'revoked' ? mailboxRevoked() : mailboxNeedsAdmin();
+  // The request may have reached Gmail and its answer been lost (a connection dropped mid-way, a
+  // 5xx): the mail may have gone. Never said to be a refusal, or a retry could send it twice.
+  if (sendMayHaveGone(error)) return outcomeUnknown(deps, mailbox, error);
   const failure = classifyGoogleError(error);
   if (failure.kind === 'daily_send_limit') {
     const retryAt = failure.retryAt ?? new Date(Date.now() + DAILY_LIMIT_RETRY_MS);
@@ -68,7 +72,8 @@ async function sendFailure(
       { details: { retry_at: retryAt.toISOString() } },
     );
   }
-  // Any of Gmail's rate refusals (429, 403 usageLimits) came before Gmail sent anything.
+  // Any of Gmail's rate refusals (429, 403 usageLimits) came before Gmail sent anything, as did a
+  // connection never made.
   if (failure.kind === 'retryable' && (failure.throttled || failure.status === 0)) {
     const retryAfter = Math.ceil((failure.retryAfterMs ?? 60_000) / 1000);
     return new AppError('quota_exceeded', 'Gmail is rate-limiting this mailbox; retry later', {
@@ -78,6 +83,10 @@ async function sendFailure(
   if (failure.kind === 'fatal' && failure.status >= 400 && failure.status < 500) {
     return new AppError('gmail_rejected', `Gmail refused the message: ${failure.message}`);
   }
+  return outcomeUnknown(deps, mailbox, error);
+}
+
+function outcomeUnknown(deps: Pick<SendDeps, 'log'>, mailbox: Mailbox, error: unknown): AppError {
   deps.log.error({ err: error, mailbox_id: mailbox.id }, 'send outcome unknown');
   return new AppError(
     'send_outcome_unknown',

@@ -2,21 +2,25 @@
 // now and one scheduled for later (composed at request time, so a bad mail fails at once). Every
 // refusal happens here, before Gmail is called: bad recipients, no or revoked mailbox, an unknown
 // entity or reply target, a sender that is not a verified alias, a suppressed recipient.
-import { convert as htmlToText } from 'html-to-text';
+import { HTML_LIMIT_BYTES } from '../activity-store/activity-content.ts';
 import { AppError } from '../app-error.ts';
 import type { EntityLink, EntityType } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
+import { capUtf8, cleanText } from '../mail/clean-text.ts';
 import { composeMessage } from '../mail/compose-message.ts';
-import type { MailAddress } from '../mail/parse-message.ts';
+import { safeDisplayName } from '../mail/display-name.ts';
+import { boundHtml } from '../mail/html-bounds.ts';
+import { htmlToText } from '../mail/html-text.ts';
+import { BODY_LIMIT_BYTES, type MailAddress } from '../mail/parse-message.ts';
 import { splitRawEntity } from '../mail/raw-entity.ts';
 import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import { handleRevokedGrant, mailboxRevoked } from '../mailbox/revocation.ts';
+import { handleRevokedGrant, mailboxNeedsAdmin, mailboxRevoked } from '../mailbox/revocation.ts';
 import { resolveSender } from '../mailbox/send-as.ts';
 import { refuseSuppressed } from '../suppressions/suppression-store.ts';
 import type { UnsubscribeKeys } from '../suppressions/unsubscribe-key.ts';
@@ -69,7 +73,10 @@ export interface OutgoingRecord {
   messageIdHeader: string | null;
   inReplyTo: string | null;
   references: string[];
+  /** At most BODY_LIMIT_BYTES, as received mail's (sentBody). */
   bodyText: string;
+  /** True when bodyText or bodyHtml was cut (absent in records written before the caps). */
+  bodyTruncated?: boolean;
   bodyHtml: string | null;
   attachments: { filename: string; mimeType: string; size: number }[];
   entity: EntityLink | null;
@@ -103,12 +110,15 @@ export async function prepareOutgoing(
     const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
     return replyContext(gmail, deps.pacers.forMailbox(mailbox.id), req.reply_to_message_id);
   })().catch(async (error: unknown) => {
-    if (await handleRevokedGrant(deps, mailbox, error)) throw mailboxRevoked();
+    const lost = await handleRevokedGrant(deps, mailbox, error);
+    if (lost) throw lost === 'revoked' ? mailboxRevoked() : mailboxNeedsAdmin();
     throw error;
   });
 
   const alias = await resolveSender(deps, mailbox, req.from);
-  const senderName = alias?.display_name || (caller.name ?? mailbox.userName ?? '');
+  // Never an address-looking name in From (display-name.ts), whatever a token or an old row says.
+  const senderName =
+    alias?.display_name || (safeDisplayName(caller.name ?? mailbox.userName) ?? '');
   const sender = { name: senderName, email: alias?.email ?? mailbox.email };
   const unsubscribe = req.list_unsubscribe
     ? await unsubscribeHeaders(deps, caller.orgId, recipients.to[0]?.email ?? '')
@@ -138,8 +148,7 @@ export async function prepareOutgoing(
       messageIdHeader: messageIdOf(raw),
       inReplyTo: reply?.inReplyTo ?? null,
       references: reply?.references ?? [],
-      bodyText: req.text ?? htmlToText(req.html ?? '', { wordwrap: false }),
-      bodyHtml: req.html ?? null,
+      ...sentBody(req),
       attachments: (req.attachments ?? []).map((a) => ({
         filename: a.filename,
         mimeType: a.content_type,
@@ -204,6 +213,23 @@ async function requireEntity(db: Db, orgId: string, req: SendRequest): Promise<E
  * goes exactly where the CRM showed (a line separator, a tab, group syntax or an address hidden in
  * a name would send it elsewhere). Any bad entry refuses the whole send.
  */
+/**
+ * What the activity keeps of a sent mail's bodies, capped as received mail's are (parse-message.ts):
+ * the text at BODY_LIMIT_BYTES, the HTML at the activity's own limit, both cut flagged.
+ */
+function sentBody(
+  req: SendRequest,
+): Pick<OutgoingRecord, 'bodyText' | 'bodyTruncated' | 'bodyHtml'> {
+  const fromHtml = req.text === undefined ? htmlToText(req.html ?? '') : undefined;
+  const [bodyText, cut] = capUtf8(cleanText(req.text ?? fromHtml?.text ?? ''), BODY_LIMIT_BYTES);
+  const html = req.html === undefined ? undefined : boundHtml(req.html, HTML_LIMIT_BYTES);
+  return {
+    bodyText,
+    bodyTruncated: cut || (fromHtml?.truncated ?? false) || (html?.truncated ?? false),
+    bodyHtml: html?.html ?? null,
+  };
+}
+
 function strictRecipients(req: SendRequest): Recipients {
   const field = (name: 'to' | 'cc' | 'bcc'): MailAddress[] => {
     const { recipients, errors } = parseRecipients(req[name] ?? []);

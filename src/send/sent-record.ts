@@ -74,7 +74,7 @@ async function logSentMail(
     replyTo: [],
     date,
     bodyText: record.bodyText,
-    bodyTruncated: false,
+    bodyTruncated: record.bodyTruncated ?? false,
     bodyHtml: record.bodyHtml,
     attachments: record.attachments,
     snippet: '',

@@ -10,7 +10,7 @@ import type { gmail_v1 } from '@googleapis/gmail';
 import type { DeadLetter } from '../activity-store/dead-letter-messages.ts';
 import type { Gmail } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';
-import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { classifyGoogleError, stopsMailbox } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
 
@@ -44,7 +44,7 @@ export async function settleAnnounced404(
           ));
         } catch (error) {
           const failure = classifyGoogleError(error);
-          if (failure.kind === 'revoked') throw error;
+          if (stopsMailbox(failure)) throw error;
           // Any other failure is retried by the next sync: the cursor stays before it.
           (failure.kind === 'gone' ? still : result.pending).push(id);
           return;

@@ -3,7 +3,9 @@
 // concurrently. A message whose part failed is fetched again alone under the retry policy; one
 // deleted meanwhile (404) is skipped; one that keeps failing is counted, and after MAX_ATTEMPTS
 // dead-lettered so it no longer holds the mailbox back. One whose parse throws is dead-lettered at
-// once: fetching it again would only fail again.
+// once: fetching it again would only fail again. A refusal for rate is Gmail's, not the message's:
+// it stays pending without counting toward the limit, and the time Gmail named is kept
+// (`throttledUntil`) so the caller can put the mailbox's work off until then.
 import type { gmail_v1 } from '@googleapis/gmail';
 import { type DeadLetter, deadLetterMessages } from '../activity-store/dead-letter-messages.ts';
 import type { Db } from '../db/database.ts';
@@ -11,7 +13,7 @@ import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
 import { type GmailBatch, MAX_BATCH } from '../google/gmail-batch.ts';
 import { callGmail } from '../google/gmail-call.ts';
-import { classifyGoogleError } from '../google/gmail-errors.ts';
+import { classifyGoogleError, stopsMailbox } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
 import { settleAnnounced404 } from './announced-404.ts';
@@ -35,6 +37,8 @@ export interface FetchResult {
   /** Dead-lettered because their parse threw (a bug for hostile mail to find): not fetched again. */
   unparsable: DeadLetter[];
   gone: string[];
+  /** Some were refused for rate until this time (the latest named): pending, not failed. */
+  throttledUntil?: Date;
 }
 
 export async function fetchMessages(ctx: FetchContext, ids: string[]): Promise<FetchResult> {
@@ -90,7 +94,7 @@ async function fetchInBatches(
           else again.push(answer.id);
         }
       } catch (error) {
-        if (classifyGoogleError(error).kind === 'revoked') throw error;
+        if (stopsMailbox(classifyGoogleError(error))) throw error;
         again.push(...chunk);
       }
     }),
@@ -107,8 +111,12 @@ async function fetchOne(ctx: FetchContext, id: string, result: FetchResult): Pro
   } catch (error) {
     const failure = classifyGoogleError(error);
     if (failure.kind === 'gone') result.gone.push(id);
-    else if (failure.kind === 'revoked') throw error;
-    else if (await recordFailure(ctx, id, failure.reason)) result.deadLettered.push(id);
+    else if (stopsMailbox(failure)) throw error;
+    else if (failure.kind === 'retryable' && failure.throttled) {
+      result.pending.push(id);
+      const until = Date.now() + (failure.retryAfterMs ?? 0);
+      result.throttledUntil = new Date(Math.max(until, result.throttledUntil?.getTime() ?? 0));
+    } else if (await recordFailure(ctx, id, failure.reason)) result.deadLettered.push(id);
     else result.pending.push(id);
   }
 }

@@ -2,7 +2,9 @@
 // mails that pass the mailbox's filters and concern the CRM (a participant's record, or a thread
 // already logged), store them (and, when given, move the cursor) in one statement. No message
 // blocks the batch: one that cannot be parsed or stored is dead-lettered
-// (activity-store/store-batch.ts), counted, and the cursor moves past it.
+// (activity-store/store-batch.ts), counted, and the cursor moves past it. Mail Gmail refused to
+// fetch for rate waits, with the cursor, until the time Gmail named: what was fetched is stored,
+// then `MailboxThrottled` says when.
 
 import { activityAuthor } from '../activity-store/activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from '../activity-store/activity-row.ts';
@@ -16,6 +18,7 @@ import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import { noteListSenders } from '../crm/list-senders.ts';
 import { counterparts, skipReason } from '../crm/mail-filter.ts';
 import { mayFollowThread, threadLinks, withBatchLinks } from '../crm/thread-links.ts';
+import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { fetchMessages } from './fetch-messages.ts';
@@ -97,6 +100,7 @@ export async function logMessages(
   if (drafts.length === 0) {
     if (moveCursor) await ctx.shared.moveCursor(mailbox.id, cursor);
     countDeadLetters(ctx, given);
+    if (fetched.throttledUntil) throw new MailboxThrottled(fetched.throttledUntil);
     return { fetched: toFetch.length, logged: 0, pending: fetched.pending };
   }
   const stored = await storeBatch(
@@ -106,6 +110,7 @@ export async function logMessages(
     moveCursor ? { mailboxId: mailbox.id, historyId: cursor } : undefined,
   );
   countDeadLetters(ctx, [...given, ...stored.deadLettered]);
+  if (fetched.throttledUntil) throw new MailboxThrottled(fetched.throttledUntil);
   return { fetched: toFetch.length, logged: stored.stored.length, pending: fetched.pending };
 }
 

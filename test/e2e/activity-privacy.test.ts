@@ -194,6 +194,57 @@ describe('activity privacy', () => {
     expect(JSON.stringify(await rowContent(e2e, id))).not.toMatch(/40k|quote\.pdf/);
   });
 
+  // Issue 27 #8: the decision outlives the row it was made on.
+  it('when a private mail is trashed and untrashed under on_gmail_delete: remove, then it comes back private', async () => {
+    const { id, gmailId } = await logged(withFile('Private then trashed'));
+    expect(
+      (await e2e.api(`/activities/${id}/private`, { method: 'POST', user: owner })).status,
+    ).toBe(200);
+    await setting({ on_gmail_delete: 'remove' });
+    const box = `mailboxes/${encodeURIComponent(OWNER)}/messages/${gmailId}`;
+    expect((await e2e.simControl(`${box}/trash`, { body: {} })).ok).toBe(true);
+    await waitFor(async () => (await activityOf(e2e, gmailId)) === undefined, {
+      timeoutMs: 20_000,
+      what: 'the trashed mail removed',
+    });
+    expect((await e2e.simControl(`${box}/untrash`, { body: {} })).ok).toBe(true);
+    const back = await waitFor(() => activityOf(e2e, gmailId), {
+      timeoutMs: 20_000,
+      what: 'the untrashed mail logged again',
+    });
+    expect(back.content.visibility).toBe('private');
+    expect(JSON.stringify(back)).not.toMatch(/40k|quote\.pdf/);
+    await setting({ on_gmail_delete: 'keep' });
+  });
+
+  it('when the sender of a private mail is blocked and unblocked, then the mail comes back private', async () => {
+    const { id, gmailId } = await logged(withFile('Private then blocked'));
+    expect(
+      (await e2e.api(`/activities/${id}/private`, { method: 'POST', user: owner })).status,
+    ).toBe(200);
+    await setting({ blocked_addresses: [CLIENT] });
+    await waitFor(async () => (await activityOf(e2e, gmailId)) === undefined, {
+      timeoutMs: 20_000,
+      what: 'the blocked mail removed',
+    });
+    await setting({ blocked_addresses: [] });
+    const back = await waitFor(() => activityOf(e2e, gmailId), {
+      timeoutMs: 60_000,
+      what: 'the unblocked mail logged again',
+    });
+    expect(back.content.visibility).toBe('private');
+    expect(JSON.stringify(back)).not.toMatch(/40k|quote\.pdf/);
+  });
+
+  async function setting(patch: Record<string, unknown>) {
+    const res = await e2e.api('/integrations/gmail/settings', {
+      method: 'PUT',
+      user: owner,
+      body: JSON.stringify(patch),
+    });
+    expect(res.status).toBe(200);
+  }
+
   it('when an activity is deleted, then it is gone and no later sync logs the mail again', async () => {
     const deleted = await logged(withFile('Delete me'));
     const lost = await logged(withFile('Lost row'));
@@ -234,6 +285,17 @@ describe('activity privacy', () => {
 async function messageFetches(e2e: E2E): Promise<number> {
   const res = await e2e.simControl('stats');
   return ((await res.json()) as { calls: Record<string, number> }).calls['messages.get'] ?? 0;
+}
+
+async function activityOf(
+  e2e: E2E,
+  gmailId: string,
+): Promise<{ description: string; content: Record<string, unknown> } | undefined> {
+  const { rows } = await e2e.database.pool.query(
+    'select description, content from activities where gmail_message_id = $1',
+    [gmailId],
+  );
+  return rows[0];
 }
 
 async function rowContent(e2e: E2E, id: string): Promise<unknown> {

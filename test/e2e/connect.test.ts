@@ -46,7 +46,9 @@ describe('connecting a Gmail mailbox', () => {
     expect(authUrl.searchParams.get('prompt')).toBe('consent');
     expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authUrl.searchParams.get('login_hint')).toBe('ana@acme.test');
+    // SYNC_CALENDAR is on by default: the calendar's events are asked too (optional).
     expect(authUrl.searchParams.get('scope')?.split(' ').sort()).toEqual([
+      'https://www.googleapis.com/auth/calendar.events.readonly',
       'https://www.googleapis.com/auth/gmail.readonly',
       'https://www.googleapis.com/auth/gmail.send',
     ]);
@@ -124,6 +126,24 @@ describe('connecting a Gmail mailbox', () => {
     expect(rows).toHaveLength(0);
   });
 
+  // Issue 27 #10: anyone can put `?error=…&state=S` in a URL; it must not use S up.
+  it('when an unauthenticated GET carries an error and a live state, then the state stays usable by its owner', async () => {
+    const user = { sub: 'user-error-first', org: 'org-1' };
+    const res = await e2e.api('/integrations/gmail/connect?login_hint=errfirst@acme.test', {
+      user,
+    });
+    const authUrl = new URL(((await res.json()) as { auth_url: string }).auth_url);
+    const state = authUrl.searchParams.get('state') ?? '';
+    const forged = await fetch(
+      `${e2e.url}/integrations/gmail/callback?error=access_denied&state=${encodeURIComponent(state)}`,
+    );
+    expect(forged.status).toBe(400);
+    const consent = await fetch(authUrl, { redirect: 'manual' });
+    const callback = await fetch(consent.headers.get('location') ?? '', { redirect: 'manual' });
+    expect(callback.status).toBe(200);
+    expect(((await callback.json()) as { email: string }).email).toBe('errfirst@acme.test');
+  });
+
   it('when the user unticks the send scope, then the mailbox connects read-only', async () => {
     const user = { sub: 'user-partial', org: 'org-1' };
     await e2e.simControl('mailboxes/partial@acme.test/consent', {
@@ -138,7 +158,10 @@ describe('connecting a Gmail mailbox', () => {
     const status = (await (await e2e.api('/integrations/gmail/status', { user })).json()) as {
       scopes: string[];
     };
-    expect(status.scopes).toEqual(['https://www.googleapis.com/auth/gmail.readonly']);
+    expect(status.scopes).toEqual([
+      'https://www.googleapis.com/auth/gmail.readonly',
+      'https://www.googleapis.com/auth/calendar.events.readonly',
+    ]);
   });
 
   it('when another user connects an address already connected, then it is refused with 409 and the new grant revoked', async () => {

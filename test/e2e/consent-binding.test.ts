@@ -8,6 +8,8 @@ import { type E2E, startE2E, type TestUser } from '../support/e2e-service.ts';
 const APP_URL = 'https://crm.example.test/settings?tab=gmail';
 const READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
+/** Asked too while SYNC_CALENDAR is on (the default). */
+const CALENDAR = 'https://www.googleapis.com/auth/calendar.events.readonly';
 
 describe('finishing a Gmail connection in the CRM', () => {
   let e2e: E2E;
@@ -57,7 +59,7 @@ describe('finishing a Gmail connection in the CRM', () => {
     return stats.users[email]?.calls['oauth.revoke'] ?? 0;
   };
 
-  it("when a victim consents on another user's link, then the callback only redirects and the victim's CRM session is refused with the grant revoked", async () => {
+  it("when a victim consents on another user's link, then the callback only redirects and the victim's CRM session is refused before the code is exchanged", async () => {
     const attacker = { sub: 'user-mallory', org: 'org-x' };
     const victim = { sub: 'user-victor', org: 'org-v' };
     const { callback, crmPage } = await consent(attacker, 'victor@victim.test');
@@ -73,11 +75,38 @@ describe('finishing a Gmail connection in the CRM', () => {
     expect(refused.status).toBe(403);
     expect(errorCode(refused.body)).toBe('state_user_mismatch');
     expect(await stored('victor@victim.test')).toBe(0);
-    expect(await revocations('victor@victim.test')).toBe(1);
+    // Refused before the exchange: no token was ever issued, so there is none to revoke.
+    expect(await revocations('victor@victim.test')).toBe(0);
 
     // The victim's own connection is not blocked by the attempt.
     const own = await consent(victim, 'victor@victim.test');
     expect((await finish(victim, own.crmPage)).status).toBe(200);
+  });
+
+  // Issue 27 #10: who finishes is checked before the state is used up.
+  it('when a leaked code and state are tried first by another user, then the owner still finishes', async () => {
+    const owner = { sub: 'user-leak-owner', org: 'org-1' };
+    const thief = { sub: 'user-leak-thief', org: 'org-1' };
+    const { crmPage } = await consent(owner, 'leak@acme.test');
+    const refused = await finish(thief, crmPage);
+    expect([refused.status, errorCode(refused.body)]).toEqual([403, 'state_user_mismatch']);
+    const done = await finish(owner, crmPage);
+    expect(done.status).toBe(200);
+    expect(done.body.email).toBe('leak@acme.test');
+  });
+
+  it('when eight users finish a connection to one address at the same time, then one connects and the others get 409, never 500', async () => {
+    const users = Array.from({ length: 8 }, (_, i) => ({
+      sub: `user-race-${i}`,
+      org: `org-race-${i}`,
+    }));
+    const pages: { crmPage: URL }[] = [];
+    for (const u of users) pages.push(await consent(u, 'race@acme.test'));
+    const answers = await Promise.all(users.map((u, i) => finish(u, pages[i]?.crmPage as URL)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, ...Array(7).fill(409)]);
+    expect(new Set(answers.filter((a) => a.status === 409).map((a) => errorCode(a.body)))).toEqual(
+      new Set(['address_taken']),
+    );
   });
 
   it('when the user who asked finishes, then the mailbox connects with its scopes, and the same state again is refused', async () => {
@@ -86,7 +115,11 @@ describe('finishing a Gmail connection in the CRM', () => {
     const done = await finish(ana, crmPage);
     expect(done).toEqual({
       status: 200,
-      body: { message: 'Gmail connected', email: 'ana@acme.test', scopes: [READONLY, SEND] },
+      body: {
+        message: 'Gmail connected',
+        email: 'ana@acme.test',
+        scopes: [READONLY, SEND, CALENDAR],
+      },
     });
     const again = await finish(ana, crmPage);
     expect(again.status).toBe(400);
@@ -145,13 +178,13 @@ describe('finishing a Gmail connection in the CRM', () => {
     });
     const done = await finish(user, (await consent(user, 'ro@acme.test')).crmPage);
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ email: 'ro@acme.test', scopes: [READONLY] });
+    expect(done.body).toMatchObject({ email: 'ro@acme.test', scopes: [READONLY, CALENDAR] });
     expect(String(done.body.message)).toContain('read-only');
     const status = (await (await e2e.api('/integrations/gmail/status', { user })).json()) as {
       connected: boolean;
       scopes: string[];
     };
-    expect(status).toMatchObject({ connected: true, scopes: [READONLY] });
+    expect(status).toMatchObject({ connected: true, scopes: [READONLY, CALENDAR] });
     expect(await revocations('ro@acme.test')).toBe(0);
   });
 

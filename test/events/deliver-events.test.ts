@@ -97,7 +97,7 @@ describe('delivering CRM events to the webhook', () => {
     }
     const deps = makeTestDeps(database);
     const webhook = { url, secret: SECRET };
-    await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
+    await deliverEvents({ db: deps.database.db, log: deps.log, http: deps.outbound }, webhook);
     const stalled = await eventDeliveryState(deps.database.db, mailboxA);
     expect(stalled).toMatchObject({ pending: 3, last_error: 'HTTP 500' });
     // B is not held back by A's failure; A waits behind its first event.
@@ -106,11 +106,11 @@ describe('delivering CRM events to the webhook', () => {
     await database.pool.query(
       'update events set next_attempt_at = now() where delivered_at is null',
     );
-    await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
+    await deliverEvents({ db: deps.database.db, log: deps.log, http: deps.outbound }, webhook);
     await database.pool.query(
       'update events set next_attempt_at = now() where delivered_at is null',
     );
-    await deliverEvents({ db: deps.database.db, log: deps.log }, webhook);
+    await deliverEvents({ db: deps.database.db, log: deps.log, http: deps.outbound }, webhook);
     expect(seen.filter((e) => e.mailbox === 'A').map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(badSignatures).toBe(0);
     expect(new Set(seen.map((e) => e.org_id))).toEqual(new Set(['org']));
@@ -130,5 +130,58 @@ describe('delivering CRM events to the webhook', () => {
     );
     expect(verifyWebhook(SECRET, header, body, t + 600)).toBe(false);
     expect(verifyWebhook(SECRET, header, body.replace('"org"', '"org-2"'), t)).toBe(false);
+  });
+});
+
+// Issue 27 #9: a redirect is the CRM's answer, never a hop to wherever it points.
+describe('a webhook that redirects', () => {
+  let database: TestDatabase;
+  let redirecting: Server;
+  let elsewhere: Server;
+  const reachedElsewhere: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    elsewhere = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        reachedElsewhere.push(`${req.headers['x-gmail-sync-signature']} ${body}`);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', () => r()));
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/internal`;
+    redirecting = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(307, { location: target }).end());
+    });
+    await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', () => r()));
+  });
+  afterAll(async () => {
+    redirecting.close();
+    elsewhere.close();
+    await database.drop();
+  });
+
+  it('when the webhook answers 307 to another address, then nothing reaches it and the delivery failed', async () => {
+    const mailbox = '33333333-3333-4333-8333-333333333333';
+    await database.pool.query(
+      `insert into events (org_id, mailbox_id, type, payload) values ('org', $1, 'activity.logged', '{}')`,
+      [mailbox],
+    );
+    const deps = makeTestDeps(database);
+    const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hooks`;
+    await deliverEvents(
+      { db: deps.database.db, log: deps.log, http: deps.outbound },
+      { url, secret: SECRET },
+    );
+    expect(reachedElsewhere).toEqual([]);
+    expect(await eventDeliveryState(deps.database.db, mailbox)).toMatchObject({
+      pending: 1,
+      last_error: 'HTTP 307',
+    });
   });
 });

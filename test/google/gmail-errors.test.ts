@@ -186,6 +186,16 @@ describe('Google errors, on real errors from the googleapis client against a scr
     expect(proxied).toMatchObject({ kind: 'retryable', throttled: true, retryAfterMs: 3000 });
   });
 
+  it("when a domain policy refuses, then only Gmail's own refusal puts the account out of reach, not another API's", async () => {
+    const policy = (app: string) =>
+      failure(
+        403,
+        googleError(403, 'domainPolicy', `The domain administrators have disabled ${app} apps.`),
+      );
+    expect(await policy('Gmail')).toEqual({ kind: 'account_unavailable', reason: 'domain_policy' });
+    expect(await policy('Calendar')).toMatchObject({ kind: 'fatal', reason: 'domainPolicy' });
+  });
+
   it('when the sending limit is reached ("(Mail sending)"), then it is the daily limit with Gmail\'s time, not throttling', async () => {
     const message =
       'User-rate limit exceeded.  Retry after 2026-11-28T09:15:00.000Z (Mail sending)';

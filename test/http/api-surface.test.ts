@@ -13,6 +13,7 @@ const PUBLIC = [
   '/docs',
   '/integrations/gmail/callback',
   '/pubsub/gmail',
+  '/google/calendar/notifications',
   '/',
   '/dev/sign-in',
   '/u/:token',

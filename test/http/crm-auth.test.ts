@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCallerVerifier } from '../../src/http/crm-auth.ts';
+import { makeOutboundHttp } from '../../src/outbound/outbound-http.ts';
+
+/** The JWKS server of these tests listens on 127.0.0.1: development's client. */
+const local = makeOutboundHttp({ allowPrivate: true });
 
 describe('CRM tokens verified against a JWKS (CRM_JWKS_URL)', () => {
   let server: Server;
@@ -25,13 +29,16 @@ describe('CRM tokens verified against a JWKS (CRM_JWKS_URL)', () => {
   });
 
   const verifier = (opts: { issuer?: string; audience?: string } = {}) =>
-    makeCallerVerifier({
-      jwtSecret: undefined,
-      jwksUrl,
-      issuer: opts.issuer,
-      audience: opts.audience,
-      maxLifetimeS: 24 * 3600,
-    });
+    makeCallerVerifier(
+      {
+        jwtSecret: undefined,
+        jwksUrl,
+        issuer: opts.issuer,
+        audience: opts.audience,
+        maxLifetimeS: 24 * 3600,
+      },
+      local,
+    );
   const sign = (claims: Record<string, unknown>, exp = '5m') =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: 'crm-1' })
@@ -64,13 +71,16 @@ describe('CRM tokens verified against a JWKS (CRM_JWKS_URL)', () => {
 describe('CRM token claims beyond the signature', () => {
   const secret = 'zq3V9mT1xK8wR2pL6nB4cY7hD0fJ5sGa';
   const verifier = (opts: { issuer?: string; audience?: string } = {}) =>
-    makeCallerVerifier({
-      jwtSecret: secret,
-      jwksUrl: undefined,
-      issuer: opts.issuer,
-      audience: opts.audience,
-      maxLifetimeS: 24 * 3600,
-    });
+    makeCallerVerifier(
+      {
+        jwtSecret: secret,
+        jwksUrl: undefined,
+        issuer: opts.issuer,
+        audience: opts.audience,
+        maxLifetimeS: 24 * 3600,
+      },
+      local,
+    );
   const now = Math.floor(Date.now() / 1000);
   const sign = (
     claims: Record<string, unknown>,
@@ -85,6 +95,24 @@ describe('CRM token claims beyond the signature', () => {
     if (exp !== null) jwt = jwt.setExpirationTime(exp);
     return jwt.sign(new TextEncoder().encode(secret));
   };
+
+  // Issue 27 #10: the name becomes the From header's display name on sends.
+  it.each([
+    'security@paypal.com',
+    '"security@paypal.com"',
+    'Support ＠ PayPal',
+    'Ana <ana@x.test>',
+    'Ana\u202Eevil',
+    'Line\r\nBcc: x@y.test',
+  ])('when the token names the user %j, then the name is not used', async (name) => {
+    expect((await verifier()(await sign({ name }))).name).toBeUndefined();
+  });
+
+  it('when the token names the user plainly, then the name is kept', async () => {
+    expect((await verifier()(await sign({ name: 'Ana Lima, Sales' }))).name).toBe(
+      'Ana Lima, Sales',
+    );
+  });
 
   it('when CRM_JWT_ISSUER and CRM_JWT_AUDIENCE are set, then only tokens naming both are accepted', async () => {
     const strict = verifier({ issuer: 'https://crm.example.com', audience: 'gmail-sync' });

@@ -206,6 +206,71 @@ export function manyParts(count = 5000): Buffer {
   ]);
 }
 
+// Issue 27: mail that froze a process or slipped past a guard in the second red-team pass.
+
+/** A text of `blank` empty lines between two words: the reply parser was quadratic in them. */
+export function blankLines(blank = 65_000): Buffer {
+  return crlf([
+    ...plainHead('blank lines'),
+    'Content-Type: text/plain',
+    '',
+    `Hi${'\r\n'.repeat(blank)}Bye`,
+  ]);
+}
+
+/** An HTML-only mail of `bytes` of nested <div>s (htmlparser2 is quadratic in depth). */
+export function nestedDivs(bytes = 3_300_000): Buffer {
+  return crlf([
+    ...plainHead('nested divs'),
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    `<p>Top of the mail</p>${'<div>'.repeat(bytes / 5)}deep`,
+  ]);
+}
+
+/** 64 KiB of lines that start like a quote header another reply parser pattern scans from. */
+export function quoteHeaderFlood(): Buffer {
+  return crlf([
+    ...plainHead('quote header flood'),
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    '在x\r\n'.repeat(21_000),
+  ]);
+}
+
+/** A code and a reset link only in the HTML part; the text part says nothing. */
+export function htmlOnlyCode(): Buffer {
+  return crlf([
+    ...plainHead('html only code'),
+    'Content-Type: multipart/alternative; boundary=h',
+    '',
+    '--h',
+    'Content-Type: text/plain',
+    '',
+    'Open this mail in HTML.',
+    '--h',
+    'Content-Type: text/html',
+    '',
+    '<p>Your verification code is <b>482913</b></p><a href="https://acme.test/reset?token=Zk3q9ZkV2wLx7RbN1cYp8HsD">Reset your password</a>',
+    '--h--',
+  ]);
+}
+
+/** A one-time code whose words are split by zero-width characters. */
+export function zeroWidthCode(): Buffer {
+  return crlf([
+    ...plainHead('zero width code'),
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Your veri\u200Bfication co\u2060de is 482913.',
+  ]);
+}
+
+/** A sender whose RFC-valid address starts with `-`: Gmail's search reads it as a negation. */
+export function dashSender(): Buffer {
+  return crlf(['From: -everyone@evil.test', 'To: rep@vendor.test', 'Subject: dash', '', 'Hello.']);
+}
+
 export interface HostileMail {
   name: string;
   raw: () => Buffer;
@@ -224,4 +289,10 @@ export const hostileMail: HostileMail[] = [
   { name: '1,000-character addresses', raw: () => longAddresses() },
   { name: 'every header repeated', raw: () => everyHeaderRepeated() },
   { name: '5,000 parts', raw: () => manyParts() },
+  { name: '65,000 blank lines', raw: () => blankLines() },
+  { name: '3.3 MB of nested <div>s, HTML only', raw: () => nestedDivs() },
+  { name: 'a flood of quote-header-like lines', raw: quoteHeaderFlood },
+  { name: 'a code only in the HTML part', raw: htmlOnlyCode },
+  { name: 'a code split by zero-width characters', raw: zeroWidthCode },
+  { name: 'a sender address that starts with -', raw: dashSender },
 ];

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY, withContent } from '../../src/activity-store/activity-content.ts';
+import type { ActivityContent } from '../../src/db/schema.ts';
+import { isPlainSearchTerm } from '../../src/google/gmail-search-terms.ts';
 import {
   BODY_LIMIT_BYTES,
   type ParsedMail,
@@ -8,14 +11,20 @@ import { type GmailForm, gmailMessageFromRaw } from './gmail-payload.ts';
 import {
   ABSURD_DATES,
   absurdDate,
+  blankLines,
+  dashSender,
   deepMultipart,
   emptyBoundary,
   everyHeaderRepeated,
   hostileMail,
+  htmlOnlyCode,
   hugePart,
   longAddresses,
   missingBoundary,
+  nestedDivs,
   nulBytes,
+  quoteHeaderFlood,
+  zeroWidthCode,
 } from './hostile-corpus.ts';
 
 const RECEIVED = Date.UTC(2026, 10, 25, 12);
@@ -124,5 +133,43 @@ describe('hostile mail (issue 18): the parser never throws and answers sane, bou
     expect(mail.from?.email).toBe('s0@stranger.test');
     expect(mail.messageIdHeader).toBe('<m0@stranger.test>');
     expect(mail.bodyText).toBe('Olá from the first copy.');
+  });
+});
+
+describe('hostile mail, second round (issue 27): parsed and made an activity in bounded time', () => {
+  const draft = { title: 't', description: 'd', emailSubject: 's', content: {} as ActivityContent };
+  const activity = (raw: Buffer) => {
+    const mail = parse(raw);
+    return { mail, draft: withContent(mail, DEFAULT_POLICY, draft) };
+  };
+
+  it('when a text holds 65,000 blank lines, then its new part keeps both words', () => {
+    expect(activity(blankLines()).draft.content.body_new).toBe('Hi\n\nBye');
+  });
+
+  it('when an HTML-only mail is 3.3 MB of nested <div>s, then its text and sanitised HTML are kept, cut and flagged', () => {
+    const { mail, draft } = activity(nestedDivs());
+    expect(mail.bodyText).toContain('Top of the mail');
+    expect(draft.content.body_truncated).toBe(true);
+    expect(draft.content.body_html).toContain('Top of the mail');
+  });
+
+  it('when the text floods the reply parser with header-like lines, then the activity is made', () => {
+    expect(activity(quoteHeaderFlood()).draft.content.body_new?.startsWith('在x')).toBe(true);
+  });
+
+  it.each([
+    ['only in the HTML part', htmlOnlyCode],
+    ['split by zero-width characters', zeroWidthCode],
+  ])('when a one-time code is %s, then the activity keeps metadata only', (_, raw) => {
+    const { draft } = activity(raw());
+    expect(draft.content.visibility).toBe('metadata');
+    expect(JSON.stringify(draft)).not.toContain('482913');
+  });
+
+  it('when the sender address starts with -, then it is parsed but never a search term', () => {
+    const from = parse(dashSender()).from?.email ?? '';
+    expect(from).toBe('-everyone@evil.test');
+    expect(isPlainSearchTerm(from)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { htmlAsText } from '../../src/mail/html-text.ts';
 import { extractReplyText, REPLY_TEXT_MAX_CHARS } from '../../src/mail/reply-text.ts';
+import { growth } from '../support/time-bounds.ts';
 import { businessTemplates, generate } from './sensitive-corpus.ts';
 
 const q = (...lines: string[]) => lines.map((l) => (l ? `> ${l}` : '>')).join('\n');
@@ -170,5 +171,30 @@ describe('extractReplyText', () => {
     expect(out.length).toBeLessThanOrEqual(REPLY_TEXT_MAX_CHARS);
     const many = extractReplyText(`${'On a b c d e f g\n'.repeat(20_000)}`);
     expect(many.startsWith('On a b')).toBe(true);
+  });
+});
+
+describe('extractReplyText on hostile text (issue 27)', () => {
+  const hostile: [string, (n: number) => string][] = [
+    ['blank lines', (n) => `Hi\n${'\n'.repeat(n)}Bye`],
+    ['lines of spaces', (n) => `Hi\n${' \n'.repeat(n / 2)}Bye`],
+    ['lines that start like a Chinese quote header', (n) => '在x\n'.repeat(n / 3)],
+    ['lines that start like a Danish one', (n) => 'abc. x\n'.repeat(n / 7)],
+    ['dates and times on every line', (n) => '12.12.2012 x\n'.repeat(n / 13)],
+    [
+      '"On … wrote:" over a quote, again and again',
+      (n) => 'On 2020 x wrote:\n> q\n'.repeat(n / 21),
+    ],
+    ['"Sent from" in the middle, again and again', (n) => 'Sent from x\ny\n'.repeat(n / 14)],
+  ];
+
+  it.each(hostile)('when the text is %s, then 64 KiB costs about what 8 KiB does', (_, make) => {
+    const g = growth(make, extractReplyText, 8 * 1024, 64 * 1024);
+    // Linear would be ×8 at most; the parser alone was quadratic (×64: 65,000 blank lines took 90 s).
+    expect(g.ratio, JSON.stringify(g)).toBeLessThan(3 * g.factor);
+  });
+
+  it('when 65,000 blank lines separate two words, then both are kept and the blank run is one line', () => {
+    expect(extractReplyText(`Hi\n${'\n'.repeat(65_000)}Bye`)).toBe('Hi\n\nBye');
   });
 });

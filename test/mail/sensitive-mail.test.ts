@@ -5,6 +5,7 @@ import {
   SENSITIVE_RULES,
   type SensitiveRule,
 } from '../../src/mail/sensitive-mail.ts';
+import { growth } from '../support/time-bounds.ts';
 import { businessTemplates, generate, sensitiveTemplates } from './sensitive-corpus.ts';
 
 const m = (subject: string, from: string, text: string): MailToClassify => ({
@@ -201,6 +202,23 @@ const examples: Record<SensitiveRule, MailToClassify[]> = {
       'Adjuntamos tu recibo de nómina del mes de marzo.',
     ),
   ],
+  sign_in_link: [
+    m(
+      'Your magic link for Notion',
+      'notify@makenotion.test',
+      'Click the link below to sign in.\nhttps://notion.test/login?token=Zk3q9ZkV2wLx7RbN1cYp8HsD',
+    ),
+    m(
+      'Sign in to Slack',
+      'ana@vendor.test',
+      'Here is your sign-in link: https://slack.test/z/Qw8e7r6t5y4u3i2o1p0a?x=1 It expires in 24 hours.',
+    ),
+    m(
+      'Acesse sua conta',
+      'contato@loja.test',
+      'Clique aqui para entrar: https://loja.test/auth/token/AbCdEfGhIjKlMnOpQrSt',
+    ),
+  ],
 };
 
 describe('classifySensitiveMail, rule by rule', () => {
@@ -263,5 +281,76 @@ describe('classifySensitiveMail on corpora', () => {
     expect(classifySensitiveMail(m(huge, 'a'.repeat(1_000_000), huge)).sensitive).toBe(true);
     const plain = 'a1 '.repeat(400_000);
     expect(classifySensitiveMail(m(plain, plain, plain))).toEqual({ sensitive: false });
+  });
+});
+
+// Issue 27 #7: what the guard missed in the red team's second pass.
+describe('classifySensitiveMail reads all a reader would see', () => {
+  const ordinary = m('Hello', 'Ana <ana@client.test>', 'Hi, see the message below.');
+
+  it('when a code and a reset link are only in the HTML body, then the guard sees them', () => {
+    const html =
+      '<p>Your verification code is <b>482913</b></p><a href="https://acme.test/reset?token=Zk3q9ZkV2wLx7RbN1cYp8HsD">Reset your password</a>';
+    expect(classifySensitiveMail({ ...ordinary, text: '', html })).toEqual({
+      sensitive: true,
+      rule: 'one_time_code',
+    });
+  });
+
+  it('when a magic link is only in an HTML button, then the guard sees it', () => {
+    const html =
+      '<p>Click the button below to sign in.</p><a href="https://app.test/magic?token=AbCdEfGhIjKlMnOpQrStUv">Sign in</a>';
+    expect(classifySensitiveMail({ ...ordinary, text: 'Welcome back!', html })).toEqual({
+      sensitive: true,
+      rule: 'sign_in_link',
+    });
+  });
+
+  it('when the code is past the first 4,000 characters of the text, then it is still read', () => {
+    const text = `${'Weekly digest. '.repeat(1_000)}\nYour verification code is 482913.`;
+    expect(classifySensitiveMail({ ...ordinary, text }).rule).toBe('one_time_code');
+  });
+
+  it.each([
+    ['passcode', 'Your passcode is 739201'],
+    ['PIN', 'Your PIN: 4821'],
+    ['"Your code:"', 'Your code: 739201'],
+    ['zero-width characters inside the words', 'Your veri\u200Bfication co\u2060de is 739201'],
+    ['a soft hyphen inside a word', 'Your verifi\u00ADcation code is 739201'],
+  ])('when the code is named by %s, then the guard sees it', (_, text) => {
+    expect(classifySensitiveMail({ ...ordinary, text }).rule).toBe('one_time_code');
+  });
+
+  it("when only an attachment's name says payslip, then the guard sees it", () => {
+    const mail = {
+      ...m('March', 'noreply@adp.test', 'See attached.'),
+      attachmentNames: ['Your payslip March.pdf'],
+    };
+    expect(classifySensitiveMail(mail).rule).toBe('payroll');
+  });
+
+  it('when business mail talks of code reviews, PINs on a map or a link to the deck, then it is not held', () => {
+    for (const text of [
+      'Your code review is at 1400 tomorrow.',
+      'I will pin the roadmap on the channel.',
+      'Here is the link to the deck: https://docs.test/d/1a2b3c',
+    ]) {
+      expect(classifySensitiveMail({ ...ordinary, text })).toEqual({ sensitive: false });
+    }
+  });
+
+  it.each([
+    ['digits everywhere', (n: number) => '1 2 3 45 678 '.repeat(n / 13)],
+    ['code words without codes', (n: number) => 'verification code pin passcode '.repeat(n / 32)],
+    ['blank lines after code words', (n: number) => `your code${'\n \n'.repeat(n / 3)}`],
+    ['links without tokens', (n: number) => 'magic link https://x.test/?token= '.repeat(n / 35)],
+  ])('when 1 MB of text is %s, then it costs about what 100 KB does', (_, make) => {
+    const g = growth(
+      make,
+      (text) => classifySensitiveMail({ ...ordinary, text, html: `<p>${text}</p>` }),
+      100_000,
+      1_000_000,
+    );
+    expect(g.ratio, JSON.stringify(g)).toBeLessThan(3 * g.factor);
   });
 });

@@ -3,7 +3,8 @@
 // all the way to the store. What a sync must survive: NUL bytes and invalid UTF-8 in headers and
 // bodies, dates PostgreSQL refuses or no one believes, a 1 MB header, 5,000 recipients, addresses
 // of 1,000 characters, every header repeated, multiparts nested 1,000 deep, empty and missing
-// boundaries, a 50 MB part.
+// boundaries, a 50 MB part; and (issue 27) 65,000 blank lines, 3.3 MB of nested <div>s, a flood of
+// quote-header-like lines, a code only in the HTML part, a sender address starting with `-`.
 
 export interface HostileMail {
   name: string;
@@ -23,13 +24,17 @@ const NUL = '\0';
 const STRANGER = 'stranger@elsewhere.test';
 let counter = 0;
 
-/** A mail from a stranger with the contact in Reply-To; `head` replaces or adds header lines. */
+/**
+ * A mail from a stranger with the contact in Cc (where Gmail's search finds it, so the sync fetches
+ * it) and in Reply-To; `head` replaces or adds header lines.
+ */
 function mail(o: HostileOptions, name: string, head: string[], body: string | Buffer): Buffer {
   counter += 1;
   const names = new Set(head.map((h) => h.slice(0, h.indexOf(':')).toLowerCase()));
   const defaults = [
     `From: Stranger <${STRANGER}>`,
     `To: ${o.owner}`,
+    `Cc: ${o.contact}`,
     `Reply-To: ${o.contact}`,
     `Subject: hostile ${name}`,
     `Date: ${new Date().toUTCString()}`,
@@ -200,6 +205,44 @@ export const hugePart = (o: HostileOptions): HostileMail => {
   };
 };
 
+// Issue 27: what froze a process or slipped past a guard in the second red-team pass.
+
+export const blankLines = (o: HostileOptions): HostileMail => ({
+  name: '65,000 blank lines',
+  raw: mail(o, 'blank-lines', [], `Hi${'\r\n'.repeat(65_000)}Bye`),
+});
+
+export const nestedDivs = (o: HostileOptions): HostileMail => ({
+  name: '3.3 MB of nested <div>s, HTML only',
+  raw: mail(
+    o,
+    'nested-divs',
+    ['Content-Type: text/html; charset=utf-8'],
+    `<p>Top</p>${'<div>'.repeat(660_000)}deep`,
+  ),
+});
+
+export const quoteHeaderFlood = (o: HostileOptions): HostileMail => ({
+  name: 'a flood of quote-header-like lines',
+  raw: mail(o, 'quote-flood', [], '在x\r\n'.repeat(21_000)),
+});
+
+export const htmlOnlyCode = (o: HostileOptions): HostileMail => ({
+  name: 'a code only in the HTML part',
+  raw: mail(
+    o,
+    'html-code',
+    ['Content-Type: multipart/alternative; boundary=h'],
+    '--h\r\nContent-Type: text/plain\r\n\r\nOpen this mail in HTML.\r\n--h\r\nContent-Type: text/html\r\n\r\n<p>Your verification code is <b>482913</b></p>\r\n--h--\r\n',
+  ),
+});
+
+/** A stranger whose RFC-valid address starts with `-` (Gmail's search reads it as a negation). */
+export const dashSender = (o: HostileOptions): HostileMail => ({
+  name: 'a sender address that starts with -',
+  raw: mail(o, 'dash', ['From: -everyone@evil.test'], 'Hello.'),
+});
+
 export function hostileMails(o: HostileOptions): HostileMail[] {
   return [
     ...absurdDates(o),
@@ -212,6 +255,11 @@ export function hostileMails(o: HostileOptions): HostileMail[] {
     repeatedHeaders(o),
     deepNesting(o),
     ...badBoundaries(o),
+    blankLines(o),
+    nestedDivs(o),
+    quoteHeaderFlood(o),
+    htmlOnlyCode(o),
+    dashSender(o),
     ...(o.withoutHugePart ? [] : [hugePart(o)]),
   ];
 }

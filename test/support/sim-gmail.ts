@@ -86,7 +86,7 @@ export async function deliver(
 /** A control-API call (`/__sim/…`) with a JSON body; answers the parsed JSON (or null). */
 export async function control(
   sim: Simulator,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<unknown> {

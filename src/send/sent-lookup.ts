@@ -1,4 +1,4 @@
-// Before a scheduled mail is tried again after an attempt whose outcome is unknown (the process
+// Before a mail is sent again, or answered, after an attempt whose outcome is unknown (the process
 // died, or Gmail's answer was lost, after the bytes may have gone), Gmail is asked whether it has
 // the mail already, so it is never sent twice. Two looks:
 //  1. search by Message-ID (`rfc822msgid:`, https://support.google.com/mail/answer/7190): cheap,

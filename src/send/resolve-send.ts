@@ -1,0 +1,174 @@
+// The job that settles a send whose answer was lost and that Gmail could not show at once
+// (send-mail.ts): it asks again (sent-lookup.ts: search by Message-ID, then the history of SENT),
+// with growing gaps, until it finds the mail or Gmail's search has had the time it may lag
+// (MATCH_SETTLE_MS) to show it. Found: the mail is read from Gmail and recorded as the send would
+// have recorded it (sent-record.ts), the request's stored answer (under its Idempotency-Key)
+// becomes the send's 201, and the CRM hears `send.resolved` {status: "sent"}. Not found by then:
+// it was not sent; `send.resolved` {status: "not_sent"}, and the stored answer becomes 502
+// `send_failed` (send it again, under a new key). A retry under the same key replays the stored
+// answer: it never sends again. The job carries no content: what is recorded is read back from
+// Gmail.
+import type { gmail_v1 } from '@googleapis/gmail';
+import { ERROR_STATUS } from '../app-error.ts';
+import type { EntityLink } from '../crm/link-entities.ts';
+import type { Db } from '../db/database.ts';
+import { and, eq, sql } from '../db/orm.ts';
+import { events, idempotencyKeys } from '../db/schema.ts';
+import { callGmail } from '../google/gmail-call.ts';
+import type { PacerRegistry } from '../google/mailbox-pacer.ts';
+import { parseGmailMessage } from '../mail/parse-message.ts';
+import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
+import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
+import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import type { ResolveSendPayload } from '../queue/job-names.ts';
+import type { OutgoingRecord } from './outgoing-mail.ts';
+import { findSentMail } from './sent-lookup.ts';
+import { recordSentMail } from './sent-record.ts';
+
+export interface ResolveSendDeps {
+  db: Db;
+  mailboxAuth: MailboxAuth;
+  pacers: PacerRegistry;
+  /** How long Gmail's search may lag the mailbox: past it, a mail it cannot find was not sent. */
+  settleMs: number;
+}
+
+export type Resolution =
+  | { kind: 'sent' | 'not_sent' | 'skipped' }
+  /** Gmail cannot say yet: look again at `next`. */
+  | { kind: 'waiting'; next: Date };
+
+/** The shortest and longest gap between two looks. */
+const MIN_GAP_MS = 15_000;
+const MAX_GAP_MS = 120_000;
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export async function resolveSend(
+  deps: ResolveSendDeps,
+  payload: ResolveSendPayload,
+  now = Date.now(),
+): Promise<Resolution> {
+  const mailbox = await getMailbox(deps.db, payload.mailbox_id);
+  if (!mailbox || mailbox.status === 'revoked' || mailbox.status === 'disconnected')
+    return { kind: 'skipped' };
+  const pacer = deps.pacers.forMailbox(mailbox.id);
+  try {
+    const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
+    const historyIdBefore = payload.history_id_before ? Number(payload.history_id_before) : null;
+    const mail = { messageIdHeader: payload.message_id_header, historyIdBefore };
+    const found = await findSentMail(gmail, pacer, mail);
+    if (found) {
+      const { data } = await callGmail(pacer, 'messages.get', () =>
+        gmail.users.messages.get({ userId: 'me', id: found.id, format: 'full' }),
+      );
+      await settle(deps.db, mailbox, payload, await recorded(deps.db, mailbox, payload, data));
+      return { kind: 'sent' };
+    }
+  } catch (error) {
+    if (await handleRevokedGrant(deps, mailbox, error)) return { kind: 'skipped' };
+    throw error;
+  }
+  const elapsed = now - Date.parse(payload.sent_at);
+  if (elapsed < deps.settleMs) {
+    const gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, elapsed), deps.settleMs - elapsed);
+    return { kind: 'waiting', next: new Date(now + Math.max(1_000, gap)) };
+  }
+  const error = {
+    code: 'send_failed',
+    message: 'Gmail did not send this mail; send it again under a new Idempotency-Key',
+    message_id_header: payload.message_id_header,
+  };
+  await settle(deps.db, mailbox, payload, { status: ERROR_STATUS.send_failed, body: { error } });
+  return { kind: 'not_sent' };
+}
+
+/** The mail found in Gmail, recorded as the send records it, and the 201 the send would answer. */
+async function recorded(
+  db: Db,
+  mailbox: Mailbox,
+  payload: ResolveSendPayload,
+  message: gmail_v1.Schema$Message,
+): Promise<Answer> {
+  const mail = parseGmailMessage(message);
+  const entity: EntityLink | null =
+    payload.entity_type && payload.entity_id
+      ? { entityType: payload.entity_type, entityId: payload.entity_id, email: '' }
+      : null;
+  const record: OutgoingRecord = {
+    subject: mail.subject,
+    from: mail.from ?? { name: '', email: mailbox.email },
+    recipients: { to: mail.to, cc: mail.cc, bcc: mail.bcc },
+    messageIdHeader: payload.message_id_header,
+    inReplyTo: mail.inReplyTo,
+    references: mail.references,
+    bodyText: mail.bodyText,
+    bodyHtml: mail.bodyHtml ?? null,
+    attachments: mail.attachments.map((a) => ({
+      filename: a.filename,
+      mimeType: a.mimeType,
+      size: a.size,
+    })),
+    entity,
+    createdByName: payload.created_by_name,
+    threadId: mail.threadId,
+  };
+  const sent = { id: mail.gmailId, threadId: mail.threadId };
+  const activityId = await recordSentMail(db, mailbox, record, sent, { sentAt: mail.date });
+  return {
+    status: 201,
+    body: {
+      message_id: sent.id,
+      thread_id: sent.threadId,
+      status: 'sent',
+      activity_id: activityId,
+      recipients: {
+        to: mail.to.map((r) => r.email),
+        cc: mail.cc.map((r) => r.email),
+        bcc: mail.bcc.map((r) => r.email),
+      },
+    },
+  };
+}
+
+/** One transaction: the request's stored answer becomes the resolved one, and the CRM is told. */
+async function settle(
+  db: Db,
+  mailbox: Mailbox,
+  payload: ResolveSendPayload,
+  answer: Answer,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (payload.idempotency_key) {
+      await tx
+        .update(idempotencyKeys)
+        .set({ responseStatus: answer.status, responseBody: answer.body, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(idempotencyKeys.orgId, mailbox.orgId),
+            eq(idempotencyKeys.userId, payload.caller_user_id ?? mailbox.userId),
+            eq(idempotencyKeys.key, payload.idempotency_key),
+            eq(idempotencyKeys.responseStatus, 202),
+          ),
+        );
+    }
+    const { body } = answer;
+    const sent = answer.status === 201;
+    await tx.insert(events).values({
+      orgId: mailbox.orgId,
+      mailboxId: mailbox.id,
+      type: 'send.resolved',
+      payload: {
+        mailbox_id: mailbox.id,
+        message_id_header: payload.message_id_header,
+        status: sent ? 'sent' : 'not_sent',
+        message_id: body.message_id ?? null,
+        thread_id: body.thread_id ?? null,
+        activity_id: body.activity_id ?? null,
+      },
+    });
+  });
+}

@@ -1,0 +1,102 @@
+// Revising activities already logged (a meeting rescheduled, its attendees changed, cancelled):
+// the write path beside store-activities.ts's insert, in one statement as it is. A revision
+// replaces what the activity shows (title, description, subject, content, time), moves its
+// timeline entries to the new time, adds the links it gained (links are never removed, as for
+// mail: a record keeps what it had), and announces the change with the event the caller names
+// (links gained alone: `activity.linked`, as mail's).
+// A revision that changes nothing writes nothing and announces nothing, so a replay is harmless.
+
+import { toPgText } from '../activity-store/store-activities.ts';
+import type { EntityLink } from '../crm/link-entities.ts';
+import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
+import type { ActivityContent } from '../db/schema.ts';
+
+export interface ActivityRevision {
+  activityId: string;
+  orgId: string;
+  mailboxId: string;
+  title: string;
+  description: string;
+  emailSubject: string;
+  emailDirection: 'sent' | 'received';
+  content: ActivityContent;
+  createdAt: Date;
+  links: EntityLink[];
+  /** The outbox event for a revision that changed something (e.g. `meeting.updated`). */
+  eventType: string;
+}
+
+/** Applies the revisions; returns the ids of the activities that changed. */
+export async function reviseActivities(
+  db: Pick<Db, 'execute'>,
+  revisions: ActivityRevision[],
+): Promise<string[]> {
+  if (revisions.length === 0) return [];
+  const input = revisions.map((r, ord) => ({
+    ord,
+    id: r.activityId,
+    org_id: r.orgId,
+    mailbox_id: r.mailboxId,
+    title: r.title,
+    description: r.description,
+    email_subject: r.emailSubject,
+    email_direction: r.emailDirection,
+    content: r.content,
+    created_at: r.createdAt.toISOString(),
+    links: r.links.map((l) => ({ entity_type: l.entityType, entity_id: l.entityId })),
+    event_type: r.eventType,
+  }));
+  const { rows } = await db.execute<{ id: string }>(sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input, toPgText)}::jsonb) as r(
+        ord int, id uuid, org_id text, mailbox_id uuid, title text, description text,
+        email_subject text, email_direction text, content jsonb, created_at timestamptz,
+        links jsonb, event_type text)
+    ),
+    revised as (
+      update activities a
+         set title = i.title, description = i.description, email_subject = i.email_subject,
+             email_direction = i.email_direction, content = i.content, created_at = i.created_at
+        from input i
+       where a.id = i.id and a.org_id = i.org_id
+         and (a.content is distinct from i.content or a.created_at is distinct from i.created_at
+              or a.title is distinct from i.title)
+      returning a.id, a.thread_id, a.gmail_message_id
+    ),
+    moved as (
+      update activity_links l set activity_created_at = i.created_at
+        from input i join revised r on r.id = i.id
+       where l.activity_id = i.id and l.activity_created_at is distinct from i.created_at
+    ),
+    linked as (
+      insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
+      select i.id, i.org_id, l.entity_type, l.entity_id, i.created_at
+        from input i join activities a on a.id = i.id,
+             jsonb_to_recordset(i.links) as l(entity_type text, entity_id uuid)
+      on conflict do nothing
+      returning activity_id, entity_type, entity_id
+    ),
+    -- Links alone (a CRM record added since): announced as for mail (relink-activities.ts).
+    relinked as (
+      insert into events (org_id, mailbox_id, type, payload)
+      select i.org_id, i.mailbox_id, 'activity.linked',
+             jsonb_build_object('activity_id', i.id, 'mailbox_id', i.mailbox_id,
+               'links', jsonb_agg(jsonb_build_object('entity_type', l.entity_type, 'entity_id', l.entity_id)))
+        from linked l join input i on i.id = l.activity_id
+       where not exists (select 1 from revised r where r.id = i.id)
+       group by i.org_id, i.mailbox_id, i.id
+    ),
+    announced as (
+      insert into events (org_id, mailbox_id, type, payload)
+      select i.org_id, i.mailbox_id, i.event_type,
+             jsonb_build_object('activity_id', i.id, 'mailbox_id', i.mailbox_id,
+                                'gmail_message_id', r.gmail_message_id, 'thread_id', r.thread_id,
+                                'links', i.links)
+             || case when i.content ? 'meeting' then jsonb_build_object('meeting', i.content -> 'meeting')
+                     else '{}' end
+        from input i join revised r on r.id = i.id order by i.ord
+    )
+    select id from revised`);
+  return rows.map((r) => r.id);
+}

@@ -21,10 +21,12 @@ export interface CrmScope {
 
 /**
  * Characters of terms one search query holds. Gmail documents no limit for `q`; its filters take
- * about 1,500 characters of criteria, and a GET's URL stays well under the front end's limits at
- * this size (an address is percent-encoded to about a third more). An address is a bare term, which
- * Gmail matches in From, To, Cc and Bcc (and, rarely, a body that quotes it: that costs one fetch
- * judged by the sync's rules, never a wrong activity), so a query holds about 60 typical addresses.
+ * about 1,500 characters of criteria, other integrations saw long queries fail (and the simulator
+ * refuses past 2,048: a refused query is split, search-query.ts), and a GET's URL stays well under
+ * the front end's limits at this size. An address is a bare term, which Gmail matches as a whole
+ * token in From, To, Cc and Bcc and in the subject and body (a body that quotes it costs one fetch
+ * judged by the sync's rules, never a wrong activity), never in Reply-To; so a query holds about 60
+ * typical addresses.
  */
 export const QUERY_TERM_CHARS = 1_500;
 

@@ -33,6 +33,10 @@ export interface DayOptions {
   lateContactMails: number;
   /** Mail from a CRM contact on the mailbox's blocklist (re-imported when the entry is removed). */
   blockedMails: number;
+  /** Posts to the team's Google Group: one by a CRM contact under their own From, one the group
+   * rewrote under its own address ("… via Vendas", the contact only in Reply-To), the rest
+   * rewritten posts of strangers. */
+  groupPosts: number;
   /** Wall time between events: above the trailing probe's 2 s (plus the worker's half-second poll). */
   spacingMs: number;
   /** The working day the events stand for: the compression is wall time over this. */
@@ -54,6 +58,7 @@ export const DAY_DEFAULTS: DayOptions = {
   reads: 25,
   lateContactMails: 2,
   blockedMails: 2,
+  groupPosts: 4,
   spacingMs: 3_000,
   workdayHours: 10,
 };
@@ -63,6 +68,14 @@ export const LATE_CONTACT = 'newcontact@prospect.test';
 /** A CRM contact (the fixtures' last) whose mail this mailbox blocks at the start of the day. */
 export const BLOCKED = CONTACTS[49] as string;
 const PARTNER = 'partner@agency.test';
+/** The team's Google Group, on the owner's domain. */
+const GROUP = 'vendas@vendor.test';
+const GROUP_HEADERS = [
+  'List-Id: <vendas.vendor.test>',
+  `List-Post: <mailto:${GROUP}>`,
+  `Mailing-list: list ${GROUP}; contact vendas+owners@vendor.test`,
+  'Precedence: list',
+];
 
 export type Concern = 'crm' | 'late_contact' | 'blocked' | 'none';
 
@@ -157,6 +170,7 @@ export function planDay(o: DayOptions): DayEvent[] {
     received(LATE_CONTACT, `Introduction ${i}`, random() * 0.9, 'late_contact');
   for (let i = 0; i < o.blockedMails; i++)
     received(BLOCKED, `Offer ${i}`, random() * 0.9, 'blocked');
+  addGroupPosts(o, people, random, push);
   addOtherMail(o, drafts.length, random, push);
 
   const events = drafts.map((d) => ({ at: d.at, draft: d })) as Timed[];
@@ -186,6 +200,36 @@ export function planDay(o: DayOptions): DayEvent[] {
   labelled(Math.floor(o.userLabels * 0.3), inbox, ['Label_2']);
   labelled(o.reads, inbox, [], ['UNREAD']);
   return toEvents(events, o.seed);
+}
+
+/**
+ * The team group's posts: Google Groups keeps a sender's From unless the sender's domain asks for
+ * strict DMARC, then writes the post as its own and leaves the sender in Reply-To and
+ * X-Original-From (github.com/postalserver/postal/issues/849).
+ */
+function addGroupPosts(
+  o: DayOptions,
+  people: string[],
+  random: () => number,
+  push: (d: Draft) => Draft,
+): void {
+  for (let i = 0; i < o.groupPosts; i++) {
+    const sender =
+      i < 2 ? (people[(i + 5) % people.length] as string) : `member${i}@elsewhere.test`;
+    const rewritten = i > 0;
+    push({
+      at: random(),
+      from: rewritten ? `"'${sender.split('@')[0]}' via Vendas" <${GROUP}>` : sender,
+      to: GROUP,
+      subject: `Team post ${i}`,
+      concern: i < 2 ? 'crm' : 'none',
+      labels: ['INBOX', 'UNREAD', 'CATEGORY_FORUMS'],
+      headers: [
+        ...GROUP_HEADERS,
+        ...(rewritten ? [`Reply-To: ${sender}`, `X-Original-From: ${sender}`] : []),
+      ],
+    });
+  }
 }
 
 /** A moment after `at` within the day: up to half an hour later (0.05 of a ten-hour day). */

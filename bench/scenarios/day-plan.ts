@@ -7,6 +7,7 @@
 // event: closer, the trailing probes of a burst would merge into one and the day would cost less
 // than a real one.
 import { seededRandom } from '../../sim/random.ts';
+import { addGroupPosts, addOtherMail, type Concern, type Draft, OWNER } from './day-mail.ts';
 import { CONTACTS, raw } from './fixtures.ts';
 
 export interface DayOptions {
@@ -63,21 +64,12 @@ export const DAY_DEFAULTS: DayOptions = {
   workdayHours: 10,
 };
 
-export const OWNER = 'rep@vendor.test';
+export type { Concern };
+export { OWNER };
 export const LATE_CONTACT = 'newcontact@prospect.test';
 /** A CRM contact (the fixtures' last) whose mail this mailbox blocks at the start of the day. */
 export const BLOCKED = CONTACTS[49] as string;
 const PARTNER = 'partner@agency.test';
-/** The team's Google Group, on the owner's domain. */
-const GROUP = 'vendas@vendor.test';
-const GROUP_HEADERS = [
-  'List-Id: <vendas.vendor.test>',
-  `List-Post: <mailto:${GROUP}>`,
-  `Mailing-list: list ${GROUP}; contact vendas+owners@vendor.test`,
-  'Precedence: list',
-];
-
-export type Concern = 'crm' | 'late_contact' | 'blocked' | 'none';
 
 export interface MailEvent {
   kind: 'mail';
@@ -102,17 +94,6 @@ export interface SendEvent {
   replyTo?: number;
 }
 export type DayEvent = MailEvent | LabelEvent | SendEvent;
-
-interface Draft {
-  at: number;
-  from: string;
-  to: string;
-  subject: string;
-  concern: Concern;
-  labels: string[];
-  parent?: Draft;
-  headers?: string[];
-}
 
 /** The day's events in the order they happen. */
 export function planDay(o: DayOptions): DayEvent[] {
@@ -170,7 +151,7 @@ export function planDay(o: DayOptions): DayEvent[] {
     received(LATE_CONTACT, `Introduction ${i}`, random() * 0.9, 'late_contact');
   for (let i = 0; i < o.blockedMails; i++)
     received(BLOCKED, `Offer ${i}`, random() * 0.9, 'blocked');
-  addGroupPosts(o, people, random, push);
+  addGroupPosts(o.groupPosts, people, random, push);
   addOtherMail(o, drafts.length, random, push);
 
   const events = drafts.map((d) => ({ at: d.at, draft: d })) as Timed[];
@@ -202,36 +183,6 @@ export function planDay(o: DayOptions): DayEvent[] {
   return toEvents(events, o.seed);
 }
 
-/**
- * The team group's posts: Google Groups keeps a sender's From unless the sender's domain asks for
- * strict DMARC, then writes the post as its own and leaves the sender in Reply-To and
- * X-Original-From (github.com/postalserver/postal/issues/849).
- */
-function addGroupPosts(
-  o: DayOptions,
-  people: string[],
-  random: () => number,
-  push: (d: Draft) => Draft,
-): void {
-  for (let i = 0; i < o.groupPosts; i++) {
-    const sender =
-      i < 2 ? (people[(i + 5) % people.length] as string) : `member${i}@elsewhere.test`;
-    const rewritten = i > 0;
-    push({
-      at: random(),
-      from: rewritten ? `"'${sender.split('@')[0]}' via Vendas" <${GROUP}>` : sender,
-      to: GROUP,
-      subject: `Team post ${i}`,
-      concern: i < 2 ? 'crm' : 'none',
-      labels: ['INBOX', 'UNREAD', 'CATEGORY_FORUMS'],
-      headers: [
-        ...GROUP_HEADERS,
-        ...(rewritten ? [`Reply-To: ${sender}`, `X-Original-From: ${sender}`] : []),
-      ],
-    });
-  }
-}
-
 /** A moment after `at` within the day: up to half an hour later (0.05 of a ten-hour day). */
 function soonAfter(at: number, random: () => number): number {
   return at + Math.min(0.05, (1 - at) / 2) * (0.1 + 0.9 * random());
@@ -242,50 +193,6 @@ type Timed = { at: number } & (
   | { send: { to: string; subject: string }; replyTo: Draft | undefined }
   | { label: { d: Draft; add: string[]; remove: string[] } }
 );
-
-/** The rest of the day: Gmail's categories as it files bulk mail, strangers, colleagues. */
-function addOtherMail(
-  o: DayOptions,
-  planned: number,
-  random: () => number,
-  push: (d: Draft) => Draft,
-): void {
-  const others = o.mails - planned;
-  const categorised = Math.min(
-    others,
-    Math.max(0, Math.round(o.categorised * o.mails) - o.crmCategorised),
-  );
-  const kinds = [
-    ...Array<string>(Math.round(categorised * 0.45)).fill('CATEGORY_PROMOTIONS'),
-    ...Array<string>(Math.round(categorised * 0.2)).fill('CATEGORY_SOCIAL'),
-  ];
-  kinds.push(...Array<string>(Math.max(0, categorised - kinds.length)).fill('CATEGORY_UPDATES'));
-  const colleagues = Math.round((others - kinds.length) * 0.2);
-  kinds.push(...Array<string>(colleagues).fill('internal'));
-  kinds.push(...Array<string>(Math.max(0, others - kinds.length)).fill('CATEGORY_PERSONAL'));
-  kinds.forEach((kind, i) => {
-    const [from, headers] = {
-      CATEGORY_PROMOTIONS: [
-        `news@shop${i % 9}.test`,
-        ['Precedence: bulk', 'List-Id: <deals.shop.test>'],
-      ],
-      CATEGORY_SOCIAL: [`notify@social${i % 3}.test`, ['Precedence: bulk']],
-      CATEGORY_UPDATES: [`no-reply@saas${i % 7}.test`, []],
-      internal: [`colleague${i % 5}@vendor.test`, []],
-      CATEGORY_PERSONAL: [`person${i}@elsewhere.test`, []],
-    }[kind] as [string, string[]];
-    const category = kind === 'internal' ? 'CATEGORY_PERSONAL' : kind;
-    push({
-      at: random(),
-      from,
-      to: OWNER,
-      subject: `${kind.replace('CATEGORY_', '').toLowerCase()} ${i}`,
-      concern: 'none',
-      labels: ['INBOX', 'UNREAD', category],
-      headers,
-    });
-  });
-}
 
 /** Sorted by time; mail gets its raw message (Message-ID and In-Reply-To fixed by the seed). */
 function toEvents(timed: Timed[], seed: number): DayEvent[] {

@@ -8,6 +8,7 @@
 // mailbox with steady mail the settling costs nothing. The daily reconciliation, which searches the
 // day again, is the net behind that judgement.
 
+import { recordSkipped } from '../activity-store/skipped-messages.ts';
 import { listMatchingIds, orgSearchTerms, queryGroups } from '../crm/crm-search.ts';
 import { SearchRefused } from '../crm/search-query.ts';
 import { sql } from '../db/orm.ts';
@@ -102,7 +103,8 @@ export async function matchPending(
   result.followed = done.size - result.found + (await followLetGo(ctx, hitThreads));
   // A hit judged unloggable may belong to a thread whose CRM mail search has not found yet (a
   // colleague's reply quoting the contact, indexed first): kept as let go, its thread's first
-  // mail brings it in when found (followLetGo), as for mail that was never found.
+  // mail brings it in when found (followLetGo), as for mail that was never found. It was read and
+  // judged: recorded as such, the reconciliation (which asks the same search) does not fetch it again.
   const unlogged = await notLogged(
     ctx,
     hits.filter((r) => done.has(r.id)).map((r) => r.id),
@@ -112,6 +114,7 @@ export async function matchPending(
     [...done].filter((id) => !unlogged.includes(id)),
   );
   await letGo(ctx, unlogged);
+  await recordSkipped(ctx.db, ctx.mailbox.id, unlogged, 'not_logged_by_rules');
 
   const settled = rows.filter(
     (r) => !done.has(r.id) && !result.failed.includes(r.id) && settledBy(r, startedAt, options),

@@ -127,6 +127,12 @@ describe('mail search-first would miss', () => {
     expect(await linkedTo(rewritten.id)).toEqual([OTHER]);
     await waitForIdle(e2e);
     expect(await loggedCount(e2e, [stranger.id])).toBe(0);
+    // Read and judged once: the reconciliation, asking the same search, need not fetch it again.
+    const { rows } = await e2e.database.pool.query<{ reason: string }>(
+      'select reason from skipped_messages where gmail_message_id = $1',
+      [stranger.id],
+    );
+    expect(rows.map((r) => r.reason)).toEqual(['not_logged_by_rules']);
   });
 
   it('when Gmail refuses the query as too long, then the terms are searched in smaller queries and the mail is logged', async () => {

@@ -1,7 +1,8 @@
 // `npm run demo`: a self-contained walk-through on an embedded PostgreSQL and the Google simulator.
 // It runs the real service (web and worker) in this process, connects a simulated mailbox through the
 // real OAuth redirects, delivers mail through Gmail → Pub/Sub push, sends a reply through the API,
-// and prints what was logged where, why the rest was not, and how long each took.
+// and prints what was logged where, why the rest was not, and how long each took; then connects a
+// whole Workspace through domain-wide delegation (workspace-story.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { findFreePort } from '../src/db/embedded-postgres.ts';
 import { mintDevToken } from '../src/http/dev-token.ts';
 import { createLogger } from '../src/logger.ts';
 import { startService } from '../src/service.ts';
+import { DEMO_SERVICE_ACCOUNT, runWorkspaceStory } from './workspace-story.ts';
 
 const ORG = 'acme-crm';
 const OWNER = 'rita.sales@acme.test';
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    // The simulated Workspace's admin authorised this account for domain-wide delegation (step 7).
+    GOOGLE_DELEGATION_SERVICE_ACCOUNT: DEMO_SERVICE_ACCOUNT,
   });
   // The service as `npm start` runs it, on a throwaway cluster, with pushes retried quickly.
   const service = await startService(config, createLogger({ level: 'silent' }), {
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
   say(`gmail-sync demo — service at ${url}, Google simulator at ${simUrl}`);
   try {
     await runStory(url, simUrl, service.deps.database.pool);
+    await runWorkspaceStory({ url, simUrl, pool: service.deps.database.pool, org: ORG }, say);
   } finally {
     await service.stop();
     await rm(dir, { recursive: true, force: true });

@@ -136,6 +136,16 @@ export interface SimContext {
   expireGrants(email: string): void;
   /** Makes every access token of a mailbox expire now. */
   expireAccessTokens(email: string): void;
+  /** Issues an access token for `email` as the token endpoint does (no refresh token). */
+  issueAccessToken(
+    email: string,
+    scopes: string[],
+    clientId: string,
+  ): { token: string; expiresInS: number };
+
+  // Owned by the service-account part (jwt-bearer.ts).
+  /** The token endpoint's answer to a JWT bearer grant (a service account, perhaps delegated). */
+  exchangeJwtBearer(assertion: string): Promise<{ status: number; body: Record<string, unknown> }>;
 
   // Owned by the Pub/Sub part.
   /** Publishes JSON data to a topic (`projects/P/topics/T`); false when the topic does not exist. */

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { adminDirectoryRouter } from './admin-directory.ts';
 import { batchRouter } from './batch.ts';
 import { calendarRouter } from './calendar-routes.ts';
 import { CalendarStore } from './calendar-store.ts';
@@ -14,6 +15,7 @@ import { makeWatchNotifier } from './gmail-push.ts';
 import { gmailRouter } from './gmail-routes.ts';
 import { GmailStore } from './gmail-store.ts';
 import { type KmsKeys, startGrpcServer } from './grpc-server.ts';
+import { makeJwtBearerGrant } from './jwt-bearer.ts';
 import { createOAuth } from './oauth.ts';
 import { createOidc } from './oidc.ts';
 import { listenMultiplexed } from './port-mux.ts';
@@ -22,6 +24,8 @@ import { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
 import { RemoteRecipients, recipientsRouter } from './remote-recipients.ts';
 import { resourceManagerRouter } from './resource-manager.ts';
+import { ServiceAccountKeys, serviceAccountsRouter } from './service-accounts.ts';
+import { Workspaces, workspacesRouter } from './workspaces.ts';
 
 export interface SimulatorOptions {
   port?: number;
@@ -42,6 +46,7 @@ export interface Simulator {
   baseUrl: string;
   ctx: SimContext;
   store: GmailStore;
+  workspaces: Workspaces;
   calendars: CalendarStore;
   close(): Promise<void>;
 }
@@ -84,6 +89,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     revokeGrants: unset,
     expireAccessTokens: unset,
     expireGrants: unset,
+    issueAccessToken: unset,
+    exchangeJwtBearer: unset,
     publish: unset,
     topicExists: unset,
     hasRole: unset,
@@ -98,6 +105,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   );
   const pubsub = new PubSubState(ctx);
   const oauth = createOAuth(ctx);
+  const workspaces = new Workspaces();
+  const accountKeys = new ServiceAccountKeys();
+  ctx.exchangeJwtBearer = makeJwtBearerGrant(ctx, accountKeys, workspaces);
   const oidc = await createOidc(ctx);
   let kms: KmsKeys | undefined;
   const grpc = await startGrpcServer(ctx, pubsub, { kmsKeys: opts.kmsKeys ?? [] });
@@ -114,6 +124,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   app.use(gmailRouter(ctx, store, quota));
   app.use(calendarRouter(ctx, calendars));
   app.use(resourceManagerRouter(ctx));
+  app.use(workspacesRouter(store, workspaces));
+  app.use(serviceAccountsRouter(accountKeys));
+  app.use(adminDirectoryRouter(ctx, workspaces));
   app.use(
     batchRouter((req, res) => {
       // Express gives each response its own prototype, which would hide the methods by which
@@ -148,6 +161,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     baseUrl: ctx.baseUrl,
     ctx,
     store,
+    workspaces,
     calendars,
     async close() {
       pubsub.close();

@@ -93,6 +93,10 @@ export function createOAuth(ctx: SimContext): { router: Router } {
     for (const info of accessTokens.values())
       if (info.email === email.toLowerCase()) info.expiresAt = 0;
   };
+  ctx.issueAccessToken = (email, scopes, clientId) => ({
+    token: issueAccess(email.toLowerCase(), scopes, clientId, undefined),
+    expiresInS: accessTtlS,
+  });
   const router = Router();
   const oauthError = (res: Response, status: number, error: string, description: string) =>
     res.status(status).json({ error, error_description: description });
@@ -149,76 +153,86 @@ export function createOAuth(ctx: SimContext): { router: Router } {
     res.redirect(302, redirect.toString());
   });
 
-  router.post('/token', express.urlencoded({ extended: false }), express.json(), (req, res) => {
-    const body = req.body as Record<string, string | undefined>;
-    const [basicId, basicSecret] = basicAuth(req.get('authorization'));
-    const clientId = body.client_id ?? basicId;
-    const clientSecret = body.client_secret ?? basicSecret;
-    if (clientId !== ctx.clientId || clientSecret !== ctx.clientSecret) {
-      return oauthError(res, 401, 'invalid_client', 'Unauthorized');
-    }
-    if (body.grant_type === 'authorization_code') {
-      const code = codes.get(body.code ?? '');
-      codes.delete(body.code ?? '');
-      if (!code || code.expires < Date.now() || code.clientId !== clientId) {
-        return oauthError(res, 400, 'invalid_grant', 'Malformed auth code.');
+  router.post(
+    '/token',
+    express.urlencoded({ extended: false }),
+    express.json(),
+    async (req, res) => {
+      const body = req.body as Record<string, string | undefined>;
+      // A service account authenticates by its signed JWT alone: no client id or secret.
+      if (body.grant_type === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
+        const answer = await ctx.exchangeJwtBearer(body.assertion ?? '');
+        return res.status(answer.status).json(answer.body);
       }
-      if (code.redirectUri !== body.redirect_uri)
-        return oauthError(res, 400, 'redirect_uri_mismatch', 'Bad Request');
-      if (code.challenge) {
-        const verifier = body.code_verifier ?? '';
-        const expected =
-          code.method === 'S256'
-            ? createHash('sha256').update(verifier).digest('base64url')
-            : verifier;
-        if (!verifier || expected !== code.challenge)
-          return oauthError(res, 400, 'invalid_grant', 'Invalid code verifier.');
+      const [basicId, basicSecret] = basicAuth(req.get('authorization'));
+      const clientId = body.client_id ?? basicId;
+      const clientSecret = body.client_secret ?? basicSecret;
+      if (clientId !== ctx.clientId || clientSecret !== ctx.clientSecret) {
+        return oauthError(res, 401, 'invalid_client', 'Unauthorized');
       }
-      // https://developers.google.com/identity/protocols/oauth2/web-server#offline: the refresh
-      // token is returned the first time the user consents, or again with prompt=consent.
-      const refreshToken =
-        code.offline && code.refreshable
-          ? `1//0${randomBytes(32).toString('base64url')}`
-          : undefined;
-      if (code.offline) consented.add(`${code.email} ${clientId}`);
-      if (refreshToken) {
-        grants.set(refreshToken, {
-          refreshToken,
-          email: code.email,
-          scopes: code.scopes,
-          clientId,
-          revoked: false,
-          expired: false,
+      if (body.grant_type === 'authorization_code') {
+        const code = codes.get(body.code ?? '');
+        codes.delete(body.code ?? '');
+        if (!code || code.expires < Date.now() || code.clientId !== clientId) {
+          return oauthError(res, 400, 'invalid_grant', 'Malformed auth code.');
+        }
+        if (code.redirectUri !== body.redirect_uri)
+          return oauthError(res, 400, 'redirect_uri_mismatch', 'Bad Request');
+        if (code.challenge) {
+          const verifier = body.code_verifier ?? '';
+          const expected =
+            code.method === 'S256'
+              ? createHash('sha256').update(verifier).digest('base64url')
+              : verifier;
+          if (!verifier || expected !== code.challenge)
+            return oauthError(res, 400, 'invalid_grant', 'Invalid code verifier.');
+        }
+        // https://developers.google.com/identity/protocols/oauth2/web-server#offline: the refresh
+        // token is returned the first time the user consents, or again with prompt=consent.
+        const refreshToken =
+          code.offline && code.refreshable
+            ? `1//0${randomBytes(32).toString('base64url')}`
+            : undefined;
+        if (code.offline) consented.add(`${code.email} ${clientId}`);
+        if (refreshToken) {
+          grants.set(refreshToken, {
+            refreshToken,
+            email: code.email,
+            scopes: code.scopes,
+            clientId,
+            revoked: false,
+            expired: false,
+          });
+        }
+        const accessToken = issueAccess(code.email, code.scopes, clientId, refreshToken);
+        return res.json({
+          access_token: accessToken,
+          expires_in: accessTtlS,
+          scope: code.scopes.join(' '),
+          token_type: 'Bearer',
+          ...(refreshToken ? { refresh_token: refreshToken } : {}),
         });
       }
-      const accessToken = issueAccess(code.email, code.scopes, clientId, refreshToken);
-      return res.json({
-        access_token: accessToken,
-        expires_in: accessTtlS,
-        scope: code.scopes.join(' '),
-        token_type: 'Bearer',
-        ...(refreshToken ? { refresh_token: refreshToken } : {}),
-      });
-    }
-    if (body.grant_type === 'refresh_token') {
-      const grant = grants.get(body.refresh_token ?? '');
-      // Revoked, or expired as an app in Testing status finds after 7 days: the same answer.
-      if (!grant || grant.revoked || grant.expired || grant.clientId !== clientId) {
-        return oauthError(res, 400, 'invalid_grant', 'Token has been expired or revoked.');
+      if (body.grant_type === 'refresh_token') {
+        const grant = grants.get(body.refresh_token ?? '');
+        // Revoked, or expired as an app in Testing status finds after 7 days: the same answer.
+        if (!grant || grant.revoked || grant.expired || grant.clientId !== clientId) {
+          return oauthError(res, 400, 'invalid_grant', 'Token has been expired or revoked.');
+        }
+        // A suspended or deleted account: the grant stands, but Google will not honour it meanwhile.
+        const refused = tokenRefusal(ctx.accountState(grant.email), 'refresh_token');
+        if (refused) return oauthError(res, 400, refused.error, refused.error_description);
+        const accessToken = issueAccess(grant.email, grant.scopes, clientId, grant.refreshToken);
+        return res.json({
+          access_token: accessToken,
+          expires_in: accessTtlS,
+          scope: grant.scopes.join(' '),
+          token_type: 'Bearer',
+        });
       }
-      // A suspended or deleted account: the grant stands, but Google will not honour it meanwhile.
-      const refused = tokenRefusal(ctx.accountState(grant.email), 'refresh_token');
-      if (refused) return oauthError(res, 400, refused.error, refused.error_description);
-      const accessToken = issueAccess(grant.email, grant.scopes, clientId, grant.refreshToken);
-      return res.json({
-        access_token: accessToken,
-        expires_in: accessTtlS,
-        scope: grant.scopes.join(' '),
-        token_type: 'Bearer',
-      });
-    }
-    return oauthError(res, 400, 'unsupported_grant_type', 'Invalid grant_type');
-  });
+      return oauthError(res, 400, 'unsupported_grant_type', 'Invalid grant_type');
+    },
+  );
 
   router.post('/revoke', express.urlencoded({ extended: false }), (req, res) => {
     const token = String(

@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   mailbox_not_connected: 404,
   address_taken: 409,
+  workspace_taken: 409,
+  address_connected: 409,
   already_connected: 409,
   mailbox_revoked: 409,
   mailbox_needs_admin: 409,
@@ -46,6 +48,7 @@ export const ERROR_STATUS = {
   /** A send answered `unknown` that Gmail, asked until its search had caught up, never had. */
   send_failed: 502,
   unavailable: 503,
+  delegation_unconfigured: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

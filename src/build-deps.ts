@@ -8,10 +8,13 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
 import { makeOAuthClient } from './google/clients.ts';
+import { makeDelegation } from './google/delegated-tokens.ts';
 import { makePacerRegistry } from './google/mailbox-pacer.ts';
 import type { Logger } from './logger.ts';
 import { makeMailboxAuth } from './mailbox/mailbox-auth.ts';
 import { makeMetrics } from './metrics.ts';
+import { makeErasureHashing } from './org/erasure-keys.ts';
+import { makeOrgRulesSource } from './org/org-rules.ts';
 import { makeOutboundHttp } from './outbound/outbound-http.ts';
 import { cachedUnsubscribeKeys } from './suppressions/unsubscribe-key.ts';
 import type { KeyWrapper } from './vault/key-wrapper.ts';
@@ -21,8 +24,16 @@ import { makeVault } from './vault/vault.ts';
 
 export function buildDeps(config: Config, database: Database, log: Logger): Deps {
   const vault = makeVault(makeKeyWrapper(config, log));
-  const mailboxAuth = makeMailboxAuth({ db: database.db, vault, google: config.google, log });
+  const delegation = makeDelegation(config.google);
+  const mailboxAuth = makeMailboxAuth({
+    db: database.db,
+    vault,
+    google: config.google,
+    log,
+    delegation,
+  });
   const metrics = makeMetrics(database.pool);
+  const erasureHashing = makeErasureHashing({ db: database.db, vault });
   const pacers = makePacerRegistry({
     profile: config.google.quotaProfile,
     onCall: metrics.gmailCall,
@@ -34,9 +45,12 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
     vault,
     oauth: makeOAuthClient(config.google),
     mailboxAuth,
+    delegation,
     pacers,
     calendarPacers: makeCalendarPacers(),
     metrics,
+    erasureHashing,
+    orgRules: makeOrgRulesSource({ db: database.db, hashing: erasureHashing }),
     // Development (the simulator) may call local servers; real credentials or production may not.
     outbound: makeOutboundHttp({ allowPrivate: !config.production && config.google.useSimulator }),
     unsubscribeKeys: cachedUnsubscribeKeys(database.db, vault),

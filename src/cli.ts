@@ -23,6 +23,7 @@ import { resyncByEmail, waitForSyncs } from './ingest/operator-sync.ts';
 import { pollCycle } from './ingest/poll.ts';
 import { createLogger } from './logger.ts';
 import { rotateAllKeys } from './mailbox/key-rotation.ts';
+import { rotateErasureKeys } from './org/erasure-key-rotation.ts';
 import { enqueueReconcile } from './queue/enqueue.ts';
 
 interface Command {
@@ -133,6 +134,8 @@ const commands: Record<string, Command> = {
         out(`rewrapped ${done}…`),
       );
       out(`rewrapped ${result.rewrapped} data keys; ${result.unchanged} were already current`);
+      const erasure = await rotateErasureKeys(d.database.db, d.vault);
+      out(`rewrapped ${erasure.rewrapped} erasure keys; ${erasure.unchanged} were already current`);
     },
   },
   mailboxes: {

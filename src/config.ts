@@ -68,6 +68,10 @@ const envSchema = z.object({
   MATCH_SETTLE_MS: optional(z.coerce.number().int().min(1_000).max(86_400_000)),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  /** The service account a Workspace admin authorises for domain-wide delegation; unset: refused. */
+  GOOGLE_DELEGATION_SERVICE_ACCOUNT: optional(
+    z.email().regex(/\.iam\.gserviceaccount\.com$/i, 'must be a service account address'),
+  ),
   /** `on`: connecting also asks calendar.events.readonly and meetings are logged (src/calendar/). */
   SYNC_CALENDAR: optional(z.enum(['on', 'off'])),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset = open. */
@@ -101,6 +105,8 @@ export interface Config {
     pushServiceAccount: string;
     pubsubSubscription: string | undefined;
     quotaProfile: '2026' | '2025';
+    /** Domain-wide delegation's service account (its JWTs signed through IAM Credentials). */
+    delegationServiceAccount: string | undefined;
     /** SYNC_CALENDAR: connecting asks for the calendar too, and meetings are logged. */
     syncCalendar: boolean;
   };
@@ -189,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pushServiceAccount: e.PUBSUB_PUSH_SERVICE_ACCOUNT ?? SIM_PUSH_SERVICE_ACCOUNT,
       pubsubSubscription: e.PUBSUB_SUBSCRIPTION,
       quotaProfile: e.GMAIL_QUOTA_PROFILE ?? '2026',
+      delegationServiceAccount: e.GOOGLE_DELEGATION_SERVICE_ACCOUNT?.toLowerCase(),
       syncCalendar: (e.SYNC_CALENDAR ?? 'on') === 'on',
     },
     vault: {

@@ -19,7 +19,7 @@ export interface Actor {
 
 /** The owner is the CRM user whose mailbox logged the mail; an admin may only delete. */
 async function requireOwner(db: Db, actor: Actor, id: string, adminMay: boolean) {
-  const row = await findActivity(db, actor.orgId, id);
+  const row = await findActivity(db, actor, id);
   const { rows } = await db.execute<{ user_id: string }>(sql`
     select user_id from mailboxes where id = ${row.mailbox_id}`);
   const owner = rows[0]?.user_id === actor.userId;
@@ -50,7 +50,7 @@ export async function makeActivityPrivate(db: Db, actor: Actor, id: string) {
     )
     select content from hidden`);
   if (!rows[0]) throw new AppError('not_found', 'no activity with this id in your organisation');
-  return activityView(await findActivity(db, actor.orgId, id));
+  return activityView(await findActivity(db, actor, id));
 }
 
 export async function deleteActivity(db: Db, actor: Actor, id: string) {

@@ -13,6 +13,10 @@ export interface AdminView {
   mailboxes: {
     email: string;
     userId: string;
+    /** `user`: its CRM user connected it; `workspace`: the org's, through domain-wide delegation. */
+    connectedVia: 'user' | 'workspace';
+    /** CRM users it is shared with. */
+    members: string[];
     status: string;
     lagSeconds: number;
     watchExpiresAt: Date | null;
@@ -53,6 +57,8 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
     db.execute<{
       email: string;
       user_id: string;
+      connected_via: 'user' | 'workspace';
+      members: string[];
       status: string;
       connected_at: Date;
       last_sync_at: Date | null;
@@ -78,7 +84,10 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
       calendar_channel_expires_at: Date | null;
       calendar_error: string | null;
     }>(sql`
-      select m.email, m.user_id, m.status, m.connected_at, m.last_sync_at, m.last_push_at,
+      select m.email, m.user_id, m.connected_via,
+             coalesce((select array_agg(mm.user_id order by mm.user_id) from mailbox_members mm
+                        where mm.mailbox_id = m.id), '{}') as members,
+             m.status, m.connected_at, m.last_sync_at, m.last_push_at,
              m.watch_expires_at, m.last_error, m.settings->>'visibility' as visibility,
              exists (select 1 from unnest(m.scopes) s where s like '%gmail.send') as can_send,
              r.expected, r.missing, r.checked_at,
@@ -104,6 +113,8 @@ export async function loadAdminView(db: Db, orgId: string): Promise<AdminView> {
     mailboxes: mailboxes.rows.map((m) => ({
       email: m.email,
       userId: m.user_id,
+      connectedVia: m.connected_via,
+      members: m.members,
       status: m.status,
       lagSeconds: lagSeconds({
         connectedAt: new Date(m.connected_at),

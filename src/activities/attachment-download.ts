@@ -6,6 +6,7 @@
 // Costs one messages.get and one attachments.get of the mailbox's quota.
 import { AppError } from '../app-error.ts';
 import { attachmentsOf } from '../mail/mime-body.ts';
+import type { Viewer } from './activity-audience.ts';
 import { attachmentsView } from './activity-view.ts';
 import { findActivity } from './get-activity.ts';
 import { findPart, type GmailSourceDeps, partBytesOf, readerFor } from './gmail-source.ts';
@@ -21,11 +22,11 @@ export interface AttachmentDownload {
 
 export async function downloadAttachment(
   deps: GmailSourceDeps,
-  orgId: string,
+  viewer: Viewer,
   activityId: string,
   n: number,
 ): Promise<AttachmentDownload> {
-  const row = await findActivity(deps.db, orgId, activityId);
+  const row = await findActivity(deps.db, viewer, activityId);
   const listed = attachmentsView(row.content)[n];
   if (!listed) throw new AppError('not_found', 'this activity has no such attachment');
   if (listed.size > MAX_ATTACHMENT_BYTES) {

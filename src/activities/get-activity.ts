@@ -1,11 +1,15 @@
 // One activity with its bodies (GET /activities/{id}); with `full`, a body cut at the storage cap
 // is read whole from Gmail (messages.get, and attachments.get for text parts Gmail serves only
 // that way), parsed by the same parser with a larger cap, and not stored.
+
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { capShown } from '../activity-store/visibility-cap.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Part } from '../mail/mime-part.ts';
 import { parseGmailMessage } from '../mail/parse-message.ts';
+import { seenBy, type Viewer } from './activity-audience.ts';
 import { ACTIVITY_COLUMNS, type ActivityRow, activityView } from './activity-view.ts';
 import { type GmailSourceDeps, type MessageReader, readerFor } from './gmail-source.ts';
 
@@ -14,21 +18,27 @@ export const FULL_TEXT_LIMIT_BYTES = 16 * 1024 * 1024;
 /** Text parts Gmail serves only through attachments.get that `full=1` fetches, at most. */
 const MAX_EXTERNAL_TEXT_PARTS = 8;
 
-export async function findActivity(db: Db, orgId: string, id: string): Promise<ActivityRow> {
+/**
+ * The activity as `viewer` may see it, at most at the org's `max_visibility`; one of a mailbox the
+ * viewer may not see is not found, as one of another org.
+ */
+export async function findActivity(db: Db, viewer: Viewer, id: string): Promise<ActivityRow> {
   const { rows } = await db.execute<ActivityRow>(sql`
-    select ${ACTIVITY_COLUMNS} from activities a where a.org_id = ${orgId} and a.id = ${id}`);
+    select ${ACTIVITY_COLUMNS} from activities a
+     where a.org_id = ${viewer.orgId} and a.id = ${id} and ${seenBy(viewer)}`);
   const row = rows[0];
   if (!row) throw new AppError('not_found', 'no activity with this id in your organisation');
-  return row;
+  const { max_visibility } = await readOrgSettings(db, viewer.orgId);
+  return capShown(row, max_visibility);
 }
 
 export async function getActivity(
   deps: GmailSourceDeps,
-  orgId: string,
+  viewer: Viewer,
   id: string,
   opts: { full: boolean },
 ) {
-  const row = await findActivity(deps.db, orgId, id);
+  const row = await findActivity(deps.db, viewer, id);
   const view = activityView(row);
   const hidden = (row.content.visibility ?? 'full') !== 'full';
   // Only a body the activity keeps, and only when storage cut it: nothing else is worth the quota.

@@ -3,10 +3,13 @@
 // Grouped by thread (`group=thread`), an item is the thread's newest activity on the timeline with
 // `count`, the thread's activities on it; threads are ordered and paged by that newest activity.
 
+import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { capShown } from '../activity-store/visibility-cap.ts';
 import { AppError } from '../app-error.ts';
 import type { EntityType } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { seenBy, type Viewer } from './activity-audience.ts';
 import { type ActivityRow, activityColumns, listItemView } from './activity-view.ts';
 
 export interface ListQuery {
@@ -22,19 +25,22 @@ export interface ListQuery {
 
 type Cursor = { createdAt: string; id: string };
 
-export async function listActivities(db: Db, orgId: string, q: ListQuery) {
+export async function listActivities(db: Db, viewer: Viewer, q: ListQuery) {
   const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-  if (q.group === 'thread') return page(await listThreads(db, orgId, q, after), q.limit);
+  const { max_visibility } = await readOrgSettings(db, viewer.orgId);
+  const shown = <R extends ActivityRow>(rows: R[]) => rows.map((r) => capShown(r, max_visibility));
+  if (q.group === 'thread') return page(shown(await listThreads(db, viewer, q, after)), q.limit);
   const { rows } = await db.execute<ActivityRow>(sql`
     select ${columnsFor(q)}
       from activity_links l
       join activities a on a.id = l.activity_id
-     where l.org_id = ${orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+     where l.org_id = ${viewer.orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+       and ${seenBy(viewer)}
        ${q.type ? sql`and a.type = ${q.type}` : sql``}
        ${after ? sql`and (l.activity_created_at, l.activity_id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
      order by l.activity_created_at desc, l.activity_id desc
      limit ${q.limit + 1}`);
-  return page(rows, q.limit);
+  return page(shown(rows), q.limit);
 }
 
 /**
@@ -42,14 +48,15 @@ export async function listActivities(db: Db, orgId: string, q: ListQuery) {
  * each thread; the window count is taken before it), then ordered and cut at the cursor. It reads
  * the entity's whole timeline, one index range; a CRM record's mail is thousands, not millions.
  */
-async function listThreads(db: Db, orgId: string, q: ListQuery, after: Cursor | undefined) {
+async function listThreads(db: Db, viewer: Viewer, q: ListQuery, after: Cursor | undefined) {
   const { rows } = await db.execute<ActivityRow & { count: number }>(sql`
     with timeline as (
       select distinct on (a.thread_id) a.thread_id, l.activity_created_at, l.activity_id,
              count(*) over (partition by a.thread_id) as count
         from activity_links l
         join activities a on a.id = l.activity_id
-       where l.org_id = ${orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+       where l.org_id = ${viewer.orgId} and l.entity_type = ${q.entity_type} and l.entity_id = ${q.entity_id}
+         and ${seenBy(viewer)}
          ${q.type ? sql`and a.type = ${q.type}` : sql``}
        order by a.thread_id, l.activity_created_at desc, l.activity_id desc
     )

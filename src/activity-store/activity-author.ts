@@ -2,10 +2,12 @@ import type { OrgSettings } from '../db/schema.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import type { ActivityAuthor } from './activity-row.ts';
+import { lowestVisibility } from './visibility-cap.ts';
 
 /**
  * Who an activity is logged for: the mailbox's CRM user, named as the CRM shows it, and what of
- * the mail to keep (the mailbox's visibility, the org's sensitive guard; `on` unless told).
+ * the mail to keep (the mailbox's visibility within the org's `max_visibility`, the org's
+ * sensitive guard; `on` unless told).
  */
 export function activityAuthor(
   mailbox: Mailbox,
@@ -20,7 +22,10 @@ export function activityAuthor(
     userId: mailbox.userId,
     createdByName,
     policy: {
-      visibility: mailbox.settings.visibility ?? 'full',
+      visibility: lowestVisibility(
+        mailbox.settings.visibility ?? 'full',
+        org?.max_visibility ?? 'full',
+      ),
       sensitiveGuard: org?.sensitive_guard ?? 'on',
     },
   };

@@ -18,6 +18,7 @@ import { CALENDAR_SCOPE } from '../mailbox/consent-checks.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
 import type { CalendarSyncMode } from '../queue/job-names.ts';
 import { ensureChannel } from './calendar-channel.ts';
 import {
@@ -47,6 +48,8 @@ export interface CalendarDeps {
   google: GoogleConfig;
   publicUrl: string;
   retroDays: number;
+  /** The org's never_log, max_visibility and erased people, as for mail. */
+  orgRules: OrgRulesSource;
 }
 
 export type CalendarOutcome =
@@ -220,7 +223,8 @@ async function store(
   position?: Parameters<typeof storeMeetings>[3],
 ) {
   const owner = ownerOf(run.mailbox);
-  const page = await candidatesOf(run.deps.db, run.mailbox, owner, items, run.window);
+  const rules = await run.deps.orgRules.forOrg(run.mailbox.orgId);
+  const page = await candidatesOf(run.deps.db, run.mailbox, owner, items, run.window, rules);
   const stored = await storeMeetings(run.deps.db, run.mailbox, page, position);
   run.totals.logged += stored.logged;
   run.totals.updated += stored.updated;

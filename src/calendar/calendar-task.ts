@@ -22,6 +22,7 @@ export function makeCalendarTask(deps: Deps): Task {
     google: deps.config.google,
     publicUrl: deps.config.publicUrl,
     retroDays: deps.config.sync.retroDays,
+    orgRules: deps.orgRules,
   };
   return async (payload, helpers) => {
     const { mailbox_id, mode } = payloadSchema.parse(payload);

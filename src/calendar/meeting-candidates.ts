@@ -4,10 +4,12 @@
 // own domain), with whether it may become a new activity; and the keys of cancelled ones.
 // Every participant of the page is matched in one query.
 import { readOrgSettings } from '../activity-store/org-settings.ts';
+import { lowestVisibility } from '../activity-store/visibility-cap.ts';
 import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import { type OrgRules, withNeverLog } from '../org/org-rules.ts';
 import type { CalendarEvent } from './calendar-client.ts';
 import { inWindow, type MeetingWindow } from './calendar-window.ts';
 import { type MeetingOwner, meetingDraft, meetingKey, meetingStart } from './meeting-draft.ts';
@@ -31,6 +33,7 @@ export async function candidatesOf(
   owner: Omit<MeetingOwner, 'policy'>,
   items: CalendarEvent[],
   window: MeetingWindow,
+  rules: OrgRules,
 ): Promise<MeetingPage> {
   const cancelled = items
     .filter((e) => e.id && e.status === 'cancelled')
@@ -38,13 +41,16 @@ export async function candidatesOf(
   const live = items.filter((e) => e.id && e.status !== 'cancelled' && meetingStart(e) !== null);
   if (live.length === 0) return { live: [], cancelled };
   const org = await readOrgSettings(db, mailbox.orgId);
+  // The org's rules as for mail: its max_visibility, its never_log, and the people it erased.
   const policy = {
-    visibility: mailbox.settings.visibility ?? 'full',
+    visibility: lowestVisibility(mailbox.settings.visibility ?? 'full', rules.maxVisibility),
     sensitiveGuard: org.sensitive_guard,
   };
+  const settings = withNeverLog(mailbox.settings, rules);
   const people = live.map((e) => {
     const others = meetingCounterparts(e, owner.owners);
-    return { others, skip: meetingSkip(others, owner.owners, mailbox.settings) };
+    const erased = rules.anyErased(others) ? 'erased' : null;
+    return { others, skip: erased ?? meetingSkip(others, owner.owners, settings) };
   });
   const wanted = [...new Set(people.flatMap((p) => (p.skip ? [] : p.others)))];
   const index = await matchAddresses(db, mailbox.orgId, wanted);

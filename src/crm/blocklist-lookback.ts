@@ -5,6 +5,7 @@
 // is touched.
 
 import { sql } from '../db/orm.ts';
+import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { MailboxSettings } from '../db/schema.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, TASK } from '../queue/job-names.ts';
@@ -56,12 +57,7 @@ async function removeBlocked(
         from activities a
        where a.org_id = ${mailbox.orgId} and a.mailbox_id = ${mailbox.id}
          and exists (
-           select 1
-             from jsonb_array_elements_text(
-                    coalesce(jsonb_build_array(a.content -> 'from'), '[]') || coalesce(a.content -> 'to', '[]')
-                    || coalesce(a.content -> 'cc', '[]')) as p(value),
-                  lower(trim(coalesce(substring(p.value from '<([^<>[:space:]]+@[^<>[:space:]]+)>\\s*$'),
-                                      p.value))) as x(addr)
+           select 1 from ${ACTIVITY_PARTICIPANTS}
             where x.addr <> all(${list(mailbox.owners)}::text[])
               and (x.addr = any(${list(entries.blocked_addresses)}::text[])
                    or split_part(x.addr, '@', 2) = any(${list(entries.blocked_domains)}::text[])))

@@ -80,14 +80,24 @@ export function queryGroups(terms: string[]): string[][] {
   return groups;
 }
 
-export async function orgSearchTerms(ctx: CrmScope): Promise<SearchTerms> {
+/** The org's rules as the terms need them (org/org-rules.ts): who was erased. */
+export interface ErasedPeople {
+  forOrg(orgId: string): Promise<{ anyErased(addresses: readonly string[]): boolean }>;
+}
+
+export async function orgSearchTerms(
+  ctx: CrmScope & { orgRules: ErasedPeople },
+): Promise<SearchTerms> {
   const { rows } = await ctx.db.execute<{ term: string }>(
     sql`select term from (${termsOf(ctx.mailbox.orgId)}) t order by 1`,
   );
   const own = ctx.mailbox.email;
+  // A person erased from the org is never searched for, even while the CRM still holds a record.
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
   const wanted = rows
     .map((r) => r.term)
-    .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)));
+    .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)))
+    .filter((t) => !rules.anyErased([t]));
   const terms = wanted.filter(isPlainSearchTerm);
   // Mail a list wrote under its own address names the CRM person only in Reply-To, which search
   // does not see: it is asked for by the list's address (list-senders.ts).

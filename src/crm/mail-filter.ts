@@ -14,7 +14,9 @@ export type SkipReason =
   | 'internal'
   | 'no_counterpart'
   /** A bounce: recorded by outcomes/, never an activity. */
-  | 'delivery_report';
+  | 'delivery_report'
+  /** A participant was erased from the org (org/erase-person.ts): never logged again. */
+  | 'erased';
 
 /** Label ids alone decide some skips before a message is even fetched (history carries them). */
 export function skippedByLabels(
@@ -30,6 +32,12 @@ export function skippedByLabels(
 export type OwnerAddresses = string | readonly string[];
 const ownerList = (owner: OwnerAddresses): string[] =>
   (typeof owner === 'string' ? [owner] : [...owner]).map((a) => a.toLowerCase());
+
+/** Every address on the mail, the owner's and Bcc (a sender's own copy keeps it) included. */
+export function everyAddress(mail: ParsedMail): string[] {
+  const all = [mail.from, ...mail.to, ...mail.cc, ...mail.replyTo, ...(mail.bcc ?? [])];
+  return all.flatMap((a) => (a ? [a.email] : []));
+}
 
 /** Mail from any of the owner's addresses, or that Gmail labels SENT: the activity's direction. */
 export function isSent(mail: ParsedMail, owner: string | readonly string[]): boolean {

@@ -21,6 +21,10 @@ export interface OrgSettings {
   sensitive_guard: 'on' | 'off';
   /** Contacts made from mail: never (the default), for people written to, or also for senders. */
   auto_create_contacts: 'none' | 'sent' | 'sent_and_received';
+  /** Never logged in any mailbox of the org, as a mailbox's `blocked_*` (org/org-rules.ts). */
+  never_log: { domains: string[]; addresses: string[] };
+  /** No mailbox of the org keeps or shows more than this. */
+  max_visibility: 'full' | 'subject' | 'metadata';
 }
 
 /** Per-org settings; an org without a row has the defaults. */

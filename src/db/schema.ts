@@ -12,6 +12,7 @@ export * from './bookkeeping-schema.ts';
 export * from './calendar-schema.ts';
 export * from './content-schema.ts';
 export * from './linking-schema.ts';
+export * from './org-schema.ts';
 export * from './search-schema.ts';
 export * from './sequences-schema.ts';
 
@@ -26,7 +27,6 @@ const {
   pgTable,
   primaryKey,
   text,
-
   uniqueIndex,
   uuid,
 } = pgCore;
@@ -106,6 +106,7 @@ export const mailboxes = pgTable(
     /** Lower-cased Gmail address, from users.getProfile. */
     email: text('email').notNull(),
     status: text('status').$type<MailboxStatus>().notNull().default('active'),
+    connectedVia: text('connected_via').$type<'user' | 'workspace'>().notNull().default('user'),
     scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
     /** Tokens sealed by the vault: AES-256-GCM under a per-mailbox data key. */
     sealedTokens: bytea('sealed_tokens'),
@@ -148,11 +149,11 @@ export const mailboxes = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    // One live connection per address, and one per CRM user; disconnected rows are history.
+    // One live connection per address, and one per CRM user (not the org's); the rest is history.
     uniqueIndex('mailboxes_live_email_uq').on(t.email).where(sql`status <> 'disconnected'`),
     uniqueIndex('mailboxes_live_user_uq')
       .on(t.orgId, t.userId)
-      .where(sql`status <> 'disconnected'`),
+      .where(sql`status <> 'disconnected' and connected_via = 'user'`),
     index('mailboxes_org_user_idx').on(t.orgId, t.userId),
   ],
 );

@@ -22,6 +22,11 @@ export interface GoogleEndpoints {
   revoke: string;
   pemCerts: string;
   jwkCerts: string;
+  /** IAM Credentials (signJwt) and IAM (a service account's client id). */
+  iamCredentials: string;
+  iam: string;
+  /** The Admin SDK (Directory API). */
+  adminRoot: string;
 }
 
 export function googleEndpoints(emulatorHost: string | undefined): GoogleEndpoints {
@@ -34,6 +39,9 @@ export function googleEndpoints(emulatorHost: string | undefined): GoogleEndpoin
       revoke: 'https://oauth2.googleapis.com/revoke',
       pemCerts: 'https://www.googleapis.com/oauth2/v1/certs',
       jwkCerts: 'https://www.googleapis.com/oauth2/v3/certs',
+      iamCredentials: 'https://iamcredentials.googleapis.com/',
+      iam: 'https://iam.googleapis.com/',
+      adminRoot: 'https://admin.googleapis.com/',
     };
   }
   const base = `http://${emulatorHost}`;
@@ -45,6 +53,9 @@ export function googleEndpoints(emulatorHost: string | undefined): GoogleEndpoin
     revoke: `${base}/revoke`,
     pemCerts: `${base}/oauth2/v1/certs`,
     jwkCerts: `${base}/oauth2/v3/certs`,
+    iamCredentials: `${base}/`,
+    iam: `${base}/`,
+    adminRoot: `${base}/`,
   };
 }
 

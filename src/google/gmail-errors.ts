@@ -1,7 +1,7 @@
 // Google failures, classified in one place (https://developers.google.com/gmail/api/guides/handle-errors):
 // retryable (429, 5xx, rate limits, backend errors, network), gone (404), revoked (invalid_grant
-// on token refresh), the daily sending limit, fatal (anything else). Messages never carry tokens
-// or request headers.
+// on token refresh, unauthorized_client on a delegated one), the daily sending limit, fatal
+// (anything else). Messages never carry tokens or request headers.
 //
 // Gmail refuses for rate in three forms, all seen in production, none with a Retry-After header:
 // 429 `rateLimitExceeded` "User-rate limit exceeded.  Retry after <RFC 3339>"; 403 domain
@@ -101,7 +101,10 @@ export function classifyGoogleError(error: unknown, now = Date.now()): GoogleFai
   const e = (error ?? {}) as GaxiosLike;
   const status = Number(e.response?.status ?? e.status ?? 0);
   const data = e.response?.data as GoogleErrorBody | undefined;
-  if (data?.error === 'invalid_grant' || /invalid_grant/.test(String(e.message ?? ''))) {
+  // A grant gone, or (domain-wide delegation) a user suspended or deleted, or the Workspace admin's
+  // authorisation of our client taken back (`unauthorized_client`): the mailbox cannot be read.
+  const refusal = data?.error === 'unauthorized_client' ? 'unauthorized_client' : 'invalid_grant';
+  if (data?.error === refusal || /invalid_grant/.test(String(e.message ?? ''))) {
     // Google says why when it can ("Token has been expired or revoked.", as for an app in Testing
     // status after 7 days): the mailbox's status and its `mailbox.revoked` event carry it.
     const why = typeof data?.error_description === 'string' ? data.error_description : '';
@@ -109,7 +112,7 @@ export function classifyGoogleError(error: unknown, now = Date.now()): GoogleFai
     if (SUSPENDED_WORDS.test(why)) return { kind: 'account_unavailable', reason: 'suspended' };
     return {
       kind: 'revoked',
-      reason: why ? `invalid_grant: ${safeMessage(why).slice(0, 120)}` : 'invalid_grant',
+      reason: why ? `${refusal}: ${safeMessage(why).slice(0, 120)}` : refusal,
     };
   }
   const detail = typeof data?.error === 'object' ? data.error : undefined;

@@ -35,7 +35,7 @@ export function activitiesRoutes(deps: Deps, verifyCaller: VerifyCaller): Router
   const router = Router();
   router.get('/activities', requireCaller(verifyCaller), async (req, res) => {
     const query = parseInput(activitiesQuery, req.query, 'query');
-    res.json(await listActivities(deps.database.db, res.locals.caller.orgId, query));
+    res.json(await listActivities(deps.database.db, res.locals.caller, query));
   });
   return router;
 }

@@ -45,12 +45,12 @@ export function activityRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
     const { id } = parseInput(activityParams, req.params, 'path');
     const { full } = parseInput(activityQuery, req.query, 'query');
     const isFull = full === '1' || full === 'true';
-    res.json(await getActivity(source, res.locals.caller.orgId, id, { full: isFull }));
+    res.json(await getActivity(source, res.locals.caller, id, { full: isFull }));
   });
 
   router.get('/activities/:id/attachments/:n', auth, gmailReads, async (req, res) => {
     const { id, n } = parseInput(attachmentParams, req.params, 'path');
-    const file = await downloadAttachment(source, res.locals.caller.orgId, id, n);
+    const file = await downloadAttachment(source, res.locals.caller, id, n);
     const type = MEDIA_TYPE.test(file.contentType) ? file.contentType : 'application/octet-stream';
     res.set({
       'Content-Type': type,
@@ -76,7 +76,7 @@ export function activityRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
 
   router.get('/threads/:thread_id', auth, async (req, res) => {
     const { thread_id } = parseInput(threadParams, req.params, 'path');
-    res.json(await listThread(deps.database.db, res.locals.caller.orgId, thread_id));
+    res.json(await listThread(deps.database.db, res.locals.caller, thread_id));
   });
 
   return router;

@@ -53,11 +53,22 @@ function progressCell(p: MailboxView['progress']): string {
   return `<progress class="task" max="${Math.max(1, p.total)}" value="${p.done}">${p.done}/${p.total}</progress> ${esc(p.phase)} ${p.done}/${p.total}${eta}`;
 }
 
+/** How the mailbox was connected, and whose it is: its CRM user's, or the org's (Workspace). */
+function ownerCell(m: MailboxView): string {
+  const owner = m.connectedVia === 'workspace' ? 'the org' : esc(m.userId);
+  const via = m.connectedVia === 'workspace' ? 'Workspace (delegation)' : 'user (OAuth)';
+  const shared =
+    m.members.length > 0
+      ? `<br><span class="via">shared with ${esc(m.members.join(', '))}</span>`
+      : '';
+  return `${owner}<br><span class="via">${via}</span>${shared}`;
+}
+
 export function renderAdminPage(orgId: string, view: AdminView): string {
   const rows = view.mailboxes
     .map(
       (m) =>
-        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${esc(m.userId)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}<br><span class="pushes">${pushCell(m.push)}</span></td><td>${esc(m.lastError ?? '')}</td><td class="kept">${esc(m.visibility)}${m.canSend ? '' : ', read-only'}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td><td>${esc(calendarStateText(m.calendar))}</td></tr>`,
+        `<tr class="status-${esc(m.status)}"><td>${esc(m.email)}</td><td>${ownerCell(m)}</td><td><span class="pill">${esc(m.status)}</span></td><td>${m.lagSeconds}s</td><td>${m.watchExpiresAt ? esc(m.watchExpiresAt.toISOString().slice(0, 16).replace('T', ' ')) : '—'}<br><span class="pushes">${pushCell(m.push)}</span></td><td>${esc(m.lastError ?? '')}</td><td class="kept">${esc(m.visibility)}${m.canSend ? '' : ', read-only'}</td><td>${completeCell(m.completeness)}</td><td>${progressCell(m.progress)}</td><td>${esc(calendarStateText(m.calendar))}</td></tr>`,
     )
     .join('');
   const total = view.perMinute.reduce((n, p) => n + p.count, 0);
@@ -69,9 +80,9 @@ section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:16px;
 h2{font-size:15px;margin:0 0 10px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eef0f3}
 th{font-size:12px;text-transform:uppercase;color:#5a6275}.pill{padding:2px 8px;border-radius:10px;background:#e3f1e8;color:#1f7a45;font-size:12px}
 .status-error .pill,.status-revoked .pill{background:#fbe5e5;color:#a12c2c}.status-syncing .pill{background:#e6effb;color:#2457a8}
-.pushes{font-size:12px;color:#5a6275}.bar{fill:#2f7bd8}.axis{font-size:11px;color:#5a6275;margin:0 0 4px}.chart{display:block}
+.pushes,.via{font-size:12px;color:#5a6275}.bar{fill:#2f7bd8}.axis{font-size:11px;color:#5a6275;margin:0 0 4px}.chart{display:block}
 </style></head><body><header><h1>gmail-sync — ${esc(orgId)}</h1></header><main>
 <section><h2>Activities logged per minute, last hour (${total} in all)</h2>${chart(view.perMinute)}</section>
-<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>CRM user</th><th>Status</th><th>Lag</th><th>Watch expires (UTC), pushes</th><th>Last error</th><th>Kept</th><th>Complete</th><th>Progress</th><th>Calendar (UTC)</th></tr></thead><tbody>${rows || '<tr><td colspan="10">No mailbox connected.</td></tr>'}</tbody></table></section>
+<section><h2>Mailboxes (${view.mailboxes.length})</h2><table><thead><tr><th>Address</th><th>Owner, connected by</th><th>Status</th><th>Lag</th><th>Watch expires (UTC), pushes</th><th>Last error</th><th>Kept</th><th>Complete</th><th>Progress</th><th>Calendar (UTC)</th></tr></thead><tbody>${rows || '<tr><td colspan="10">No mailbox connected.</td></tr>'}</tbody></table></section>
 </main></body></html>`;
 }

@@ -11,11 +11,13 @@ import { makeCallerVerifier } from './crm-auth.ts';
 import { crmRoutes } from './crm-routes.ts';
 import { DEV_SIGN_IN_PATH, devSignInRoutes } from './dev-sign-in.ts';
 import { docsRoutes } from './docs-routes.ts';
+import { erasureRoutes } from './erasure-routes.ts';
 import { handleErrors, notFound } from './error-handler.ts';
 import { gmailRoutes } from './gmail-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { readJsonBody } from './json-body.ts';
 import { metricsRoutes } from './metrics-routes.ts';
+import { orgMailboxRoutes } from './org-mailbox-routes.ts';
 import { orgRoutes } from './org-routes.ts';
 import { pubsubRoutes } from './pubsub-routes.ts';
 import { makePushVerifier } from './push-auth.ts';
@@ -27,6 +29,7 @@ import { sendRoutes } from './send-routes.ts';
 import { startupGate } from './startup-gate.ts';
 import { suppressionRoutes } from './suppression-routes.ts';
 import { unsubscribeRoutes } from './unsubscribe-routes.ts';
+import { workspaceRoutes } from './workspace-routes.ts';
 
 export interface AppOptions {
   /** Set when this process also runs the worker (role `all`): readiness then includes it. */
@@ -71,6 +74,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): express.Express {
   app.use(orgRoutes(deps, verifyCaller));
   app.use(suppressionRoutes(deps, verifyCaller));
   app.use(scheduledRoutes(deps, verifyCaller));
+  app.use(workspaceRoutes(deps, verifyCaller));
+  app.use(orgMailboxRoutes(deps, verifyCaller));
+  app.use(erasureRoutes(deps, verifyCaller));
   app.use(crmRoutes(deps, verifyCaller));
   app.use(adminRoutes(deps, verifyCaller, devSignIn ? DEV_SIGN_IN_PATH : undefined));
   app.use(notFound);

@@ -74,6 +74,12 @@ export function makeCallerVerifier(crm: CrmAuthConfig, outbound: OutboundHttp): 
   };
 }
 
+/** The caller's org, for routes that need an admin CRM token (`admin: true`). */
+export function requireAdmin(caller: Caller, what = 'this route'): string {
+  if (!caller.admin) throw new AppError('forbidden', `${what} needs an admin CRM token`);
+  return caller.orgId;
+}
+
 export function requireCaller(verify: VerifyCaller) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');

@@ -3,6 +3,7 @@
 // that drifts from what the route accepts or answers fails the suite.
 import type { OperationExample } from './openapi-common.ts';
 import { ACTIVITY_EXAMPLES } from './openapi-examples-activities.ts';
+import { ORG_WIDE_EXAMPLES } from './openapi-examples-org.ts';
 import { SEQUENCE_EXAMPLES } from './openapi-examples-sequences.ts';
 
 const AT = '2026-12-07T14:03:12.000Z';
@@ -14,6 +15,13 @@ const settings = {
   log_internal: false,
   visibility: 'full',
   on_gmail_delete: 'keep',
+};
+
+const orgSettings = {
+  sensitive_guard: 'on',
+  auto_create_contacts: 'sent',
+  never_log: { domains: ['rh.acme.com.br'], addresses: ['diretoria@acme.com.br'] },
+  max_visibility: 'subject',
 };
 
 const CONNECTION_EXAMPLES: Record<string, OperationExample> = {
@@ -105,10 +113,10 @@ const SEND_EXAMPLES: Record<string, OperationExample> = {
 };
 
 const ORG_EXAMPLES: Record<string, OperationExample> = {
-  'GET /org/settings': { response: { sensitive_guard: 'on', auto_create_contacts: 'sent' } },
+  'GET /org/settings': { response: orgSettings },
   'PUT /org/settings': {
-    request: { auto_create_contacts: 'sent' },
-    response: { sensitive_guard: 'on', auto_create_contacts: 'sent' },
+    request: { auto_create_contacts: 'sent', never_log: orgSettings.never_log },
+    response: orgSettings,
   },
   'POST /crm/entities/changed': {
     request: { entity_type: 'contact', entity_id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' },
@@ -142,5 +150,6 @@ export const EXAMPLES: Record<string, OperationExample> = {
   ...ACTIVITY_EXAMPLES,
   ...ORG_EXAMPLES,
   ...SEQUENCE_EXAMPLES,
+  ...ORG_WIDE_EXAMPLES,
   ...HEALTH_EXAMPLES,
 };

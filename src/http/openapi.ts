@@ -4,9 +4,9 @@ import {
   OpenApiGeneratorV31,
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
-
 import type { OperationExample } from './openapi-common.ts';
 import { EXAMPLES } from './openapi-examples.ts';
+import { ORG_ROUTES } from './openapi-org-routes.ts';
 import { OTHER_ROUTES } from './openapi-other-routes.ts';
 import { INTEGRATION_ROUTES } from './openapi-routes.ts';
 import { SEQUENCE_ROUTES } from './openapi-sequences-routes.ts';
@@ -16,6 +16,7 @@ export const ROUTES: RouteConfig[] = [
   ...INTEGRATION_ROUTES,
   ...SEQUENCE_ROUTES,
   ...OTHER_ROUTES,
+  ...ORG_ROUTES,
 ].map(withTagAndExample);
 
 export function buildOpenApiDocument(publicUrl: string): object {

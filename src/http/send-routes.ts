@@ -6,10 +6,12 @@ import { z } from 'zod';
 import { AppError } from '../app-error.ts';
 import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
-import { requireMailbox } from '../mailbox/mailbox-settings.ts';
+import { isMemberOfAny } from '../mailbox/mailbox-members.ts';
+import { findMailboxForUser } from '../mailbox/mailbox-store.ts';
 import { scheduleMail } from '../scheduled/schedule-mail.ts';
 import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { type SendRequest, sendMail } from '../send/send-mail.ts';
+import { usableForSending } from '../send/sending-mailbox.ts';
 import { admitBody, bodyBudgetForHeap, drainBeforeRefusal, makeBodyBudget } from './body-budget.ts';
 import type { VerifyCaller } from './crm-auth.ts';
 import { requireCaller } from './crm-auth.ts';
@@ -33,7 +35,6 @@ export const MAX_SEND_BODY_BYTES = 40 * 1024 * 1024;
 const HEAP_BYTES_PER_BODY_BYTE = 3;
 /** Per (org, user) and per process: a burst of 30 sends, then one a second. */
 const SEND_RATE = { burst: 30, perMinute: 60 };
-const SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
 
 /** One RFC 5322 mailbox, display name allowed ("Ana Lima <ana@example.com>"); no CR/LF. */
 const address = z
@@ -61,6 +62,11 @@ const attachment = z.object({
 export const sendBody = z
   .object({
     from: z.email().max(320).optional(),
+    mailbox: z
+      .email()
+      .max(320)
+      .optional()
+      .describe('send from this mailbox of the org, one shared with the caller (or their own)'),
     to: z.array(address).min(1).max(100),
     cc: z.array(address).max(100).optional(),
     bcc: z.array(address).max(100).optional(),
@@ -147,21 +153,19 @@ export function sendRoutes(deps: Deps, verifyCaller: VerifyCaller): Router {
   return router;
 }
 
-/** A caller with no mailbox, a revoked one or one granted without gmail.send never uploads. */
+/**
+ * A caller with no mailbox to send from never uploads: none of their own that may send, and none
+ * shared with them (which one the body names is checked once it is read, send/outgoing-mail.ts).
+ */
 function requireSendingMailbox(deps: Deps) {
   return async (_req: Request, res: Response, next: NextFunction) => {
     const { orgId, userId } = res.locals.caller;
-    const mailbox = await requireMailbox(deps.database.db, orgId, userId);
-    if (mailbox.status === 'revoked') {
-      throw new AppError('mailbox_revoked', 'the Gmail grant was revoked; connect again');
-    }
-    if (!mailbox.scopes.includes(SEND_SCOPE)) {
-      throw new AppError('scope_missing', 'this mailbox was connected without permission to send', {
-        status: 403,
-        details: { reconnect_url: `${deps.config.publicUrl}/integrations/gmail/connect` },
-      });
-    }
-    next();
+    const db = deps.database.db;
+    const own = await findMailboxForUser(db, orgId, userId);
+    if (own && usableForSending(own, deps.config.publicUrl) === null) return next();
+    if (await isMemberOfAny(db, orgId, userId)) return next();
+    if (!own) throw new AppError('mailbox_not_connected', 'no Gmail mailbox is connected');
+    throw usableForSending(own, deps.config.publicUrl);
   };
 }
 

@@ -8,5 +8,7 @@ export function pollCrontab(schedule: string): string {
     `${schedule} ${TASK.poll} ?jobKey=poll&max=1`,
     // The CRM events outbox is swept every minute too, in case a delivery request was missed.
     `* * * * * ${TASK.deliverEvents} ?jobKey=${DELIVER_EVENTS_JOB.key}&queue=${DELIVER_EVENTS_JOB.queue}&max=1`,
+    // Workspaces last checked a day ago are checked again (new users, suspended ones).
+    `7 * * * * ${TASK.queueWorkspaceChecks} ?jobKey=${TASK.queueWorkspaceChecks}&max=1`,
   ].join('\n');
 }

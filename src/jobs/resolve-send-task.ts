@@ -28,6 +28,7 @@ export function makeResolveSendTask(deps: Deps): Task {
   const resolveDeps = {
     db: deps.database.db,
     mailboxAuth: deps.mailboxAuth,
+    orgRules: deps.orgRules,
     pacers: deps.pacers,
     settleMs: deps.config.sync.searchFirst.settleMs,
   };

@@ -28,9 +28,10 @@ import { planRetroSearch, runRetroSearch } from '../retro-search/retro-search.ts
 import { runScheduledSend } from '../scheduled/run-scheduled.ts';
 import { sendingDeps } from '../scheduled/scheduled-deps.ts';
 import { runMatch } from '../search-first/match-mailbox.ts';
-import { makeSharedStatements } from '../sync/shared-statements.ts';
 import { makeResolveSendTask } from './resolve-send-task.ts';
+import { makeSyncDeps } from './sync-deps.ts';
 import { putOffWhenThrottled } from './throttled-jobs.ts';
+import { makeWorkspaceTasks } from './workspace-task.ts';
 
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -65,17 +66,7 @@ const retroPayload = z.object({
 });
 
 export function makeTaskList(deps: Deps): TaskList {
-  const syncDeps = {
-    db: deps.database.db,
-    shared: makeSharedStatements(deps.database.db),
-    log: deps.log,
-    mailboxAuth: deps.mailboxAuth,
-    pacers: deps.pacers,
-    backfillDays: deps.config.sync.backfillDays,
-    retroDays: deps.config.sync.retroDays,
-    metrics: deps.metrics,
-    searchFirst: deps.config.sync.searchFirst,
-  };
+  const syncDeps = makeSyncDeps(deps);
   const { webhookUrl, webhookSecret } = deps.config.crm;
   const webhook =
     webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined;
@@ -239,7 +230,7 @@ export function makeTaskList(deps: Deps): TaskList {
       await renewWatch({ ...syncDeps, google: deps.config.google }, mailbox_id);
     },
     [TASK.retroOrg]: async (payload) => {
-      await planRetroSearch(deps.database.db, orgPayload.parse(payload).org_id);
+      await planRetroSearch(syncDeps, orgPayload.parse(payload).org_id);
     },
     [TASK.retroSearch]: async (payload, helpers) => {
       const retroDeps = { ...syncDeps, retroDays: deps.config.sync.retroDays };
@@ -276,6 +267,7 @@ export function makeTaskList(deps: Deps): TaskList {
     [TASK.finishDisconnect]: async (payload) => {
       await finishDisconnect(disconnectDeps, mailboxPayload.parse(payload).mailbox_id);
     },
+    ...makeWorkspaceTasks(deps),
   };
   const throttling = { db: deps.database.db, log: deps.log };
   return withoutParametersInErrors(putOffWhenThrottled(throttling, tasks));

@@ -11,8 +11,6 @@ import { events, mailboxes } from '../db/schema.ts';
 import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
-import { enqueueCalendarSync } from '../queue/calendar-jobs.ts';
-import { enqueueSync } from '../queue/enqueue.ts';
 import type { Vault } from '../vault/vault.ts';
 import {
   CALENDAR_SCOPE,
@@ -23,9 +21,8 @@ import {
   SEND_SCOPE,
   type StateStarter,
 } from './consent-checks.ts';
+import { startFirstSync } from './first-sync.ts';
 import { consumeState, issueState } from './oauth-states.ts';
-import { enqueueSendAsRefresh } from './send-as.ts';
-import { startWatch } from './watch.ts';
 
 /**
  * Least privilege: gmail.readonly reads history and messages and registers the watch;
@@ -142,22 +139,13 @@ export async function completeConnect(
     throw error;
   }
   const { email, mailboxId } = accepted;
-  // The cursor starts where the watch starts; the initial full sync fills in the window before it.
-  const watch = await startWatch(deps, mailboxId, gmail);
-  await deps.db.transaction(async (tx) => {
-    await tx
-      .update(mailboxes)
-      .set({ historyId: watch?.historyId ?? Number(accepted.historyId) })
-      .where(eq(mailboxes.id, mailboxId));
-    await enqueueSync(tx, mailboxId, { full: true });
-    await enqueueSendAsRefresh(tx, mailboxId);
+  const { watching } = await startFirstSync(deps, mailboxId, gmail, accepted.historyId, {
     // Meetings: a full listing of the calendar's window, then its push channel (src/calendar/).
-    if (deps.google.syncCalendar && granted.includes(CALENDAR_SCOPE))
-      await enqueueCalendarSync(tx, mailboxId, 'full');
+    calendar: deps.google.syncCalendar && granted.includes(CALENDAR_SCOPE),
   });
   const readOnly = !granted.includes(SEND_SCOPE);
   deps.log.info(
-    { mailbox_id: mailboxId, watch: watch !== undefined, read_only: readOnly },
+    { mailbox_id: mailboxId, watch: watching, read_only: readOnly },
     'mailbox connected',
   );
   return { email, mailboxId, scopes: granted };
@@ -187,18 +175,25 @@ async function storeMailbox(
           ),
         )
         .for('update');
-      const other = holders.find((m) => m.orgId !== owner.orgId || m.userId !== owner.userId);
+      // The org's own mailbox of this address (connected through its Workspace) becomes the
+      // user's: who connects an address owns it (docs/workspace.md); row, cursor, members stay.
+      const delegated = holders.find(
+        (m) => m.connectedVia === 'workspace' && m.orgId === owner.orgId && m.email === email,
+      );
+      const other = holders.find(
+        (m) => m !== delegated && (m.orgId !== owner.orgId || m.userId !== owner.userId),
+      );
       if (other) {
         throw new AppError('address_taken', `${email} is already connected by another user`);
       }
-      const own = holders[0];
+      const own = holders.find((m) => m !== delegated);
       if (own && own.email !== email) {
         throw new AppError(
           'already_connected',
           `disconnect ${own.email} before connecting another address`,
         );
       }
-      const previous = own ?? (await findReusableRow(tx, owner, email));
+      const previous = own ?? delegated ?? (await findReusableRow(tx, owner, email));
       const id = previous?.id ?? randomUUID();
       const sealed = await deps.vault.seal(id, tokens);
       const values = {
@@ -207,6 +202,8 @@ async function storeMailbox(
         sealedTokens: sealed.ciphertext,
         wrappedKey: sealed.wrappedKey,
         keyId: sealed.keyId,
+        userId: owner.userId,
+        connectedVia: 'user' as const,
         userName: owner.userName,
         lastError: null,
         errorCount: 0,
@@ -216,10 +213,7 @@ async function storeMailbox(
         updatedAt: new Date(),
       };
       if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
-      else
-        await tx
-          .insert(mailboxes)
-          .values({ id, orgId: owner.orgId, userId: owner.userId, email, ...values });
+      else await tx.insert(mailboxes).values({ id, orgId: owner.orgId, email, ...values });
       await tx.insert(events).values({
         orgId: owner.orgId,
         mailboxId: id,

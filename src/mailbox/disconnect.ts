@@ -69,7 +69,8 @@ async function releaseGrant(deps: DisconnectDeps, mailbox: Mailbox): Promise<boo
     await deps
       .beforeRevoke?.(mailbox, access)
       .catch((err: unknown) => deps.log.info({ err }, 'release before revocation failed'));
-    await makeOAuthClient(deps.google).revokeToken(access.tokens.refreshToken);
+    // A delegated mailbox has no grant of its own: the Workspace admin's authorisation stays.
+    if (access.tokens) await makeOAuthClient(deps.google).revokeToken(access.tokens.refreshToken);
   } catch (error) {
     if (error instanceof TokensUnusable) {
       deps.log.error(

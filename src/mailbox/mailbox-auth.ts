@@ -2,6 +2,9 @@
 // expiry (google-auth-library refreshes within 5 minutes of it, and de-duplicates concurrent
 // refreshes on one client, so jobs sharing the cached client never stampede); refreshed tokens
 // are sealed and persisted; a mailbox without usable tokens is an AppError, never a crash.
+// A mailbox connected through a Workspace's domain-wide delegation has no tokens of its own and
+// no refresh token: its client mints a token as the user when the last one nears its end
+// (google/delegated-tokens.ts), and the cached client holds it until then.
 
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { AppError } from '../app-error.ts';
@@ -13,6 +16,7 @@ import {
   makeGmail,
   makeOAuthClient,
 } from '../google/clients.ts';
+import { type Delegation, delegatedClient } from '../google/delegated-tokens.ts';
 import { type GmailBatch, makeGmailBatch } from '../google/gmail-batch.ts';
 import type { Logger } from '../logger.ts';
 import type { OAuthTokens, Vault } from '../vault/vault.ts';
@@ -23,7 +27,8 @@ export interface MailboxAccess {
   /** Gmail's batch endpoint, for fetching many messages in one request. */
   batch: GmailBatch;
   auth: OAuth2Client;
-  tokens: OAuthTokens;
+  /** The grant's tokens; null for a delegated mailbox (nothing of its own to revoke). */
+  tokens: OAuthTokens | null;
 }
 
 export interface MailboxAuth {
@@ -47,10 +52,27 @@ export function makeMailboxAuth(deps: {
   vault: Vault;
   google: GoogleConfig;
   log: Logger;
+  delegation?: Delegation | undefined;
 }): MailboxAuth {
   const cache = new Map<string, Entry>();
 
+  const withClient = (auth: OAuth2Client, tokens: OAuthTokens | null): MailboxAccess => ({
+    gmail: makeGmail(deps.google, auth),
+    batch: makeGmailBatch(auth, googleEndpoints(deps.google.emulatorHost).gmailRoot),
+    auth,
+    tokens,
+  });
+
   async function build(mailbox: Mailbox): Promise<MailboxAccess> {
+    if (mailbox.connectedVia === 'workspace') {
+      if (!deps.delegation) {
+        throw new AppError('delegation_unconfigured', 'GOOGLE_DELEGATION_SERVICE_ACCOUNT is unset');
+      }
+      return withClient(
+        delegatedClient(deps.google, deps.delegation, mailbox.email, mailbox.scopes),
+        null,
+      );
+    }
     if (!mailbox.sealedTokens || !mailbox.wrappedKey || !mailbox.keyId) {
       throw new AppError('mailbox_not_connected', 'the mailbox has no tokens');
     }
@@ -67,12 +89,7 @@ export function makeMailboxAuth(deps: {
         deps.log.warn({ err, mailbox_id: mailbox.id }, 'could not persist refreshed token'),
       );
     });
-    return {
-      gmail: makeGmail(deps.google, auth),
-      batch: makeGmailBatch(auth, googleEndpoints(deps.google.emulatorHost).gmailRoot),
-      auth,
-      tokens,
-    };
+    return withClient(auth, tokens);
   }
 
   /** Seals the refreshed access token under the mailbox's existing data key (no KMS call). */

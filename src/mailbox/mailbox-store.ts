@@ -16,7 +16,14 @@ export async function findMailboxForUser(
   const rows = await db
     .select()
     .from(mailboxes)
-    .where(and(eq(mailboxes.orgId, orgId), eq(mailboxes.userId, userId), live))
+    .where(
+      and(
+        eq(mailboxes.orgId, orgId),
+        eq(mailboxes.userId, userId),
+        eq(mailboxes.connectedVia, 'user'),
+        live,
+      ),
+    )
     .limit(1);
   return rows[0];
 }

@@ -7,6 +7,7 @@ import {
   type CheckJobPayload,
   checkJobKey,
   DELIVER_EVENTS_JOB,
+  disconnectJobKey,
   MAX_ATTEMPTS,
   mailboxJobKeys,
   matchJobKey,
@@ -127,6 +128,16 @@ export function enqueueSecondLook(
   );
 }
 
+/** A renewal of the mailbox's watch now (the poll queues the daily ones). */
+export function enqueueRenewWatch(db: Executor, mailboxId: string) {
+  return addJob(
+    db,
+    TASK.renewWatch,
+    { mailbox_id: mailboxId },
+    { jobKey: watchJobKey(mailboxId), maxAttempts: MAX_ATTEMPTS.renewWatch },
+  );
+}
+
 /**
  * The mailbox's waiting jobs that would call Gmail before `runAt` are moved to it (Gmail refuses
  * the mailbox until then): none runs only to be refused. Jobs already running are left alone.
@@ -170,7 +181,7 @@ export function enqueueFinishDisconnect(db: Executor, mailboxId: string, runAt: 
     TASK.finishDisconnect,
     { mailbox_id: mailboxId },
     {
-      jobKey: `disconnect:${mailboxId}`,
+      jobKey: disconnectJobKey(mailboxId),
       runAt,
       maxAttempts: MAX_ATTEMPTS.finishDisconnect,
     },
@@ -197,7 +208,13 @@ export function enqueueEventDelivery(db: Executor) {
  * `runAt`, an SQL expression written in code (never input).
  */
 export function mailboxJobSpecSql(
-  kind: 'syncMailbox' | 'renewWatch' | 'reconcileMailbox' | 'checkMailbox' | 'matchPending',
+  kind:
+    | 'syncMailbox'
+    | 'renewWatch'
+    | 'reconcileMailbox'
+    | 'checkMailbox'
+    | 'matchPending'
+    | 'finishDisconnect',
   runAt = 'null',
   keyPrefix = {
     syncMailbox: syncJobKey(''),
@@ -205,6 +222,7 @@ export function mailboxJobSpecSql(
     reconcileMailbox: reconcileJobKey(''),
     checkMailbox: checkJobKey(''),
     matchPending: matchJobKey(''),
+    finishDisconnect: disconnectJobKey(''),
   }[kind],
   /** A sync that first asks getProfile whether Gmail moved past the cursor (SyncJobPayload.probe). */
   probe = false,

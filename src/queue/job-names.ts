@@ -18,6 +18,10 @@ export const TASK = {
   checkMailbox: 'check_mailbox',
   /** A mail scheduled for later (scheduled/run-scheduled.ts). */
   sendScheduled: 'send_scheduled',
+  /** A Workspace's users read and connected (workspace/check-workspace.ts): once, then daily. */
+  checkWorkspace: 'check_workspace',
+  /** The hourly cron item that queues the Workspace checks due (a day after the last). */
+  queueWorkspaceChecks: 'queue_workspace_checks',
   /** A mailbox's calendar: incremental, full, or a window of occurrences (src/calendar/). */
   calendarSync: 'calendar_sync',
   /** A send whose answer was lost, looked up again until Gmail can say (send/resolve-send.ts). */
@@ -37,9 +41,14 @@ export const MAX_ATTEMPTS = {
   checkMailbox: 10,
   /** Its own retries are planned by the task (backoff, Gmail's limits); these are for crashes. */
   sendScheduled: 25,
+  /** Only transient failures throw; a refusal is recorded and waits for the daily check. */
+  checkWorkspace: 5,
   calendarSync: 10,
   resolveSend: 10,
 } as const;
+
+/** One check of an org's Workspace waits at a time. */
+export const workspaceJobKey = (orgId: string) => `workspace:${orgId}`;
 
 /** What a calendar job reads: changes since its token, everything again, or a window of time. */
 export type CalendarSyncMode = 'incremental' | 'full' | 'window';
@@ -64,6 +73,9 @@ export const syncJobKey = (mailboxId: string, full = false) =>
 export const trailingSyncJobKey = (mailboxId: string) => `sync-trailing:${mailboxId}`;
 
 export const watchJobKey = (mailboxId: string) => `watch:${mailboxId}`;
+
+/** Job key of a disconnect's stop and revocation still owed at Google. */
+export const disconnectJobKey = (mailboxId: string) => `disconnect:${mailboxId}`;
 
 export const DELIVER_EVENTS_JOB = { key: 'deliver-events', queue: 'crm-events' } as const;
 

@@ -17,6 +17,7 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
 import { enqueueCalendarWindows } from '../queue/calendar-jobs.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
@@ -45,6 +46,7 @@ export interface RetroDeps {
   shared: SharedStatements;
   backfillDays: number;
   retroDays: number;
+  orgRules: OrgRulesSource;
 }
 
 /** Records that a CRM record's addresses changed and wakes its org's search, in one transaction. */
@@ -79,7 +81,11 @@ export function enqueueRetroOrg(db: Executor, orgId: string): Promise<string> {
  * The org's pending changes become one search job per connected mailbox (and per 100 terms); the
  * changes are deleted in the transaction that queues their searches.
  */
-export async function planRetroSearch(db: Db, orgId: string): Promise<number> {
+export async function planRetroSearch(
+  deps: { db: Db; orgRules: OrgRulesSource },
+  orgId: string,
+): Promise<number> {
+  const { db } = deps;
   const { rows: changes } = await db.execute<{
     id: number;
     entity_type: string;
@@ -97,7 +103,12 @@ export async function planRetroSearch(db: Db, orgId: string): Promise<number> {
     union
     select distinct '@' || domain from crm_company_domains
      where org_id = ${orgId} and entity_id = any(${ids}::uuid[])`);
-  const terms = rows.map((r) => r.term).filter(searchable);
+  // A person erased from the org is never searched for (nor named in a job).
+  const rules = await deps.orgRules.forOrg(orgId);
+  const terms = rows
+    .map((r) => r.term)
+    .filter(searchable)
+    .filter((t) => !rules.anyErased([t]));
   const { rows: boxes } = await db.execute<{ id: string }>(sql`
     select id from mailboxes where org_id = ${orgId} and status in ('active', 'syncing', 'error')`);
   await db.transaction(async (tx) => {
@@ -140,11 +151,14 @@ export async function runRetroSearch(
   // The owner's own addresses and domains would find all its mail, and link to none of it.
   const owners = ownerAddresses(mailbox);
   const own = ownDomains(owners);
-  const terms = payload.terms.filter((t) => !owners.includes(t) && !own.has(t.slice(1)));
+  const rules = await deps.orgRules.forOrg(mailbox.orgId);
+  const terms = payload.terms.filter(
+    (t) => !owners.includes(t) && !own.has(t.slice(1)) && !rules.anyErased([t]),
+  );
   if (terms.length === 0) return undefined;
   try {
     const result = await searchAndLog(deps, mailbox, terms);
-    if ((payload.pass ?? 1) === 1) await searchAgainLater(deps.db, payload);
+    if ((payload.pass ?? 1) === 1) await searchAgainLater(deps.db, { ...payload, terms });
     deps.log.info(
       { ...result, mailbox_id: mailbox.id, pass: payload.pass ?? 1 },
       'retroactive search done',
@@ -176,6 +190,7 @@ async function searchAndLog(
     mailbox,
     backfillDays: deps.backfillDays,
     shared: deps.shared,
+    orgRules: deps.orgRules,
   };
   const since = new Date(Date.now() - deps.retroDays * 24 * 60 * 60 * 1000);
   try {

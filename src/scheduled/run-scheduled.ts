@@ -113,7 +113,7 @@ async function finish(
   mail: MailAtRest,
   sent: SentIds,
 ): Promise<void> {
-  const activityId = await recordSentMail(deps.db, mailbox, mail.record, sent, {
+  const activityId = await recordSentMail(deps, mailbox, mail.record, sent, {
     scheduledId: claim.id,
   });
   await finishSent(deps.db, claim.id, sent, activityId);

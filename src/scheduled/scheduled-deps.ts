@@ -11,6 +11,7 @@ export function sendingDeps(deps: Deps): RunScheduledDeps {
     pacers: deps.pacers,
     publicUrl: deps.config.publicUrl,
     unsubscribeKeys: deps.unsubscribeKeys,
+    orgRules: deps.orgRules,
     vault: deps.vault,
     locks: deps.database.locks,
   };

@@ -18,28 +18,33 @@ import { BODY_LIMIT_BYTES, type MailAddress } from '../mail/parse-message.ts';
 import { splitRawEntity } from '../mail/raw-entity.ts';
 import { parseRecipients } from '../mail/recipients.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
-import { requireMailbox } from '../mailbox/mailbox-settings.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant, mailboxNeedsAdmin, mailboxRevoked } from '../mailbox/revocation.ts';
 import { resolveSender } from '../mailbox/send-as.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
 import { refuseSuppressed } from '../suppressions/suppression-store.ts';
 import type { UnsubscribeKeys } from '../suppressions/unsubscribe-key.ts';
 import { signUnsubscribeToken } from '../suppressions/unsubscribe-token.ts';
 import { replyContext } from './reply-context.ts';
+import { sendingMailbox } from './sending-mailbox.ts';
 
 export interface SendDeps {
   db: Db;
   log: Logger;
   mailboxAuth: MailboxAuth;
   pacers: PacerRegistry;
-  /** PUBLIC_URL: where unsubscribe links point. */
+  /** PUBLIC_URL: where unsubscribe links point (and a read-only mailbox's user reconnects). */
   publicUrl: string;
   unsubscribeKeys: () => Promise<UnsubscribeKeys>;
+  /** What the org forbids logging (erased people, never_log): such mail is sent, not logged. */
+  orgRules: OrgRulesSource;
 }
 
 export interface SendRequest {
   /** One of the mailbox's verified send-as addresses; the primary when left out. */
   from?: string | undefined;
+  /** A mailbox of the org shared with the caller, to send from; the caller's own when left out. */
+  mailbox?: string | undefined;
   to: string[];
   cc?: string[] | undefined;
   bcc?: string[] | undefined;
@@ -81,6 +86,9 @@ export interface OutgoingRecord {
   attachments: { filename: string; mimeType: string; size: number }[];
   entity: EntityLink | null;
   createdByName: string;
+  /** The CRM user who sent it (a member, when sent from a shared mailbox); absent on mail
+   * scheduled before it existed: the mailbox's user. */
+  createdBy?: string;
   /** The Gmail thread a reply joins; null for a new thread. */
   threadId: string | null;
 }
@@ -98,8 +106,7 @@ export async function prepareOutgoing(
 ): Promise<Outgoing> {
   const recipients = strictRecipients(req);
   if (req.list_unsubscribe) requireOneRecipient(recipients);
-  const mailbox = await requireMailbox(deps.db, caller.orgId, caller.userId);
-  if (mailbox.status === 'revoked') throw mailboxRevoked();
+  const mailbox = await sendingMailbox(deps, caller, req.mailbox);
   const everyone = [...recipients.to, ...recipients.cc, ...recipients.bcc].map((r) => r.email);
   await refuseSuppressed(deps.db, caller.orgId, everyone);
   const entity =
@@ -156,6 +163,7 @@ export async function prepareOutgoing(
       })),
       entity,
       createdByName: senderName || mailbox.email,
+      createdBy: caller.userId,
       threadId: reply?.threadId ?? null,
     },
   };

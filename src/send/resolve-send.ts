@@ -20,6 +20,7 @@ import { parseGmailMessage } from '../mail/parse-message.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
 import type { ResolveSendPayload } from '../queue/job-names.ts';
 import type { OutgoingRecord } from './outgoing-mail.ts';
 import { findSentMail } from './sent-lookup.ts';
@@ -27,6 +28,8 @@ import { recordSentMail } from './sent-record.ts';
 
 export interface ResolveSendDeps {
   db: Db;
+  /** What the org forbids logging (erased people, never_log), as for any send. */
+  orgRules: OrgRulesSource;
   mailboxAuth: MailboxAuth;
   pacers: PacerRegistry;
   /** How long Gmail's search may lag the mailbox: past it, a mail it cannot find was not sent. */
@@ -65,7 +68,7 @@ export async function resolveSend(
       const { data } = await callGmail(pacer, 'messages.get', () =>
         gmail.users.messages.get({ userId: 'me', id: found.id, format: 'full' }),
       );
-      await settle(deps.db, mailbox, payload, await recorded(deps.db, mailbox, payload, data));
+      await settle(deps.db, mailbox, payload, await recorded(deps, mailbox, payload, data));
       return { kind: 'sent' };
     }
   } catch (error) {
@@ -88,7 +91,7 @@ export async function resolveSend(
 
 /** The mail found in Gmail, recorded as the send records it, and the 201 the send would answer. */
 async function recorded(
-  db: Db,
+  deps: Pick<ResolveSendDeps, 'db' | 'orgRules'>,
   mailbox: Mailbox,
   payload: ResolveSendPayload,
   message: gmail_v1.Schema$Message,
@@ -114,10 +117,11 @@ async function recorded(
     })),
     entity,
     createdByName: payload.created_by_name,
+    ...(payload.caller_user_id ? { createdBy: payload.caller_user_id } : {}),
     threadId: mail.threadId,
   };
   const sent = { id: mail.gmailId, threadId: mail.threadId };
-  const activityId = await recordSentMail(db, mailbox, record, sent, { sentAt: mail.date });
+  const activityId = await recordSentMail(deps, mailbox, record, sent, { sentAt: mail.date });
   return {
     status: 201,
     body: {

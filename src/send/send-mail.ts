@@ -54,7 +54,7 @@ export async function sendMail(
       return { status: 202, body: { status: 'unknown', message_id_header: header } };
     }
   }
-  const activityId = await recordSentMail(deps.db, mailbox, record, sent);
+  const activityId = await recordSentMail(deps, mailbox, record, sent);
   const { to, cc, bcc } = record.recipients;
   return {
     status: 201,

@@ -13,6 +13,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { forbidsAny, type OrgRulesSource } from '../org/org-rules.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
 import { pgTextArray } from '../suppressions/suppression-store.ts';
 import type { SentIds } from './gmail-send.ts';
@@ -20,13 +21,14 @@ import type { OutgoingRecord } from './outgoing-mail.ts';
 
 /** Returns the activity's id, or null when the mail concerns no CRM record. */
 export async function recordSentMail(
-  db: Db,
+  deps: { db: Db; orgRules: OrgRulesSource },
   mailbox: Mailbox,
   record: OutgoingRecord,
   sent: SentIds,
   opts: { scheduledId?: string; sentAt?: Date } = {},
 ): Promise<string | null> {
-  const activityId = await logSentMail(db, mailbox, record, sent, opts.sentAt ?? new Date());
+  const { db } = deps;
+  const activityId = await logSentMail(deps, mailbox, record, sent, opts.sentAt ?? new Date());
   const { to, cc, bcc } = record.recipients;
   const recipients = [...new Set([...to, ...cc, ...bcc].map((r) => canonicalAddress(r.email)))];
   await db.execute(sql`
@@ -39,7 +41,7 @@ export async function recordSentMail(
 }
 
 async function logSentMail(
-  db: Db,
+  { db, orgRules }: { db: Db; orgRules: OrgRulesSource },
   mailbox: Mailbox,
   record: OutgoingRecord,
   sent: SentIds,
@@ -47,6 +49,8 @@ async function logSentMail(
 ): Promise<string | null> {
   const { to, cc, bcc } = record.recipients;
   const people = [...to, ...cc, ...bcc].map((a) => a.email);
+  // Sent, but never logged: a recipient the org erased or never logs (every mailbox, as synced).
+  if (forbidsAny(await orgRules.forOrg(mailbox.orgId), people)) return null;
   const matched = linksFor(people, await matchAddresses(db, mailbox.orgId, people));
   const entity = record.entity;
   const links = entity
@@ -80,7 +84,12 @@ async function logSentMail(
     snippet: '',
   };
   const org = await readOrgSettings(db, mailbox.orgId);
-  const draft = toActivityDraft(mail, activityAuthor(mailbox, record.createdByName, org), links);
+  // Sent from a shared mailbox, the activity is the sender's: the member who sent it.
+  const author = {
+    ...activityAuthor(mailbox, record.createdByName, org),
+    userId: record.createdBy ?? mailbox.userId,
+  };
+  const draft = toActivityDraft(mail, author, links);
   const stored = await insertActivities(db, [draft]);
   if (stored[0]) return stored[0].id;
   // The sync got there first (it saw the mail in SENT): the activity exists under the same key.

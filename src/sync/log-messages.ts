@@ -16,10 +16,11 @@ import { storeBatch } from '../activity-store/store-batch.ts';
 import { createContactsFromMail } from '../crm/auto-contacts.ts';
 import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import { noteListSenders } from '../crm/list-senders.ts';
-import { counterparts, skipReason } from '../crm/mail-filter.ts';
+import { counterparts, everyAddress, skipReason } from '../crm/mail-filter.ts';
 import { mayFollowThread, threadLinks, withBatchLinks } from '../crm/thread-links.ts';
 import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
+import { withNeverLog } from '../org/org-rules.ts';
 import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import type { SyncContext } from './sync-context.ts';
@@ -51,8 +52,16 @@ export async function logMessages(
   const reports = await noteDeliveryReports(ctx, fetched.mails);
 
   const owner = ownerAddresses(mailbox);
+  // The org's rules, read after the fetch and just before the store: an erasure or a never_log
+  // entry made while the mail was on its way still holds.
+  const rules = fetched.mails.length > 0 ? await ctx.orgRules.forOrg(mailbox.orgId) : undefined;
+  const settings = rules ? withNeverLog(mailbox.settings, rules) : mailbox.settings;
   const reasons = fetched.mails.map((m) =>
-    reports.has(m.gmailId) ? 'delivery_report' : skipReason(m, owner, mailbox.settings),
+    reports.has(m.gmailId)
+      ? 'delivery_report'
+      : rules?.anyErased(everyAddress(m))
+        ? 'erased'
+        : skipReason(m, owner, settings),
   );
   const eligible = fetched.mails.filter((_, i) => reasons[i] === null);
   await recordSkips(ctx.db, mailbox.id, fetched.mails, reasons);

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import type { Metrics } from '../metrics.ts';
+import type { OrgRulesSource } from '../org/org-rules.ts';
 import { makeProgressTracker, type ProgressTracker } from './progress-tracker.ts';
 import type { SharedStatements } from './shared-statements.ts';
 
@@ -36,6 +37,8 @@ export interface SyncContext {
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
   /** New mail in no logged thread waits for a search before it is fetched; absent: fetch it all. */
   searchFirst?: SearchFirstOptions | undefined;
+  /** The org's never_log, max_visibility and erased people: what no mailbox may log. */
+  orgRules: OrgRulesSource;
 }
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;
@@ -53,6 +56,8 @@ export interface SyncDeps {
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
   /** Search before fetch (search-first/search-first.ts); absent, every new mail is fetched. */
   searchFirst?: SearchFirstOptions | undefined;
+  /** What no mailbox of the org may log (never_log, erased people). */
+  orgRules: OrgRulesSource;
 }
 
 /**
@@ -79,5 +84,6 @@ export async function openSyncContext(
     progress,
     metrics: deps.metrics,
     searchFirst: deps.searchFirst,
+    orgRules: deps.orgRules,
   };
 }

@@ -1,5 +1,4 @@
-// How the CRM's addresses are packed into Gmail search queries, and which of them may be: only
-// terms Gmail reads as plain address or domain tokens (issue 27 #6).
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   orgSearchTerms,
@@ -8,6 +7,12 @@ import {
   searchSize,
 } from '../../src/crm/crm-search.ts';
 import { isPlainSearchTerm } from '../../src/google/gmail-search-terms.ts';
+// How the CRM's addresses are packed into Gmail search queries, and which of them may be: only
+// terms Gmail reads as plain address or domain tokens (issue 27 #6).
+import { makeErasureHashing } from '../../src/org/erasure-keys.ts';
+import { makeOrgRulesSource } from '../../src/org/org-rules.ts';
+import { makeLocalKeyWrapper } from '../../src/vault/local-key-wrapper.ts';
+import { makeVault } from '../../src/vault/vault.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 describe('search query groups', () => {
@@ -72,6 +77,7 @@ describe('search terms', () => {
     const ctx = () => ({
       db: database.db,
       mailbox: { orgId: ORG, email: 'rep@vendor.test' } as never,
+      orgRules: orgRulesOf(database),
     });
 
     beforeAll(async () => {
@@ -101,3 +107,13 @@ describe('search terms', () => {
     });
   });
 });
+
+/** The org's rules as the service reads them (nobody erased in these orgs). */
+function orgRulesOf(database: TestDatabase) {
+  const key = randomBytes(32);
+  const vault = makeVault(makeLocalKeyWrapper({ current: key, previous: [] }));
+  return makeOrgRulesSource({
+    db: database.db,
+    hashing: makeErasureHashing({ db: database.db, vault }),
+  });
+}

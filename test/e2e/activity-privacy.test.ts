@@ -158,7 +158,12 @@ describe('activity privacy', () => {
       user: admin,
       body: JSON.stringify({ sensitive_guard: 'off' }),
     });
-    expect(await put.json()).toEqual({ sensitive_guard: 'off', auto_create_contacts: 'none' });
+    expect(await put.json()).toEqual({
+      sensitive_guard: 'off',
+      auto_create_contacts: 'none',
+      never_log: { domains: [], addresses: [] },
+      max_visibility: 'full',
+    });
     const open = await detail((await logged(code())).id);
     expect(open).toMatchObject({ visibility: 'full', sensitive_rule: null });
     expect(open.body_text).toContain('482913');
@@ -168,7 +173,12 @@ describe('activity privacy', () => {
       body: JSON.stringify({ sensitive_guard: 'on' }),
     });
     const read = await e2e.api('/org/settings', { user: admin });
-    expect(await read.json()).toEqual({ sensitive_guard: 'on', auto_create_contacts: 'none' });
+    expect(await read.json()).toEqual({
+      sensitive_guard: 'on',
+      auto_create_contacts: 'none',
+      never_log: { domains: [], addresses: [] },
+      max_visibility: 'full',
+    });
   });
 
   it('when the owner makes an activity private, then its bodies and attachments leave storage, its links stay, and a full resync does not bring them back', async () => {

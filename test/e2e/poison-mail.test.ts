@@ -38,6 +38,7 @@ describe('mail that once blocked a mailbox', () => {
         mailboxAuth: e2e.deps.mailboxAuth,
         pacers: e2e.deps.pacers,
         backfillDays: 7,
+        orgRules: e2e.deps.orgRules,
         metrics: e2e.deps.metrics,
       },
       mailboxId,

@@ -38,6 +38,7 @@ describe('resilience of the sync', () => {
         mailboxAuth: e2e.deps.mailboxAuth,
         pacers: e2e.deps.pacers,
         backfillDays: 7,
+        orgRules: e2e.deps.orgRules,
       },
       mailboxId,
     ).catch((error: unknown) => error);

@@ -34,6 +34,7 @@ describe('Gmail in production, classified on real googleapis errors from the sim
       emulatorHost: sim.hostPort,
       clientId: 'sim-client-id',
       clientSecret: 'sim-client-secret',
+      delegationServiceAccount: undefined,
       redirectUri: 'http://127.0.0.1:1/callback',
       pubsubTopic: 'projects/sim/topics/gmail',
       pushAudience: 'x',

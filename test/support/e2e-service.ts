@@ -41,6 +41,7 @@ export interface TestUser {
   sub: string;
   org: string;
   name?: string;
+  admin?: boolean;
 }
 
 export async function startE2E(

@@ -1,0 +1,164 @@
+// The rows an erasure removes or rewrites, each statement scoped to the org. An address is matched
+// as a participant the way the mail filter reads stored activities (db/participants-sql.ts), and as
+// text (ILIKE, then a case-insensitive replace) wherever it may be written out: bodies, subjects,
+// event payloads, dead letters, stored send answers.
+import type { Db } from '../db/database.ts';
+import { sql } from '../db/orm.ts';
+import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
+import type { ErasureCounts } from '../db/schema.ts';
+import { canonicalAddress } from '../suppressions/canonical-address.ts';
+
+type Tx = Pick<Db, 'execute'>;
+
+/** The address as an ILIKE pattern (its `%`, `_` and `\` taken literally). */
+const likePattern = (email: string) => `%${email.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** The address as a case-insensitive regular expression, every metacharacter escaped. */
+const regexOf = (email: string) => email.replace(/[.*+?^${}()|[\]\\/-]/g, (c) => `\\${c}`);
+
+export async function removeErasedRows(
+  tx: Tx,
+  orgId: string,
+  email: string,
+): Promise<ErasureCounts> {
+  const like = likePattern(email);
+  const count = async (statement: ReturnType<typeof sql>) =>
+    (await tx.execute<{ n: number }>(statement)).rows[0]?.n ?? 0;
+
+  // The activities where the person is a participant, in every mailbox of the org; their mails are
+  // tombstoned (never stored again for that mailbox, whatever path tries) and marked skipped (the
+  // reconciliation does not count them as gaps to fetch).
+  await tx.execute(sql`
+    create temporary table erased_activities on commit drop as
+    select a.id, a.mailbox_id, a.gmail_message_id, a.thread_id from activities a
+     where a.org_id = ${orgId}
+       and exists (select 1 from ${ACTIVITY_PARTICIPANTS} where x.addr = ${email})`);
+  const links = await count(sql`
+    select count(*)::int as n from activity_links l join erased_activities e on e.id = l.activity_id`);
+  await tx.execute(sql`
+    insert into activity_tombstones (mailbox_id, gmail_message_id, org_id, deleted_by)
+    select mailbox_id, gmail_message_id, ${orgId}, 'erasure' from erased_activities
+    on conflict do nothing`);
+  await tx.execute(sql`
+    insert into skipped_messages (mailbox_id, gmail_message_id, reason)
+    select mailbox_id, gmail_message_id, 'erased' from erased_activities
+    on conflict (mailbox_id, gmail_message_id) do update set reason = 'erased'`);
+  const events = await count(sql`
+    with gone as (
+      delete from events
+       where org_id = ${orgId}
+         and ((delivered_at is null
+               and payload ->> 'activity_id' in (select id::text from erased_activities))
+              or payload::text ilike ${like})
+      returning 1)
+    select count(*)::int as n from gone`);
+  const activities = await count(sql`
+    with gone as (delete from activities where id in (select id from erased_activities) returning 1)
+    select count(*)::int as n from gone`);
+  const pending = await count(sql`
+    with gone as (
+      delete from pending_matches p using erased_activities e
+       where p.mailbox_id = e.mailbox_id and p.thread_id = e.thread_id
+      returning 1)
+    select count(*)::int as n from gone`);
+  const deadLetters = await count(sql`
+    with gone as (
+      delete from dead_letters d
+       where d.org_id = ${orgId}
+         and (d.payload::text ilike ${like} or d.reason ilike ${like}
+              or (d.mailbox_id, d.gmail_message_id) in
+                 (select mailbox_id, gmail_message_id from erased_activities))
+      returning 1)
+    select count(*)::int as n from gone`);
+  const idempotency = await count(sql`
+    with gone as (
+      delete from idempotency_keys
+       where org_id = ${orgId} and response_body::text ilike ${like}
+      returning 1)
+    select count(*)::int as n from gone`);
+  const mentions = await redactMentions(tx, orgId, email);
+  await dropFromBlocklists(tx, orgId, email);
+  return {
+    activities,
+    links,
+    events,
+    pending,
+    dead_letters: deadLetters,
+    idempotency_records: idempotency,
+    mentions_redacted: mentions,
+    ...(await removeSentMail(tx, orgId, email)),
+  };
+}
+
+/**
+ * What sending to the person left (sequences): the sent-mail ledger's lines, delivery reports,
+ * mail scheduled to them (it will not go: the row is the mail), and the suppression of the address
+ * (the CRM, which deletes the person, writes to them no more; docs/content-and-privacy.md).
+ */
+async function removeSentMail(tx: Tx, orgId: string, email: string): Promise<ErasureCounts> {
+  const like = likePattern(email);
+  const forms = `{${[...new Set([email, canonicalAddress(email)])].map((a) => `"${a}"`).join(',')}}`;
+  const count = async (statement: ReturnType<typeof sql>) =>
+    (await tx.execute<{ n: number }>(statement)).rows[0]?.n ?? 0;
+  const sent = await count(sql`
+    with gone as (
+      delete from sent_mail where org_id = ${orgId} and recipients && ${forms}::text[] returning 1)
+    select count(*)::int as n from gone`);
+  await tx.execute(sql`
+    delete from delivery_reports
+     where org_id = ${orgId} and (recipient ilike ${like} or recipient = any(${forms}::text[]))`);
+  const scheduled = await count(sql`
+    with gone as (
+      delete from scheduled_sends
+       where org_id = ${orgId}
+         and (to_addresses || cc_addresses || bcc_addresses)::text ilike ${like}
+      returning 1)
+    select count(*)::int as n from gone`);
+  const suppressions = await count(sql`
+    with gone as (
+      delete from suppressions
+       where org_id = ${orgId} and (email = any(${forms}::text[]) or canonical = any(${forms}::text[]))
+      returning 1)
+    select count(*)::int as n from gone`);
+  return { sent_mail: sent, scheduled_sends: scheduled, suppressions };
+}
+
+/** Other activities that name the person (a quoted address, a signature): the address redacted. */
+async function redactMentions(tx: Tx, orgId: string, email: string): Promise<number> {
+  const like = likePattern(email);
+  const re = regexOf(email);
+  const { rows } = await tx.execute<{ n: number }>(sql`
+    with changed as (
+      update activities
+         set title = regexp_replace(title, ${re}, '[erased]', 'gi'),
+             description = regexp_replace(description, ${re}, '[erased]', 'gi'),
+             email_subject = regexp_replace(email_subject, ${re}, '[erased]', 'gi'),
+             content = regexp_replace(content::text, ${re}, '[erased]', 'gi')::jsonb
+       where org_id = ${orgId}
+         and (title ilike ${like} or description ilike ${like} or email_subject ilike ${like}
+              or content::text ilike ${like})
+      returning 1)
+    select count(*)::int as n from changed`);
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The address taken off every blocklist of the org (a mailbox's `blocked_addresses`, the org's
+ * `never_log`) and off its learned lists: the erasure blocks it more surely, and a list must not
+ * keep naming it.
+ */
+async function dropFromBlocklists(tx: Tx, orgId: string, email: string): Promise<void> {
+  const without = (path: string) => sql`coalesce((
+      select jsonb_agg(v) from jsonb_array_elements(settings #> ${path}::text[]) v
+       where lower(v #>> '{}') <> ${email}), '[]'::jsonb)`;
+  await tx.execute(sql`
+    update mailboxes
+       set settings = jsonb_set(settings, '{blocked_addresses}', ${without('{blocked_addresses}')})
+     where org_id = ${orgId} and settings -> 'blocked_addresses' ? ${email}`);
+  await tx.execute(sql`
+    update org_settings
+       set settings = jsonb_set(settings, '{never_log,addresses}',
+                                ${without('{never_log,addresses}')})
+     where org_id = ${orgId} and settings #> '{never_log,addresses}' ? ${email}`);
+  // A list learned under the address (crm/list-senders.ts) is no longer asked for by it.
+  await tx.execute(sql`delete from list_senders where org_id = ${orgId} and address = ${email}`);
+}

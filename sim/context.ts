@@ -3,6 +3,7 @@
 // and fills in the functions it owns; nothing here imports the service under test.
 import type { AccountState } from './account-states.ts';
 import type { RemoteRecipients } from './remote-recipients.ts';
+import type { ListOrder, SearchLag } from './search-faults.ts';
 
 /** Faults set through `PUT /__sim/faults`; each left out keeps Google's default (most: off). */
 export interface Faults {
@@ -17,8 +18,14 @@ export interface Faults {
   new_message_404_ms?: number;
   /** history.list lists a record only this long after it was written (its push may go earlier). */
   history_lag_ms?: number;
-  /** messages.list with `q` finds a message only this long after it arrived. */
-  search_lag_ms?: number;
+  /** messages.list with `q` finds a message only this long after it arrived: a fixed lag, or a
+   * distribution each message draws its own lag from (search-faults.ts). */
+  search_lag_ms?: SearchLag;
+  /** messages.list's order: newest first (the default), or none in particular. */
+  list_order?: ListOrder;
+  /** The longest `q` Gmail takes (2,048 unless set): Google documents no limit, so a lower one
+   * stands for a Gmail that refuses what the service thought would fit (query.ts). */
+  max_query_chars?: number;
   /** Messages a user may send in a rolling day (Google's default 2,000). */
   send_daily_limit?: number;
   /** Sends past the limit that are accepted and then bounce, before Gmail refuses (default 0). */

@@ -3,6 +3,7 @@
 // mailbox after delivery are in mailbox-control.ts.
 import express, { Router } from 'express';
 import { accountStateRouter } from './account-states.ts';
+import { withoutBcc } from './bcc.ts';
 import type { Faults, SimContext } from './context.ts';
 import { draftsRouter } from './gmail-drafts.ts';
 import type { GmailStore } from './gmail-store.ts';
@@ -10,6 +11,7 @@ import type { KmsKeys } from './grpc-server.ts';
 import { mailboxChangesRouter } from './mailbox-control.ts';
 import type { Quota } from './quota.ts';
 import { seededRandom } from './random.ts';
+import { searchFaultError } from './search-faults.ts';
 
 export function controlRouter(
   ctx: SimContext,
@@ -51,11 +53,12 @@ export function controlRouter(
         : Buffer.from(body.raw ?? '', 'utf8');
     if (raw.length === 0)
       return res.status(400).json({ error: 'raw or raw_base64url is required' });
+    const labelIds = body.labelIds ?? ['INBOX', 'UNREAD'];
+    // The user's own copy of mail written in Gmail keeps its Bcc; a received copy never has one.
+    const own = labelIds.includes('SENT') || labelIds.includes('DRAFT');
+    const stored = own ? raw : withoutBcc(raw);
     const mb = store.ensure(req.params.email);
-    const m = store.insert(mb, raw, {
-      labelIds: body.labelIds ?? ['INBOX', 'UNREAD'],
-      internalDate,
-    });
+    const m = store.insert(mb, stored, { labelIds, internalDate });
     res.json({ id: m.id, threadId: m.threadId, historyId: String(m.historyId) });
   });
 
@@ -113,7 +116,7 @@ export function controlRouter(
   router.put('/__sim/faults', (req, res) => {
     const body = req.body as Faults & { reset?: boolean };
     const { reset, ...faults } = body;
-    const unknownQuota = quotaFaultError(faults);
+    const unknownQuota = quotaFaultError(faults) ?? searchFaultError(faults);
     if (unknownQuota) return res.status(400).json({ error: unknownQuota });
     if (reset) {
       for (const k of Object.keys(ctx.faults)) delete (ctx.faults as Record<string, unknown>)[k];
@@ -125,7 +128,10 @@ export function controlRouter(
       faults.push ? { push: { ...ctx.faults.push, ...faults.push } } : {},
       faults.calendar ? { calendar: { ...ctx.faults.calendar, ...faults.calendar } } : {},
     );
-    if (faults.seed !== undefined) ctx.random = seededRandom(faults.seed);
+    if (faults.seed !== undefined) {
+      ctx.random = seededRandom(faults.seed);
+      store.lagRandom = seededRandom(faults.seed + 1);
+    }
     const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;
     if (quotaFields.some((k) => faults[k] !== undefined)) quota.reset();
     if (faults.quota_retry_after_s !== undefined) quota.clearPenalties();

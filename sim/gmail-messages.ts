@@ -13,7 +13,8 @@ import {
 } from './gmail-call.ts';
 import { formatMessage } from './gmail-format.ts';
 import type { StoredMessage } from './gmail-store.ts';
-import { compileQuery } from './query.ts';
+import { compileQuery, MAX_QUERY_CHARS } from './query.ts';
+import { lagOf, listed } from './search-faults.ts';
 
 export function messagesRouter(ctx: SimContext, call: Call): Router {
   const router = Router();
@@ -22,20 +23,21 @@ export function messagesRouter(ctx: SimContext, call: Call): Router {
     `${base}/messages`,
     call('messages.list', READ_SCOPES, (req, res) => {
       const q = String(req.query.q ?? '');
+      if (q.length > (ctx.faults.max_query_chars ?? MAX_QUERY_CHARS))
+        throw errors.badRequest('Invalid query');
       const labelIds = listParam(req.query.labelIds);
       const includeSpamTrash = req.query.includeSpamTrash === 'true';
       const maxResults = Math.min(500, Math.max(1, Number(req.query.maxResults ?? 100)));
       const offset = Number(req.query.pageToken ?? 0) || 0;
       const compiled = compileQuery(q);
-      // Search runs on an index that trails the mailbox (`search_lag_ms`); listing without `q`
-      // reads the mailbox itself and is current.
-      const lag = q.trim() ? (ctx.faults.search_lag_ms ?? 0) : 0;
-      const indexedBefore = Date.now() - lag;
+      // Search runs on an index that trails the mailbox (`search_lag_ms`, each message its own
+      // lag: search-faults.ts); listing without `q` reads the mailbox itself and is current.
+      const lag = q.trim() ? ctx.faults.search_lag_ms : undefined;
+      const now = Date.now();
       const mb = res.locals.mailbox;
-      const all = [...mb.order]
-        .reverse()
-        .map((id) => mb.messages.get(id) as StoredMessage)
-        .filter((m) => lag === 0 || m.arrivedAt <= indexedBefore)
+      const messages = mb.order.map((id) => mb.messages.get(id) as StoredMessage);
+      const all = listed(messages, ctx.faults.list_order)
+        .filter((m) => lag === undefined || m.arrivedAt + lagOf(lag, m.lagDraw) <= now)
         .filter(
           (m) =>
             includeSpamTrash ||

@@ -4,6 +4,7 @@
 // `internalDateSource`; a send may lose its answer after the mail went (`send_drop_after_store`).
 import { randomBytes } from 'node:crypto';
 import express, { type Request, Router } from 'express';
+import { withoutBcc } from './bcc.ts';
 import { sendingLimitBounce } from './bounce.ts';
 import type { SimContext } from './context.ts';
 import { base, type Call, errors, GmailError, INSERT_SCOPES, SEND_SCOPES } from './gmail-call.ts';
@@ -58,7 +59,8 @@ export function sendRouter(ctx: SimContext, store: GmailStore, call: Call): Rout
     const threadId = requested
       ? agreedThread(store, mb, headers, requested)
       : randomBytes(8).toString('hex');
-    const stored = withMessageId(stripBcc(raw), headers);
+    // The sender's copy keeps its Bcc (bcc.ts); what recipients get goes without it.
+    const stored = withMessageId(raw, headers);
     const m = store.insert(mb, stored, { labelIds: ['SENT'], threadId });
     if (overLimit) {
       // Accepted, then bounced: the notification threads with the mail it reports on.
@@ -69,7 +71,8 @@ export function sendRouter(ctx: SimContext, store: GmailStore, call: Call): Rout
       });
     }
     // The recipients' servers and people answer later (remote-recipients.ts).
-    ctx.recipients.answer(store, mb, splitHeaderBlock(stored).headers, recipients, m.threadId);
+    const delivered = splitHeaderBlock(withoutBcc(stored)).headers;
+    ctx.recipients.answer(store, mb, delivered, recipients, m.threadId);
     // Gmail stored and sent the mail; the answer is lost on the way (a dropped connection, a
     // proxy's timeout): the client cannot tell whether it went.
     const drop = ctx.faults.send_drop_after_store ?? 0;
@@ -156,13 +159,4 @@ function withMessageId(raw: Buffer, headers: Header[]): Buffer {
   if (headerValue(headers, 'Message-ID')) return raw;
   const id = `<${randomBytes(16).toString('hex')}@mail.gmail.com>`;
   return Buffer.concat([Buffer.from(`Message-ID: ${id}\r\n`), raw]);
-}
-
-/** Gmail keeps Bcc out of what recipients see; the sender's stored copy has none either. */
-function stripBcc(raw: Buffer): Buffer {
-  const text = raw.toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  if (end < 0) return raw;
-  const head = text.slice(0, end).replace(/^Bcc:.*(\r?\n[ \t].*)*\r?\n?/gim, '');
-  return Buffer.from(head + text.slice(end), 'latin1');
 }

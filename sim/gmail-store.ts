@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { AccountState } from './account-states.ts';
 import { decodeWords } from './charset.ts';
 import { type GmailPart, type Header, headerValue, parseRaw, splitHeaderBlock } from './mime.ts';
+import { seededRandom } from './random.ts';
+import { indexMessage, type SearchDoc } from './search-index.ts';
 
 export interface StoredMessage {
   id: string;
@@ -21,7 +23,10 @@ export interface StoredMessage {
   sizeEstimate: number;
   messageIdHeader: string;
   subjectKey: string;
-  searchable: { from: string; to: string; cc: string; subject: string; text: string };
+  /** What Gmail's search index holds of it (search-index.ts). */
+  searchable: SearchDoc;
+  /** Its place (0..1) in the search lag's distribution, drawn on arrival (search-faults.ts). */
+  lagDraw: number;
 }
 
 /** One change, as history.list lists it: a message added or deleted, or its labels changed. */
@@ -101,6 +106,8 @@ export class GmailStore {
   onChange: Publish = () => {};
   /** How many history records a mailbox keeps (older starts answer 404). */
   historyRetention = 100_000;
+  /** Draws each message's search lag; `seed` makes the draws repeatable (control-routes.ts). */
+  lagRandom: () => number = seededRandom(Date.now());
 
   ensure(email: string): SimMailbox {
     const key = email.toLowerCase();
@@ -167,14 +174,8 @@ export class GmailStore {
       sizeEstimate: raw.length,
       messageIdHeader: (headerValue(headers, 'Message-ID') ?? '').trim(),
       subjectKey: normaliseSubject(subject),
-      searchable: {
-        from: decodeWords(headerValue(headers, 'From') ?? '').toLowerCase(),
-        to: decodeWords(headerValue(headers, 'To') ?? '').toLowerCase(),
-        cc: decodeWords(headerValue(headers, 'Cc') ?? '').toLowerCase(),
-        subject: decodeWords(subject).toLowerCase(),
-        // Gmail's search matches words of the body too (first 64 KiB here).
-        text: parsed.text.slice(0, 65_536).toLowerCase(),
-      },
+      searchable: indexMessage(headers, parsed.text),
+      lagDraw: this.lagRandom(),
     };
     mailbox.messages.set(id, message);
     mailbox.order.push(id);

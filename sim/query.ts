@@ -1,8 +1,16 @@
 // Gmail's search language, the subset messages.list supports here
 // (https://support.google.com/mail/answer/7190): after:/before: (dates or epoch seconds),
-// newer_than:/older_than:, from:/to:/cc:/subject:, in:/label:, OR, {…} groups (any of), -negation,
-// parentheses, implicit AND; bare words search subject and addresses.
+// newer_than:/older_than:, from:/to:/cc:/bcc:/subject:, in:/label:, is:, rfc822msgid:, OR, {…}
+// groups (any of), -negation, parentheses, implicit AND; a bare term matches an address in From,
+// To, Cc or Bcc, or a word of the subject or body. Terms match whole tokens (search-index.ts).
+// Gmail documents no limit on a query's length; long ones are refused or silently find nothing in
+// other integrations' reports (github.com/nylas/nylas-mail/issues/2234,
+// github.com/clawvisor/clawvisor/issues/300), so past 2,048 characters the simulator refuses.
 import type { StoredMessage } from './gmail-store.ts';
+import { matchesSubject, matchesTerm } from './search-index.ts';
+
+/** Longer queries answer 400 "Invalid query" (gmail-messages.ts). */
+export const MAX_QUERY_CHARS = 2_048;
 
 type Node =
   | { kind: 'and'; items: Node[] }
@@ -99,13 +107,14 @@ function term(key: string, value: string, m: StoredMessage): boolean {
   const s = m.searchable;
   switch (key) {
     case 'from':
-      return s.from.includes(value);
     case 'to':
-      return s.to.includes(value);
     case 'cc':
-      return s.cc.includes(value);
+    case 'bcc':
+      return matchesTerm(s, value, key);
     case 'subject':
-      return s.subject.includes(value);
+      return matchesSubject(s, value);
+    case 'text':
+      return matchesTerm(s, value);
     case 'after':
       return m.internalDate >= toMs(value);
     case 'before':
@@ -126,7 +135,9 @@ function term(key: string, value: string, m: StoredMessage): boolean {
       // https://support.google.com/mail/answer/7190: the Message-ID header, brackets left off.
       return m.messageIdHeader.replace(/^<|>$/g, '').toLowerCase() === value.replace(/^<|>$/g, '');
     default:
-      return `${s.from} ${s.to} ${s.cc} ${s.subject} ${s.text}`.includes(value);
+      // An operator not simulated (`list:`, `deliveredto:`, the undocumented `replyto:`): the
+      // service must not rely on one, so it finds nothing.
+      return false;
   }
 }
 

@@ -7,6 +7,7 @@
 // event: closer, the trailing probes of a burst would merge into one and the day would cost less
 // than a real one.
 import { seededRandom } from '../../sim/random.ts';
+import { addGroupPosts, addOtherMail, type Concern, type Draft, OWNER } from './day-mail.ts';
 import { CONTACTS, raw } from './fixtures.ts';
 
 export interface DayOptions {
@@ -33,6 +34,10 @@ export interface DayOptions {
   lateContactMails: number;
   /** Mail from a CRM contact on the mailbox's blocklist (re-imported when the entry is removed). */
   blockedMails: number;
+  /** Posts to the team's Google Group: one by a CRM contact under their own From, one the group
+   * rewrote under its own address ("… via Vendas", the contact only in Reply-To), the rest
+   * rewritten posts of strangers. */
+  groupPosts: number;
   /** Wall time between events: above the trailing probe's 2 s (plus the worker's half-second poll). */
   spacingMs: number;
   /** The working day the events stand for: the compression is wall time over this. */
@@ -54,17 +59,17 @@ export const DAY_DEFAULTS: DayOptions = {
   reads: 25,
   lateContactMails: 2,
   blockedMails: 2,
+  groupPosts: 4,
   spacingMs: 3_000,
   workdayHours: 10,
 };
 
-export const OWNER = 'rep@vendor.test';
+export type { Concern };
+export { OWNER };
 export const LATE_CONTACT = 'newcontact@prospect.test';
 /** A CRM contact (the fixtures' last) whose mail this mailbox blocks at the start of the day. */
 export const BLOCKED = CONTACTS[49] as string;
 const PARTNER = 'partner@agency.test';
-
-export type Concern = 'crm' | 'late_contact' | 'blocked' | 'none';
 
 export interface MailEvent {
   kind: 'mail';
@@ -89,17 +94,6 @@ export interface SendEvent {
   replyTo?: number;
 }
 export type DayEvent = MailEvent | LabelEvent | SendEvent;
-
-interface Draft {
-  at: number;
-  from: string;
-  to: string;
-  subject: string;
-  concern: Concern;
-  labels: string[];
-  parent?: Draft;
-  headers?: string[];
-}
 
 /** The day's events in the order they happen. */
 export function planDay(o: DayOptions): DayEvent[] {
@@ -157,6 +151,7 @@ export function planDay(o: DayOptions): DayEvent[] {
     received(LATE_CONTACT, `Introduction ${i}`, random() * 0.9, 'late_contact');
   for (let i = 0; i < o.blockedMails; i++)
     received(BLOCKED, `Offer ${i}`, random() * 0.9, 'blocked');
+  addGroupPosts(o.groupPosts, people, random, push);
   addOtherMail(o, drafts.length, random, push);
 
   const events = drafts.map((d) => ({ at: d.at, draft: d })) as Timed[];
@@ -198,50 +193,6 @@ type Timed = { at: number } & (
   | { send: { to: string; subject: string }; replyTo: Draft | undefined }
   | { label: { d: Draft; add: string[]; remove: string[] } }
 );
-
-/** The rest of the day: Gmail's categories as it files bulk mail, strangers, colleagues. */
-function addOtherMail(
-  o: DayOptions,
-  planned: number,
-  random: () => number,
-  push: (d: Draft) => Draft,
-): void {
-  const others = o.mails - planned;
-  const categorised = Math.min(
-    others,
-    Math.max(0, Math.round(o.categorised * o.mails) - o.crmCategorised),
-  );
-  const kinds = [
-    ...Array<string>(Math.round(categorised * 0.45)).fill('CATEGORY_PROMOTIONS'),
-    ...Array<string>(Math.round(categorised * 0.2)).fill('CATEGORY_SOCIAL'),
-  ];
-  kinds.push(...Array<string>(Math.max(0, categorised - kinds.length)).fill('CATEGORY_UPDATES'));
-  const colleagues = Math.round((others - kinds.length) * 0.2);
-  kinds.push(...Array<string>(colleagues).fill('internal'));
-  kinds.push(...Array<string>(Math.max(0, others - kinds.length)).fill('CATEGORY_PERSONAL'));
-  kinds.forEach((kind, i) => {
-    const [from, headers] = {
-      CATEGORY_PROMOTIONS: [
-        `news@shop${i % 9}.test`,
-        ['Precedence: bulk', 'List-Id: <deals.shop.test>'],
-      ],
-      CATEGORY_SOCIAL: [`notify@social${i % 3}.test`, ['Precedence: bulk']],
-      CATEGORY_UPDATES: [`no-reply@saas${i % 7}.test`, []],
-      internal: [`colleague${i % 5}@vendor.test`, []],
-      CATEGORY_PERSONAL: [`person${i}@elsewhere.test`, []],
-    }[kind] as [string, string[]];
-    const category = kind === 'internal' ? 'CATEGORY_PERSONAL' : kind;
-    push({
-      at: random(),
-      from,
-      to: OWNER,
-      subject: `${kind.replace('CATEGORY_', '').toLowerCase()} ${i}`,
-      concern: 'none',
-      labels: ['INBOX', 'UNREAD', category],
-      headers,
-    });
-  });
-}
 
 /** Sorted by time; mail gets its raw message (Message-ID and In-Reply-To fixed by the seed). */
 function toEvents(timed: Timed[], seed: number): DayEvent[] {

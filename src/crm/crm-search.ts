@@ -4,15 +4,14 @@
 // the same mail.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { Gmail } from '../google/clients.ts';
-import { callGmail } from '../google/gmail-call.ts';
 import {
   isPlainSearchTerm,
   MAX_TERM_CHARS,
   PLAIN_TERM_SOURCE,
 } from '../google/gmail-search-terms.ts';
-import type { Pacer } from '../google/mailbox-pacer.ts';
 import { isFreeMailDomain } from './free-mail.ts';
+import { isListSenderTerm, listSenderTerms } from './list-senders.ts';
+import { type SearchCtx, SearchRefused, searchGroup } from './search-query.ts';
 
 /** Whose CRM is searched: the org's records, less the mailbox's own address. */
 export interface CrmScope {
@@ -22,10 +21,12 @@ export interface CrmScope {
 
 /**
  * Characters of terms one search query holds. Gmail documents no limit for `q`; its filters take
- * about 1,500 characters of criteria, and a GET's URL stays well under the front end's limits at
- * this size (an address is percent-encoded to about a third more). An address is a bare term, which
- * Gmail matches in From, To, Cc and Bcc (and, rarely, a body that quotes it: that costs one fetch
- * judged by the sync's rules, never a wrong activity), so a query holds about 60 typical addresses.
+ * about 1,500 characters of criteria, other integrations saw long queries fail (and the simulator
+ * refuses past 2,048: a refused query is split, search-query.ts), and a GET's URL stays well under
+ * the front end's limits at this size. An address is a bare term, which Gmail matches as a whole
+ * token in From, To, Cc and Bcc and in the subject and body (a body that quotes it costs one fetch
+ * judged by the sync's rules, never a wrong activity), never in Reply-To; so a query holds about 60
+ * typical addresses.
  */
 export const QUERY_TERM_CHARS = 1_500;
 
@@ -53,8 +54,10 @@ export async function searchSize(ctx: CrmScope): Promise<SearchSize> {
     select coalesce(sum(length(term) + 1), 0)::int as chars,
            count(*) filter (where length(term) > ${MAX_TERM_CHARS} or term !~* ${PLAIN_TERM_SOURCE})::int as unsearchable
       from (${termsOf(ctx.mailbox.orgId)}) t`);
+  const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
+  const chars = (rows[0]?.chars ?? 0) + lists.reduce((n, t) => n + t.length + 1, 0);
   return {
-    queries: Math.ceil((rows[0]?.chars ?? 0) / QUERY_TERM_CHARS),
+    queries: Math.ceil(chars / QUERY_TERM_CHARS),
     incomplete: (rows[0]?.unsearchable ?? 0) > 0,
   };
 }
@@ -96,33 +99,30 @@ export async function orgSearchTerms(
     .filter((t) => t !== own && !(!t.includes('@') && isFreeMailDomain(t)))
     .filter((t) => !rules.anyErased([t]));
   const terms = wanted.filter(isPlainSearchTerm);
-  return { terms, incomplete: terms.length < wanted.length };
+  // Mail a list wrote under its own address names the CRM person only in Reply-To, which search
+  // does not see: it is asked for by the list's address (list-senders.ts).
+  const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
+  return { terms: [...terms, ...lists], incomplete: terms.length < wanted.length };
 }
 
-/** Ids of the mails from, to or copied to any of these addresses (or domains) since `since`. */
+/**
+ * Ids of the mails from, to or copied to any of these addresses (or domains) since `since`. A query
+ * Gmail refuses is split (search-query.ts); throws SearchRefused when some term could not be
+ * searched even alone.
+ */
 export async function listMatchingIds(
-  ctx: { gmail: Gmail; pacer: Pacer },
+  ctx: SearchCtx,
   addresses: string[],
   since: Date,
 ): Promise<string[]> {
   const after = Math.floor(since.getTime() / 1000);
+  const query = (group: string[]) => `after:${after} -in:drafts {${group.join(' ')}}`;
   const ids = new Set<string>();
-  // The last guard: whatever the caller passed (a job queued before this rule), only plain terms.
-  for (const group of queryGroups(addresses.filter(isPlainSearchTerm))) {
-    const q = `after:${after} -in:drafts {${group.join(' ')}}`;
-    let pageToken: string | undefined;
-    do {
-      const { data } = await callGmail(ctx.pacer, 'messages.list', () =>
-        ctx.gmail.users.messages.list({
-          userId: 'me',
-          q,
-          maxResults: 500,
-          ...(pageToken ? { pageToken } : {}),
-        }),
-      );
-      for (const m of data.messages ?? []) if (m.id) ids.add(m.id);
-      pageToken = data.nextPageToken ?? undefined;
-    } while (pageToken);
-  }
+  let refused = 0;
+  // The last guard: whatever the caller passed (a job queued before this rule), only plain terms
+  // and the `from:` of a learned list.
+  const plain = addresses.filter((t) => isPlainSearchTerm(t) || isListSenderTerm(t));
+  for (const group of queryGroups(plain)) refused += await searchGroup(ctx, query, group, ids);
+  if (refused > 0) throw new SearchRefused([...ids], refused);
   return [...ids];
 }

@@ -87,7 +87,7 @@ export const byLinkPriority = (a: EntityLink, b: EntityLink): number =>
 
 /**
  * A mail's links, de-duplicated, primary first: contact over lead over deal over company, and within a type the
- * participant who comes first (From, then To, Cc, Reply-To).
+ * participant who comes first (From, then To, Cc, Bcc of the owner's sent mail, Reply-To).
  */
 export function linksFor(participants: string[], index: EntityIndex): EntityLink[] {
   const seen = new Set<string>();

@@ -45,11 +45,16 @@ export function isSent(mail: ParsedMail, owner: string | readonly string[]): boo
   return (mail.from !== null && owners.includes(mail.from.email)) || mail.labelIds.includes('SENT');
 }
 
-/** Everyone on the mail other than the mailbox owner (any of its addresses), de-duplicated, in header order. */
+/**
+ * Everyone on the mail other than the mailbox owner (any of its addresses), de-duplicated, in header
+ * order: From, To, Cc, Bcc, Reply-To. Bcc counts only on the owner's own copy of mail it sent:
+ * Gmail keeps the header there (its "Show original" of a sent mail shows it) and a recipient's copy
+ * never has one (RFC 5322 §3.6.3), so a Bcc on received mail is a sender's mistake, not a party.
+ */
 export function counterparts(mail: ParsedMail, owner: OwnerAddresses): MailAddress[] {
   const seen = new Set<string>(ownerList(owner));
   const out: MailAddress[] = [];
-  for (const a of [mail.from, ...mail.to, ...mail.cc, ...mail.replyTo]) {
+  for (const a of participants(mail, owner)) {
     if (!a || seen.has(a.email)) continue;
     seen.add(a.email);
     out.push(a);
@@ -65,7 +70,7 @@ export function skipReason(
   const byLabel = skippedByLabels(mail.labelIds, settings);
   if (byLabel) return byLabel;
   const others = counterparts(mail, owner);
-  if (others.length === 0) return betweenOwnAddresses(mail) ? 'internal' : 'no_counterpart';
+  if (others.length === 0) return betweenOwnAddresses(mail, owner) ? 'internal' : 'no_counterpart';
   const blockedDomains = settings.blocked_domains.map((d) => d.toLowerCase());
   const blockedAddresses = settings.blocked_addresses.map((a) => a.toLowerCase());
   if (
@@ -82,11 +87,14 @@ export function skipReason(
 
 /** Called when no one but the owner is on the mail: more than one of its addresses (the primary
  * and an alias) is mail between the owner's addresses. */
-function betweenOwnAddresses(mail: ParsedMail): boolean {
-  const people = [mail.from, ...mail.to, ...mail.cc, ...mail.replyTo].flatMap((a) =>
-    a ? [a.email] : [],
-  );
+function betweenOwnAddresses(mail: ParsedMail, owner: OwnerAddresses): boolean {
+  const people = participants(mail, owner).flatMap((a) => (a ? [a.email] : []));
   return new Set(people).size > 1;
+}
+
+function participants(mail: ParsedMail, owner: OwnerAddresses): (MailAddress | null)[] {
+  const bcc = isSent(mail, owner) ? mail.bcc : [];
+  return [mail.from, ...mail.to, ...mail.cc, ...bcc, ...mail.replyTo];
 }
 
 /** The owner's own domains: those of its addresses, less free mail (a Gmail user's colleagues are

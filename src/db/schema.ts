@@ -13,6 +13,7 @@ export * from './calendar-schema.ts';
 export * from './content-schema.ts';
 export * from './linking-schema.ts';
 export * from './org-schema.ts';
+export * from './search-schema.ts';
 export * from './sequences-schema.ts';
 
 const {

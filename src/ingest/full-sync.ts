@@ -1,18 +1,28 @@
 // Full sync, bounded: the initial backfill after connect and the recovery when history is too old.
 // The new cursor is read from getProfile BEFORE listing, so mail arriving meanwhile is replayed by
 // the next incremental sync instead of being jumped over. Quota goes to mail that can be logged:
-// Gmail's search is asked for the org's CRM addresses, not for every message of the window, and
-// the mail its index has not caught up with yet is listed without a query (unindexed-tail.ts).
+//   - Gmail's search is asked for the org's CRM addresses over the window, not for every message;
+//   - the window's listing (ids and threads only, 500 a call) names the mail in threads the mailbox
+//     already logged or that this sync's CRM mail opens: a colleague's reply no CRM search finds
+//     is fetched and logged with its thread, as the incremental sync does;
+//   - the mail the index has not caught up with is read from the history (unindexed-tail.ts).
+// A recovery covers from the last successful sync (less an hour's overlap), as far back as
+// SYNC_RETRO_DAYS allows: the mail of a long outage is the CRM's history too. A backfill covers
+// SYNC_BACKFILL_DAYS. When Gmail refuses to search some CRM address at all, every message of the
+// window is fetched and judged instead (crm/search-query.ts).
 
 import { advanceCursor } from '../activity-store/store-activities.ts';
 import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
+import { SearchRefused } from '../crm/search-query.ts';
 import { callGmail } from '../google/gmail-call.ts';
+import { loggedThreads } from '../search-first/search-first.ts';
 import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
 import type { SyncContext } from '../sync/sync-context.ts';
-import { newestIndexedIds, unindexedTail } from './unindexed-tail.ts';
+import { type Listed, listIndexed, RECENT_MS, unindexedTail } from './unindexed-tail.ts';
 
 /** Overlap with the last sync so a clock skew or a late delivery is not missed. */
 const WINDOW_OVERLAP_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface FullSyncResult {
   listed: number;
@@ -22,22 +32,31 @@ export interface FullSyncResult {
   since: Date;
 }
 
-export async function fullSync(ctx: SyncContext): Promise<FullSyncResult> {
+export async function fullSync(
+  ctx: SyncContext,
+  opts: { recovery?: boolean } = {},
+): Promise<FullSyncResult> {
   const { data: profile } = await callGmail(ctx.pacer, 'getProfile', () =>
     ctx.gmail.users.getProfile({ userId: 'me' }),
   );
   const newCursor = Number(profile.historyId);
-  const since = windowStart(ctx);
-  const { terms } = await orgSearchTerms(ctx);
+  const since = windowStart(ctx, opts.recovery === true);
   // Asked before searching: whatever the index knows then, the searches below know too.
-  const indexed = await newestIndexedIds(ctx);
-  const found = await listMatchingIds(ctx, terms, since);
-  const ids = [...found, ...(await unindexedTail(ctx, indexed, new Set(found)))];
+  const dayAgo = new Date(Date.now() - RECENT_MS);
+  const window = await listIndexed(ctx, since < dayAgo ? since : dayAgo);
+  const recent = since < dayAgo ? await listIndexed(ctx, dayAgo) : window;
+  const found = await searchWindow(ctx, since, window);
+  const known = new Set([...window, ...recent].map((m) => m.id));
+  for (const id of found) known.add(id);
+  const tail = await unindexedTail(ctx, newCursor, new Set(recent.map((m) => m.id)), known);
+  const ids = await withThreads(ctx, found, tail, window);
   await ctx.progress?.total(ids);
 
   const result: FullSyncResult = { listed: ids.length, fetched: 0, logged: 0, pending: [], since };
   for (let i = 0; i < ids.length; i += STORE_SLICE) {
-    const batch = await logMessages(ctx, ids.slice(i, i + STORE_SLICE), null);
+    const batch = await logMessages(ctx, ids.slice(i, i + STORE_SLICE), null, {
+      notBefore: since,
+    });
     result.fetched += batch.fetched;
     result.logged += batch.logged;
     result.pending.push(...batch.pending);
@@ -48,8 +67,44 @@ export async function fullSync(ctx: SyncContext): Promise<FullSyncResult> {
   return result;
 }
 
-function windowStart(ctx: SyncContext): Date {
-  const backfill = Date.now() - ctx.backfillDays * 24 * 60 * 60 * 1000;
+/** The CRM search over the window; every listed message when Gmail refuses some address. */
+async function searchWindow(ctx: SyncContext, since: Date, window: Listed[]): Promise<string[]> {
+  const { terms } = await orgSearchTerms(ctx);
+  try {
+    return await listMatchingIds(ctx, terms, since);
+  } catch (error) {
+    if (!(error instanceof SearchRefused)) throw error;
+    return [...new Set([...error.found, ...window.map((m) => m.id)])];
+  }
+}
+
+/**
+ * The ids to fetch, in the order that lets a reply follow its thread: the CRM mail found, the
+ * unindexed tail, then the window's other mail in a thread already logged or opened by those.
+ */
+async function withThreads(
+  ctx: SyncContext,
+  found: string[],
+  tail: Listed[],
+  window: Listed[],
+): Promise<string[]> {
+  const first = [...new Set([...found, ...tail.map((m) => m.id)])];
+  const taken = new Set(first);
+  const rest = window.filter((m) => !taken.has(m.id));
+  const threadOf = new Map([...window, ...tail].map((m) => [m.id, m.threadId]));
+  const opened = new Set(first.flatMap((id) => threadOf.get(id) ?? []));
+  const logged = await loggedThreads(ctx.db, ctx.mailbox.id, [
+    ...new Set(rest.map((m) => m.threadId)),
+  ]);
+  const followers = rest.filter((m) => opened.has(m.threadId) || logged.has(m.threadId));
+  return [...first, ...followers.map((m) => m.id)];
+}
+
+function windowStart(ctx: SyncContext, recovery: boolean): Date {
+  const now = Date.now();
+  const backfill = now - ctx.backfillDays * DAY_MS;
   const last = ctx.mailbox.lastSyncAt?.getTime();
-  return new Date(last ? Math.max(backfill, last - WINDOW_OVERLAP_MS) : backfill);
+  if (!last) return new Date(backfill);
+  const bound = recovery ? now - (ctx.retroDays ?? ctx.backfillDays) * DAY_MS : backfill;
+  return new Date(Math.max(bound, last - WINDOW_OVERLAP_MS));
 }

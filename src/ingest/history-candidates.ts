@@ -31,7 +31,12 @@ export function candidates(
   return [...scan(records, settings)]
     .filter(([, s]) => !s.deleted && (s.added || s.unblocked))
     .filter(([, s]) => skippedByLabels(s.labelIds, settings) === null)
-    .map(([id, s]) => ({ id, threadId: s.threadId, labelIds: s.labelIds }));
+    .map(([id, s]) => ({
+      id,
+      threadId: s.threadId,
+      labelIds: s.labelIds,
+      ...(s.unblocked ? { unblocked: true } : {}),
+    }));
 }
 
 export function candidateIds(

@@ -83,7 +83,7 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
   }
   // History too old: a bounded full sync, never a silent jump that loses mail.
   ctx.progress?.begin('recovery');
-  const r = await fullSync(ctx);
+  const r = await fullSync(ctx, { recovery: true });
   await ctx.db.insert(events).values({
     orgId: ctx.mailbox.orgId,
     mailboxId: ctx.mailbox.id,

@@ -11,6 +11,7 @@ export function makeSyncDeps(deps: Deps) {
     mailboxAuth: deps.mailboxAuth,
     pacers: deps.pacers,
     backfillDays: deps.config.sync.backfillDays,
+    retroDays: deps.config.sync.retroDays,
     metrics: deps.metrics,
     searchFirst: deps.config.sync.searchFirst,
     orgRules: deps.orgRules,

@@ -32,6 +32,10 @@ export interface ParsedMail {
   autoSubmitted?: string | null;
   /** RFC 2919's List-Id and the Precedence header (bulk, list, junk): mailing-list mail. */
   listId?: string | null;
+  /** RFC 2369's List-Post address (`<mailto:…>`): where a list's posts go; null when absent. */
+  listPost?: string | null;
+  /** X-Original-From, which Google Groups adds when it rewrites From (DMARC): the real sender. */
+  originalFrom?: MailAddress | null;
   precedence?: string | null;
   /** The auto-reply headers present (X-Autoreply, X-Autorespond, X-Auto-Response-Suppress), as `name: value`. */
   autoReplyHeaders?: string[];
@@ -99,6 +103,8 @@ export function parseGmailMessage(
     replyTo: parseAddressList(header('Reply-To')),
     autoSubmitted: header('Auto-Submitted') && cleanLine(header('Auto-Submitted') ?? '', 100),
     listId: header('List-Id') && cleanLine(header('List-Id') ?? '', LINE_CHARS),
+    listPost: listPostOf(header('List-Post')),
+    originalFrom: parseAddressList(header('X-Original-From'))[0] ?? null,
     precedence: header('Precedence') && cleanLine(header('Precedence') ?? '', 100),
     autoReplyHeaders: AUTO_REPLY_HEADERS.flatMap((name) => {
       const value = header(name);
@@ -151,5 +157,19 @@ function safely<T>(read: () => T, fallback: T): T {
     return read();
   } catch {
     return fallback;
+  }
+}
+
+/** The address of a List-Post header's first `<mailto:…>`; `NO` (posting not allowed) is null. */
+function listPostOf(value: string | null): string | null {
+  const mailto = /<mailto:([^>?\s]{3,254})(?:\?[^>]*)?>/i.exec(value ?? '')?.[1];
+  return mailto ? (parseAddressList(safeDecode(mailto))[0]?.email ?? null) : null;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }

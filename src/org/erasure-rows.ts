@@ -143,7 +143,8 @@ async function redactMentions(tx: Tx, orgId: string, email: string): Promise<num
 
 /**
  * The address taken off every blocklist of the org (a mailbox's `blocked_addresses`, the org's
- * `never_log`): the erasure blocks it more surely, and a list must not keep naming it.
+ * `never_log`) and off its learned lists: the erasure blocks it more surely, and a list must not
+ * keep naming it.
  */
 async function dropFromBlocklists(tx: Tx, orgId: string, email: string): Promise<void> {
   const without = (path: string) => sql`coalesce((
@@ -158,4 +159,6 @@ async function dropFromBlocklists(tx: Tx, orgId: string, email: string): Promise
        set settings = jsonb_set(settings, '{never_log,addresses}',
                                 ${without('{never_log,addresses}')})
      where org_id = ${orgId} and settings #> '{never_log,addresses}' ? ${email}`);
+  // A list learned under the address (crm/list-senders.ts) is no longer asked for by it.
+  await tx.execute(sql`delete from list_senders where org_id = ${orgId} and address = ${email}`);
 }

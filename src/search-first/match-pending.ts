@@ -8,7 +8,9 @@
 // mailbox with steady mail the settling costs nothing. The daily reconciliation, which searches the
 // day again, is the net behind that judgement.
 
+import { recordSkipped } from '../activity-store/skipped-messages.ts';
 import { listMatchingIds, orgSearchTerms, queryGroups } from '../crm/crm-search.ts';
+import { SearchRefused } from '../crm/search-query.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
@@ -69,15 +71,15 @@ export async function matchPending(
   const terms = await orgSearchTerms(ctx);
   let hits: PendingRow[];
   const size = { queries: queryGroups(terms.terms).length, incomplete: terms.incomplete };
-  if (searchPays(size, rows.length)) {
-    const oldest = Math.min(...rows.map((r) => r.seen_ms));
-    const found = new Set(
-      await listMatchingIds(ctx, terms.terms, new Date(oldest - WINDOW_MARGIN_MS)),
-    );
+  const found = searchPays(size, rows.length, ctx.pacer)
+    ? await searchPending(ctx, terms.terms, rows)
+    : undefined;
+  if (found) {
     hits = rows.filter((r) => found.has(r.id));
     result.searched = true;
   } else {
-    // The CRM grew past what a search saves (or holds an address search cannot express): fetch.
+    // The CRM grew past what a search saves (or holds an address search cannot express, or one
+    // Gmail refused to search): fetch.
     hits = rows;
   }
   const done = new Set<string>();
@@ -99,7 +101,20 @@ export async function matchPending(
   );
   const hitThreads = hits.filter((r) => done.has(r.id)).map((r) => r.thread_id);
   result.followed = done.size - result.found + (await followLetGo(ctx, hitThreads));
-  await forget(ctx, [...done]);
+  // A hit judged unloggable may belong to a thread whose CRM mail search has not found yet (a
+  // colleague's reply quoting the contact, indexed first): kept as let go, its thread's first
+  // mail brings it in when found (followLetGo), as for mail that was never found. It was read and
+  // judged: recorded as such, the reconciliation (which asks the same search) does not fetch it again.
+  const unlogged = await notLogged(
+    ctx,
+    hits.filter((r) => done.has(r.id)).map((r) => r.id),
+  );
+  await forget(
+    ctx,
+    [...done].filter((id) => !unlogged.includes(id)),
+  );
+  await letGo(ctx, unlogged);
+  await recordSkipped(ctx.db, ctx.mailbox.id, unlogged, 'not_logged_by_rules');
 
   const settled = rows.filter(
     (r) => !done.has(r.id) && !result.failed.includes(r.id) && settledBy(r, startedAt, options),
@@ -121,6 +136,21 @@ export async function matchPending(
     await enqueueMatch(ctx.db, ctx.mailbox.id, new Date(Math.max(next, Date.now() + 1_000)));
   }
   return result;
+}
+
+/** What the search finds from a little before the oldest pending mail; undefined if refused. */
+async function searchPending(
+  ctx: SyncContext,
+  terms: string[],
+  rows: PendingRow[],
+): Promise<Set<string> | undefined> {
+  const oldest = Math.min(...rows.map((r) => r.seen_ms));
+  try {
+    return new Set(await listMatchingIds(ctx, terms, new Date(oldest - WINDOW_MARGIN_MS)));
+  } catch (error) {
+    if (error instanceof SearchRefused) return undefined;
+    throw error;
+  }
 }
 
 /** Judged: a search that began `settleMs` after the mail was seen did not find it. */
@@ -175,6 +205,16 @@ export async function followLetGo(ctx: SyncContext, threadIds: string[]): Promis
   }
   await forget(ctx, followed);
   return logged;
+}
+
+/** Those of these ids this mailbox has no activity for. */
+async function notLogged(ctx: SyncContext, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await ctx.db.execute<{ id: string }>(sql`
+    select gmail_message_id as id from activities
+     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${textArray(ids)}::text[])`);
+  const logged = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !logged.has(id));
 }
 
 /** No longer searched for; kept three days for its thread (db/retention.ts sweeps it). */

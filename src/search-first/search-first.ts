@@ -5,13 +5,18 @@
 //     a colleague writes it: crm/thread-links.ts), as is mail already known (our own sends);
 //   - mail the user sent, when the org creates contacts from sent mail, is fetched at once: its
 //     recipients need not be in the CRM yet (crm/auto-contacts.ts);
+//   - mail that became loggable through a label change (rescued from Spam, untrashed, an excluded
+//     label lifted) is fetched at once by its id: it may have arrived days or months before, and
+//     a search looks only around the day it was seen, so it would never find it;
 //   - every other mail waits in `pending_matches` until Gmail's search, asked for the CRM's
 //     addresses and company domains, says whether it concerns anyone (match-pending.ts).
 // The rows are written before the cursor moves past the page, so a crash loses nothing.
 // A category (Promotions, Updates…) decides nothing: Gmail files CRM mail there too.
 //
 // One search serves every mail pending at the time, so it is asked only when it costs less than
-// fetching what it would decide: its address groups × 5 units against the mails × 20. Mail in the
+// fetching what it would decide: its address groups × a search's units against the mails × a
+// fetch's, both read from the mailbox's quota profile (google/quota-costs.ts). Under the 2025
+// profile a fetch costs what a search does (5 units), so a lone new mail is fetched at once. Mail in the
 // primary inbox is searched for within seconds; mail Gmail filed under a category (Promotions,
 // Social, Updates, Forums) and did not mark important waits for the next search asked anyway, or
 // for a settling search (`2 × settleMs` at the latest). A category decides when, never whether.
@@ -21,6 +26,7 @@ import { idsToSkip } from '../activity-store/store-activities.ts';
 import { type SearchSize, searchSize } from '../crm/crm-search.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import type { Pacer } from '../google/mailbox-pacer.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
 
@@ -32,6 +38,8 @@ export interface Candidate {
   id: string;
   threadId: string;
   labelIds: string[];
+  /** A label that kept it out was removed: loggable now, however old (fetched by id). */
+  unblocked?: boolean;
 }
 
 /** Gmail's tabs other than Primary: mail there rides on a search asked for other mail. */
@@ -48,13 +56,13 @@ export function lookAt(seenAt: number, labelIds: string[], options: SearchFirstO
   return filed ? seenAt + 2 * options.settleMs : seenAt + options.delayMs;
 }
 
-/** Units, 2026 profile: what the choice between asking and fetching weighs. */
-const SEARCH_UNITS = 5;
-const FETCH_UNITS = 20;
-
-/** Whether one search of this size costs less than fetching `mails` messages. */
-export function searchPays(size: SearchSize, mails: number): boolean {
-  return !size.incomplete && size.queries * SEARCH_UNITS < mails * FETCH_UNITS;
+/**
+ * Whether one search of this size costs less than fetching `mails` messages, at the units the
+ * mailbox's pacer is charged (its quota profile's).
+ */
+export function searchPays(size: SearchSize, mails: number, pacer: Pick<Pacer, 'cost'>): boolean {
+  const search = size.queries * pacer.cost('messages.list');
+  return !size.incomplete && search < mails * pacer.cost('messages.get');
 }
 
 /**
@@ -65,7 +73,7 @@ export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promi
   const options = ctx.searchFirst;
   const ids = found.map((c) => c.id);
   if (!options || found.length === 0) return ids;
-  if (!searchPays(await searchSize(ctx), found.length)) return ids;
+  if (!searchPays(await searchSize(ctx), found.length, ctx.pacer)) return ids;
   const org = await readOrgSettings(ctx.db, ctx.mailbox.orgId);
   if (org.auto_create_contacts === 'sent_and_received') return ids;
   const fetchSent = org.auto_create_contacts === 'sent';
@@ -80,7 +88,10 @@ export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promi
   const later: Candidate[] = [];
   for (const c of found) {
     const direct =
-      known.has(c.id) || logged.has(c.threadId) || (fetchSent && c.labelIds.includes('SENT'));
+      known.has(c.id) ||
+      logged.has(c.threadId) ||
+      c.unblocked === true ||
+      (fetchSent && c.labelIds.includes('SENT'));
     if (direct) now.push(c.id);
     else later.push(c);
   }

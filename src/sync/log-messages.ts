@@ -14,6 +14,7 @@ import { recordSkips } from '../activity-store/skipped-messages.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
 import { storeBatch } from '../activity-store/store-batch.ts';
 import { createContactsFromMail } from '../crm/auto-contacts.ts';
+import { noteListSenders } from '../crm/list-senders.ts';
 import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { fetchMessages } from './fetch-messages.ts';
@@ -34,12 +35,15 @@ export async function logMessages(
   ctx: SyncContext,
   ids: string[],
   cursor: number | null,
-  opts: { newMail?: boolean } = {},
+  opts: { newMail?: boolean; notBefore?: Date } = {},
 ): Promise<BatchResult> {
   const { mailbox } = ctx;
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
   const toFetch = ids.filter((id) => !known.has(id));
   const fetched = await fetchMessages(ctx, toFetch);
+  // A full sync's window: mail Gmail dates before it (imported, restored) is not its to log.
+  const { notBefore } = opts;
+  if (notBefore) fetched.mails = fetched.mails.filter((m) => m.date >= notBefore);
   // Bounces are recorded (and suppress hard-bounced addresses), never logged as activities.
   const reports = await noteDeliveryReports(ctx, fetched.mails);
 
@@ -54,9 +58,15 @@ export async function logMessages(
   }
   const author = activityAuthor(mailbox, 'Gmail Sync', org);
   const matched = await linkMails(ctx, screened);
-  const drafts: ActivityDraft[] = matched
-    .filter((m) => m.links.length > 0)
-    .map((m) => toActivityDraft(m.mail, author, m.links));
+  const logged = matched.filter((m) => m.links.length > 0);
+  const drafts: ActivityDraft[] = logged.map((m) => toActivityDraft(m.mail, author, m.links));
+  // The lists that write under their own address, learned from the mail the CRM keeps.
+  await noteListSenders(
+    ctx.db,
+    mailbox.orgId,
+    logged.map((m) => m.mail),
+    owner,
+  );
   // A recipient answering mail the CRM sent: thread.replied (or message.auto_replied) with it.
   await addReplyEvents(ctx.db, mailbox.id, eligible, drafts);
 

@@ -28,6 +28,8 @@ export interface SyncContext {
   pacer: Pacer;
   mailbox: Mailbox;
   backfillDays: number;
+  /** How far back a recovery reaches for the mail of an outage (SYNC_RETRO_DAYS); absent: backfillDays. */
+  retroDays?: number | undefined;
   shared: SharedStatements;
   /** Reports a long phase's progress (status `progress`); absent where nobody watches. */
   progress?: ProgressTracker | undefined;
@@ -50,6 +52,7 @@ export interface SyncDeps {
   mailboxAuth: MailboxAuth;
   pacers: PacerRegistry;
   backfillDays: number;
+  retroDays?: number | undefined;
   metrics?: Pick<Metrics, 'messagesDeadLettered'> | undefined;
   /** Search before fetch (search-first/search-first.ts); absent, every new mail is fetched. */
   searchFirst?: SearchFirstOptions | undefined;
@@ -76,6 +79,7 @@ export async function openSyncContext(
     pacer: progress.pacer,
     mailbox,
     backfillDays: deps.backfillDays,
+    retroDays: deps.retroDays,
     shared: deps.shared,
     progress,
     metrics: deps.metrics,

@@ -50,6 +50,23 @@ describe('which mail may be logged', () => {
     ]);
   });
 
+  it("when the owner's sent mail has a Bcc, then the Bcc is a counterpart; on received mail it is not", () => {
+    const bcc = [{ name: '', email: 'hidden@customer.test' }];
+    const sent = mail({
+      from: { name: '', email: OWNER },
+      to: [{ name: '', email: 'other@else.test' }],
+      bcc,
+      labelIds: ['SENT'],
+    });
+    expect(counterparts(sent, OWNER).map((a) => a.email)).toEqual([
+      'other@else.test',
+      'hidden@customer.test',
+    ]);
+    expect(counterparts(mail({ bcc }), OWNER).map((a) => a.email)).toEqual([
+      'client@customer.test',
+    ]);
+  });
+
   it.each([['DRAFT'], ['SPAM'], ['TRASH']])(
     'when the mail carries %s, then it is skipped',
     (label) => {

@@ -26,16 +26,20 @@ interface Audit {
   checked_at: string;
 }
 
-/** A Google Group's copy under strict DMARC: From rewritten to the group, the writer in Reply-To. */
-const groupMail = (owner: string, writer: string, n: number) =>
+/**
+ * A Google Group's copy under strict DMARC: From rewritten to the group, the writer in Reply-To.
+ * Once the org has logged a group's post it asks for that group's mail by address (search-first/),
+ * so each test writes from a group of its own.
+ */
+const groupMail = (owner: string, writer: string, n: number, group = 'vendas') =>
   rawMail({
-    from: '"Ana via Vendas" <vendas@groups.partner.test>',
+    from: `"Ana via Vendas" <${group}@groups.partner.test>`,
     to: owner,
     subject: `Pedido ${n}`,
     body: 'Segue o pedido.',
     headers: {
       'Reply-To': writer,
-      'List-Id': 'Vendas <vendas.groups.partner.test>',
+      'List-Id': `Vendas <${group}.groups.partner.test>`,
       'X-Google-Group-Id': '881234567',
     },
   });
@@ -204,7 +208,7 @@ describe('the audit of mail search let go', () => {
     });
     const [blocked = '', trashed = '', ...rest] = await deliverAll(owner, [
       fromBlocked,
-      groupMail(owner, ANA, 1),
+      groupMail(owner, ANA, 1, 'trashed'),
       noise(owner, 1),
       noise(owner, 2),
     ]);
@@ -226,7 +230,10 @@ describe('the audit of mail search let go', () => {
 
   it('when a mailbox with let-go mail has had no audit for a day, then the poll queues one; one run that day, none again', async () => {
     const { owner, user } = await connect();
-    const group = await deliverAll(owner, [groupMail(owner, ANA, 1), groupMail(owner, BRUNO, 2)]);
+    const group = await deliverAll(owner, [
+      groupMail(owner, ANA, 1, 'daily'),
+      groupMail(owner, BRUNO, 2, 'daily'),
+    ]);
     await letGo(owner, group);
     await waitForIdle(e2e);
     expect((await status(user)).completeness?.audit ?? null).toBeNull();
@@ -261,7 +268,7 @@ describe('the audit of mail search let go', () => {
     const { owner } = await connect();
     const group = await deliverAll(
       owner,
-      Array.from({ length: 8 }, (_, i) => groupMail(owner, i % 2 ? BRUNO : ANA, i)),
+      Array.from({ length: 8 }, (_, i) => groupMail(owner, i % 2 ? BRUNO : ANA, i, 'slices')),
     );
     await letGo(owner, group);
     await waitForIdle(e2e);

@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    // Fails a file that leaves a pool open or a process running (see the file).
-    setupFiles: ['test/support/leak-check.ts'],
+    // Fails a file that leaves a pool open or a process running, and a test that asserts nothing
+    // (see the files).
+    setupFiles: ['test/support/leak-check.ts', 'test/support/has-assertions.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -21,6 +21,7 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { OrgRulesSource } from '../org/org-rules.ts';
+import { enqueueSendResolution } from '../queue/enqueue.ts';
 import type { ResolveSendPayload } from '../queue/job-names.ts';
 import type { OutgoingRecord } from './outgoing-mail.ts';
 import { findSentMail } from './sent-lookup.ts';
@@ -38,7 +39,7 @@ export interface ResolveSendDeps {
 
 export type Resolution =
   | { kind: 'sent' | 'not_sent' | 'skipped' }
-  /** Gmail cannot say yet: look again at `next`. */
+  /** Gmail cannot say yet: the look is queued again for `next`. */
   | { kind: 'waiting'; next: Date };
 
 /** The shortest and longest gap between two looks. */
@@ -78,7 +79,9 @@ export async function resolveSend(
   const elapsed = now - Date.parse(payload.sent_at);
   if (elapsed < deps.settleMs) {
     const gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, elapsed), deps.settleMs - elapsed);
-    return { kind: 'waiting', next: new Date(now + Math.max(1_000, gap)) };
+    const next = new Date(now + Math.max(1_000, gap));
+    await enqueueSendResolution(deps.db, payload, next);
+    return { kind: 'waiting', next };
   }
   const error = {
     code: 'send_failed',

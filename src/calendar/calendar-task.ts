@@ -3,7 +3,6 @@
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { requestEventDelivery } from '../events/deliver-events.ts';
 import { calendarJobKey, calendarLockName, MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
 import { syncCalendar } from './calendar-sync.ts';
 
@@ -40,9 +39,6 @@ export function makeCalendarTask(deps: Deps): Task {
       const log = deps.log.child({ job_id: helpers.job.id, mailbox_id });
       const outcome = await syncCalendar({ ...calendarDeps, log }, mailbox_id, mode);
       log.info(outcome, 'calendar synced');
-      const changed =
-        outcome.kind === 'synced' && outcome.logged + outcome.updated + outcome.cancelled > 0;
-      if (changed && deps.config.crm.webhookUrl) await requestEventDelivery(deps.database.db);
     } finally {
       await release();
     }

@@ -3,7 +3,8 @@
 // written to the mailbox (status, last error) and to the outbox; a full or recovering sync queues
 // the reconciliation that follows it.
 
-import { events } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import { classifyGoogleError, isGoogleFailure, MailboxThrottled } from '../google/gmail-errors.ts';
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
 import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
@@ -95,10 +96,10 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
   // History too old: a bounded full sync, never a silent jump that loses mail.
   ctx.progress?.begin('recovery');
   const r = await fullSync(ctx, { recovery: true });
-  await ctx.db.insert(events).values({
+  await recordEvent(ctx.db, {
     orgId: ctx.mailbox.orgId,
     mailboxId: ctx.mailbox.id,
-    type: 'mailbox.resynced',
+    type: EVENT.mailboxResynced,
     payload: {
       mailbox_id: ctx.mailbox.id,
       reason: 'history_expired',

@@ -2,7 +2,9 @@
 
 import type { Db } from '../db/database.ts';
 import { and, eq, ne, sql } from '../db/orm.ts';
-import { events, type MailboxStatus, mailboxes } from '../db/schema.ts';
+import { type MailboxStatus, mailboxes } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 
 export type Mailbox = typeof mailboxes.$inferSelect;
 
@@ -66,10 +68,10 @@ export async function markMailboxRevoked(db: Db, mailbox: Mailbox, reason: strin
       .where(and(eq(mailboxes.id, mailbox.id), ne(mailboxes.status, 'revoked'), live))
       .returning({ id: mailboxes.id });
     if (changed.length === 0) return;
-    await tx.insert(events).values({
+    await recordEvent(tx, {
       orgId: mailbox.orgId,
       mailboxId: mailbox.id,
-      type: 'mailbox.revoked',
+      type: EVENT.mailboxRevoked,
       payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: mailbox.userId, reason },
     });
   });
@@ -93,10 +95,10 @@ export async function markNeedsAdmin(db: Db, mailbox: Mailbox, reason: string): 
        where m.id = old.id and old.status in ('active', 'syncing', 'error', 'needs_admin')
        returning old.status as was`);
     if (rows[0] === undefined || rows[0].was === 'needs_admin') return;
-    await tx.insert(events).values({
+    await recordEvent(tx, {
       orgId: mailbox.orgId,
       mailboxId: mailbox.id,
-      type: 'mailbox.needs_admin',
+      type: EVENT.mailboxNeedsAdmin,
       payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: mailbox.userId, reason },
     });
   });
@@ -142,10 +144,10 @@ export async function markDisconnected(db: Db, mailbox: Mailbox, userId: string)
         updatedAt: sql`now()`,
       })
       .where(eq(mailboxes.id, mailbox.id));
-    await tx.insert(events).values({
+    await recordEvent(tx, {
       orgId: mailbox.orgId,
       mailboxId: mailbox.id,
-      type: 'mailbox.disconnected',
+      type: EVENT.mailboxDisconnected,
       payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: userId },
     });
   });
@@ -223,10 +225,10 @@ export async function markSyncFailed(db: Db, mailbox: Mailbox, reason: string): 
        where id = ${mailbox.id} and status in ('active', 'syncing', 'error')
        returning error_count`);
     if (rows[0]?.error_count === 1) {
-      await tx.insert(events).values({
+      await recordEvent(tx, {
         orgId: mailbox.orgId,
         mailboxId: mailbox.id,
-        type: 'mailbox.error',
+        type: EVENT.mailboxError,
         payload: { mailbox_id: mailbox.id, email: mailbox.email, reason },
       });
     }

@@ -8,12 +8,15 @@
 // `send_failed` (send it again, under a new key). A retry under the same key replays the stored
 // answer: it never sends again. The job carries no content: what is recorded is read back from
 // Gmail.
+
 import type { gmail_v1 } from '@googleapis/gmail';
 import { ERROR_STATUS } from '../app-error.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, sql } from '../db/orm.ts';
-import { events, idempotencyKeys } from '../db/schema.ts';
+import { idempotencyKeys } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import { parseGmailMessage } from '../mail/parse-message.ts';
@@ -164,18 +167,23 @@ async function settle(
     }
     const { body } = answer;
     const sent = answer.status === 201;
-    await tx.insert(events).values({
+    await recordEvent(tx, {
       orgId: mailbox.orgId,
       mailboxId: mailbox.id,
-      type: 'send.resolved',
+      type: EVENT.sendResolved,
       payload: {
         mailbox_id: mailbox.id,
         message_id_header: payload.message_id_header,
         status: sent ? 'sent' : 'not_sent',
-        message_id: body.message_id ?? null,
-        thread_id: body.thread_id ?? null,
-        activity_id: body.activity_id ?? null,
+        message_id: textOrNull(body.message_id),
+        thread_id: textOrNull(body.thread_id),
+        activity_id: textOrNull(body.activity_id),
       },
     });
   });
+}
+
+/** A field of a stored answer, as the event carries it. */
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }

@@ -5,12 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type EventType } from '../../src/events/event-types.ts';
+import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
+import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const SECRET = 'event-delivery-test-secret-0123456789abcdef';
 const ana = { sub: 'user-ana-events', org: 'org-events', name: 'Ana' };
 const admin = { sub: 'boss-events', org: 'org-events', admin: true };
+const bea = { sub: 'user-bea-events', org: 'org-events', name: 'Bea' };
 
 interface Delivered {
   type: string;
@@ -83,6 +86,33 @@ describe('event delivery asked by every writer', () => {
       expect(Object.keys(EVENT_TYPES)).toContain(event.type);
       const schema = EVENT_TYPES[event.type as EventType].payload;
       expect(schema.safeParse(event.payload).error).toBeUndefined();
+    }
+  });
+
+  it('when the sync logs a mail and its owner deletes it, then both events reach the webhook, and every event written matches the table', async () => {
+    await addContact(e2e.deps.database.db, 'org-events', 'Carla Client', 'carla@client.test');
+    expect((await e2e.connect(bea, 'bea-events@acme.test')).status).toBe(200);
+    const loggedAt = Date.now();
+    const raw = rawMail({ from: 'carla@client.test', to: 'bea-events@acme.test', subject: 'Hi' });
+    await e2e.deliver('bea-events@acme.test', raw);
+    const logged = await arrival('activity.logged', loggedAt);
+    const activityId = String(logged.payload.activity_id);
+
+    const deletedAt = Date.now();
+    const res = await e2e.api(`/activities/${activityId}`, { user: bea, method: 'DELETE' });
+    expect(res.status).toBe(200);
+    const deleted = await arrival('activity.deleted', deletedAt);
+    expect(deleted.payload).toEqual({ activity_id: activityId });
+
+    // The outbox holds every event this suite wrote, delivered or not: each as the table says.
+    const { rows } = await e2e.database.pool.query<{ type: string; payload: unknown }>(
+      'select type, payload from events order by id',
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    for (const row of rows) {
+      expect(Object.keys(EVENT_TYPES)).toContain(row.type);
+      const schema = EVENT_TYPES[row.type as EventType].payload;
+      expect(schema.safeParse(row.payload).error, row.type).toBeUndefined();
     }
   });
 });

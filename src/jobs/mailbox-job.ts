@@ -1,15 +1,15 @@
-// The one runner of every job on a mailbox's mail (sync, check, reconciliation, audit, search for
-// pending mail): the payload parsed, the mailbox's sync lock taken — or, when another job holds it,
-// the same job queued again a moment later under its key — the use case run with a logger naming
-// the job and the mailbox, and the lock released whatever happens. Such jobs are kept apart because
-// each reads the mailbox's history or logs its mail: two at once would count each other's mail as
-// gaps, or read history before a change the other was queued for.
+// The one runner of every job on a mailbox (sync, check, reconciliation, audit, search for pending
+// mail, on its mail's sync lock; its calendar's sync, on a lock of its own): the payload parsed,
+// the lock taken — or, when another job holds it, the same job queued again a moment later under
+// its key — the use case run with a logger naming the job, and the lock released whatever happens.
+// Jobs on a mailbox's mail are kept apart because each reads its history or logs its mail: two at
+// once would count each other's mail as gaps, or read history before a change the other was
+// queued for.
 import type { Task } from 'graphile-worker';
 import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { Logger } from '../logger.ts';
-import { type MailboxJobName, requeueBusyMailboxJob } from '../queue/busy-retry.ts';
-import { syncLockName } from '../queue/job-names.ts';
+import { type MailboxJobName, mailboxJobLock, requeueBusyMailboxJob } from '../queue/busy-retry.ts';
 
 export interface MailboxJobRun<P> {
   payload: P;
@@ -26,7 +26,7 @@ export function mailboxJob<S extends z.ZodType<{ mailbox_id: string }>>(
 ): Task {
   return async (raw, helpers) => {
     const payload = schema.parse(raw);
-    const release = await deps.database.locks.tryLock(syncLockName(payload.mailbox_id));
+    const release = await deps.database.locks.tryLock(mailboxJobLock(kind, payload.mailbox_id));
     if (!release) {
       await requeueBusyMailboxJob(deps.database.db, kind, payload);
       return;

@@ -1,15 +1,20 @@
 // A mailbox job that found its mailbox's lock taken is queued again a moment later under its own
-// key (jobs/mailbox-job.ts). `preserve_run_at`: a job of the same key already waiting keeps its
+// key (jobs/mailbox-job.ts). The jobs on a mailbox's mail share its sync lock; its calendar's sync
+// holds a lock of its own. `preserve_run_at`: a job of the same key already waiting keeps its
 // time, so a busy retry never postpones a job queued for sooner.
 import { sql } from '../db/orm.ts';
 import type { Executor } from './enqueue.ts';
 import {
   auditJobKey,
+  type CalendarSyncMode,
+  calendarJobKey,
+  calendarLockName,
   checkJobKey,
   MAX_ATTEMPTS,
   matchJobKey,
   reconcileJobKey,
   syncJobKey,
+  syncLockName,
   TASK,
   trailingSyncJobKey,
 } from './job-names.ts';
@@ -17,15 +22,26 @@ import {
 /** How long a mailbox job that found its mailbox busy waits before it tries again. */
 export const BUSY_RETRY_MS = 2_000;
 
-/** The mailbox jobs run under the mailbox's sync lock (jobs/mailbox-job.ts). */
+/** The jobs run under a lock of their mailbox (jobs/mailbox-job.ts). */
 export type MailboxJobName =
   | 'syncMailbox'
   | 'checkMailbox'
   | 'reconcileMailbox'
   | 'auditMailbox'
-  | 'matchPending';
+  | 'matchPending'
+  | 'calendarSync';
 
-type Payload = { mailbox_id: string; full?: boolean | undefined; probe?: boolean | undefined };
+type Payload = {
+  mailbox_id: string;
+  full?: boolean | undefined;
+  probe?: boolean | undefined;
+  mode?: CalendarSyncMode | undefined;
+};
+
+/** The session lock a job of this kind holds on its mailbox. */
+export function mailboxJobLock(kind: MailboxJobName, mailboxId: string): string {
+  return kind === 'calendarSync' ? calendarLockName(mailboxId) : syncLockName(mailboxId);
+}
 
 /** The key a waiting job of this kind and payload is coalesced under. */
 function busyJobKey(kind: MailboxJobName, payload: Payload): string {
@@ -41,6 +57,8 @@ function busyJobKey(kind: MailboxJobName, payload: Payload): string {
       return auditJobKey(id);
     case 'matchPending':
       return matchJobKey(id);
+    case 'calendarSync':
+      return calendarJobKey(id, payload.mode ?? 'incremental');
   }
 }
 

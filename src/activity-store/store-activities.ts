@@ -6,6 +6,7 @@
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { ActivityDraft } from './activity-row.ts';
 
 export interface StoredActivity {
@@ -145,15 +146,15 @@ export async function idsToSkip(
   ids: string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const list = `{${ids.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = sqlArray(ids, 'text');
   const { rows } = await db.execute<{ id: string }>(sql`
     select gmail_message_id as id from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})
     union
     select gmail_message_id from dead_letters
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})
     union
     select gmail_message_id from activity_tombstones
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})`);
   return new Set(rows.map((r) => r.id));
 }

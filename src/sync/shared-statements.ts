@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { Db } from '../db/database.ts';
 import { inArray, sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 
 export interface SharedStatements {
@@ -39,7 +40,10 @@ export function makeSharedStatements(db: Db): SharedStatements {
       const ids = [...furthest.keys()].sort();
       await db.execute(sql`
         with moved as (
-          select * from unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => furthest.get(id)))}::bigint[])
+          select * from unnest(${sqlArray(ids, 'uuid')}, ${sqlArray(
+            ids.map((id) => furthest.get(id) ?? null),
+            'bigint',
+          )})
             as v(id, history_id)
         ),
         locked as materialized (

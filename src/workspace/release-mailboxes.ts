@@ -5,6 +5,8 @@
 // authorisation stays with the domain. Activities stay.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { addJobsSql } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 
 export type ReleaseReason = 'suspended' | 'deleted' | 'out_of_scope' | 'workspace_removed';
@@ -23,7 +25,7 @@ export async function releaseWorkspaceMailboxes(
          set status = 'disconnected', disconnected_at = now(), pending_revoke = true,
              updated_at = now()
        where org_id = ${orgId} and connected_via = 'workspace' and status <> 'disconnected'
-         ${ids ? sql`and id = any(${`{${ids.join(',')}}`}::uuid[])` : sql``}
+         ${ids ? sql`and id = any(${sqlArray(ids, 'uuid')})` : sql``}
       returning id, org_id, email, user_id
     ),
     announced as (
@@ -34,8 +36,7 @@ export async function releaseWorkspaceMailboxes(
         from gone
     ),
     owed as (
-      select graphile_worker.add_jobs(array(
-        select ${sql.raw(mailboxJobSpecSql('finishDisconnect'))} from gone), true) as job
+      select ${addJobsSql(sql`select ${sql.raw(mailboxJobSpecSql('finishDisconnect'))} from gone`, { keepRunAt: true })} as job
     )
     select count(*)::int as n, (select count(*) from owed)::int as jobs from gone`);
   return rows[0]?.n ?? 0;

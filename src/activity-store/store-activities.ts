@@ -1,5 +1,5 @@
 // Writing activities (mail, and meetings from src/calendar/): one statement stores a batch (activities, their links, an outbox event per
-// new activity) and, when asked, moves the mailbox cursor forward; a statement is atomic, so no
+// new activity, their in-flight markers cleared) and, when asked, moves the mailbox cursor forward; a statement is atomic, so no
 // transaction is needed around it, and it costs one round trip. The unique
 // (mailbox_id, gmail_message_id) makes a replay after a crash, or the sync seeing a mail the CRM
 // sent, add nothing.
@@ -91,6 +91,11 @@ export async function insertActivities(
                (x.e->'payload') || jsonb_build_object('activity_id', s.id)
           from stored s, jsonb_array_elements(s.events) with ordinality as x(e, n)
       ) all_events order by ord, n
+    ),
+    landed as (
+      -- Done with: their in-flight markers (sync/in-flight.ts) go in the statement that stores them.
+      delete from messages_in_flight f using input i
+       where f.mailbox_id = i.mailbox_id and f.gmail_message_id = i.gmail_message_id
     )${
       cursor
         ? sql`,

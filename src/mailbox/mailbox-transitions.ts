@@ -26,6 +26,21 @@ const leaves = (event: MailboxEvent, column: SQL = sql`status`) =>
 
 const enters = (event: MailboxEvent) => MAILBOX_TRANSITIONS[event].to;
 
+/** The CRM told of a move, in its transaction: `mailbox_id` and `email`, and what `extra` adds. */
+async function tell(
+  tx: Pick<Db, 'insert'>,
+  mailbox: Pick<Mailbox, 'id' | 'orgId' | 'email'>,
+  type: string,
+  extra: Record<string, string>,
+): Promise<void> {
+  await tx.insert(events).values({
+    orgId: mailbox.orgId,
+    mailboxId: mailbox.id,
+    type,
+    payload: { mailbox_id: mailbox.id, email: mailbox.email, ...extra },
+  });
+}
+
 /** What a connection writes besides the status (connect.ts, workspace/connect-delegated.ts). */
 export type ConnectionValues = Omit<
   typeof mailboxes.$inferInsert,
@@ -95,14 +110,7 @@ export async function markSyncFailed(db: Db, mailbox: Mailbox, reason: string): 
              next_retry_at = now() + least(interval '1 minute' * power(2, error_count), interval '1 hour')
        where id = ${mailbox.id} and ${leaves('sync_failed')}
        returning error_count`);
-    if (rows[0]?.error_count === 1) {
-      await tx.insert(events).values({
-        orgId: mailbox.orgId,
-        mailboxId: mailbox.id,
-        type: 'mailbox.error',
-        payload: { mailbox_id: mailbox.id, email: mailbox.email, reason },
-      });
-    }
+    if (rows[0]?.error_count === 1) await tell(tx, mailbox, 'mailbox.error', { reason });
   });
 }
 
@@ -124,12 +132,7 @@ export async function markNeedsAdmin(db: Db, mailbox: Mailbox, reason: string): 
        where m.id = old.id and ${leaves('account_unavailable', sql`old.status`)}
        returning old.status as was`);
     if (rows[0] === undefined || parseStatus(rows[0].was) === 'needs_admin') return;
-    await tx.insert(events).values({
-      orgId: mailbox.orgId,
-      mailboxId: mailbox.id,
-      type: 'mailbox.needs_admin',
-      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: mailbox.userId, reason },
-    });
+    await tell(tx, mailbox, 'mailbox.needs_admin', { user_id: mailbox.userId, reason });
   });
 }
 
@@ -145,12 +148,7 @@ export async function markMailboxRevoked(db: Db, mailbox: Mailbox, reason: strin
        where id = ${mailbox.id} and ${leaves('grant_revoked')}
       returning id`);
     if (rows.length === 0) return;
-    await tx.insert(events).values({
-      orgId: mailbox.orgId,
-      mailboxId: mailbox.id,
-      type: 'mailbox.revoked',
-      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: mailbox.userId, reason },
-    });
+    await tell(tx, mailbox, 'mailbox.revoked', { user_id: mailbox.userId, reason });
   });
 }
 
@@ -160,12 +158,7 @@ export async function markDisconnected(db: Db, mailbox: Mailbox, userId: string)
   await db.transaction(async (tx) => {
     const { rows } = await tx.execute(disconnectSql(sql`id = ${mailbox.id}`));
     if (rows.length === 0) return;
-    await tx.insert(events).values({
-      orgId: mailbox.orgId,
-      mailboxId: mailbox.id,
-      type: 'mailbox.disconnected',
-      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: userId },
-    });
+    await tell(tx, mailbox, 'mailbox.disconnected', { user_id: userId });
   });
 }
 

@@ -5,6 +5,7 @@
 // authorisation stays with the domain. Activities stay.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { disconnectSql } from '../mailbox/mailbox-transitions.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 
 export type ReleaseReason = 'suspended' | 'deleted' | 'out_of_scope' | 'workspace_removed';
@@ -18,14 +19,7 @@ export async function releaseWorkspaceMailboxes(
   const ids = 'all' in which ? null : which.ids;
   if (ids?.length === 0) return 0;
   const { rows } = await db.execute<{ n: number }>(sql`
-    with gone as (
-      update mailboxes
-         set status = 'disconnected', disconnected_at = now(), pending_revoke = true,
-             updated_at = now()
-       where org_id = ${orgId} and connected_via = 'workspace' and status <> 'disconnected'
-         ${ids ? sql`and id = any(${`{${ids.join(',')}}`}::uuid[])` : sql``}
-      returning id, org_id, email, user_id
-    ),
+    with gone as (${disconnectSql(sql`org_id = ${orgId} and connected_via = 'workspace' ${ids ? sql`and id = any(${sql.param(ids)}::uuid[])` : sql``}`)}),
     announced as (
       insert into events (org_id, mailbox_id, type, payload)
       select org_id, id, 'mailbox.disconnected',

@@ -7,6 +7,7 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { advanceCursorSql } from '../mailbox/mailbox-cursor.ts';
 import type { ActivityDraft } from './activity-row.ts';
 
 export interface StoredActivity {
@@ -16,7 +17,7 @@ export interface StoredActivity {
 
 /**
  * Inserts the drafts that are new and returns only those (a conflict is a mail already logged);
- * with `cursor`, the same statement moves that mailbox's cursor forward.
+ * with `cursor`, the same statement moves that mailbox's cursor forward (mailbox-cursor.ts).
  */
 export async function insertActivities(
   db: Pick<Db, 'execute'>,
@@ -99,12 +100,7 @@ export async function insertActivities(
     )${
       cursor
         ? sql`,
-    moved as (
-      update mailboxes
-         set history_id = greatest(history_id, ${cursor.historyId}::bigint),
-             last_sync_at = now(), updated_at = now()
-       where id = ${cursor.mailboxId}
-    )`
+    moved as (${advanceCursorSql([cursor])})`
         : sql``
     }
     select id, gmail_message_id from stored order by ord`);
@@ -122,22 +118,6 @@ function pgText(value: string): string {
 
 export function toPgText(_key: string, value: unknown): unknown {
   return typeof value === 'string' ? pgText(value) : value;
-}
-
-/** The cursor only moves forward (greatest), in the transaction that stores what it covers. */
-export async function advanceCursor(
-  tx: Pick<Db, 'execute'>,
-  mailboxId: string,
-  historyId: number | null,
-  opts: { full?: boolean } = {},
-): Promise<void> {
-  await tx.execute(sql`
-    update mailboxes
-       set history_id = greatest(history_id, ${historyId}::bigint),
-           last_sync_at = now(),
-           ${opts.full ? sql`last_full_sync_at = now(),` : sql``}
-           updated_at = now()
-     where id = ${mailboxId}`);
 }
 
 /**

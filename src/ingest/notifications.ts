@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { deadLetters } from '../db/schema.ts';
+import { STAMP_PUSHES_SQL } from '../mailbox/mailbox-cursor.ts';
 import { addJobsText } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 import { syncJobKey, trailingSyncJobKey } from '../queue/job-names.ts';
@@ -135,17 +136,8 @@ const RECORD_NOTIFICATIONS = {
       select m.id, p.history_id from mailboxes m join pushed p on p.email = m.email
        where m.status <> 'disconnected' order by m.id for update of m
     ),
-    -- The highest id a push announced: a poll check that finds Gmail ahead of the cursor asks it
-    -- whether a push came for the change (ingest/check-mailbox.ts). Not for a revoked mailbox,
-    -- whose push queues no sync.
-    stamped as (
-      update mailboxes m
-         set last_push_at = now(),
-             announced_history_id = case when m.status <> 'revoked'
-                                         then greatest(m.announced_history_id, locked.history_id)
-                                         else m.announced_history_id end
-        from locked where m.id = locked.id
-      returning m.id, m.email, m.status, m.history_id
+    -- The last push and the highest id announced (mailbox/mailbox-cursor.ts says what reads it).
+    stamped as (${STAMP_PUSHES_SQL}
     ),
     due as (
       select s.id from stamped s join pushed p on p.email = s.email

@@ -7,6 +7,7 @@ import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { ErasureCounts } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { dropBlockedAddress } from '../mailbox/mailbox-store.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
 
 type Tx = Pick<Db, 'execute'>;
@@ -151,10 +152,7 @@ async function dropFromBlocklists(tx: Tx, orgId: string, email: string): Promise
   const without = (path: string[]) => sql`coalesce((
       select jsonb_agg(v) from jsonb_array_elements(settings #> ${sqlArray(path, 'text')}) v
        where lower(v #>> '{}') <> ${email}), '[]'::jsonb)`;
-  await tx.execute(sql`
-    update mailboxes
-       set settings = jsonb_set(settings, '{blocked_addresses}', ${without(['blocked_addresses'])})
-     where org_id = ${orgId} and settings -> 'blocked_addresses' ? ${email}`);
+  await dropBlockedAddress(tx, orgId, email);
   await tx.execute(sql`
     update org_settings
        set settings = jsonb_set(settings, '{never_log,addresses}',

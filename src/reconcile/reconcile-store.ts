@@ -4,7 +4,7 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
-import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { type Mailbox, recordUnrepairedSql } from '../mailbox/mailbox-store.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
@@ -107,9 +107,7 @@ export async function saveReconciliation(
       select ${mailbox.orgId}, ${mailbox.id}, 'mailbox.gaps_repaired', ${JSON.stringify(payload)}::jsonb
        where ${r.repaired.length}::int > 0
     )
-    update mailboxes set last_error = ${unrepaired}, updated_at = now()
-     where id = ${mailbox.id}
-       and (${unrepaired}::text is not null or last_error like ${`${UNREPAIRED_PREFIX}%`})`);
+    ${recordUnrepairedSql(mailbox.id, unrepaired, UNREPAIRED_PREFIX)}`);
 }
 
 export interface CompletenessView {

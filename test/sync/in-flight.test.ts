@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncMailbox } from '../../src/ingest/sync-mailbox.ts';
+import { markInFlight } from '../../src/sync/in-flight.ts';
 import { makeSharedStatements } from '../../src/sync/shared-statements.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
@@ -142,5 +143,27 @@ describe('a message that kills the process', () => {
     const next = await deliver('mail after the dead letter');
     await syncHere();
     expect(await activitiesOf([killer, next])).toEqual([next]);
+  });
+
+  it('when one crash left a mark on one message, then it is tried again, logged once, and nothing is dead-lettered', async () => {
+    const marked = await deliver('marked by one crash');
+    const other = await deliver('beside the marked one');
+    // As a process that died fetching it leaves it: marked, nothing stored, the cursor unmoved.
+    await markInFlight(e2e.deps.database.db, mailboxId, [marked]);
+
+    await syncHere();
+
+    expect((await activitiesOf([marked, other])).sort()).toEqual([marked, other].sort());
+    const { rows: letters } = await e2e.database.pool.query(
+      'select 1 from dead_letters where gmail_message_id = any($1)',
+      [[marked, other]],
+    );
+    expect(letters).toEqual([]);
+    expect(await markedInFlight()).toEqual([]);
+    const { rows: left } = await e2e.database.pool.query(
+      'select gmail_message_id from messages_in_flight where mailbox_id = $1',
+      [mailboxId],
+    );
+    expect(left).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 // Writing activities (mail, and meetings from src/calendar/): one statement stores a batch (activities, their links, an outbox event per
-// new activity) and, when asked, moves the mailbox cursor forward; a statement is atomic, so no
+// new activity, their in-flight markers cleared) and, when asked, moves the mailbox cursor forward; a statement is atomic, so no
 // transaction is needed around it, and it costs one round trip. The unique
 // (mailbox_id, gmail_message_id) makes a replay after a crash, or the sync seeing a mail the CRM
 // sent, add nothing.
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { advanceCursorSql } from '../mailbox/mailbox-cursor.ts';
 import type { ActivityDraft } from './activity-row.ts';
 
@@ -91,6 +92,11 @@ export async function insertActivities(
                (x.e->'payload') || jsonb_build_object('activity_id', s.id)
           from stored s, jsonb_array_elements(s.events) with ordinality as x(e, n)
       ) all_events order by ord, n
+    ),
+    landed as (
+      -- Done with: their in-flight markers (sync/in-flight.ts) go in the statement that stores them.
+      delete from messages_in_flight f using input i
+       where f.mailbox_id = i.mailbox_id and f.gmail_message_id = i.gmail_message_id
     )${
       cursor
         ? sql`,
@@ -125,15 +131,15 @@ export async function idsToSkip(
   ids: string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const list = `{${ids.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = sqlArray(ids, 'text');
   const { rows } = await db.execute<{ id: string }>(sql`
     select gmail_message_id as id from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})
     union
     select gmail_message_id from dead_letters
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})
     union
     select gmail_message_id from activity_tombstones
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})`);
   return new Set(rows.map((r) => r.id));
 }

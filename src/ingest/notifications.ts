@@ -12,6 +12,7 @@ import type { Db } from '../db/database.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { deadLetters } from '../db/schema.ts';
 import { STAMP_PUSHES_SQL } from '../mailbox/mailbox-cursor.ts';
+import { addJobsText } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 import { syncJobKey, trailingSyncJobKey } from '../queue/job-names.ts';
 
@@ -146,14 +147,14 @@ const RECORD_NOTIFICATIONS = {
                           where j.key = '${syncJobKey('')}' || s.id and j.locked_at is null and j.run_at <= now())
     ),
     added as (
-      select graphile_worker.add_jobs(array(
-        select ${mailboxJobSpecSql('syncMailbox')}
-          from due order by id), false) as job
+      select ${addJobsText(`select ${mailboxJobSpecSql('syncMailbox')} from due order by id`, { keepRunAt: false })} as job
     ),
     followed as (
-      select graphile_worker.add_jobs(array(
-        select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''), true)}
-          from stamped where status <> 'revoked' order by id), false) as job
+      select ${addJobsText(
+        `select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''), true)}
+           from stamped where status <> 'revoked' order by id`,
+        { keepRunAt: false },
+      )} as job
     ),
     -- An address no live mailbox has is one dead letter counting its pushes (attempts), holding
     -- the address's sha256 rather than the address: a forgotten watch or a flood cannot grow the

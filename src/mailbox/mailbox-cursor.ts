@@ -6,6 +6,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
@@ -55,7 +56,7 @@ export function advanceCursorSql(moves: CursorMove[], opts: CursorOptions = {}):
     update mailboxes m
        set history_id = ${next}, ${synced} ${full} updated_at = now()
       from (select l.id, v.history_id
-              from unnest(${sql.param(ids)}::uuid[], ${sql.param(historyIds)}::bigint[])
+              from unnest(${sqlArray(ids, 'uuid')}, ${sqlArray(historyIds, 'bigint')})
                      as v(id, history_id)
               join mailboxes l on l.id = v.id
              order by l.id for update of l) v

@@ -7,6 +7,7 @@ import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { eq, sql } from '../db/orm.ts';
 import { events, mailboxes } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import {
   checkedTransition,
   leavableStatuses,
@@ -22,7 +23,7 @@ type Writer = Pick<Db, 'execute' | 'insert' | 'update'>;
 
 /** `status` may leave by `event`: the guard every status statement carries. */
 const leaves = (event: MailboxEvent, column: SQL = sql`status`) =>
-  sql`${column} = any(${sql.param(leavableStatuses(event))}::text[])`;
+  sql`${column} = any(${sqlArray(leavableStatuses(event), 'text')})`;
 
 const enters = (event: MailboxEvent) => MAILBOX_TRANSITIONS[event].to;
 

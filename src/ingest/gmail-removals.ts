@@ -6,6 +6,7 @@
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
 import { askEventDelivery } from '../events/record-events.ts';
 
@@ -16,12 +17,12 @@ export async function removeGmailDeleted(
   gmailIds: string[],
 ): Promise<number> {
   if (gmailIds.length === 0) return 0;
-  const list = `{${gmailIds.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = sqlArray(gmailIds, 'text');
   const { rows } = await db.execute<{ n: number }>(sql`
     with removed as (
       delete from activities
        where org_id = ${mailbox.orgId} and mailbox_id = ${mailbox.id}
-         and gmail_message_id = any(${list}::text[])
+         and gmail_message_id = any(${list})
       returning id, org_id, mailbox_id, gmail_message_id
     ),
     announced as (

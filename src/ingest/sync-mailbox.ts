@@ -7,7 +7,7 @@ import { EVENT } from '../events/event-types.ts';
 import { recordEvent } from '../events/record-events.ts';
 import { classifyGoogleError, isGoogleFailure, MailboxThrottled } from '../google/gmail-errors.ts';
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
-import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
+import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-transitions.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { enqueueReconcile } from '../queue/enqueue.ts';
 import { SyncIncomplete } from '../sync/log-messages.ts';

@@ -25,6 +25,7 @@ import {
   type StateStarter,
 } from './consent-checks.ts';
 import { startFirstSync } from './first-sync.ts';
+import { storeConnection } from './mailbox-transitions.ts';
 import { consumeState, issueState } from './oauth-states.ts';
 
 /**
@@ -200,7 +201,6 @@ async function storeMailbox(
       const id = previous?.id ?? randomUUID();
       const sealed = await deps.vault.seal(id, tokens);
       const values = {
-        status: 'syncing' as const,
         scopes,
         sealedTokens: sealed.ciphertext,
         wrappedKey: sealed.wrappedKey,
@@ -215,8 +215,8 @@ async function storeMailbox(
         disconnectedAt: null,
         updatedAt: new Date(),
       };
-      if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
-      else await tx.insert(mailboxes).values({ id, orgId: owner.orgId, email, ...values });
+      // Every state may be connected again, and the row is locked: this always writes.
+      await storeConnection(tx, 'connected', { id, orgId: owner.orgId, email }, previous, values);
       await recordEvent(tx, {
         orgId: owner.orgId,
         mailboxId: id,

@@ -6,8 +6,8 @@
 // search filters erased terms as it starts, sync/retro-search.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { addJob } from '../queue/enqueue.ts';
-import { MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
+import { enqueueRetroSearch } from '../queue/enqueue.ts';
+import { TASK } from '../queue/job-names.ts';
 
 export async function forgetInJobs(tx: Pick<Db, 'execute'>, orgId: string, email: string) {
   const { rows } = await tx.execute<{
@@ -29,11 +29,6 @@ export async function forgetInJobs(tx: Pick<Db, 'execute'>, orgId: string, email
   for (const job of rows) {
     const terms = job.payload.terms.filter((t) => t !== email);
     if (job.spent || terms.length === 0) continue;
-    await addJob(
-      tx,
-      TASK.retroSearch,
-      { ...job.payload, terms },
-      { runAt: new Date(job.run_at), maxAttempts: MAX_ATTEMPTS.retroSearch },
-    );
+    await enqueueRetroSearch(tx, { ...job.payload, terms }, new Date(job.run_at));
   }
 }

@@ -19,7 +19,7 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import type { OrgRulesSource } from '../org/org-rules.ts';
 import { enqueueCalendarWindows } from '../queue/calendar-jobs.ts';
-import { addJob, type Executor } from '../queue/enqueue.ts';
+import { addJob, type Executor, enqueueRetroSearch } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
 import { logMessages, STORE_SLICE, SyncIncomplete } from '../sync/log-messages.ts';
 import { makeProgressTracker } from '../sync/progress-tracker.ts';
@@ -29,8 +29,11 @@ import { relinkActivities } from './relink-activities.ts';
 
 /** Terms per mailbox job, so a bulk import is many small retryable jobs. */
 const TERMS_PER_JOB = 100;
-/** Changes taken per planning run; more wait for the next run, queued at once. */
-const CHANGES_PER_PLAN = 1_000;
+/**
+ * Records taken per planning run (a change row holds up to 1,000, migrations/0016); more wait for
+ * the next run, queued at once, so 100,000 records are planned a thousand at a time.
+ */
+const RECORDS_PER_PLAN = 1_000;
 /**
  * Gmail's search index trails the mailbox: a mail that arrived seconds before the record was made
  * may not be found yet (and the sync saw it when nothing matched). Each search runs once more this
@@ -59,11 +62,11 @@ export async function recordEntityChange(
   return db.transaction(async (tx) => {
     // A record already waiting for its search is not queued twice: repeated calls coalesce.
     await tx.execute(sql`
-      insert into crm_entity_changes (org_id, entity_type, entity_id)
-      select ${orgId}, ${entityType}, ${entityId}::uuid
+      insert into crm_entity_changes (org_id, entity_type, entity_ids)
+      select ${orgId}, ${entityType}, array[${entityId}::uuid]
        where not exists (select 1 from crm_entity_changes
                           where org_id = ${orgId} and entity_type = ${entityType}
-                            and entity_id = ${entityId}::uuid)`);
+                            and entity_ids = array[${entityId}::uuid])`);
     return enqueueRetroOrg(tx, orgId);
   });
 }
@@ -86,16 +89,18 @@ export async function planRetroSearch(
   orgId: string,
 ): Promise<number> {
   const { db } = deps;
-  const { rows: changes } = await db.execute<{
-    id: number;
-    entity_type: string;
-    entity_id: string;
-  }>(
-    sql`select id, entity_type, entity_id from crm_entity_changes
-         where org_id = ${orgId} order by id limit ${CHANGES_PER_PLAN}`,
-  );
+  // The oldest change rows whose records fill one run (the first however large).
+  const { rows: changes } = await db.execute<{ id: number; entity_ids: string }>(sql`
+    select id, entity_ids::text from (
+      select id, entity_ids, sum(cardinality(entity_ids)) over (order by id) as upto
+        from (select id, entity_ids from crm_entity_changes
+               where org_id = ${orgId} order by id limit ${RECORDS_PER_PLAN}) oldest) counted
+     where upto - cardinality(entity_ids) < ${RECORDS_PER_PLAN} order by id`);
   if (changes.length === 0) return 0;
-  const ids = `{${changes.map((c) => c.entity_id).join(',')}}`;
+  const ids = `{${changes
+    .map((c) => c.entity_ids.slice(1, -1))
+    .filter(Boolean)
+    .join(',')}}`;
   // Records are read through the views, so a deployment that redefined them is searched the same.
   const { rows } = await db.execute<{ term: string }>(sql`
     select distinct email as term from crm_entity_emails
@@ -118,19 +123,16 @@ export async function planRetroSearch(
           mailbox_id: box.id,
           terms: terms.slice(i, i + TERMS_PER_JOB),
         };
-        await addJob(
-          tx,
-          TASK.retroSearch,
-          { ...payload },
-          { maxAttempts: MAX_ATTEMPTS.retroSearch },
-        );
+        await enqueueRetroSearch(tx, payload);
       }
     }
     await tx.execute(sql`
       delete from crm_entity_changes where id = any(${`{${changes.map((c) => c.id).join(',')}}`}::bigint[])`);
     // Meetings too: each calendar of the org lists its window again (src/calendar/).
     await enqueueCalendarWindows(tx, orgId);
-    if (changes.length === CHANGES_PER_PLAN) await enqueueRetroOrg(tx, orgId);
+    const { rows: more } = await tx.execute<{ more: boolean }>(sql`
+      select exists (select 1 from crm_entity_changes where org_id = ${orgId}) as more`);
+    if (more[0]?.more) await enqueueRetroOrg(tx, orgId);
   });
   return terms.length * boxes.length;
 }
@@ -215,12 +217,7 @@ async function searchAndLog(
 
 function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> {
   const again: RetroSearchPayload = { ...payload, pass: 2 };
-  return addJob(
-    db,
-    TASK.retroSearch,
-    { ...again },
-    { runAt: new Date(Date.now() + SEARCH_SETTLE_MS), maxAttempts: MAX_ATTEMPTS.retroSearch },
-  );
+  return enqueueRetroSearch(db, again, new Date(Date.now() + SEARCH_SETTLE_MS));
 }
 
 /** Only terms Gmail reads as plain tokens (gmail-search-terms.ts); a free-mail @domain is everyone. */

@@ -27,106 +27,66 @@ DROP TRIGGER companies_changed ON companies;
 --> statement-breakpoint
 DROP FUNCTION crm_entity_changed();
 --> statement-breakpoint
--- The changed records of one statement (org and id, side by side): chunks per org, one job per org.
--- graphile-worker's schema is made after ours on a fresh database: until then the change waits.
-CREATE FUNCTION crm_changes_add(p_type text, p_orgs text[], p_ids uuid[]) RETURNS void
-LANGUAGE plpgsql AS $$
+-- One function for every CRM table, told by its arguments what to read: the entity type, the
+-- address column, and (for an update) the other columns whose change calls for a search. An update
+-- joins the old and new rows by id and keeps the records whose address, org or those columns
+-- changed (a row whose id changed counts too). The records go in chunks of 1,000 ids per org, and
+-- each org written to gets one job. graphile-worker's schema is made after ours on a fresh database:
+-- until then the change waits in the table.
+CREATE FUNCTION crm_records_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+  address text := TG_ARGV[1];
+  changed text := '';
   org text;
 BEGIN
-  IF p_ids IS NULL THEN RETURN; END IF;
-  INSERT INTO crm_entity_changes (org_id, entity_type, entity_ids)
-    SELECT per_org.org_id, p_type, per_org.ids[i : i + 999]
-      FROM (SELECT c.org_id, array_agg(c.id) AS ids
-              FROM unnest(p_orgs, p_ids) AS c(org_id, id) GROUP BY c.org_id) per_org,
-           generate_series(1, cardinality(per_org.ids), 1000) AS i;
-  IF to_regnamespace('graphile_worker') IS NOT NULL THEN
-    FOR org IN SELECT DISTINCT o FROM unnest(p_orgs) AS o LOOP
+  IF TG_OP = 'UPDATE' THEN
+    changed := format('AND (o.id IS NULL OR n.org_id IS DISTINCT FROM o.org_id'
+                      ' OR n.%1$I IS DISTINCT FROM o.%1$I', address);
+    FOR i IN 2 .. TG_NARGS - 1 LOOP
+      changed := changed || format(' OR n.%1$I IS DISTINCT FROM o.%1$I', TG_ARGV[i]);
+    END LOOP;
+    changed := changed || ')';
+  END IF;
+  FOR org IN EXECUTE format($q$
+    WITH per_org AS (
+      SELECT n.org_id, array_agg(n.id) AS ids
+        FROM new_rows n %s
+       WHERE n.%I IS NOT NULL AND n.%I <> '' %s
+       GROUP BY n.org_id),
+    written AS (
+      INSERT INTO crm_entity_changes (org_id, entity_type, entity_ids)
+      SELECT per_org.org_id, $1, per_org.ids[i : i + 999]
+        FROM per_org, generate_series(1, cardinality(per_org.ids), 1000) AS i
+      RETURNING org_id)
+    SELECT DISTINCT org_id FROM written$q$,
+    CASE WHEN TG_OP = 'UPDATE' THEN 'LEFT JOIN old_rows o ON o.id = n.id' ELSE '' END,
+    address, address, changed) USING TG_ARGV[0]
+  LOOP
+    IF to_regnamespace('graphile_worker') IS NOT NULL THEN
       PERFORM graphile_worker.add_job('retro_org', json_build_object('org_id', org),
         job_key => 'retro:' || org, max_attempts => 10);
-    END LOOP;
-  END IF;
-END $$;
---> statement-breakpoint
-CREATE FUNCTION crm_people_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  orgs text[];
-  ids uuid[];
-BEGIN
-  SELECT array_agg(n.org_id), array_agg(n.id) INTO orgs, ids
-    FROM new_rows n WHERE n.email IS NOT NULL AND n.email <> '';
-  PERFORM crm_changes_add(TG_ARGV[0], orgs, ids);
-  RETURN NULL;
-END $$;
---> statement-breakpoint
-CREATE FUNCTION crm_leads_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  orgs text[];
-  ids uuid[];
-BEGIN
-  SELECT array_agg(n.org_id), array_agg(n.id) INTO orgs, ids
-    FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id
-   WHERE n.email IS NOT NULL AND n.email <> ''
-     AND (o.id IS NULL OR n.email IS DISTINCT FROM o.email OR n.org_id IS DISTINCT FROM o.org_id);
-  PERFORM crm_changes_add('lead', orgs, ids);
-  RETURN NULL;
-END $$;
---> statement-breakpoint
-CREATE FUNCTION crm_contacts_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  orgs text[];
-  ids uuid[];
-BEGIN
-  SELECT array_agg(n.org_id), array_agg(n.id) INTO orgs, ids
-    FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id
-   WHERE n.email IS NOT NULL AND n.email <> ''
-     AND (o.id IS NULL OR n.email IS DISTINCT FROM o.email OR n.org_id IS DISTINCT FROM o.org_id
-          OR n.company_id IS DISTINCT FROM o.company_id);
-  PERFORM crm_changes_add('contact', orgs, ids);
-  RETURN NULL;
-END $$;
---> statement-breakpoint
-CREATE FUNCTION crm_companies_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  orgs text[];
-  ids uuid[];
-BEGIN
-  SELECT array_agg(n.org_id), array_agg(n.id) INTO orgs, ids
-    FROM new_rows n WHERE n.domain IS NOT NULL AND n.domain <> '';
-  PERFORM crm_changes_add('company', orgs, ids);
-  RETURN NULL;
-END $$;
---> statement-breakpoint
-CREATE FUNCTION crm_companies_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  orgs text[];
-  ids uuid[];
-BEGIN
-  SELECT array_agg(n.org_id), array_agg(n.id) INTO orgs, ids
-    FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id
-   WHERE n.domain IS NOT NULL AND n.domain <> ''
-     AND (o.id IS NULL OR n.domain IS DISTINCT FROM o.domain OR n.org_id IS DISTINCT FROM o.org_id);
-  PERFORM crm_changes_add('company', orgs, ids);
+    END IF;
+  END LOOP;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER contacts_created AFTER INSERT ON contacts REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION crm_people_inserted('contact');
+  FOR EACH STATEMENT EXECUTE FUNCTION crm_records_changed('contact', 'email');
 --> statement-breakpoint
 CREATE TRIGGER contacts_changed AFTER UPDATE ON contacts
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION crm_contacts_updated();
+  FOR EACH STATEMENT EXECUTE FUNCTION crm_records_changed('contact', 'email', 'company_id');
 --> statement-breakpoint
 CREATE TRIGGER leads_created AFTER INSERT ON leads REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION crm_people_inserted('lead');
+  FOR EACH STATEMENT EXECUTE FUNCTION crm_records_changed('lead', 'email');
 --> statement-breakpoint
 CREATE TRIGGER leads_changed AFTER UPDATE ON leads
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION crm_leads_updated();
+  FOR EACH STATEMENT EXECUTE FUNCTION crm_records_changed('lead', 'email');
 --> statement-breakpoint
 CREATE TRIGGER companies_created AFTER INSERT ON companies REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION crm_companies_inserted();
+  FOR EACH STATEMENT EXECUTE FUNCTION crm_records_changed('company', 'domain');
 --> statement-breakpoint
 CREATE TRIGGER companies_changed AFTER UPDATE ON companies
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION crm_companies_updated();
+  FOR EACH STATEMENT EXECUTE FUNCTION crm_records_changed('company', 'domain');

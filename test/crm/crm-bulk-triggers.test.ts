@@ -45,7 +45,7 @@ describe('CRM triggers under a bulk statement', () => {
     expect(r.update.ratio).toBeLessThanOrEqual(2);
   }, 600_000);
 
-  it('when an update changes no address, org or company, then nothing is written', async () => {
+  it('when an update changes no address, org or company, then nothing is written; a new company is', async () => {
     await q('truncate contacts cascade');
     await q('truncate crm_entity_changes');
     await q('delete from graphile_worker._private_jobs');
@@ -63,6 +63,11 @@ describe('CRM triggers under a bulk statement', () => {
     await q(`update companies set name = 'Same Inc'`);
     await q(`update contacts set email = 'x@same.test' where email is null and false`);
     expect(await changes('org-same')).toEqual({ rows: 0, records: 0 });
+    // A contact's company is what links it to a company's mail: a new one is searched.
+    await q(
+      `update contacts set company_id = (select id from companies where org_id = 'org-same')`,
+    );
+    expect(await changes('org-same')).toEqual({ rows: 1, records: 1 });
   });
 
   it('when rows of two orgs change in one statement, then each org gets its changes and one job', async () => {

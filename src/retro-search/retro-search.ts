@@ -5,7 +5,7 @@
 // fetch-and-log pipeline, paced by the mailbox's quota; mail already logged (for another record)
 // gains the new links. Links are only ever added: a contact whose address changes keeps its mail.
 
-import { listMatchingIds } from '../crm/crm-search.ts';
+import { listMatchingIds, queryGroups } from '../crm/crm-search.ts';
 import { isFreeMailDomain } from '../crm/free-mail.ts';
 import { ownDomains } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
@@ -27,8 +27,11 @@ import type { SharedStatements } from '../sync/shared-statements.ts';
 import type { SyncContext } from '../sync/sync-context.ts';
 import { relinkActivities } from './relink-activities.ts';
 
-/** Terms per mailbox job, so a bulk import is many small retryable jobs. */
-const TERMS_PER_JOB = 100;
+/**
+ * Full search queries per mailbox job (crm-search.ts's groups: as many addresses as a query holds),
+ * so a bulk import is many small retryable jobs and no query goes out half empty.
+ */
+const QUERIES_PER_JOB = 2;
 /**
  * Records taken per planning run (a change row holds up to 1,000, migrations/0016); more wait for
  * the next run, queued at once, so 100,000 records are planned a thousand at a time.
@@ -81,7 +84,8 @@ export function enqueueRetroOrg(db: Executor, orgId: string): Promise<string> {
 }
 
 /**
- * The org's pending changes become one search job per connected mailbox (and per 100 terms); the
+ * The org's pending changes become search jobs for each connected mailbox (two queries' worth of
+ * terms each); the
  * changes are deleted in the transaction that queues their searches.
  */
 export async function planRetroSearch(
@@ -117,13 +121,11 @@ export async function planRetroSearch(
   const { rows: boxes } = await db.execute<{ id: string }>(sql`
     select id from mailboxes where org_id = ${orgId} and status in ('active', 'syncing', 'error')`);
   await db.transaction(async (tx) => {
+    const groups = queryGroups(terms);
     for (const box of boxes) {
-      for (let i = 0; i < terms.length; i += TERMS_PER_JOB) {
-        const payload: RetroSearchPayload = {
-          mailbox_id: box.id,
-          terms: terms.slice(i, i + TERMS_PER_JOB),
-        };
-        await enqueueRetroSearch(tx, payload);
+      for (let i = 0; i < groups.length; i += QUERIES_PER_JOB) {
+        const jobTerms = groups.slice(i, i + QUERIES_PER_JOB).flat();
+        await enqueueRetroSearch(tx, { mailbox_id: box.id, terms: jobTerms });
       }
     }
     await tx.execute(sql`

@@ -85,42 +85,27 @@ export function enqueueRetroOrg(db: Executor, orgId: string): Promise<string> {
 
 /**
  * The org's pending changes become search jobs for each connected mailbox (two queries' worth of
- * terms each); the
- * changes are deleted in the transaction that queues their searches.
+ * terms each); the changes are deleted in the transaction that queues their searches.
  */
 export async function planRetroSearch(
   deps: { db: Db; orgRules: OrgRulesSource },
   orgId: string,
 ): Promise<number> {
-  const { db } = deps;
-  // The oldest change rows whose records fill one run (the first however large).
-  const { rows: changes } = await db.execute<{ id: number; entity_ids: string }>(sql`
-    select id, entity_ids::text from (
-      select id, entity_ids, sum(cardinality(entity_ids)) over (order by id) as upto
-        from (select id, entity_ids from crm_entity_changes
-               where org_id = ${orgId} order by id limit ${RECORDS_PER_PLAN}) oldest) counted
-     where upto - cardinality(entity_ids) < ${RECORDS_PER_PLAN} order by id`);
-  if (changes.length === 0) return 0;
-  const ids = `{${changes
-    .map((c) => c.entity_ids.slice(1, -1))
-    .filter(Boolean)
-    .join(',')}}`;
-  // Records are read through the views, so a deployment that redefined them is searched the same.
-  const { rows } = await db.execute<{ term: string }>(sql`
-    select distinct email as term from crm_entity_emails
-     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])
-    union
-    select distinct '@' || domain from crm_company_domains
-     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])`);
-  // A person erased from the org is never searched for (nor named in a job).
   const rules = await deps.orgRules.forOrg(orgId);
-  const terms = rows
-    .map((r) => r.term)
-    .filter(searchable)
-    .filter((t) => !rules.anyErased([t]));
-  const { rows: boxes } = await db.execute<{ id: string }>(sql`
-    select id from mailboxes where org_id = ${orgId} and status in ('active', 'syncing', 'error')`);
-  await db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
+    // The oldest change rows whose records fill one run (the first however large), locked: a second
+    // planner of the org (a change committed while this one ran wakes one) takes the next ones.
+    const { rows: changes } = await tx.execute<{ id: number; entity_ids: string }>(sql`
+      select id, entity_ids::text from (
+        select id, entity_ids, sum(cardinality(entity_ids)) over (order by id) as upto
+          from (select id, entity_ids from crm_entity_changes
+                 where org_id = ${orgId} order by id limit ${RECORDS_PER_PLAN}
+                   for update skip locked) oldest) counted
+       where upto - cardinality(entity_ids) < ${RECORDS_PER_PLAN} order by id`);
+    if (changes.length === 0) return 0;
+    const terms = await changedTerms(tx, orgId, changes, rules);
+    const { rows: boxes } = await tx.execute<{ id: string }>(sql`
+      select id from mailboxes where org_id = ${orgId} and status in ('active', 'syncing', 'error')`);
     const groups = queryGroups(terms);
     for (const box of boxes) {
       for (let i = 0; i < groups.length; i += QUERIES_PER_JOB) {
@@ -135,8 +120,33 @@ export async function planRetroSearch(
     const { rows: more } = await tx.execute<{ more: boolean }>(sql`
       select exists (select 1 from crm_entity_changes where org_id = ${orgId}) as more`);
     if (more[0]?.more) await enqueueRetroOrg(tx, orgId);
+    return terms.length * boxes.length;
   });
-  return terms.length * boxes.length;
+}
+
+/** The searchable addresses and @domains of the changed records, less the org's erased people. */
+async function changedTerms(
+  db: Executor,
+  orgId: string,
+  changes: { entity_ids: string }[],
+  rules: { anyErased(addresses: readonly string[]): boolean },
+): Promise<string[]> {
+  const ids = `{${changes
+    .map((c) => c.entity_ids.slice(1, -1))
+    .filter(Boolean)
+    .join(',')}}`;
+  // Records are read through the views, so a deployment that redefined them is searched the same.
+  const { rows } = await db.execute<{ term: string }>(sql`
+    select distinct email as term from crm_entity_emails
+     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])
+    union
+    select distinct '@' || domain from crm_company_domains
+     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])`);
+  // A person erased from the org is never searched for (nor named in a job).
+  return rows
+    .map((r) => r.term)
+    .filter(searchable)
+    .filter((t) => !rules.anyErased([t]));
 }
 
 export interface RetroResult {

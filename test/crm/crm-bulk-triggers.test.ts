@@ -5,7 +5,9 @@
 // (bench/scenarios/crm-bulk.ts, also `npm run bench -- --only crm-bulk`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureCrmBulk } from '../../bench/scenarios/crm-bulk.ts';
+import { planRetroSearch } from '../../src/retro-search/retro-search.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { makeTestDeps } from '../support/test-deps.ts';
 
 const ROWS = 100_000;
 
@@ -85,5 +87,35 @@ describe('CRM triggers under a bulk statement', () => {
     expect(await changes('org-0')).toEqual({ rows: 3, records: 750 + 750 + 1 });
     expect(await changes('org-1')).toEqual({ rows: 2, records: 751 });
     expect(await jobs()).toBe(2);
+  });
+
+  it('when two planners of the org run at once over a bulk import, then each address is queued once per mailbox, and the changes are gone', async () => {
+    await q('truncate contacts cascade');
+    await q('truncate crm_entity_changes');
+    await q('delete from graphile_worker._private_jobs');
+    await q(`insert into mailboxes (org_id, user_id, email, status) values
+             ('org-plan', 'u-1', 'one@vendor.test', 'active'), ('org-plan', 'u-2', 'two@vendor.test', 'active')`);
+    await q(`insert into contacts (org_id, name, email)
+             select 'org-plan', 'P' || i, 'p' || i || '@plan' || (i % 30) || '.test' from generate_series(1, 5000) i`);
+    const deps = { db: database.db, orgRules: makeTestDeps(database).orgRules };
+    // Each run takes 1,000 records and wakes the next: run until the org's changes are gone.
+    const drain = async () => {
+      while ((await changes('org-plan')).rows > 0) await planRetroSearch(deps, 'org-plan');
+    };
+    await Promise.all([drain(), drain()]);
+    const { rows } = await q(`
+      select payload ->> 'mailbox_id' as mailbox, count(*)::int as terms, count(distinct term)::int as distinct_terms,
+             max(jsonb_array_length(payload::jsonb -> 'terms'))::int as widest
+        from graphile_worker._private_jobs j, jsonb_array_elements_text(j.payload::jsonb -> 'terms') term
+       where j.task_id = (select id from graphile_worker._private_tasks where identifier = 'retro_search')
+       group by 1`);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r.terms).toBe(5000);
+      expect(r.distinct_terms).toBe(5000);
+      // Two full queries a job (about 60 addresses each), not 100 terms.
+      expect(r.widest).toBeGreaterThan(100);
+    }
+    expect(await changes('org-plan')).toEqual({ rows: 0, records: 0 });
   });
 });

@@ -8,7 +8,7 @@ export const TASK = {
   finishDisconnect: 'finish_disconnect',
   deliverEvents: 'deliver_events',
   poll: 'poll',
-  /** Named in the CRM tables' trigger too (migrations/0016): a record's addresses changed in this org. */
+  /** Named in the CRM tables' trigger too (migrations/0017): a record's addresses changed in this org. */
   retroOrg: 'retro_org',
   retroSearch: 'retro_search',
   refreshSendAs: 'refresh_send_as',

@@ -10,6 +10,7 @@ import { isFreeMailDomain } from '../crm/free-mail.ts';
 import { ownDomains } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
@@ -33,7 +34,7 @@ import { relinkActivities } from './relink-activities.ts';
  */
 const QUERIES_PER_JOB = 2;
 /**
- * Records taken per planning run (a change row holds up to 1,000, migrations/0016); more wait for
+ * Records taken per planning run (a change row holds up to 1,000, migrations/0017); more wait for
  * the next run, queued at once, so 100,000 records are planned a thousand at a time.
  */
 const RECORDS_PER_PLAN = 1_000;
@@ -95,8 +96,8 @@ export async function planRetroSearch(
   return deps.db.transaction(async (tx) => {
     // The oldest change rows whose records fill one run (the first however large), locked: a second
     // planner of the org (a change committed while this one ran wakes one) takes the next ones.
-    const { rows: changes } = await tx.execute<{ id: number; entity_ids: string }>(sql`
-      select id, entity_ids::text from (
+    const { rows: changes } = await tx.execute<{ id: number; entity_ids: string[] }>(sql`
+      select id, array_to_json(entity_ids) as entity_ids from (
         select id, entity_ids, sum(cardinality(entity_ids)) over (order by id) as upto
           from (select id, entity_ids from crm_entity_changes
                  where org_id = ${orgId} order by id limit ${RECORDS_PER_PLAN}
@@ -114,7 +115,10 @@ export async function planRetroSearch(
       }
     }
     await tx.execute(sql`
-      delete from crm_entity_changes where id = any(${`{${changes.map((c) => c.id).join(',')}}`}::bigint[])`);
+      delete from crm_entity_changes where id = any(${sqlArray(
+        changes.map((c) => c.id),
+        'bigint',
+      )})`);
     // Meetings too: each calendar of the org lists its window again (src/calendar/).
     await enqueueCalendarWindows(tx, orgId);
     const { rows: more } = await tx.execute<{ more: boolean }>(sql`
@@ -128,20 +132,20 @@ export async function planRetroSearch(
 async function changedTerms(
   db: Executor,
   orgId: string,
-  changes: { entity_ids: string }[],
+  changes: { entity_ids: string[] }[],
   rules: { anyErased(addresses: readonly string[]): boolean },
 ): Promise<string[]> {
-  const ids = `{${changes
-    .map((c) => c.entity_ids.slice(1, -1))
-    .filter(Boolean)
-    .join(',')}}`;
+  const ids = sqlArray(
+    changes.flatMap((c) => c.entity_ids),
+    'uuid',
+  );
   // Records are read through the views, so a deployment that redefined them is searched the same.
   const { rows } = await db.execute<{ term: string }>(sql`
     select distinct email as term from crm_entity_emails
-     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])
+     where org_id = ${orgId} and entity_id = any(${ids})
     union
     select distinct '@' || domain from crm_company_domains
-     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])`);
+     where org_id = ${orgId} and entity_id = any(${ids})`);
   // A person erased from the org is never searched for (nor named in a job).
   return rows
     .map((r) => r.term)

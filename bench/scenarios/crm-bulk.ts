@@ -3,7 +3,7 @@
 // triggers enabled and disabled (the control), side by side, each order once a round, the fastest
 // of each kept. Also what one statement left behind: change rows, records in them, retro_org jobs;
 // and, for comparison, the per-row triggers this replaced on a tenth of the insert.
-// test/crm/crm-bulk-triggers.test.ts runs it on the suite's database and asserts the ratios.
+// test/crm/crm-bulk-triggers.test.ts runs it smaller on the suite's database and asserts the rows and jobs.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

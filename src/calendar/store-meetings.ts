@@ -10,6 +10,8 @@ import { insertActivities } from '../activity-store/store-activities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ActivityContent } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
 import { type ActivityRevision, reviseActivities } from '../sync/revise-activities.ts';
 import { recordPosition } from './calendar-store.ts';
 
@@ -69,7 +71,7 @@ export async function storeMeetings(
     const revised = new Set(await reviseActivities(tx, revisions));
     if (position) await recordPosition(tx, mailbox.id, position);
     const changed = revisions.filter((r) => revised.has(r.activityId));
-    const cancelled = changed.filter((r) => r.eventType === 'meeting.cancelled').length;
+    const cancelled = changed.filter((r) => r.eventType === EVENT.meetingCancelled).length;
     return { logged: stored.length, updated: changed.length - cancelled, cancelled };
   });
 }
@@ -79,7 +81,7 @@ async function loggedMeetings(tx: Pick<Db, 'execute'>, mailboxId: string, keys: 
   const { rows } = await tx.execute<LoggedRow>(sql`
     select id, gmail_message_id, title, description, email_subject, email_direction, content, created_at
       from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sql.param(keys)}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(keys, 'text')})
        and type = 'meeting'
        for update`);
   return new Map(rows.map((r) => [r.gmail_message_id, r]));
@@ -104,7 +106,7 @@ function revisionOf(
     content: kept.content,
     createdAt: kept.createdAt,
     links: kept.links,
-    eventType: nowCancelled && !wasCancelled ? 'meeting.cancelled' : 'meeting.updated',
+    eventType: nowCancelled && !wasCancelled ? EVENT.meetingCancelled : EVENT.meetingUpdated,
   };
 }
 
@@ -124,7 +126,7 @@ function cancellationOf(row: LoggedRow, mailbox: { id: string; orgId: string }):
     },
     createdAt: new Date(row.created_at),
     links: [],
-    eventType: 'meeting.cancelled',
+    eventType: EVENT.meetingCancelled,
   };
 }
 

@@ -7,8 +7,11 @@
 import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { MailboxSettings } from '../db/schema.ts';
-import { addJob, type Executor } from '../queue/enqueue.ts';
-import { MAX_ATTEMPTS, type RetroSearchPayload, TASK } from '../queue/job-names.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
+import { type Executor, enqueueRetroSearch } from '../queue/enqueue.ts';
+import type { RetroSearchPayload } from '../queue/job-names.ts';
 
 type Blocklist = Pick<MailboxSettings, 'blocked_addresses' | 'blocked_domains'>;
 
@@ -29,7 +32,7 @@ export async function applyBlocklistChange(
     .filter((t) => /^[^\s"{}()]*@[^\s"{}()]+$/.test(t));
   if (terms.length > 0) {
     const payload: RetroSearchPayload = { mailbox_id: mailbox.id, terms };
-    await addJob(tx, TASK.retroSearch, { ...payload }, { maxAttempts: MAX_ATTEMPTS.retroSearch });
+    await enqueueRetroSearch(tx, payload);
   }
 }
 
@@ -49,8 +52,7 @@ async function removeBlocked(
   mailbox: { id: string; orgId: string; owners: readonly string[] },
   entries: Blocklist,
 ): Promise<number> {
-  const list = (values: readonly string[]) =>
-    `{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = (values: readonly string[]) => sqlArray(values, 'text');
   const { rows } = await tx.execute<{ n: number }>(sql`
     with covered as (
       select a.id
@@ -58,20 +60,21 @@ async function removeBlocked(
        where a.org_id = ${mailbox.orgId} and a.mailbox_id = ${mailbox.id}
          and exists (
            select 1 from ${ACTIVITY_PARTICIPANTS}
-            where x.addr <> all(${list(mailbox.owners)}::text[])
-              and (x.addr = any(${list(entries.blocked_addresses)}::text[])
-                   or split_part(x.addr, '@', 2) = any(${list(entries.blocked_domains)}::text[])))
+            where x.addr <> all(${list(mailbox.owners)})
+              and (x.addr = any(${list(entries.blocked_addresses)})
+                   or split_part(x.addr, '@', 2) = any(${list(entries.blocked_domains)})))
     ),
     removed as (
       delete from activities where id in (select id from covered) returning id
     ),
     counted as (select count(*)::int as n from removed)
     insert into events (org_id, mailbox_id, type, payload)
-    select ${mailbox.orgId}, ${mailbox.id}::uuid, 'activities.removed',
+    select ${mailbox.orgId}, ${mailbox.id}::uuid, ${EVENT.activitiesRemoved}::text,
            jsonb_build_object('mailbox_id', ${mailbox.id}::uuid, 'reason', 'blocked', 'count', n,
                               'blocked_addresses', ${JSON.stringify(entries.blocked_addresses)}::jsonb,
                               'blocked_domains', ${JSON.stringify(entries.blocked_domains)}::jsonb)
       from counted
     returning (payload ->> 'count')::int as n`);
+  await askEventDelivery(tx);
   return rows[0]?.n ?? 0;
 }

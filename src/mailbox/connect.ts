@@ -2,12 +2,15 @@
 // callback that exchanges the code, checks who finishes it, the account and the granted scopes,
 // stores the tokens sealed, starts the watch and queues the initial sync. A refusal stores nothing
 // and revokes the grant just issued.
+
 import { randomUUID } from 'node:crypto';
 import { CodeChallengeMethod, type OAuth2Client } from 'google-auth-library';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, ne, sql } from '../db/orm.ts';
-import { events, mailboxes } from '../db/schema.ts';
+import { mailboxes } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
@@ -22,6 +25,7 @@ import {
   type StateStarter,
 } from './consent-checks.ts';
 import { startFirstSync } from './first-sync.ts';
+import { storeConnection } from './mailbox-transitions.ts';
 import { consumeState, issueState } from './oauth-states.ts';
 
 /**
@@ -197,7 +201,6 @@ async function storeMailbox(
       const id = previous?.id ?? randomUUID();
       const sealed = await deps.vault.seal(id, tokens);
       const values = {
-        status: 'syncing' as const,
         scopes,
         sealedTokens: sealed.ciphertext,
         wrappedKey: sealed.wrappedKey,
@@ -212,12 +215,12 @@ async function storeMailbox(
         disconnectedAt: null,
         updatedAt: new Date(),
       };
-      if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
-      else await tx.insert(mailboxes).values({ id, orgId: owner.orgId, email, ...values });
-      await tx.insert(events).values({
+      // Every state may be connected again, and the row is locked: this always writes.
+      await storeConnection(tx, 'connected', { id, orgId: owner.orgId, email }, previous, values);
+      await recordEvent(tx, {
         orgId: owner.orgId,
         mailboxId: id,
-        type: 'mailbox.connected',
+        type: EVENT.mailboxConnected,
         payload: { mailbox_id: id, email, user_id: owner.userId },
       });
       return id;

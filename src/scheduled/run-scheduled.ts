@@ -13,6 +13,8 @@ import { isAppError } from '../app-error.ts';
 import type { SessionLocks } from '../db/session-locks.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { BUSY_RETRY_MS } from '../queue/busy-retry.ts';
+import { enqueueScheduledSend } from '../queue/enqueue.ts';
 import { scheduledLockName } from '../queue/job-names.ts';
 import { type SentIds, sendRaw } from '../send/gmail-send.ts';
 import { findSentMail } from '../send/sent-lookup.ts';
@@ -48,7 +50,11 @@ export async function runScheduledSend(
   id: string,
 ): Promise<AttemptOutcome> {
   const release = await deps.locks.tryLock(scheduledLockName(id));
-  if (!release) return 'busy';
+  if (!release) {
+    // Another process holds this mail's lock (a duplicate job): look again once it is done.
+    await enqueueScheduledSend(deps.db, id, new Date(Date.now() + BUSY_RETRY_MS));
+    return 'busy';
+  }
   try {
     const claim = await claimScheduled(deps.db, id);
     if (!claim) return 'nothing_due';

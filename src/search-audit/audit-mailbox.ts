@@ -1,10 +1,15 @@
 // The audit as a job runs it: the sync's context (its Gmail access and pacer, so the audit shares
 // the mailbox's quota), the run kept and, when it logged mail search had let go, announced to the
-// CRM as `mailbox.search_missed`; a revoked grant handled as the sync handles it.
+// CRM as `mailbox.search_missed`; a revoked grant handled as the sync handles it. When a widening
+// still owes let-go mail a look, the audit comes back for it a minute later.
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { enqueueAudit } from '../queue/enqueue.ts';
 import { openSyncContext, type SyncDeps } from '../sync/sync-context.ts';
 import { saveAudit } from './audit-store.ts';
 import { type AuditOptions, type AuditResult, auditLetGo } from './search-audit.ts';
+
+/** A widening's next slice: soon, but after syncs of new mail have had the mailbox's quota. */
+const OWED_AGAIN_MS = 60_000;
 
 /** Undefined when there was nothing to audit (the mailbox is gone, revoked, disconnected or out of
  * reach). */
@@ -23,6 +28,9 @@ export async function runAudit(
     await saveAudit(deps.db, mailbox, result, announcement(mailbox.id, result));
     const { logged, entities, domains, lists, ...counts } = result;
     log.info({ ...counts, logged: logged.length }, 'let-go mail audited');
+    if (result.owed > 0) {
+      await enqueueAudit(deps.db, mailbox.id, new Date(Date.now() + OWED_AGAIN_MS));
+    }
     return result;
   } catch (error) {
     if (await handleRevokedGrant(deps, mailbox, error)) return;

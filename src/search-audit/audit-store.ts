@@ -2,10 +2,13 @@
 // (ids and thread ids only, never content), which the audit marks: drawn into a population, read
 // and judged rightly let go, or owed a look because a miss widened it. Its runs are kept in
 // `search_audits`; a run that logged mail is announced to the CRM in the same statement.
+
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import { textArray } from '../search-first/search-first.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
@@ -39,7 +42,7 @@ export async function owedLook(
     select d.gmail_message_id as id from pending_matches d
      where d.mailbox_id = ${mailboxId} and d.audit_widen_at is not null
        and d.audit_checked_at is null
-       and d.gmail_message_id <> all(${textArray([...except])}::text[])
+       and d.gmail_message_id <> all(${sqlArray([...except], 'text')})
        and ${unsettled(mailboxId, 'd.gmail_message_id')}
      order by d.let_go_at desc, d.gmail_message_id limit ${limit}`);
   return rows.map((r) => r.id);
@@ -67,7 +70,7 @@ export async function markChecked(db: Executor, mailboxId: string, ids: string[]
   if (ids.length === 0) return;
   await db.execute(sql`
     update pending_matches set audit_checked_at = now()
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
 }
 
 /** Logged now, or deleted from Gmail: nothing left to audit. */
@@ -75,7 +78,7 @@ export async function forgetLetGo(db: Executor, mailboxId: string, ids: string[]
   if (ids.length === 0) return;
   await db.execute(sql`
     delete from pending_matches
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
 }
 
 /** Which of these mails are logged in this mailbox. */
@@ -83,7 +86,7 @@ export async function loggedAmong(db: Executor, mailboxId: string, ids: string[]
   if (ids.length === 0) return new Set<string>();
   const { rows } = await db.execute<{ id: string }>(sql`
     select gmail_message_id as id from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
   return new Set(rows.map((r) => r.id));
 }
 
@@ -132,8 +135,9 @@ export async function saveAudit(
               ${run.missed}, ${run.widened}, ${run.widenedMissed}, ${run.units})
     )
     insert into events (org_id, mailbox_id, type, payload)
-    select ${mailbox.orgId}, ${mailbox.id}, 'mailbox.search_missed', ${JSON.stringify(announcement)}::jsonb
+    select ${mailbox.orgId}, ${mailbox.id}, ${EVENT.mailboxSearchMissed}::text, ${JSON.stringify(announcement)}::jsonb
      where ${announcement !== null}::boolean`);
+  if (announcement !== null) await askEventDelivery(db);
 }
 
 /** `completeness.audit` in status: the last seven days' sample, and when the last run began. */

@@ -5,6 +5,7 @@
 // fetch-and-log pipeline, paced by the mailbox's quota; mail already logged (for another record)
 // gains the new links. Links are only ever added: a contact whose address changes keeps its mail.
 
+import type { Timings } from '../config-timings.ts';
 import { listMatchingIds } from '../crm/crm-search.ts';
 import { isFreeMailDomain } from '../crm/free-mail.ts';
 import { ownDomains } from '../crm/mail-filter.ts';
@@ -31,12 +32,6 @@ import { relinkActivities } from './relink-activities.ts';
 const TERMS_PER_JOB = 100;
 /** Changes taken per planning run; more wait for the next run, queued at once. */
 const CHANGES_PER_PLAN = 1_000;
-/**
- * Gmail's search index trails the mailbox: a mail that arrived seconds before the record was made
- * may not be found yet (and the sync saw it when nothing matched). Each search runs once more this
- * much later; only mail not yet logged is fetched again, so the second run costs the list pages.
- */
-export const SEARCH_SETTLE_MS = 30_000;
 
 export interface RetroDeps {
   db: Db;
@@ -47,6 +42,8 @@ export interface RetroDeps {
   backfillDays: number;
   retroDays: number;
   orgRules: OrgRulesSource;
+  /** Gmail-shaped delays (config-timings.ts): the second search's wait, a 404's grace. */
+  timings: Timings;
 }
 
 /** Records that a CRM record's addresses changed and wakes its org's search, in one transaction. */
@@ -158,7 +155,7 @@ export async function runRetroSearch(
   if (terms.length === 0) return undefined;
   try {
     const result = await searchAndLog(deps, mailbox, terms);
-    if ((payload.pass ?? 1) === 1) await searchAgainLater(deps.db, { ...payload, terms });
+    if ((payload.pass ?? 1) === 1) await searchAgainLater(deps, { ...payload, terms });
     deps.log.info(
       { ...result, mailbox_id: mailbox.id, pass: payload.pass ?? 1 },
       'retroactive search done',
@@ -191,6 +188,7 @@ async function searchAndLog(
     backfillDays: deps.backfillDays,
     shared: deps.shared,
     orgRules: deps.orgRules,
+    timings: deps.timings,
   };
   const since = new Date(Date.now() - deps.retroDays * 24 * 60 * 60 * 1000);
   try {
@@ -213,13 +211,22 @@ async function searchAndLog(
   }
 }
 
-function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> {
+/**
+ * Gmail's search index trails the mailbox: a mail that arrived seconds before the record was made
+ * may not be found yet (and the sync saw it when nothing matched). Each search runs once more
+ * `retroSearchSettleMs` later; only mail not yet logged is fetched again, so the second run costs
+ * the list pages.
+ */
+function searchAgainLater(deps: RetroDeps, payload: RetroSearchPayload): Promise<string> {
   const again: RetroSearchPayload = { ...payload, pass: 2 };
   return addJob(
-    db,
+    deps.db,
     TASK.retroSearch,
     { ...again },
-    { runAt: new Date(Date.now() + SEARCH_SETTLE_MS), maxAttempts: MAX_ATTEMPTS.retroSearch },
+    {
+      runAt: new Date(Date.now() + deps.timings.retroSearchSettleMs),
+      maxAttempts: MAX_ATTEMPTS.retroSearch,
+    },
   );
 }
 

@@ -8,8 +8,10 @@
 // `send_failed` (send it again, under a new key). A retry under the same key replays the stored
 // answer: it never sends again. The job carries no content: what is recorded is read back from
 // Gmail.
+
 import type { gmail_v1 } from '@googleapis/gmail';
 import { ERROR_STATUS } from '../app-error.ts';
+import type { Timings } from '../config-timings.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, sql } from '../db/orm.ts';
@@ -34,16 +36,14 @@ export interface ResolveSendDeps {
   pacers: PacerRegistry;
   /** How long Gmail's search may lag the mailbox: past it, a mail it cannot find was not sent. */
   settleMs: number;
+  /** The shortest and longest gap between two looks (config-timings.ts). */
+  gapMs: Timings['sendLookupGapMs'];
 }
 
 export type Resolution =
   | { kind: 'sent' | 'not_sent' | 'skipped' }
   /** Gmail cannot say yet: look again at `next`. */
   | { kind: 'waiting'; next: Date };
-
-/** The shortest and longest gap between two looks. */
-const MIN_GAP_MS = 15_000;
-const MAX_GAP_MS = 120_000;
 
 interface Answer {
   status: number;
@@ -77,7 +77,11 @@ export async function resolveSend(
   }
   const elapsed = now - Date.parse(payload.sent_at);
   if (elapsed < deps.settleMs) {
-    const gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, elapsed), deps.settleMs - elapsed);
+    const gap = Math.min(
+      deps.gapMs.max,
+      Math.max(deps.gapMs.min, elapsed),
+      deps.settleMs - elapsed,
+    );
     return { kind: 'waiting', next: new Date(now + Math.max(1_000, gap)) };
   }
   const error = {

@@ -8,6 +8,7 @@
 // (`throttledUntil`) so the caller can put the mailbox's work off until then.
 import type { gmail_v1 } from '@googleapis/gmail';
 import { type DeadLetter, deadLetterMessages } from '../activity-store/dead-letter-messages.ts';
+import type { Timings } from '../config-timings.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
@@ -27,6 +28,8 @@ export interface FetchContext {
   batch?: GmailBatch | undefined;
   pacer: Pacer;
   mailbox: { id: string; orgId: string };
+  /** How long a 404 on an announced message is waited out (announced-404.ts). */
+  timings: Pick<Timings, 'announced404GraceMs'>;
 }
 
 export interface FetchResult {

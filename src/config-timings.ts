@@ -1,0 +1,35 @@
+// The delays shaped by how Gmail behaves (a message announced before it can be read, a push that
+// trails the change it announces, search that trails delivery, a send's fate known only later).
+// They are not environment variables: production runs with these values, and tests build a config
+// with shorter ones (test/support/test-timings.ts) so they need not wait Gmail's real lags.
+
+export interface Timings {
+  /** A message announced but answering 404 is asked for again after each of these waits; their
+   * sum bounds how long a 404 holds a sync (sync/announced-404.ts). */
+  announced404GraceMs: readonly number[];
+  /** After a push, a second sync of the mailbox this much later picks up the changes whose own
+   * push Gmail coalesced into this one (ingest/notifications.ts). */
+  trailingSyncDelayMs: number;
+  /** A check that finds Gmail ahead of the cursor looks again this much later, so a push still on
+   * its way is not counted as missed (ingest/check-mailbox.ts). */
+  pushGraceMs: number;
+  /** A record added to the CRM has its past mail searched for this much later, after a change
+   * made in the same breath has settled (retro-search/retro-search.ts). */
+  retroSearchSettleMs: number;
+  /** Pending matches whose search failed are searched for again this much later
+   * (search-first/match-pending.ts). */
+  matchRetryAfterFailureMs: number;
+  /** A send Gmail answered `unknown` is looked up again after a gap this long: the time since the
+   * send, within these bounds (send/resolve-send.ts). */
+  sendLookupGapMs: { min: number; max: number };
+}
+
+/** Production's values. */
+export const productionTimings: Timings = {
+  announced404GraceMs: [2_000, 5_000, 15_000],
+  trailingSyncDelayMs: 2_000,
+  pushGraceMs: 5_000,
+  retroSearchSettleMs: 30_000,
+  matchRetryAfterFailureMs: 30_000,
+  sendLookupGapMs: { min: 15_000, max: 120_000 },
+};

@@ -1,0 +1,13 @@
+// The Gmail-shaped delays (src/config-timings.ts) as tests run them: each a fraction of
+// production's, in the same proportions, so a test that plays Gmail's lag (a fault scaled alike)
+// waits seconds rather than tens of seconds and still exercises the same order of events.
+import type { Timings } from '../../src/config-timings.ts';
+
+export const testTimings: Timings = {
+  announced404GraceMs: [300, 700, 1_500],
+  trailingSyncDelayMs: 600,
+  pushGraceMs: 2_000,
+  retroSearchSettleMs: 3_000,
+  matchRetryAfterFailureMs: 3_000,
+  sendLookupGapMs: { min: 1_500, max: 12_000 },
+};

@@ -27,7 +27,14 @@ function documentedNames(): Map<string, string> {
   const names = new Map<string, string>();
   for (const file of files.filter((f) => f.endsWith('.md'))) {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    for (const [, span] of text.matchAll(/`([^`]+)`/g)) {
+    // In a fenced block, what is assigned (`NAME=value npm run …`); in prose, every code span.
+    const fences = [...text.matchAll(/```[\s\S]*?```/g)].map(([block]) => block);
+    for (const block of fences) {
+      for (const [, name] of block.matchAll(/\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=/g))
+        names.set(name as string, file);
+    }
+    const prose = text.replace(/```[\s\S]*?```/g, '');
+    for (const [, span] of prose.matchAll(/`([^`]+)`/g)) {
       for (const [name] of (span ?? '').matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g))
         names.set(name, file);
     }

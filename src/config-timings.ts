@@ -22,6 +22,15 @@ export interface Timings {
   /** A send Gmail answered `unknown` is looked up again after a gap this long: the time since the
    * send, within these bounds (send/resolve-send.ts). */
   sendLookupGapMs: { min: number; max: number };
+  /** A scheduled send whose attempt's outcome is unknown is looked up after `first`, doubling
+   * each attempt, at most `max` (scheduled/run-scheduled.ts). */
+  scheduledUnknownRetryMs: { first: number; max: number };
+  /** A full sync's reconciliation waits this long, so Gmail's search has indexed the mail the
+   * full sync could not yet find (jobs/task-list.ts). */
+  reconcileAfterFullSyncMs: number;
+  /** A widening audit that still owes let-go mail a look comes back this much later, after the
+   * syncs of new mail have had the mailbox's quota (jobs/audit-task.ts). */
+  auditOwedAgainMs: number;
 }
 
 /** Production's values. */
@@ -32,4 +41,7 @@ export const productionTimings: Timings = {
   retroSearchSettleMs: 30_000,
   matchRetryAfterFailureMs: 30_000,
   sendLookupGapMs: { min: 15_000, max: 120_000 },
+  scheduledUnknownRetryMs: { first: 10_000, max: 3_600_000 },
+  reconcileAfterFullSyncMs: 15 * 60_000,
+  auditOwedAgainMs: 60_000,
 };

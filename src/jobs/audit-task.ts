@@ -10,8 +10,6 @@ import { runAudit } from '../search-audit/audit-mailbox.ts';
 import type { SyncDeps } from '../sync/sync-context.ts';
 
 const BUSY_RETRY_MS = 2_000;
-/** A widening's next slice: soon, but after syncs of new mail have had the mailbox's quota. */
-const OWED_AGAIN_MS = 60_000;
 
 const payloadSchema = z.object({ mailbox_id: z.uuid() });
 
@@ -44,7 +42,11 @@ export function auditTask(deps: Deps, syncDeps: SyncDeps, webhook: boolean): Tas
       );
       deps.metrics.activitiesLogged(result.logged.length + result.followed);
       if (result.owed > 0) {
-        await enqueueAudit(deps.database.db, mailbox_id, new Date(Date.now() + OWED_AGAIN_MS));
+        await enqueueAudit(
+          deps.database.db,
+          mailbox_id,
+          new Date(Date.now() + deps.config.timings.auditOwedAgainMs),
+        );
       }
       if (result.logged.length > 0 && webhook) await requestEventDelivery(deps.database.db);
     } finally {

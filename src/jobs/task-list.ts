@@ -36,10 +36,6 @@ import { makeWorkspaceTasks } from './workspace-task.ts';
 /** How long a sync that found its mailbox busy waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
 
-/** A reconciliation after a full sync waits this long, so Gmail's search has indexed the mail the
- * full sync could not yet find. */
-const RECONCILE_AFTER_FULL_SYNC_MS = 15 * 60_000;
-
 const syncPayload = z.object({
   mailbox_id: z.uuid(),
   full: z.boolean().optional(),
@@ -98,7 +94,7 @@ export function makeTaskList(deps: Deps): TaskList {
         deps.metrics.sync(outcome.mode, 'ok', seconds);
         deps.metrics.activitiesLogged(outcome.logged);
         if (outcome.mode !== 'incremental') {
-          const runAt = new Date(Date.now() + RECONCILE_AFTER_FULL_SYNC_MS);
+          const runAt = new Date(Date.now() + deps.config.timings.reconcileAfterFullSyncMs);
           await enqueueReconcile(deps.database.db, mailboxId, { window: 'backfill', runAt });
         }
       } else if (outcome.kind === 'revoked') {

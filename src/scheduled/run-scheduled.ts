@@ -9,7 +9,9 @@
 // Gmail's daily limit and rate refusals plan the mail again for when Gmail allows; it fails
 // (`scheduled.failed`) only when it can never go: grant revoked, mailbox disconnected, a recipient
 // suppressed meanwhile, or Gmail refusing the mail itself.
+
 import { isAppError } from '../app-error.ts';
+import type { Timings } from '../config-timings.ts';
 import type { SessionLocks } from '../db/session-locks.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
@@ -30,6 +32,9 @@ import { type MailAtRest, openMail } from './sealed-mail.ts';
 
 export interface RunScheduledDeps extends ScheduleDeps {
   locks: SessionLocks;
+  /** An attempt whose outcome is unknown is looked up after `first`, doubling, at most `max`
+   * (an hour in production). */
+  unknownRetryMs: Timings['scheduledUnknownRetryMs'];
 }
 
 export type AttemptOutcome =
@@ -39,9 +44,6 @@ export type AttemptOutcome =
   | 'found_sent'
   | 'failed'
   | 'planned_again';
-
-/** An attempt whose outcome is unknown is looked up after this, doubling, at most an hour. */
-const UNKNOWN_BACKOFF_S = { first: 10, max: 3600 };
 
 export async function runScheduledSend(
   deps: RunScheduledDeps,
@@ -172,10 +174,10 @@ async function afterRefusal(
     }
     default: {
       const backoff = Math.min(
-        UNKNOWN_BACKOFF_S.max,
-        UNKNOWN_BACKOFF_S.first * 2 ** Math.max(0, claim.attempts - 1),
+        deps.unknownRetryMs.max,
+        deps.unknownRetryMs.first * 2 ** Math.max(0, claim.attempts - 1),
       );
-      await planAgain(deps.db, claim.id, new Date(now + backoff * 1000), 'unknown', error.code);
+      await planAgain(deps.db, claim.id, new Date(now + backoff), 'unknown', error.code);
       return 'planned_again';
     }
   }

@@ -10,4 +10,7 @@ export const testTimings: Timings = {
   retroSearchSettleMs: 3_000,
   matchRetryAfterFailureMs: 3_000,
   sendLookupGapMs: { min: 1_500, max: 12_000 },
+  scheduledUnknownRetryMs: { first: 1_000, max: 360_000 },
+  reconcileAfterFullSyncMs: 90_000,
+  auditOwedAgainMs: 6_000,
 };

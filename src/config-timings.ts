@@ -31,6 +31,12 @@ export interface Timings {
   /** A widening audit that still owes let-go mail a look comes back this much later, after the
    * syncs of new mail have had the mailbox's quota (jobs/audit-task.ts). */
   auditOwedAgainMs: number;
+  /** A Gmail call that failed for another reason than rate (5xx, network) is retried after a
+   * jittered backoff from `min`, doubling up to `max` (google/retry-policy.ts). */
+  gmailRetryMs: { min: number; max: number };
+  /** A job on a mailbox whose sync lock another job holds (a sync, a search, a reconciliation, an
+   * audit, a scheduled send, a calendar sync) is queued again this much later (jobs/). */
+  mailboxBusyRetryMs: number;
 }
 
 /** Production's values. */
@@ -44,4 +50,6 @@ export const productionTimings: Timings = {
   scheduledUnknownRetryMs: { first: 10_000, max: 3_600_000 },
   reconcileAfterFullSyncMs: 15 * 60_000,
   auditOwedAgainMs: 60_000,
+  gmailRetryMs: { min: 250, max: 32_000 },
+  mailboxBusyRetryMs: 2_000,
 };

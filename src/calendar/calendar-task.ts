@@ -11,8 +11,6 @@ const payloadSchema = z.object({
   mailbox_id: z.uuid(),
   mode: z.enum(['incremental', 'full', 'window']).default('incremental'),
 });
-const BUSY_RETRY_MS = 2_000;
-
 export function makeCalendarTask(deps: Deps): Task {
   const calendarDeps = {
     db: deps.database.db,
@@ -31,7 +29,7 @@ export function makeCalendarTask(deps: Deps): Task {
       await helpers.addJob(TASK.calendarSync, payload, {
         jobKey: calendarJobKey(mailbox_id, mode),
         jobKeyMode: 'preserve_run_at',
-        runAt: new Date(Date.now() + BUSY_RETRY_MS),
+        runAt: new Date(Date.now() + deps.config.timings.mailboxBusyRetryMs),
         maxAttempts: MAX_ATTEMPTS.calendarSync,
       });
       return;

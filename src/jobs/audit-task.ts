@@ -9,8 +9,6 @@ import { auditJobKey, MAX_ATTEMPTS, syncLockName, TASK } from '../queue/job-name
 import { runAudit } from '../search-audit/audit-mailbox.ts';
 import type { SyncDeps } from '../sync/sync-context.ts';
 
-const BUSY_RETRY_MS = 2_000;
-
 const payloadSchema = z.object({ mailbox_id: z.uuid() });
 
 export function auditTask(deps: Deps, syncDeps: SyncDeps, webhook: boolean): Task {
@@ -22,7 +20,7 @@ export function auditTask(deps: Deps, syncDeps: SyncDeps, webhook: boolean): Tas
       await helpers.addJob(TASK.auditMailbox, payload, {
         jobKey: auditJobKey(mailbox_id),
         jobKeyMode: 'preserve_run_at',
-        runAt: new Date(Date.now() + BUSY_RETRY_MS),
+        runAt: new Date(Date.now() + deps.config.timings.mailboxBusyRetryMs),
         maxAttempts: MAX_ATTEMPTS.auditMailbox,
       });
       return;

@@ -10,8 +10,6 @@ import { MAX_ATTEMPTS, reconcileJobKey, syncLockName, TASK } from '../queue/job-
 import { runReconciliation } from '../reconcile/reconcile-mailbox.ts';
 import type { SyncDeps } from '../sync/sync-context.ts';
 
-const BUSY_RETRY_MS = 2_000;
-
 const reconcilePayload = z.object({
   mailbox_id: z.uuid(),
   window: z.enum(['backfill', 'since_last']).optional(),
@@ -26,7 +24,7 @@ export function reconcileTask(deps: Deps, syncDeps: SyncDeps, webhook: boolean):
       await helpers.addJob(TASK.reconcileMailbox, payload, {
         jobKey: reconcileJobKey(mailbox_id),
         jobKeyMode: 'preserve_run_at',
-        runAt: new Date(Date.now() + BUSY_RETRY_MS),
+        runAt: new Date(Date.now() + deps.config.timings.mailboxBusyRetryMs),
         maxAttempts: MAX_ATTEMPTS.reconcileMailbox,
       });
       return;

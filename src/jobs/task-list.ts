@@ -33,9 +33,6 @@ import { makeSyncDeps } from './sync-deps.ts';
 import { putOffWhenThrottled } from './throttled-jobs.ts';
 import { makeWorkspaceTasks } from './workspace-task.ts';
 
-/** How long a sync that found its mailbox busy waits before it tries again. */
-const BUSY_RETRY_MS = 2_000;
-
 const syncPayload = z.object({
   mailbox_id: z.uuid(),
   full: z.boolean().optional(),
@@ -120,7 +117,7 @@ export function makeTaskList(deps: Deps): TaskList {
         await helpers.addJob(TASK.syncMailbox, payload, {
           jobKey: probe ? trailingSyncJobKey(mailbox_id) : syncJobKey(mailbox_id, full === true),
           jobKeyMode: 'preserve_run_at',
-          runAt: new Date(Date.now() + BUSY_RETRY_MS),
+          runAt: new Date(Date.now() + deps.config.timings.mailboxBusyRetryMs),
           maxAttempts: MAX_ATTEMPTS.syncMailbox,
         });
         return;
@@ -137,7 +134,11 @@ export function makeTaskList(deps: Deps): TaskList {
       const release = await deps.database.locks.tryLock(syncLockName(mailbox_id));
       if (!release) {
         // A sync of this mailbox is running (it may be adding pending mail): search after it.
-        await enqueueMatch(deps.database.db, mailbox_id, new Date(Date.now() + BUSY_RETRY_MS));
+        await enqueueMatch(
+          deps.database.db,
+          mailbox_id,
+          new Date(Date.now() + deps.config.timings.mailboxBusyRetryMs),
+        );
         return;
       }
       try {
@@ -161,7 +162,7 @@ export function makeTaskList(deps: Deps): TaskList {
         await helpers.addJob(TASK.checkMailbox, payload, {
           jobKey: checkJobKey(mailbox_id),
           jobKeyMode: 'preserve_run_at',
-          runAt: new Date(Date.now() + BUSY_RETRY_MS),
+          runAt: new Date(Date.now() + deps.config.timings.mailboxBusyRetryMs),
           maxAttempts: MAX_ATTEMPTS.checkMailbox,
         });
         return;
@@ -224,7 +225,7 @@ export function makeTaskList(deps: Deps): TaskList {
         await enqueueScheduledSend(
           deps.database.db,
           scheduled_id,
-          new Date(Date.now() + BUSY_RETRY_MS),
+          new Date(Date.now() + deps.config.timings.mailboxBusyRetryMs),
         );
       }
       if (outcome !== 'busy' && outcome !== 'nothing_due' && webhook) {

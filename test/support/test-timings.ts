@@ -13,4 +13,6 @@ export const testTimings: Timings = {
   scheduledUnknownRetryMs: { first: 1_000, max: 360_000 },
   reconcileAfterFullSyncMs: 90_000,
   auditOwedAgainMs: 6_000,
+  gmailRetryMs: { min: 25, max: 3_200 },
+  mailboxBusyRetryMs: 300,
 };

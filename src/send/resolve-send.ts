@@ -8,7 +8,6 @@
 // `send_failed` (send it again, under a new key). A retry under the same key replays the stored
 // answer: it never sends again. The job carries no content: what is recorded is read back from
 // Gmail.
-
 import type { gmail_v1 } from '@googleapis/gmail';
 import { ERROR_STATUS } from '../app-error.ts';
 import type { Timings } from '../config-timings.ts';

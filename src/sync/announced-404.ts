@@ -1,10 +1,11 @@
 // A message Gmail has just announced (in history or a current listing) may answer 404 to
-// `messages.get` for a few seconds while its storage catches up with the notification; other
-// Gmail integrations see this in production (a get right after the push 404s, the same get a few
-// seconds later succeeds). So a 404 counts as "deleted" only after a bounded grace: the message is
-// asked for again after each of `timings.announced404GraceMs` (2 s, 5 s and 15 s in production). The caller's cursor waits meanwhile (the sync holds the
-// message in hand rather than remembering it elsewhere), so nothing announced is passed over; a
-// message really deleted in between costs the sync at most 22 s and three gets.
+// `messages.get` for a few seconds while its storage catches up with the notification; other Gmail
+// integrations see this in production (a get right after the push 404s, the same get a few seconds
+// later succeeds). So a 404 counts as "deleted" only after a bounded grace: the message is asked
+// for again after each of `timings.announced404GraceMs` (2 s, 5 s and 15 s in production). The
+// caller's cursor waits meanwhile (the sync holds the message in hand rather than remembering it
+// elsewhere), so nothing announced is passed over; a message really deleted in between costs the
+// sync at most 22 s and three gets.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { DeadLetter } from '../activity-store/dead-letter-messages.ts';

@@ -7,7 +7,7 @@ export const testTimings: Timings = {
   announced404GraceMs: [300, 700, 1_500],
   trailingSyncDelayMs: 600,
   pushGraceMs: 2_000,
-  retroSearchSettleMs: 3_000,
+  retroSearchSettleMs: 5_000,
   matchRetryAfterFailureMs: 3_000,
   sendLookupGapMs: { min: 1_500, max: 12_000 },
   scheduledUnknownRetryMs: { first: 1_000, max: 360_000 },

@@ -202,7 +202,7 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
   it('when a push came but its sync could not list the change yet, then the check syncs it without blaming the pushes', async () => {
     const owner = await healthyMailbox('unlisted');
     // Listable only after the push's sync and its trailing sync have both looked.
-    const lagMs = e2e.deps.config.timings.trailingSyncDelayMs * 4;
+    const lagMs = e2e.deps.config.timings.trailingSyncDelayMs * 2;
     await setFaults(e2e, { history_lag_ms: lagMs });
     const id = await deliverFromClient(owner, 'Purchase order');
     await waitFor(

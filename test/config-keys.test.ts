@@ -42,23 +42,27 @@ function documentedNames(): Map<string, string> {
   return names;
 }
 
-/** Variables the benchmarks, the simulator and the tests read for themselves (process.env.X). */
-function toolVariables(): Set<string> {
+/** What else a doc may name in capitals: variables the benchmarks, the simulator and the tests read
+ * for themselves (process.env.X), and the code's own constants (`const STAMP_PUSHES_SQL`). */
+function otherNames(): Set<string> {
   const found = new Set<string>();
-  const walk = (dir: string) => {
+  const walk = (dir: string, patterns: RegExp[]) => {
     for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
+      if (entry.isDirectory()) walk(path, patterns);
       else if (entry.name.endsWith('.ts')) {
         const text = readFileSync(join(ROOT, path), 'utf8');
-        for (const [, name] of text.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g))
-          found.add(name as string);
-        for (const [, name] of text.matchAll(/process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g))
-          found.add(name as string);
+        for (const pattern of patterns)
+          for (const [, name] of text.matchAll(pattern)) found.add(name as string);
       }
     }
   };
-  for (const dir of ['bench', 'sim', 'test', 'demo']) walk(dir);
+  const envRead = [
+    /process\.env\.([A-Z][A-Z0-9_]*)/g,
+    /process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]/g,
+  ];
+  for (const dir of ['bench', 'sim', 'test', 'demo']) walk(dir, envRead);
+  walk('src', [/\bconst ([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b/g]);
   return found;
 }
 
@@ -78,7 +82,7 @@ describe('the configuration keys', () => {
   });
 
   it('when the docs name a variable, then it is a configuration key or one a tool reads', () => {
-    const tools = toolVariables();
+    const tools = otherNames();
     // Node's own (operations.md: memory of the worker).
     const node = new Set(['NODE_OPTIONS']);
     const unknown = [...documentedNames()]

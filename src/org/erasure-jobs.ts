@@ -6,6 +6,7 @@
 // search filters erased terms as it starts, sync/retro-search.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { addJob } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
 
@@ -24,7 +25,10 @@ export async function forgetInJobs(tx: Pick<Db, 'execute'>, orgId: string, email
        and j.payload ->> 'mailbox_id' in (select id::text from mailboxes where org_id = ${orgId})`);
   if (rows.length === 0) return;
   await tx.execute(
-    sql`select graphile_worker.complete_jobs(${`{${rows.map((r) => r.id).join(',')}}`}::bigint[])`,
+    sql`select graphile_worker.complete_jobs(${sqlArray(
+      rows.map((r) => r.id),
+      'bigint',
+    )})`,
   );
   for (const job of rows) {
     const terms = job.payload.terms.filter((t) => t !== email);

@@ -3,6 +3,7 @@
 // jobs commit. Job rows are always built by field name (graphile_worker.job_spec), never by position.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import {
   auditJobKey,
   type CheckJobPayload,
@@ -165,7 +166,7 @@ export async function rescheduleMailboxJobs(
   const { rows } = await db.execute<{ n: number }>(sql`
     select count(*)::int as n from graphile_worker.reschedule_jobs(array(
       select id from graphile_worker.jobs
-       where key = any(${sql.param(mailboxJobKeys(mailboxId))}::text[])
+       where key = any(${sqlArray(mailboxJobKeys(mailboxId), 'text')})
          and locked_at is null and run_at < ${runAt.toISOString()}::timestamptz
     ), run_at => ${runAt.toISOString()}::timestamptz)`);
   return rows[0]?.n ?? 0;

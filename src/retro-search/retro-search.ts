@@ -11,6 +11,7 @@ import { isFreeMailDomain } from '../crm/free-mail.ts';
 import { ownDomains } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
@@ -92,14 +93,17 @@ export async function planRetroSearch(
          where org_id = ${orgId} order by id limit ${CHANGES_PER_PLAN}`,
   );
   if (changes.length === 0) return 0;
-  const ids = `{${changes.map((c) => c.entity_id).join(',')}}`;
+  const ids = sqlArray(
+    changes.map((c) => c.entity_id),
+    'uuid',
+  );
   // Records are read through the views, so a deployment that redefined them is searched the same.
   const { rows } = await db.execute<{ term: string }>(sql`
     select distinct email as term from crm_entity_emails
-     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])
+     where org_id = ${orgId} and entity_id = any(${ids})
     union
     select distinct '@' || domain from crm_company_domains
-     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])`);
+     where org_id = ${orgId} and entity_id = any(${ids})`);
   // A person erased from the org is never searched for (nor named in a job).
   const rules = await deps.orgRules.forOrg(orgId);
   const terms = rows
@@ -124,7 +128,10 @@ export async function planRetroSearch(
       }
     }
     await tx.execute(sql`
-      delete from crm_entity_changes where id = any(${`{${changes.map((c) => c.id).join(',')}}`}::bigint[])`);
+      delete from crm_entity_changes where id = any(${sqlArray(
+        changes.map((c) => c.id),
+        'bigint',
+      )})`);
     // Meetings too: each calendar of the org lists its window again (src/calendar/).
     await enqueueCalendarWindows(tx, orgId);
     if (changes.length === CHANGES_PER_PLAN) await enqueueRetroOrg(tx, orgId);

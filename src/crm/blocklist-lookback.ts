@@ -8,8 +8,8 @@ import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { MailboxSettings } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
-import { addJob, type Executor } from '../queue/enqueue.ts';
-import { MAX_ATTEMPTS, type RetroSearchPayload, TASK } from '../queue/job-names.ts';
+import { type Executor, enqueueRetroSearch } from '../queue/enqueue.ts';
+import type { RetroSearchPayload } from '../queue/job-names.ts';
 
 type Blocklist = Pick<MailboxSettings, 'blocked_addresses' | 'blocked_domains'>;
 
@@ -30,7 +30,7 @@ export async function applyBlocklistChange(
     .filter((t) => /^[^\s"{}()]*@[^\s"{}()]+$/.test(t));
   if (terms.length > 0) {
     const payload: RetroSearchPayload = { mailbox_id: mailbox.id, terms };
-    await addJob(tx, TASK.retroSearch, { ...payload }, { maxAttempts: MAX_ATTEMPTS.retroSearch });
+    await enqueueRetroSearch(tx, payload);
   }
 }
 

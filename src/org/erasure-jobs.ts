@@ -7,8 +7,8 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
-import { addJob } from '../queue/enqueue.ts';
-import { MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
+import { enqueueRetroSearch } from '../queue/enqueue.ts';
+import { TASK } from '../queue/job-names.ts';
 
 export async function forgetInJobs(tx: Pick<Db, 'execute'>, orgId: string, email: string) {
   const { rows } = await tx.execute<{
@@ -33,11 +33,6 @@ export async function forgetInJobs(tx: Pick<Db, 'execute'>, orgId: string, email
   for (const job of rows) {
     const terms = job.payload.terms.filter((t) => t !== email);
     if (job.spent || terms.length === 0) continue;
-    await addJob(
-      tx,
-      TASK.retroSearch,
-      { ...job.payload, terms },
-      { runAt: new Date(job.run_at), maxAttempts: MAX_ATTEMPTS.retroSearch },
-    );
+    await enqueueRetroSearch(tx, { ...job.payload, terms }, new Date(job.run_at));
   }
 }

@@ -15,8 +15,10 @@ import {
   matchJobKey,
   type ReconcileJobPayload,
   type ResolveSendPayload,
+  type RetroSearchPayload,
   reconcileJobKey,
   resolveSendJobKey,
+  retroSearchQueue,
   type SyncJobPayload,
   scheduledJobKey,
   syncJobKey,
@@ -266,4 +268,22 @@ export function enqueueScheduledSend(db: Executor, scheduledId: string, runAt: D
 /** The waiting attempt of a cancelled mail is dropped (one that already runs finds it cancelled). */
 export async function removeScheduledSendJob(db: Executor, scheduledId: string): Promise<void> {
   await db.execute(sql`select graphile_worker.remove_job(${scheduledJobKey(scheduledId)})`);
+}
+
+/** A mailbox's retroactive search for some terms, in the mailbox's own queue (one at a time). */
+export function enqueueRetroSearch(
+  db: Executor,
+  payload: RetroSearchPayload,
+  runAt?: Date,
+): Promise<string> {
+  return addJob(
+    db,
+    TASK.retroSearch,
+    { ...payload },
+    {
+      queueName: retroSearchQueue(payload.mailbox_id),
+      maxAttempts: MAX_ATTEMPTS.retroSearch,
+      ...(runAt ? { runAt } : {}),
+    },
+  );
 }

@@ -22,10 +22,6 @@ export type SyncOutcome =
   | { kind: 'skipped'; reason: string }
   | { kind: 'revoked' | 'needs_admin' };
 
-/** A reconciliation after a full sync waits this long, so Gmail's search has indexed the mail the
- * full sync could not yet find. */
-const RECONCILE_AFTER_FULL_SYNC_MS = 15 * 60_000;
-
 export async function syncMailbox(
   deps: SyncDeps,
   mailboxId: string,
@@ -54,8 +50,9 @@ export async function syncMailbox(
     const outcome = await runSync(ctx, full).finally(() => ctx.progress.end());
     await markSyncHealthy(deps.db, mailbox);
     if (outcome.mode !== 'incremental') {
-      // What the full sync could not find yet (Gmail's search indexes late) is reconciled after.
-      const runAt = new Date(Date.now() + RECONCILE_AFTER_FULL_SYNC_MS);
+      // What the full sync could not find yet (Gmail's search indexes late) is reconciled after,
+      // once the index has caught up (reconcileAfterFullSyncMs).
+      const runAt = new Date(Date.now() + deps.timings.reconcileAfterFullSyncMs);
       await enqueueReconcile(deps.db, mailbox.id, { window: 'backfill', runAt });
     }
     log.info(outcome, 'mailbox synced');

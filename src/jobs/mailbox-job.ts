@@ -28,7 +28,12 @@ export function mailboxJob<S extends z.ZodType<{ mailbox_id: string }>>(
     const payload = schema.parse(raw);
     const release = await deps.database.locks.tryLock(mailboxJobLock(kind, payload.mailbox_id));
     if (!release) {
-      await requeueBusyMailboxJob(deps.database.db, kind, payload);
+      await requeueBusyMailboxJob(
+        deps.database.db,
+        kind,
+        payload,
+        deps.config.timings.mailboxBusyRetryMs,
+      );
       return;
     }
     try {

@@ -28,6 +28,7 @@ export function makeResolveSendTask(deps: Deps): Task {
     orgRules: deps.orgRules,
     pacers: deps.pacers,
     settleMs: deps.config.sync.searchFirst.settleMs,
+    gapMs: deps.config.timings.sendLookupGapMs,
   };
   return async (payload) => {
     const parsed = payloadSchema.parse(payload);

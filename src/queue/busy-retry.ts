@@ -19,9 +19,6 @@ import {
   trailingSyncJobKey,
 } from './job-names.ts';
 
-/** How long a mailbox job that found its mailbox busy waits before it tries again. */
-export const BUSY_RETRY_MS = 2_000;
-
 /** The jobs run under a lock of their mailbox (jobs/mailbox-job.ts). */
 export type MailboxJobName =
   | 'syncMailbox'
@@ -62,13 +59,15 @@ function busyJobKey(kind: MailboxJobName, payload: Payload): string {
   }
 }
 
-/** The same job, with the same payload, queued again BUSY_RETRY_MS from now. */
+/** The same job, with the same payload, queued again `retryMs` from now (config.timings'
+ * mailboxBusyRetryMs). */
 export async function requeueBusyMailboxJob(
   db: Executor,
   kind: MailboxJobName,
   payload: Payload & Record<string, unknown>,
+  retryMs: number,
 ): Promise<void> {
-  const runAt = new Date(Date.now() + BUSY_RETRY_MS).toISOString();
+  const runAt = new Date(Date.now() + retryMs).toISOString();
   const key = busyJobKey(kind, payload);
   // A pending-mail search is brought forward, never put off, by a retry (enqueueMatch's rule).
   const mode = kind === 'matchPending' ? 'replace' : 'preserve_run_at';

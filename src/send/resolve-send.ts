@@ -11,6 +11,7 @@
 
 import type { gmail_v1 } from '@googleapis/gmail';
 import { ERROR_STATUS } from '../app-error.ts';
+import type { Timings } from '../config-timings.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, sql } from '../db/orm.ts';
@@ -38,16 +39,14 @@ export interface ResolveSendDeps {
   pacers: PacerRegistry;
   /** How long Gmail's search may lag the mailbox: past it, a mail it cannot find was not sent. */
   settleMs: number;
+  /** The shortest and longest gap between two looks (config-timings.ts). */
+  gapMs: Timings['sendLookupGapMs'];
 }
 
 export type Resolution =
   | { kind: 'sent' | 'not_sent' | 'skipped' }
   /** Gmail cannot say yet: the look is queued again for `next`. */
   | { kind: 'waiting'; next: Date };
-
-/** The shortest and longest gap between two looks. */
-const MIN_GAP_MS = 15_000;
-const MAX_GAP_MS = 120_000;
 
 interface Answer {
   status: number;
@@ -81,7 +80,11 @@ export async function resolveSend(
   }
   const elapsed = now - Date.parse(payload.sent_at);
   if (elapsed < deps.settleMs) {
-    const gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, elapsed), deps.settleMs - elapsed);
+    const gap = Math.min(
+      deps.gapMs.max,
+      Math.max(deps.gapMs.min, elapsed),
+      deps.settleMs - elapsed,
+    );
     const next = new Date(now + Math.max(1_000, gap));
     await enqueueSendResolution(deps.db, payload, next);
     return { kind: 'waiting', next };

@@ -32,6 +32,8 @@ export interface Faults {
   send_limit_grace?: number;
   /** Per-user accounting: a one-second token bucket (default) or Gmail's per-minute window. */
   quota_window?: 'second' | 'minute';
+  /** The "minute" window's length in seconds (default 60): tests shorten it, as they shorten time. */
+  quota_window_s?: number;
   /** How a rate refusal looks: one of Gmail's three forms, or a seeded random pick among them. */
   quota_error?: '429' | '403' | 'exhausted' | 'mixed';
   push?: {

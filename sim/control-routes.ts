@@ -132,7 +132,12 @@ export function controlRouter(
       ctx.random = seededRandom(faults.seed);
       store.lagRandom = seededRandom(faults.seed + 1);
     }
-    const quotaFields = ['quota_profile', 'quota_units_per_sec', 'quota_window'] as const;
+    const quotaFields = [
+      'quota_profile',
+      'quota_units_per_sec',
+      'quota_window',
+      'quota_window_s',
+    ] as const;
     if (quotaFields.some((k) => faults[k] !== undefined)) quota.reset();
     if (faults.quota_retry_after_s !== undefined) quota.clearPenalties();
     res.json(ctx.faults);
@@ -176,6 +181,7 @@ function quotaFaultError(faults: Faults): string | undefined {
   for (const k of [
     'concurrency_per_user',
     'quota_retry_after_s',
+    'quota_window_s',
     'send_drop_after_store',
   ] as const) {
     const v = faults[k];

@@ -137,6 +137,8 @@ export class PubSubState {
           : sub.pushConfig && this.ctx.random() < (push.duplicate ?? 0)
             ? 2
             : 1;
+      // Counted as Gmail's own rate drops are: a test knows the push will never come.
+      if (copies === 0) this.ctx.stats.pushes.dropped += 1;
       for (let i = 0; i < copies; i++) {
         let delay = sub.pushConfig ? (push.delay_ms ?? 0) : 0;
         // Reordering: hold this one back so later messages overtake it.

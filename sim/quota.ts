@@ -4,7 +4,7 @@
 // (`quota_window`): "second", a token bucket refilled at the per-minute limit / 60 holding one
 // second's worth; or "minute", Google's own per-minute accounting: fixed windows on the wall
 // clock's minutes, so a minute's units may be spent at once and the next call is refused until the
-// window moves. Fixed and synchronised, not sliding, because that is how Google says it enforces
+// window moves (`quota_window_s` shortens that minute for tests). Fixed and synchronised, not sliding, because that is how Google says it enforces
 // per-minute rate quotas: "if a project reaches a quota limit at 10:00:15, the quota refills at
 // the start of the next synchronized interval, such as 10:01:00"
 // (https://cloud.google.com/compute/api-quota). Refusals take Gmail's three forms (`quota_error`),
@@ -148,13 +148,14 @@ export class Quota {
 
   /** Fixed per-minute window on the wall clock: refused until the next minute starts. */
   private minuteRetryAt(user: string, cost: number, wall: number) {
-    const window = Math.floor(wall / 60_000);
+    const seconds = this.faults().quota_window_s || 60;
+    const window = Math.floor(wall / (seconds * 1000));
     const used = this.minutes.get(user);
     if (!used || used.window !== window) this.minutes.set(user, { window, used: 0 });
     const spent = this.minutes.get(user)?.used ?? 0;
-    const limit = this.userRate() * 60;
+    const limit = this.userRate() * seconds;
     if (spent + cost <= limit || spent === 0) return undefined;
-    return (window + 1) * 60_000;
+    return (window + 1) * seconds * 1000;
   }
 
   /** Called right after the check that created the user's bucket or window. */

@@ -49,7 +49,21 @@ describe('migrations', () => {
     }
   });
 
-  it('when migrations run concurrently, then both succeed', async () => {
-    await Promise.all([migrateDatabase(url), migrateDatabase(url)]);
+  it('when migrations run concurrently, then both succeed and each migration is recorded once', async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const count = async () =>
+        (await client.query('select count(*)::int as n from drizzle.__drizzle_migrations')).rows[0]
+          .n;
+      const before = await count();
+      await expect(Promise.all([migrateDatabase(url), migrateDatabase(url)])).resolves.toEqual([
+        undefined,
+        undefined,
+      ]);
+      expect(await count()).toBe(before);
+    } finally {
+      await client.end();
+    }
   });
 });

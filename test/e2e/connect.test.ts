@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crmToken } from '../support/crm-token.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const ana = { sub: 'user-ana', org: 'org-1', name: 'Ana Lima' };
 const bruno = { sub: 'user-bruno', org: 'org-1', name: 'Bruno' };
@@ -218,14 +219,14 @@ describe('connecting a Gmail mailbox', () => {
 });
 
 async function waitForStatus(e2e: E2E, user: { sub: string; org: string }, status: string) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const body = (await (await e2e.api('/integrations/gmail/status', { user })).json()) as Record<
-      string,
-      unknown
-    >;
-    if (body.status === status) return body;
-    if (Date.now() > deadline) throw new Error(`status stayed ${String(body.status)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return waitFor(
+    async () => {
+      const body = (await (await e2e.api('/integrations/gmail/status', { user })).json()) as Record<
+        string,
+        unknown
+      >;
+      return body.status === status && body;
+    },
+    { intervalMs: 50, what: `status ${status}` },
+  );
 }

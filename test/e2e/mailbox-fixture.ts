@@ -26,12 +26,18 @@ export async function loggedCount(e2e: E2E, ids: string[]): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** Waits until every one of these Gmail ids is logged, and asserts it (so a test that ends here
+ * asserts something, and a failure says how many were). */
 export async function waitForLogged(
   e2e: E2E,
   ids: string[],
   opts: { timeoutMs: number; what: string },
 ): Promise<void> {
-  await waitFor(async () => (await loggedCount(e2e, ids)) === ids.length, opts);
+  const logged = await waitFor(async () => {
+    const n = await loggedCount(e2e, ids);
+    return n === ids.length && { n };
+  }, opts).catch(async () => ({ n: await loggedCount(e2e, ids) }));
+  expect(logged.n, opts.what).toBe(ids.length);
 }
 
 /** Calls the simulator counted for one mailbox, by Gmail method. */

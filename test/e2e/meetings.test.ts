@@ -192,9 +192,14 @@ describe('meetings from Google Calendar', () => {
 
   it('when a notification carries a wrong channel token, then it is refused and nothing is queued; an unknown channel is acknowledged', async () => {
     const { email } = await rep();
-    const row = await calendarRow(email);
-    // A known stamp: the channel's own first message (`sync`) has come and gone by now.
-    await new Promise((r) => setTimeout(r, 500));
+    // A known stamp, set once the channel's own first message (`sync`) has stamped it.
+    const row = await waitFor(
+      async () => {
+        const synced = await calendarRow(email);
+        return synced?.last_notification_at && synced;
+      },
+      { what: "the channel's sync message" },
+    );
     await e2e.database.pool.query(
       `update calendar_syncs set last_notification_at = '2000-01-01Z' where channel_id = $1`,
       [row?.channel_id],

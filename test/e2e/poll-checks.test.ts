@@ -215,7 +215,8 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
       },
       { timeoutMs: 10_000, what: "the push's syncs done" },
     );
-    await new Promise((resolve) => setTimeout(resolve, lagMs));
+    // Both have looked and found nothing: the change becomes listable now, for the check to find.
+    await setFaults(e2e, { history_lag_ms: 0 });
     await lastCheckedAgo(owner, '2 hours');
 
     await pollCycle(e2e.deps, { jitterSeconds: 0 });

@@ -53,7 +53,10 @@ describe('the fallback poll', () => {
       'bob@vendor.test',
       rawMail({ from: 'client@customer.test', to: 'bob@vendor.test' }),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Both deliveries are in and every push for them was dropped (counted as the simulator
+    // publishes): nothing but the poll can bring them in.
+    const stats = (await (await e2e.simControl('stats')).json()) as { pushes: { dropped: number } };
+    expect(stats.pushes.dropped).toBeGreaterThanOrEqual(2);
     const before = await db().query(
       'select count(*)::int as n from activities where gmail_message_id = any($1)',
       [[a.id, b.id]],
@@ -148,10 +151,24 @@ describe('the fallback poll', () => {
     const crontab = pollCrontab('* * * * *');
     const one = await startWorker(e2e.deps, { taskList: counting, crontab });
     const two = await startWorker(e2e.deps, { taskList: counting, crontab });
+    // Each worker says when it has handled a tick (queued its jobs, or found them queued).
+    const ticks: number[] = [];
+    for (const worker of [one, two])
+      worker.runner().events.on('cron:scheduled', ({ timestamp }) => ticks.push(timestamp));
     try {
-      const deadline = Date.now() + 75_000;
-      while (runs === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      await new Promise((r) => setTimeout(r, 1_500));
+      // Both past the same tick and its poll done: a second run could only have come before.
+      await waitFor(
+        async () =>
+          ticks.length >= 2 &&
+          runs > 0 &&
+          (
+            await db().query(
+              `select 1 from graphile_worker.jobs where task_identifier = 'poll' and run_at <= now()`,
+            )
+          ).rows.length === 0,
+        { timeoutMs: 75_000, intervalMs: 100, what: 'both workers past a tick and its poll run' },
+      );
+      expect(ticks[0]).toBe(ticks[1]);
       expect(runs).toBe(1);
     } finally {
       await one.stop();

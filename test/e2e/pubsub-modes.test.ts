@@ -80,16 +80,17 @@ describe('Pub/Sub set-up and pull mode', () => {
         OWNER,
         rawMail({ from: 'client@customer.test', to: OWNER, subject: 'pulled' }),
       );
-      await waitFor(
+      const logged = await waitFor(
         async () => {
           const { rows } = await e2e.database.pool.query(
-            'select 1 from activities where gmail_message_id = $1',
+            'select email_subject from activities where gmail_message_id = $1',
             [id],
           );
-          return rows.length > 0;
+          return rows[0];
         },
         { what: 'the pulled mail to be logged' },
       );
+      expect(logged.email_subject).toBe('pulled');
     } finally {
       await consumer.close();
       await pubsub.close();

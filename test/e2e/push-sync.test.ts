@@ -75,16 +75,17 @@ describe('push to activity', () => {
       const raw = rawMail({ from: 'carla@client.test', to: OWNER, subject: `${label} ${i}` });
       ids.push((await e2e.deliver(OWNER, raw)).id);
     }
-    await waitFor(
+    const logged = await waitFor(
       async () => {
         const { rows } = await e2e.database.pool.query(
           'select count(*)::int as n from activities where gmail_message_id = any($1)',
           [ids],
         );
-        return rows[0].n === count;
+        return rows[0].n === count && { n: rows[0].n as number };
       },
       { timeoutMs, what: `${count} ${label} mails logged` },
     );
+    expect(logged.n).toBe(count);
     return ids;
   }
 

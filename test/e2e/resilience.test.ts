@@ -123,16 +123,29 @@ describe('resilience of the sync', () => {
           )
         ).id,
       );
+    await e2e.simControl('reset-stats', { method: 'POST' });
     await e2e.api('/integrations/gmail/sync', { user, method: 'POST', body: '{}' });
     const first = await startService({ env, role: 'worker' });
     // Kill it while the sync holds the job: fetching is under way, nothing committed yet.
-    await waitFor(async () => {
-      const { rows } = await e2e.database.pool.query(
-        `select 1 from graphile_worker.jobs where task_identifier = 'sync_mailbox' and locked_at is not null`,
-      );
-      return rows.length > 0;
-    });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query(
+          `select 1 from graphile_worker.jobs where task_identifier = 'sync_mailbox' and locked_at is not null`,
+        );
+        return rows.length > 0;
+      },
+      { timeoutMs: 30_000, what: 'the sync job taken by the new worker' },
+    );
+    // Gmail has been asked for the messages (each answer 250 ms away): fetching is under way.
+    await waitFor(
+      async () => {
+        const stats = (await (await e2e.simControl('stats')).json()) as {
+          users: Record<string, { calls: Record<string, number> }>;
+        };
+        return (stats.users[OWNER]?.calls['messages.get'] ?? 0) > 0;
+      },
+      { intervalMs: 10, what: 'the fetch under way' },
+    );
     await first.stop('SIGKILL');
     expect(await loggedCount(ids)).toBeLessThan(12);
 

@@ -159,9 +159,11 @@ describe('history for records added later', () => {
   it('when a company is created after mail from its domain arrived, then the company gets that mail', async () => {
     const mailId = await mailBeforeAnyRecord(OWNER_A, 'buyer@latecorp.test');
     const companyId = await addCompany(db(), ORG_A, 'Late Corp', 'latecorp.test');
-    await until('the company history', async () =>
-      (await timelineIds(e2e, userA, 'company', companyId)).includes(mailId),
-    );
+    const ids = await until('the company history', async () => {
+      const shown = await timelineIds(e2e, userA, 'company', companyId);
+      return shown.includes(mailId) && shown;
+    });
+    expect(ids).toContain(mailId);
   });
 
   it('when a CRM that redefined crm_entity_emails posts the change, then 202 and the record gets its mail', async () => {
@@ -199,10 +201,14 @@ describe('history for records added later', () => {
     try {
       const mailId = await mailBeforeAnyRecord(OWNER_A, 'quick@fresh.test', 0);
       const contactId = await addContact(db(), ORG_A, 'Quick', 'quick@fresh.test');
-      await waitFor(
-        async () => (await timelineIds(e2e, userA, 'contact', contactId)).includes(mailId),
+      const ids = await waitFor(
+        async () => {
+          const shown = await timelineIds(e2e, userA, 'contact', contactId);
+          return shown.includes(mailId) && shown;
+        },
         { timeoutMs: 60_000, intervalMs: 500, what: 'the mail the lagging search missed' },
       );
+      expect(ids).toContain(mailId);
     } finally {
       await e2e.resetFaults();
     }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK } from '../../src/queue/job-names.ts';
 import { type E2E, startE2E, type TestUser } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 // A grant that ends is the mailbox's state, whichever call finds out; our own failures are not
 // Google's and are not retried as if Google were unreachable.
@@ -107,16 +108,17 @@ describe('grants that end, and tokens that do not open', () => {
   });
 
   async function waitForRevoked(id: string) {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const result = await e2e.database.pool.query(
-        `select m.last_error, e.payload->>'reason' as reason
-           from mailboxes m join events e on e.mailbox_id = m.id and e.type = 'mailbox.revoked'
-          where m.id = $1 and m.status = 'revoked'`,
-        [id],
-      );
-      if (result.rows.length > 0 || Date.now() > deadline) return result;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return waitFor(
+      async () => {
+        const result = await e2e.database.pool.query(
+          `select m.last_error, e.payload->>'reason' as reason
+             from mailboxes m join events e on e.mailbox_id = m.id and e.type = 'mailbox.revoked'
+            where m.id = $1 and m.status = 'revoked'`,
+          [id],
+        );
+        return result.rows.length > 0 && result;
+      },
+      { timeoutMs: 15_000, intervalMs: 50, what: 'the mailbox revoked and its event' },
+    );
   }
 });

@@ -47,7 +47,6 @@ describe("Gmail's batch endpoint, through the mailbox's OAuth client", () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reset: true, quota_profile: '2026' }),
     });
-    await new Promise((r) => setTimeout(r, 1_100));
     const answers = await makeGmailBatch(auth, `${sim.baseUrl}/`).getMessages(ids, 'full');
     const limited = answers.filter(
       (a) => 'error' in a && classifyGoogleError(a.error).kind === 'retryable',

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { classifyGoogleError } from '../../src/google/gmail-errors.ts';
 import { gmailFor } from '../support/sim-gmail.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** A Gaxios error from the real client, `call` being a googleapis request that fails. */
 const caught = (call: () => Promise<unknown>) =>
@@ -108,7 +109,10 @@ describe("Gmail's three rate refusals, as the simulator sends them through the r
   it('when the window is a minute, then a spent minute is refused until the next whole minute', async () => {
     const { gmail } = await gmailFor(sim, 'minute@vendor.test');
     // Five units a minute: one messages.list (5 units) spends it. Not across a minute's turn.
-    if (new Date().getSeconds() >= 58) await new Promise((r) => setTimeout(r, 2_500));
+    await waitFor(async () => new Date().getSeconds() < 58, {
+      timeoutMs: 5_000,
+      what: 'clear of the minute turn',
+    });
     await faults({ quota_units_per_sec: 5 / 60, quota_window: 'minute' });
     await gmail.users.messages.list({ userId: 'me' });
     const error = await caught(() => gmail.users.messages.list({ userId: 'me' }));

@@ -1,6 +1,7 @@
-// The pacer against the simulator's real quota, through the real googleapis client: how close to
-// Gmail's bound a mailbox is fetched, and how few refusals it meets, in both of the simulator's
-// quota windows and under each of Gmail's three refusal forms. Ratios of counts over the run.
+// The pacer against the simulator's real quota, through the real googleapis client: every fetch
+// succeeds and few refusals are met, in both of the simulator's quota windows and under each of
+// Gmail's three refusal forms. Counts over the run; how close to Gmail's bound it fetches (a
+// wall-time figure) is measured in bench/eta-and-pacing.ts.
 import { randomUUID } from 'node:crypto';
 import type { gmail_v1 } from 'googleapis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,13 +9,10 @@ import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { makeGmailBatch } from '../../src/google/gmail-batch.ts';
 import { callGmail } from '../../src/google/gmail-call.ts';
 import { makePacerRegistry, type Pacer } from '../../src/google/mailbox-pacer.ts';
-import { quotaCost } from '../../src/google/quota-costs.ts';
 import { fetchMessages } from '../../src/sync/fetch-messages.ts';
 import { deliver, gmailFor } from '../support/sim-gmail.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { testTimings } from '../support/test-timings.ts';
-
-const GET_UNITS = quotaCost('2026', 'messages.get');
 
 describe('pacing against Gmail’s per-user quota, in the simulator', () => {
   let sim: Simulator;
@@ -58,19 +56,15 @@ describe('pacing against Gmail’s per-user quota, in the simulator', () => {
 
   /** Fetches every id through the pacer and the retry policy; counts the calls that gave up. */
   async function fetchAll(gmail: gmail_v1.Gmail, pacer: Pacer, ids: string[]) {
-    const started = performance.now();
     const outcomes = await Promise.allSettled(
       ids.map((id) =>
         callGmail(pacer, 'messages.get', () => gmail.users.messages.get({ userId: 'me', id })),
       ),
     );
-    return {
-      seconds: (performance.now() - started) / 1000,
-      gaveUp: outcomes.filter((o) => o.status === 'rejected').length,
-    };
+    return { gaveUp: outcomes.filter((o) => o.status === 'rejected').length };
   }
 
-  it('when the window is one second, then a mailbox is fetched at >= 0.9 of the bound with a handful of refusals at most', async () => {
+  it('when the window is one second, then a mailbox is fetched with a handful of refusals at most', async () => {
     const unitsPerSec = 300;
     const { email, gmail, ids } = await mailbox(60);
     await faults({ quota_units_per_sec: unitsPerSec });
@@ -79,14 +73,15 @@ describe('pacing against Gmail’s per-user quota, in the simulator', () => {
     );
     const run = await fetchAll(gmail, pacer, ids);
     expect(run.gaveUp).toBe(0);
-    expect((ids.length * GET_UNITS) / run.seconds / unitsPerSec).toBeGreaterThanOrEqual(0.9);
     expect(await refusals(email)).toBeLessThanOrEqual(3);
   });
 
-  it('when the window is a minute and another client spent it at once, then the sync’s batched fetch waits for the window to move with a handful of refusals, and then holds >= 0.9 of the bound', async () => {
+  it('when the window is a minute and another client spent it at once, then the sync’s batched fetch waits for the window to move with a handful of refusals and fetches everything', async () => {
     const unitsPerSec = 100;
     const { email, gmail, auth, ids } = await mailbox(30);
-    await faults({ quota_units_per_sec: unitsPerSec, quota_window: 'minute' });
+    // Google's minute, shortened to 10 s (the pacer knows no window length: it waits as told).
+    const windowMs = 10_000;
+    await faults({ quota_units_per_sec: unitsPerSec, quota_window: 'minute', quota_window_s: 10 });
     // Another client (a backup tool, say) bursts through Gmail's batch endpoint until refused, in
     // batches no larger than Gmail lets one user have in flight (10 calls).
     const batch = makeGmailBatch(auth, `${sim.baseUrl}/`);
@@ -96,7 +91,7 @@ describe('pacing against Gmail’s per-user quota, in the simulator', () => {
       const answers = await batch.getMessages(burst, 'minimal');
       if (answers.some((a) => 'error' in a)) spentAt = Date.now();
     }
-    const windowMoves = Math.ceil(spentAt / 60_000) * 60_000;
+    const windowMoves = Math.ceil(spentAt / windowMs) * windowMs;
     await fetch(`${sim.baseUrl}/__sim/reset-stats`, { method: 'POST' });
 
     // The sync's own fetch: batches of a second's quota, refused parts fetched again alone.
@@ -111,14 +106,11 @@ describe('pacing against Gmail’s per-user quota, in the simulator', () => {
     const finished = Date.now();
     expect(result.mails).toHaveLength(ids.length);
     expect([...result.pending, ...result.deadLettered]).toEqual([]);
-    const secondsAfterMove = (finished - windowMoves) / 1000;
-    // The pacer starts the new window with an empty bucket, so six seconds of units take six
-    // seconds plus the first second's fill and the machine's latency: 0.97 on an idle machine,
-    // asserted with room for a busy CI (the pacing itself is the second-window test's subject).
-    expect((ids.length * GET_UNITS) / secondsAfterMove / unitsPerSec).toBeGreaterThanOrEqual(0.7);
+    // Six seconds of units: the last of them could only be had once the minute had turned.
+    expect(finished).toBeGreaterThanOrEqual(windowMoves);
     // At most the one batch (a second's worth of parts) in flight when the first refusal came.
     expect(await refusals(email)).toBeLessThanOrEqual(pacer.burst('messages.get') + 1);
-  }, 120_000);
+  }, 60_000);
 
   it('when parts of a batch are refused, then the mailbox slows down as for a refused call', async () => {
     const unitsPerSec = 100;

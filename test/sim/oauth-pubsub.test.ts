@@ -4,6 +4,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { consent, gmailFor, simOAuthClient } from '../support/sim-gmail.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 describe('the simulated OAuth 2.0 and OIDC', () => {
   let sim: Simulator;
@@ -154,10 +155,7 @@ describe('the simulated Pub/Sub, through @google-cloud/pubsub', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ raw: 'Subject: x\r\n\r\ny' }),
     });
-    const deadline = Date.now() + 5_000;
-    while (received.length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    const first = received[0];
+    const first = await waitFor(async () => received[0], { what: 'the push' });
     expect(
       JSON.parse(Buffer.from(first?.body.message.data ?? '', 'base64').toString()),
     ).toMatchObject({ emailAddress: 'w@sim.test', historyId: expect.any(String) });
@@ -253,16 +251,24 @@ describe('the simulated push window', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
+    // A pull subscriber beside it: the delivery rounds that hand it the backlog pass the held
+    // push subscription by, so once it has everything the push had every chance to go.
+    const [marker] = await topic.createSubscription('backlog-pulled');
+    let pulled = 0;
+    marker.on('message', (message) => {
+      pulled += 1;
+      message.ack();
+    });
     await faults({ push: { hold: true } });
     await Promise.all(
       Array.from({ length: 300 }, (_, i) => topic.publishMessage({ data: Buffer.from(`${i}`) })),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => pulled >= 300, { what: 'the backlog pulled beside the push' });
+    await marker.close();
     expect(seen).toHaveLength(0);
 
     await faults({ push: { hold: false } });
-    const deadline = Date.now() + 10_000;
-    while (seen.length < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => seen.length >= 300, { what: 'the backlog pushed' });
     expect(seen).toHaveLength(300);
     expect(Math.max(...seen.slice(0, 4))).toBeLessThanOrEqual(4);
     expect(Math.max(...seen)).toBeGreaterThan(20);

@@ -5,6 +5,7 @@ import { google } from 'googleapis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { control, deliver, failure, faults, gmailFor } from '../support/sim-gmail.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const GMAIL_PUSH = 'serviceAccount:gmail-api-push@system.gserviceaccount.com';
 
@@ -47,11 +48,7 @@ describe('the simulated watch and push, with Google’s grants and limits', () =
     receiver.close();
     await sim.close();
   });
-  const until = async (done: () => boolean) => {
-    const deadline = Date.now() + 10_000;
-    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    return done();
-  };
+  const pushedTo = (path: string) => received.filter((r) => r.path === path).length;
   const grant = (topic: Topic, role: string, member: string) =>
     topic.iam.setPolicy({ bindings: [{ role, members: [member] }] });
   const pushTopic = async (name: string, path: string) => {
@@ -92,13 +89,15 @@ describe('the simulated watch and push, with Google’s grants and limits', () =
     );
     const stats = (await control(sim, 'GET', 'stats')) as { pushes: { dropped: number } };
     expect(stats.pushes.dropped - before).toBe(3);
-    expect(await until(() => received.filter((r) => r.path === '/rate').length === 1)).toBe(true);
+    await waitFor(async () => pushedTo('/rate') >= 1, { what: 'the first push' });
+    expect(pushedTo('/rate')).toBe(1);
 
     await faults(sim, { push: { per_user_per_sec: 0 } });
     await Promise.all(
       [5, 6, 7].map((n) => deliver(sim, 'rate@sim.test', `Subject: r${n}\r\n\r\nx`)),
     );
-    expect(await until(() => received.filter((r) => r.path === '/rate').length === 4)).toBe(true);
+    await waitFor(async () => pushedTo('/rate') >= 4, { what: 'three more pushes' });
+    expect(pushedTo('/rate')).toBe(4);
     await faults(sim, { push: { per_user_per_sec: 1 } });
   });
 
@@ -114,7 +113,10 @@ describe('the simulated watch and push, with Google’s grants and limits', () =
       active: false,
     });
     const { historyId } = await deliver(sim, 'stop@sim.test', 'Subject: after stop\r\n\r\nx');
-    expect(await until(() => received.some((r) => r.historyId === historyId))).toBe(true);
+    const push = await waitFor(async () => received.find((r) => r.historyId === historyId), {
+      what: 'the push after the stop',
+    });
+    expect(push.path).toBe('/stopped');
   });
 
   it('when the Pub/Sub service agent lacks its grants, then a failing push is redelivered past its attempts; with them it is dead-lettered', async () => {
@@ -138,9 +140,11 @@ describe('the simulated watch and push, with Google’s grants and limits', () =
     const lacking = await failing('no-agent');
     const historyId = 'lacking';
     await lacking.topic.publishMessage({ json: { historyId } });
-    expect(
-      await until(() => received.some((r) => r.historyId === historyId && r.attempt > 6)),
-    ).toBe(true);
+    const retried = await waitFor(
+      async () => received.find((r) => r.historyId === historyId && r.attempt > 6),
+      { what: 'a seventh attempt' },
+    );
+    expect(retried.path).toBe('/failing');
 
     const granted = await failing('with-agent');
     await grant(dead, 'roles/pubsub.publisher', agent);

@@ -6,25 +6,42 @@ import { syncBuiltinESMExports } from 'node:module';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 
-const pools = new Map<pg.Pool, string>();
-const children = new Map<ChildProcess, string>();
+interface Tracked {
+  /** The pg module patched: a fresh module graph (isolate: true) is patched again. */
+  pg: typeof pg;
+  pools: Map<pg.Pool, string>;
+  children: Map<ChildProcess, string>;
+}
 const origin = () => (new Error().stack ?? '').split('\n').slice(3, 7).join('\n');
 
-const OriginalPool = pg.Pool;
-pg.Pool = class TrackedPool extends OriginalPool {
-  constructor(config?: pg.PoolConfig) {
-    super(config);
-    pools.set(this, origin());
-  }
-} as typeof pg.Pool;
+/** Patches pg.Pool and spawn once per module graph: files that share one (isolate: false) share
+ * the patch rather than wrap it again. */
+function install(): Tracked {
+  const tracked: Tracked = { pg, pools: new Map(), children: new Map() };
+  const OriginalPool = pg.Pool;
+  pg.Pool = class TrackedPool extends OriginalPool {
+    constructor(config?: pg.PoolConfig) {
+      super(config);
+      tracked.pools.set(this, origin());
+    }
+  } as typeof pg.Pool;
 
-const originalSpawn = childProcess.spawn;
-childProcess.spawn = ((...args: Parameters<typeof originalSpawn>) => {
-  const child = originalSpawn(...args);
-  children.set(child, `${String(args[0])} ${origin()}`);
-  return child;
-}) as typeof originalSpawn;
-syncBuiltinESMExports();
+  const originalSpawn = childProcess.spawn;
+  childProcess.spawn = ((...args: Parameters<typeof originalSpawn>) => {
+    const child = originalSpawn(...args);
+    tracked.children.set(child, `${String(args[0])} ${origin()}`);
+    return child;
+  }) as typeof originalSpawn;
+  syncBuiltinESMExports();
+  return tracked;
+}
+
+const shared = globalThis as { leakCheck?: Tracked };
+if (shared.leakCheck?.pg !== pg) shared.leakCheck = install();
+const { pools, children } = shared.leakCheck;
+// What an earlier file in this process left is that file's failure, not this one's.
+pools.clear();
+children.clear();
 
 afterAll(() => {
   const openPools = [...pools].filter(([pool]) => !pool.ended).map(([, where]) => where);

@@ -12,7 +12,8 @@
 // window is fetched and judged instead (crm/search-query.ts).
 
 import { advanceCursor } from '../activity-store/store-activities.ts';
-import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
+import { listMatchingIds } from '../crm/crm-search.ts';
+import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import { SearchRefused } from '../crm/search-query.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { loggedThreads } from '../search-first/search-first.ts';
@@ -23,6 +24,13 @@ import { type Listed, listIndexed, RECENT_MS, unindexedTail } from './unindexed-
 /** Overlap with the last sync so a clock skew or a late delivery is not missed. */
 const WINDOW_OVERLAP_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * A mailbox that has taught nothing yet, in an org whose CRM is too large to search whole, first
+ * reads this many of the window's mails (logged or judged as any): they teach its correspondents
+ * and its known non-CRM senders, and the rest of the window is searched by those
+ * (crm/mailbox-terms.ts). A connection's cost is bounded by the mailbox, not the CRM.
+ */
+export const LEARN_MAILS = 200;
 
 export interface FullSyncResult {
   listed: number;
@@ -69,12 +77,28 @@ export async function fullSync(
 
 /** The CRM search over the window; every listed message when Gmail refuses some address. */
 async function searchWindow(ctx: SyncContext, since: Date, window: Listed[]): Promise<string[]> {
-  const { terms } = await orgSearchTerms(ctx);
+  let { terms, scoped } = await mailboxSearchTerms(ctx);
+  const learned = new Set<string>();
+  if (scoped && terms.length === 0) {
+    // Mail of the window that no listing order is trusted to rank: any LEARN_MAILS of it teach.
+    const sample = window.slice(0, LEARN_MAILS).map((m) => m.id);
+    for (let i = 0; i < sample.length; i += STORE_SLICE) {
+      const batch = await logMessages(ctx, sample.slice(i, i + STORE_SLICE), null, {
+        notBefore: since,
+      });
+      for (const id of sample.slice(i, i + STORE_SLICE))
+        if (!batch.pending.includes(id)) learned.add(id);
+    }
+    ({ terms } = await mailboxSearchTerms(ctx));
+  }
   try {
-    return await listMatchingIds(ctx, terms, since);
+    const found = terms.length === 0 ? [] : await listMatchingIds(ctx, terms, since);
+    return found.filter((id) => !learned.has(id));
   } catch (error) {
     if (!(error instanceof SearchRefused)) throw error;
-    return [...new Set([...error.found, ...window.map((m) => m.id)])];
+    return [...new Set([...error.found, ...window.map((m) => m.id)])].filter(
+      (id) => !learned.has(id),
+    );
   }
 }
 

@@ -9,7 +9,8 @@
 // day again, is the net behind that judgement.
 
 import { recordSkipped } from '../activity-store/skipped-messages.ts';
-import { listMatchingIds, orgSearchTerms, queryGroups } from '../crm/crm-search.ts';
+import { listMatchingIds, queryGroups } from '../crm/crm-search.ts';
+import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import { SearchRefused } from '../crm/search-query.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
@@ -68,7 +69,7 @@ export async function matchPending(
   };
   if (rows.length === 0) return result;
 
-  const terms = await orgSearchTerms(ctx);
+  const terms = await mailboxSearchTerms(ctx);
   let hits: PendingRow[];
   const size = { queries: queryGroups(terms.terms).length, incomplete: terms.incomplete };
   const found = searchPays(size, rows.length, ctx.pacer)

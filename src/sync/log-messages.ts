@@ -14,6 +14,7 @@ import { recordSkips } from '../activity-store/skipped-messages.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
 import { storeBatch } from '../activity-store/store-batch.ts';
 import { createContactsFromMail } from '../crm/auto-contacts.ts';
+import { noteCorrespondents } from '../crm/correspondents.ts';
 import { noteListSenders } from '../crm/list-senders.ts';
 import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
@@ -65,6 +66,15 @@ export async function logMessages(
     ctx.db,
     mailbox.orgId,
     logged.map((m) => m.mail),
+    owner,
+  );
+  // Who the mailbox exchanges mail with, from every mail read here, logged or not (search-first's
+  // terms: crm/mailbox-terms.ts).
+  const loggedIds = new Set(logged.map((m) => m.mail.gmailId));
+  await noteCorrespondents(
+    ctx.db,
+    mailbox.id,
+    fetched.mails.map((mail) => ({ mail, logged: loggedIds.has(mail.gmailId) })),
     owner,
   );
   // A recipient answering mail the CRM sent: thread.replied (or message.auto_replied) with it.

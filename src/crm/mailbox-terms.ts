@@ -1,0 +1,159 @@
+// What a mailbox's searches ask Gmail, so that their size follows the mailbox and not the CRM.
+//
+// A CRM that fits in a few queries (FULL_QUERIES) is searched whole, as before: nothing to learn,
+// nothing missed. A larger one (10,000 to 1,000,000 contacts) cannot be: at about 60 addresses a
+// query its search would cost more than fetching every new mail. The mailbox's search is then one
+// query of two parts, either of which finds a mail:
+//   - the CRM's people the mailbox exchanges mail with (the CRM's addresses ∩ the mailbox's learned
+//     correspondents, crm/correspondents.ts), the CRM's company domains ∩ the domains it saw, and
+//     the org's learned lists, ranked by the mailbox's traffic with them;
+//   - mail from anyone but the mailbox's known non-CRM senders: `-{from:a from:b from:shop.test}`,
+//     the senders (and domains of several such senders) it read often and never logged. A
+//     first-ever mail from a CRM person the mailbox never exchanged with is found by this part, as
+//     is every new sender's mail: fetched and judged, and its sender learned.
+// What neither part sees is mail from a known non-CRM sender that names a CRM person the mailbox
+// never wrote with (a colleague's first mail copying a new customer): the reconciliation asks the
+// same query, so it is the audit's (search-audit/) to find, as any search miss.
+import { sql } from '../db/orm.ts';
+import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
+import {
+  type CrmScope,
+  type ErasedPeople,
+  orgSearchTerms,
+  QUERY_TERM_CHARS,
+} from './crm-search.ts';
+import { isFreeMailDomain } from './free-mail.ts';
+import { listSenderTerms } from './list-senders.ts';
+import { newSendersTerm } from './new-senders-term.ts';
+
+/** A CRM whose terms fit in this many queries is searched whole. */
+export const FULL_QUERIES = 2;
+/** Characters of the new-senders part (`-{from:…}`): about 35 addresses or domains. */
+const EXCLUDE_CHARS = 900;
+/** A domain from which this many non-CRM senders wrote, and no logged mail, is excluded whole. */
+const DOMAIN_SENDERS = 3;
+/** A sender is known (its next mail not fetched) once this many of its mails were read. */
+const KNOWN_AFTER = 1;
+
+export interface MailboxScope extends CrmScope {
+  mailbox: { id: string; orgId: string; email: string };
+  orgRules: ErasedPeople;
+}
+
+export interface MailboxTerms {
+  /** Terms for crm-search.ts's listMatchingIds: plain terms, `from:` terms, and one `-{…}` term. */
+  terms: string[];
+  incomplete: boolean;
+  /** Searched by the mailbox's correspondents, not the whole CRM. */
+  scoped: boolean;
+}
+
+export async function mailboxSearchTerms(ctx: MailboxScope): Promise<MailboxTerms> {
+  if (await crmFits(ctx)) return { ...(await orgSearchTerms(ctx)), scoped: false };
+  const part = newSendersTerm(await knownNonCrmSenders(ctx));
+  // Nothing learned yet (a new mailbox): no search can tell, every mail is fetched and taught.
+  if (!part) return { terms: [], incomplete: true, scoped: true };
+  const budget = QUERY_TERM_CHARS - part.length - 1;
+  const people = await crmCorrespondents(ctx);
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
+  const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
+  const terms: string[] = [];
+  let chars = 0;
+  for (const t of [...lists, ...people]) {
+    if (t === ctx.mailbox.email || rules.anyErased([t])) continue;
+    if (chars + t.length + 1 > budget) break;
+    terms.push(t);
+    chars += t.length + 1;
+  }
+  return { terms: [part, ...terms], incomplete: false, scoped: true };
+}
+
+/** Whether the org's CRM terms fit FULL_QUERIES queries; reads no more rows than that needs. */
+async function crmFits(ctx: MailboxScope): Promise<boolean> {
+  const max = FULL_QUERIES * QUERY_TERM_CHARS;
+  // No term is shorter than 5 characters ("a.io"): past max / 6 rows it cannot fit.
+  const rows = Math.ceil(max / 6) + 1;
+  const { rows: r } = await ctx.db.execute<{ chars: number }>(sql`
+    select coalesce(sum(length(term) + 1), 0)::int as chars from (
+      (select email as term from crm_entity_emails where org_id = ${ctx.mailbox.orgId} limit ${rows})
+      union all
+      (select domain from crm_company_domains where org_id = ${ctx.mailbox.orgId} limit ${rows})
+    ) t`);
+  return (r[0]?.chars ?? 0) <= max;
+}
+
+/** The CRM's addresses and company domains this mailbox exchanged mail with, most traffic first. */
+async function crmCorrespondents(ctx: MailboxScope): Promise<string[]> {
+  const { rows } = await ctx.db.execute<{ term: string }>(sql`
+    select term from (
+      select c.address as term, c.mails as weight from mailbox_correspondents c
+       where c.mailbox_id = ${ctx.mailbox.id}
+         and exists (select 1 from crm_entity_emails e
+                      where e.org_id = ${ctx.mailbox.orgId} and e.email = c.address)
+      union all
+      select c.domain, sum(c.mails) from mailbox_correspondents c
+       where c.mailbox_id = ${ctx.mailbox.id}
+         and exists (select 1 from crm_company_domains d
+                      where d.org_id = ${ctx.mailbox.orgId} and d.domain = c.domain)
+       group by c.domain
+    ) t order by weight desc, term limit 200`);
+  return rows
+    .map((r) => r.term)
+    .filter((t) => isPlainSearchTerm(t) && !(!t.includes('@') && isFreeMailDomain(t)));
+}
+
+/**
+ * Senders whose mail the mailbox read and never logged, not in the CRM nor at a CRM company's
+ * domain, most mail first; a domain in their place when several of them share one no logged mail
+ * came from (never a free-mail domain, never the owner's). As many as EXCLUDE_CHARS holds.
+ */
+async function knownNonCrmSenders(ctx: MailboxScope): Promise<string[]> {
+  const own = ctx.mailbox.email.split('@')[1] ?? '';
+  const { rows } = await ctx.db.execute<{
+    address: string;
+    domain: string;
+    sent: number;
+    crm_domain: boolean;
+  }>(sql`
+    select c.address, c.domain, c.sent,
+           exists (select 1 from mailbox_correspondents k
+                    where k.mailbox_id = c.mailbox_id and k.domain = c.domain
+                      and k.crm_mails > 0) as crm_domain
+      from mailbox_correspondents c
+     where c.mailbox_id = ${ctx.mailbox.id} and c.sent >= ${KNOWN_AFTER} and c.crm_mails = 0
+       and not exists (select 1 from crm_entity_emails e
+                        where e.org_id = ${ctx.mailbox.orgId} and e.email = c.address)
+       and not exists (select 1 from crm_company_domains d
+                        where d.org_id = ${ctx.mailbox.orgId} and d.domain = c.domain)
+     order by c.sent desc, c.address limit 500`);
+  const byDomain = new Map<string, { senders: number; sent: number; crm: boolean }>();
+  for (const r of rows) {
+    const d = byDomain.get(r.domain) ?? { senders: 0, sent: 0, crm: false };
+    d.senders += 1;
+    d.crm ||= r.crm_domain;
+    d.sent += r.sent;
+    byDomain.set(r.domain, d);
+  }
+  const wholeDomain = (d: string) => {
+    const seen = byDomain.get(d);
+    return (
+      d !== own && !isFreeMailDomain(d) && !seen?.crm && (seen?.senders ?? 0) >= DOMAIN_SENDERS
+    );
+  };
+  const weighted = [
+    ...[...byDomain.entries()]
+      .filter(([d]) => wholeDomain(d))
+      .map(([d, v]) => ({ term: d, sent: v.sent })),
+    ...rows.filter((r) => !wholeDomain(r.domain)).map((r) => ({ term: r.address, sent: r.sent })),
+  ]
+    .filter((t) => isPlainSearchTerm(t.term))
+    .sort((a, b) => b.sent - a.sent || a.term.localeCompare(b.term));
+  const out: string[] = [];
+  let chars = 3;
+  for (const { term } of weighted) {
+    if (chars + term.length + 6 > EXCLUDE_CHARS) break;
+    out.push(term);
+    chars += term.length + 6;
+  }
+  return out;
+}

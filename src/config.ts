@@ -66,6 +66,8 @@ const envSchema = z.object({
   GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
   MATCH_SEARCH_DELAY_MS: optional(z.coerce.number().int().min(0).max(600_000)),
   MATCH_SETTLE_MS: optional(z.coerce.number().int().min(1_000).max(86_400_000)),
+  /** Past this many queries a CRM is searched by each mailbox's scope (crm/mailbox-terms.ts). */
+  SEARCH_FULL_CRM_QUERIES: optional(z.coerce.number().int().min(0).max(1_000_000)),
   /** The share of the mail search let go that the audit fetches to check it (search-audit/). */
   AUDIT_SAMPLE_RATE: optional(z.coerce.number().min(0).max(1)),
   POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
@@ -134,7 +136,7 @@ export interface Config {
     pollInterval: string;
     /** Search before fetch (search-first/): how long after a mail is seen it is searched for,
      * and how long search may lag before a mail it has not found is taken as no one's. */
-    searchFirst: { delayMs: number; settleMs: number };
+    searchFirst: { delayMs: number; settleMs: number; fullCrmQueries: number };
     /** The independent check of what search let go (search-audit/): the share it samples. */
     audit: { sampleRate: number };
   };
@@ -225,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       searchFirst: {
         delayMs: e.MATCH_SEARCH_DELAY_MS ?? 3_000,
         settleMs: e.MATCH_SETTLE_MS ?? 10 * 60_000,
+        fullCrmQueries: e.SEARCH_FULL_CRM_QUERIES ?? 2,
       },
       audit: { sampleRate: e.AUDIT_SAMPLE_RATE ?? 0.05 },
     },

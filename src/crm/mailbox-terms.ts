@@ -26,7 +26,7 @@ import { isFreeMailDomain } from './free-mail.ts';
 import { listSenderTerms } from './list-senders.ts';
 import { newSendersTerm } from './new-senders-term.ts';
 
-/** A CRM whose terms fit in this many queries is searched whole. */
+/** A CRM whose terms fit in this many queries is searched whole (SEARCH_FULL_CRM_QUERIES). */
 export const FULL_QUERIES = 2;
 /** Characters of the new-senders part (`-{from:…}`): about 35 addresses or domains. */
 const EXCLUDE_CHARS = 900;
@@ -38,6 +38,7 @@ const KNOWN_AFTER = 1;
 export interface MailboxScope extends CrmScope {
   mailbox: { id: string; orgId: string; email: string };
   orgRules: ErasedPeople;
+  searchFirst?: { fullCrmQueries?: number | undefined } | undefined;
 }
 
 export interface MailboxTerms {
@@ -70,7 +71,7 @@ export async function mailboxSearchTerms(ctx: MailboxScope): Promise<MailboxTerm
 
 /** Whether the org's CRM terms fit FULL_QUERIES queries; reads no more rows than that needs. */
 async function crmFits(ctx: MailboxScope): Promise<boolean> {
-  const max = FULL_QUERIES * QUERY_TERM_CHARS;
+  const max = (ctx.searchFirst?.fullCrmQueries ?? FULL_QUERIES) * QUERY_TERM_CHARS;
   // No term is shorter than 5 characters ("a.io"): past max / 6 rows it cannot fit.
   const rows = Math.ceil(max / 6) + 1;
   const { rows: r } = await ctx.db.execute<{ chars: number }>(sql`

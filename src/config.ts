@@ -227,7 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       searchFirst: {
         delayMs: e.MATCH_SEARCH_DELAY_MS ?? 3_000,
         settleMs: e.MATCH_SETTLE_MS ?? 10 * 60_000,
-        fullCrmQueries: e.SEARCH_FULL_CRM_QUERIES ?? 2,
+        fullCrmQueries: e.SEARCH_FULL_CRM_QUERIES ?? 1,
       },
       audit: { sampleRate: e.AUDIT_SAMPLE_RATE ?? 0.05 },
     },

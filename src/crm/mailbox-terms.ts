@@ -27,7 +27,7 @@ import { listSenderTerms } from './list-senders.ts';
 import { newSendersTerm } from './new-senders-term.ts';
 
 /** A CRM whose terms fit in this many queries is searched whole (SEARCH_FULL_CRM_QUERIES). */
-export const FULL_QUERIES = 2;
+export const FULL_QUERIES = 1;
 /** Characters of the new-senders part (`-{from:…}`): about 35 addresses or domains. */
 const EXCLUDE_CHARS = 900;
 /** A domain from which this many non-CRM senders wrote, and no logged mail, is excluded whole. */

@@ -29,12 +29,15 @@ export async function noteCorrespondents(
   mailboxId: string,
   mails: ReadMail[],
   owner: readonly string[],
+  /** Never remembered (an erased person: org/org-rules.ts). */
+  forgotten: (address: string) => boolean = () => false,
 ): Promise<void> {
   const own = new Set(owner.map((a) => a.toLowerCase()));
   const seen = new Map<string, Seen>();
   const add = (a: MailAddress | null | undefined, logged: boolean, from: boolean) => {
     const address = a?.email?.toLowerCase();
     if (!address || own.has(address) || !address.includes('@') || address.length > 254) return;
+    if (forgotten(address)) return;
     const s = seen.get(address) ?? { mails: 0, crm: 0, sent: 0 };
     s.mails += 1;
     if (logged) s.crm += 1;

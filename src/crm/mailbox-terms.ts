@@ -51,12 +51,13 @@ export interface MailboxTerms {
 
 export async function mailboxSearchTerms(ctx: MailboxScope): Promise<MailboxTerms> {
   if (await crmFits(ctx)) return { ...(await orgSearchTerms(ctx)), scoped: false };
-  const part = newSendersTerm(await knownNonCrmSenders(ctx));
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
+  // An erased person is never named in a query, even to exclude them.
+  const part = newSendersTerm((await knownNonCrmSenders(ctx)).filter((s) => !rules.anyErased([s])));
   // Nothing learned yet (a new mailbox): no search can tell, every mail is fetched and taught.
   if (!part) return { terms: [], incomplete: true, scoped: true };
   const budget = QUERY_TERM_CHARS - part.length - 1;
   const people = await crmCorrespondents(ctx);
-  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
   const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
   const terms: string[] = [];
   let chars = 0;

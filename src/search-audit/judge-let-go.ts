@@ -47,11 +47,13 @@ export async function judgeLetGo(ctx: SyncContext, ids: string[]): Promise<Judge
   // The headers read teach the mailbox's correspondents (crm/mailbox-terms.ts); the ones logged
   // below are taught by the sync's write path.
   const logs = new Set(wanted.map((j) => j.mail.gmailId));
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
   await noteCorrespondents(
     ctx.db,
     mailboxId,
     mails.filter((m) => !logs.has(m.gmailId)).map((mail) => ({ mail, logged: false })),
     screened.owner,
+    (address) => rules.anyErased([address]),
   );
 
   const retry = new Set(read.failed);

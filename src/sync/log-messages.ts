@@ -76,6 +76,7 @@ export async function logMessages(
     mailbox.id,
     fetched.mails.map((mail) => ({ mail, logged: loggedIds.has(mail.gmailId) })),
     owner,
+    await erasedCheck(ctx),
   );
   // A recipient answering mail the CRM sent: thread.replied (or message.auto_replied) with it.
   await addReplyEvents(ctx.db, mailbox.id, eligible, drafts);
@@ -100,6 +101,12 @@ export async function logMessages(
   countDeadLetters(ctx, [...given, ...stored.deadLettered]);
   if (fetched.throttledUntil) throw new MailboxThrottled(fetched.throttledUntil);
   return { fetched: toFetch.length, logged: stored.stored.length, pending: fetched.pending };
+}
+
+/** Whether an address was erased from the org: an erased person is remembered nowhere. */
+async function erasedCheck(ctx: SyncContext): Promise<(address: string) => boolean> {
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
+  return (address) => rules.anyErased([address]);
 }
 
 /** Visible without content: a metric by reason kind and a log line with counts only. */

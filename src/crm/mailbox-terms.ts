@@ -34,6 +34,8 @@ const EXCLUDE_CHARS = 900;
 const DOMAIN_SENDERS = 3;
 /** A sender is known (its next mail not fetched) once this many of its mails were read. */
 const KNOWN_AFTER = 1;
+/** The correspondents a search is made from, most mail first. */
+const MAX_CORRESPONDENTS = 2_000;
 
 export interface MailboxScope extends CrmScope {
   mailbox: { id: string; orgId: string; email: string };
@@ -52,16 +54,19 @@ export interface MailboxTerms {
 export async function mailboxSearchTerms(ctx: MailboxScope): Promise<MailboxTerms> {
   if (await crmFits(ctx)) return { ...(await orgSearchTerms(ctx)), scoped: false };
   const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
+  const people = await correspondents(ctx);
+  const crm = await inCrm(ctx, people);
   // An erased person is never named in a query, even to exclude them.
-  const part = newSendersTerm((await knownNonCrmSenders(ctx)).filter((s) => !rules.anyErased([s])));
+  const part = newSendersTerm(
+    knownNonCrmSenders(ctx, people, crm).filter((s) => !rules.anyErased([s])),
+  );
   // Nothing learned yet (a new mailbox): no search can tell, every mail is fetched and taught.
   if (!part) return { terms: [], incomplete: true, scoped: true };
   const budget = QUERY_TERM_CHARS - part.length - 1;
-  const people = await crmCorrespondents(ctx);
   const lists = await listSenderTerms(ctx.db, ctx.mailbox.orgId);
   const terms: string[] = [];
   let chars = 0;
-  for (const t of [...lists, ...people]) {
+  for (const t of [...lists, ...crmCorrespondents(people, crm)]) {
     if (t === ctx.mailbox.email || rules.anyErased([t])) continue;
     if (chars + t.length + 1 > budget) break;
     terms.push(t);
@@ -84,23 +89,58 @@ async function crmFits(ctx: MailboxScope): Promise<boolean> {
   return (r[0]?.chars ?? 0) <= max;
 }
 
+type Correspondent = {
+  address: string;
+  domain: string;
+  mails: number;
+  crm_mails: number;
+  sent: number;
+};
+
+/** The mailbox's correspondents, most mail first: bounded by the mailbox, never by the CRM. */
+async function correspondents(ctx: MailboxScope): Promise<Correspondent[]> {
+  const { rows } = await ctx.db.execute<Correspondent>(sql`
+    select address, domain, mails, crm_mails, sent from mailbox_correspondents
+     where mailbox_id = ${ctx.mailbox.id}
+     order by mails desc, address limit ${MAX_CORRESPONDENTS}`);
+  return rows;
+}
+
+/**
+ * Which of these addresses and domains the CRM holds: looked up by value through the CRM's
+ * indexes (an anti-join against the CRM's views scans a million-row CRM).
+ */
+async function inCrm(
+  ctx: MailboxScope,
+  people: Correspondent[],
+): Promise<{ addresses: Set<string>; domains: Set<string> }> {
+  const addresses = textArray(people.map((p) => p.address));
+  const domains = textArray([...new Set(people.map((p) => p.domain))]);
+  const { rows: a } = await ctx.db.execute<{ term: string }>(sql`
+    select distinct email as term from crm_entity_emails
+     where org_id = ${ctx.mailbox.orgId} and email = any(${addresses}::text[])`);
+  const { rows: d } = await ctx.db.execute<{ term: string }>(sql`
+    select distinct domain as term from crm_company_domains
+     where org_id = ${ctx.mailbox.orgId} and domain = any(${domains}::text[])`);
+  return { addresses: new Set(a.map((r) => r.term)), domains: new Set(d.map((r) => r.term)) };
+}
+
+const textArray = (values: string[]) =>
+  `{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`;
+
 /** The CRM's addresses and company domains this mailbox exchanged mail with, most traffic first. */
-async function crmCorrespondents(ctx: MailboxScope): Promise<string[]> {
-  const { rows } = await ctx.db.execute<{ term: string }>(sql`
-    select term from (
-      select c.address as term, c.mails as weight from mailbox_correspondents c
-       where c.mailbox_id = ${ctx.mailbox.id}
-         and exists (select 1 from crm_entity_emails e
-                      where e.org_id = ${ctx.mailbox.orgId} and e.email = c.address)
-      union all
-      select c.domain, sum(c.mails) from mailbox_correspondents c
-       where c.mailbox_id = ${ctx.mailbox.id}
-         and exists (select 1 from crm_company_domains d
-                      where d.org_id = ${ctx.mailbox.orgId} and d.domain = c.domain)
-       group by c.domain
-    ) t order by weight desc, term limit 200`);
-  return rows
-    .map((r) => r.term)
+function crmCorrespondents(
+  people: Correspondent[],
+  crm: { addresses: Set<string>; domains: Set<string> },
+): string[] {
+  const weights = new Map<string, number>();
+  for (const p of people) {
+    if (crm.addresses.has(p.address)) weights.set(p.address, p.mails);
+    if (crm.domains.has(p.domain)) weights.set(p.domain, (weights.get(p.domain) ?? 0) + p.mails);
+  }
+  return [...weights.entries()]
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .map(([t]) => t)
     .filter((t) => isPlainSearchTerm(t) && !(!t.includes('@') && isFreeMailDomain(t)));
 }
 
@@ -109,25 +149,23 @@ async function crmCorrespondents(ctx: MailboxScope): Promise<string[]> {
  * domain, most mail first; a domain in their place when several of them share one no logged mail
  * came from (never a free-mail domain, never the owner's). As many as EXCLUDE_CHARS holds.
  */
-async function knownNonCrmSenders(ctx: MailboxScope): Promise<string[]> {
+function knownNonCrmSenders(
+  ctx: MailboxScope,
+  people: Correspondent[],
+  crm: { addresses: Set<string>; domains: Set<string> },
+): string[] {
   const own = ctx.mailbox.email.split('@')[1] ?? '';
-  const { rows } = await ctx.db.execute<{
-    address: string;
-    domain: string;
-    sent: number;
-    crm_domain: boolean;
-  }>(sql`
-    select c.address, c.domain, c.sent,
-           exists (select 1 from mailbox_correspondents k
-                    where k.mailbox_id = c.mailbox_id and k.domain = c.domain
-                      and k.crm_mails > 0) as crm_domain
-      from mailbox_correspondents c
-     where c.mailbox_id = ${ctx.mailbox.id} and c.sent >= ${KNOWN_AFTER} and c.crm_mails = 0
-       and not exists (select 1 from crm_entity_emails e
-                        where e.org_id = ${ctx.mailbox.orgId} and e.email = c.address)
-       and not exists (select 1 from crm_company_domains d
-                        where d.org_id = ${ctx.mailbox.orgId} and d.domain = c.domain)
-     order by c.sent desc, c.address limit 500`);
+  const loggedDomains = new Set(people.filter((p) => p.crm_mails > 0).map((p) => p.domain));
+  const rows = people
+    .filter(
+      (p) =>
+        p.sent >= KNOWN_AFTER &&
+        p.crm_mails === 0 &&
+        !crm.addresses.has(p.address) &&
+        !crm.domains.has(p.domain),
+    )
+    .map((p) => ({ ...p, crm_domain: loggedDomains.has(p.domain) }))
+    .sort((x, y) => y.sent - x.sent || x.address.localeCompare(y.address));
   const byDomain = new Map<string, { senders: number; sent: number; crm: boolean }>();
   for (const r of rows) {
     const d = byDomain.get(r.domain) ?? { senders: 0, sent: 0, crm: false };

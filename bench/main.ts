@@ -5,7 +5,8 @@
 // The 2026-profile backfill is bound by Gmail's quota (2,000 fetches at 5 a second: about seven
 // minutes) and uses little CPU, so it runs in a child process beside the rest; the others run one
 // after another. `--only a,b` runs some scenarios (backfill-2026, backfill-2025, and the fleet's
-// latency, fanout, ingest, send, sweep; and the salesperson's day, `day`) and prints them without
+// latency, fanout, ingest, send, sweep; the salesperson's day, `day`; and a CRM's bulk statement
+// with and without our triggers, `crm-bulk`) and prints them without
 // writing results.json, or with `--merge` writes their figures into it, keeping the others.
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { crmScale } from './crm-scale.ts';
 import { round } from './measure.ts';
 import { type BackfillResult, backfill } from './scenarios/backfill.ts';
+import { type CrmBulkResult, crmBulk } from './scenarios/crm-bulk.ts';
 import { FLEET_PARTS, type FleetPart, fleet } from './scenarios/fleet.ts';
 import { type DayResult, mailboxDay } from './scenarios/mailbox-day.ts';
 import { printTable, type Results, toResults } from './table.ts';
@@ -69,12 +71,18 @@ async function main(): Promise<void> {
     say("a salesperson's day, compressed into a few minutes …");
     day = await mailboxDay();
   }
+  let bulk: CrmBulkResult | undefined;
+  if (wants('crm-bulk')) {
+    say('a CRM bulk statement, 100,000 contacts, with and without our triggers …');
+    bulk = await crmBulk();
+  }
   say('waiting for the 2026 backfill …');
   const results = toResults({
     b26: await b26,
     b25,
     fleet: fleetResult,
     day,
+    bulk,
     machine: {
       cpus: os.cpus().length,
       cpu: os.cpus()[0]?.model,

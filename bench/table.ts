@@ -3,6 +3,7 @@
 import { dayResults, dayRows } from './day-table.ts';
 import { round } from './measure.ts';
 import type { BackfillResult } from './scenarios/backfill.ts';
+import { type CrmBulkResult, crmBulkRows } from './scenarios/crm-bulk.ts';
 import type { fleet } from './scenarios/fleet.ts';
 import type { DayResult } from './scenarios/mailbox-day.ts';
 
@@ -16,9 +17,10 @@ export function toResults(input: {
   b25: BackfillResult | undefined;
   fleet: Fleet | undefined;
   day?: DayResult | undefined;
+  bulk?: CrmBulkResult | undefined;
   machine: Record<string, unknown>;
 }) {
-  const { b26, b25, fleet: f, day } = input;
+  const { b26, b25, fleet: f, day, bulk } = input;
   return {
     date: new Date().toISOString(),
     machine: input.machine,
@@ -76,7 +78,11 @@ export function toResults(input: {
       send_p99_ms: f.send.p99,
     }),
     ...(day && dayResults(day)),
-    detail: { backfill_2026: b26, backfill_2025: b25, fleet: f, mailbox_day: day },
+    ...(bulk && {
+      crm_bulk_insert_ratio: bulk.insert.ratio,
+      crm_bulk_update_ratio: bulk.update.ratio,
+    }),
+    detail: { backfill_2026: b26, backfill_2025: b25, fleet: f, mailbox_day: day, crm_bulk: bulk },
   };
 }
 
@@ -88,7 +94,13 @@ const unitsPerMail = (b: BackfillResult) =>
   round(b.service.units / Math.max(1, b.service.logged) / GET_UNITS[b.profile], 2);
 
 export function printTable(r: Results, say: (line: string) => void): void {
-  const { backfill_2026: b26, backfill_2025: b25, fleet: f, mailbox_day: day } = r.detail;
+  const {
+    backfill_2026: b26,
+    backfill_2025: b25,
+    fleet: f,
+    mailbox_day: day,
+    crm_bulk: bulk,
+  } = r.detail;
   const rows: [string, string, string, string][] = [['scenario', 'measured', 'compared', 'target']];
   for (const b of [b26, b25]) {
     if (!b) continue;
@@ -195,6 +207,7 @@ export function printTable(r: Results, say: (line: string) => void): void {
       '',
     ]);
   if (day) rows.push(...dayRows(day));
+  if (bulk) rows.push(...crmBulkRows(bulk));
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
   say('');
   for (const row of rows)

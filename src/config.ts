@@ -66,7 +66,6 @@ const envSchema = z.object({
   GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
   MATCH_SEARCH_DELAY_MS: optional(z.coerce.number().int().min(0).max(600_000)),
   MATCH_SETTLE_MS: optional(z.coerce.number().int().min(1_000).max(86_400_000)),
-  /** Past this many queries a CRM is searched by each mailbox's scope (crm/mailbox-terms.ts). */
   SEARCH_FULL_CRM_QUERIES: optional(z.coerce.number().int().min(0).max(1_000_000)),
   /** The share of the mail search let go that the audit fetches to check it (search-audit/). */
   AUDIT_SAMPLE_RATE: optional(z.coerce.number().min(0).max(1)),

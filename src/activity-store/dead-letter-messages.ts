@@ -1,6 +1,8 @@
 // Messages the sync gives up on: a row each in dead_letters (mailbox, Gmail id, reason), so the
-// next sync skips them (idsToSkip) and an operator sees them (the metric, `/admin`). The reason
-// never carries mail content.
+// next sync skips them (idsToSkip) and an operator sees them (the metric, `/admin`), and the
+// failures counted on the way (message_failures). The reason never carries mail content. The
+// statements that write a mail's dead letter or its failures are all here (a push's dead letters
+// are the push endpoint's: ingest/notifications.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 
@@ -26,4 +28,32 @@ export async function deadLetterMessages(
       from jsonb_to_recordset(${rows}::jsonb) as r(id text, reason text)
     on conflict (mailbox_id, gmail_message_id) where gmail_message_id is not null
     do update set reason = excluded.reason, attempts = dead_letters.attempts + 1, updated_at = now()`);
+}
+
+/**
+ * One more failure of a message (its fetch, never for rate); at `limit` it is dead-lettered with
+ * the count, in the same transaction. True when this failure dead-lettered it.
+ */
+export async function countMessageFailure(
+  db: Pick<Db, 'transaction'>,
+  mailbox: { id: string; orgId: string },
+  failure: DeadLetter,
+  limit: number,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.execute<{ attempts: number }>(sql`
+      insert into message_failures (mailbox_id, gmail_message_id, last_error)
+      values (${mailbox.id}, ${failure.gmailMessageId}, ${failure.reason})
+      on conflict (mailbox_id, gmail_message_id)
+      do update set attempts = message_failures.attempts + 1, last_error = excluded.last_error, updated_at = now()
+      returning attempts`);
+    const attempts = rows[0]?.attempts ?? 1;
+    if (attempts < limit) return false;
+    await tx.execute(sql`
+      insert into dead_letters (org_id, mailbox_id, source, reason, gmail_message_id, attempts)
+      values (${mailbox.orgId}, ${mailbox.id}, 'message', ${failure.reason}, ${failure.gmailMessageId}, ${attempts})
+      on conflict (mailbox_id, gmail_message_id) where gmail_message_id is not null
+      do update set attempts = excluded.attempts, reason = excluded.reason, updated_at = now()`);
+    return true;
+  });
 }

@@ -5,11 +5,9 @@
 import type { SkipReason } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 
 type Executor = Pick<Db, 'execute'>;
-
-const textArray = (ids: string[]) =>
-  `{${ids.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
 
 export async function recordSkipped(
   db: Executor,
@@ -20,7 +18,7 @@ export async function recordSkipped(
   if (ids.length === 0) return;
   await db.execute(sql`
     insert into skipped_messages (mailbox_id, gmail_message_id, reason)
-    select ${mailboxId}, unnest(${textArray(ids)}::text[]), ${reason}
+    select ${mailboxId}, unnest(${sqlArray(ids, 'text')}), ${reason}
     on conflict do nothing`);
 }
 

@@ -1,11 +1,13 @@
 // Writing activities (mail, and meetings from src/calendar/): one statement stores a batch (activities, their links, an outbox event per
-// new activity) and, when asked, moves the mailbox cursor forward; a statement is atomic, so no
+// new activity, their in-flight markers cleared) and, when asked, moves the mailbox cursor forward; a statement is atomic, so no
 // transaction is needed around it, and it costs one round trip. The unique
 // (mailbox_id, gmail_message_id) makes a replay after a crash, or the sync seeing a mail the CRM
 // sent, add nothing.
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { advanceCursorSql } from '../mailbox/mailbox-cursor.ts';
 import type { ActivityDraft } from './activity-row.ts';
 
 export interface StoredActivity {
@@ -15,7 +17,7 @@ export interface StoredActivity {
 
 /**
  * Inserts the drafts that are new and returns only those (a conflict is a mail already logged);
- * with `cursor`, the same statement moves that mailbox's cursor forward.
+ * with `cursor`, the same statement moves that mailbox's cursor forward (mailbox-cursor.ts).
  */
 export async function insertActivities(
   db: Pick<Db, 'execute'>,
@@ -90,15 +92,15 @@ export async function insertActivities(
                (x.e->'payload') || jsonb_build_object('activity_id', s.id)
           from stored s, jsonb_array_elements(s.events) with ordinality as x(e, n)
       ) all_events order by ord, n
+    ),
+    landed as (
+      -- Done with: their in-flight markers (sync/in-flight.ts) go in the statement that stores them.
+      delete from messages_in_flight f using input i
+       where f.mailbox_id = i.mailbox_id and f.gmail_message_id = i.gmail_message_id
     )${
       cursor
         ? sql`,
-    moved as (
-      update mailboxes
-         set history_id = greatest(history_id, ${cursor.historyId}::bigint),
-             last_sync_at = now(), updated_at = now()
-       where id = ${cursor.mailboxId}
-    )`
+    moved as (${advanceCursorSql([cursor])})`
         : sql``
     }
     select id, gmail_message_id from stored order by ord`);
@@ -118,22 +120,6 @@ export function toPgText(_key: string, value: unknown): unknown {
   return typeof value === 'string' ? pgText(value) : value;
 }
 
-/** The cursor only moves forward (greatest), in the transaction that stores what it covers. */
-export async function advanceCursor(
-  tx: Pick<Db, 'execute'>,
-  mailboxId: string,
-  historyId: number | null,
-  opts: { full?: boolean } = {},
-): Promise<void> {
-  await tx.execute(sql`
-    update mailboxes
-       set history_id = greatest(history_id, ${historyId}::bigint),
-           last_sync_at = now(),
-           ${opts.full ? sql`last_full_sync_at = now(),` : sql``}
-           updated_at = now()
-     where id = ${mailboxId}`);
-}
-
 /**
  * Which of these Gmail ids need no fetch: already logged for the mailbox, dead-lettered after
  * failing too often, or deleted by their owner (the tombstone trigger would refuse them anyway).
@@ -145,15 +131,15 @@ export async function idsToSkip(
   ids: string[],
 ): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const list = `{${ids.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = sqlArray(ids, 'text');
   const { rows } = await db.execute<{ id: string }>(sql`
     select gmail_message_id as id from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})
     union
     select gmail_message_id from dead_letters
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})
     union
     select gmail_message_id from activity_tombstones
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})`);
   return new Set(rows.map((r) => r.id));
 }

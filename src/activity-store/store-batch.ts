@@ -5,9 +5,10 @@
 // A failure that is not the data's (the database unreachable, a bug in a query) is thrown: the
 // job fails and is retried, and nothing is dead-lettered.
 import type { Db } from '../db/database.ts';
+import { advanceCursor } from '../mailbox/mailbox-cursor.ts';
 import type { ActivityDraft } from './activity-row.ts';
 import { type DeadLetter, deadLetterMessages } from './dead-letter-messages.ts';
-import { advanceCursor, insertActivities, type StoredActivity } from './store-activities.ts';
+import { insertActivities, type StoredActivity } from './store-activities.ts';
 import { dataFailureReason } from './store-failure.ts';
 
 export interface StoredBatch {
@@ -35,7 +36,7 @@ export async function storeBatch(
   // message is either stored or dead-lettered, never silently dropped.
   await db.transaction(async (tx) => {
     await deadLetterMessages(tx, mailbox, result.deadLettered);
-    if (cursor) await advanceCursor(tx, cursor.mailboxId, cursor.historyId);
+    if (cursor) await advanceCursor(tx, cursor);
   });
   return result;
 }

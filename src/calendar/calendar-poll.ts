@@ -6,6 +6,7 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { CALENDAR_SCOPE } from '../mailbox/consent-checks.ts';
+import { addJobsSql, jobSpecSql } from '../queue/add-jobs.ts';
 import { MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
 
 export async function pollCalendars(
@@ -24,14 +25,17 @@ export async function pollCalendars(
        where ${CALENDAR_SCOPE} = any(m.scopes)
     ),
     added as (
-      select graphile_worker.add_jobs(array(
-        select json_populate_record(null::graphile_worker.job_spec, json_build_object(
-                 'identifier', ${TASK.calendarSync}::text,
-                 'payload', json_build_object('mailbox_id', id, 'mode', 'incremental'),
-                 'run_at', now() + random() * make_interval(secs => ${jitter}),
-                 'max_attempts', ${MAX_ATTEMPTS.calendarSync}::int,
-                 'job_key', 'calendar-incremental:' || id))
-          from granted order by id), true)
+      select ${addJobsSql(
+        sql`select ${jobSpecSql({
+          task: TASK.calendarSync,
+          payload: sql`json_build_object('mailbox_id', id, 'mode', 'incremental')`,
+          runAt: sql`now() + random() * make_interval(secs => ${jitter})`,
+          maxAttempts: MAX_ATTEMPTS.calendarSync,
+          jobKey: sql`'calendar-incremental:' || id`,
+        })}
+          from granted order by id`,
+        { keepRunAt: true },
+      )}
     )
     -- Referenced, so the statement adds the jobs (a CTE nobody reads is not run).
     select (select count(*) from granted)::int as n, (select count(*) from added)::int as jobs`);

@@ -10,6 +10,7 @@ import { insertActivities } from '../activity-store/store-activities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ActivityContent } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { type ActivityRevision, reviseActivities } from '../sync/revise-activities.ts';
 import { recordPosition } from './calendar-store.ts';
 
@@ -79,7 +80,7 @@ async function loggedMeetings(tx: Pick<Db, 'execute'>, mailboxId: string, keys: 
   const { rows } = await tx.execute<LoggedRow>(sql`
     select id, gmail_message_id, title, description, email_subject, email_direction, content, created_at
       from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sql.param(keys)}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(keys, 'text')})
        and type = 'meeting'
        for update`);
   return new Map(rows.map((r) => [r.gmail_message_id, r]));

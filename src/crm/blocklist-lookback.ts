@@ -7,8 +7,9 @@
 import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { MailboxSettings } from '../db/schema.ts';
-import { addJob, type Executor } from '../queue/enqueue.ts';
-import { MAX_ATTEMPTS, type RetroSearchPayload, TASK } from '../queue/job-names.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { type Executor, enqueueRetroSearch } from '../queue/enqueue.ts';
+import type { RetroSearchPayload } from '../queue/job-names.ts';
 
 type Blocklist = Pick<MailboxSettings, 'blocked_addresses' | 'blocked_domains'>;
 
@@ -29,7 +30,7 @@ export async function applyBlocklistChange(
     .filter((t) => /^[^\s"{}()]*@[^\s"{}()]+$/.test(t));
   if (terms.length > 0) {
     const payload: RetroSearchPayload = { mailbox_id: mailbox.id, terms };
-    await addJob(tx, TASK.retroSearch, { ...payload }, { maxAttempts: MAX_ATTEMPTS.retroSearch });
+    await enqueueRetroSearch(tx, payload);
   }
 }
 
@@ -49,8 +50,7 @@ async function removeBlocked(
   mailbox: { id: string; orgId: string; owners: readonly string[] },
   entries: Blocklist,
 ): Promise<number> {
-  const list = (values: readonly string[]) =>
-    `{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = (values: readonly string[]) => sqlArray(values, 'text');
   const { rows } = await tx.execute<{ n: number }>(sql`
     with covered as (
       select a.id
@@ -58,9 +58,9 @@ async function removeBlocked(
        where a.org_id = ${mailbox.orgId} and a.mailbox_id = ${mailbox.id}
          and exists (
            select 1 from ${ACTIVITY_PARTICIPANTS}
-            where x.addr <> all(${list(mailbox.owners)}::text[])
-              and (x.addr = any(${list(entries.blocked_addresses)}::text[])
-                   or split_part(x.addr, '@', 2) = any(${list(entries.blocked_domains)}::text[])))
+            where x.addr <> all(${list(mailbox.owners)})
+              and (x.addr = any(${list(entries.blocked_addresses)})
+                   or split_part(x.addr, '@', 2) = any(${list(entries.blocked_domains)})))
     ),
     removed as (
       delete from activities where id in (select id from covered) returning id

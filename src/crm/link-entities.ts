@@ -5,6 +5,7 @@
 
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 import { domainOf } from './mail-filter.ts';
 
@@ -40,7 +41,7 @@ export async function matchAddresses(
   }>(sql`
     with matched as (
       select entity_type, entity_id, email from crm_entity_emails
-       where org_id = ${orgId} and email = any(${arrayLiteral(emails)}::text[])
+       where org_id = ${orgId} and email = any(${sqlArray(emails, 'text')})
     ),
     own_domains as (
       select lower(split_part(m.email, '@', 2)) as domain from mailboxes m
@@ -51,7 +52,7 @@ export async function matchAddresses(
     ),
     by_domain as (
       select e as email, lower(split_part(e, '@', 2)) as domain
-        from unnest(${arrayLiteral(byDomain)}::text[]) e
+        from unnest(${sqlArray(byDomain, 'text')}) e
     )
     select entity_type, entity_id, email from matched
     union all
@@ -104,14 +105,4 @@ export function linksFor(participants: string[], index: EntityIndex): EntityLink
     (a, b) => PRIORITY[a.link.entityType] - PRIORITY[b.link.entityType] || a.order - b.order,
   );
   return links.map((l) => l.link);
-}
-
-/** A PostgreSQL array literal of these strings. */
-function arrayLiteral(values: string[]): string {
-  return `{${values.map(quoteArrayItem).join(',')}}`;
-}
-
-/** A PostgreSQL array literal element: quoted, with quotes and backslashes escaped. */
-function quoteArrayItem(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

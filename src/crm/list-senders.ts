@@ -18,6 +18,7 @@
 // day bench (docs/performance.md).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
 
@@ -53,7 +54,7 @@ export async function noteListSenders(
   if (addresses.length === 0) return;
   await db.execute(sql`
     insert into list_senders (org_id, address)
-    select ${orgId}, unnest(${`{${addresses.join(',')}}`}::text[])
+    select ${orgId}, unnest(${sqlArray(addresses, 'text')})
     on conflict (org_id, address) do update set seen_at = now()`);
 }
 

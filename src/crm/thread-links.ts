@@ -4,6 +4,7 @@
 // (https://developers.google.com/gmail/api/guides/threads).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
 import { isListOrMachineMail } from './auto-contacts.ts';
 import { bouncedMessageIds } from './bounces.ts';
@@ -33,7 +34,7 @@ export async function threadLinks(
 ): Promise<ThreadLinks> {
   const byThread: ThreadLinks = new Map();
   if (threadIds.length === 0) return byThread;
-  const list = `{${threadIds.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = sqlArray(threadIds, 'text');
   // Within a type, the record the thread met first comes first.
   const { rows } = await db.execute<{
     thread_id: string;
@@ -44,7 +45,7 @@ export async function threadLinks(
       from activities a
       join activity_links l on l.activity_id = a.id
      where a.org_id = ${mailbox.orgId} and a.mailbox_id = ${mailbox.id}
-       and a.thread_id = any(${list}::text[])
+       and a.thread_id = any(${list})
      group by a.thread_id, l.entity_type, l.entity_id
      order by a.thread_id, min(a.created_at)`);
   for (const row of rows) {

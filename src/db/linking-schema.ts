@@ -24,8 +24,9 @@ export interface SendAsAddress {
 }
 
 /**
- * CRM records whose addresses changed (written by triggers on contacts, leads and companies, or by
- * POST /crm/entities/changed): the retroactive search reads and deletes them once their mail is found.
+ * CRM records whose addresses changed (written by statement-level triggers on contacts, leads and
+ * companies, or by POST /crm/entities/changed): the retroactive search reads and deletes them in the
+ * transaction that queues their searches.
  */
 export const crmEntityChanges = pgTable(
   'crm_entity_changes',
@@ -33,7 +34,8 @@ export const crmEntityChanges = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     orgId: text('org_id').notNull(),
     entityType: text('entity_type').notNull(),
-    entityId: uuid('entity_id').notNull(),
+    /** The records, in chunks of at most 1,000: a bulk statement writes a few rows, not one a record. */
+    entityIds: uuid('entity_ids').array().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('crm_entity_changes_org_idx').on(t.orgId, t.id)],

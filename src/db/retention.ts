@@ -20,6 +20,8 @@
 //                           window (a day back before the last one), which logs threads they follow.
 //                           Ids and thread ids only: 7 days of a busy mailbox is a few thousand rows.
 //   search_audits:          30 days: status sums the last 7; the rest is for an operator's look back
+//   messages_in_flight:     30 days untouched: a crashed attempt's mark whose mail no sync came back
+//                           to (the cursor passed it by another way); a live mark is seconds old
 import type { Db } from './database.ts';
 import { sql } from './orm.ts';
 
@@ -34,6 +36,7 @@ export interface Swept {
   oauthStates: number;
   letGoMail: number;
   auditRuns: number;
+  inFlightMarks: number;
 }
 
 export async function sweepExpired(db: Db): Promise<Swept> {
@@ -77,7 +80,14 @@ export async function sweepExpired(db: Db): Promise<Swept> {
       delete from search_audits where id in (
         select id from search_audits where checked_at < now() - interval '30 days' limit ${limit})`,
   );
-  return { deadLetters, idempotencyKeys, oauthStates, letGoMail, auditRuns };
+  const inFlightMarks = await inBatches(
+    db,
+    (limit) => sql`
+      delete from messages_in_flight where (mailbox_id, gmail_message_id) in (
+        select mailbox_id, gmail_message_id from messages_in_flight
+         where updated_at < now() - interval '30 days' limit ${limit})`,
+  );
+  return { deadLetters, idempotencyKeys, oauthStates, letGoMail, auditRuns, inFlightMarks };
 }
 
 /** Beyond the newest PUSH_LETTERS_PER_REASON of a reason, the older push dead letters go. */

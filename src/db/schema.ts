@@ -82,8 +82,15 @@ export const deals = pgTable(
 // ---- The service's side ---------------------------------------------------------------------
 
 /** `needs_admin`: the account is out of reach for now (mailbox/revocation.ts). */
-const STATUSES = ['active', 'syncing', 'error', 'needs_admin', 'revoked', 'disconnected'] as const;
-export type MailboxStatus = (typeof STATUSES)[number];
+export const MAILBOX_STATUSES = [
+  'active',
+  'syncing',
+  'error',
+  'needs_admin',
+  'revoked',
+  'disconnected',
+] as const;
+export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
 
 export interface MailboxSettings {
   excluded_labels: string[];

@@ -19,11 +19,11 @@
 //   and no push is blamed for it.
 // The sync is decided by the cursor, never by what was announced: an announced change is only
 // queued for a sync, not yet read, and a check that trusted the announcement could pass it over.
-import { sql } from '../db/orm.ts';
 import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
+import { recordCheck } from '../mailbox/mailbox-cursor.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import { markSyncFailed } from '../mailbox/mailbox-store.ts';
+import { markSyncFailed } from '../mailbox/mailbox-transitions.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { enqueueSecondLook } from '../queue/enqueue.ts';
 import type { SyncDeps } from '../sync/sync-context.ts';
@@ -72,7 +72,7 @@ export async function checkMailbox(
   const known = Math.max(cursor, mailbox.quietHistoryId ?? 0);
   if (profileHistoryId !== undefined) {
     if (profileHistoryId <= known) {
-      await markChecked(deps, mailbox.id, false);
+      await recordCheck(deps.db, mailbox.id, { missedPush: false });
       return { kind: 'caught_up' };
     }
     return { kind: 'unread', historyId: profileHistoryId, cursor };
@@ -95,7 +95,7 @@ export async function checkMailbox(
     throw error;
   }
   if (current <= known) {
-    await markChecked(deps, mailbox.id, false);
+    await recordCheck(deps.db, mailbox.id, { missedPush: false });
     return { kind: 'clean' };
   }
   await enqueueSecondLook(deps.db, mailbox.id, current, new Date(Date.now() + PUSH_GRACE_MS));
@@ -117,13 +117,10 @@ export async function settleCheck(
   const cursor = mailbox?.historyId ?? 0;
   const missed = cursor > Math.max(look.cursor, mailbox?.announcedHistoryId ?? 0);
   const quiet = cursor < look.historyId;
-  await deps.db.execute(sql`
-    update mailboxes
-       set checked_at = now(),
-           missed_push_at = case when ${missed}::boolean then now() else missed_push_at end,
-           quiet_history_id = case when ${quiet}::boolean
-             then greatest(quiet_history_id, ${look.historyId}::bigint) else quiet_history_id end
-     where id = ${mailboxId}`);
+  await recordCheck(deps.db, mailboxId, {
+    missedPush: missed,
+    ...(quiet ? { quietId: look.historyId } : {}),
+  });
   return { kind: missed ? 'missed_push' : quiet ? 'quiet' : 'unread' };
 }
 
@@ -131,12 +128,4 @@ export async function settleCheck(
 async function profileHistoryIdOf(deps: SyncDeps, mailbox: Mailbox): Promise<number> {
   const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
   return gmailHistoryId(gmail, deps.pacers.forMailbox(mailbox.id));
-}
-
-async function markChecked(deps: SyncDeps, mailboxId: string, missed: boolean): Promise<void> {
-  await deps.db.execute(sql`
-    update mailboxes
-       set checked_at = now(),
-           missed_push_at = case when ${missed}::boolean then now() else missed_push_at end
-     where id = ${mailboxId}`);
 }

@@ -11,11 +11,11 @@
 // SYNC_BACKFILL_DAYS. When Gmail refuses to search some CRM address at all, every message of the
 // window is fetched and judged instead (crm/search-query.ts).
 
-import { advanceCursor } from '../activity-store/store-activities.ts';
 import { listMatchingIds } from '../crm/crm-search.ts';
 import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import { SearchRefused } from '../crm/search-query.ts';
 import { callGmail } from '../google/gmail-call.ts';
+import { advanceCursor } from '../mailbox/mailbox-cursor.ts';
 import { loggedThreads } from '../search-first/search-first.ts';
 import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
 import type { SyncContext } from '../sync/sync-context.ts';
@@ -70,7 +70,17 @@ export async function fullSync(
     result.pending.push(...batch.pending);
   }
   if (result.pending.length === 0) {
-    await advanceCursor(ctx.db, ctx.mailbox.id, newCursor, { full: true });
+    // After a history 404 the profile's id replaces the cursor even below it: a cursor Gmail no
+    // longer knows (a restored or moved mailbox) would answer 404 again and again.
+    const reset = opts.recovery ? ({ reset: 'history_gone' } as const) : {};
+    await advanceCursor(
+      ctx.db,
+      { mailboxId: ctx.mailbox.id, historyId: newCursor },
+      {
+        full: true,
+        ...reset,
+      },
+    );
   }
   return result;
 }

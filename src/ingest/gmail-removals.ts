@@ -5,6 +5,7 @@
 // (https://developers.google.com/gmail/api/guides/sync, history-candidates.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 
 /** Removes this mailbox's activities of these Gmail ids, in one statement; returns how many. */
 export async function removeGmailDeleted(
@@ -13,12 +14,12 @@ export async function removeGmailDeleted(
   gmailIds: string[],
 ): Promise<number> {
   if (gmailIds.length === 0) return 0;
-  const list = `{${gmailIds.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = sqlArray(gmailIds, 'text');
   const { rows } = await db.execute<{ n: number }>(sql`
     with removed as (
       delete from activities
        where org_id = ${mailbox.orgId} and mailbox_id = ${mailbox.id}
-         and gmail_message_id = any(${list}::text[])
+         and gmail_message_id = any(${list})
       returning id, org_id, mailbox_id, gmail_message_id
     ),
     announced as (

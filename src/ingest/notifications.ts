@@ -11,6 +11,8 @@ import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { deadLetters } from '../db/schema.ts';
+import { STAMP_PUSHES_SQL } from '../mailbox/mailbox-cursor.ts';
+import { addJobsText } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 import { syncJobKey, trailingSyncJobKey } from '../queue/job-names.ts';
 
@@ -134,17 +136,8 @@ const RECORD_NOTIFICATIONS = {
       select m.id, p.history_id from mailboxes m join pushed p on p.email = m.email
        where m.status <> 'disconnected' order by m.id for update of m
     ),
-    -- The highest id a push announced: a poll check that finds Gmail ahead of the cursor asks it
-    -- whether a push came for the change (ingest/check-mailbox.ts). Not for a revoked mailbox,
-    -- whose push queues no sync.
-    stamped as (
-      update mailboxes m
-         set last_push_at = now(),
-             announced_history_id = case when m.status <> 'revoked'
-                                         then greatest(m.announced_history_id, locked.history_id)
-                                         else m.announced_history_id end
-        from locked where m.id = locked.id
-      returning m.id, m.email, m.status, m.history_id
+    -- The last push and the highest id announced (mailbox/mailbox-cursor.ts says what reads it).
+    stamped as (${STAMP_PUSHES_SQL}
     ),
     due as (
       select s.id from stamped s join pushed p on p.email = s.email
@@ -154,14 +147,14 @@ const RECORD_NOTIFICATIONS = {
                           where j.key = '${syncJobKey('')}' || s.id and j.locked_at is null and j.run_at <= now())
     ),
     added as (
-      select graphile_worker.add_jobs(array(
-        select ${mailboxJobSpecSql('syncMailbox')}
-          from due order by id), false) as job
+      select ${addJobsText(`select ${mailboxJobSpecSql('syncMailbox')} from due order by id`, { keepRunAt: false })} as job
     ),
     followed as (
-      select graphile_worker.add_jobs(array(
-        select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''), true)}
-          from stamped where status <> 'revoked' order by id), false) as job
+      select ${addJobsText(
+        `select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''), true)}
+           from stamped where status <> 'revoked' order by id`,
+        { keepRunAt: false },
+      )} as job
     ),
     -- An address no live mailbox has is one dead letter counting its pushes (attempts), holding
     -- the address's sha256 rather than the address: a forgotten watch or a flood cannot grow the

@@ -11,6 +11,7 @@ import type { Database } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sweepExpired } from '../db/retention.ts';
 import type { Logger } from '../logger.ts';
+import { addJobsSql } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 import { CHECK_EVERY, pushHealthySql } from './push-health.ts';
 
@@ -35,15 +36,17 @@ export async function pollCycle(
   // no push announced takes it off the healthy list, and then it is renewed at once), so only the
   // others are renewed daily. A watch costs 100 units: a healthy mailbox spends about 17 a day.
   const watches = await db.execute<{ id: string }>(sql`
-    select graphile_worker.add_jobs(array(
+    select ${addJobsSql(
+      sql`
       select ${sql.raw(mailboxJobSpecSql('renewWatch', spread))}
         from mailboxes m
        where m.status in ('active', 'syncing', 'error')
          and (m.watch_expires_at is null
               or m.watch_expires_at < now() + interval '24 hours'
               or ((m.watch_renewed_at is null or m.watch_renewed_at < now() - interval '1 day')
-                  and not ${sql.raw(pushHealthySql('m'))}))
-    ), true) as id`);
+                  and not ${sql.raw(pushHealthySql('m'))}))`,
+      { keepRunAt: true },
+    )} as id`);
 
   // One statement queues every sync and every check; a job already waiting keeps its earlier
   // run_at. A healthy mailbox checked within the hour gets nothing: its pushes are trusted.
@@ -60,10 +63,13 @@ export async function pollCycle(
           or checked_at < now() - interval '${sql.raw(CHECK_EVERY)}'
     ),
     added as (
-      select graphile_worker.add_jobs(array(
+      select ${addJobsSql(
+        sql`
         select case when healthy then ${sql.raw(mailboxJobSpecSql('checkMailbox', spread))}
                     else ${sql.raw(mailboxJobSpecSql('syncMailbox', spread))} end
-          from due order by id), true)
+          from due order by id`,
+        { keepRunAt: true },
+      )}
     )
     select count(*) filter (where healthy)::int as checks,
            count(*) filter (where not healthy)::int as syncs,
@@ -76,18 +82,21 @@ export async function pollCycle(
   // The daily reconciliation, due a day after the last one: each mailbox keeps the time of day it
   // was connected (or last reconciled), so the fleet is spread over the day, not all at midnight.
   await db.execute(sql`
-    select graphile_worker.add_jobs(array(
+    select ${addJobsSql(
+      sql`
       select ${sql.raw(mailboxJobSpecSql('reconcileMailbox', spread))}
         from mailboxes m left join mailbox_reconciliations r on r.mailbox_id = m.id
        where m.status in ('active', 'syncing')
-         and coalesce(r.checked_at, m.connected_at) < now() - interval '1 day'
-    ), true)`);
+         and coalesce(r.checked_at, m.connected_at) < now() - interval '1 day'`,
+      { keepRunAt: true },
+    )}`);
 
   // The daily audit of what search let go (search-audit/), for a mailbox with let-go mail no audit
   // has drawn or a widening owes: a reconciliation runs one too, so this one runs only when the
   // reconciliations have not for a day. Each mailbox keeps its own time of day.
   await db.execute(sql`
-    select graphile_worker.add_jobs(array(
+    select ${addJobsSql(
+      sql`
       select ${sql.raw(mailboxJobSpecSql('auditMailbox', spread))}
         from mailboxes m
        where m.status in ('active', 'syncing')
@@ -96,17 +105,20 @@ export async function pollCycle(
                         and (p.audit_drawn_at is null
                              or (p.audit_widen_at is not null and p.audit_checked_at is null)))
          and coalesce((select max(a.checked_at) from search_audits a where a.mailbox_id = m.id),
-                      m.connected_at) < now() - interval '1 day'
-    ), true)`);
+                      m.connected_at) < now() - interval '1 day'`,
+      { keepRunAt: true },
+    )}`);
 
   // Mail waiting for search whose search job gave up (its attempts spent) would otherwise wait for
   // the mailbox's next new mail: its search is queued again. A search already waiting keeps its time.
   await db.execute(sql`
-    select graphile_worker.add_jobs(array(
+    select ${addJobsSql(
+      sql`
       select ${sql.raw(mailboxJobSpecSql('matchPending', spread))}
         from (select distinct p.mailbox_id as id from pending_matches p
-               where p.let_go_at is null and p.look_at < now() - interval '5 minutes') overdue
-    ), true)`);
+               where p.let_go_at is null and p.look_at < now() - interval '5 minutes') overdue`,
+      { keepRunAt: true },
+    )}`);
 
   const result = {
     watchesToRenew: watches.rows.length,

@@ -5,7 +5,7 @@
 import { events } from '../db/schema.ts';
 import { classifyGoogleError, isGoogleFailure, MailboxThrottled } from '../google/gmail-errors.ts';
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
-import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-store.ts';
+import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-transitions.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { SyncIncomplete } from '../sync/log-messages.ts';
 import { openSyncContext, type SyncContext, type SyncDeps } from '../sync/sync-context.ts';

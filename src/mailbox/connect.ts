@@ -22,6 +22,7 @@ import {
   type StateStarter,
 } from './consent-checks.ts';
 import { startFirstSync } from './first-sync.ts';
+import { storeConnection } from './mailbox-transitions.ts';
 import { consumeState, issueState } from './oauth-states.ts';
 
 /**
@@ -197,7 +198,6 @@ async function storeMailbox(
       const id = previous?.id ?? randomUUID();
       const sealed = await deps.vault.seal(id, tokens);
       const values = {
-        status: 'syncing' as const,
         scopes,
         sealedTokens: sealed.ciphertext,
         wrappedKey: sealed.wrappedKey,
@@ -212,8 +212,8 @@ async function storeMailbox(
         disconnectedAt: null,
         updatedAt: new Date(),
       };
-      if (previous) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, id));
-      else await tx.insert(mailboxes).values({ id, orgId: owner.orgId, email, ...values });
+      // Every state may be connected again, and the row is locked: this always writes.
+      await storeConnection(tx, 'connected', { id, orgId: owner.orgId, email }, previous, values);
       await tx.insert(events).values({
         orgId: owner.orgId,
         mailboxId: id,

@@ -10,13 +10,8 @@ import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueFinishDisconnect } from '../queue/enqueue.ts';
 import type { MailboxAccess, MailboxAuth } from './mailbox-auth.ts';
-import {
-  findMailboxForUser,
-  getMailbox,
-  type Mailbox,
-  markDisconnected,
-  shredTokens,
-} from './mailbox-store.ts';
+import { findMailboxForUser, getMailbox, type Mailbox, shredTokens } from './mailbox-store.ts';
+import { markDisconnected } from './mailbox-transitions.ts';
 import { stopWatch } from './watch.ts';
 
 export interface DisconnectDeps {

@@ -4,11 +4,10 @@
 // sync that fills in the window before it, a read of its send-as addresses, and (with the
 // calendar granted and SYNC_CALENDAR on) a full listing of its calendar's window.
 import type { Db } from '../db/database.ts';
-import { eq } from '../db/orm.ts';
-import { mailboxes } from '../db/schema.ts';
 import type { Gmail } from '../google/clients.ts';
 import { enqueueCalendarSync } from '../queue/calendar-jobs.ts';
 import { enqueueSync } from '../queue/enqueue.ts';
+import { advanceCursor } from './mailbox-cursor.ts';
 import { enqueueSendAsRefresh } from './send-as.ts';
 import { startWatch, type WatchDeps } from './watch.ts';
 
@@ -21,10 +20,8 @@ export async function startFirstSync(
 ): Promise<{ watching: boolean }> {
   const watch = await startWatch(deps, mailboxId, gmail);
   await deps.db.transaction(async (tx) => {
-    await tx
-      .update(mailboxes)
-      .set({ historyId: watch?.historyId ?? Number(profileHistoryId) })
-      .where(eq(mailboxes.id, mailboxId));
+    const historyId = watch?.historyId ?? Number(profileHistoryId);
+    await advanceCursor(tx, { mailboxId, historyId }, { reset: 'connected' });
     await enqueueSync(tx, mailboxId, { full: true });
     await enqueueSendAsRefresh(tx, mailboxId);
     if (opts.calendar) await enqueueCalendarSync(tx, mailboxId, 'full');

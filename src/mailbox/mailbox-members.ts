@@ -6,6 +6,7 @@ import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, ne, sql } from '../db/orm.ts';
 import { type ConnectedVia, mailboxes } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { Mailbox } from './mailbox-store.ts';
 
 export interface OrgMailboxView {
@@ -85,7 +86,7 @@ export async function setMailboxMembers(
     await tx.execute(sql`
       insert into mailbox_members (mailbox_id, org_id, user_id, added_by)
       select ${mailbox.id}::uuid, ${actor.orgId}, u, ${actor.userId}
-        from unnest(${`{${members.map(quoted).join(',')}}`}::text[]) as u`);
+        from unnest(${sqlArray(members, 'text')}) as u`);
   });
   return orgMailboxView({
     id: mailbox.id,
@@ -96,9 +97,6 @@ export async function setMailboxMembers(
     members,
   });
 }
-
-/** A text[] literal element: quoted, its quotes and backslashes escaped. */
-const quoted = (v: string) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 
 /** Whether the user is a member of any live mailbox of the org (may send from one). */
 export async function isMemberOfAny(db: Db, orgId: string, userId: string): Promise<boolean> {

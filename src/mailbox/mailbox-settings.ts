@@ -7,9 +7,8 @@
 import { AppError } from '../app-error.ts';
 import { applyBlocklistChange } from '../crm/blocklist-lookback.ts';
 import type { Db } from '../db/database.ts';
-import { eq, sql } from '../db/orm.ts';
-import { type MailboxSettings, mailboxes } from '../db/schema.ts';
-import { findMailboxForUser, type Mailbox } from './mailbox-store.ts';
+import type { MailboxSettings } from '../db/schema.ts';
+import { findMailboxForUser, type Mailbox, storeSettings } from './mailbox-store.ts';
 import { ownerAddresses } from './send-as.ts';
 
 export async function requireMailbox(db: Db, orgId: string, userId: string): Promise<Mailbox> {
@@ -50,10 +49,7 @@ export async function updateSettings(
   };
   // The settings and what the blocklist change removes or searches for commit together.
   await db.transaction(async (tx) => {
-    await tx
-      .update(mailboxes)
-      .set({ settings: next, updatedAt: sql`now()` })
-      .where(eq(mailboxes.id, mailbox.id));
+    await storeSettings(tx, mailbox.id, next);
     const owner = { id: mailbox.id, orgId: mailbox.orgId, owners: ownerAddresses(mailbox) };
     await applyBlocklistChange(tx, owner, mailbox.settings, next);
   });

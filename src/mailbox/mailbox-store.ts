@@ -1,8 +1,11 @@
-// Reads and small writes of the mailboxes table, shared by connect, sync and the routes.
+// The mailboxes table's reads, and its writes that are not the status or the cursor: tokens and
+// keys, settings, send-as addresses, the watch, Gmail's throttle. The status moves only by
+// mailbox-transitions.ts (the rules: mailbox-states.ts), the cursor only by mailbox-cursor.ts; no
+// other module writes the table.
 
 import type { Db } from '../db/database.ts';
 import { and, eq, ne, sql } from '../db/orm.ts';
-import { events, type MailboxStatus, mailboxes } from '../db/schema.ts';
+import { type MailboxSettings, mailboxes, type SendAsAddress } from '../db/schema.ts';
 
 export type Mailbox = typeof mailboxes.$inferSelect;
 
@@ -42,66 +45,6 @@ export async function getMailbox(db: Db, id: string): Promise<Mailbox | undefine
   return rows[0];
 }
 
-export async function setMailboxStatus(
-  db: Db,
-  id: string,
-  status: MailboxStatus,
-  lastError: string | null = null,
-): Promise<void> {
-  await db
-    .update(mailboxes)
-    .set({ status, lastError, updatedAt: sql`now()` })
-    .where(eq(mailboxes.id, id));
-}
-
-/**
- * The grant is gone (revoked, expired, password changed): stop the mailbox's work and tell the CRM.
- * Idempotent: only the first caller writes the event.
- */
-export async function markMailboxRevoked(db: Db, mailbox: Mailbox, reason: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const changed = await tx
-      .update(mailboxes)
-      .set({ status: 'revoked', lastError: reason, updatedAt: sql`now()` })
-      .where(and(eq(mailboxes.id, mailbox.id), ne(mailboxes.status, 'revoked'), live))
-      .returning({ id: mailboxes.id });
-    if (changed.length === 0) return;
-    await tx.insert(events).values({
-      orgId: mailbox.orgId,
-      mailboxId: mailbox.id,
-      type: 'mailbox.revoked',
-      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: mailbox.userId, reason },
-    });
-  });
-}
-
-/** How often a mailbox whose account is out of reach (`needs_admin`) is tried again. */
-export const NEEDS_ADMIN_PROBE = '1 hour';
-
-/**
- * The account is out of reach for now (Gmail disabled for it, its domain's policy, suspended): the
- * mailbox waits, tried again hourly (the poll's probe), and the CRM is told once, when it enters
- * the state. Each failed probe sets the next one an hour on.
- */
-export async function markNeedsAdmin(db: Db, mailbox: Mailbox, reason: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ was: string }>(sql`
-      update mailboxes m
-         set status = 'needs_admin', last_error = ${reason.slice(0, 500)},
-             next_retry_at = now() + interval '${sql.raw(NEEDS_ADMIN_PROBE)}', updated_at = now()
-        from (select id, status from mailboxes where id = ${mailbox.id} for update) old
-       where m.id = old.id and old.status in ('active', 'syncing', 'error', 'needs_admin')
-       returning old.status as was`);
-    if (rows[0] === undefined || rows[0].was === 'needs_admin') return;
-    await tx.insert(events).values({
-      orgId: mailbox.orgId,
-      mailboxId: mailbox.id,
-      type: 'mailbox.needs_admin',
-      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: mailbox.userId, reason },
-    });
-  });
-}
-
 /** Gmail refused for rate until `until`: kept (the latest named) so status shows it. */
 export async function markThrottled(db: Db, mailboxId: string, until: Date): Promise<void> {
   await db.execute(sql`
@@ -128,27 +71,6 @@ export async function recordWatchFailure(db: Db, id: string, reason: string): Pr
     .update(mailboxes)
     .set({ lastError: `watch failed: ${reason.slice(0, 200)}`, updatedAt: sql`now()` })
     .where(eq(mailboxes.id, id));
-}
-
-/** The user disconnected: no more work for it; the grant's revocation is owed until done. */
-export async function markDisconnected(db: Db, mailbox: Mailbox, userId: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(mailboxes)
-      .set({
-        status: 'disconnected',
-        disconnectedAt: sql`now()`,
-        pendingRevoke: true,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(mailboxes.id, mailbox.id));
-    await tx.insert(events).values({
-      orgId: mailbox.orgId,
-      mailboxId: mailbox.id,
-      type: 'mailbox.disconnected',
-      payload: { mailbox_id: mailbox.id, email: mailbox.email, user_id: userId },
-    });
-  });
 }
 
 /** Crypto-shredding: the sealed tokens and their wrapped data key are deleted. */
@@ -200,35 +122,44 @@ export async function replaceWrappedKey(
   return changed.length > 0;
 }
 
-/** A sync finished: the mailbox is healthy again (no statement when it already was); one whose
- * account was out of reach is back by itself. */
-export async function markSyncHealthy(db: Db, mailbox: Mailbox): Promise<void> {
-  if (mailbox.status === 'active' && mailbox.errorCount === 0 && mailbox.lastError === null) return;
-  await db.execute(sql`
-    update mailboxes set status = 'active', last_error = null, error_count = 0, next_retry_at = null
-     where id = ${mailbox.id} and status in ('syncing', 'error', 'active', 'needs_admin')
-       and (status <> 'active' or error_count > 0 or last_error is not null)`);
+/** New settings, in the transaction that applies what their blocklist change removes or searches. */
+export async function storeSettings(
+  tx: Pick<Db, 'update'>,
+  id: string,
+  settings: MailboxSettings,
+): Promise<void> {
+  await tx.update(mailboxes).set({ settings, updatedAt: sql`now()` }).where(eq(mailboxes.id, id));
+}
+
+/** An erased address taken off every `blocked_addresses` of the org's mailboxes (org/erasure-rows.ts). */
+export async function dropBlockedAddress(
+  tx: Pick<Db, 'execute'>,
+  orgId: string,
+  email: string,
+): Promise<void> {
+  await tx.execute(sql`
+    update mailboxes
+       set settings = jsonb_set(settings, '{blocked_addresses}', coalesce((
+             select jsonb_agg(v) from jsonb_array_elements(settings -> 'blocked_addresses') v
+              where lower(v #>> '{}') <> ${email}), '[]'::jsonb))
+     where org_id = ${orgId} and settings -> 'blocked_addresses' ? ${email}`);
+}
+
+/** The owner's send-as addresses as Gmail listed them just now. */
+export async function storeSendAs(db: Db, id: string, list: SendAsAddress[]): Promise<void> {
+  await db
+    .update(mailboxes)
+    .set({ sendAs: list, sendAsRefreshedAt: sql`now()` })
+    .where(eq(mailboxes.id, id));
 }
 
 /**
- * A sync failed: the mailbox is in error, retried by the poll after a backoff that doubles up to
- * an hour; the first failure in a row tells the CRM.
+ * A reconciliation's gaps it could not repair, shown as the last error (null: none, and one it
+ * showed before is cleared; another error stands). A statement for the end of reconcile-store.ts's.
  */
-export async function markSyncFailed(db: Db, mailbox: Mailbox, reason: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ error_count: number }>(sql`
-      update mailboxes set status = 'error', last_error = ${reason.slice(0, 500)},
-             error_count = error_count + 1,
-             next_retry_at = now() + least(interval '1 minute' * power(2, error_count), interval '1 hour')
-       where id = ${mailbox.id} and status in ('active', 'syncing', 'error')
-       returning error_count`);
-    if (rows[0]?.error_count === 1) {
-      await tx.insert(events).values({
-        orgId: mailbox.orgId,
-        mailboxId: mailbox.id,
-        type: 'mailbox.error',
-        payload: { mailbox_id: mailbox.id, email: mailbox.email, reason },
-      });
-    }
-  });
+export function recordUnrepairedSql(mailboxId: string, unrepaired: string | null, prefix: string) {
+  return sql`
+    update mailboxes set last_error = ${unrepaired}, updated_at = now()
+     where id = ${mailboxId}
+       and (${unrepaired}::text is not null or last_error like ${`${prefix}%`})`;
 }

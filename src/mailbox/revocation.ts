@@ -8,7 +8,8 @@ import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { classifyGoogleError } from '../google/gmail-errors.ts';
 import type { MailboxAuth } from './mailbox-auth.ts';
-import { type Mailbox, markMailboxRevoked, markNeedsAdmin } from './mailbox-store.ts';
+import type { Mailbox } from './mailbox-store.ts';
+import { markMailboxRevoked, markNeedsAdmin } from './mailbox-transitions.ts';
 
 export interface RevocationDeps {
   db: Db;

@@ -3,15 +3,14 @@
 // too: mail from one is sent, mail between them is internal, and a send may go out from one.
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
-import { eq, sql } from '../db/orm.ts';
-import { mailboxes, type SendAsAddress } from '../db/schema.ts';
+import type { SendAsAddress } from '../db/schema.ts';
 import type { Gmail } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import type { Pacer, PacerRegistry } from '../google/mailbox-pacer.ts';
 import { addJob, type Executor } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
 import type { MailboxAuth } from './mailbox-auth.ts';
-import { getMailbox, type Mailbox } from './mailbox-store.ts';
+import { getMailbox, type Mailbox, storeSendAs } from './mailbox-store.ts';
 import { handleRevokedGrant } from './revocation.ts';
 
 export interface SendAsDeps {
@@ -60,10 +59,7 @@ export async function refreshSendAs(
   try {
     const { gmail } = await deps.mailboxAuth.accessFor(mailbox);
     const list = await fetchSendAs(gmail, deps.pacers.forMailbox(mailbox.id));
-    await deps.db
-      .update(mailboxes)
-      .set({ sendAs: list, sendAsRefreshedAt: sql`now()` })
-      .where(eq(mailboxes.id, mailbox.id));
+    await storeSendAs(deps.db, mailbox.id, list);
     return list;
   } catch (error) {
     if (await handleRevokedGrant(deps, mailbox, error)) return;

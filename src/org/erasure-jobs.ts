@@ -6,8 +6,9 @@
 // search filters erased terms as it starts, sync/retro-search.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { addJob } from '../queue/enqueue.ts';
-import { MAX_ATTEMPTS, TASK } from '../queue/job-names.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { enqueueRetroSearch } from '../queue/enqueue.ts';
+import { TASK } from '../queue/job-names.ts';
 
 export async function forgetInJobs(tx: Pick<Db, 'execute'>, orgId: string, email: string) {
   const { rows } = await tx.execute<{
@@ -24,16 +25,14 @@ export async function forgetInJobs(tx: Pick<Db, 'execute'>, orgId: string, email
        and j.payload ->> 'mailbox_id' in (select id::text from mailboxes where org_id = ${orgId})`);
   if (rows.length === 0) return;
   await tx.execute(
-    sql`select graphile_worker.complete_jobs(${`{${rows.map((r) => r.id).join(',')}}`}::bigint[])`,
+    sql`select graphile_worker.complete_jobs(${sqlArray(
+      rows.map((r) => r.id),
+      'bigint',
+    )})`,
   );
   for (const job of rows) {
     const terms = job.payload.terms.filter((t) => t !== email);
     if (job.spent || terms.length === 0) continue;
-    await addJob(
-      tx,
-      TASK.retroSearch,
-      { ...job.payload, terms },
-      { runAt: new Date(job.run_at), maxAttempts: MAX_ATTEMPTS.retroSearch },
-    );
+    await enqueueRetroSearch(tx, { ...job.payload, terms }, new Date(job.run_at));
   }
 }

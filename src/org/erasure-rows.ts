@@ -6,6 +6,8 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { ErasureCounts } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { dropBlockedAddress } from '../mailbox/mailbox-store.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
 
 type Tx = Pick<Db, 'execute'>;
@@ -96,16 +98,16 @@ export async function removeErasedRows(
  */
 async function removeSentMail(tx: Tx, orgId: string, email: string): Promise<ErasureCounts> {
   const like = likePattern(email);
-  const forms = `{${[...new Set([email, canonicalAddress(email)])].map((a) => `"${a}"`).join(',')}}`;
+  const forms = sqlArray([...new Set([email, canonicalAddress(email)])], 'text');
   const count = async (statement: ReturnType<typeof sql>) =>
     (await tx.execute<{ n: number }>(statement)).rows[0]?.n ?? 0;
   const sent = await count(sql`
     with gone as (
-      delete from sent_mail where org_id = ${orgId} and recipients && ${forms}::text[] returning 1)
+      delete from sent_mail where org_id = ${orgId} and recipients && ${forms} returning 1)
     select count(*)::int as n from gone`);
   await tx.execute(sql`
     delete from delivery_reports
-     where org_id = ${orgId} and (recipient ilike ${like} or recipient = any(${forms}::text[]))`);
+     where org_id = ${orgId} and (recipient ilike ${like} or recipient = any(${forms}))`);
   const scheduled = await count(sql`
     with gone as (
       delete from scheduled_sends
@@ -116,7 +118,7 @@ async function removeSentMail(tx: Tx, orgId: string, email: string): Promise<Era
   const suppressions = await count(sql`
     with gone as (
       delete from suppressions
-       where org_id = ${orgId} and (email = any(${forms}::text[]) or canonical = any(${forms}::text[]))
+       where org_id = ${orgId} and (email = any(${forms}) or canonical = any(${forms}))
       returning 1)
     select count(*)::int as n from gone`);
   return { sent_mail: sent, scheduled_sends: scheduled, suppressions };
@@ -147,17 +149,14 @@ async function redactMentions(tx: Tx, orgId: string, email: string): Promise<num
  * surely, and no search may keep naming it.
  */
 async function dropFromBlocklists(tx: Tx, orgId: string, email: string): Promise<void> {
-  const without = (path: string) => sql`coalesce((
-      select jsonb_agg(v) from jsonb_array_elements(settings #> ${path}::text[]) v
+  const without = (path: string[]) => sql`coalesce((
+      select jsonb_agg(v) from jsonb_array_elements(settings #> ${sqlArray(path, 'text')}) v
        where lower(v #>> '{}') <> ${email}), '[]'::jsonb)`;
-  await tx.execute(sql`
-    update mailboxes
-       set settings = jsonb_set(settings, '{blocked_addresses}', ${without('{blocked_addresses}')})
-     where org_id = ${orgId} and settings -> 'blocked_addresses' ? ${email}`);
+  await dropBlockedAddress(tx, orgId, email);
   await tx.execute(sql`
     update org_settings
        set settings = jsonb_set(settings, '{never_log,addresses}',
-                                ${without('{never_log,addresses}')})
+                                ${without(['never_log', 'addresses'])})
      where org_id = ${orgId} and settings #> '{never_log,addresses}' ? ${email}`);
   // A list learned under the address (crm/list-senders.ts) is no longer asked for by it.
   await tx.execute(sql`delete from list_senders where org_id = ${orgId} and address = ${email}`);

@@ -9,8 +9,8 @@
 // report fetched again change nothing.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
-import { pgTextArray } from '../suppressions/suppression-store.ts';
 import type { BouncedRecipient, BounceReport } from './bounce-report.ts';
 
 interface Attribution {
@@ -39,15 +39,15 @@ async function attribute(
   report: BounceReport,
   recipient: string,
 ): Promise<Attribution | null> {
-  const ids = pgTextArray(report.messageIds);
+  const ids = sqlArray(report.messageIds, 'text');
   const { rows } = await db.execute<{ activity_id: string | null }>(sql`
     (select activity_id, 1 as rank, sent_at from sent_mail
       where mailbox_id = ${mailboxId} and recipients @> array[${recipient}]::text[]
-        and (message_id_header = any(${ids}::text[]) or thread_id = ${report.threadId}))
+        and (message_id_header = any(${ids}) or thread_id = ${report.threadId}))
     union all
     (select id, 2, created_at from activities
       where mailbox_id = ${mailboxId} and email_direction = 'sent'
-        and (content->>'message_id_header' = any(${ids}::text[]) or thread_id = ${report.threadId})
+        and (content->>'message_id_header' = any(${ids}) or thread_id = ${report.threadId})
         and exists (select 1 from jsonb_array_elements_text(coalesce(content->'to', '[]') || coalesce(content->'cc', '[]')) t(a)
                      where lower(a) = ${recipient} or lower(a) like ${`%<${recipient}>`}))
     union all

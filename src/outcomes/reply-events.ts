@@ -6,9 +6,9 @@
 // logged (it concerns no CRM record) has no activity to name and makes no event.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
-import { pgTextArray } from '../suppressions/suppression-store.ts';
 import { isAutoReply } from './auto-reply.ts';
 
 /** What this needs of a sync's activity draft (sync/activity-row.ts), and the events it adds. */
@@ -37,7 +37,7 @@ export async function addReplyEvents(
   const threads = [...new Set(received.map((d) => d.threadId))];
   const { rows } = await db.execute<LedgerRow>(sql`
     select thread_id, gmail_message_id, activity_id, recipients from sent_mail
-     where mailbox_id = ${mailboxId} and thread_id = any(${pgTextArray(threads)}::text[])
+     where mailbox_id = ${mailboxId} and thread_id = any(${sqlArray(threads, 'text')})
        and activity_id is not null
      order by sent_at desc`);
   if (rows.length === 0) return;

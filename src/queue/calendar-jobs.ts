@@ -2,6 +2,7 @@
 // added in the caller's transaction. Here, not in src/calendar/, so that connect, the push endpoint
 // and the CRM-change path can queue it without depending on the calendar's code.
 import { sql } from '../db/orm.ts';
+import { addJobsSql, jobSpecSql } from './add-jobs.ts';
 import { addJob, type Executor } from './enqueue.ts';
 import { type CalendarSyncMode, calendarJobKey, MAX_ATTEMPTS, TASK } from './job-names.ts';
 
@@ -29,13 +30,16 @@ export function enqueueCalendarSync(
  */
 export async function enqueueCalendarWindows(db: Executor, orgId: string): Promise<void> {
   await db.execute(sql`
-    select graphile_worker.add_jobs(array(
-      select json_populate_record(null::graphile_worker.job_spec, json_build_object(
-               'identifier', ${TASK.calendarSync}::text,
-               'payload', json_build_object('mailbox_id', c.mailbox_id, 'mode', 'window'),
-               'max_attempts', ${MAX_ATTEMPTS.calendarSync}::int,
-               'job_key', 'calendar-window:' || c.mailbox_id))
+    select ${addJobsSql(
+      sql`select ${jobSpecSql({
+        task: TASK.calendarSync,
+        payload: sql`json_build_object('mailbox_id', c.mailbox_id, 'mode', 'window')`,
+        maxAttempts: MAX_ATTEMPTS.calendarSync,
+        jobKey: sql`'calendar-window:' || c.mailbox_id`,
+      })}
         from calendar_syncs c join mailboxes m on m.id = c.mailbox_id
        where c.org_id = ${orgId} and m.status in ('active', 'syncing', 'error')
-       order by c.mailbox_id), true)`);
+       order by c.mailbox_id`,
+      { keepRunAt: true },
+    )}`);
 }

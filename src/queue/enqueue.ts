@@ -3,6 +3,7 @@
 // jobs commit. Job rows are always built by field name (graphile_worker.job_spec), never by position.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import {
   auditJobKey,
   type CheckJobPayload,
@@ -14,8 +15,10 @@ import {
   matchJobKey,
   type ReconcileJobPayload,
   type ResolveSendPayload,
+  type RetroSearchPayload,
   reconcileJobKey,
   resolveSendJobKey,
+  retroSearchQueue,
   type SyncJobPayload,
   scheduledJobKey,
   syncJobKey,
@@ -165,7 +168,7 @@ export async function rescheduleMailboxJobs(
   const { rows } = await db.execute<{ n: number }>(sql`
     select count(*)::int as n from graphile_worker.reschedule_jobs(array(
       select id from graphile_worker.jobs
-       where key = any(${sql.param(mailboxJobKeys(mailboxId))}::text[])
+       where key = any(${sqlArray(mailboxJobKeys(mailboxId), 'text')})
          and locked_at is null and run_at < ${runAt.toISOString()}::timestamptz
     ), run_at => ${runAt.toISOString()}::timestamptz)`);
   return rows[0]?.n ?? 0;
@@ -265,4 +268,22 @@ export function enqueueScheduledSend(db: Executor, scheduledId: string, runAt: D
 /** The waiting attempt of a cancelled mail is dropped (one that already runs finds it cancelled). */
 export async function removeScheduledSendJob(db: Executor, scheduledId: string): Promise<void> {
   await db.execute(sql`select graphile_worker.remove_job(${scheduledJobKey(scheduledId)})`);
+}
+
+/** A mailbox's retroactive search for some terms, in the mailbox's own queue (one at a time). */
+export function enqueueRetroSearch(
+  db: Executor,
+  payload: RetroSearchPayload,
+  runAt?: Date,
+): Promise<string> {
+  return addJob(
+    db,
+    TASK.retroSearch,
+    { ...payload },
+    {
+      queueName: retroSearchQueue(payload.mailbox_id),
+      maxAttempts: MAX_ATTEMPTS.retroSearch,
+      ...(runAt ? { runAt } : {}),
+    },
+  );
 }

@@ -8,7 +8,7 @@ export const TASK = {
   finishDisconnect: 'finish_disconnect',
   deliverEvents: 'deliver_events',
   poll: 'poll',
-  /** Named in migrations/0003's trigger too: a CRM record's addresses changed in this org. */
+  /** Named in the CRM tables' trigger too (migrations/0017): a record's addresses changed in this org. */
   retroOrg: 'retro_org',
   retroSearch: 'retro_search',
   refreshSendAs: 'refresh_send_as',
@@ -65,6 +65,10 @@ export const calendarLockName = (mailboxId: string) => `calendar-sync:${mailboxI
 
 /** One retroactive search plan per org waits at a time (the trigger in migrations/0003 uses it). */
 export const retroOrgJobKey = (orgId: string) => `retro:${orgId}`;
+
+/** A mailbox's retroactive searches run one at a time, in order: a bulk import's thousand jobs hold
+ * one worker, waiting on the mailbox's pacer, not all of them. */
+export const retroSearchQueue = (mailboxId: string) => `retro-search:${mailboxId}`;
 
 /** Job key of a mailbox's pending sync: coalesces the pushes that arrive while it waits. Full and
  * incremental syncs have separate keys so a push never replaces a pending full sync. */

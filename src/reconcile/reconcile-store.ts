@@ -3,7 +3,8 @@
 // written where the sync writes its own (activity-store/skipped-messages.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { type Mailbox, recordUnrepairedSql } from '../mailbox/mailbox-store.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
@@ -40,9 +41,6 @@ export interface Classified {
   deadLettered: Set<string>;
 }
 
-const textArray = (ids: string[]) =>
-  `{${ids.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
-
 export async function classifyIds(
   db: Executor,
   mailboxId: string,
@@ -50,16 +48,16 @@ export async function classifyIds(
 ): Promise<Classified> {
   const out: Classified = { logged: new Set(), skipped: new Set(), deadLettered: new Set() };
   if (ids.length === 0) return out;
-  const list = textArray(ids);
+  const list = sqlArray(ids, 'text');
   const { rows } = await db.execute<{ id: string; kind: 'logged' | 'dead' | 'skip' }>(sql`
     select gmail_message_id as id, 'logged' as kind from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})
     union all
     select gmail_message_id, 'dead' from dead_letters
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})
     union all
     select gmail_message_id, 'skip' from skipped_messages
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${list})`);
   for (const r of rows) {
     if (r.kind === 'logged') out.logged.add(r.id);
     else out.skipped.add(r.id);
@@ -109,9 +107,7 @@ export async function saveReconciliation(
       select ${mailbox.orgId}, ${mailbox.id}, 'mailbox.gaps_repaired', ${JSON.stringify(payload)}::jsonb
        where ${r.repaired.length}::int > 0
     )
-    update mailboxes set last_error = ${unrepaired}, updated_at = now()
-     where id = ${mailbox.id}
-       and (${unrepaired}::text is not null or last_error like ${`${UNREPAIRED_PREFIX}%`})`);
+    ${recordUnrepairedSql(mailbox.id, unrepaired, UNREPAIRED_PREFIX)}`);
 }
 
 export interface CompletenessView {

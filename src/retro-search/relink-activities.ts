@@ -6,6 +6,7 @@
 import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 
@@ -22,14 +23,14 @@ export async function relinkActivities(
   gmailIds: string[],
 ): Promise<number> {
   if (gmailIds.length === 0) return 0;
-  const list = `{${gmailIds.map((id) => `"${id.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const list = sqlArray(gmailIds, 'text');
   const { rows } = await db.execute<LoggedMail>(sql`
     select id, created_at,
            array(select jsonb_array_elements_text(
                    coalesce(jsonb_build_array(content -> 'from'), '[]') || coalesce(content -> 'to', '[]')
                    || coalesce(content -> 'cc', '[]'))) as people
       from activities
-     where mailbox_id = ${mailbox.id} and gmail_message_id = any(${list}::text[])`);
+     where mailbox_id = ${mailbox.id} and gmail_message_id = any(${list})`);
   if (rows.length === 0) return 0;
   const owners = new Set(ownerAddresses(mailbox));
   const people = rows.map((r) =>

@@ -5,11 +5,12 @@
 // fetch-and-log pipeline, paced by the mailbox's quota; mail already logged (for another record)
 // gains the new links. Links are only ever added: a contact whose address changes keeps its mail.
 
-import { listMatchingIds } from '../crm/crm-search.ts';
+import { listMatchingIds, queryGroups } from '../crm/crm-search.ts';
 import { isFreeMailDomain } from '../crm/free-mail.ts';
 import { ownDomains } from '../crm/mail-filter.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
@@ -19,7 +20,7 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import type { OrgRulesSource } from '../org/org-rules.ts';
 import { enqueueCalendarWindows } from '../queue/calendar-jobs.ts';
-import { addJob, type Executor } from '../queue/enqueue.ts';
+import { addJob, type Executor, enqueueRetroSearch } from '../queue/enqueue.ts';
 import { MAX_ATTEMPTS, type RetroSearchPayload, retroOrgJobKey, TASK } from '../queue/job-names.ts';
 import { logMessages, STORE_SLICE, SyncIncomplete } from '../sync/log-messages.ts';
 import { makeProgressTracker } from '../sync/progress-tracker.ts';
@@ -27,10 +28,16 @@ import type { SharedStatements } from '../sync/shared-statements.ts';
 import type { SyncContext } from '../sync/sync-context.ts';
 import { relinkActivities } from './relink-activities.ts';
 
-/** Terms per mailbox job, so a bulk import is many small retryable jobs. */
-const TERMS_PER_JOB = 100;
-/** Changes taken per planning run; more wait for the next run, queued at once. */
-const CHANGES_PER_PLAN = 1_000;
+/**
+ * Full search queries per mailbox job (crm-search.ts's groups: as many addresses as a query holds),
+ * so a bulk import is many small retryable jobs and no query goes out half empty.
+ */
+const QUERIES_PER_JOB = 2;
+/**
+ * Records taken per planning run (a change row holds up to 1,000, migrations/0017); more wait for
+ * the next run, queued at once, so 100,000 records are planned a thousand at a time.
+ */
+const RECORDS_PER_PLAN = 1_000;
 /**
  * Gmail's search index trails the mailbox: a mail that arrived seconds before the record was made
  * may not be found yet (and the sync saw it when nothing matched). Each search runs once more this
@@ -59,11 +66,11 @@ export async function recordEntityChange(
   return db.transaction(async (tx) => {
     // A record already waiting for its search is not queued twice: repeated calls coalesce.
     await tx.execute(sql`
-      insert into crm_entity_changes (org_id, entity_type, entity_id)
-      select ${orgId}, ${entityType}, ${entityId}::uuid
+      insert into crm_entity_changes (org_id, entity_type, entity_ids)
+      select ${orgId}, ${entityType}, array[${entityId}::uuid]
        where not exists (select 1 from crm_entity_changes
                           where org_id = ${orgId} and entity_type = ${entityType}
-                            and entity_id = ${entityId}::uuid)`);
+                            and entity_ids = array[${entityId}::uuid])`);
     return enqueueRetroOrg(tx, orgId);
   });
 }
@@ -78,61 +85,72 @@ export function enqueueRetroOrg(db: Executor, orgId: string): Promise<string> {
 }
 
 /**
- * The org's pending changes become one search job per connected mailbox (and per 100 terms); the
- * changes are deleted in the transaction that queues their searches.
+ * The org's pending changes become search jobs for each connected mailbox (two queries' worth of
+ * terms each); the changes are deleted in the transaction that queues their searches.
  */
 export async function planRetroSearch(
   deps: { db: Db; orgRules: OrgRulesSource },
   orgId: string,
 ): Promise<number> {
-  const { db } = deps;
-  const { rows: changes } = await db.execute<{
-    id: number;
-    entity_type: string;
-    entity_id: string;
-  }>(
-    sql`select id, entity_type, entity_id from crm_entity_changes
-         where org_id = ${orgId} order by id limit ${CHANGES_PER_PLAN}`,
-  );
-  if (changes.length === 0) return 0;
-  const ids = `{${changes.map((c) => c.entity_id).join(',')}}`;
-  // Records are read through the views, so a deployment that redefined them is searched the same.
-  const { rows } = await db.execute<{ term: string }>(sql`
-    select distinct email as term from crm_entity_emails
-     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])
-    union
-    select distinct '@' || domain from crm_company_domains
-     where org_id = ${orgId} and entity_id = any(${ids}::uuid[])`);
-  // A person erased from the org is never searched for (nor named in a job).
   const rules = await deps.orgRules.forOrg(orgId);
-  const terms = rows
-    .map((r) => r.term)
-    .filter(searchable)
-    .filter((t) => !rules.anyErased([t]));
-  const { rows: boxes } = await db.execute<{ id: string }>(sql`
-    select id from mailboxes where org_id = ${orgId} and status in ('active', 'syncing', 'error')`);
-  await db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
+    // The oldest change rows whose records fill one run (the first however large), locked: a second
+    // planner of the org (a change committed while this one ran wakes one) takes the next ones.
+    const { rows: changes } = await tx.execute<{ id: number; entity_ids: string[] }>(sql`
+      select id, array_to_json(entity_ids) as entity_ids from (
+        select id, entity_ids, sum(cardinality(entity_ids)) over (order by id) as upto
+          from (select id, entity_ids from crm_entity_changes
+                 where org_id = ${orgId} order by id limit ${RECORDS_PER_PLAN}
+                   for update skip locked) oldest) counted
+       where upto - cardinality(entity_ids) < ${RECORDS_PER_PLAN} order by id`);
+    if (changes.length === 0) return 0;
+    const terms = await changedTerms(tx, orgId, changes, rules);
+    const { rows: boxes } = await tx.execute<{ id: string }>(sql`
+      select id from mailboxes where org_id = ${orgId} and status in ('active', 'syncing', 'error')`);
+    const groups = queryGroups(terms);
     for (const box of boxes) {
-      for (let i = 0; i < terms.length; i += TERMS_PER_JOB) {
-        const payload: RetroSearchPayload = {
-          mailbox_id: box.id,
-          terms: terms.slice(i, i + TERMS_PER_JOB),
-        };
-        await addJob(
-          tx,
-          TASK.retroSearch,
-          { ...payload },
-          { maxAttempts: MAX_ATTEMPTS.retroSearch },
-        );
+      for (let i = 0; i < groups.length; i += QUERIES_PER_JOB) {
+        const jobTerms = groups.slice(i, i + QUERIES_PER_JOB).flat();
+        await enqueueRetroSearch(tx, { mailbox_id: box.id, terms: jobTerms });
       }
     }
     await tx.execute(sql`
-      delete from crm_entity_changes where id = any(${`{${changes.map((c) => c.id).join(',')}}`}::bigint[])`);
+      delete from crm_entity_changes where id = any(${sqlArray(
+        changes.map((c) => c.id),
+        'bigint',
+      )})`);
     // Meetings too: each calendar of the org lists its window again (src/calendar/).
     await enqueueCalendarWindows(tx, orgId);
-    if (changes.length === CHANGES_PER_PLAN) await enqueueRetroOrg(tx, orgId);
+    const { rows: more } = await tx.execute<{ more: boolean }>(sql`
+      select exists (select 1 from crm_entity_changes where org_id = ${orgId}) as more`);
+    if (more[0]?.more) await enqueueRetroOrg(tx, orgId);
+    return terms.length * boxes.length;
   });
-  return terms.length * boxes.length;
+}
+
+/** The searchable addresses and @domains of the changed records, less the org's erased people. */
+async function changedTerms(
+  db: Executor,
+  orgId: string,
+  changes: { entity_ids: string[] }[],
+  rules: { anyErased(addresses: readonly string[]): boolean },
+): Promise<string[]> {
+  const ids = sqlArray(
+    changes.flatMap((c) => c.entity_ids),
+    'uuid',
+  );
+  // Records are read through the views, so a deployment that redefined them is searched the same.
+  const { rows } = await db.execute<{ term: string }>(sql`
+    select distinct email as term from crm_entity_emails
+     where org_id = ${orgId} and entity_id = any(${ids})
+    union
+    select distinct '@' || domain from crm_company_domains
+     where org_id = ${orgId} and entity_id = any(${ids})`);
+  // A person erased from the org is never searched for (nor named in a job).
+  return rows
+    .map((r) => r.term)
+    .filter(searchable)
+    .filter((t) => !rules.anyErased([t]));
 }
 
 export interface RetroResult {
@@ -215,12 +233,7 @@ async function searchAndLog(
 
 function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> {
   const again: RetroSearchPayload = { ...payload, pass: 2 };
-  return addJob(
-    db,
-    TASK.retroSearch,
-    { ...again },
-    { runAt: new Date(Date.now() + SEARCH_SETTLE_MS), maxAttempts: MAX_ATTEMPTS.retroSearch },
-  );
+  return enqueueRetroSearch(db, again, new Date(Date.now() + SEARCH_SETTLE_MS));
 }
 
 /** Only terms Gmail reads as plain tokens (gmail-search-terms.ts); a free-mail @domain is everyone. */

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../app-error.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { enqueueScheduledSend } from '../queue/enqueue.ts';
 import {
   type Caller,
@@ -13,7 +14,6 @@ import {
   type SendRequest,
 } from '../send/outgoing-mail.ts';
 import type { Answer } from '../send/send-mail.ts';
-import { pgTextArray } from '../suppressions/suppression-store.ts';
 import type { Vault } from '../vault/vault.ts';
 import { sealMail } from './sealed-mail.ts';
 
@@ -43,15 +43,19 @@ export async function scheduleMail(
   const id = randomUUID();
   const sealed = await sealMail(deps.vault, id, { record, raw });
   const { to, cc, bcc } = record.recipients;
-  const emails = (list: { email: string }[]) => pgTextArray(list.map((a) => a.email));
+  const emails = (list: { email: string }[]) =>
+    sqlArray(
+      list.map((a) => a.email),
+      'text',
+    );
   await deps.db.transaction(async (tx) => {
     await tx.execute(sql`
       insert into scheduled_sends (id, org_id, user_id, mailbox_id, send_at, next_attempt_at,
                                    to_addresses, cc_addresses, bcc_addresses, subject,
                                    message_id_header, sealed_mail, wrapped_key, key_id)
       values (${id}, ${caller.orgId}, ${caller.userId}, ${mailbox.id}, ${sendAt.toISOString()},
-              ${sendAt.toISOString()}, ${emails(to)}::text[], ${emails(cc)}::text[],
-              ${emails(bcc)}::text[], ${record.subject}, ${record.messageIdHeader ?? ''},
+              ${sendAt.toISOString()}, ${emails(to)}, ${emails(cc)},
+              ${emails(bcc)}, ${record.subject}, ${record.messageIdHeader ?? ''},
               ${sealed.ciphertext}, ${sealed.wrappedKey}, ${sealed.keyId})`);
     await enqueueScheduledSend(tx, id, sendAt);
   });

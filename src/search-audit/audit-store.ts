@@ -4,8 +4,8 @@
 // `search_audits`; a run that logged mail is announced to the CRM in the same statement.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
-import { textArray } from '../search-first/search-first.ts';
 
 type Executor = Pick<Db, 'execute'>;
 
@@ -39,7 +39,7 @@ export async function owedLook(
     select d.gmail_message_id as id from pending_matches d
      where d.mailbox_id = ${mailboxId} and d.audit_widen_at is not null
        and d.audit_checked_at is null
-       and d.gmail_message_id <> all(${textArray([...except])}::text[])
+       and d.gmail_message_id <> all(${sqlArray([...except], 'text')})
        and ${unsettled(mailboxId, 'd.gmail_message_id')}
      order by d.let_go_at desc, d.gmail_message_id limit ${limit}`);
   return rows.map((r) => r.id);
@@ -67,7 +67,7 @@ export async function markChecked(db: Executor, mailboxId: string, ids: string[]
   if (ids.length === 0) return;
   await db.execute(sql`
     update pending_matches set audit_checked_at = now()
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
 }
 
 /** Logged now, or deleted from Gmail: nothing left to audit. */
@@ -75,7 +75,7 @@ export async function forgetLetGo(db: Executor, mailboxId: string, ids: string[]
   if (ids.length === 0) return;
   await db.execute(sql`
     delete from pending_matches
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
 }
 
 /** Which of these mails are logged in this mailbox. */
@@ -83,7 +83,7 @@ export async function loggedAmong(db: Executor, mailboxId: string, ids: string[]
   if (ids.length === 0) return new Set<string>();
   const { rows } = await db.execute<{ id: string }>(sql`
     select gmail_message_id as id from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
   return new Set(rows.map((r) => r.id));
 }
 

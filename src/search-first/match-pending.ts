@@ -13,10 +13,11 @@ import { listMatchingIds, queryGroups } from '../crm/crm-search.ts';
 import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import { SearchRefused } from '../crm/search-query.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
 import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
-import { loggedThreads, searchPays, textArray } from './search-first.ts';
+import { loggedThreads, searchPays } from './search-first.ts';
 
 /** How far before the oldest pending mail the search looks: its date is the sender's clock. */
 const WINDOW_MARGIN_MS = 24 * 60 * 60 * 1000;
@@ -194,7 +195,7 @@ export async function followLetGo(ctx: SyncContext, threadIds: string[]): Promis
   const { rows } = await ctx.db.execute<{ id: string }>(sql`
     select gmail_message_id as id from pending_matches
      where mailbox_id = ${ctx.mailbox.id} and let_go_at is not null
-       and thread_id = any(${textArray([...new Set(threadIds)])}::text[])`);
+       and thread_id = any(${sqlArray([...new Set(threadIds)], 'text')})`);
   let logged = 0;
   const followed: string[] = [];
   for (let i = 0; i < rows.length; i += STORE_SLICE) {
@@ -213,7 +214,7 @@ async function notLogged(ctx: SyncContext, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const { rows } = await ctx.db.execute<{ id: string }>(sql`
     select gmail_message_id as id from activities
-     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
   const logged = new Set(rows.map((r) => r.id));
   return ids.filter((id) => !logged.has(id));
 }
@@ -223,12 +224,12 @@ async function letGo(ctx: SyncContext, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await ctx.db.execute(sql`
     update pending_matches set let_go_at = now()
-     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
 }
 
 async function forget(ctx: SyncContext, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await ctx.db.execute(sql`
     delete from pending_matches
-     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${textArray(ids)}::text[])`);
+     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
 }

@@ -27,6 +27,7 @@ import { queryGroups, type SearchSize } from '../crm/crm-search.ts';
 import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
@@ -116,7 +117,7 @@ export async function loggedThreads(
   if (threadIds.length === 0) return new Set();
   const { rows } = await db.execute<{ thread_id: string }>(sql`
     select distinct thread_id from activities
-     where mailbox_id = ${mailboxId} and thread_id = any(${textArray(threadIds)}::text[])`);
+     where mailbox_id = ${mailboxId} and thread_id = any(${sqlArray(threadIds, 'text')})`);
   return new Set(rows.map((r) => r.thread_id));
 }
 
@@ -129,7 +130,7 @@ export async function threadsOf(
   if (gmailIds.length === 0) return [];
   const { rows } = await db.execute<{ thread_id: string }>(sql`
     select distinct thread_id from activities
-     where mailbox_id = ${mailboxId} and gmail_message_id = any(${textArray(gmailIds)}::text[])`);
+     where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(gmailIds, 'text')})`);
   return rows.map((r) => r.thread_id);
 }
 
@@ -142,12 +143,14 @@ async function recordPending(
   await db.execute(sql`
     insert into pending_matches (mailbox_id, gmail_message_id, thread_id, look_at)
     select ${mailboxId}, id, thread_id, to_timestamp(look_ms / 1000.0)
-      from unnest(${textArray(later.map((c) => c.id))}::text[],
-                  ${textArray(later.map((c) => c.threadId))}::text[],
-                  ${`{${looks.join(',')}}`}::float8[]) as t(id, thread_id, look_ms)
+      from unnest(${sqlArray(
+        later.map((c) => c.id),
+        'text',
+      )},
+                  ${sqlArray(
+                    later.map((c) => c.threadId),
+                    'text',
+                  )},
+                  ${sqlArray(looks, 'float8')}) as t(id, thread_id, look_ms)
     on conflict do nothing`);
-}
-
-export function textArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`;
 }

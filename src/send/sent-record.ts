@@ -11,11 +11,11 @@ import { insertActivities } from '../activity-store/store-activities.ts';
 import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { forbidsAny, type OrgRulesSource } from '../org/org-rules.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
-import { pgTextArray } from '../suppressions/suppression-store.ts';
 import type { SentIds } from './gmail-send.ts';
 import type { OutgoingRecord } from './outgoing-mail.ts';
 
@@ -35,7 +35,7 @@ export async function recordSentMail(
     insert into sent_mail (mailbox_id, gmail_message_id, org_id, thread_id, message_id_header,
                            recipients, activity_id, scheduled_id)
     values (${mailbox.id}, ${sent.id}, ${mailbox.orgId}, ${sent.threadId}, ${record.messageIdHeader},
-            ${pgTextArray(recipients)}::text[], ${activityId}, ${opts.scheduledId ?? null})
+            ${sqlArray(recipients, 'text')}, ${activityId}, ${opts.scheduledId ?? null})
     on conflict (mailbox_id, gmail_message_id) do nothing`);
   return activityId;
 }

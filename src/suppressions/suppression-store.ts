@@ -6,6 +6,7 @@ import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { SuppressionReason } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { canonicalAddress } from './canonical-address.ts';
 
 export interface Suppression {
@@ -88,14 +89,9 @@ export async function suppressedAmong(
   const canonical = addresses.map(canonicalAddress);
   const { rows } = await db.execute<{ canonical: string }>(sql`
     select canonical from suppressions
-     where org_id = ${orgId} and canonical = any(${pgTextArray(canonical)}::text[])`);
+     where org_id = ${orgId} and canonical = any(${sqlArray(canonical, 'text')})`);
   const hit = new Set(rows.map((r) => r.canonical));
   return addresses.filter((_, i) => hit.has(canonical[i] ?? ''));
-}
-
-/** A PostgreSQL text[] literal; quotes and backslashes escaped. */
-export function pgTextArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 /** A send to a suppressed address is refused whole, naming the addresses; nothing goes. */

@@ -7,9 +7,12 @@
 // it stays pending without counting toward the limit, and the time Gmail named is kept
 // (`throttledUntil`) so the caller can put the mailbox's work off until then.
 import type { gmail_v1 } from '@googleapis/gmail';
-import { type DeadLetter, deadLetterMessages } from '../activity-store/dead-letter-messages.ts';
+import {
+  countMessageFailure,
+  type DeadLetter,
+  deadLetterMessages,
+} from '../activity-store/dead-letter-messages.ts';
 import type { Db } from '../db/database.ts';
-import { sql } from '../db/orm.ts';
 import type { Gmail } from '../google/clients.ts';
 import { type GmailBatch, MAX_BATCH } from '../google/gmail-batch.ts';
 import { callGmail } from '../google/gmail-call.ts';
@@ -122,21 +125,6 @@ async function fetchOne(ctx: FetchContext, id: string, result: FetchResult): Pro
 }
 
 /** Counts a failure; true when this one crossed the limit and the message was dead-lettered. */
-async function recordFailure(ctx: FetchContext, id: string, reason: string): Promise<boolean> {
-  return ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ attempts: number }>(sql`
-      insert into message_failures (mailbox_id, gmail_message_id, last_error)
-      values (${ctx.mailbox.id}, ${id}, ${reason})
-      on conflict (mailbox_id, gmail_message_id)
-      do update set attempts = message_failures.attempts + 1, last_error = excluded.last_error, updated_at = now()
-      returning attempts`);
-    const attempts = rows[0]?.attempts ?? 1;
-    if (attempts < MAX_ATTEMPTS) return false;
-    await tx.execute(sql`
-      insert into dead_letters (org_id, mailbox_id, source, reason, gmail_message_id, attempts)
-      values (${ctx.mailbox.orgId}, ${ctx.mailbox.id}, 'message', ${reason}, ${id}, ${attempts})
-      on conflict (mailbox_id, gmail_message_id) where gmail_message_id is not null
-      do update set attempts = excluded.attempts, reason = excluded.reason, updated_at = now()`);
-    return true;
-  });
+function recordFailure(ctx: FetchContext, id: string, reason: string): Promise<boolean> {
+  return countMessageFailure(ctx.db, ctx.mailbox, { gmailMessageId: id, reason }, MAX_ATTEMPTS);
 }

@@ -2,13 +2,18 @@
 // mails that pass the mailbox's filters and concern the CRM (a participant's record, or a thread
 // already logged), store them (and, when given, move the cursor) in one statement. No message
 // blocks the batch: one that cannot be parsed or stored is dead-lettered
-// (activity-store/store-batch.ts), counted, and the cursor moves past it. Mail Gmail refused to
+// (activity-store/store-batch.ts), counted, and the cursor moves past it; one that kills the process
+// is dead-lettered after CRASH_LIMIT deaths (sync/in-flight.ts). Mail Gmail refused to
 // fetch for rate waits, with the cursor, until the time Gmail named: what was fetched is stored,
 // then `MailboxThrottled` says when.
 
 import { activityAuthor } from '../activity-store/activity-author.ts';
 import { type ActivityDraft, toActivityDraft } from '../activity-store/activity-row.ts';
-import { type DeadLetter, reasonKind } from '../activity-store/dead-letter-messages.ts';
+import {
+  type DeadLetter,
+  deadLetterMessages,
+  reasonKind,
+} from '../activity-store/dead-letter-messages.ts';
 import { readOrgSettings } from '../activity-store/org-settings.ts';
 import { recordSkips } from '../activity-store/skipped-messages.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
@@ -19,6 +24,13 @@ import { noteListSenders } from '../crm/list-senders.ts';
 import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
 import { fetchMessages } from './fetch-messages.ts';
+import {
+  CRASH_LIMIT,
+  CRASH_REASON,
+  clearInFlight,
+  countCrashes,
+  markInFlight,
+} from './in-flight.ts';
 import { linkMails, screenMails } from './judge-mails.ts';
 import type { SyncContext } from './sync-context.ts';
 
@@ -32,15 +44,80 @@ export interface BatchResult {
   pending: string[];
 }
 
+interface LogOptions {
+  newMail?: boolean;
+  notBefore?: Date;
+}
+
 export async function logMessages(
   ctx: SyncContext,
   ids: string[],
   cursor: number | null,
-  opts: { newMail?: boolean; notBefore?: Date } = {},
+  opts: LogOptions = {},
 ): Promise<BatchResult> {
   const { mailbox } = ctx;
   const known = await idsToSkip(ctx.db, mailbox.id, ids);
   const toFetch = ids.filter((id) => !known.has(id));
+  if (!ctx.exclusive) return logBatch(ctx, toFetch, cursor, opts);
+  // The in-flight marker (sync/in-flight.ts): a message some process died on twice is
+  // dead-lettered; one it died on once is tried alone, before the rest, so that a second death
+  // blames it and no other; the rest go as one batch, which moves the cursor.
+  const crashes = await countCrashes(ctx.db, mailbox.id, toFetch);
+  await deadLetterCrashed(
+    ctx,
+    toFetch.filter((id) => (crashes.get(id) ?? 0) >= CRASH_LIMIT),
+  );
+  const suspects = toFetch.filter((id) => (crashes.get(id) ?? CRASH_LIMIT) < CRASH_LIMIT);
+  const total: BatchResult = { fetched: 0, logged: 0, pending: [] };
+  const add = (part: BatchResult) => {
+    total.fetched += part.fetched;
+    total.logged += part.logged;
+    total.pending.push(...part.pending);
+  };
+  for (const id of suspects) add(await logMarked(ctx, [id], null, opts));
+  const clean = toFetch.filter((id) => !crashes.has(id));
+  add(await logMarked(ctx, clean, total.pending.length === 0 ? cursor : null, opts));
+  return total;
+}
+
+/**
+ * One batch marked in flight while it is fetched, judged and stored. The store clears the markers of
+ * what it stored; the rest are cleared however the batch ends, short of the process dying. A clear
+ * that fails (the database gone) leaves a marker: one crash counted, a suspect, never a dead letter.
+ */
+async function logMarked(
+  ctx: SyncContext,
+  ids: string[],
+  cursor: number | null,
+  opts: LogOptions,
+): Promise<BatchResult> {
+  await markInFlight(ctx.db, ctx.mailbox.id, ids);
+  try {
+    return await logBatch(ctx, ids, cursor, opts);
+  } finally {
+    await clearInFlight(ctx.db, ctx.mailbox.id, ids).catch(() => undefined);
+  }
+}
+
+/** Killed the process CRASH_LIMIT times: dead-lettered with the reason, its marker gone, counted. */
+async function deadLetterCrashed(ctx: SyncContext, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const letters = ids.map((id) => ({ gmailMessageId: id, reason: CRASH_REASON }));
+  await ctx.db.transaction(async (tx) => {
+    await deadLetterMessages(tx, ctx.mailbox, letters);
+    await clearInFlight(tx, ctx.mailbox.id, ids);
+  });
+  countDeadLetters(ctx, letters);
+}
+
+/** The fetch, the judging and the store of ids not yet known. */
+async function logBatch(
+  ctx: SyncContext,
+  toFetch: string[],
+  cursor: number | null,
+  opts: LogOptions,
+): Promise<BatchResult> {
+  const { mailbox } = ctx;
   const fetched = await fetchMessages(ctx, toFetch);
   // A full sync's window: mail Gmail dates before it (imported, restored) is not its to log.
   const { notBefore } = opts;

@@ -4,13 +4,14 @@
 // trip costs more than the statement. Nothing is cached: each call reads or writes afresh.
 import DataLoader from 'dataloader';
 import type { Db } from '../db/database.ts';
-import { inArray, sql } from '../db/orm.ts';
+import { inArray } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
+import { advanceCursor } from '../mailbox/mailbox-cursor.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 
 export interface SharedStatements {
   readMailbox(id: string): Promise<Mailbox | undefined>;
-  /** The cursor forward (never back) and last_sync_at now, as advanceCursor does, batched. */
+  /** The cursor forward (never back) and last_sync_at now: advanceCursor, batched. */
   moveCursor(mailboxId: string, historyId: number): Promise<void>;
 }
 
@@ -31,24 +32,10 @@ export function makeSharedStatements(db: Db): SharedStatements {
 
   const cursors = new DataLoader<{ id: string; historyId: number }, void>(
     async (moves) => {
-      // One row per mailbox (the furthest cursor), locked in id order as every batched write of
-      // mailboxes is, so that two such statements cannot deadlock.
-      const furthest = new Map<string, number>();
-      for (const { id, historyId } of moves)
-        furthest.set(id, Math.max(historyId, furthest.get(id) ?? historyId));
-      const ids = [...furthest.keys()].sort();
-      await db.execute(sql`
-        with moved as (
-          select * from unnest(${sql.param(ids)}::uuid[], ${sql.param(ids.map((id) => furthest.get(id)))}::bigint[])
-            as v(id, history_id)
-        ),
-        locked as materialized (
-          select m.id from mailboxes m join moved using (id) order by m.id for update of m
-        )
-        update mailboxes m
-           set history_id = greatest(m.history_id, moved.history_id), last_sync_at = now(), updated_at = now()
-          from moved join locked using (id)
-         where m.id = moved.id`);
+      await advanceCursor(
+        db,
+        moves.map(({ id, historyId }) => ({ mailboxId: id, historyId })),
+      );
       return moves.map(() => undefined);
     },
     { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (run) => setImmediate(run) },

@@ -41,6 +41,11 @@ export interface SyncContext {
   searchFirst?: SearchFirstOptions | undefined;
   /** The org's never_log, max_visibility and erased people: what no mailbox may log. */
   orgRules: OrgRulesSource;
+  /**
+   * The job holds the mailbox's sync lock, so no other attempt on its mail is alive: its batches
+   * are marked in flight, and a marker found was left by a process that died (sync/in-flight.ts).
+   */
+  exclusive?: boolean | undefined;
 }
 
 export type SyncConfig = Pick<Config, 'sync' | 'google'>;
@@ -64,7 +69,8 @@ export interface SyncDeps {
 
 /**
  * A job's context for one mailbox: its authorised Gmail client and batch endpoint, and its pacer
- * wrapped to report the job's progress. Shared by the sync and the reconciliation.
+ * wrapped to report the job's progress. Shared by the sync and the reconciliation, the search for
+ * pending mail and the audit, each opened under the mailbox's sync lock (jobs/): `exclusive`.
  */
 export async function openSyncContext(
   deps: Omit<SyncDeps, 'log'>,
@@ -87,5 +93,6 @@ export async function openSyncContext(
     metrics: deps.metrics,
     searchFirst: deps.searchFirst,
     orgRules: deps.orgRules,
+    exclusive: true,
   };
 }

@@ -7,6 +7,7 @@
 import type { Db } from '../db/database.ts';
 import { and, ne, sql } from '../db/orm.ts';
 import { mailboxes } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { GoogleConfig } from '../google/clients.ts';
 import { type Delegation, delegatedClient } from '../google/delegated-tokens.ts';
 import { DIRECTORY_SCOPE, type DirectoryUser, listDomainUsers } from '../google/directory.ts';
@@ -123,14 +124,14 @@ async function reconcileUsers(
   const active = new Set(inScope.filter((u) => !u.suspended).map((u) => u.email));
   const suspended = new Set(inScope.filter((u) => u.suspended).map((u) => u.email));
   // The org's own live mailboxes, and whoever holds the addresses in scope (another org may).
-  const addresses = `{${[...active].map((e) => `"${e.replace(/["\\]/g, '')}"`).join(',')}}`;
+  const addresses = sqlArray([...active], 'text');
   const live = await deps.db
     .select()
     .from(mailboxes)
     .where(
       and(
         ne(mailboxes.status, 'disconnected'),
-        sql`(${mailboxes.orgId} = ${ws.orgId} or ${mailboxes.email} = any(${addresses}::text[]))`,
+        sql`(${mailboxes.orgId} = ${ws.orgId} or ${mailboxes.email} = any(${addresses}))`,
       ),
     );
   const holders = new Map(live.filter((m) => active.has(m.email)).map((m) => [m.email, m]));

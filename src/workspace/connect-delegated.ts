@@ -16,6 +16,8 @@ import type { Logger } from '../logger.ts';
 import { askedScopes } from '../mailbox/connect.ts';
 import { CALENDAR_SCOPE } from '../mailbox/consent-checks.ts';
 import { startFirstSync } from '../mailbox/first-sync.ts';
+import type { Mailbox } from '../mailbox/mailbox-store.ts';
+import { storeConnection } from '../mailbox/mailbox-transitions.ts';
 
 export interface DelegatedConnectDeps {
   db: Db;
@@ -36,7 +38,7 @@ export async function connectDelegatedMailbox(
   email: string,
 ): Promise<boolean> {
   const previous = await findPreviousRow(deps.db, orgId, email);
-  const id = previous ?? randomUUID();
+  const id = previous?.id ?? randomUUID();
   // What a user's consent asks (the calendar too, with SYNC_CALENDAR on): all authorised by the admin.
   const scopes = askedScopes(deps.google);
   const auth = delegatedClient(deps.google, deps.delegation, email, scopes);
@@ -47,7 +49,7 @@ export async function connectDelegatedMailbox(
   const stored = await storeDelegatedMailbox(
     deps.db,
     { id, orgId, domain, email, scopes },
-    !!previous,
+    previous,
   );
   if (!stored) return false;
   await startFirstSync(deps, id, gmail, profile.data.historyId, {
@@ -57,9 +59,9 @@ export async function connectDelegatedMailbox(
   return true;
 }
 
-async function findPreviousRow(db: Db, orgId: string, email: string): Promise<string | undefined> {
+async function findPreviousRow(db: Db, orgId: string, email: string) {
   const [row] = await db
-    .select({ id: mailboxes.id })
+    .select({ id: mailboxes.id, status: mailboxes.status })
     .from(mailboxes)
     .where(
       and(
@@ -71,16 +73,15 @@ async function findPreviousRow(db: Db, orgId: string, email: string): Promise<st
     )
     .orderBy(sql`${mailboxes.disconnectedAt} desc nulls last`)
     .limit(1);
-  return row?.id;
+  return row;
 }
 
 async function storeDelegatedMailbox(
   db: Db,
   m: { id: string; orgId: string; domain: string; email: string; scopes: string[] },
-  reuse: boolean,
+  previous: Pick<Mailbox, 'status'> | undefined,
 ): Promise<boolean> {
   const values = {
-    status: 'syncing' as const,
     connectedVia: 'workspace' as const,
     userId: orgOwnerId(m.domain),
     userName: null,
@@ -96,10 +97,10 @@ async function storeDelegatedMailbox(
     updatedAt: new Date(),
   };
   try {
-    await db.transaction(async (tx) => {
-      if (reuse) await tx.update(mailboxes).set(values).where(eq(mailboxes.id, m.id));
-      else
-        await tx.insert(mailboxes).values({ id: m.id, orgId: m.orgId, email: m.email, ...values });
+    return await db.transaction(async (tx) => {
+      // The row read before may have left `disconnected` meanwhile: nothing to store then.
+      const row = { id: m.id, orgId: m.orgId, email: m.email };
+      if (!(await storeConnection(tx, 'delegated', row, previous, values))) return false;
       await tx.insert(events).values({
         orgId: m.orgId,
         mailboxId: m.id,
@@ -111,8 +112,8 @@ async function storeDelegatedMailbox(
           connected_via: 'workspace',
         },
       });
+      return true;
     });
-    return true;
   } catch (error) {
     // The one live connection an address may have was made meanwhile (by its user, say).
     if (isUniqueViolation(error)) return false;

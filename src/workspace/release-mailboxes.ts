@@ -5,6 +5,9 @@
 // authorisation stays with the domain. Activities stay.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
+import { disconnectSql } from '../mailbox/mailbox-transitions.ts';
+import { addJobsSql } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 
 export type ReleaseReason = 'suspended' | 'deleted' | 'out_of_scope' | 'workspace_removed';
@@ -18,14 +21,7 @@ export async function releaseWorkspaceMailboxes(
   const ids = 'all' in which ? null : which.ids;
   if (ids?.length === 0) return 0;
   const { rows } = await db.execute<{ n: number }>(sql`
-    with gone as (
-      update mailboxes
-         set status = 'disconnected', disconnected_at = now(), pending_revoke = true,
-             updated_at = now()
-       where org_id = ${orgId} and connected_via = 'workspace' and status <> 'disconnected'
-         ${ids ? sql`and id = any(${`{${ids.join(',')}}`}::uuid[])` : sql``}
-      returning id, org_id, email, user_id
-    ),
+    with gone as (${disconnectSql(sql`org_id = ${orgId} and connected_via = 'workspace' ${ids ? sql`and id = any(${sqlArray(ids, 'uuid')})` : sql``}`)}),
     announced as (
       insert into events (org_id, mailbox_id, type, payload)
       select org_id, id, 'mailbox.disconnected',
@@ -34,8 +30,7 @@ export async function releaseWorkspaceMailboxes(
         from gone
     ),
     owed as (
-      select graphile_worker.add_jobs(array(
-        select ${sql.raw(mailboxJobSpecSql('finishDisconnect'))} from gone), true) as job
+      select ${addJobsSql(sql`select ${sql.raw(mailboxJobSpecSql('finishDisconnect'))} from gone`, { keepRunAt: true })} as job
     )
     select count(*)::int as n, (select count(*) from owed)::int as jobs from gone`);
   return rows[0]?.n ?? 0;

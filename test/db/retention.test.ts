@@ -108,4 +108,25 @@ describe('retention, swept by the poll', () => {
     const { rows: runs } = await database.pool.query(`select population from search_audits`);
     expect(runs).toEqual([{ population: 2 }]);
   });
+
+  it('when the in-flight mark of a crashed attempt is untouched for a month, then it goes; a recent one stays', async () => {
+    const { rows: made } = await database.pool.query<{ id: string }>(
+      `insert into mailboxes (org_id, user_id, email, status, history_id)
+       values ('o', 'u-in-flight', 'in-flight@vendor.test', 'active', 1) returning id`,
+    );
+    await database.pool.query(
+      `insert into messages_in_flight (mailbox_id, gmail_message_id, started_at, crashes, updated_at)
+       values ($1, 'mark-31d', null, 1, now() - interval '31 days'),
+              ($1, 'mark-29d', null, 1, now() - interval '29 days'),
+              ($1, 'mark-now', now(), 0, now())`,
+      [made[0]?.id],
+    );
+
+    await poll();
+
+    expect(await rows(`select gmail_message_id as label from messages_in_flight`)).toEqual([
+      'mark-29d',
+      'mark-now',
+    ]);
+  });
 });

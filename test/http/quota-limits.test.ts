@@ -80,7 +80,7 @@ describe('per-caller limits on what costs quota or fans out', () => {
     expect(answers.slice(0, 20).every((a) => a.status === 202)).toBe(true);
     expect(answers[20]?.status).toBe(429);
     const { rows } = await database.pool.query(
-      'select count(*)::int as n from crm_entity_changes where org_id = $1 and entity_id = $2',
+      'select count(*)::int as n from crm_entity_changes where org_id = $1 and $2 = any(entity_ids)',
       [ORG, ENTITY],
     );
     expect(rows[0].n).toBe(1);

@@ -37,6 +37,7 @@ export function buildDeps(config: Config, database: Database, log: Logger): Deps
   const pacers = makePacerRegistry({
     profile: config.google.quotaProfile,
     onCall: metrics.gmailCall,
+    retryMs: config.timings.gmailRetryMs,
   });
   return {
     config,

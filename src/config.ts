@@ -1,87 +1,13 @@
-// Every environment variable the service reads, parsed once with zod. A value that is present
-// but malformed stops start-up with one line naming it; production refuses development defaults.
-import { z } from 'zod';
+// The service's configuration: every environment variable (config-keys.ts) parsed once, at start.
+// A value that is present but malformed stops start-up with one line naming it; production refuses
+// development defaults. The Gmail-shaped delays (config-timings.ts) are not variables: tests shorten
+// them in the config they build.
+
+import { type Env, envSchema } from './config-keys.ts';
 import { unsafeOutboundUrlReason, weakKeyReason, weakSecretReason } from './config-safety.ts';
+import { productionTimings, type Timings } from './config-timings.ts';
 
-const cronField = /^(\S+\s+){4}\S+$/;
-const base64Key = z
-  .string()
-  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
-const url = z.url();
-const durationUnits = { s: 1, m: 60, h: 3600, d: 86400 } as const;
-/** `90s`, `15m`, `24h`, `7d` → seconds. */
-const duration = z
-  .string()
-  .regex(/^\d+[smhd]$/, 'must be a duration such as 15m, 24h or 7d')
-  .transform(
-    (v) => Number(v.slice(0, -1)) * durationUnits[v.slice(-1) as keyof typeof durationUnits],
-  )
-  .refine((s) => s > 0, 'must be longer than zero');
-const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(emptyAsUndefined, schema.optional());
-
-/** The schema documents each variable; CONTRACT.md is the reference for their meaning. */
-const envSchema = z.object({
-  NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
-  /** PostgreSQL connection string; unset = embedded PostgreSQL under ./.data/pg. */
-  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
-  PORT: optional(z.coerce.number().int().min(0).max(65535)),
-  /** Where a worker-only process serves /healthz, /readyz and /metrics; unset = PORT. */
-  HEALTH_PORT: optional(z.coerce.number().int().min(0).max(65535)),
-  /** External base URL: OAuth redirect and push audience derive from it. */
-  PUBLIC_URL: optional(url),
-  GOOGLE_CLIENT_ID: optional(z.string()),
-  GOOGLE_CLIENT_SECRET: optional(z.string()),
-  GOOGLE_REDIRECT_URI: optional(url),
-  /** `projects/P/topics/T` that Gmail watches publish to. */
-  GMAIL_PUBSUB_TOPIC: optional(
-    z.string().regex(/^projects\/[^/]+\/topics\/[^/]+$/, 'must be projects/P/topics/T'),
-  ),
-  PUBSUB_PUSH_AUDIENCE: optional(z.string()),
-  PUBSUB_PUSH_SERVICE_ACCOUNT: optional(z.email()),
-  /** When set, the worker also pulls notifications from this subscription. */
-  PUBSUB_SUBSCRIPTION: optional(z.string()),
-  /** host:port of the Google simulator; every Google endpoint goes there when set. */
-  GOOGLE_EMULATOR_HOST: optional(z.string().regex(/^[^\s/:]+:\d+$/, 'must be host:port')),
-  KMS_KEY_NAME: optional(
-    z.string().regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/),
-  ),
-  TOKEN_ENCRYPTION_KEY: optional(base64Key),
-  /** Comma-separated previous local keys, kept only to unwrap until `rotate-keys` has run. */
-  TOKEN_ENCRYPTION_KEY_PREVIOUS: optional(z.string()),
-  CRM_JWT_SECRET: optional(z.string()),
-  CRM_JWKS_URL: optional(url),
-  /** Checked on CRM tokens when set. */
-  CRM_JWT_ISSUER: optional(z.string()),
-  CRM_JWT_AUDIENCE: optional(z.string()),
-  /** The longest `exp - iat` a CRM token may have. */
-  CRM_JWT_MAX_LIFETIME: optional(duration),
-  /** Where the OAuth callback sends the browser; required in production. */
-  CRM_APP_URL: optional(url),
-  CRM_WEBHOOK_URL: optional(url),
-  CRM_WEBHOOK_SECRET: optional(z.string()),
-  SYNC_BACKFILL_DAYS: optional(z.coerce.number().int().min(1).max(365)),
-  SYNC_RETRO_DAYS: optional(z.coerce.number().int().min(1).max(3650)),
-  GMAIL_QUOTA_PROFILE: optional(z.enum(['2026', '2025'])),
-  MATCH_SEARCH_DELAY_MS: optional(z.coerce.number().int().min(0).max(600_000)),
-  MATCH_SETTLE_MS: optional(z.coerce.number().int().min(1_000).max(86_400_000)),
-  SEARCH_FULL_CRM_QUERIES: optional(z.coerce.number().int().min(0).max(1_000_000)),
-  /** The share of the mail search let go that the audit fetches to check it (search-audit/). */
-  AUDIT_SAMPLE_RATE: optional(z.coerce.number().min(0).max(1)),
-  POLL_INTERVAL: optional(z.string().regex(cronField, 'must be a 5-field cron expression')),
-  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
-  /** The service account a Workspace admin authorises for domain-wide delegation; unset: refused. */
-  GOOGLE_DELEGATION_SERVICE_ACCOUNT: optional(
-    z.email().regex(/\.iam\.gserviceaccount\.com$/i, 'must be a service account address'),
-  ),
-  /** `on`: connecting also asks calendar.events.readonly and meetings are logged (src/calendar/). */
-  SYNC_CALENDAR: optional(z.enum(['on', 'off'])),
-  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset = open. */
-  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
-});
-
-export type Env = z.infer<typeof envSchema>;
+export type { Env } from './config-keys.ts';
 
 export const DEV_JWT_SECRET = 'gmail-sync-development-secret-do-not-use';
 export const SIM_CLIENT_ID = 'sim-client-id';
@@ -144,6 +70,8 @@ export interface Config {
    * variable; tests that cannot wait a minute pass a shorter minimum in the config they build.
    */
   schedule: { minLeadMs: number; maxLeadMs: number };
+  /** Gmail-shaped delays (config-timings.ts): production's, unless a test builds shorter ones. */
+  timings: Timings;
   logLevel: string;
   metricsToken: string | undefined;
 }
@@ -162,7 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  const port = e.PORT ?? 8080;
+  const port = e.PORT;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const useSimulator = e.GOOGLE_CLIENT_ID === undefined;
   const usesDevSecret = e.CRM_JWT_SECRET === undefined && e.CRM_JWKS_URL === undefined;
@@ -199,9 +127,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pushAudience: e.PUBSUB_PUSH_AUDIENCE ?? `${publicUrl}/pubsub/gmail`,
       pushServiceAccount: e.PUBSUB_PUSH_SERVICE_ACCOUNT ?? SIM_PUSH_SERVICE_ACCOUNT,
       pubsubSubscription: e.PUBSUB_SUBSCRIPTION,
-      quotaProfile: e.GMAIL_QUOTA_PROFILE ?? '2026',
+      quotaProfile: e.GMAIL_QUOTA_PROFILE,
       delegationServiceAccount: e.GOOGLE_DELEGATION_SERVICE_ACCOUNT?.toLowerCase(),
-      syncCalendar: (e.SYNC_CALENDAR ?? 'on') === 'on',
+      syncCalendar: e.SYNC_CALENDAR === 'on',
     },
     vault: {
       kmsKeyName: e.KMS_KEY_NAME,
@@ -214,24 +142,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       usesDevSecret,
       issuer: e.CRM_JWT_ISSUER,
       audience: e.CRM_JWT_AUDIENCE,
-      maxLifetimeS: e.CRM_JWT_MAX_LIFETIME ?? 24 * 3600,
+      maxLifetimeS: e.CRM_JWT_MAX_LIFETIME,
       appUrl: e.CRM_APP_URL,
       webhookUrl: e.CRM_WEBHOOK_URL,
       webhookSecret: e.CRM_WEBHOOK_SECRET,
     },
     sync: {
-      backfillDays: e.SYNC_BACKFILL_DAYS ?? 7,
-      retroDays: e.SYNC_RETRO_DAYS ?? 365,
-      pollInterval: e.POLL_INTERVAL ?? '*/15 * * * *',
+      backfillDays: e.SYNC_BACKFILL_DAYS,
+      retroDays: e.SYNC_RETRO_DAYS,
+      pollInterval: e.POLL_INTERVAL,
       searchFirst: {
-        delayMs: e.MATCH_SEARCH_DELAY_MS ?? 3_000,
-        settleMs: e.MATCH_SETTLE_MS ?? 10 * 60_000,
-        fullCrmQueries: e.SEARCH_FULL_CRM_QUERIES ?? 1,
+        delayMs: e.MATCH_SEARCH_DELAY_MS,
+        settleMs: e.MATCH_SETTLE_MS,
+        fullCrmQueries: e.SEARCH_FULL_CRM_QUERIES,
       },
-      audit: { sampleRate: e.AUDIT_SAMPLE_RATE ?? 0.05 },
+      audit: { sampleRate: e.AUDIT_SAMPLE_RATE },
     },
     schedule: { minLeadMs: 60_000, maxLeadMs: 30 * 86_400_000 },
-    logLevel: e.LOG_LEVEL ?? 'info',
+    timings: productionTimings,
+    logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
   };
 }

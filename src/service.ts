@@ -153,7 +153,7 @@ async function startWorkerRole(
     emulatorHost: config.google.emulatorHost,
   });
   const consumer = startPullConsumer(
-    { db: database.db, pool: database.pool, log, pubsub },
+    { db: database.db, pool: database.pool, log, pubsub, timings: config.timings },
     config.google.pubsubSubscription,
   );
   releases.push(async () => {

@@ -3,9 +3,9 @@
 // files it under, the labels changed after delivery (IMPORTANT, the user's own labels, mail read),
 // and the sends through the service's API. The events keep their order and are played one per
 // `spacingMs`, so each gets a push of its own, as a real day's mail, minutes apart, does, and each
-// push's own sync, search and trailing probe (TRAILING_SYNC_DELAY_MS after it) run before the next
-// event: closer, the trailing probes of a burst would merge into one and the day would cost less
-// than a real one.
+// push's own sync, search and trailing probe (`timings.trailingSyncDelayMs` after it) run before
+// the next event: closer, the trailing probes of a burst would merge into one and the day would
+// cost less than a real one.
 import { seededRandom } from '../../sim/random.ts';
 import { addGroupPosts, addOtherMail, type Concern, type Draft, OWNER } from './day-mail.ts';
 import { CONTACTS, raw } from './fixtures.ts';

@@ -5,9 +5,12 @@
 // trigger of migration 0011 strips it on every insert). `delete`: the
 // activity and its links go, and a tombstone keeps the mail from being logged again for that
 // mailbox (the activities trigger of migration 0003 refuses it, whatever path tries).
+
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import { type ActivityRow, activityView } from './activity-view.ts';
 import { findActivity } from './get-activity.ts';
 
@@ -67,7 +70,8 @@ export async function deleteActivity(db: Db, actor: Actor, id: string) {
       on conflict do nothing
     )
     insert into events (org_id, mailbox_id, type, payload)
-    select org_id, mailbox_id, 'activity.deleted', jsonb_build_object('activity_id', id)
+    select org_id, mailbox_id, ${EVENT.activityDeleted}::text, jsonb_build_object('activity_id', id)
       from removed`);
+  await askEventDelivery(db);
   return { id, deleted: true };
 }

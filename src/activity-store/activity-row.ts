@@ -3,6 +3,7 @@
 import type { EntityLink } from '../crm/link-entities.ts';
 import { isSent } from '../crm/mail-filter.ts';
 import type { ActivityContent } from '../db/schema.ts';
+import type { EventType } from '../events/event-types.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 import { type ContentPolicy, withContent } from './activity-content.ts';
 import { activityTimes } from './activity-time.ts';
@@ -26,7 +27,7 @@ export interface ActivityDraft {
   createdByName: string;
   links: EntityLink[];
   /** Events stored with the activity, in its statement (the activity's id added as `activity_id`). */
-  events?: { type: string; payload: Record<string, unknown> }[];
+  events?: { type: EventType; payload: Record<string, unknown> }[];
 }
 
 export interface ActivityAuthor {

@@ -7,6 +7,8 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import { advanceCursorSql } from '../mailbox/mailbox-cursor.ts';
 import type { ActivityDraft } from './activity-row.ts';
 
@@ -78,7 +80,7 @@ export async function insertActivities(
       insert into events (org_id, mailbox_id, type, payload)
       select org_id, mailbox_id, type, payload from (
         select ord, 0 as n, org_id, mailbox_id,
-               case type when 'meeting' then 'meeting.logged' else 'activity.logged' end as type,
+               case type when 'meeting' then ${EVENT.meetingLogged}::text else ${EVENT.activityLogged}::text end as type,
                jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
                                   'gmail_message_id', gmail_message_id, 'thread_id', thread_id,
                                   'email_direction', email_direction, 'entity_type', entity_type,
@@ -104,6 +106,7 @@ export async function insertActivities(
         : sql``
     }
     select id, gmail_message_id from stored order by ord`);
+  if (rows.length > 0) await askEventDelivery(db);
   return rows.map((r) => ({ id: r.id, gmailMessageId: r.gmail_message_id }));
 }
 

@@ -9,9 +9,11 @@
 //   window       the window listed with timeMin and timeMax, token untouched: for a CRM record
 //                added later, and to read occurrences as they come within 90 days.
 // Every sync then moves the horizon if due, and opens or renews the push channel.
+
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import { events } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import type { GoogleConfig } from '../google/clients.ts';
 import type { Logger } from '../logger.ts';
 import { CALENDAR_SCOPE } from '../mailbox/consent-checks.ts';
@@ -138,10 +140,10 @@ async function runMode(run: Run, mode: CalendarSyncMode): Promise<CalendarSyncMo
   await forgetSyncToken(run.deps.db, run.mailbox.id);
   const before = { ...run.totals };
   await listFull(run);
-  await run.deps.db.insert(events).values({
+  await recordEvent(run.deps.db, {
     orgId: run.mailbox.orgId,
     mailboxId: run.mailbox.id,
-    type: 'calendar.resynced',
+    type: EVENT.calendarResynced,
     payload: {
       mailbox_id: run.mailbox.id,
       reason: 'sync_token_gone',

@@ -11,6 +11,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ActivityContent } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
 import { type ActivityRevision, reviseActivities } from '../sync/revise-activities.ts';
 import { recordPosition } from './calendar-store.ts';
 
@@ -70,7 +71,7 @@ export async function storeMeetings(
     const revised = new Set(await reviseActivities(tx, revisions));
     if (position) await recordPosition(tx, mailbox.id, position);
     const changed = revisions.filter((r) => revised.has(r.activityId));
-    const cancelled = changed.filter((r) => r.eventType === 'meeting.cancelled').length;
+    const cancelled = changed.filter((r) => r.eventType === EVENT.meetingCancelled).length;
     return { logged: stored.length, updated: changed.length - cancelled, cancelled };
   });
 }
@@ -105,7 +106,7 @@ function revisionOf(
     content: kept.content,
     createdAt: kept.createdAt,
     links: kept.links,
-    eventType: nowCancelled && !wasCancelled ? 'meeting.cancelled' : 'meeting.updated',
+    eventType: nowCancelled && !wasCancelled ? EVENT.meetingCancelled : EVENT.meetingUpdated,
   };
 }
 
@@ -125,7 +126,7 @@ function cancellationOf(row: LoggedRow, mailbox: { id: string; orgId: string }):
     },
     createdAt: new Date(row.created_at),
     links: [],
-    eventType: 'meeting.cancelled',
+    eventType: EVENT.meetingCancelled,
   };
 }
 

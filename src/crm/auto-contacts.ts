@@ -10,6 +10,8 @@
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { OrgSettings } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 import { isFreeMailDomain } from './free-mail.ts';
@@ -125,12 +127,13 @@ async function insertContacts(
       ),
       announced as (
         insert into events (org_id, mailbox_id, type, payload)
-        select ${orgId}, ${mailboxId}::uuid, 'contact.created',
+        select ${orgId}, ${mailboxId}::uuid, ${EVENT.contactCreated}::text,
                jsonb_build_object('contact_id', id, 'email', email, 'name', name,
                                   'source', source, 'mailbox_id', ${mailboxId}::uuid)
           from created
       )
       select id, email from created`);
+    if (rows.length > 0) await askEventDelivery(tx);
     return rows;
   });
 }

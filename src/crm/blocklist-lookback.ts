@@ -8,6 +8,8 @@ import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { MailboxSettings } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import { type Executor, enqueueRetroSearch } from '../queue/enqueue.ts';
 import type { RetroSearchPayload } from '../queue/job-names.ts';
 
@@ -67,11 +69,12 @@ async function removeBlocked(
     ),
     counted as (select count(*)::int as n from removed)
     insert into events (org_id, mailbox_id, type, payload)
-    select ${mailbox.orgId}, ${mailbox.id}::uuid, 'activities.removed',
+    select ${mailbox.orgId}, ${mailbox.id}::uuid, ${EVENT.activitiesRemoved}::text,
            jsonb_build_object('mailbox_id', ${mailbox.id}::uuid, 'reason', 'blocked', 'count', n,
                               'blocked_addresses', ${JSON.stringify(entries.blocked_addresses)}::jsonb,
                               'blocked_domains', ${JSON.stringify(entries.blocked_domains)}::jsonb)
       from counted
     returning (payload ->> 'count')::int as n`);
+  await askEventDelivery(tx);
   return rows[0]?.n ?? 0;
 }

@@ -2,7 +2,8 @@
 // org_id, payload}, signed `X-Gmail-Sync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret,
 // t + "." + body)>` (Stripe's scheme: the signed timestamp lets the CRM refuse a replayed delivery),
 // retried with backoff until a 2xx, at least once, and in order per mailbox: a mailbox's next event
-// waits until the one before it is delivered. One delivery job runs at a time (its own queue).
+// waits until the one before it is delivered. One delivery job runs at a time (its own queue),
+// asked by every writer of events (record-events.ts) and swept every minute (jobs/crontab.ts).
 // Every POST goes through the outbound client (outbound-http.ts): the address is checked and pinned
 // at each delivery, and a redirect is a failed delivery, never followed.
 import { createHmac } from 'node:crypto';
@@ -10,7 +11,6 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import { type OutboundHttp, OutboundRefused } from '../outbound/outbound-http.ts';
-import { type Executor, enqueueEventDelivery } from '../queue/enqueue.ts';
 
 const BATCH = 100;
 const TIME_BUDGET_MS = 20_000;
@@ -31,11 +31,6 @@ type EventRow = {
   created_at: Date;
   attempts: number;
 };
-
-/** Asks for a delivery run soon; many asks while one waits make one run. */
-export function requestEventDelivery(db: Executor): Promise<string> {
-  return enqueueEventDelivery(db);
-}
 
 export const SIGNATURE_HEADER = 'x-gmail-sync-signature';
 

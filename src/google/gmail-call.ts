@@ -26,6 +26,7 @@ export function callGmail<T>(
     idempotent: opts.idempotent ?? true,
     signal: opts.signal,
     ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}),
+    ...(pacer.retryMs ? { minMs: pacer.retryMs.min, maxMs: pacer.retryMs.max } : {}),
     onRetry: (failure, attempt) => opts.onRetry?.(failure.reason, attempt),
   });
 }

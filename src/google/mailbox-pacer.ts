@@ -38,6 +38,9 @@ export interface Pacer {
   rate(): number;
   /** Quota units one call of `method` costs under the profile (for progress and its ETA). */
   cost(method: GmailMethod): number;
+  /** The backoff between retries of a failed call that is not a rate refusal (5xx, network):
+   * config.timings.gmailRetryMs; absent, the retry policy's own. */
+  readonly retryMs?: { min: number; max: number } | undefined;
 }
 
 export interface PacerRegistry {
@@ -56,6 +59,8 @@ export interface PacerOptions {
   headroom?: number;
   /** Observes every call's outcome (metrics): the HTTP status, 0 for a network failure. */
   onCall?: (method: GmailMethod, status: number) => void;
+  /** Handed to every pacer (Pacer.retryMs). */
+  retryMs?: { min: number; max: number };
 }
 
 export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
@@ -78,7 +83,7 @@ export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
       let entry = entries.get(mailboxId);
       if (!entry) {
         const bucket = makeTokenBucket({ ratePerSec: rate, capacity: rate });
-        const made = makePacer(bucket, rate, opts.profile, opts.maxConcurrency ?? 10, opts.onCall);
+        const made = makePacer(bucket, rate, opts);
         entry = { pacer: made.pacer, lastUsed: Date.now(), busy: made.busy };
         entries.set(mailboxId, entry);
       }
@@ -89,14 +94,9 @@ export function makePacerRegistry(opts: PacerOptions): PacerRegistry {
   };
 }
 
-function makePacer(
-  bucket: TokenBucket,
-  capacity: number,
-  profile: QuotaProfile,
-  maxConcurrency: number,
-  onCall: PacerOptions['onCall'],
-) {
-  const inFlight = makeConcurrencyLimit(maxConcurrency);
+function makePacer(bucket: TokenBucket, capacity: number, opts: PacerOptions) {
+  const { profile, onCall } = opts;
+  const inFlight = makeConcurrencyLimit(opts.maxConcurrency ?? 10);
   /** Counts one call's outcome; any of Gmail's three rate refusals slows the mailbox down, and
    * "too many concurrent requests" makes fewer calls go at once. */
   const observe = (method: GmailMethod, error: unknown) => {
@@ -132,6 +132,7 @@ function makePacer(
       Math.max(1, Math.min(inFlight.limit, Math.floor(capacity / quotaCost(profile, method)))),
     rate: () => bucket.rate,
     cost: (method) => quotaCost(profile, method),
+    retryMs: opts.retryMs,
   };
   return { pacer, busy: () => inFlight.busy };
 }

@@ -11,6 +11,7 @@ import { OTHER_ROUTES } from './openapi-other-routes.ts';
 import { INTEGRATION_ROUTES } from './openapi-routes.ts';
 import { SEQUENCE_ROUTES } from './openapi-sequences-routes.ts';
 import { TAGS, tagOf } from './openapi-tags.ts';
+import { registerEventWebhooks } from './openapi-webhooks.ts';
 
 export const ROUTES: RouteConfig[] = [
   ...INTEGRATION_ROUTES,
@@ -32,6 +33,7 @@ export function buildOpenApiDocument(publicUrl: string): object {
     bearerFormat: 'OIDC ID token signed by Google',
   });
   for (const route of ROUTES) registry.registerPath(route);
+  registerEventWebhooks(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     tags: TAGS.map((tag) => ({ ...tag })),

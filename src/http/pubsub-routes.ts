@@ -12,7 +12,7 @@ export { pushEnvelope as pushBody } from '../ingest/notification-input.ts';
 
 export function pubsubRoutes(deps: Deps, verifyPush: VerifyPush): Router {
   const router = Router();
-  const notifications = makeNotificationRecorder(deps.database.pool);
+  const notifications = makeNotificationRecorder(deps.database.pool, deps.config.timings);
   router.post(
     '/pubsub/gmail',
     async (req, _res, next) => {

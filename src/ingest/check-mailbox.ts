@@ -3,9 +3,9 @@
 // every history record kind, so after it the cursor is the mailbox's own historyId: a quiet mailbox
 // costs no history.list.
 //
-// Gmail ahead of the cursor is looked at again after PUSH_GRACE_MS, so that a push still on its way
-// (Gmail publishes, Pub/Sub delivers, our endpoint records it, typically within a second) and the
-// sync it queues have landed. Then:
+// Gmail ahead of the cursor is looked at again after `timings.pushGraceMs` (5 s in production), so
+// that a push still on its way (Gmail publishes, Pub/Sub delivers, our endpoint records it,
+// typically within a second) and the sync it queues have landed. Then:
 // - the cursor has caught up: a push's sync read the change; nothing more.
 // - it has not: the caller syncs now (the lock is held, so no other sync is between) and then
 //   settles the check (`settleCheck`) by what that sync found. Records past both the old cursor and
@@ -28,9 +28,6 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { enqueueSecondLook } from '../queue/enqueue.ts';
 import type { SyncDeps } from '../sync/sync-context.ts';
 import { failureReason } from './sync-mailbox.ts';
-
-/** How long a change may wait for its push before a check calls that push missed. */
-export const PUSH_GRACE_MS = 5_000;
 
 export type CheckOutcome =
   /** Gmail is where the cursor is: no history call. */
@@ -98,15 +95,20 @@ export async function checkMailbox(
     await recordCheck(deps.db, mailbox.id, { missedPush: false });
     return { kind: 'clean' };
   }
-  await enqueueSecondLook(deps.db, mailbox.id, current, new Date(Date.now() + PUSH_GRACE_MS));
+  await enqueueSecondLook(
+    deps.db,
+    mailbox.id,
+    current,
+    new Date(Date.now() + deps.timings.pushGraceMs),
+  );
   return { kind: 'behind', historyId: current };
 }
 
 /**
  * After the sync a second look asked for: what it listed past the cursor decides. Records past the
  * old cursor and every announced id: a missed push. The cursor still below Gmail's id: nothing was
- * listable up to it, though Gmail answered it at least PUSH_GRACE_MS before the listing, so its
- * historyId moved without records, and that id is quiet from now on.
+ * listable up to it, though Gmail answered it at least `timings.pushGraceMs` before the listing, so
+ * its historyId moved without records, and that id is quiet from now on.
  */
 export async function settleCheck(
   deps: SyncDeps,

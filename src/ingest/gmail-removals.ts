@@ -3,9 +3,12 @@
 // is the owner's "never again", DELETE /activities/{id}): mail taken out of the trash is listed by
 // a labelsRemoved TRASH record, fetched and logged again like mail rescued from spam
 // (https://developers.google.com/gmail/api/guides/sync, history-candidates.ts).
+
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 
 /** Removes this mailbox's activities of these Gmail ids, in one statement; returns how many. */
 export async function removeGmailDeleted(
@@ -24,11 +27,13 @@ export async function removeGmailDeleted(
     ),
     announced as (
       insert into events (org_id, mailbox_id, type, payload)
-      select org_id, mailbox_id, 'activity.removed',
+      select org_id, mailbox_id, ${EVENT.activityRemoved}::text,
              jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
                                 'gmail_message_id', gmail_message_id, 'reason', 'gmail_deleted')
         from removed
     )
     select count(*)::int as n from removed`);
-  return rows[0]?.n ?? 0;
+  const n = rows[0]?.n ?? 0;
+  if (n > 0) await askEventDelivery(db);
+  return n;
 }

@@ -8,6 +8,7 @@
 // per push; under load a burst of pushes costs a few statements instead of one each.
 import type pg from 'pg';
 import { z } from 'zod';
+import type { Timings } from '../config-timings.ts';
 import type { Db } from '../db/database.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
 import { deadLetters } from '../db/schema.ts';
@@ -15,19 +16,6 @@ import { STAMP_PUSHES_SQL } from '../mailbox/mailbox-cursor.ts';
 import { addJobsText } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
 import { syncJobKey, trailingSyncJobKey } from '../queue/job-names.ts';
-
-/**
- * Gmail sends a user at most one notification a second and drops the rest
- * (https://developers.google.com/gmail/api/guides/push, "Notification rate limits": "Each Gmail user
- * being watched has a maximum notification rate of 1 event/sec"), and a push may come before its
- * history record is listable. So every push, news or not, also queues a trailing sync this long
- * after it: one second covers the changes whose pushes were dropped, the rest is margin for the
- * history to catch up. Its key is its own and a later push moves it later (graphile-worker's
- * `replace` key mode), so a burst costs one trailing sync after its last push. It probes first:
- * getProfile (1 unit) says whether Gmail moved past the cursor, and only then is the history listed
- * (2 units); after a push's own sync it usually has not.
- */
-export const TRAILING_SYNC_DELAY_MS = 2_000;
 
 /**
  * Gmail's historyId is an unsigned 64-bit counter, sent as a decimal string (some senders use a
@@ -71,7 +59,10 @@ interface Waiting {
 /** A bound on one statement's size; a larger burst is written in several, one after another. */
 const MAX_GROUP = 500;
 
-export function makeNotificationRecorder(pool: Pick<pg.Pool, 'query'>): NotificationRecorder {
+export function makeNotificationRecorder(
+  pool: Pick<pg.Pool, 'query'>,
+  timings: Pick<Timings, 'trailingSyncDelayMs'>,
+): NotificationRecorder {
   let waiting: Waiting[] = [];
   let writing = false;
 
@@ -83,6 +74,7 @@ export function makeNotificationRecorder(pool: Pick<pg.Pool, 'query'>): Notifica
         const outcomes = await recordNotifications(
           pool,
           group.map((w) => w.notification),
+          timings,
         );
         for (const [i, w] of group.entries()) w.resolve(outcomes[i] ?? 'unknown_mailbox');
       } catch (error) {
@@ -98,7 +90,9 @@ export function makeNotificationRecorder(pool: Pick<pg.Pool, 'query'>): Notifica
 
   async function recordAlone(w: Waiting): Promise<void> {
     try {
-      w.resolve((await recordNotifications(pool, [w.notification]))[0] ?? 'unknown_mailbox');
+      w.resolve(
+        (await recordNotifications(pool, [w.notification], timings))[0] ?? 'unknown_mailbox',
+      );
     } catch (error) {
       w.reject(error);
     }
@@ -117,6 +111,16 @@ export function makeNotificationRecorder(pool: Pick<pg.Pool, 'query'>): Notifica
   };
 }
 
+// Gmail sends a user at most one notification a second and drops the rest
+// (https://developers.google.com/gmail/api/guides/push, "Notification rate limits": "Each Gmail
+// user being watched has a maximum notification rate of 1 event/sec"), and a push may come before
+// its history record is listable. So every push, news or not, also queues a trailing sync
+// `timings.trailingSyncDelayMs` (2 s in production) after it: one second covers the changes whose
+// pushes were dropped, the rest is margin for the history to catch up. Its key is its own and a
+// later push moves it later (graphile-worker's `replace` key mode), so a burst costs one trailing
+// sync after its last push. It probes first: getProfile (1 unit) says whether Gmail moved past the
+// cursor, and only then is the history listed (2 units); after a push's own sync it usually has
+// not.
 /**
  * One statement, so one round trip and one commit for the whole group: stamp each named mailbox's
  * last push and the highest historyId announced to it, add a coalesced sync job for each mailbox
@@ -151,7 +155,7 @@ const RECORD_NOTIFICATIONS = {
     ),
     followed as (
       select ${addJobsText(
-        `select ${mailboxJobSpecSql('syncMailbox', `now() + interval '${TRAILING_SYNC_DELAY_MS} milliseconds'`, trailingSyncJobKey(''), true)}
+        `select ${mailboxJobSpecSql('syncMailbox', `now() + $3::int * interval '1 millisecond'`, trailingSyncJobKey(''), true)}
            from stamped where status <> 'revoked' order by id`,
         { keepRunAt: false },
       )} as job
@@ -195,6 +199,7 @@ const RECORD_NOTIFICATIONS = {
 export async function recordNotifications(
   pool: Pick<pg.Pool, 'query'>,
   notifications: GmailNotification[],
+  timings: Pick<Timings, 'trailingSyncDelayMs'>,
 ): Promise<NotificationOutcome[]> {
   if (notifications.length === 0) return [];
   const { rows } = await pool.query<{ status: string | null; news: boolean }>({
@@ -202,6 +207,7 @@ export async function recordNotifications(
     values: [
       notifications.map((n) => n.emailAddress.toLowerCase()),
       notifications.map((n) => String(n.historyId)),
+      timings.trailingSyncDelayMs,
     ],
   });
   return rows.map((row) => {

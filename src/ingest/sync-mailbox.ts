@@ -1,12 +1,15 @@
 // The sync use case a job runs: incremental from the cursor, or full when asked, when the mailbox
 // has no cursor yet, or when Gmail no longer has the history since the cursor. Outcomes are
-// written to the mailbox (status, last error) and to the outbox.
+// written to the mailbox (status, last error) and to the outbox; a full or recovering sync queues
+// the reconciliation that follows it.
 
-import { events } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import { classifyGoogleError, isGoogleFailure, MailboxThrottled } from '../google/gmail-errors.ts';
 import { gmailHistoryId } from '../google/gmail-history-id.ts';
 import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-transitions.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { enqueueReconcile } from '../queue/enqueue.ts';
 import { SyncIncomplete } from '../sync/log-messages.ts';
 import { openSyncContext, type SyncContext, type SyncDeps } from '../sync/sync-context.ts';
 import { fullSync } from './full-sync.ts';
@@ -46,6 +49,12 @@ export async function syncMailbox(
     }
     const outcome = await runSync(ctx, full).finally(() => ctx.progress.end());
     await markSyncHealthy(deps.db, mailbox);
+    if (outcome.mode !== 'incremental') {
+      // What the full sync could not find yet (Gmail's search indexes late) is reconciled after,
+      // once the index has caught up (reconcileAfterFullSyncMs).
+      const runAt = new Date(Date.now() + deps.timings.reconcileAfterFullSyncMs);
+      await enqueueReconcile(deps.db, mailbox.id, { window: 'backfill', runAt });
+    }
     log.info(outcome, 'mailbox synced');
     return outcome;
   } catch (error) {
@@ -84,10 +93,10 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
   // History too old: a bounded full sync, never a silent jump that loses mail.
   ctx.progress?.begin('recovery');
   const r = await fullSync(ctx, { recovery: true });
-  await ctx.db.insert(events).values({
+  await recordEvent(ctx.db, {
     orgId: ctx.mailbox.orgId,
     mailboxId: ctx.mailbox.id,
-    type: 'mailbox.resynced',
+    type: EVENT.mailboxResynced,
     payload: {
       mailbox_id: ctx.mailbox.id,
       reason: 'history_expired',

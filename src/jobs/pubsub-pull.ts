@@ -3,6 +3,7 @@
 // is committed; a database error nacks, so Pub/Sub redelivers.
 import type { Message, PubSub, Subscription } from '@google-cloud/pubsub';
 import type { Pool } from 'pg';
+import type { Timings } from '../config-timings.ts';
 import type { Db } from '../db/database.ts';
 import { readNotificationData } from '../ingest/notification-input.ts';
 import {
@@ -17,7 +18,7 @@ export interface PullConsumer {
 }
 
 export function startPullConsumer(
-  deps: { db: Db; pool: Pool; log: Logger; pubsub: PubSub },
+  deps: { db: Db; pool: Pool; log: Logger; pubsub: PubSub; timings: Timings },
   subscriptionName: string,
 ): PullConsumer {
   const subscription: Subscription = deps.pubsub.subscription(subscriptionName, {
@@ -25,7 +26,7 @@ export function startPullConsumer(
     flowControl: { maxMessages: 100, allowExcessMessages: false },
   });
   const log = deps.log.child({ component: 'pubsub-pull', subscription: subscriptionName });
-  const notifications = makeNotificationRecorder(deps.pool);
+  const notifications = makeNotificationRecorder(deps.pool, deps.timings);
   subscription.on('message', (message: Message) => {
     void handle(deps.db, notifications, message).then(
       () => message.ack(),

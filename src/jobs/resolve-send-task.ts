@@ -1,11 +1,9 @@
-// The `resolve_send` task: a send answered `unknown` looked up again (send/resolve-send.ts), and
-// queued again under its key while Gmail cannot say yet.
+// The `resolve_send` task: a send answered `unknown` looked up again (send/resolve-send.ts, which
+// queues the next look itself while Gmail cannot say yet).
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import { ENTITY_TYPES } from '../crm/link-entities.ts';
 import type { Deps } from '../deps.ts';
-import { requestEventDelivery } from '../events/deliver-events.ts';
-import { enqueueSendResolution } from '../queue/enqueue.ts';
 import { resolveSend } from '../send/resolve-send.ts';
 
 const payloadSchema = z.object({
@@ -24,23 +22,18 @@ const payloadSchema = z.object({
 });
 
 export function makeResolveSendTask(deps: Deps): Task {
-  const { webhookUrl, webhookSecret } = deps.config.crm;
   const resolveDeps = {
     db: deps.database.db,
     mailboxAuth: deps.mailboxAuth,
     orgRules: deps.orgRules,
     pacers: deps.pacers,
     settleMs: deps.config.sync.searchFirst.settleMs,
+    gapMs: deps.config.timings.sendLookupGapMs,
   };
   return async (payload) => {
     const parsed = payloadSchema.parse(payload);
     const outcome = await resolveSend(resolveDeps, parsed);
-    if (outcome.kind === 'waiting') {
-      await enqueueSendResolution(deps.database.db, parsed, outcome.next);
-      return;
-    }
+    if (outcome.kind === 'waiting') return;
     deps.log.info({ mailbox_id: parsed.mailbox_id, outcome: outcome.kind }, 'send resolved');
-    if (outcome.kind !== 'skipped' && webhookUrl && webhookSecret)
-      await requestEventDelivery(deps.database.db);
   };
 }

@@ -15,5 +15,6 @@ export function makeSyncDeps(deps: Deps) {
     metrics: deps.metrics,
     searchFirst: deps.config.sync.searchFirst,
     orgRules: deps.orgRules,
+    timings: deps.config.timings,
   };
 }

@@ -1,10 +1,9 @@
 // The worker's tasks for Workspaces (workspace/check-workspace.ts): one Workspace's check (once
 // when registered, then daily), and the hourly cron item that queues the checks due (a day after
-// the last). The CRM is told at once of the mailboxes a check connected or disconnected.
+// the last).
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { requestEventDelivery } from '../events/deliver-events.ts';
 import { TASK } from '../queue/job-names.ts';
 import { checkWorkspace } from '../workspace/check-workspace.ts';
 import { queueDueWorkspaceChecks } from '../workspace/workspace-jobs.ts';
@@ -22,7 +21,6 @@ export function makeWorkspaceTasks(deps: Deps): Record<string, Task> {
   return {
     [TASK.checkWorkspace]: async (payload) => {
       await checkWorkspace(checkDeps, orgPayload.parse(payload).org_id);
-      if (deps.config.crm.webhookUrl) await requestEventDelivery(deps.database.db);
     },
     [TASK.queueWorkspaceChecks]: async () => {
       const queued = await queueDueWorkspaceChecks(deps.database.db);

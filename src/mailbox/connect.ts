@@ -2,12 +2,15 @@
 // callback that exchanges the code, checks who finishes it, the account and the granted scopes,
 // stores the tokens sealed, starts the watch and queues the initial sync. A refusal stores nothing
 // and revokes the grant just issued.
+
 import { randomUUID } from 'node:crypto';
 import { CodeChallengeMethod, type OAuth2Client } from 'google-auth-library';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, ne, sql } from '../db/orm.ts';
-import { events, mailboxes } from '../db/schema.ts';
+import { mailboxes } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import { type GoogleConfig, makeGmail, makeOAuthClient } from '../google/clients.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import type { Logger } from '../logger.ts';
@@ -214,10 +217,10 @@ async function storeMailbox(
       };
       // Every state may be connected again, and the row is locked: this always writes.
       await storeConnection(tx, 'connected', { id, orgId: owner.orgId, email }, previous, values);
-      await tx.insert(events).values({
+      await recordEvent(tx, {
         orgId: owner.orgId,
         mailboxId: id,
-        type: 'mailbox.connected',
+        type: EVENT.mailboxConnected,
         payload: { mailbox_id: id, email, user_id: owner.userId },
       });
       return id;

@@ -6,8 +6,10 @@
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { eq, sql } from '../db/orm.ts';
-import { events, mailboxes } from '../db/schema.ts';
+import { mailboxes } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { type NewEvent, recordEvent } from '../events/record-events.ts';
 import {
   checkedTransition,
   leavableStatuses,
@@ -21,25 +23,29 @@ import type { Mailbox } from './mailbox-store.ts';
 type Executor = Pick<Db, 'execute'>;
 type Writer = Pick<Db, 'execute' | 'insert' | 'update'>;
 
+/** The events a move of status tells the CRM of. */
+type MailboxMoveEvent =
+  | typeof EVENT.mailboxError
+  | typeof EVENT.mailboxNeedsAdmin
+  | typeof EVENT.mailboxRevoked
+  | typeof EVENT.mailboxDisconnected;
+
 /** `status` may leave by `event`: the guard every status statement carries. */
 const leaves = (event: MailboxEvent, column: SQL = sql`status`) =>
   sql`${column} = any(${sqlArray(leavableStatuses(event), 'text')})`;
 
 const enters = (event: MailboxEvent) => MAILBOX_TRANSITIONS[event].to;
 
-/** The CRM told of a move, in its transaction: `mailbox_id` and `email`, and what `extra` adds. */
+/** The CRM told of a move, in its transaction (record-events.ts asks for its delivery):
+ * `mailbox_id` and `email`, and what `extra` adds. */
 async function tell(
-  tx: Pick<Db, 'insert'>,
+  tx: Executor,
   mailbox: Pick<Mailbox, 'id' | 'orgId' | 'email'>,
-  type: string,
-  extra: Record<string, string>,
+  type: MailboxMoveEvent,
+  extra: Record<string, string | null>,
 ): Promise<void> {
-  await tx.insert(events).values({
-    orgId: mailbox.orgId,
-    mailboxId: mailbox.id,
-    type,
-    payload: { mailbox_id: mailbox.id, email: mailbox.email, ...extra },
-  });
+  const payload = { mailbox_id: mailbox.id, email: mailbox.email, ...extra };
+  await recordEvent(tx, { orgId: mailbox.orgId, mailboxId: mailbox.id, type, payload } as NewEvent);
 }
 
 /** What a connection writes besides the status (connect.ts, workspace/connect-delegated.ts). */
@@ -111,7 +117,7 @@ export async function markSyncFailed(db: Db, mailbox: Mailbox, reason: string): 
              next_retry_at = now() + least(interval '1 minute' * power(2, error_count), interval '1 hour')
        where id = ${mailbox.id} and ${leaves('sync_failed')}
        returning error_count`);
-    if (rows[0]?.error_count === 1) await tell(tx, mailbox, 'mailbox.error', { reason });
+    if (rows[0]?.error_count === 1) await tell(tx, mailbox, EVENT.mailboxError, { reason });
   });
 }
 
@@ -133,7 +139,7 @@ export async function markNeedsAdmin(db: Db, mailbox: Mailbox, reason: string): 
        where m.id = old.id and ${leaves('account_unavailable', sql`old.status`)}
        returning old.status as was`);
     if (rows[0] === undefined || parseStatus(rows[0].was) === 'needs_admin') return;
-    await tell(tx, mailbox, 'mailbox.needs_admin', { user_id: mailbox.userId, reason });
+    await tell(tx, mailbox, EVENT.mailboxNeedsAdmin, { user_id: mailbox.userId, reason });
   });
 }
 
@@ -149,7 +155,7 @@ export async function markMailboxRevoked(db: Db, mailbox: Mailbox, reason: strin
        where id = ${mailbox.id} and ${leaves('grant_revoked')}
       returning id`);
     if (rows.length === 0) return;
-    await tell(tx, mailbox, 'mailbox.revoked', { user_id: mailbox.userId, reason });
+    await tell(tx, mailbox, EVENT.mailboxRevoked, { user_id: mailbox.userId, reason });
   });
 }
 
@@ -159,7 +165,7 @@ export async function markDisconnected(db: Db, mailbox: Mailbox, userId: string)
   await db.transaction(async (tx) => {
     const { rows } = await tx.execute(disconnectSql(sql`id = ${mailbox.id}`));
     if (rows.length === 0) return;
-    await tell(tx, mailbox, 'mailbox.disconnected', { user_id: userId });
+    await tell(tx, mailbox, EVENT.mailboxDisconnected, { user_id: userId });
   });
 }
 

@@ -7,10 +7,13 @@
 // (erasure-keys.ts) that blocks it for good (org-rules.ts: never searched for, fetched mail with it
 // never logged), and a tombstone per removed mail. Repeating an erasure removes what may have come
 // since and answers the same receipt. What the CRM must remove itself: docs/content-and-privacy.md.
+
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ErasureCounts } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import { forgetInJobs } from './erasure-jobs.ts';
 import type { ErasureHashing } from './erasure-keys.ts';
 import { removeErasedRows } from './erasure-rows.ts';
@@ -49,9 +52,12 @@ export async function erasePerson(
     if (!row) throw new Error('erasure not recorded');
     const receipt = { erasure_id: row.id, email_hash: emailHash, removed: row.removed };
     // The CRM is told, without the address: it removes its own records of the person.
-    await tx.execute(sql`
-      insert into events (org_id, type, payload)
-      values (${actor.orgId}, 'person.erased', ${JSON.stringify(receipt)}::jsonb)`);
+    await recordEvent(tx, {
+      orgId: actor.orgId,
+      mailboxId: null,
+      type: EVENT.personErased,
+      payload: receipt,
+    });
     return receipt;
   });
 }

@@ -7,9 +7,12 @@
 // in the last 7 days. A recipient the attributed mail was not sent to is ignored: a forged report
 // cannot suppress an address this mailbox never wrote to. One row per (report, recipient) makes a
 // report fetched again change nothing.
+
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
 import type { BouncedRecipient, BounceReport } from './bounce-report.ts';
 
@@ -79,7 +82,7 @@ async function recordOne(
     ),
     announced as (
       insert into events (org_id, mailbox_id, type, payload)
-      select ${mailbox.orgId}, ${mailbox.id}, 'message.bounced',
+      select ${mailbox.orgId}, ${mailbox.id}, ${EVENT.messageBounced}::text,
              jsonb_build_object('activity_id', ${to.activityId}::uuid, 'recipient', recipient,
                                 'kind', ${bounced.kind}::text, 'diagnostic', ${bounced.diagnostic}::text)
         from noted
@@ -98,12 +101,13 @@ async function recordOne(
     ),
     legacy as (
       insert into events (org_id, mailbox_id, type, payload)
-      select org_id, mailbox_id, 'activity.bounced',
+      select org_id, mailbox_id, ${EVENT.activityBounced}::text,
              jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
                                 'gmail_message_id', gmail_message_id, 'thread_id', thread_id,
                                 'entity_type', entity_type, 'entity_id', entity_id)
         from marked
     )
     select recipient from noted`);
+  if (rows.length > 0) await askEventDelivery(db);
   return rows.length;
 }

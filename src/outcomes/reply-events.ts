@@ -4,9 +4,11 @@
 // the statement that stores it (store-activities.ts), so it is written exactly when the activity
 // is: never twice on a replay, never lost to a crash between two writes. A reply that is not
 // logged (it concerns no CRM record) has no activity to name and makes no event.
+
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
 import type { ParsedMail } from '../mail/parse-message.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
 import { isAutoReply } from './auto-reply.ts';
@@ -58,7 +60,7 @@ export async function addReplyEvents(
     draft.events = [
       ...(draft.events ?? []),
       {
-        type: isAutoReply(mail) ? 'message.auto_replied' : 'thread.replied',
+        type: isAutoReply(mail) ? EVENT.messageAutoReplied : EVENT.threadReplied,
         payload: {
           replied_to_activity_id: answered.activity_id,
           thread_id: draft.threadId,

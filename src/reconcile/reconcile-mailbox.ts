@@ -1,6 +1,9 @@
 // The reconciliation a job runs: the mailbox's Gmail access and pacer (the sync's, so it shares
 // the mailbox's quota), progress reported under `reconciliation`, the result returned for metrics.
+// Search's own view proven, the audit of what search let go (search-audit/), which checks search's
+// verdicts without search, is queued to follow it.
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { enqueueAudit } from '../queue/enqueue.ts';
 import { openSyncContext, type SyncDeps } from '../sync/sync-context.ts';
 import { type ReconcileWindow, reconcileMailbox } from './reconcile.ts';
 import type { ReconcileResult } from './reconcile-store.ts';
@@ -34,6 +37,7 @@ export async function runReconciliation(
       },
       'mailbox reconciled',
     );
+    await enqueueAudit(deps.db, mailbox.id);
     return { kind: 'reconciled', result };
   } catch (error) {
     if (await handleRevokedGrant(deps, mailbox, error)) return { kind: 'revoked' };

@@ -1,9 +1,12 @@
 // What the reconciliation reads and writes: which ids are logged or deliberately skipped, and its
 // result (kept per mailbox, announced to the CRM when it repaired mail). The skips it learns are
 // written where the sync writes its own (activity-store/skipped-messages.ts).
+
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import { type Mailbox, recordUnrepairedSql } from '../mailbox/mailbox-store.ts';
 
 type Executor = Pick<Db, 'execute'>;
@@ -104,10 +107,11 @@ export async function saveReconciliation(
     ),
     announced as (
       insert into events (org_id, mailbox_id, type, payload)
-      select ${mailbox.orgId}, ${mailbox.id}, 'mailbox.gaps_repaired', ${JSON.stringify(payload)}::jsonb
+      select ${mailbox.orgId}, ${mailbox.id}, ${EVENT.mailboxGapsRepaired}::text, ${JSON.stringify(payload)}::jsonb
        where ${r.repaired.length}::int > 0
     )
     ${recordUnrepairedSql(mailbox.id, unrepaired, UNREPAIRED_PREFIX)}`);
+  if (r.repaired.length > 0) await askEventDelivery(db);
 }
 
 export interface CompletenessView {

@@ -7,6 +7,8 @@ import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 
@@ -58,13 +60,15 @@ export async function relinkActivities(
     ),
     announced as (
       insert into events (org_id, mailbox_id, type, payload)
-      select ${mailbox.orgId}, ${mailbox.id}::uuid, 'activity.linked',
+      select ${mailbox.orgId}, ${mailbox.id}::uuid, ${EVENT.activityLinked}::text,
              jsonb_build_object('activity_id', activity_id, 'mailbox_id', ${mailbox.id}::uuid,
                'links', jsonb_agg(jsonb_build_object('entity_type', entity_type, 'entity_id', entity_id)))
         from linked group by activity_id
     )
     select count(*)::int as n from linked`);
-  return added[0]?.n ?? 0;
+  const n = added[0]?.n ?? 0;
+  if (n > 0) await askEventDelivery(db);
+  return n;
 }
 
 /** The address in a stored participant: "Name <addr>" or a bare address. */

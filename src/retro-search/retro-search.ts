@@ -5,6 +5,7 @@
 // fetch-and-log pipeline, paced by the mailbox's quota; mail already logged (for another record)
 // gains the new links. Links are only ever added: a contact whose address changes keeps its mail.
 
+import type { Timings } from '../config-timings.ts';
 import { listMatchingIds, queryGroups } from '../crm/crm-search.ts';
 import { isFreeMailDomain } from '../crm/free-mail.ts';
 import { ownDomains } from '../crm/mail-filter.ts';
@@ -38,12 +39,6 @@ const QUERIES_PER_JOB = 2;
  * the next run, queued at once, so 100,000 records are planned a thousand at a time.
  */
 const RECORDS_PER_PLAN = 1_000;
-/**
- * Gmail's search index trails the mailbox: a mail that arrived seconds before the record was made
- * may not be found yet (and the sync saw it when nothing matched). Each search runs once more this
- * much later; only mail not yet logged is fetched again, so the second run costs the list pages.
- */
-export const SEARCH_SETTLE_MS = 30_000;
 
 export interface RetroDeps {
   db: Db;
@@ -54,6 +49,8 @@ export interface RetroDeps {
   backfillDays: number;
   retroDays: number;
   orgRules: OrgRulesSource;
+  /** Gmail-shaped delays (config-timings.ts): the second search's wait, a 404's grace. */
+  timings: Timings;
 }
 
 /** Records that a CRM record's addresses changed and wakes its org's search, in one transaction. */
@@ -176,7 +173,7 @@ export async function runRetroSearch(
   if (terms.length === 0) return undefined;
   try {
     const result = await searchAndLog(deps, mailbox, terms);
-    if ((payload.pass ?? 1) === 1) await searchAgainLater(deps.db, { ...payload, terms });
+    if ((payload.pass ?? 1) === 1) await searchAgainLater(deps, { ...payload, terms });
     deps.log.info(
       { ...result, mailbox_id: mailbox.id, pass: payload.pass ?? 1 },
       'retroactive search done',
@@ -209,6 +206,7 @@ async function searchAndLog(
     backfillDays: deps.backfillDays,
     shared: deps.shared,
     orgRules: deps.orgRules,
+    timings: deps.timings,
   };
   const since = new Date(Date.now() - deps.retroDays * 24 * 60 * 60 * 1000);
   try {
@@ -231,9 +229,19 @@ async function searchAndLog(
   }
 }
 
-function searchAgainLater(db: Db, payload: RetroSearchPayload): Promise<string> {
+/**
+ * Gmail's search index trails the mailbox: a mail that arrived seconds before the record was made
+ * may not be found yet (and the sync saw it when nothing matched). Each search runs once more
+ * `retroSearchSettleMs` later; only mail not yet logged is fetched again, so the second run costs
+ * the list pages.
+ */
+function searchAgainLater(deps: RetroDeps, payload: RetroSearchPayload): Promise<string> {
   const again: RetroSearchPayload = { ...payload, pass: 2 };
-  return enqueueRetroSearch(db, again, new Date(Date.now() + SEARCH_SETTLE_MS));
+  return enqueueRetroSearch(
+    deps.db,
+    again,
+    new Date(Date.now() + deps.timings.retroSearchSettleMs),
+  );
 }
 
 /** Only terms Gmail reads as plain tokens (gmail-search-terms.ts); a free-mail @domain is everyone. */

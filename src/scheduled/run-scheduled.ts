@@ -9,10 +9,13 @@
 // Gmail's daily limit and rate refusals plan the mail again for when Gmail allows; it fails
 // (`scheduled.failed`) only when it can never go: grant revoked, mailbox disconnected, a recipient
 // suppressed meanwhile, or Gmail refusing the mail itself.
+
 import { isAppError } from '../app-error.ts';
+import type { Timings } from '../config-timings.ts';
 import type { SessionLocks } from '../db/session-locks.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { enqueueScheduledSend } from '../queue/enqueue.ts';
 import { scheduledLockName } from '../queue/job-names.ts';
 import { type SentIds, sendRaw } from '../send/gmail-send.ts';
 import { findSentMail } from '../send/sent-lookup.ts';
@@ -30,6 +33,11 @@ import { type MailAtRest, openMail } from './sealed-mail.ts';
 
 export interface RunScheduledDeps extends ScheduleDeps {
   locks: SessionLocks;
+  /** An attempt whose outcome is unknown is looked up after `first`, doubling, at most `max`
+   * (an hour in production). */
+  unknownRetryMs: Timings['scheduledUnknownRetryMs'];
+  /** A duplicate job that finds the mail's lock taken looks again this much later. */
+  busyRetryMs: Timings['mailboxBusyRetryMs'];
 }
 
 export type AttemptOutcome =
@@ -40,15 +48,16 @@ export type AttemptOutcome =
   | 'failed'
   | 'planned_again';
 
-/** An attempt whose outcome is unknown is looked up after this, doubling, at most an hour. */
-const UNKNOWN_BACKOFF_S = { first: 10, max: 3600 };
-
 export async function runScheduledSend(
   deps: RunScheduledDeps,
   id: string,
 ): Promise<AttemptOutcome> {
   const release = await deps.locks.tryLock(scheduledLockName(id));
-  if (!release) return 'busy';
+  if (!release) {
+    // Another process holds this mail's lock (a duplicate job): look again once it is done.
+    await enqueueScheduledSend(deps.db, id, new Date(Date.now() + deps.busyRetryMs));
+    return 'busy';
+  }
   try {
     const claim = await claimScheduled(deps.db, id);
     if (!claim) return 'nothing_due';
@@ -172,10 +181,10 @@ async function afterRefusal(
     }
     default: {
       const backoff = Math.min(
-        UNKNOWN_BACKOFF_S.max,
-        UNKNOWN_BACKOFF_S.first * 2 ** Math.max(0, claim.attempts - 1),
+        deps.unknownRetryMs.max,
+        deps.unknownRetryMs.first * 2 ** Math.max(0, claim.attempts - 1),
       );
-      await planAgain(deps.db, claim.id, new Date(now + backoff * 1000), 'unknown', error.code);
+      await planAgain(deps.db, claim.id, new Date(now + backoff), 'unknown', error.code);
       return 'planned_again';
     }
   }

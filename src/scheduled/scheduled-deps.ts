@@ -14,5 +14,7 @@ export function sendingDeps(deps: Deps): RunScheduledDeps {
     orgRules: deps.orgRules,
     vault: deps.vault,
     locks: deps.database.locks,
+    unknownRetryMs: deps.config.timings.scheduledUnknownRetryMs,
+    busyRetryMs: deps.config.timings.mailboxBusyRetryMs,
   };
 }

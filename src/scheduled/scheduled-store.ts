@@ -2,10 +2,13 @@
 // claimed by an attempt, and finished (sent, failed, or planned again). Each transition is one
 // conditional statement, so a cancel and an attempt racing for one row cannot both win, and the
 // events `scheduled.sent` / `scheduled.failed` are written by the statement that makes them true.
+
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ScheduledStatus } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import { enqueueScheduledSend, removeScheduledSendJob } from '../queue/enqueue.ts';
 import type { SentIds } from '../send/gmail-send.ts';
 
@@ -221,12 +224,13 @@ export async function finishSent(
       returning id, org_id, mailbox_id, send_at, sent_at
     )
     insert into events (org_id, mailbox_id, type, payload)
-    select org_id, mailbox_id, 'scheduled.sent',
+    select org_id, mailbox_id, ${EVENT.scheduledSent}::text,
            jsonb_build_object('scheduled_id', id, 'message_id', ${sent.id}::text,
                               'thread_id', ${sent.threadId}::text,
                               'activity_id', ${activityId}::uuid,
                               'send_at', send_at, 'sent_at', sent_at)
       from done`);
+  await askEventDelivery(db);
 }
 
 export type FailureReason =
@@ -253,11 +257,12 @@ export async function finishFailed(
       returning id, org_id, mailbox_id
     )
     insert into events (org_id, mailbox_id, type, payload)
-    select org_id, mailbox_id, 'scheduled.failed',
+    select org_id, mailbox_id, ${EVENT.scheduledFailed}::text,
            jsonb_build_object('scheduled_id', id, 'reason', ${reason}::text,
                               'message', ${message}::text,
                               'addresses', ${JSON.stringify(addresses)}::jsonb)
       from done`);
+  await askEventDelivery(db);
 }
 
 /**

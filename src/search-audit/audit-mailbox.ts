@@ -1,7 +1,9 @@
 // The audit as a job runs it: the sync's context (its Gmail access and pacer, so the audit shares
 // the mailbox's quota), the run kept and, when it logged mail search had let go, announced to the
-// CRM as `mailbox.search_missed`; a revoked grant handled as the sync handles it.
+// CRM as `mailbox.search_missed`; a revoked grant handled as the sync handles it. When a widening
+// still owes let-go mail a look, the audit comes back for it a minute later (auditOwedAgainMs).
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
+import { enqueueAudit } from '../queue/enqueue.ts';
 import { openSyncContext, type SyncDeps } from '../sync/sync-context.ts';
 import { saveAudit } from './audit-store.ts';
 import { type AuditOptions, type AuditResult, auditLetGo } from './search-audit.ts';
@@ -23,6 +25,9 @@ export async function runAudit(
     await saveAudit(deps.db, mailbox, result, announcement(mailbox.id, result));
     const { logged, entities, domains, lists, ...counts } = result;
     log.info({ ...counts, logged: logged.length }, 'let-go mail audited');
+    if (result.owed > 0) {
+      await enqueueAudit(deps.db, mailbox.id, new Date(Date.now() + deps.timings.auditOwedAgainMs));
+    }
     return result;
   } catch (error) {
     if (await handleRevokedGrant(deps, mailbox, error)) return;

@@ -2,9 +2,12 @@
 // (ids and thread ids only, never content), which the audit marks: drawn into a population, read
 // and judged rightly let go, or owed a look because a miss widened it. Its runs are kept in
 // `search_audits`; a run that logged mail is announced to the CRM in the same statement.
+
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 
 type Executor = Pick<Db, 'execute'>;
@@ -132,8 +135,9 @@ export async function saveAudit(
               ${run.missed}, ${run.widened}, ${run.widenedMissed}, ${run.units})
     )
     insert into events (org_id, mailbox_id, type, payload)
-    select ${mailbox.orgId}, ${mailbox.id}, 'mailbox.search_missed', ${JSON.stringify(announcement)}::jsonb
+    select ${mailbox.orgId}, ${mailbox.id}, ${EVENT.mailboxSearchMissed}::text, ${JSON.stringify(announcement)}::jsonb
      where ${announcement !== null}::boolean`);
+  if (announcement !== null) await askEventDelivery(db);
 }
 
 /** `completeness.audit` in status: the last seven days' sample, and when the last run began. */

@@ -21,7 +21,6 @@ import { loggedThreads, searchPays } from './search-first.ts';
 
 /** How far before the oldest pending mail the search looks: its date is the sender's clock. */
 const WINDOW_MARGIN_MS = 24 * 60 * 60 * 1000;
-const FAILED_RETRY_MS = 30_000;
 
 export interface MatchResult {
   pending: number;
@@ -133,7 +132,9 @@ export async function matchPending(
   if (waiting.length > 0) {
     // A failed fetch is tried again soon; a mail not found yet, at its next look.
     const retry =
-      result.failed.length > 0 ? Date.now() + FAILED_RETRY_MS : Number.POSITIVE_INFINITY;
+      result.failed.length > 0
+        ? Date.now() + ctx.timings.matchRetryAfterFailureMs
+        : Number.POSITIVE_INFINITY;
     const next = Math.min(retry, ...waiting.map((r) => nextLook(r, startedAt, options)));
     await enqueueMatch(ctx.db, ctx.mailbox.id, new Date(Math.max(next, Date.now() + 1_000)));
   }

@@ -8,12 +8,16 @@
 // `send_failed` (send it again, under a new key). A retry under the same key replays the stored
 // answer: it never sends again. The job carries no content: what is recorded is read back from
 // Gmail.
+
 import type { gmail_v1 } from '@googleapis/gmail';
 import { ERROR_STATUS } from '../app-error.ts';
+import type { Timings } from '../config-timings.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { and, eq, sql } from '../db/orm.ts';
-import { events, idempotencyKeys } from '../db/schema.ts';
+import { idempotencyKeys } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import type { PacerRegistry } from '../google/mailbox-pacer.ts';
 import { parseGmailMessage } from '../mail/parse-message.ts';
@@ -21,6 +25,7 @@ import type { MailboxAuth } from '../mailbox/mailbox-auth.ts';
 import { getMailbox, type Mailbox } from '../mailbox/mailbox-store.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { OrgRulesSource } from '../org/org-rules.ts';
+import { enqueueSendResolution } from '../queue/enqueue.ts';
 import type { ResolveSendPayload } from '../queue/job-names.ts';
 import type { OutgoingRecord } from './outgoing-mail.ts';
 import { findSentMail } from './sent-lookup.ts';
@@ -34,16 +39,14 @@ export interface ResolveSendDeps {
   pacers: PacerRegistry;
   /** How long Gmail's search may lag the mailbox: past it, a mail it cannot find was not sent. */
   settleMs: number;
+  /** The shortest and longest gap between two looks (config-timings.ts). */
+  gapMs: Timings['sendLookupGapMs'];
 }
 
 export type Resolution =
   | { kind: 'sent' | 'not_sent' | 'skipped' }
-  /** Gmail cannot say yet: look again at `next`. */
+  /** Gmail cannot say yet: the look is queued again for `next`. */
   | { kind: 'waiting'; next: Date };
-
-/** The shortest and longest gap between two looks. */
-const MIN_GAP_MS = 15_000;
-const MAX_GAP_MS = 120_000;
 
 interface Answer {
   status: number;
@@ -77,8 +80,14 @@ export async function resolveSend(
   }
   const elapsed = now - Date.parse(payload.sent_at);
   if (elapsed < deps.settleMs) {
-    const gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, elapsed), deps.settleMs - elapsed);
-    return { kind: 'waiting', next: new Date(now + Math.max(1_000, gap)) };
+    const gap = Math.min(
+      deps.gapMs.max,
+      Math.max(deps.gapMs.min, elapsed),
+      deps.settleMs - elapsed,
+    );
+    const next = new Date(now + Math.max(1_000, gap));
+    await enqueueSendResolution(deps.db, payload, next);
+    return { kind: 'waiting', next };
   }
   const error = {
     code: 'send_failed',
@@ -161,18 +170,23 @@ async function settle(
     }
     const { body } = answer;
     const sent = answer.status === 201;
-    await tx.insert(events).values({
+    await recordEvent(tx, {
       orgId: mailbox.orgId,
       mailboxId: mailbox.id,
-      type: 'send.resolved',
+      type: EVENT.sendResolved,
       payload: {
         mailbox_id: mailbox.id,
         message_id_header: payload.message_id_header,
         status: sent ? 'sent' : 'not_sent',
-        message_id: body.message_id ?? null,
-        thread_id: body.thread_id ?? null,
-        activity_id: body.activity_id ?? null,
+        message_id: textOrNull(body.message_id),
+        thread_id: textOrNull(body.thread_id),
+        activity_id: textOrNull(body.activity_id),
       },
     });
   });
+}
+
+/** A field of a stored answer, as the event carries it. */
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }

@@ -1,21 +1,20 @@
 // A message Gmail has just announced (in history or a current listing) may answer 404 to
-// `messages.get` for a few seconds while its storage catches up with the notification; other
-// Gmail integrations see this in production (a get right after the push 404s, the same get a few
-// seconds later succeeds). So a 404 counts as "deleted" only after a bounded grace: the message is
-// asked for again after 2 s, 5 s and 15 s. The caller's cursor waits meanwhile (the sync holds the
-// message in hand rather than remembering it elsewhere), so nothing announced is passed over; a
-// message really deleted in between costs the sync at most 22 s and three gets.
+// `messages.get` for a few seconds while its storage catches up with the notification; other Gmail
+// integrations see this in production (a get right after the push 404s, the same get a few seconds
+// later succeeds). So a 404 counts as "deleted" only after a bounded grace: the message is asked
+// for again after each of `timings.announced404GraceMs` (2 s, 5 s and 15 s in production). The
+// caller's cursor waits meanwhile (the sync holds the message in hand rather than remembering it
+// elsewhere), so nothing announced is passed over; a message really deleted in between costs the
+// sync at most 22 s and three gets.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { DeadLetter } from '../activity-store/dead-letter-messages.ts';
+import type { Timings } from '../config-timings.ts';
 import type { Gmail } from '../google/clients.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { classifyGoogleError, stopsMailbox } from '../google/gmail-errors.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
-
-/** Waits before each new attempt; their sum bounds how long a 404 can hold a sync. */
-export const GRACE_DELAYS_MS = [2_000, 5_000, 15_000] as const;
 
 /** The part of a fetch's result (fetch-messages.ts) the grace settles: each answer goes to one list. */
 export interface Answered404 {
@@ -27,11 +26,11 @@ export interface Answered404 {
 
 /** Asks again for the messages that answered 404; those still missing after the grace stay `gone`. */
 export async function settleAnnounced404(
-  ctx: { gmail: Gmail; pacer: Pacer },
+  ctx: { gmail: Gmail; pacer: Pacer; timings: Pick<Timings, 'announced404GraceMs'> },
   result: Answered404,
 ): Promise<void> {
   let missing = result.gone;
-  for (const delay of GRACE_DELAYS_MS) {
+  for (const delay of ctx.timings.announced404GraceMs) {
     if (missing.length === 0) break;
     await sleep(delay);
     const still: string[] = [];

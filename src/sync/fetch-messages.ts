@@ -12,6 +12,7 @@ import {
   type DeadLetter,
   deadLetterMessages,
 } from '../activity-store/dead-letter-messages.ts';
+import type { Timings } from '../config-timings.ts';
 import type { Db } from '../db/database.ts';
 import type { Gmail } from '../google/clients.ts';
 import { type GmailBatch, MAX_BATCH } from '../google/gmail-batch.ts';
@@ -30,6 +31,8 @@ export interface FetchContext {
   batch?: GmailBatch | undefined;
   pacer: Pacer;
   mailbox: { id: string; orgId: string };
+  /** How long a 404 on an announced message is waited out (announced-404.ts). */
+  timings: Pick<Timings, 'announced404GraceMs'>;
 }
 
 export interface FetchResult {

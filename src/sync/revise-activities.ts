@@ -11,6 +11,9 @@ import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ActivityContent } from '../db/schema.ts';
+import type { EventType } from '../events/event-types.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 
 export interface ActivityRevision {
   activityId: string;
@@ -24,7 +27,7 @@ export interface ActivityRevision {
   createdAt: Date;
   links: EntityLink[];
   /** The outbox event for a revision that changed something (e.g. `meeting.updated`). */
-  eventType: string;
+  eventType: EventType;
 }
 
 /** Applies the revisions; returns the ids of the activities that changed. */
@@ -80,7 +83,7 @@ export async function reviseActivities(
     -- Links alone (a CRM record added since): announced as for mail (relink-activities.ts).
     relinked as (
       insert into events (org_id, mailbox_id, type, payload)
-      select i.org_id, i.mailbox_id, 'activity.linked',
+      select i.org_id, i.mailbox_id, ${EVENT.activityLinked}::text,
              jsonb_build_object('activity_id', i.id, 'mailbox_id', i.mailbox_id,
                'links', jsonb_agg(jsonb_build_object('entity_type', l.entity_type, 'entity_id', l.entity_id)))
         from linked l join input i on i.id = l.activity_id
@@ -98,5 +101,7 @@ export async function reviseActivities(
         from input i join revised r on r.id = i.id order by i.ord
     )
     select id from revised`);
+  // Revised or newly linked activities were announced: asked even when only links were added.
+  await askEventDelivery(db);
   return rows.map((r) => r.id);
 }

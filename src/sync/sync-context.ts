@@ -1,5 +1,6 @@
 // What one mailbox sync carries through its steps.
 import type { Config } from '../config.ts';
+import type { Timings } from '../config-timings.ts';
 import type { Db } from '../db/database.ts';
 import type { Gmail } from '../google/clients.ts';
 import type { GmailBatch } from '../google/gmail-batch.ts';
@@ -41,6 +42,8 @@ export interface SyncContext {
   searchFirst?: SearchFirstOptions | undefined;
   /** The org's never_log, max_visibility and erased people: what no mailbox may log. */
   orgRules: OrgRulesSource;
+  /** Gmail-shaped delays (config-timings.ts). */
+  timings: Timings;
   /**
    * The job holds the mailbox's sync lock, so no other attempt on its mail is alive: its batches
    * are marked in flight, and a marker found was left by a process that died (sync/in-flight.ts).
@@ -65,6 +68,8 @@ export interface SyncDeps {
   searchFirst?: SearchFirstOptions | undefined;
   /** What no mailbox of the org may log (never_log, erased people). */
   orgRules: OrgRulesSource;
+  /** Gmail-shaped delays (config-timings.ts). */
+  timings: Timings;
 }
 
 /**
@@ -93,6 +98,7 @@ export async function openSyncContext(
     metrics: deps.metrics,
     searchFirst: deps.searchFirst,
     orgRules: deps.orgRules,
+    timings: deps.timings,
     exclusive: true,
   };
 }

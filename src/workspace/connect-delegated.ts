@@ -3,11 +3,14 @@
 // start); then the mailbox is recorded as the org's, and started as any new mailbox is (watch,
 // cursor, initial full sync: mailbox/first-sync.ts). A mailbox the org had for this address before
 // keeps its row, cursor and activities.
+
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/database-errors.ts';
 import { and, eq, sql } from '../db/orm.ts';
-import { events, mailboxes } from '../db/schema.ts';
+import { mailboxes } from '../db/schema.ts';
+import { EVENT } from '../events/event-types.ts';
+import { recordEvent } from '../events/record-events.ts';
 import { type GoogleConfig, makeGmail } from '../google/clients.ts';
 import { type Delegation, delegatedClient } from '../google/delegated-tokens.ts';
 import { callGmail } from '../google/gmail-call.ts';
@@ -101,10 +104,10 @@ async function storeDelegatedMailbox(
       // The row read before may have left `disconnected` meanwhile: nothing to store then.
       const row = { id: m.id, orgId: m.orgId, email: m.email };
       if (!(await storeConnection(tx, 'delegated', row, previous, values))) return false;
-      await tx.insert(events).values({
+      await recordEvent(tx, {
         orgId: m.orgId,
         mailboxId: m.id,
-        type: 'mailbox.connected',
+        type: EVENT.mailboxConnected,
         payload: {
           mailbox_id: m.id,
           email: m.email,

@@ -3,9 +3,12 @@
 // owed, as for a user's disconnect when Google is unreachable (mailbox/disconnect.ts, a
 // finish_disconnect job each). A delegated mailbox has no grant to revoke: the admin's
 // authorisation stays with the domain. Activities stay.
+
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { EVENT } from '../events/event-types.ts';
+import { askEventDelivery } from '../events/record-events.ts';
 import { disconnectSql } from '../mailbox/mailbox-transitions.ts';
 import { addJobsSql } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
@@ -24,7 +27,7 @@ export async function releaseWorkspaceMailboxes(
     with gone as (${disconnectSql(sql`org_id = ${orgId} and connected_via = 'workspace' ${ids ? sql`and id = any(${sqlArray(ids, 'uuid')})` : sql``}`)}),
     announced as (
       insert into events (org_id, mailbox_id, type, payload)
-      select org_id, id, 'mailbox.disconnected',
+      select org_id, id, ${EVENT.mailboxDisconnected}::text,
              jsonb_build_object('mailbox_id', id, 'email', email, 'user_id', user_id,
                                 'connected_via', 'workspace', 'reason', ${reason}::text)
         from gone
@@ -33,5 +36,7 @@ export async function releaseWorkspaceMailboxes(
       select ${addJobsSql(sql`select ${sql.raw(mailboxJobSpecSql('finishDisconnect'))} from gone`, { keepRunAt: true })} as job
     )
     select count(*)::int as n, (select count(*) from owed)::int as jobs from gone`);
-  return rows[0]?.n ?? 0;
+  const released = rows[0]?.n ?? 0;
+  if (released > 0) await askEventDelivery(db);
+  return released;
 }

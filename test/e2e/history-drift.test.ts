@@ -2,7 +2,6 @@
 // `bump-history`): nothing to list, no push. The poll's cheap check must not take that for a missed
 // push, nor pay a history sync for it at every check; mail that does come is still logged.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PUSH_GRACE_MS } from '../../src/ingest/check-mailbox.ts';
 import { pollCycle } from '../../src/ingest/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
@@ -76,7 +75,7 @@ describe('a mailbox whose historyId moves with nothing listable', () => {
     const checkedBefore = (await row(email)).checked_at?.getTime() ?? 0;
     await pollCycle(e2e.deps, { jitterSeconds: 0 });
     await waitFor(async () => ((await row(email)).checked_at?.getTime() ?? 0) > checkedBefore, {
-      timeoutMs: PUSH_GRACE_MS + 15_000,
+      timeoutMs: e2e.deps.config.timings.pushGraceMs + 15_000,
       what: 'the check to finish',
     });
     await waitForIdle(e2e);

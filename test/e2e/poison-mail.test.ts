@@ -39,6 +39,7 @@ describe('mail that once blocked a mailbox', () => {
         pacers: e2e.deps.pacers,
         backfillDays: 7,
         orgRules: e2e.deps.orgRules,
+        timings: e2e.deps.config.timings,
         metrics: e2e.deps.metrics,
       },
       mailboxId,

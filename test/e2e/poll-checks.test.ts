@@ -4,7 +4,6 @@
 // a push whose sync could not list its record yet (that change is synced by the check).
 // The poll is run by hand here (no crontab), as an operator's `gmail-sync poll` runs it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PUSH_GRACE_MS } from '../../src/ingest/check-mailbox.ts';
 import { pollCycle } from '../../src/ingest/poll.ts';
 import { addContact } from '../support/crm-seed.ts';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
@@ -124,7 +123,7 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
       expect((await pollCycle(e2e.deps, { jitterSeconds: 0 })).checksQueued).toBeGreaterThan(0);
       // The second look comes after the grace given to a push in flight.
       await waitForLogged(e2e, [id], {
-        timeoutMs: PUSH_GRACE_MS + 15_000,
+        timeoutMs: e2e.deps.config.timings.pushGraceMs + 15_000,
         what: 'the mail whose push was lost',
       });
       await waitForIdle(e2e);
@@ -202,8 +201,9 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
 
   it('when a push came but its sync could not list the change yet, then the check syncs it without blaming the pushes', async () => {
     const owner = await healthyMailbox('unlisted');
-    // Listable only after the push's sync and its trailing sync (2 s) have both looked.
-    await setFaults(e2e, { history_lag_ms: 4_000 });
+    // Listable only after the push's sync and its trailing sync have both looked.
+    const lagMs = e2e.deps.config.timings.trailingSyncDelayMs * 2;
+    await setFaults(e2e, { history_lag_ms: lagMs });
     const id = await deliverFromClient(owner, 'Purchase order');
     await waitFor(
       async () => {
@@ -215,12 +215,12 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
       },
       { timeoutMs: 10_000, what: "the push's syncs done" },
     );
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await new Promise((resolve) => setTimeout(resolve, lagMs));
     await lastCheckedAgo(owner, '2 hours');
 
     await pollCycle(e2e.deps, { jitterSeconds: 0 });
     await waitForLogged(e2e, [id], {
-      timeoutMs: PUSH_GRACE_MS + 15_000,
+      timeoutMs: e2e.deps.config.timings.pushGraceMs + 15_000,
       what: 'the mail its push announced',
     });
     await waitForIdle(e2e);

@@ -66,7 +66,13 @@ describe('Pub/Sub set-up and pull mode', () => {
     // Push loses everything from now on: only the pull path can bring the mail in.
     await e2e.simControl('faults', { method: 'PUT', body: { push: { drop: 1 } } });
     const consumer = startPullConsumer(
-      { db: e2e.deps.database.db, pool: e2e.deps.database.pool, log: e2e.deps.log, pubsub },
+      {
+        db: e2e.deps.database.db,
+        pool: e2e.deps.database.pool,
+        log: e2e.deps.log,
+        pubsub,
+        timings: e2e.deps.config.timings,
+      },
       'gmail-pull',
     );
     try {

@@ -99,7 +99,13 @@ describe('malformed Gmail notifications fail alone', () => {
     await topic.createSubscription('malformed-pull');
     await e2e.simControl('faults', { method: 'PUT', body: { push: { drop: 1 } } });
     const consumer = startPullConsumer(
-      { db: e2e.deps.database.db, pool: e2e.deps.database.pool, log: e2e.deps.log, pubsub },
+      {
+        db: e2e.deps.database.db,
+        pool: e2e.deps.database.pool,
+        log: e2e.deps.log,
+        pubsub,
+        timings: e2e.deps.config.timings,
+      },
       'malformed-pull',
     );
     try {

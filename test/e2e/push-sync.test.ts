@@ -211,12 +211,15 @@ describe('push to activity', () => {
     ]);
     const otherProcess = makeSessionLocks({ connectionString: e2e.database.url });
     try {
-      const release = await otherProcess.tryLock(syncLockName(rows[0].id));
+      // The last test's trailing sync may still hold it: taken as soon as it is free.
+      const release = await waitFor(() => otherProcess.tryLock(syncLockName(rows[0].id)), {
+        what: "the mailbox's sync lock free",
+      });
       expect(release).toBeTypeOf('function');
       const raw = rawMail({ from: 'carla@client.test', to: OWNER, subject: 'While busy' });
       const { id } = await e2e.deliver(OWNER, raw);
       // The proof that the sync found the mailbox busy: it queued itself again for later (a push's
-      // own job is due at once; the requeued one two seconds on, until the lock is free).
+      // own job is due at once; the requeued one `mailboxBusyRetryMs` on, until the lock is free).
       await waitFor(
         async () => {
           const { rows: again } = await e2e.database.pool.query(

@@ -39,6 +39,7 @@ describe('resilience of the sync', () => {
         pacers: e2e.deps.pacers,
         backfillDays: 7,
         orgRules: e2e.deps.orgRules,
+        timings: e2e.deps.config.timings,
       },
       mailboxId,
     ).catch((error: unknown) => error);

@@ -11,6 +11,7 @@ import { makePacerRegistry } from '../../src/google/mailbox-pacer.ts';
 import { fetchMessages } from '../../src/sync/fetch-messages.ts';
 import { deliver, faults, gmailFor } from '../support/sim-gmail.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { testTimings } from '../support/test-timings.ts';
 
 describe("the sync's fetch, against Gmail's limit on calls in flight", () => {
   let sim: Simulator;
@@ -39,7 +40,7 @@ describe("the sync's fetch, against Gmail's limit on calls in flight", () => {
     const mailboxRef = { id: randomUUID(), orgId: 'org-concurrency' };
     const batch = makeGmailBatch(auth, `${sim.baseUrl}/`);
     const result = await fetchMessages(
-      { db: database.db, gmail, batch, pacer, mailbox: mailboxRef },
+      { db: database.db, gmail, batch, pacer, mailbox: mailboxRef, timings: testTimings },
       ids,
     );
     expect(result.mails).toHaveLength(ids.length);
@@ -83,7 +84,7 @@ describe("the sync's fetch, against Gmail's limit on calls in flight", () => {
     const mailboxRef = { id: randomUUID(), orgId: 'org-concurrency' };
     const batch = makeGmailBatch(auth, `${sim.baseUrl}/`);
     const result = await fetchMessages(
-      { db: database.db, gmail, batch, pacer, mailbox: mailboxRef },
+      { db: database.db, gmail, batch, pacer, mailbox: mailboxRef, timings: testTimings },
       ids,
     );
     expect(result.pending).toEqual(ids);

@@ -12,6 +12,7 @@ import { quotaCost } from '../../src/google/quota-costs.ts';
 import { fetchMessages } from '../../src/sync/fetch-messages.ts';
 import { deliver, gmailFor } from '../support/sim-gmail.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { testTimings } from '../support/test-timings.ts';
 
 const GET_UNITS = quotaCost('2026', 'messages.get');
 
@@ -104,7 +105,7 @@ describe('pacing against Gmail’s per-user quota, in the simulator', () => {
     );
     const mailboxRef = { id: randomUUID(), orgId: 'org-pacing' };
     const result = await fetchMessages(
-      { db: database.db, gmail, batch, pacer, mailbox: mailboxRef },
+      { db: database.db, gmail, batch, pacer, mailbox: mailboxRef, timings: testTimings },
       ids,
     );
     const finished = Date.now();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productionTimings } from '../../src/config-timings.ts';
 import {
   type GmailNotification,
   makeNotificationRecorder,
@@ -39,7 +40,7 @@ describe('recording Gmail notifications in groups', () => {
       { emailAddress: 'nobody@vendor.test', historyId: '5000' },
       { emailAddress: 'owner0@vendor.test', historyId: '1000' },
     ];
-    const outcomes = await recordNotifications(database.pool, group);
+    const outcomes = await recordNotifications(database.pool, group, productionTimings);
     expect(outcomes).toEqual([
       'queued',
       'up_to_date',
@@ -79,9 +80,11 @@ describe('recording Gmail notifications in groups', () => {
       { email: 'owner19@vendor.test', id: null },
       { email: 'owner1@vendor.test', id: '999' },
     ]);
-    await recordNotifications(database.pool, [
-      { emailAddress: 'owner0@vendor.test', historyId: '1500' },
-    ]);
+    await recordNotifications(
+      database.pool,
+      [{ emailAddress: 'owner0@vendor.test', historyId: '1500' }],
+      productionTimings,
+    );
     const { rows: kept } = await database.pool.query(
       `select announced_history_id::text as id from mailboxes where email = 'owner0@vendor.test'`,
     );
@@ -91,9 +94,11 @@ describe('recording Gmail notifications in groups', () => {
   it('when hundreds of pushes arrive at once through two recorders, then every one is answered and each mailbox has one waiting sync', async () => {
     await database.pool.query(`delete from graphile_worker._private_jobs`);
     // Two recorders stand for two web processes writing concurrently (locks taken in id order).
+    // A trailing delay no test would wait for: the trailing syncs are seen to be queued that late.
+    const timings = { trailingSyncDelayMs: 60_000 };
     const recorders = [
-      makeNotificationRecorder(database.pool),
-      makeNotificationRecorder(database.pool),
+      makeNotificationRecorder(database.pool, timings),
+      makeNotificationRecorder(database.pool, timings),
     ];
     const pushes = Array.from({ length: 600 }, (_, i) => ({
       emailAddress: owners[i % 19] as string,
@@ -104,8 +109,13 @@ describe('recording Gmail notifications in groups', () => {
     );
     expect(outcomes.every((o) => o === 'queued')).toBe(true);
     const keys = await waitingSyncs();
-    // One sync at once and one trailing sync a moment later per mailbox (TRAILING_SYNC_DELAY_MS).
+    // One sync at once and one trailing sync `trailingSyncDelayMs` later per mailbox.
     expect(keys.filter((k) => k.startsWith('sync:'))).toHaveLength(19);
     expect(keys.filter((k) => k.startsWith('sync-trailing:'))).toHaveLength(19);
+    const { rows: delays } = await database.pool.query<{ soonest: number }>(
+      `select min(extract(epoch from run_at - now()))::float8 as soonest from graphile_worker.jobs
+        where key like 'sync-trailing:%'`,
+    );
+    expect(delays[0]?.soonest).toBeGreaterThan(50);
   });
 });

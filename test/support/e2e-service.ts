@@ -2,6 +2,7 @@
 // web app on a real port with the Pub/Sub push subscription pointing at it, and a worker.
 import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { Timings } from '../../src/config-timings.ts';
 import { findFreePort } from '../../src/db/embedded-postgres.ts';
 import type { Deps } from '../../src/deps.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -10,6 +11,7 @@ import { crmToken } from './crm-token.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import { type CapturedLogs, captureLogs } from './test-deps.ts';
 import { testTasks } from './test-tasks.ts';
+import { testTimings } from './test-timings.ts';
 
 export interface E2E {
   sim: Simulator;
@@ -50,6 +52,8 @@ export async function startE2E(
     worker?: boolean;
     /** How far ahead send_at must be (CONTRACT.md: a minute; tests that cannot wait pass less). */
     scheduleMinLeadMs?: number;
+    /** Gmail-shaped delays: test-timings.ts's short ones unless a test names its own. */
+    timings?: Partial<Timings>;
   } = {},
 ): Promise<E2E> {
   const sim = await startSimulator({ port: 0 });
@@ -67,10 +71,14 @@ export async function startE2E(
     MATCH_SEARCH_DELAY_MS: '200',
     ...opts.env,
   });
-  const config =
-    opts.scheduleMinLeadMs === undefined
-      ? loaded
-      : { ...loaded, schedule: { ...loaded.schedule, minLeadMs: opts.scheduleMinLeadMs } };
+  const config = {
+    ...loaded,
+    schedule: {
+      ...loaded.schedule,
+      minLeadMs: opts.scheduleMinLeadMs ?? loaded.schedule.minLeadMs,
+    },
+    timings: { ...testTimings, ...opts.timings },
+  };
   const { stream, logs } = captureLogs();
   const log = createLogger({ level: 'debug' }, stream);
   // Web and worker as production runs them: two services over one database.

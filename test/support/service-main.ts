@@ -5,8 +5,10 @@ import { openDatabase } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startService } from '../../src/service.ts';
 import { testTasks } from './test-tasks.ts';
+import { testTimings } from './test-timings.ts';
 
-const config = loadConfig();
+// Gmail-shaped delays shortened as in every in-process test (test-timings.ts).
+const config = { ...loadConfig(), timings: testTimings };
 const log = createLogger({ level: config.logLevel, base: { service: 'gmail-sync', role: 'all' } });
 if (!config.databaseUrl) throw new Error('service-main needs DATABASE_URL');
 const tasksDb = openDatabase(config.databaseUrl, { max: 2 });

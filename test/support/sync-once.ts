@@ -8,9 +8,11 @@ import { openDatabase } from '../../src/db/database.ts';
 import { syncMailbox } from '../../src/ingest/sync-mailbox.ts';
 import { createLogger } from '../../src/logger.ts';
 import { makeSharedStatements } from '../../src/sync/shared-statements.ts';
+import { testTimings } from './test-timings.ts';
 
 const mailboxId = process.argv[2];
-const config = loadConfig();
+// Gmail-shaped delays shortened as in every in-process test (test-timings.ts).
+const config = { ...loadConfig(), timings: testTimings };
 if (!mailboxId || !config.databaseUrl) throw new Error('usage: sync-once.ts MAILBOX_ID');
 const log = createLogger({ level: 'warn' });
 const database = openDatabase(config.databaseUrl, { max: 4 });
@@ -25,6 +27,7 @@ const outcome = await syncMailbox(
     backfillDays: 7,
     orgRules: deps.orgRules,
     metrics: deps.metrics,
+    timings: config.timings,
   },
   mailboxId,
 );

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/database.ts';
 import type { Deps } from '../../src/deps.ts';
 import { createLogger } from '../../src/logger.ts';
+import { testTimings } from './test-timings.ts';
 
 export interface CapturedLogs {
   lines: string[];
@@ -27,13 +28,14 @@ export function makeTestDeps(
   env: Record<string, string> = {},
 ): Deps & { logs: CapturedLogs } {
   const { stream, logs } = captureLogs();
-  const config = loadConfig({
+  const loaded = loadConfig({
     LOG_LEVEL: 'debug',
     // The simulator's search has no lag unless a test gives it one: search for new mail at once.
     MATCH_SEARCH_DELAY_MS: '200',
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     ...env,
   });
+  const config = { ...loaded, timings: testTimings };
   const log = createLogger({ level: 'debug' }, stream);
   return { ...buildDeps(config, database, log), logs };
 }

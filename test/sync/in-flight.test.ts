@@ -47,6 +47,7 @@ describe('a message that kills the process', () => {
         backfillDays: 7,
         orgRules: e2e.deps.orgRules,
         metrics: e2e.deps.metrics,
+        timings: e2e.deps.config.timings,
       },
       mailboxId,
     );

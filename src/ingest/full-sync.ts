@@ -1,7 +1,9 @@
 // Full sync, bounded: the initial backfill after connect and the recovery when history is too old.
 // The new cursor is read from getProfile BEFORE listing, so mail arriving meanwhile is replayed by
 // the next incremental sync instead of being jumped over. Quota goes to mail that can be logged:
-//   - Gmail's search is asked for the org's CRM addresses over the window, not for every message;
+//   - Gmail's search is asked for the org's CRM addresses over the window, not for every message
+//     (or, for a CRM too large to search whole, for the mailbox's scope: crm/mailbox-terms.ts,
+//     learned first from LEARN_MAILS of the window when the mailbox has learned nothing);
 //   - the window's listing (ids and threads only, 500 a call) names the mail in threads the mailbox
 //     already logged or that this sync's CRM mail opens: a colleague's reply no CRM search finds
 //     is fetched and logged with its thread, as the incremental sync does;

@@ -1,5 +1,6 @@
 // The search that decides a mailbox's pending mail (search-first.ts): one search over the CRM's
-// addresses and domains, from a little before the oldest pending mail. What it finds is fetched and
+// addresses and domains (or the mailbox's scope, for a CRM too large to search whole:
+// crm/mailbox-terms.ts), from a little before the oldest pending mail. What it finds is fetched and
 // logged as any sync would; what shares a thread with mail just logged follows it (a colleague's
 // reply). What it does not find may be mail its index has not reached yet, so it stays pending and
 // every later search looks again; once a search started `settleMs` after the mail was seen and

@@ -13,6 +13,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { crmScale } from './crm-scale.ts';
 import { round } from './measure.ts';
 import { type BackfillResult, backfill } from './scenarios/backfill.ts';
 import { type CrmBulkResult, crmBulk } from './scenarios/crm-bulk.ts';
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       child: { type: 'string' },
       merge: { type: 'boolean' },
+      'crm-size': { type: 'string' },
+      profiles: { type: 'string' },
+      methods: { type: 'string' },
     },
   });
   if (values.child === 'backfill-2026') {
@@ -36,6 +40,16 @@ async function main(): Promise<void> {
     return;
   }
   const only = values.only ? new Set(values.only.split(',')) : undefined;
+  if (values['crm-size']) {
+    // The day at each CRM size (issue 28): its own table and bench/crm-scale.json.
+    await crmScale(
+      values['crm-size'].split(',').map(Number),
+      (values.profiles ?? '2026,2025').split(',') as ('2026' | '2025')[],
+      (values.methods ?? 'scope,whole').split(','),
+      say,
+    );
+    return;
+  }
   const wants = (name: string) => only === undefined || only.has(name);
   const started = Date.now();
 

@@ -187,6 +187,11 @@ export const configKeys = {
     '600000',
     'how long search may lag before new mail it has not found is let go',
   ),
+  SEARCH_FULL_CRM_QUERIES: withDefault(
+    z.coerce.number().int().min(0).max(1_000_000),
+    '1',
+    "a CRM whose addresses and domains fit this many search queries is searched whole; a larger one by each mailbox's learned correspondents and known senders ([how it works](docs/how-it-works.md))",
+  ),
   AUDIT_SAMPLE_RATE: withDefault(
     z.coerce.number().min(0).max(1),
     '0.05',

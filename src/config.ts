@@ -61,7 +61,7 @@ export interface Config {
     pollInterval: string;
     /** Search before fetch (search-first/): how long after a mail is seen it is searched for,
      * and how long search may lag before a mail it has not found is taken as no one's. */
-    searchFirst: { delayMs: number; settleMs: number };
+    searchFirst: { delayMs: number; settleMs: number; fullCrmQueries: number };
     /** The independent check of what search let go (search-audit/): the share it samples. */
     audit: { sampleRate: number };
   };
@@ -154,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       searchFirst: {
         delayMs: e.MATCH_SEARCH_DELAY_MS,
         settleMs: e.MATCH_SETTLE_MS,
+        fullCrmQueries: e.SEARCH_FULL_CRM_QUERIES,
       },
       audit: { sampleRate: e.AUDIT_SAMPLE_RATE },
     },

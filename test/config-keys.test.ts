@@ -95,7 +95,11 @@ describe('the configuration keys', () => {
     const unset = loadConfig({});
     const empty = loadConfig(Object.fromEntries(Object.keys(configKeys).map((k) => [k, ''])));
     expect(empty).toEqual(unset);
-    expect(unset.sync.searchFirst).toEqual({ delayMs: 3_000, settleMs: 600_000 });
+    expect(unset.sync.searchFirst).toEqual({
+      delayMs: 3_000,
+      settleMs: 600_000,
+      fullCrmQueries: 1,
+    });
     expect(unset.crm.maxLifetimeS).toBe(86_400);
   });
 

@@ -51,7 +51,7 @@ describe('loadConfig', () => {
       backfillDays: 7,
       retroDays: 365,
       pollInterval: '*/15 * * * *',
-      searchFirst: { delayMs: 3_000, settleMs: 600_000 },
+      searchFirst: { delayMs: 3_000, settleMs: 600_000, fullCrmQueries: 1 },
       audit: { sampleRate: 0.05 },
     });
     expect(config.google.quotaProfile).toBe('2026');

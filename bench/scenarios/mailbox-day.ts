@@ -19,6 +19,7 @@ import {
 import { quiesce, startWorld, type World } from '../world.ts';
 import { baselineDay } from './day-baseline.ts';
 import { type Api, apiFor, type FixedCosts, fixedCosts, reconcileNow } from './day-costs.ts';
+import { seedCrm } from './day-crm.ts';
 import {
   BLOCKED,
   type Concern,
@@ -29,7 +30,7 @@ import {
   OWNER,
   planDay,
 } from './day-plan.ts';
-import { addContacts, raw, servedCallsOf, simStatsFor } from './fixtures.ts';
+import { addContacts, CONTACTS, raw, servedCallsOf, simStatsFor } from './fixtures.ts';
 import { watchActivities } from './latency.ts';
 
 const ORG = 'org-day';
@@ -41,21 +42,33 @@ const MIN_GAP_MS = 1_100;
 /** What the service's search-first matching takes as "search has not found it": 10 minutes. */
 const MATCH_SETTLE_REAL_MS = 600_000;
 
-export async function mailboxDay(options: Partial<DayOptions> = {}) {
+/** The CRM's size, the quota profile, and where a whole-CRM search gives way to the mailbox's. */
+export interface DayScale {
+  crmSize?: number | undefined;
+  profile?: '2026' | '2025';
+  /** SEARCH_FULL_CRM_QUERIES: a large value searches the whole CRM or fetches (the method before). */
+  fullCrmQueries?: number | undefined;
+}
+
+export async function mailboxDay(options: Partial<DayOptions> = {}, scale: DayScale = {}) {
   const o = { ...DAY_DEFAULTS, ...options };
+  const profile = scale.profile ?? '2026';
   const events = planDay(o);
   const compression = (events.length * o.spacingMs) / (o.workdayHours * 3_600_000);
   const matchSettleMs = Math.round(MATCH_SETTLE_REAL_MS * compression);
   const world = await startWorld({
     env: {
-      GMAIL_QUOTA_PROFILE: '2026',
+      GMAIL_QUOTA_PROFILE: profile,
+      ...(scale.fullCrmQueries === undefined
+        ? {}
+        : { SEARCH_FULL_CRM_QUERIES: String(scale.fullCrmQueries) }),
       POLL_INTERVAL: NO_CRON_POLL,
       MATCH_SETTLE_MS: String(matchSettleMs),
     },
   });
   try {
     const api = apiFor(world, USER);
-    await prepare(world, api, o);
+    const connection = await prepare(world, api, o, scale.crmSize);
     await world.setFaults({ latency_ms: 100, search_lag_ms: 1_000 });
     await world.simControl('reset-stats', {});
     const dayStart = Date.now();
@@ -91,7 +104,10 @@ export async function mailboxDay(options: Partial<DayOptions> = {}) {
       wallSeconds,
       compression: round(compression, 5),
       matchSettleMs,
-      ...account(dayCalls, played.sends, costs, final.logged),
+      ...account(dayCalls, played.sends, costs, final.logged, profile),
+      scale: { crmSize: scale.crmSize ?? CONTACTS.length, profile, method: methodOf(scale) },
+      connectionUnits: unitsSpent(connection, profile),
+      connectionCalls: connection,
       dayRefused: refused,
       pushes,
       dayUnitsCharged: charged,
@@ -110,8 +126,9 @@ export async function mailboxDay(options: Partial<DayOptions> = {}) {
 export type DayResult = Awaited<ReturnType<typeof mailboxDay>>;
 
 /** The CRM, yesterday's mail, the connected mailbox with its blocklist, yesterday's reconciliation. */
-async function prepare(world: World, api: Api, o: DayOptions): Promise<void> {
+async function prepare(world: World, api: Api, o: DayOptions, crmSize?: number): Promise<Calls> {
   await addContacts(world, ORG);
+  if (crmSize) await seedCrm(world, ORG, crmSize);
   await quiesce(world.pool, 120_000, 'all');
   // Yesterday was a day like today (another seed), over the same working hours.
   const yesterday = planDay({ ...o, seed: o.seed - 1, lateContactMails: 0, blockedMails: 0 });
@@ -126,10 +143,18 @@ async function prepare(world: World, api: Api, o: DayOptions): Promise<void> {
     world.sim.store.insert(mailbox, Buffer.from(message), { labelIds, internalDate });
   });
   await world.connect(USER.sub, ORG, OWNER);
-  await quiesce(world.pool, 180_000, 'all');
+  await quiesce(world.pool, 600_000, 'all');
+  // What connecting cost: the backfill of yesterday's mail (nothing was charged to it before).
+  const connection = await servedCallsOf(world, OWNER);
   await api('PUT', '/integrations/gmail/settings', { blocked_addresses: [BLOCKED] });
   await reconcileNow(world, api, OWNER);
+  return connection;
 }
+
+const methodOf = (scale: DayScale) =>
+  scale.fullCrmQueries === undefined
+    ? 'mailbox scope'
+    : `whole CRM ≤ ${scale.fullCrmQueries} queries`;
 
 async function playDay(world: World, api: Api, events: DayEvent[], spacingMs: number) {
   const ids: Record<Concern, string[]> = { crm: [], late_contact: [], blocked: [], none: [] };
@@ -223,10 +248,16 @@ async function checkLogged(world: World, expected: string[]) {
  * The day's units by method and by source. Sends are counted beside the total, not in it: they
  * are the user's own action, the same for any sync design.
  */
-function account(day: Calls, sends: { calls: Calls }[], costs: FixedCosts, logged: number) {
+function account(
+  day: Calls,
+  sends: { calls: Calls }[],
+  costs: FixedCosts,
+  logged: number,
+  profile: '2026' | '2025',
+) {
   const sent = addCalls(sends.map((s) => ({ calls: s.calls })));
   const service = addCalls([{ calls: day }, { calls: sent, times: -1 }]);
-  const units = (calls: Calls) => unitsSpent(calls, '2026');
+  const units = (calls: Calls) => unitsSpent(calls, profile);
   const pick = (method: string) => units({ [method]: service[method] ?? 0 });
   const known = ['history.list', 'messages.get', 'messages.list', 'messages.send'];
   const bySource = {
@@ -257,7 +288,7 @@ function account(day: Calls, sends: { calls: Calls }[], costs: FixedCosts, logge
   ]);
   return {
     units: Object.values(bySource).reduce((a, b) => a + b, 0),
-    unitsByMethod: unitsByMethod(all, '2026'),
+    unitsByMethod: unitsByMethod(all, profile),
     unitsBySource: bySource,
     callsByMethod: all,
     measured: {
@@ -283,6 +314,7 @@ function latencyOf(samples: (number | undefined)[]) {
     notLoggedIn30s: samples.length - seen.length,
     p50: round(percentile(seen, 50), 1),
     p90: round(percentile(seen, 90), 1),
+    p99: round(percentile(seen, 99), 1),
     max: round(Math.max(0, ...seen), 1),
   };
 }

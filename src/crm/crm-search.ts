@@ -11,6 +11,7 @@ import {
 } from '../google/gmail-search-terms.ts';
 import { isFreeMailDomain } from './free-mail.ts';
 import { isListSenderTerm, listSenderTerms } from './list-senders.ts';
+import { isNewSendersTerm } from './new-senders-term.ts';
 import { type SearchCtx, SearchRefused, searchGroup } from './search-query.ts';
 
 /** Whose CRM is searched: the org's records, less the mailbox's own address. */
@@ -119,9 +120,11 @@ export async function listMatchingIds(
   const query = (group: string[]) => `after:${after} -in:drafts {${group.join(' ')}}`;
   const ids = new Set<string>();
   let refused = 0;
-  // The last guard: whatever the caller passed (a job queued before this rule), only plain terms
-  // and the `from:` of a learned list.
-  const plain = addresses.filter((t) => isPlainSearchTerm(t) || isListSenderTerm(t));
+  // The last guard: whatever the caller passed (a job queued before this rule), only plain terms,
+  // the `from:` of a learned list and a mailbox's new-senders part (mailbox-terms.ts).
+  const plain = addresses.filter(
+    (t) => isPlainSearchTerm(t) || isListSenderTerm(t) || isNewSendersTerm(t),
+  );
   for (const group of queryGroups(plain)) refused += await searchGroup(ctx, query, group, ids);
   if (refused > 0) throw new SearchRefused([...ids], refused);
   return [...ids];

@@ -2,6 +2,7 @@
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as auditSchema from './audit-schema.ts';
+import * as correspondentsSchema from './correspondents-schema.ts';
 import * as inFlightSchema from './in-flight-schema.ts';
 import { drizzle } from './orm.ts';
 import * as reconcileSchema from './reconcile-schema.ts';
@@ -9,7 +10,13 @@ import * as coreSchema from './schema.ts';
 import { makeSessionLocks, type SessionLocks } from './session-locks.ts';
 
 // Every table module (drizzle-kit reads the same files: src/db/*schema.ts).
-const schema = { ...coreSchema, ...reconcileSchema, ...auditSchema, ...inFlightSchema };
+const schema = {
+  ...coreSchema,
+  ...reconcileSchema,
+  ...auditSchema,
+  ...inFlightSchema,
+  ...correspondentsSchema,
+};
 
 export type Db = NodePgDatabase<typeof schema>;
 

@@ -1,7 +1,9 @@
 // Full sync, bounded: the initial backfill after connect and the recovery when history is too old.
 // The new cursor is read from getProfile BEFORE listing, so mail arriving meanwhile is replayed by
 // the next incremental sync instead of being jumped over. Quota goes to mail that can be logged:
-//   - Gmail's search is asked for the org's CRM addresses over the window, not for every message;
+//   - Gmail's search is asked for the org's CRM addresses over the window, not for every message
+//     (or, for a CRM too large to search whole, for the mailbox's scope: crm/mailbox-terms.ts,
+//     learned first from LEARN_MAILS of the window when the mailbox has learned nothing);
 //   - the window's listing (ids and threads only, 500 a call) names the mail in threads the mailbox
 //     already logged or that this sync's CRM mail opens: a colleague's reply no CRM search finds
 //     is fetched and logged with its thread, as the incremental sync does;
@@ -11,7 +13,8 @@
 // SYNC_BACKFILL_DAYS. When Gmail refuses to search some CRM address at all, every message of the
 // window is fetched and judged instead (crm/search-query.ts).
 
-import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
+import { listMatchingIds } from '../crm/crm-search.ts';
+import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import { SearchRefused } from '../crm/search-query.ts';
 import { callGmail } from '../google/gmail-call.ts';
 import { advanceCursor } from '../mailbox/mailbox-cursor.ts';
@@ -23,6 +26,13 @@ import { type Listed, listIndexed, RECENT_MS, unindexedTail } from './unindexed-
 /** Overlap with the last sync so a clock skew or a late delivery is not missed. */
 const WINDOW_OVERLAP_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * A mailbox that has taught nothing yet, in an org whose CRM is too large to search whole, first
+ * reads this many of the window's mails (logged or judged as any): they teach its correspondents
+ * and its known non-CRM senders, and the rest of the window is searched by those
+ * (crm/mailbox-terms.ts). A connection's cost is bounded by the mailbox, not the CRM.
+ */
+export const LEARN_MAILS = 200;
 
 export interface FullSyncResult {
   listed: number;
@@ -79,12 +89,28 @@ export async function fullSync(
 
 /** The CRM search over the window; every listed message when Gmail refuses some address. */
 async function searchWindow(ctx: SyncContext, since: Date, window: Listed[]): Promise<string[]> {
-  const { terms } = await orgSearchTerms(ctx);
+  let { terms, scoped } = await mailboxSearchTerms(ctx);
+  const learned = new Set<string>();
+  if (scoped && terms.length === 0) {
+    // Mail of the window that no listing order is trusted to rank: any LEARN_MAILS of it teach.
+    const sample = window.slice(0, LEARN_MAILS).map((m) => m.id);
+    for (let i = 0; i < sample.length; i += STORE_SLICE) {
+      const batch = await logMessages(ctx, sample.slice(i, i + STORE_SLICE), null, {
+        notBefore: since,
+      });
+      for (const id of sample.slice(i, i + STORE_SLICE))
+        if (!batch.pending.includes(id)) learned.add(id);
+    }
+    ({ terms } = await mailboxSearchTerms(ctx));
+  }
   try {
-    return await listMatchingIds(ctx, terms, since);
+    const found = terms.length === 0 ? [] : await listMatchingIds(ctx, terms, since);
+    return found.filter((id) => !learned.has(id));
   } catch (error) {
     if (!(error instanceof SearchRefused)) throw error;
-    return [...new Set([...error.found, ...window.map((m) => m.id)])];
+    return [...new Set([...error.found, ...window.map((m) => m.id)])].filter(
+      (id) => !learned.has(id),
+    );
   }
 }
 

@@ -145,8 +145,8 @@ async function redactMentions(tx: Tx, orgId: string, email: string): Promise<num
 
 /**
  * The address taken off every blocklist of the org (a mailbox's `blocked_addresses`, the org's
- * `never_log`) and off its learned lists: the erasure blocks it more surely, and a list must not
- * keep naming it.
+ * `never_log`), off its learned lists and its mailboxes' correspondents: the erasure blocks it more
+ * surely, and no search may keep naming it.
  */
 async function dropFromBlocklists(tx: Tx, orgId: string, email: string): Promise<void> {
   const without = (path: string[]) => sql`coalesce((
@@ -160,4 +160,8 @@ async function dropFromBlocklists(tx: Tx, orgId: string, email: string): Promise
      where org_id = ${orgId} and settings #> '{never_log,addresses}' ? ${email}`);
   // A list learned under the address (crm/list-senders.ts) is no longer asked for by it.
   await tx.execute(sql`delete from list_senders where org_id = ${orgId} and address = ${email}`);
+  // Nor is it remembered as any mailbox's correspondent (crm/correspondents.ts).
+  await tx.execute(sql`
+    delete from mailbox_correspondents c using mailboxes m
+     where m.id = c.mailbox_id and m.org_id = ${orgId} and c.address = ${email}`);
 }

@@ -10,7 +10,8 @@
 // mailbox before search finds it) — the margin lets the next run see what this one could not.
 
 import { recordSkipped } from '../activity-store/skipped-messages.ts';
-import { listMatchingIds, orgSearchTerms } from '../crm/crm-search.ts';
+import { listMatchingIds } from '../crm/crm-search.ts';
+import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import { countUnits } from '../google/counted-pacer.ts';
 import { followLetGo } from '../search-first/match-pending.ts';
 import { threadsOf } from '../search-first/search-first.ts';
@@ -38,7 +39,7 @@ export async function reconcileMailbox(
   const units = { spent: 0 };
   const counted: SyncContext = { ...ctx, pacer: countUnits(ctx.pacer, units) };
 
-  const listed = await listMatchingIds(counted, (await orgSearchTerms(ctx)).terms, windowStart);
+  const listed = await listMatchingIds(counted, (await mailboxSearchTerms(ctx)).terms, windowStart);
   const inFlight = await idsAfterCursor(counted);
   const ids = listed.filter((id) => !inFlight.has(id));
   const before = await classifyIds(ctx.db, ctx.mailbox.id, ids);

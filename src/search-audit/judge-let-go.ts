@@ -3,6 +3,7 @@
 // `logMessages` — the sync's write path, which reads and judges them once more with the body, so
 // only what the sync itself logs is logged — and the rows marked: read and rightly let go, or
 // forgotten once logged (or deleted from Gmail). A mail that could not be read stays for later.
+import { noteCorrespondents } from '../crm/correspondents.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import { headerOf } from '../mail/mime-part.ts';
 import { type ParsedMail, parseGmailMessage } from '../mail/parse-message.ts';
@@ -43,6 +44,17 @@ export async function judgeLetGo(ctx: SyncContext, ids: string[]): Promise<Judge
   // No delivery reports are known from headers alone; the full fetch below tells them apart.
   const screened = await screenMails(ctx, mails, new Set());
   const wanted = (await linkMails(ctx, screened)).filter((j) => j.links.length > 0);
+  // The headers read teach the mailbox's correspondents (crm/mailbox-terms.ts); the ones logged
+  // below are taught by the sync's write path.
+  const logs = new Set(wanted.map((j) => j.mail.gmailId));
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
+  await noteCorrespondents(
+    ctx.db,
+    mailboxId,
+    mails.filter((m) => !logs.has(m.gmailId)).map((mail) => ({ mail, logged: false })),
+    screened.owner,
+    (address) => rules.anyErased([address]),
+  );
 
   const retry = new Set(read.failed);
   for (let i = 0; i < wanted.length; i += STORE_SLICE) {

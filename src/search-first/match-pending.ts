@@ -1,5 +1,6 @@
 // The search that decides a mailbox's pending mail (search-first.ts): one search over the CRM's
-// addresses and domains, from a little before the oldest pending mail. What it finds is fetched and
+// addresses and domains (or the mailbox's scope, for a CRM too large to search whole:
+// crm/mailbox-terms.ts), from a little before the oldest pending mail. What it finds is fetched and
 // logged as any sync would; what shares a thread with mail just logged follows it (a colleague's
 // reply). What it does not find may be mail its index has not reached yet, so it stays pending and
 // every later search looks again; once a search started `settleMs` after the mail was seen and
@@ -9,7 +10,8 @@
 // day again, is the net behind that judgement.
 
 import { recordSkipped } from '../activity-store/skipped-messages.ts';
-import { listMatchingIds, orgSearchTerms, queryGroups } from '../crm/crm-search.ts';
+import { listMatchingIds, queryGroups } from '../crm/crm-search.ts';
+import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import { SearchRefused } from '../crm/search-query.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
@@ -68,7 +70,7 @@ export async function matchPending(
   };
   if (rows.length === 0) return result;
 
-  const terms = await orgSearchTerms(ctx);
+  const terms = await mailboxSearchTerms(ctx);
   let hits: PendingRow[];
   const size = { queries: queryGroups(terms.terms).length, incomplete: terms.incomplete };
   const found = searchPays(size, rows.length, ctx.pacer)

@@ -23,7 +23,8 @@
 
 import { readOrgSettings } from '../activity-store/org-settings.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
-import { type SearchSize, searchSize } from '../crm/crm-search.ts';
+import { queryGroups, type SearchSize } from '../crm/crm-search.ts';
+import { mailboxSearchTerms } from '../crm/mailbox-terms.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
@@ -74,7 +75,9 @@ export async function deferToSearch(ctx: SyncContext, found: Candidate[]): Promi
   const options = ctx.searchFirst;
   const ids = found.map((c) => c.id);
   if (!options || found.length === 0) return ids;
-  if (!searchPays(await searchSize(ctx), found.length, ctx.pacer)) return ids;
+  const terms = await mailboxSearchTerms(ctx);
+  const size = { queries: queryGroups(terms.terms).length, incomplete: terms.incomplete };
+  if (!searchPays(size, found.length, ctx.pacer)) return ids;
   const org = await readOrgSettings(ctx.db, ctx.mailbox.orgId);
   if (org.auto_create_contacts === 'sent_and_received') return ids;
   const fetchSent = org.auto_create_contacts === 'sent';

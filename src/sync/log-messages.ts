@@ -19,6 +19,7 @@ import { recordSkips } from '../activity-store/skipped-messages.ts';
 import { idsToSkip } from '../activity-store/store-activities.ts';
 import { storeBatch } from '../activity-store/store-batch.ts';
 import { createContactsFromMail } from '../crm/auto-contacts.ts';
+import { noteCorrespondents } from '../crm/correspondents.ts';
 import { noteListSenders } from '../crm/list-senders.ts';
 import { MailboxThrottled } from '../google/gmail-errors.ts';
 import { addReplyEvents, noteDeliveryReports } from '../outcomes/note-outcomes.ts';
@@ -144,6 +145,16 @@ async function logBatch(
     logged.map((m) => m.mail),
     owner,
   );
+  // Who the mailbox exchanges mail with, from every mail read here, logged or not (search-first's
+  // terms: crm/mailbox-terms.ts).
+  const loggedIds = new Set(logged.map((m) => m.mail.gmailId));
+  await noteCorrespondents(
+    ctx.db,
+    mailbox.id,
+    fetched.mails.map((mail) => ({ mail, logged: loggedIds.has(mail.gmailId) })),
+    owner,
+    await erasedCheck(ctx),
+  );
   // A recipient answering mail the CRM sent: thread.replied (or message.auto_replied) with it.
   await addReplyEvents(ctx.db, mailbox.id, eligible, drafts);
 
@@ -167,6 +178,12 @@ async function logBatch(
   countDeadLetters(ctx, [...given, ...stored.deadLettered]);
   if (fetched.throttledUntil) throw new MailboxThrottled(fetched.throttledUntil);
   return { fetched: toFetch.length, logged: stored.stored.length, pending: fetched.pending };
+}
+
+/** Whether an address was erased from the org: an erased person is remembered nowhere. */
+async function erasedCheck(ctx: SyncContext): Promise<(address: string) => boolean> {
+  const rules = await ctx.orgRules.forOrg(ctx.mailbox.orgId);
+  return (address) => rules.anyErased([address]);
 }
 
 /** Visible without content: a metric by reason kind and a log line with counts only. */

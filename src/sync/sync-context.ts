@@ -19,6 +19,8 @@ export interface SearchFirstOptions {
   delayMs: number;
   /** A mail search has not found this long after it was seen concerns no one. */
   settleMs: number;
+  /** A CRM whose search takes more queries is searched by the mailbox's scope (crm/mailbox-terms.ts). */
+  fullCrmQueries?: number | undefined;
 }
 
 export interface SyncContext {

@@ -6,6 +6,7 @@
 // colleague, a shop) is one whose next mail need not be fetched to be judged.
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 
 /** A mail read, and whether it was logged (a CRM participant, or its thread). */
@@ -53,13 +54,19 @@ export async function noteCorrespondents(
   }
   if (seen.size === 0) return;
   const rows = [...seen.entries()];
-  const arr = (values: (string | number)[]) =>
-    `{${values.map((v) => `"${String(v).replace(/["\\]/g, '')}"`).join(',')}}`;
+  const addresses = sqlArray(
+    rows.map(([a]) => a),
+    'text',
+  );
+  const count = (of: (s: (typeof rows)[number][1]) => number) =>
+    sqlArray(
+      rows.map(([, s]) => of(s)),
+      'int',
+    );
   await db.execute(sql`
     insert into mailbox_correspondents as c (mailbox_id, address, domain, mails, crm_mails, sent)
     select ${mailboxId}, a, split_part(a, '@', 2), m, k, s
-      from unnest(${arr(rows.map(([a]) => a))}::text[], ${arr(rows.map(([, s]) => s.mails))}::int[],
-                  ${arr(rows.map(([, s]) => s.crm))}::int[], ${arr(rows.map(([, s]) => s.sent))}::int[])
+      from unnest(${addresses}, ${count((s) => s.mails)}, ${count((s) => s.crm)}, ${count((s) => s.sent)})
            as t(a, m, k, s)
     on conflict (mailbox_id, address) do update
        set mails = c.mails + excluded.mails, crm_mails = c.crm_mails + excluded.crm_mails,

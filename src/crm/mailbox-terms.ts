@@ -15,6 +15,7 @@
 // never wrote with (a colleague's first mail copying a new customer): the reconciliation asks the
 // same query, so it is the audit's (search-audit/) to find, as any search miss.
 import { sql } from '../db/orm.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import {
   type CrmScope,
@@ -114,19 +115,19 @@ async function inCrm(
   ctx: MailboxScope,
   people: Correspondent[],
 ): Promise<{ addresses: Set<string>; domains: Set<string> }> {
-  const addresses = textArray(people.map((p) => p.address));
-  const domains = textArray([...new Set(people.map((p) => p.domain))]);
+  const addresses = sqlArray(
+    people.map((p) => p.address),
+    'text',
+  );
+  const domains = sqlArray([...new Set(people.map((p) => p.domain))], 'text');
   const { rows: a } = await ctx.db.execute<{ term: string }>(sql`
     select distinct email as term from crm_entity_emails
-     where org_id = ${ctx.mailbox.orgId} and email = any(${addresses}::text[])`);
+     where org_id = ${ctx.mailbox.orgId} and email = any(${addresses})`);
   const { rows: d } = await ctx.db.execute<{ term: string }>(sql`
     select distinct domain as term from crm_company_domains
-     where org_id = ${ctx.mailbox.orgId} and domain = any(${domains}::text[])`);
+     where org_id = ${ctx.mailbox.orgId} and domain = any(${domains})`);
   return { addresses: new Set(a.map((r) => r.term)), domains: new Set(d.map((r) => r.term)) };
 }
-
-const textArray = (values: string[]) =>
-  `{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`;
 
 /** The CRM's addresses and company domains this mailbox exchanged mail with, most traffic first. */
 function crmCorrespondents(

@@ -75,7 +75,9 @@ describe('reconciliation from the operator CLI and the poll', () => {
     });
     expect(rows).toHaveLength(1);
     expect(rows[0]?.payload.window).toBe('backfill');
-    expect(rows[0]?.later).toBeGreaterThan(10 * 60);
+    expect(rows[0]?.later).toBeGreaterThan(
+      e2e.deps.config.timings.reconcileAfterFullSyncMs / 1000 - 10,
+    );
   });
 
   it('when an operator reconciles with --wait and stdout is not a terminal, then plain progress lines and the result are printed', async () => {

@@ -17,6 +17,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file gets its own database cloned from a migrated template (see test/support).
     fileParallelism: true,
-    maxWorkers: 2,
+    // Most of a test's time is waiting (on the simulator's delays, the worker's polls), so four
+    // files run at once on two cores; more than that nears the 100 connections a stock
+    // PostgreSQL allows (each e2e file holds a web's, a worker's and a test's pools).
+    maxWorkers: 4,
   },
 });

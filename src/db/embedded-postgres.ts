@@ -17,6 +17,9 @@ export interface EmbeddedOptions {
   port?: number;
   /** Throwaway clusters (tests, benchmarks) trade durability for speed. */
   durable?: boolean;
+  /** PostgreSQL's max_connections (its default, 100, when unset): a test run's parallel files
+   * each hold a web's, a worker's and a test's pools. */
+  maxConnections?: number;
   onLog?: (line: string) => void;
   /** Told where the cluster really lives when it had to move (see postgres-user-placement.ts). */
   onMoved?: (dir: string) => void;
@@ -44,9 +47,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: runsAsRoot,
-    postgresFlags: durable
-      ? []
-      : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    postgresFlags: [
+      ...(durable
+        ? []
+        : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+      ...(opts.maxConnections ? ['-c', `max_connections=${opts.maxConnections}`] : []),
+    ],
     onLog: (message) => log(String(message).trim()),
     onError: (error) => log(String(error).trim()),
   });

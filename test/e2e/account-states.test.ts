@@ -66,6 +66,7 @@ describe('a mailbox whose Google account is out of reach', () => {
   const statusOf = async (email: string) => {
     const { user_id } = await row(email);
     const res = await e2e.api('/integrations/gmail/status', { user: { sub: user_id, org: ORG } });
+    if (!res.ok) throw new Error(`status answered ${res.status}: ${await res.text()}`);
     return (await res.json()) as { status: string; connected: boolean; last_error: string | null };
   };
 

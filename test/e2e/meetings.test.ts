@@ -198,7 +198,7 @@ describe('meetings from Google Calendar', () => {
     const row = await waitFor(
       async () => {
         const watched = await calendarRow(email);
-        return watched?.channel_id && watched;
+        return watched?.channel_id ? watched : undefined;
       },
       { what: "the calendar's channel" },
     );

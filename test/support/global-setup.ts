@@ -21,7 +21,7 @@ export default async function setup(project: TestProject) {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dir = await mkdtemp(path.join(tmpdir(), 'gmail-sync-test-pg-'));
-    const server = await startEmbeddedPostgres({ dir, durable: false });
+    const server = await startEmbeddedPostgres({ dir, durable: false, maxConnections: 200 });
     releases.push(async () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

@@ -21,7 +21,15 @@ export async function migrateDatabase(url: string): Promise<void> {
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
-    await runMigrations({ connectionString: url, logger: silentLogger });
+    // Our own pool, ended here and told what to do with a server that goes away: the one
+    // graphile-worker would make may outlive this call with no error listener.
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => {});
+    try {
+      await runMigrations({ pgPool: pool, logger: silentLogger });
+    } finally {
+      await pool.end();
+    }
   } finally {
     await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     await client.end();

@@ -25,6 +25,7 @@ export async function migrateDatabase(url: string): Promise<void> {
     // graphile-worker would make may outlive this call with no error listener.
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => {});
+    pool.on('connect', (c) => c.on('error', () => {}));
     try {
       await runMigrations({ pgPool: pool, logger: silentLogger });
     } finally {

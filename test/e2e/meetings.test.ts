@@ -192,15 +192,27 @@ describe('meetings from Google Calendar', () => {
 
   it('when a notification carries a wrong channel token, then it is refused and nothing is queued; an unknown channel is acknowledged', async () => {
     const { email } = await rep();
-    // A known stamp on the channel once it is recorded. Its first message (`sync`) goes out as
-    // Google opens the channel, before the watch's answer: by the time the row exists it has been
-    // answered, stamped or (row not yet written) acknowledged as unknown, so it is not waited for.
+    // A known stamp on the channel once it is recorded and its first message (`sync`), which
+    // Google sends as it opens the channel, has been answered: stamped, or acknowledged as unknown
+    // when it came before the row was written. No other message comes for an unchanged calendar.
     const row = await waitFor(
       async () => {
         const watched = await calendarRow(email);
         return watched?.channel_id ? watched : undefined;
       },
       { what: "the calendar's channel" },
+    );
+    await waitFor(
+      async () => {
+        const res = await e2e.simControl(
+          `mailboxes/${encodeURIComponent(email)}/calendar/channels`,
+        );
+        const { notifications: n } = (await res.json()) as {
+          notifications: { sent: number; acked: number; failed: number };
+        };
+        return n.sent > 0 && n.acked + n.failed === n.sent;
+      },
+      { what: 'every channel message answered' },
     );
     await e2e.database.pool.query(
       `update calendar_syncs set last_notification_at = '2000-01-01Z' where channel_id = $1`,

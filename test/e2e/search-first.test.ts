@@ -197,6 +197,10 @@ describe('search before fetch', () => {
       timeoutMs: 20_000,
       what: 'the client mail repaired and the reply with it',
     });
+    // Their let-go rows are dropped in the statement after the store: waited for, not raced.
+    await waitFor(async () => (await letGo()) === 0, {
+      what: 'the let-go rows of the logged mail dropped',
+    });
     expect(await letGo()).toBe(0);
   });
 

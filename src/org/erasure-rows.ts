@@ -1,8 +1,9 @@
 // The rows an erasure removes or rewrites, each statement scoped to the org. An address is matched
 // as a participant the way the mail filter reads stored activities (db/participants-sql.ts), and as
 // text (ILIKE, then a case-insensitive replace) wherever it may be written out: bodies, subjects,
-// event payloads, dead letters, stored send answers.
-
+// event payloads, dead letters, stored send answers. A table's statement is its owner's where org/
+// may import the owner (docs/architecture.md, "Data"); here are the activities' and those of the
+// tables whose owner is above org/ (pending mail, sent and scheduled mail, idempotency records).
 import { removeErasedDeadLetters } from '../activity-store/dead-letter-messages.ts';
 import { skipErasedMessages } from '../activity-store/skipped-messages.ts';
 import { forgetCorrespondent } from '../crm/correspondents.ts';

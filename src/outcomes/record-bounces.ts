@@ -89,7 +89,8 @@ async function recordOne(
                                 'kind', ${bounced.kind}::text, 'diagnostic', ${bounced.diagnostic}::text)
         from noted
     ),
-    suppressed as (${suppressBouncedSql(mailbox.orgId, canonicalAddress(bounced.recipient), hard)}
+    suppressed as (
+      ${suppressBouncedSql(mailbox.orgId, canonicalAddress(bounced.recipient), hard)}
     ),
     marked as (
       update activities set status = 'bounced'

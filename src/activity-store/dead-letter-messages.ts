@@ -1,8 +1,8 @@
 // Messages the sync gives up on: a row each in dead_letters (mailbox, Gmail id, reason), so the
 // next sync skips them (idsToSkip) and an operator sees them (the metric, `/admin`), and the
 // failures counted on the way (message_failures). The reason never carries mail content. The
-// statements that write a mail's dead letter or its failures are all here (a push's dead letters
-// are the push endpoint's: ingest/notifications.ts).
+// statements that write a mail's dead letter or its failures are all here, and an erasure's removal
+// of any (a push's dead letters are otherwise the push endpoint's: ingest/notifications.ts).
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 
@@ -56,4 +56,25 @@ export async function countMessageFailure(
       do update set attempts = excluded.attempts, reason = excluded.reason, updated_at = now()`);
     return true;
   });
+}
+
+/**
+ * An erasure's dead letters (org/erasure-rows.ts), a push's as well as a mail's: those naming the
+ * address (`like`, an ILIKE pattern) and those of its mails (`erased_activities`). How many went.
+ */
+export async function removeErasedDeadLetters(
+  tx: Pick<Db, 'execute'>,
+  orgId: string,
+  like: string,
+): Promise<number> {
+  const { rows } = await tx.execute<{ n: number }>(sql`
+    with gone as (
+      delete from dead_letters d
+       where d.org_id = ${orgId}
+         and (d.payload::text ilike ${like} or d.reason ilike ${like}
+              or (d.mailbox_id, d.gmail_message_id) in
+                 (select mailbox_id, gmail_message_id from erased_activities))
+      returning 1)
+    select count(*)::int as n from gone`);
+  return rows[0]?.n ?? 0;
 }

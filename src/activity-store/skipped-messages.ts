@@ -41,3 +41,14 @@ export async function recordSkips(
   });
   for (const [reason, ids] of byReason) await recordSkipped(db, mailboxId, ids, reason);
 }
+
+/**
+ * An erasure's mails (`erased_activities`, the temporary table of org/erasure-rows.ts's
+ * transaction) skipped as `erased`, whatever reason they had: a reconciliation does not fetch them.
+ */
+export async function skipErasedMessages(tx: Executor): Promise<void> {
+  await tx.execute(sql`
+    insert into skipped_messages (mailbox_id, gmail_message_id, reason)
+    select mailbox_id, gmail_message_id, 'erased' from erased_activities
+    on conflict (mailbox_id, gmail_message_id) do update set reason = 'erased'`);
+}

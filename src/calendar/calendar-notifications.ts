@@ -8,6 +8,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { enqueueCalendarSync } from '../queue/calendar-jobs.ts';
 import { channelTokenMatches } from './calendar-channel.ts';
+import { recordNotification } from './calendar-store.ts';
 
 export interface CalendarNotification {
   channelId: string;
@@ -43,8 +44,7 @@ export async function recordCalendarNotification(
   const resourceOk = row.resource_id === n.resourceId;
   if (!tokenOk || !resourceOk) return 'refused';
   await db.transaction(async (tx) => {
-    await tx.execute(sql`
-      update calendar_syncs set last_notification_at = now() where mailbox_id = ${row.mailbox_id}`);
+    await recordNotification(tx, row.mailbox_id);
     if (n.state !== 'sync') await enqueueCalendarSync(tx, row.mailbox_id, 'incremental');
   });
   return n.state === 'sync' ? 'opened' : 'queued';

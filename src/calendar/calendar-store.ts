@@ -92,3 +92,9 @@ export async function forgetSyncToken(db: Db, mailboxId: string): Promise<void> 
     .set({ syncToken: null, updatedAt: sql`now()` })
     .where(eq(calendarSyncs.mailboxId, mailboxId));
 }
+
+/** A checked notification's time, in the transaction that queues the sync it calls for. */
+export async function recordNotification(tx: Executor, mailboxId: string): Promise<void> {
+  await tx.execute(sql`
+      update calendar_syncs set last_notification_at = now() where mailbox_id = ${mailboxId}`);
+}

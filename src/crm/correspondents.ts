@@ -72,3 +72,14 @@ export async function noteCorrespondents(
        set mails = c.mails + excluded.mails, crm_mails = c.crm_mails + excluded.crm_mails,
            sent = c.sent + excluded.sent, seen_at = now()`);
 }
+
+/** An erased address no longer any of the org's mailboxes' correspondent (org/erasure-rows.ts). */
+export async function forgetCorrespondent(
+  tx: Pick<Db, 'execute'>,
+  orgId: string,
+  email: string,
+): Promise<void> {
+  await tx.execute(sql`
+    delete from mailbox_correspondents c using mailboxes m
+     where m.id = c.mailbox_id and m.org_id = ${orgId} and c.address = ${email}`);
+}

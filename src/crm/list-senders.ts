@@ -58,6 +58,15 @@ export async function noteListSenders(
     on conflict (org_id, address) do update set seen_at = now()`);
 }
 
+/** An erased address no longer a learned list (org/erasure-rows.ts). */
+export async function forgetListSender(
+  tx: Pick<Db, 'execute'>,
+  orgId: string,
+  email: string,
+): Promise<void> {
+  await tx.execute(sql`delete from list_senders where org_id = ${orgId} and address = ${email}`);
+}
+
 /** The org's learned lists as search terms: mail from each, by address. */
 export async function listSenderTerms(db: Pick<Db, 'execute'>, orgId: string): Promise<string[]> {
   const { rows } = await db.execute<{ address: string }>(sql`

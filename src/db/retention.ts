@@ -103,20 +103,6 @@ async function capPushLetters(db: Db): Promise<number> {
   );
 }
 
-/** Keeps a user's `keep` newest live OAuth states; older live ones can no longer be used. */
-export async function trimLiveStates(
-  db: Db,
-  orgId: string,
-  userId: string,
-  keep: number,
-): Promise<void> {
-  await db.execute(sql`
-    delete from oauth_states where state_hash in (
-      select state_hash from oauth_states
-       where org_id = ${orgId} and user_id = ${userId} and used_at is null and expires_at > now()
-       order by created_at desc offset ${keep})`);
-}
-
 async function inBatches(
   db: Db,
   statement: (limit: number) => ReturnType<typeof sql>,

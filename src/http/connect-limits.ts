@@ -2,8 +2,8 @@
 // (each connect stores an OAuth state) and a cap on a user's live states, so a script asking for
 // thousands of consent links leaves at most MAX_LIVE_STATES rows, not thousands.
 import { Router } from 'express';
-import { trimLiveStates } from '../db/retention.ts';
 import type { Deps } from '../deps.ts';
+import { trimLiveStates } from '../mailbox/oauth-states.ts';
 import { requireCaller, type VerifyCaller } from './crm-auth.ts';
 import { limitPerUser } from './user-rate-limit.ts';
 

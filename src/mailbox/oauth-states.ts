@@ -42,6 +42,20 @@ export async function issueState(db: Db, owner: StateOwner): Promise<IssuedState
   return { state, codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url') };
 }
 
+/** Keeps a user's `keep` newest live OAuth states; older live ones can no longer be used. */
+export async function trimLiveStates(
+  db: Db,
+  orgId: string,
+  userId: string,
+  keep: number,
+): Promise<void> {
+  await db.execute(sql`
+    delete from oauth_states where state_hash in (
+      select state_hash from oauth_states
+       where org_id = ${orgId} and user_id = ${userId} and used_at is null and expires_at > now()
+       order by created_at desc offset ${keep})`);
+}
+
 /**
  * Marks the state used, atomically; a second use, an unknown or an expired state is refused. Who
  * finishes is checked first (issue 27 #10): a leaked code and state tried by another user is

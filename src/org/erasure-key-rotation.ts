@@ -3,10 +3,11 @@
 // it, retiring an old local key (TOKEN_ENCRYPTION_KEY_PREVIOUS) would make every erasure's hash
 // uncomputable, and the erased addresses no longer blocked.
 import type { Db } from '../db/database.ts';
-import { and, asc, eq, gt } from '../db/orm.ts';
+import { asc, gt } from '../db/orm.ts';
 import { erasureKeys } from '../db/schema.ts';
 import { rotateKeys } from '../vault/rotate-keys.ts';
 import type { Vault } from '../vault/vault.ts';
+import { replaceErasureKey } from './erasure-keys.ts';
 
 export function rotateErasureKeys(db: Db, vault: Vault) {
   return rotateKeys(vault, {
@@ -21,19 +22,6 @@ export function rotateErasureKeys(db: Db, vault: Vault) {
         .where(afterId ? gt(erasureKeys.orgId, afterId) : undefined)
         .orderBy(asc(erasureKeys.orgId))
         .limit(limit),
-    async replaceWrappedKey(orgId, old, next) {
-      const changed = await db
-        .update(erasureKeys)
-        .set({ wrappedKey: next.wrappedKey, keyId: next.keyId })
-        .where(
-          and(
-            eq(erasureKeys.orgId, orgId),
-            eq(erasureKeys.wrappedKey, old.wrappedKey),
-            eq(erasureKeys.keyId, old.keyId),
-          ),
-        )
-        .returning({ orgId: erasureKeys.orgId });
-      return changed.length > 0;
-    },
+    replaceWrappedKey: (orgId, old, next) => replaceErasureKey(db, orgId, old, next),
   });
 }

@@ -5,7 +5,8 @@
 // nothing about another's.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import { sql } from '../db/orm.ts';
+import { and, eq, sql } from '../db/orm.ts';
+import { erasureKeys } from '../db/schema.ts';
 import type { Sealer } from '../suppressions/unsubscribe-key.ts';
 
 export type AddressHasher = (email: string) => string;
@@ -48,4 +49,28 @@ export function makeErasureHashing(deps: { db: Db; vault: Sealer }): ErasureHash
       return (email) => createHmac('sha256', key).update(email.trim().toLowerCase()).digest('hex');
     },
   };
+}
+
+/**
+ * An org's key rewrapped (erasure-key-rotation.ts): compare-and-set on the wrapped key that was
+ * read, so a rotation racing another changes it once. False: another got there first.
+ */
+export async function replaceErasureKey(
+  db: Db,
+  orgId: string,
+  old: { wrappedKey: Buffer; keyId: string },
+  next: { wrappedKey: Buffer; keyId: string },
+): Promise<boolean> {
+  const changed = await db
+    .update(erasureKeys)
+    .set({ wrappedKey: next.wrappedKey, keyId: next.keyId })
+    .where(
+      and(
+        eq(erasureKeys.orgId, orgId),
+        eq(erasureKeys.wrappedKey, old.wrappedKey),
+        eq(erasureKeys.keyId, old.keyId),
+      ),
+    )
+    .returning({ orgId: erasureKeys.orgId });
+  return changed.length > 0;
 }

@@ -1,14 +1,23 @@
 // The rows an erasure removes or rewrites, each statement scoped to the org. An address is matched
 // as a participant the way the mail filter reads stored activities (db/participants-sql.ts), and as
 // text (ILIKE, then a case-insensitive replace) wherever it may be written out: bodies, subjects,
-// event payloads, dead letters, stored send answers.
+// event payloads, dead letters, stored send answers. A table's statement is its owner's where org/
+// may import the owner (docs/architecture.md, "Data"); here are the activities' and those of the
+// tables whose owner is above org/ (pending mail, sent and scheduled mail, idempotency records).
+import { removeErasedDeadLetters } from '../activity-store/dead-letter-messages.ts';
+import { skipErasedMessages } from '../activity-store/skipped-messages.ts';
+import { forgetCorrespondent } from '../crm/correspondents.ts';
+import { forgetListSender } from '../crm/list-senders.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { ErasureCounts } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { dropBlockedAddress } from '../mailbox/mailbox-store.ts';
+import { removeErasedReports } from '../outcomes/record-bounces.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
+import { removeErasedSuppressions } from '../suppressions/suppression-store.ts';
+import { dropNeverLogAddress } from './org-settings-update.ts';
 
 type Tx = Pick<Db, 'execute'>;
 
@@ -40,10 +49,7 @@ export async function removeErasedRows(
     insert into activity_tombstones (mailbox_id, gmail_message_id, org_id, deleted_by)
     select mailbox_id, gmail_message_id, ${orgId}, 'erasure' from erased_activities
     on conflict do nothing`);
-  await tx.execute(sql`
-    insert into skipped_messages (mailbox_id, gmail_message_id, reason)
-    select mailbox_id, gmail_message_id, 'erased' from erased_activities
-    on conflict (mailbox_id, gmail_message_id) do update set reason = 'erased'`);
+  await skipErasedMessages(tx);
   const events = await count(sql`
     with gone as (
       delete from events
@@ -62,15 +68,7 @@ export async function removeErasedRows(
        where p.mailbox_id = e.mailbox_id and p.thread_id = e.thread_id
       returning 1)
     select count(*)::int as n from gone`);
-  const deadLetters = await count(sql`
-    with gone as (
-      delete from dead_letters d
-       where d.org_id = ${orgId}
-         and (d.payload::text ilike ${like} or d.reason ilike ${like}
-              or (d.mailbox_id, d.gmail_message_id) in
-                 (select mailbox_id, gmail_message_id from erased_activities))
-      returning 1)
-    select count(*)::int as n from gone`);
+  const deadLetters = await removeErasedDeadLetters(tx, orgId, like);
   const idempotency = await count(sql`
     with gone as (
       delete from idempotency_keys
@@ -105,9 +103,7 @@ async function removeSentMail(tx: Tx, orgId: string, email: string): Promise<Era
     with gone as (
       delete from sent_mail where org_id = ${orgId} and recipients && ${forms} returning 1)
     select count(*)::int as n from gone`);
-  await tx.execute(sql`
-    delete from delivery_reports
-     where org_id = ${orgId} and (recipient ilike ${like} or recipient = any(${forms}))`);
+  await removeErasedReports(tx, orgId, like, forms);
   const scheduled = await count(sql`
     with gone as (
       delete from scheduled_sends
@@ -115,12 +111,7 @@ async function removeSentMail(tx: Tx, orgId: string, email: string): Promise<Era
          and (to_addresses || cc_addresses || bcc_addresses)::text ilike ${like}
       returning 1)
     select count(*)::int as n from gone`);
-  const suppressions = await count(sql`
-    with gone as (
-      delete from suppressions
-       where org_id = ${orgId} and (email = any(${forms}) or canonical = any(${forms}))
-      returning 1)
-    select count(*)::int as n from gone`);
+  const suppressions = await removeErasedSuppressions(tx, orgId, forms);
   return { sent_mail: sent, scheduled_sends: scheduled, suppressions };
 }
 
@@ -149,19 +140,10 @@ async function redactMentions(tx: Tx, orgId: string, email: string): Promise<num
  * surely, and no search may keep naming it.
  */
 async function dropFromBlocklists(tx: Tx, orgId: string, email: string): Promise<void> {
-  const without = (path: string[]) => sql`coalesce((
-      select jsonb_agg(v) from jsonb_array_elements(settings #> ${sqlArray(path, 'text')}) v
-       where lower(v #>> '{}') <> ${email}), '[]'::jsonb)`;
   await dropBlockedAddress(tx, orgId, email);
-  await tx.execute(sql`
-    update org_settings
-       set settings = jsonb_set(settings, '{never_log,addresses}',
-                                ${without(['never_log', 'addresses'])})
-     where org_id = ${orgId} and settings #> '{never_log,addresses}' ? ${email}`);
+  await dropNeverLogAddress(tx, orgId, email);
   // A list learned under the address (crm/list-senders.ts) is no longer asked for by it.
-  await tx.execute(sql`delete from list_senders where org_id = ${orgId} and address = ${email}`);
+  await forgetListSender(tx, orgId, email);
   // Nor is it remembered as any mailbox's correspondent (crm/correspondents.ts).
-  await tx.execute(sql`
-    delete from mailbox_correspondents c using mailboxes m
-     where m.id = c.mailbox_id and m.org_id = ${orgId} and c.address = ${email}`);
+  await forgetCorrespondent(tx, orgId, email);
 }

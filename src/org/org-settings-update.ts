@@ -7,6 +7,7 @@ import { applyBlocklistChange } from '../crm/blocklist-lookback.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { OrgSettings } from '../db/schema.ts';
+import { sqlArray } from '../db/sql-arrays.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 import { withNeverLog } from './org-rules.ts';
@@ -50,6 +51,22 @@ export async function updateOrgRules(
     }
     return after;
   });
+}
+
+/** An erased address taken off the org's `never_log` list (org/erasure-rows.ts). */
+export async function dropNeverLogAddress(
+  tx: Pick<Db, 'execute'>,
+  orgId: string,
+  email: string,
+): Promise<void> {
+  const without = (path: string[]) => sql`coalesce((
+      select jsonb_agg(v) from jsonb_array_elements(settings #> ${sqlArray(path, 'text')}) v
+       where lower(v #>> '{}') <> ${email}), '[]'::jsonb)`;
+  await tx.execute(sql`
+    update org_settings
+       set settings = jsonb_set(settings, '{never_log,addresses}',
+                                ${without(['never_log', 'addresses'])})
+     where org_id = ${orgId} and settings #> '{never_log,addresses}' ? ${email}`);
 }
 
 function normalised(list: NeverLog): NeverLog {

@@ -8,12 +8,14 @@
 // cannot suppress an address this mailbox never wrote to. One row per (report, recipient) makes a
 // report fetched again change nothing.
 
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
 import { askEventDelivery } from '../events/record-events.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
+import { suppressBouncedSql } from '../suppressions/suppression-store.ts';
 import type { BouncedRecipient, BounceReport } from './bounce-report.ts';
 
 interface Attribution {
@@ -88,10 +90,7 @@ async function recordOne(
         from noted
     ),
     suppressed as (
-      insert into suppressions (org_id, canonical, email, reason)
-      select ${mailbox.orgId}, ${canonicalAddress(bounced.recipient)}, recipient, 'hard_bounce'
-        from noted where ${hard}
-      on conflict do nothing
+      ${suppressBouncedSql(mailbox.orgId, canonicalAddress(bounced.recipient), hard)}
     ),
     marked as (
       update activities set status = 'bounced'
@@ -110,4 +109,19 @@ async function recordOne(
     select recipient from noted`);
   if (rows.length > 0) await askEventDelivery(db);
   return rows.length;
+}
+
+/**
+ * An erasure's delivery reports (org/erasure-rows.ts): those to the address, by `like` (an ILIKE
+ * pattern) or one of its `forms` (a text array parameter).
+ */
+export async function removeErasedReports(
+  tx: Pick<Db, 'execute'>,
+  orgId: string,
+  like: string,
+  forms: SQL,
+): Promise<void> {
+  await tx.execute(sql`
+    delete from delivery_reports
+     where org_id = ${orgId} and (recipient ilike ${like} or recipient = any(${forms}))`);
 }

@@ -1,9 +1,9 @@
 // The search for a mailbox's pending mail as a job runs it: the sync's context (its Gmail access and
 // pacer, so it shares the mailbox's quota), a revoked grant handled as the sync handles it.
-import { sql } from '../db/orm.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { openSyncContext, type SearchFirstOptions, type SyncDeps } from '../sync/sync-context.ts';
 import { type MatchResult, matchPending } from './match-pending.ts';
+import { forgetMailboxPending } from './pending-store.ts';
 
 /** Undefined when there was nothing to do (the mailbox is gone, revoked or disconnected). */
 export async function runMatch(
@@ -14,7 +14,7 @@ export async function runMatch(
   const mailbox = await deps.shared.readMailbox(mailboxId);
   if (!mailbox || mailbox.status === 'revoked' || mailbox.status === 'disconnected') {
     // No one will fetch them: a reconnect starts from its own backfill.
-    await deps.db.execute(sql`delete from pending_matches where mailbox_id = ${mailboxId}`);
+    await forgetMailboxPending(deps.db, mailboxId);
     return;
   }
   const log = deps.log.child({ mailbox_id: mailbox.id });

@@ -18,6 +18,7 @@ import { sqlArray } from '../db/sql-arrays.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import { logMessages, STORE_SLICE } from '../sync/log-messages.ts';
 import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
+import { forgetPending, letGoPending } from './pending-store.ts';
 import { loggedThreads, searchPays } from './search-first.ts';
 
 /** How far before the oldest pending mail the search looks: its date is the sender's clock. */
@@ -111,11 +112,12 @@ export async function matchPending(
     ctx,
     hits.filter((r) => done.has(r.id)).map((r) => r.id),
   );
-  await forget(
-    ctx,
+  await forgetPending(
+    ctx.db,
+    ctx.mailbox.id,
     [...done].filter((id) => !unlogged.includes(id)),
   );
-  await letGo(ctx, unlogged);
+  await letGoPending(ctx.db, ctx.mailbox.id, unlogged);
   await recordSkipped(ctx.db, ctx.mailbox.id, unlogged, 'not_logged_by_rules');
 
   const settled = rows.filter(
@@ -123,8 +125,9 @@ export async function matchPending(
   );
   for (const r of settled) done.add(r.id);
   result.settled = settled.length;
-  await letGo(
-    ctx,
+  await letGoPending(
+    ctx.db,
+    ctx.mailbox.id,
     settled.map((r) => r.id),
   );
 
@@ -207,7 +210,7 @@ export async function followLetGo(ctx: SyncContext, threadIds: string[]): Promis
     const failed = new Set(batch.pending);
     followed.push(...slice.filter((id) => !failed.has(id)));
   }
-  await forget(ctx, followed);
+  await forgetPending(ctx.db, ctx.mailbox.id, followed);
   return logged;
 }
 
@@ -219,19 +222,4 @@ async function notLogged(ctx: SyncContext, ids: string[]): Promise<string[]> {
      where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
   const logged = new Set(rows.map((r) => r.id));
   return ids.filter((id) => !logged.has(id));
-}
-
-/** No longer searched for; kept three days for its thread (db/retention.ts sweeps it). */
-async function letGo(ctx: SyncContext, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await ctx.db.execute(sql`
-    update pending_matches set let_go_at = now()
-     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
-}
-
-async function forget(ctx: SyncContext, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await ctx.db.execute(sql`
-    delete from pending_matches
-     where mailbox_id = ${ctx.mailbox.id} and gmail_message_id = any(${sqlArray(ids, 'text')})`);
 }

@@ -31,6 +31,7 @@ import { sqlArray } from '../db/sql-arrays.ts';
 import type { Pacer } from '../google/mailbox-pacer.ts';
 import { enqueueMatch } from '../queue/enqueue.ts';
 import type { SearchFirstOptions, SyncContext } from '../sync/sync-context.ts';
+import { recordPending } from './pending-store.ts';
 
 /**
  * A message the history names, with what the record carries besides its id
@@ -132,25 +133,4 @@ export async function threadsOf(
     select distinct thread_id from activities
      where mailbox_id = ${mailboxId} and gmail_message_id = any(${sqlArray(gmailIds, 'text')})`);
   return rows.map((r) => r.thread_id);
-}
-
-async function recordPending(
-  db: Db,
-  mailboxId: string,
-  later: Candidate[],
-  looks: number[],
-): Promise<void> {
-  await db.execute(sql`
-    insert into pending_matches (mailbox_id, gmail_message_id, thread_id, look_at)
-    select ${mailboxId}, id, thread_id, to_timestamp(look_ms / 1000.0)
-      from unnest(${sqlArray(
-        later.map((c) => c.id),
-        'text',
-      )},
-                  ${sqlArray(
-                    later.map((c) => c.threadId),
-                    'text',
-                  )},
-                  ${sqlArray(looks, 'float8')}) as t(id, thread_id, look_ms)
-    on conflict do nothing`);
 }

@@ -14,8 +14,6 @@ import { ERROR_STATUS } from '../app-error.ts';
 import type { Timings } from '../config-timings.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
-import { and, eq, sql } from '../db/orm.ts';
-import { idempotencyKeys } from '../db/schema.ts';
 import { EVENT } from '../events/event-types.ts';
 import { recordEvent } from '../events/record-events.ts';
 import { callGmail } from '../google/gmail-call.ts';
@@ -27,6 +25,7 @@ import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import type { OrgRulesSource } from '../org/org-rules.ts';
 import { enqueueSendResolution } from '../queue/enqueue.ts';
 import type { ResolveSendPayload } from '../queue/job-names.ts';
+import { settleStoredAnswer } from './idempotency.ts';
 import type { OutgoingRecord } from './outgoing-mail.ts';
 import { findSentMail } from './sent-lookup.ts';
 import { recordSentMail } from './sent-record.ts';
@@ -156,17 +155,12 @@ async function settle(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     if (payload.idempotency_key) {
-      await tx
-        .update(idempotencyKeys)
-        .set({ responseStatus: answer.status, responseBody: answer.body, updatedAt: sql`now()` })
-        .where(
-          and(
-            eq(idempotencyKeys.orgId, mailbox.orgId),
-            eq(idempotencyKeys.userId, payload.caller_user_id ?? mailbox.userId),
-            eq(idempotencyKeys.key, payload.idempotency_key),
-            eq(idempotencyKeys.responseStatus, 202),
-          ),
-        );
+      const scope = {
+        orgId: mailbox.orgId,
+        userId: payload.caller_user_id ?? mailbox.userId,
+        key: payload.idempotency_key,
+      };
+      await settleStoredAnswer(tx, scope, answer);
     }
     const { body } = answer;
     const sent = answer.status === 201;

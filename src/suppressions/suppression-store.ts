@@ -2,6 +2,7 @@
 // unsubscribe, an admin's choice). Adding is idempotent and keeps the first reason: an address
 // that bounced and is then unsubscribed stays `hard_bounce`, and a replayed unsubscribe changes
 // nothing. Lookups compare canonical forms (canonical-address.ts).
+import type { SQL } from 'drizzle-orm';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -53,6 +54,33 @@ export async function removeSuppression(db: Db, orgId: string, email: string): P
     delete from suppressions where org_id = ${orgId} and canonical = ${canonicalAddress(email)}
     returning 1`);
   return rows.length > 0;
+}
+
+/** An erasure's suppression of the address (org/erasure-rows.ts), by any of its `forms`. */
+export async function removeErasedSuppressions(
+  tx: Pick<Db, 'execute'>,
+  orgId: string,
+  forms: SQL,
+): Promise<number> {
+  const { rows } = await tx.execute<{ n: number }>(sql`
+    with gone as (
+      delete from suppressions
+       where org_id = ${orgId} and (email = any(${forms}) or canonical = any(${forms}))
+      returning 1)
+    select count(*)::int as n from gone`);
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * A hard bounce's suppression, a CTE of the bounce's one statement (outcomes/record-bounces.ts):
+ * each recipient `noted` there, when `hard`, kept with the first reason it had.
+ */
+export function suppressBouncedSql(orgId: string, canonical: string, hard: boolean): SQL {
+  return sql`
+      insert into suppressions (org_id, canonical, email, reason)
+      select ${orgId}, ${canonical}, recipient, 'hard_bounce'
+        from noted where ${hard}
+      on conflict do nothing`;
 }
 
 /** A page of the org's list, newest first; the cursor is the last item's (created_at, canonical). */

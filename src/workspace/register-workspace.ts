@@ -6,7 +6,7 @@ import { eq } from '../db/orm.ts';
 import { workspaces } from '../db/schema.ts';
 import { releaseWorkspaceMailboxes } from './release-mailboxes.ts';
 import { enqueueWorkspaceCheck } from './workspace-jobs.ts';
-import { saveWorkspace, type WorkspaceInput } from './workspace-store.ts';
+import { deleteWorkspace, saveWorkspace, type WorkspaceInput } from './workspace-store.ts';
 
 export async function registerWorkspace(
   db: Db,
@@ -31,7 +31,7 @@ export async function registerWorkspace(
 export async function removeWorkspace(db: Db, orgId: string): Promise<number> {
   return db.transaction(async (tx) => {
     const released = await releaseWorkspaceMailboxes(tx, orgId, { all: true });
-    await tx.delete(workspaces).where(eq(workspaces.orgId, orgId));
+    await deleteWorkspace(tx, orgId);
     return released;
   });
 }

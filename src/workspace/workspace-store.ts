@@ -44,6 +44,11 @@ export async function saveWorkspace(tx: Executor, orgId: string, input: Workspac
   }
 }
 
+/** The org's Workspace removed, in the transaction that releases its delegated mailboxes. */
+export async function deleteWorkspace(tx: Pick<Db, 'delete'>, orgId: string): Promise<void> {
+  await tx.delete(workspaces).where(eq(workspaces.orgId, orgId));
+}
+
 export interface CheckOutcome {
   state: WorkspaceState;
   found: number;

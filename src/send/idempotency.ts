@@ -69,6 +69,28 @@ export async function withIdempotency(
   return answer;
 }
 
+/**
+ * A send answered 202 (its outcome unknown) gets the answer its resolution found
+ * (resolve-send.ts), in the transaction that tells the CRM: a repeat under the key replays it.
+ */
+export async function settleStoredAnswer(
+  tx: Pick<Db, 'update'>,
+  scope: Omit<IdempotencyScope, 'requestHash'>,
+  answer: Answer,
+): Promise<void> {
+  await tx
+    .update(idempotencyKeys)
+    .set({ responseStatus: answer.status, responseBody: answer.body, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(idempotencyKeys.orgId, scope.orgId),
+        eq(idempotencyKeys.userId, scope.userId),
+        eq(idempotencyKeys.key, scope.key),
+        eq(idempotencyKeys.responseStatus, 202),
+      ),
+    );
+}
+
 async function replay(
   db: Db,
   scope: IdempotencyScope,

@@ -15,6 +15,8 @@ import type { SyncContext } from '../sync/sync-context.ts';
 import { removeGmailDeleted } from './gmail-removals.ts';
 import { candidates, removedIds } from './history-candidates.ts';
 
+const OUTGOING = ['SENT', 'DRAFT'];
+
 export interface HistoryResult {
   outcome: 'done' | 'history_gone';
   pages: number;
@@ -23,6 +25,10 @@ export interface HistoryResult {
   /** Activities removed because their mail was trashed or deleted in Gmail. */
   removed: number;
   pending: string[];
+  /** The mailbox's historyId as Gmail answered the last page (it may be past the listed records). */
+  gmailHistoryId: number;
+  /** The owner sent or drafted mail: a bounce, an auto-reply or the send may follow within the second. */
+  outgoing: boolean;
 }
 
 export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
@@ -33,6 +39,8 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
     logged: 0,
     removed: 0,
     pending: [],
+    gmailHistoryId: 0,
+    outgoing: false,
   };
   let pageToken: string | undefined;
   let cursor = Number(ctx.mailbox.historyId);
@@ -55,6 +63,10 @@ export async function syncHistory(ctx: SyncContext): Promise<HistoryResult> {
     }
     const records = data.history ?? [];
     pageToken = data.nextPageToken ?? undefined;
+    result.gmailHistoryId = Number(data.historyId ?? 0);
+    result.outgoing ||= records.some((r) =>
+      r.messagesAdded?.some((a) => a.message?.labelIds?.some((l) => OUTGOING.includes(l))),
+    );
     // The cursor moves only past records actually listed, never to the answer's `historyId`: that
     // is the mailbox's current id, and a record below it may not be listable yet (a push can come
     // before its history record, https://developers.google.com/gmail/api/guides/push), so jumping

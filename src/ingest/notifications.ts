@@ -119,8 +119,8 @@ export function makeNotificationRecorder(
 // pushes were dropped, the rest is margin for the history to catch up. Its key is its own and a
 // later push moves it later (graphile-worker's `replace` key mode), so a burst costs one trailing
 // sync after its last push. It probes first: getProfile (1 unit) says whether Gmail moved past the
-// cursor, and only then is the history listed (2 units); after a push's own sync it usually has
-// not.
+// cursor, and only then is the history listed (2 units). The push's own sync drops it when its
+// listing found the mailbox quiet since the push (queue/trailing-probe.ts).
 /**
  * One statement, so one round trip and one commit for the whole group: stamp each named mailbox's
  * last push and the highest historyId announced to it, add a coalesced sync job for each mailbox

@@ -10,13 +10,21 @@ import { gmailHistoryId } from '../google/gmail-history-id.ts';
 import { markSyncFailed, markSyncHealthy } from '../mailbox/mailbox-transitions.ts';
 import { handleRevokedGrant } from '../mailbox/revocation.ts';
 import { enqueueReconcile } from '../queue/enqueue.ts';
+import { dropSettledTrailingProbe } from '../queue/trailing-probe.ts';
 import { SyncIncomplete } from '../sync/log-messages.ts';
 import { openSyncContext, type SyncContext, type SyncDeps } from '../sync/sync-context.ts';
 import { fullSync } from './full-sync.ts';
 import { syncHistory } from './history-sync.ts';
 
 export type SyncOutcome =
-  | { kind: 'synced'; mode: 'incremental' | 'full' | 'recovered'; fetched: number; logged: number }
+  | {
+      kind: 'synced';
+      mode: 'incremental' | 'full' | 'recovered';
+      fetched: number;
+      logged: number;
+      /** An incremental sync's listing settled the last push's trailing probe (queue/trailing-probe.ts). */
+      probeDropped?: boolean;
+    }
   /** A probing sync found Gmail where the cursor is: no history listed. */
   | { kind: 'up_to_date' }
   | { kind: 'skipped'; reason: string }
@@ -47,9 +55,19 @@ export async function syncMailbox(
     if (opts.probe && !full && (await gmailHistoryId(ctx.gmail, ctx.pacer)) <= known) {
       return { kind: 'up_to_date' };
     }
-    const outcome = await runSync(ctx, full).finally(() => ctx.progress.end());
+    const {
+      gmailHistoryId: listedTo,
+      outgoing,
+      ...outcome
+    } = await runSync(ctx, full).finally(() => ctx.progress.end());
     await markSyncHealthy(deps.db, mailbox);
-    if (outcome.mode !== 'incremental') {
+    if (outcome.mode === 'incremental') {
+      // A listing that found the mailbox quiet since the last push settles that push's probe,
+      // unless the owner just sent or drafted mail (a bounce, an auto-reply, the send itself
+      // often follows within the second).
+      if (!outgoing)
+        outcome.probeDropped = await dropSettledTrailingProbe(deps.db, mailbox.id, listedTo);
+    } else {
       // What the full sync could not find yet (Gmail's search indexes late) is reconciled after,
       // once the index has caught up (reconcileAfterFullSyncMs).
       const runAt = new Date(Date.now() + deps.timings.reconcileAfterFullSyncMs);
@@ -70,13 +88,25 @@ export async function syncMailbox(
   }
 }
 
-async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & { kind: 'synced' }> {
+/** A full sync lists no history: it settles no push's probe. */
+const NOT_LISTED = { gmailHistoryId: 0, outgoing: true };
+
+async function runSync(
+  ctx: SyncContext,
+  full: boolean,
+): Promise<SyncOutcome & { kind: 'synced'; gmailHistoryId: number; outgoing: boolean }> {
   if (full) {
     ctx.progress?.begin('backfill');
     const r = await fullSync(ctx);
     if (r.pending.length > 0)
       throw new SyncIncomplete(`${r.pending.length} messages failed; will retry`);
-    return { kind: 'synced', mode: 'full', fetched: r.fetched, logged: r.logged };
+    return {
+      kind: 'synced',
+      mode: 'full',
+      fetched: r.fetched,
+      logged: r.logged,
+      ...NOT_LISTED,
+    };
   }
   const history = await syncHistory(ctx);
   if (history.pending.length > 0) {
@@ -88,6 +118,8 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
       mode: 'incremental',
       fetched: history.fetched,
       logged: history.logged,
+      gmailHistoryId: history.gmailHistoryId,
+      outgoing: history.outgoing,
     };
   }
   // History too old: a bounded full sync, never a silent jump that loses mail.
@@ -106,7 +138,13 @@ async function runSync(ctx: SyncContext, full: boolean): Promise<SyncOutcome & {
   });
   if (r.pending.length > 0)
     throw new SyncIncomplete(`${r.pending.length} messages failed; will retry`);
-  return { kind: 'synced', mode: 'recovered', fetched: r.fetched, logged: r.logged };
+  return {
+    kind: 'synced',
+    mode: 'recovered',
+    fetched: r.fetched,
+    logged: r.logged,
+    ...NOT_LISTED,
+  };
 }
 
 /** What status shows for a failed sync: Google's reason, or, for a bug of ours, only its kind. */

@@ -228,33 +228,72 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
     expect((await row(owner)).missed_push_at).toBeNull();
   }, 40_000);
 
-  it("when a push's own sync has read its change, then the trailing sync asks only getProfile", async () => {
+  it("when a push's own sync found the mailbox quiet after it, then its trailing sync is dropped and asks Gmail nothing", async () => {
     const owner = await healthyMailbox('probe');
     const spent = await callsDuring(owner, async () => {
       const id = await deliverFromClient(owner, 'Probed');
       await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
       await waitForIdle(e2e);
     });
-    // The push's sync lists the history; the search and the fetch take the client's mail; the
-    // trailing sync two seconds later finds Gmail where the cursor is.
-    expect(spent).toEqual({
-      'history.list': 1,
-      'messages.list': 1,
-      'messages.get': 1,
-      getProfile: 1,
-    });
+    // The push's sync lists the history up to the id the push announced, and Gmail reports nothing
+    // past it; the search and the fetch take the client's mail. No getProfile: the trailing probe
+    // was dropped (queue/trailing-probe.ts).
+    expect(spent).toEqual({ 'history.list': 1, 'messages.list': 1, 'messages.get': 1 });
+    const { id: mailboxId } = await row(owner);
+    const { rows } = await e2e.database.pool.query(
+      'select 1 from graphile_worker.jobs where key = $1',
+      [`sync-trailing:${mailboxId}`],
+    );
+    expect(rows).toEqual([]);
   });
 
-  it('when Gmail drops the push of a label change at its one-a-second cap, then the trailing sync covers it and the check finds nothing missed', async () => {
-    const owner = await healthyMailbox('capped');
-    const id = await deliverFromClient(owner, 'Meeting notes');
-    // Within the same second as the mail's own push: Gmail publishes no push for the label change.
-    const labelled = await e2e.simControl(`mailboxes/${owner}/messages/${id}/labels`, {
-      body: { add: ['STARRED'] },
+  it('when mail comes within the cap second after a push whose sync found the mailbox quiet, then the next push reads it and no probe is spent', async () => {
+    const owner = await healthyMailbox('afterquiet');
+    const { id: mailboxId } = await row(owner);
+    await setFaults(e2e, { push: { per_user_per_sec: 1 } });
+    const spent = await callsDuring(owner, async () => {
+      const first = await deliverFromClient(owner, 'Quote');
+      const announced = (await row(owner)).announced_history_id;
+      // Its sync has listed up to what the push announced (the probe is dropped)…
+      await waitFor(
+        async () => {
+          const r = await row(owner);
+          return r.announced_history_id !== announced && r.history_id === r.announced_history_id;
+        },
+        { timeoutMs: 10_000, intervalMs: 10, what: "the first push's sync" },
+      );
+      // …and the next mail comes at once: Gmail drops its push when it falls in that second.
+      const second = await deliverFromClient(owner, 'Quote, revised');
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const third = await deliverFromClient(owner, 'Quote, final');
+      await waitForLogged(e2e, [first, second, third], { timeoutMs: 15_000, what: 'all three' });
+      await waitForIdle(e2e);
     });
-    expect(labelled.ok).toBe(true);
-    await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
-    await waitForIdle(e2e);
+    expect(spent.getProfile).toBeUndefined();
+    const { rows } = await e2e.database.pool.query(
+      'select 1 from graphile_worker.jobs where key = $1',
+      [`sync-trailing:${mailboxId}`],
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('when Gmail drops the push of a label change at its one-a-second cap, then the burst its sync lists keeps the trailing probe and the check finds nothing missed', async () => {
+    const owner = await healthyMailbox('capped');
+    // The push reaches us after the label change (Pub/Sub's delivery takes its time): its sync
+    // lists a record past the id the push announced, a burst, so the probe stays.
+    await setFaults(e2e, { push: { hold: true, per_user_per_sec: 1 } });
+    const spent = await callsDuring(owner, async () => {
+      const id = await deliverFromClient(owner, 'Meeting notes');
+      // Within the same second as the mail's own push: Gmail publishes no push for it.
+      const labelled = await e2e.simControl(`mailboxes/${owner}/messages/${id}/labels`, {
+        body: { add: ['STARRED'] },
+      });
+      expect(labelled.ok).toBe(true);
+      await setFaults(e2e, { push: { hold: false } });
+      await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
+      await waitForIdle(e2e);
+    });
+    expect(spent).toMatchObject({ 'history.list': 1, getProfile: 1 });
     const stats = (await (await e2e.simControl('stats')).json()) as {
       pushes: { dropped: number };
     };

@@ -76,6 +76,34 @@ describe('search before fetch', () => {
     expect(await loggedCount(e2e, others)).toBe(0);
   });
 
+  it("when a CRM contact is on the mailbox's blocklist, then the search leaves their mail out and it is never fetched", async () => {
+    const owner = await connectedMailbox(e2e, ORG, 'blocked');
+    const blocked = 'blocked-contact@client.test';
+    await addContact(e2e.deps.database.db, ORG, 'Bea Blocked', blocked);
+    const { rows } = await e2e.database.pool.query<{ user_id: string }>(
+      'select user_id from mailboxes where email = $1',
+      [owner],
+    );
+    const put = await e2e.api('/integrations/gmail/settings', {
+      user: { sub: rows[0]?.user_id ?? '', org: ORG },
+      method: 'PUT',
+      body: JSON.stringify({ blocked_addresses: [blocked.toUpperCase()] }),
+    });
+    expect(put.status).toBe(200);
+    await resetStats();
+    const fromBlocked = await deliver(owner, rawMail({ from: blocked, to: owner }));
+    const copied = await deliver(owner, rawMail({ from: 'x@shop.test', to: owner, cc: blocked }));
+    const client = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Order' }));
+    await waitForLogged(e2e, [client], { timeoutMs: 15_000, what: 'the client mail logged' });
+    await waitFor(async () => (await pendingCount(owner)) === 0, {
+      timeoutMs: SETTLE_MS * 5,
+      what: 'the blocked mail let go',
+    });
+    await waitForIdle(e2e);
+    expect((await callsOf(e2e, owner))['messages.get']).toBe(1);
+    expect(await loggedCount(e2e, [fromBlocked, copied])).toBe(0);
+  });
+
   it('when a colleague replies in a thread already logged, then the reply is fetched without a search and logged', async () => {
     const owner = await connectedMailbox(e2e, ORG, 'thread');
     const first = rawMail({

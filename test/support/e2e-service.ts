@@ -34,10 +34,29 @@ export interface E2E {
     labelIds?: string[],
   ): Promise<{ id: string; threadId: string }>;
   simControl(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
-  /** Back to Google's defaults; every suite that sets faults calls it in afterEach, so a failing
-   * test cannot leave its faults to the next. */
+  /** Back to the suite's defaults (SUITE_FAULTS); every suite that sets faults calls it in
+   * afterEach, so a failing test cannot leave its faults to the next. */
   resetFaults(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * What every suite's simulator starts with and returns to: Google's defaults, less the
+ * one-push-a-second cap. A test's steps come milliseconds apart, a salesperson's seconds to
+ * minutes: under the cap most of a test's mail would come within a second of the push before it
+ * and wait for the next push or the hourly check (a push's sync that found the mailbox quiet drops
+ * its trailing probe: queue/trailing-probe.ts). The tests about the cap set it
+ * (`push.per_user_per_sec: 1`): poll-checks, announced-mail, and the chaos scenarios.
+ */
+const SUITE_FAULTS = { push: { per_user_per_sec: 0 } };
+
+async function putFaults(simUrl: string, extra: { reset?: boolean }): Promise<void> {
+  const res = await fetch(`${simUrl}/__sim/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...extra, ...SUITE_FAULTS }),
+  });
+  if (!res.ok) throw new Error(`setting the suite's faults failed: ${res.status}`);
 }
 
 export interface TestUser {
@@ -58,6 +77,7 @@ export async function startE2E(
   } = {},
 ): Promise<E2E> {
   const sim = await startSimulator({ port: 0 });
+  await putFaults(sim.baseUrl, {});
   const database = await createTestDatabase();
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
@@ -125,8 +145,7 @@ export async function startE2E(
     api,
     simControl,
     async resetFaults() {
-      const res = await simControl('faults', { method: 'PUT', body: { reset: true } });
-      if (!res.ok) throw new Error(`fault reset failed: ${res.status}`);
+      await putFaults(sim.baseUrl, { reset: true });
     },
     async connect(user, email) {
       const res = await api(`/integrations/gmail/connect?login_hint=${encodeURIComponent(email)}`, {

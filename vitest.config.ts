@@ -17,10 +17,11 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file gets its own database cloned from a migrated template (see test/support).
     fileParallelism: true,
-    // Most of a test's time is waiting (on the simulator's delays, the worker's polls), so four
-    // files run at once on two cores; more than that nears the 100 connections a stock
-    // PostgreSQL allows (each e2e file holds a web's, a worker's and a test's pools).
-    maxWorkers: 4,
+    // Most of a test's time is waiting (on the simulator's delays, the worker's polls), so six
+    // files run at once on two cores. A test's pools are small (test/support/pool-sizes.ts) so
+    // six files stay well under the 100 connections a stock PostgreSQL allows: about 70 at the
+    // peak, measured (docs/performance.md).
+    maxWorkers: 6,
     // Each file's database is dropped `with (force)` when the file ends, and files share a worker
     // process (isolate: false): a connection the drop terminates (PostgreSQL's 57P01, "terminating
     // connection due to administrator command") is the suite's own teardown, not a failure of the

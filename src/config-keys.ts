@@ -58,6 +58,11 @@ export const configKeys = {
     'embedded PostgreSQL under `./.data/pg`',
     'PostgreSQL connection string',
   ),
+  DATABASE_POOL_SIZE: unsetMeans(
+    z.coerce.number().int().min(2).max(1000),
+    '`25`',
+    "connections in each process's database pool (plus one for its session locks and a worker's one for its liveness lease)",
+  ),
   PORT: withDefault(port, '8080', 'HTTP port'),
   HEALTH_PORT: unsetMeans(
     port,

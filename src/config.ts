@@ -18,6 +18,8 @@ export const SIM_TOPIC = 'projects/sim/topics/gmail';
 export interface Config {
   production: boolean;
   databaseUrl: string | undefined;
+  /** DATABASE_POOL_SIZE: undefined means service.ts's poolSize(). */
+  databasePoolSize: number | undefined;
   port: number;
   /** Where a worker-only process answers health probes (HEALTH_PORT, else PORT). */
   healthPort: number;
@@ -114,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     production,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     port,
     healthPort: e.HEALTH_PORT ?? port,
     publicUrl,

@@ -29,6 +29,12 @@ export interface ServiceOptions {
   embeddedDurable?: boolean;
   /** Worker concurrency (graphile-worker's); the default suits one process per 2 cores. */
   workerConcurrency?: number;
+  /**
+   * Connections in this process's pool: DATABASE_POOL_SIZE's, else poolSize()'s, unless given. The
+   * end-to-end tests, which run a web and a worker per file and several files at once on one
+   * server, pass fewer.
+   */
+  poolSize?: number;
   /** Whether the worker runs the poll crontab (tests drive the poll themselves). */
   crontab?: boolean;
   /** Extra tasks beside the production ones (tests only). */
@@ -69,7 +75,7 @@ export async function startService(
       config = await startDevSimulator(config, log, releases);
     }
     const database = openDatabase(databaseUrl, {
-      max: poolSize(),
+      max: opts.poolSize ?? config.databasePoolSize ?? poolSize(),
       onError: (err) => log.warn({ err }, 'idle database connection lost'),
     });
     releases.push(() => database.close());

@@ -69,6 +69,7 @@ describe('loadConfig', () => {
     ['AUDIT_SAMPLE_RATE', '5%', /invalid AUDIT_SAMPLE_RATE/],
     ['AUDIT_SAMPLE_RATE', '1.5', /invalid AUDIT_SAMPLE_RATE/],
     ['DATABASE_URL', 'mysql://x', /invalid DATABASE_URL/],
+    ['DATABASE_POOL_SIZE', '1', /invalid DATABASE_POOL_SIZE/],
   ])(
     'when %s is malformed, then start-up stops with one line naming it',
     (name, value, message) => {
@@ -229,5 +230,10 @@ describe('loadConfig', () => {
       CRM_JWT_AUDIENCE: 'gmail-sync',
     });
     expect(config.crm).toMatchObject({ issuer: 'https://crm.example.com', audience: 'gmail-sync' });
+  });
+
+  it('when DATABASE_POOL_SIZE is set, then each process pools that many connections; unset, the service decides', () => {
+    expect(loadConfig({}).databasePoolSize).toBeUndefined();
+    expect(loadConfig({ DATABASE_POOL_SIZE: '8' }).databasePoolSize).toBe(8);
   });
 });

@@ -18,7 +18,9 @@ describe('a stalled worker', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    // The worker runs on the test's pool, and the stall holds several of its connections (the
+    // blocker, the hung fetch, LISTEN) while /metrics still needs one.
+    database = await createTestDatabase({ poolSize: 10 });
     const deps = makeTestDeps(database);
     worker = await startWorker(deps, {
       taskList: { ...makeTaskList(deps), ...testTasks(database) },

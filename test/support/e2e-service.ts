@@ -8,6 +8,7 @@ import type { Deps } from '../../src/deps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type RunningService, startService } from '../../src/service.ts';
 import { crmToken } from './crm-token.ts';
+import { POOL_SIZES } from './pool-sizes.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import { type CapturedLogs, captureLogs } from './test-deps.ts';
 import { testTasks } from './test-tasks.ts';
@@ -101,8 +102,12 @@ export async function startE2E(
   };
   const { stream, logs } = captureLogs();
   const log = createLogger({ level: 'debug' }, stream);
-  // Web and worker as production runs them: two services over one database.
-  const web = await startService(config, log, { role: 'web', pushBackoffS: { min: 0, max: 1 } });
+  // Web and worker as production runs them: two services over one database, with a test's pools.
+  const web = await startService(config, log, {
+    role: 'web',
+    pushBackoffS: { min: 0, max: 1 },
+    poolSize: POOL_SIZES.web,
+  });
   const deps = web.deps;
   const startWorkerRole = () =>
     startService(config, log, {
@@ -110,6 +115,7 @@ export async function startE2E(
       healthPort: 0,
       crontab: false,
       workerConcurrency: 4,
+      poolSize: POOL_SIZES.worker,
       extraTasks: testTasks(database),
     });
   const worker = opts.worker === false ? undefined : await startWorkerRole();

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { findFreePort } from '../../src/db/embedded-postgres.ts';
+import { POOL_SIZES } from './pool-sizes.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface ServiceProcess {
@@ -33,6 +34,7 @@ export async function startService(opts: {
         HOME: process.env.HOME ?? '/tmp',
         LOG_LEVEL: 'info',
         MATCH_SEARCH_DELAY_MS: '200',
+        DATABASE_POOL_SIZE: String(POOL_SIZES.childProcess),
         ...opts.env,
         PORT: String(port),
       },

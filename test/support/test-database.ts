@@ -4,6 +4,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { databaseUrlFor } from './database-url.ts';
+import { POOL_SIZES } from './pool-sizes.ts';
 
 export interface TestDatabase extends Database {
   url: string;
@@ -12,14 +13,14 @@ export interface TestDatabase extends Database {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { poolSize?: number } = {}): Promise<TestDatabase> {
   const serverUrl = inject('serverUrl');
   const name = `gs_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(serverUrl, (admin) =>
     admin.query(`create database ${name} template ${inject('templateDatabase')}`),
   );
   const url = databaseUrlFor(serverUrl, name);
-  const database = openDatabase(url);
+  const database = openDatabase(url, { max: opts.poolSize ?? POOL_SIZES.test });
   return {
     ...database,
     url,

@@ -23,7 +23,26 @@ export async function startService(opts: {
   /** The entry script; test/support/service-main.ts adds the test tasks to main.ts's path. */
   entry?: string;
 }): Promise<ServiceProcess> {
-  const port = Number(opts.env.PORT ?? (await findFreePort()));
+  // A port found free can be taken by another file's server before the child listens on it (six
+  // files at once): the child exits with EADDRINUSE and is started again on another port.
+  for (let attempt = 1; ; attempt++) {
+    const port = Number(opts.env.PORT ?? (await findFreePort()));
+    const started = spawnService(opts, port);
+    try {
+      if (opts.waitReady !== false && opts.role !== 'worker') await readiness(started);
+      return started;
+    } catch (error) {
+      const taken = started.output().includes('EADDRINUSE');
+      if (!taken || opts.env.PORT !== undefined || attempt === 3) throw error;
+      await started.exited;
+    }
+  }
+}
+
+function spawnService(
+  opts: { env: Record<string, string>; role?: string; entry?: string },
+  port: number,
+): ServiceProcess {
   const child = spawn(
     process.execPath,
     [opts.entry ?? 'src/main.ts', '--role', opts.role ?? 'all'],
@@ -51,20 +70,9 @@ export async function startService(opts: {
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
-  const url = `http://127.0.0.1:${port}`;
-  if (opts.waitReady !== false && opts.role !== 'worker') {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
-        const res = await fetch(`${url}/readyz`);
-        return res.status === 200;
-      },
-      { timeoutMs: 30_000, intervalMs: 100, what: 'service readiness' },
-    );
-  }
   return {
     child,
-    url,
+    url: `http://127.0.0.1:${port}`,
     output: () => output,
     exited,
     stop: async (signal = 'SIGTERM') => {
@@ -72,4 +80,20 @@ export async function startService(opts: {
       return exited;
     },
   };
+}
+
+/** Until the child answers its own readiness (ours, not whatever else holds the port) or exits. */
+async function readiness(service: ServiceProcess): Promise<void> {
+  await waitFor(
+    async () => {
+      // Exited: done waiting, and said so below.
+      if (service.child.exitCode !== null || service.child.signalCode !== null) return true;
+      const res = await fetch(`${service.url}/readyz`);
+      const body = (await res.json().catch(() => null)) as { status?: string } | null;
+      return res.status === 200 && body?.status === 'ready';
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: 'service readiness' },
+  );
+  if (service.child.exitCode !== null || service.child.signalCode !== null)
+    throw new Error(`service exited: ${service.output()}`);
 }

@@ -10,7 +10,7 @@ import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { type ActivityRow, activityView } from './activity-view.ts';
 import { findActivity } from './get-activity.ts';
 
@@ -69,9 +69,9 @@ export async function deleteActivity(db: Db, actor: Actor, id: string) {
       select mailbox_id, gmail_message_id, org_id, ${actor.userId} from removed
       on conflict do nothing
     )
-    insert into events (org_id, mailbox_id, type, payload)
+    ${insertEventsSql(sql`
     select org_id, mailbox_id, ${EVENT.activityDeleted}::text, jsonb_build_object('activity_id', id)
-      from removed`);
+      from removed`)}`);
   await askEventDelivery(db);
   return { id, deleted: true };
 }

@@ -8,7 +8,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { advanceCursorSql } from '../mailbox/mailbox-cursor.ts';
 import type { ActivityDraft } from './activity-row.ts';
 
@@ -77,7 +77,7 @@ export async function insertActivities(
     ),
     announced as (
       -- activity.logged first, then the events the activity brings (thread.replied…), in order.
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select org_id, mailbox_id, type, payload from (
         select ord, 0 as n, org_id, mailbox_id,
                case type when 'meeting' then ${EVENT.meetingLogged}::text else ${EVENT.activityLogged}::text end as type,
@@ -93,7 +93,7 @@ export async function insertActivities(
         select s.ord, x.n, s.org_id, s.mailbox_id, x.e->>'type',
                (x.e->'payload') || jsonb_build_object('activity_id', s.id)
           from stored s, jsonb_array_elements(s.events) with ordinality as x(e, n)
-      ) all_events order by ord, n
+      ) all_events order by ord, n`)}
     ),
     landed as (
       -- Done with: their in-flight markers (sync/in-flight.ts) go in the statement that stores them.

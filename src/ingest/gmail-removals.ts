@@ -8,7 +8,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 
 /** Removes this mailbox's activities of these Gmail ids, in one statement; returns how many. */
 export async function removeGmailDeleted(
@@ -26,11 +26,11 @@ export async function removeGmailDeleted(
       returning id, org_id, mailbox_id, gmail_message_id
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select org_id, mailbox_id, ${EVENT.activityRemoved}::text,
              jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
                                 'gmail_message_id', gmail_message_id, 'reason', 'gmail_deleted')
-        from removed
+        from removed`)}
     )
     select count(*)::int as n from removed`);
   const n = rows[0]?.n ?? 0;

@@ -13,6 +13,7 @@ import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { ErasureCounts } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { removeErasedEventsSql } from '../events/record-events.ts';
 import { dropBlockedAddress } from '../mailbox/mailbox-store.ts';
 import { removeErasedReports } from '../outcomes/record-bounces.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
@@ -52,12 +53,7 @@ export async function removeErasedRows(
   await skipErasedMessages(tx);
   const events = await count(sql`
     with gone as (
-      delete from events
-       where org_id = ${orgId}
-         and ((delivered_at is null
-               and payload ->> 'activity_id' in (select id::text from erased_activities))
-              or payload::text ilike ${like})
-      returning 1)
+      ${removeErasedEventsSql(orgId, sql`select id::text from erased_activities`, like)})
     select count(*)::int as n from gone`);
   const activities = await count(sql`
     with gone as (delete from activities where id in (select id from erased_activities) returning 1)

@@ -13,7 +13,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
 import { suppressBouncedSql } from '../suppressions/suppression-store.ts';
 import type { BouncedRecipient, BounceReport } from './bounce-report.ts';
@@ -83,11 +83,11 @@ async function recordOne(
       returning recipient
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select ${mailbox.orgId}, ${mailbox.id}, ${EVENT.messageBounced}::text,
              jsonb_build_object('activity_id', ${to.activityId}::uuid, 'recipient', recipient,
                                 'kind', ${bounced.kind}::text, 'diagnostic', ${bounced.diagnostic}::text)
-        from noted
+        from noted`)}
     ),
     suppressed as (
       ${suppressBouncedSql(mailbox.orgId, canonicalAddress(bounced.recipient), hard)}
@@ -99,12 +99,12 @@ async function recordOne(
       returning id, org_id, mailbox_id, gmail_message_id, thread_id, entity_type, entity_id
     ),
     legacy as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select org_id, mailbox_id, ${EVENT.activityBounced}::text,
              jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
                                 'gmail_message_id', gmail_message_id, 'thread_id', thread_id,
                                 'entity_type', entity_type, 'entity_id', entity_id)
-        from marked
+        from marked`)}
     )
     select recipient from noted`);
   if (rows.length > 0) await askEventDelivery(db);

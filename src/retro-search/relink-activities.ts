@@ -8,7 +8,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 
@@ -59,11 +59,11 @@ export async function relinkActivities(
       returning activity_id, entity_type, entity_id
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select ${mailbox.orgId}, ${mailbox.id}::uuid, ${EVENT.activityLinked}::text,
              jsonb_build_object('activity_id', activity_id, 'mailbox_id', ${mailbox.id}::uuid,
                'links', jsonb_agg(jsonb_build_object('entity_type', entity_type, 'entity_id', entity_id)))
-        from linked group by activity_id
+        from linked group by activity_id`)}
     )
     select count(*)::int as n from linked`);
   const n = added[0]?.n ?? 0;

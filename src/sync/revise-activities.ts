@@ -13,7 +13,7 @@ import { sql } from '../db/orm.ts';
 import type { ActivityContent } from '../db/schema.ts';
 import type { EventType } from '../events/event-types.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 
 export interface ActivityRevision {
   activityId: string;
@@ -82,23 +82,23 @@ export async function reviseActivities(
     ),
     -- Links alone (a CRM record added since): announced as for mail (relink-activities.ts).
     relinked as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select i.org_id, i.mailbox_id, ${EVENT.activityLinked}::text,
              jsonb_build_object('activity_id', i.id, 'mailbox_id', i.mailbox_id,
                'links', jsonb_agg(jsonb_build_object('entity_type', l.entity_type, 'entity_id', l.entity_id)))
         from linked l join input i on i.id = l.activity_id
        where not exists (select 1 from revised r where r.id = i.id)
-       group by i.org_id, i.mailbox_id, i.id
+       group by i.org_id, i.mailbox_id, i.id`)}
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select i.org_id, i.mailbox_id, i.event_type,
              jsonb_build_object('activity_id', i.id, 'mailbox_id', i.mailbox_id,
                                 'gmail_message_id', r.gmail_message_id, 'thread_id', r.thread_id,
                                 'links', i.links)
              || case when i.content ? 'meeting' then jsonb_build_object('meeting', i.content -> 'meeting')
                      else '{}' end
-        from input i join revised r on r.id = i.id order by i.ord
+        from input i join revised r on r.id = i.id order by i.ord`)}
     )
     select id from revised`);
   // Revised or newly linked activities were announced: asked even when only links were added.

@@ -11,6 +11,7 @@ import { EVENT } from '../events/event-types.ts';
 import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { advanceCursorSql } from '../mailbox/mailbox-cursor.ts';
 import type { ActivityDraft } from './activity-row.ts';
+import { insertLinksSql } from './activity-writes.ts';
 
 export interface StoredActivity {
   id: string;
@@ -70,10 +71,9 @@ export async function insertActivities(
       select a.id, i.* from inserted a join input i using (mailbox_id, gmail_message_id)
     ),
     linked as (
-      insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
+      ${insertLinksSql(sql`
       select s.id, s.org_id, l.entity_type, l.entity_id, s.created_at
-        from stored s, jsonb_to_recordset(s.links) as l(entity_type text, entity_id uuid)
-      on conflict do nothing
+        from stored s, jsonb_to_recordset(s.links) as l(entity_type text, entity_id uuid)`)}
     ),
     announced as (
       -- activity.logged first, then the events the activity brings (thread.replied…), in order.

@@ -4,6 +4,7 @@
 // a labelsRemoved TRASH record, fetched and logged again like mail rescued from spam
 // (https://developers.google.com/gmail/api/guides/sync, history-candidates.ts).
 
+import { removeActivitiesSql } from '../activity-store/activity-writes.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
@@ -20,10 +21,10 @@ export async function removeGmailDeleted(
   const list = sqlArray(gmailIds, 'text');
   const { rows } = await db.execute<{ n: number }>(sql`
     with removed as (
-      delete from activities
-       where org_id = ${mailbox.orgId} and mailbox_id = ${mailbox.id}
-         and gmail_message_id = any(${list})
-      returning id, org_id, mailbox_id, gmail_message_id
+      ${removeActivitiesSql(
+        sql`org_id = ${mailbox.orgId} and mailbox_id = ${mailbox.id}
+         and gmail_message_id = any(${list})`,
+      )}
     ),
     announced as (
       ${insertEventsSql(sql`

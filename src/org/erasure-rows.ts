@@ -4,6 +4,11 @@
 // event payloads, dead letters, stored send answers. A table's statement is its owner's where org/
 // may import the owner (docs/architecture.md, "Data"); here are the activities' and those of the
 // tables whose owner is above org/ (pending mail, sent and scheduled mail, idempotency records).
+import {
+  insertTombstonesSql,
+  redactActivitiesSql,
+  removeActivitiesSql,
+} from '../activity-store/activity-writes.ts';
 import { removeErasedDeadLetters } from '../activity-store/dead-letter-messages.ts';
 import { skipErasedMessages } from '../activity-store/skipped-messages.ts';
 import { forgetCorrespondent } from '../crm/correspondents.ts';
@@ -46,17 +51,18 @@ export async function removeErasedRows(
        and exists (select 1 from ${ACTIVITY_PARTICIPANTS} where x.addr = ${email})`);
   const links = await count(sql`
     select count(*)::int as n from activity_links l join erased_activities e on e.id = l.activity_id`);
-  await tx.execute(sql`
-    insert into activity_tombstones (mailbox_id, gmail_message_id, org_id, deleted_by)
-    select mailbox_id, gmail_message_id, ${orgId}, 'erasure' from erased_activities
-    on conflict do nothing`);
+  await tx.execute(
+    insertTombstonesSql(
+      sql`select mailbox_id, gmail_message_id, ${orgId}, 'erasure' from erased_activities`,
+    ),
+  );
   await skipErasedMessages(tx);
   const events = await count(sql`
     with gone as (
       ${removeErasedEventsSql(orgId, sql`select id::text from erased_activities`, like)})
     select count(*)::int as n from gone`);
   const activities = await count(sql`
-    with gone as (delete from activities where id in (select id from erased_activities) returning 1)
+    with gone as (${removeActivitiesSql(sql`id in (select id from erased_activities)`)})
     select count(*)::int as n from gone`);
   const pending = await count(sql`
     with gone as (
@@ -116,16 +122,7 @@ async function redactMentions(tx: Tx, orgId: string, email: string): Promise<num
   const like = likePattern(email);
   const re = regexOf(email);
   const { rows } = await tx.execute<{ n: number }>(sql`
-    with changed as (
-      update activities
-         set title = regexp_replace(title, ${re}, '[erased]', 'gi'),
-             description = regexp_replace(description, ${re}, '[erased]', 'gi'),
-             email_subject = regexp_replace(email_subject, ${re}, '[erased]', 'gi'),
-             content = regexp_replace(content::text, ${re}, '[erased]', 'gi')::jsonb
-       where org_id = ${orgId}
-         and (title ilike ${like} or description ilike ${like} or email_subject ilike ${like}
-              or content::text ilike ${like})
-      returning 1)
+    with changed as (${redactActivitiesSql(orgId, re, like)})
     select count(*)::int as n from changed`);
   return rows[0]?.n ?? 0;
 }

@@ -9,6 +9,7 @@
 // report fetched again change nothing.
 
 import type { SQL } from 'drizzle-orm';
+import { markBouncedSql } from '../activity-store/activity-writes.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
@@ -93,10 +94,9 @@ async function recordOne(
       ${suppressBouncedSql(mailbox.orgId, canonicalAddress(bounced.recipient), hard)}
     ),
     marked as (
-      update activities set status = 'bounced'
-       where id = ${to.activityId}::uuid and ${bounced.failed} and status <> 'bounced'
-         and exists (select 1 from noted)
-      returning id, org_id, mailbox_id, gmail_message_id, thread_id, entity_type, entity_id
+      ${markBouncedSql(
+        sql`id = ${to.activityId}::uuid and ${bounced.failed} and exists (select 1 from noted)`,
+      )}
     ),
     legacy as (
       ${insertEventsSql(sql`

@@ -6,7 +6,6 @@
 // (links gained alone: `activity.linked`, as mail's).
 // A revision that changes nothing writes nothing and announces nothing, so a replay is harmless.
 
-import { toPgText } from '../activity-store/store-activities.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
@@ -14,6 +13,8 @@ import type { ActivityContent } from '../db/schema.ts';
 import type { EventType } from '../events/event-types.ts';
 import { EVENT } from '../events/event-types.ts';
 import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
+import { insertLinksSql } from './activity-writes.ts';
+import { toPgText } from './store-activities.ts';
 
 export interface ActivityRevision {
   activityId: string;
@@ -73,11 +74,10 @@ export async function reviseActivities(
        where l.activity_id = i.id and l.activity_created_at is distinct from i.created_at
     ),
     linked as (
-      insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
+      ${insertLinksSql(sql`
       select i.id, i.org_id, l.entity_type, l.entity_id, i.created_at
         from input i join activities a on a.id = i.id,
-             jsonb_to_recordset(i.links) as l(entity_type text, entity_id uuid)
-      on conflict do nothing
+             jsonb_to_recordset(i.links) as l(entity_type text, entity_id uuid)`)}
       returning activity_id, entity_type, entity_id
     ),
     -- Links alone (a CRM record added since): announced as for mail (relink-activities.ts).

@@ -34,7 +34,7 @@ export function hideActivityContentSql(where: SQL): SQL {
  */
 export function markBouncedSql(where: SQL): SQL {
   return sql`update activities set status = 'bounced'
-       where ${where} and status <> 'bounced'
+       where (${where}) and status <> 'bounced'
       returning id, org_id, mailbox_id, gmail_message_id, thread_id, entity_type, entity_id`;
 }
 

@@ -2,8 +2,9 @@
 // as a participant the way the mail filter reads stored activities (db/participants-sql.ts), and as
 // text (ILIKE, then a case-insensitive replace) wherever it may be written out: bodies, subjects,
 // event payloads, dead letters, stored send answers. A table's statement is its owner's where org/
-// may import the owner (docs/architecture.md, "Data"); here are the activities' and those of the
-// tables whose owner is above org/ (pending mail, sent and scheduled mail, idempotency records).
+// may import the owner (docs/architecture.md, "Data": the activities', links', tombstones' and
+// events' are fragments of theirs); here are those of the tables whose owner is above org/
+// (pending mail, sent and scheduled mail, idempotency records).
 import {
   insertTombstonesSql,
   redactActivitiesSql,

@@ -80,7 +80,7 @@ export async function reviseActivities(
              jsonb_to_recordset(i.links) as l(entity_type text, entity_id uuid)`)}
       returning activity_id, entity_type, entity_id
     ),
-    -- Links alone (a CRM record added since): announced as for mail (relink-activities.ts).
+    -- Links alone (a CRM record added since): announced as for mail (retro-search/relink-activities.ts).
     relinked as (
       ${insertEventsSql(sql`
       select i.org_id, i.mailbox_id, ${EVENT.activityLinked}::text,

@@ -127,6 +127,8 @@ export const mailboxes = pgTable(
     lastSyncAt: tstz('last_sync_at'),
     lastFullSyncAt: tstz('last_full_sync_at'),
     lastPushAt: tstz('last_push_at'),
+    /** The push before the last: two within the trailing probe's delay are a burst (queue/trailing-probe.ts). */
+    previousPushAt: tstz('previous_push_at'),
     /** The highest historyId a push announced or Gmail answered with: what a poll compares to. */
     announcedHistoryId: bigint('announced_history_id', { mode: 'number' }),
     /** The last poll's check of the mailbox, and the last time one found a change no push announced. */

@@ -62,11 +62,14 @@ export async function syncMailbox(
     } = await runSync(ctx, full).finally(() => ctx.progress.end());
     await markSyncHealthy(deps.db, mailbox);
     if (outcome.mode === 'incremental') {
-      // A listing that found the mailbox quiet since the last push settles that push's probe,
+      // A listing that found the mailbox quiet since an isolated push settles that push's probe,
       // unless the owner just sent or drafted mail (a bounce, an auto-reply, the send itself
       // often follows within the second).
       if (!outgoing)
-        outcome.probeDropped = await dropSettledTrailingProbe(deps.db, mailbox.id, listedTo);
+        outcome.probeDropped = await dropSettledTrailingProbe(deps.db, mailbox.id, {
+          gmailHistoryId: listedTo,
+          probeDelayMs: deps.timings.trailingSyncDelayMs,
+        });
     } else {
       // What the full sync could not find yet (Gmail's search indexes late) is reconciled after,
       // once the index has caught up (reconcileAfterFullSyncMs).

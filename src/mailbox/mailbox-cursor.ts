@@ -72,7 +72,8 @@ export function advanceCursorSql(moves: CursorMove[], opts: CursorOptions = {}):
  */
 export const STAMP_PUSHES_SQL = `
       update mailboxes m
-         set last_push_at = now(),
+         set previous_push_at = m.last_push_at,
+             last_push_at = now(),
              announced_history_id = case when m.status <> 'revoked'
                                          then greatest(m.announced_history_id, locked.history_id)
                                          else m.announced_history_id end

@@ -5,8 +5,11 @@
 // listing that ended exactly at the id the last push announced, with Gmail reporting nothing past
 // it, saw the mailbox quiet from the push's publication to the listing: no burst under way, no
 // record still unlistable. Then the probe would only look at the rest of that second, and a day's
-// ~200 isolated pushes paid a ninth of the mailbox-day's units for it. A burst (records past the
-// announced id) or a record not listable yet (Gmail's id past the cursor) keeps the probe.
+// ~200 isolated pushes paid a ninth of the mailbox-day's units for it. A burst keeps the probe:
+// records past the announced id, or the push before this one less than the probe's delay earlier
+// (Gmail pushing at its cap, a change every second or so: the tail of such a burst often lands in
+// the second after a listing that found it quiet). So does a record not listable yet (Gmail's id
+// past the cursor).
 import { sql } from '../db/orm.ts';
 import type { Executor } from './enqueue.ts';
 import { trailingSyncJobKey } from './job-names.ts';
@@ -19,13 +22,15 @@ import { trailingSyncJobKey } from './job-names.ts';
 export async function dropSettledTrailingProbe(
   db: Executor,
   mailboxId: string,
-  gmailHistoryId: number,
+  listing: { gmailHistoryId: number; probeDelayMs: number },
 ): Promise<boolean> {
   const { rows } = await db.execute<{ dropped: boolean }>(sql`
     with settled as (
       select id from mailboxes
        where id = ${mailboxId} and history_id = announced_history_id
-         and history_id >= ${gmailHistoryId}::bigint
+         and history_id >= ${listing.gmailHistoryId}::bigint
+         and (previous_push_at is null
+              or last_push_at - previous_push_at >= ${listing.probeDelayMs}::int * interval '1 millisecond')
        for update
     )
     select (graphile_worker.remove_job(${trailingSyncJobKey(mailboxId)})).id is not null as dropped

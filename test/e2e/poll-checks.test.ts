@@ -64,6 +64,22 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
     await waitForIdle(e2e);
     return owner;
   };
+  const droppedPushes = async () =>
+    ((await (await e2e.simControl('stats')).json()) as { pushes: { dropped: number } }).pushes
+      .dropped;
+  /** Until the mailbox's last push is older than the trailing probe's delay: the next is isolated. */
+  const pushesSettled = (email: string) =>
+    waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query(
+          `select 1 from mailboxes where email = $1
+              and last_push_at < now() - $2::int * interval '1 millisecond'`,
+          [email, e2e.deps.config.timings.trailingSyncDelayMs],
+        );
+        return rows.length > 0;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the last push a probe delay old' },
+    );
   const lastCheckedAgo = (email: string, interval: string) =>
     e2e.database.pool.query(
       `update mailboxes set checked_at = now() - $2::interval where email = $1`,
@@ -230,6 +246,7 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
 
   it("when a push's own sync found the mailbox quiet after it, then its trailing sync is dropped and asks Gmail nothing", async () => {
     const owner = await healthyMailbox('probe');
+    await pushesSettled(owner);
     const spent = await callsDuring(owner, async () => {
       const id = await deliverFromClient(owner, 'Probed');
       await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
@@ -247,9 +264,30 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
     expect(rows).toEqual([]);
   });
 
+  it("when a push comes within the probe's delay of the one before, then its quiet listing keeps the trailing probe (a burst's tail is probed)", async () => {
+    const owner = await healthyMailbox('bursty');
+    const spent = await callsDuring(owner, async () => {
+      const first = await deliverFromClient(owner, 'Part 1');
+      const announced = (await row(owner)).announced_history_id;
+      await waitFor(
+        async () => {
+          const r = await row(owner);
+          return r.announced_history_id !== announced && r.history_id === r.announced_history_id;
+        },
+        { timeoutMs: 10_000, intervalMs: 10, what: "the first push's sync" },
+      );
+      // No cap here: the second push comes, well within the probe's delay of the first.
+      const second = await deliverFromClient(owner, 'Part 2');
+      await waitForLogged(e2e, [first, second], { timeoutMs: 15_000, what: 'both' });
+      await waitForIdle(e2e);
+    });
+    expect(spent.getProfile).toBe(1);
+  });
+
   it('when mail comes within the cap second after a push whose sync found the mailbox quiet, then the next push reads it and no probe is spent', async () => {
     const owner = await healthyMailbox('afterquiet');
     const { id: mailboxId } = await row(owner);
+    await pushesSettled(owner);
     await setFaults(e2e, { push: { per_user_per_sec: 1 } });
     const spent = await callsDuring(owner, async () => {
       const first = await deliverFromClient(owner, 'Quote');
@@ -262,9 +300,12 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
         },
         { timeoutMs: 10_000, intervalMs: 10, what: "the first push's sync" },
       );
-      // …and the next mail comes at once: Gmail drops its push when it falls in that second.
+      // …and the next mail comes at once: Gmail drops its push, in that second.
+      const droppedBefore = await droppedPushes();
       const second = await deliverFromClient(owner, 'Quote, revised');
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await droppedPushes()).toBe(droppedBefore + 1);
+      // A while later, an isolated mail: its push's sync reads the second mail too.
+      await pushesSettled(owner);
       const third = await deliverFromClient(owner, 'Quote, final');
       await waitForLogged(e2e, [first, second, third], { timeoutMs: 15_000, what: 'all three' });
       await waitForIdle(e2e);

@@ -1,0 +1,1 @@
+ALTER TABLE "mailboxes" ADD COLUMN "previous_push_at" timestamp with time zone;

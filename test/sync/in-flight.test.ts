@@ -122,9 +122,8 @@ describe('a message that kills the process', () => {
     expect(await activitiesOf(batch)).toEqual([]);
 
     // The next sync finds that death and lets them rest (nothing fetched); once rested, the next
-    // tries each of them alone; the second
-    // death comes with the killer in flight, so only the killer is blamed again (a mail tried
-    // alone before it is logged by now).
+    // tries each of them alone; the second death comes with the killer in flight, so only the
+    // killer is blamed again (a mail tried alone before it is logged by now).
     await expect(syncHere()).rejects.toThrow(/will retry/);
     await suspectsRested(batch);
     await killWhen((ids) => ids.length === 1 && ids[0] === killer, 'the killer alone in flight');

@@ -37,6 +37,10 @@ export interface Timings {
   /** A job on a mailbox whose sync lock another job holds (a sync, a search, a reconciliation, an
    * audit, a scheduled send, a calendar sync) is queued again this much later (jobs/). */
   mailboxBusyRetryMs: number;
+  /** A message a process died on is tried again (alone) only this long after that death, so that a
+   * crash loop from elsewhere (a deploy, the host) does not blame the mail it happened to hold
+   * (sync/in-flight.ts). */
+  suspectRestMs: number;
 }
 
 /** Production's values. */
@@ -52,4 +56,5 @@ export const productionTimings: Timings = {
   auditOwedAgainMs: 60_000,
   gmailRetryMs: { min: 250, max: 32_000 },
   mailboxBusyRetryMs: 2_000,
+  suspectRestMs: 60_000,
 };

@@ -6,11 +6,16 @@
 // activity and its links go, and a tombstone keeps the mail from being logged again for that
 // mailbox (the activities trigger of migration 0003 refuses it, whatever path tries).
 
+import {
+  hideActivityContentSql,
+  insertTombstonesSql,
+  removeActivitiesSql,
+} from '../activity-store/activity-writes.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { type ActivityRow, activityView } from './activity-view.ts';
 import { findActivity } from './get-activity.ts';
 
@@ -37,14 +42,7 @@ export async function makeActivityPrivate(db: Db, actor: Actor, id: string) {
   // One statement: the content goes and the decision is kept, together or neither.
   const { rows } = await db.execute<Pick<ActivityRow, 'content' | 'description'>>(sql`
     with hidden as (
-      update activities
-         set description = '',
-             -- A meeting's place and link are content too (src/calendar/); mail has no such path.
-             content = jsonb_set(jsonb_set(content - 'body_html'
-                         || '{"body": "", "body_new": "", "body_truncated": false, "attachments": [], "visibility": "private"}'::jsonb,
-                         '{meeting,location}', 'null'), '{meeting,conference_url}', 'null')
-       where id = ${id} and org_id = ${actor.orgId}
-       returning mailbox_id, gmail_message_id, org_id, content
+      ${hideActivityContentSql(sql`id = ${id} and org_id = ${actor.orgId}`)}
     ),
     kept as (
       insert into activity_privacy (mailbox_id, gmail_message_id, org_id, made_private_by)
@@ -61,17 +59,14 @@ export async function deleteActivity(db: Db, actor: Actor, id: string) {
   // One statement: the row goes and its tombstone is written together, or neither.
   await db.execute(sql`
     with removed as (
-      delete from activities where id = ${id} and org_id = ${actor.orgId}
-      returning id, org_id, mailbox_id, gmail_message_id
+      ${removeActivitiesSql(sql`id = ${id} and org_id = ${actor.orgId}`)}
     ),
     tombstone as (
-      insert into activity_tombstones (mailbox_id, gmail_message_id, org_id, deleted_by)
-      select mailbox_id, gmail_message_id, org_id, ${actor.userId} from removed
-      on conflict do nothing
+      ${insertTombstonesSql(sql`select mailbox_id, gmail_message_id, org_id, ${actor.userId} from removed`)}
     )
-    insert into events (org_id, mailbox_id, type, payload)
+    ${insertEventsSql(sql`
     select org_id, mailbox_id, ${EVENT.activityDeleted}::text, jsonb_build_object('activity_id', id)
-      from removed`);
+      from removed`)}`);
   await askEventDelivery(db);
   return { id, deleted: true };
 }

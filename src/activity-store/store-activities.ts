@@ -8,9 +8,10 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { advanceCursorSql } from '../mailbox/mailbox-cursor.ts';
 import type { ActivityDraft } from './activity-row.ts';
+import { insertLinksSql } from './activity-writes.ts';
 
 export interface StoredActivity {
   id: string;
@@ -70,14 +71,13 @@ export async function insertActivities(
       select a.id, i.* from inserted a join input i using (mailbox_id, gmail_message_id)
     ),
     linked as (
-      insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
+      ${insertLinksSql(sql`
       select s.id, s.org_id, l.entity_type, l.entity_id, s.created_at
-        from stored s, jsonb_to_recordset(s.links) as l(entity_type text, entity_id uuid)
-      on conflict do nothing
+        from stored s, jsonb_to_recordset(s.links) as l(entity_type text, entity_id uuid)`)}
     ),
     announced as (
       -- activity.logged first, then the events the activity brings (thread.replied…), in order.
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select org_id, mailbox_id, type, payload from (
         select ord, 0 as n, org_id, mailbox_id,
                case type when 'meeting' then ${EVENT.meetingLogged}::text else ${EVENT.activityLogged}::text end as type,
@@ -93,7 +93,7 @@ export async function insertActivities(
         select s.ord, x.n, s.org_id, s.mailbox_id, x.e->>'type',
                (x.e->'payload') || jsonb_build_object('activity_id', s.id)
           from stored s, jsonb_array_elements(s.events) with ordinality as x(e, n)
-      ) all_events order by ord, n
+      ) all_events order by ord, n`)}
     ),
     landed as (
       -- Done with: their in-flight markers (sync/in-flight.ts) go in the statement that stores them.

@@ -6,13 +6,13 @@
 // it); one its owner made private stays private when revised.
 
 import type { ActivityDraft } from '../activity-store/activity-row.ts';
+import { type ActivityRevision, reviseActivities } from '../activity-store/revise-activities.ts';
 import { insertActivities } from '../activity-store/store-activities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ActivityContent } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { type ActivityRevision, reviseActivities } from '../sync/revise-activities.ts';
 import { recordPosition } from './calendar-store.ts';
 
 export interface MeetingCandidate {

@@ -11,7 +11,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { OrgSettings } from '../db/schema.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { isPlainSearchTerm } from '../google/gmail-search-terms.ts';
 import type { MailAddress, ParsedMail } from '../mail/parse-message.ts';
 import { isFreeMailDomain } from './free-mail.ts';
@@ -126,11 +126,11 @@ async function insertContacts(
         returning id, email, name, source
       ),
       announced as (
-        insert into events (org_id, mailbox_id, type, payload)
+        ${insertEventsSql(sql`
         select ${orgId}, ${mailboxId}::uuid, ${EVENT.contactCreated}::text,
                jsonb_build_object('contact_id', id, 'email', email, 'name', name,
                                   'source', source, 'mailbox_id', ${mailboxId}::uuid)
-          from created
+          from created`)}
       )
       select id, email from created`);
     if (rows.length > 0) await askEventDelivery(tx);

@@ -9,7 +9,7 @@ import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { MailboxSettings } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { type Executor, enqueueRetroSearch } from '../queue/enqueue.ts';
 import type { RetroSearchPayload } from '../queue/job-names.ts';
 
@@ -68,12 +68,12 @@ async function removeBlocked(
       delete from activities where id in (select id from covered) returning id
     ),
     counted as (select count(*)::int as n from removed)
-    insert into events (org_id, mailbox_id, type, payload)
+    ${insertEventsSql(sql`
     select ${mailbox.orgId}, ${mailbox.id}::uuid, ${EVENT.activitiesRemoved}::text,
            jsonb_build_object('mailbox_id', ${mailbox.id}::uuid, 'reason', 'blocked', 'count', n,
                               'blocked_addresses', ${JSON.stringify(entries.blocked_addresses)}::jsonb,
                               'blocked_domains', ${JSON.stringify(entries.blocked_domains)}::jsonb)
-      from counted
+      from counted`)}
     returning (payload ->> 'count')::int as n`);
   await askEventDelivery(tx);
   return rows[0]?.n ?? 0;

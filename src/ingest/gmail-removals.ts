@@ -4,11 +4,12 @@
 // a labelsRemoved TRASH record, fetched and logged again like mail rescued from spam
 // (https://developers.google.com/gmail/api/guides/sync, history-candidates.ts).
 
+import { removeActivitiesSql } from '../activity-store/activity-writes.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 
 /** Removes this mailbox's activities of these Gmail ids, in one statement; returns how many. */
 export async function removeGmailDeleted(
@@ -20,17 +21,17 @@ export async function removeGmailDeleted(
   const list = sqlArray(gmailIds, 'text');
   const { rows } = await db.execute<{ n: number }>(sql`
     with removed as (
-      delete from activities
-       where org_id = ${mailbox.orgId} and mailbox_id = ${mailbox.id}
-         and gmail_message_id = any(${list})
-      returning id, org_id, mailbox_id, gmail_message_id
+      ${removeActivitiesSql(
+        sql`org_id = ${mailbox.orgId} and mailbox_id = ${mailbox.id}
+         and gmail_message_id = any(${list})`,
+      )}
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select org_id, mailbox_id, ${EVENT.activityRemoved}::text,
              jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
                                 'gmail_message_id', gmail_message_id, 'reason', 'gmail_deleted')
-        from removed
+        from removed`)}
     )
     select count(*)::int as n from removed`);
   const n = rows[0]?.n ?? 0;

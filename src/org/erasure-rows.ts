@@ -2,8 +2,14 @@
 // as a participant the way the mail filter reads stored activities (db/participants-sql.ts), and as
 // text (ILIKE, then a case-insensitive replace) wherever it may be written out: bodies, subjects,
 // event payloads, dead letters, stored send answers. A table's statement is its owner's where org/
-// may import the owner (docs/architecture.md, "Data"); here are the activities' and those of the
-// tables whose owner is above org/ (pending mail, sent and scheduled mail, idempotency records).
+// may import the owner (docs/architecture.md, "Data": the activities', links', tombstones' and
+// events' are fragments of theirs); here are those of the tables whose owner is above org/
+// (pending mail, sent and scheduled mail, idempotency records).
+import {
+  insertTombstonesSql,
+  redactActivitiesSql,
+  removeActivitiesSql,
+} from '../activity-store/activity-writes.ts';
 import { removeErasedDeadLetters } from '../activity-store/dead-letter-messages.ts';
 import { skipErasedMessages } from '../activity-store/skipped-messages.ts';
 import { forgetCorrespondent } from '../crm/correspondents.ts';
@@ -13,6 +19,7 @@ import { sql } from '../db/orm.ts';
 import { ACTIVITY_PARTICIPANTS } from '../db/participants-sql.ts';
 import type { ErasureCounts } from '../db/schema.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
+import { removeErasedEventsSql } from '../events/record-events.ts';
 import { dropBlockedAddress } from '../mailbox/mailbox-store.ts';
 import { removeErasedReports } from '../outcomes/record-bounces.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
@@ -45,22 +52,18 @@ export async function removeErasedRows(
        and exists (select 1 from ${ACTIVITY_PARTICIPANTS} where x.addr = ${email})`);
   const links = await count(sql`
     select count(*)::int as n from activity_links l join erased_activities e on e.id = l.activity_id`);
-  await tx.execute(sql`
-    insert into activity_tombstones (mailbox_id, gmail_message_id, org_id, deleted_by)
-    select mailbox_id, gmail_message_id, ${orgId}, 'erasure' from erased_activities
-    on conflict do nothing`);
+  await tx.execute(
+    insertTombstonesSql(
+      sql`select mailbox_id, gmail_message_id, ${orgId}, 'erasure' from erased_activities`,
+    ),
+  );
   await skipErasedMessages(tx);
   const events = await count(sql`
     with gone as (
-      delete from events
-       where org_id = ${orgId}
-         and ((delivered_at is null
-               and payload ->> 'activity_id' in (select id::text from erased_activities))
-              or payload::text ilike ${like})
-      returning 1)
+      ${removeErasedEventsSql(orgId, sql`select id::text from erased_activities`, like)})
     select count(*)::int as n from gone`);
   const activities = await count(sql`
-    with gone as (delete from activities where id in (select id from erased_activities) returning 1)
+    with gone as (${removeActivitiesSql(sql`id in (select id from erased_activities)`)})
     select count(*)::int as n from gone`);
   const pending = await count(sql`
     with gone as (
@@ -120,16 +123,7 @@ async function redactMentions(tx: Tx, orgId: string, email: string): Promise<num
   const like = likePattern(email);
   const re = regexOf(email);
   const { rows } = await tx.execute<{ n: number }>(sql`
-    with changed as (
-      update activities
-         set title = regexp_replace(title, ${re}, '[erased]', 'gi'),
-             description = regexp_replace(description, ${re}, '[erased]', 'gi'),
-             email_subject = regexp_replace(email_subject, ${re}, '[erased]', 'gi'),
-             content = regexp_replace(content::text, ${re}, '[erased]', 'gi')::jsonb
-       where org_id = ${orgId}
-         and (title ilike ${like} or description ilike ${like} or email_subject ilike ${like}
-              or content::text ilike ${like})
-      returning 1)
+    with changed as (${redactActivitiesSql(orgId, re, like)})
     select count(*)::int as n from changed`);
   return rows[0]?.n ?? 0;
 }

@@ -9,11 +9,12 @@
 // report fetched again change nothing.
 
 import type { SQL } from 'drizzle-orm';
+import { markBouncedSql } from '../activity-store/activity-writes.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { canonicalAddress } from '../suppressions/canonical-address.ts';
 import { suppressBouncedSql } from '../suppressions/suppression-store.ts';
 import type { BouncedRecipient, BounceReport } from './bounce-report.ts';
@@ -83,28 +84,27 @@ async function recordOne(
       returning recipient
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select ${mailbox.orgId}, ${mailbox.id}, ${EVENT.messageBounced}::text,
              jsonb_build_object('activity_id', ${to.activityId}::uuid, 'recipient', recipient,
                                 'kind', ${bounced.kind}::text, 'diagnostic', ${bounced.diagnostic}::text)
-        from noted
+        from noted`)}
     ),
     suppressed as (
       ${suppressBouncedSql(mailbox.orgId, canonicalAddress(bounced.recipient), hard)}
     ),
     marked as (
-      update activities set status = 'bounced'
-       where id = ${to.activityId}::uuid and ${bounced.failed} and status <> 'bounced'
-         and exists (select 1 from noted)
-      returning id, org_id, mailbox_id, gmail_message_id, thread_id, entity_type, entity_id
+      ${markBouncedSql(
+        sql`id = ${to.activityId}::uuid and ${bounced.failed} and exists (select 1 from noted)`,
+      )}
     ),
     legacy as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select org_id, mailbox_id, ${EVENT.activityBounced}::text,
              jsonb_build_object('activity_id', id, 'mailbox_id', mailbox_id,
                                 'gmail_message_id', gmail_message_id, 'thread_id', thread_id,
                                 'entity_type', entity_type, 'entity_id', entity_id)
-        from marked
+        from marked`)}
     )
     select recipient from noted`);
   if (rows.length > 0) await askEventDelivery(db);

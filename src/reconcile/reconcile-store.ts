@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { type Mailbox, recordUnrepairedSql } from '../mailbox/mailbox-store.ts';
 
 type Executor = Pick<Db, 'execute'>;
@@ -106,9 +106,9 @@ export async function saveReconciliation(
              repaired = excluded.repaired, missing = excluded.missing, units = excluded.units
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select ${mailbox.orgId}, ${mailbox.id}, ${EVENT.mailboxGapsRepaired}::text, ${JSON.stringify(payload)}::jsonb
-       where ${r.repaired.length}::int > 0
+       where ${r.repaired.length}::int > 0`)}
     )
     ${recordUnrepairedSql(mailbox.id, unrepaired, UNREPAIRED_PREFIX)}`);
   if (r.repaired.length > 0) await askEventDelivery(db);

@@ -3,12 +3,13 @@
 // announced to the CRM (`activity.linked`). Nothing is removed, so a record whose address changed
 // keeps what it had. One statement reads, one writes.
 
+import { insertLinksSql } from '../activity-store/activity-writes.ts';
 import { linksFor, matchAddresses } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 import { ownerAddresses } from '../mailbox/send-as.ts';
 
@@ -51,19 +52,18 @@ export async function relinkActivities(
   // The CRM is told which records each mail now belongs to, as for a mail just logged.
   const { rows: added } = await db.execute<{ n: number }>(sql`
     with linked as (
-      insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
+      ${insertLinksSql(sql`
       select activity_id, ${mailbox.orgId}, entity_type, entity_id, created_at
         from jsonb_to_recordset(${JSON.stringify(links)}::jsonb)
-          as l(activity_id uuid, entity_type text, entity_id uuid, created_at timestamptz)
-      on conflict do nothing
+          as l(activity_id uuid, entity_type text, entity_id uuid, created_at timestamptz)`)}
       returning activity_id, entity_type, entity_id
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select ${mailbox.orgId}, ${mailbox.id}::uuid, ${EVENT.activityLinked}::text,
              jsonb_build_object('activity_id', activity_id, 'mailbox_id', ${mailbox.id}::uuid,
                'links', jsonb_agg(jsonb_build_object('entity_type', entity_type, 'entity_id', entity_id)))
-        from linked group by activity_id
+        from linked group by activity_id`)}
     )
     select count(*)::int as n from linked`);
   const n = added[0]?.n ?? 0;

@@ -8,7 +8,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ScheduledStatus } from '../db/schema.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { enqueueScheduledSend, removeScheduledSendJob } from '../queue/enqueue.ts';
 import type { SentIds } from '../send/gmail-send.ts';
 
@@ -223,13 +223,13 @@ export async function finishSent(
        where id = ${id} and status = 'sending'
       returning id, org_id, mailbox_id, send_at, sent_at
     )
-    insert into events (org_id, mailbox_id, type, payload)
+    ${insertEventsSql(sql`
     select org_id, mailbox_id, ${EVENT.scheduledSent}::text,
            jsonb_build_object('scheduled_id', id, 'message_id', ${sent.id}::text,
                               'thread_id', ${sent.threadId}::text,
                               'activity_id', ${activityId}::uuid,
                               'send_at', send_at, 'sent_at', sent_at)
-      from done`);
+      from done`)}`);
   await askEventDelivery(db);
 }
 
@@ -256,12 +256,12 @@ export async function finishFailed(
        where id = ${id} and status in ('scheduled', 'sending')
       returning id, org_id, mailbox_id
     )
-    insert into events (org_id, mailbox_id, type, payload)
+    ${insertEventsSql(sql`
     select org_id, mailbox_id, ${EVENT.scheduledFailed}::text,
            jsonb_build_object('scheduled_id', id, 'reason', ${reason}::text,
                               'message', ${message}::text,
                               'addresses', ${JSON.stringify(addresses)}::jsonb)
-      from done`);
+      from done`)}`);
   await askEventDelivery(db);
 }
 

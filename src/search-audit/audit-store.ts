@@ -7,7 +7,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import type { Mailbox } from '../mailbox/mailbox-store.ts';
 
 type Executor = Pick<Db, 'execute'>;
@@ -134,9 +134,9 @@ export async function saveAudit(
       values (${mailbox.id}, ${run.checkedAt.toISOString()}, ${run.population}, ${run.sampled},
               ${run.missed}, ${run.widened}, ${run.widenedMissed}, ${run.units})
     )
-    insert into events (org_id, mailbox_id, type, payload)
+    ${insertEventsSql(sql`
     select ${mailbox.orgId}, ${mailbox.id}, ${EVENT.mailboxSearchMissed}::text, ${JSON.stringify(announcement)}::jsonb
-     where ${announcement !== null}::boolean`);
+     where ${announcement !== null}::boolean`)}`);
   if (announcement !== null) await askEventDelivery(db);
 }
 

@@ -60,21 +60,26 @@ export async function logMessages(
   const toFetch = ids.filter((id) => !known.has(id));
   if (!ctx.exclusive) return logBatch(ctx, toFetch, cursor, opts);
   // The in-flight marker (sync/in-flight.ts): a message some process died on twice is
-  // dead-lettered; one it died on once is tried alone, before the rest, so that a second death
-  // blames it and no other; the rest go as one batch, which moves the cursor.
-  const crashes = await countCrashes(ctx.db, mailbox.id, toFetch);
+  // dead-lettered; one it died on once is tried alone, before the rest, once it has rested since
+  // that death, so that a second death blames it and no other; the rest go as one batch, which
+  // moves the cursor when no suspect is left waiting.
+  const crashes = await countCrashes(ctx.db, mailbox.id, toFetch, ctx.timings.suspectRestMs);
+  const count = (id: string) => crashes.get(id)?.crashes ?? 0;
   await deadLetterCrashed(
     ctx,
-    toFetch.filter((id) => (crashes.get(id) ?? 0) >= CRASH_LIMIT),
+    toFetch.filter((id) => count(id) >= CRASH_LIMIT),
   );
-  const suspects = toFetch.filter((id) => (crashes.get(id) ?? CRASH_LIMIT) < CRASH_LIMIT);
+  const suspects = toFetch.filter((id) => count(id) > 0 && count(id) < CRASH_LIMIT);
   const total: BatchResult = { fetched: 0, logged: 0, pending: [] };
+  // A suspect still resting is tried later (the job's retry): pending, the cursor not past it.
+  total.pending.push(...suspects.filter((id) => crashes.get(id)?.rested !== true));
   const add = (part: BatchResult) => {
     total.fetched += part.fetched;
     total.logged += part.logged;
     total.pending.push(...part.pending);
   };
-  for (const id of suspects) add(await logMarked(ctx, [id], null, opts));
+  for (const id of suspects.filter((id) => crashes.get(id)?.rested === true))
+    add(await logMarked(ctx, [id], null, opts));
   const clean = toFetch.filter((id) => !crashes.has(id));
   add(await logMarked(ctx, clean, total.pending.length === 0 ? cursor : null, opts));
   return total;

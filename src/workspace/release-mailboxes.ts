@@ -8,7 +8,7 @@ import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import { sqlArray } from '../db/sql-arrays.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
 import { disconnectSql } from '../mailbox/mailbox-transitions.ts';
 import { addJobsSql } from '../queue/add-jobs.ts';
 import { mailboxJobSpecSql } from '../queue/enqueue.ts';
@@ -26,11 +26,11 @@ export async function releaseWorkspaceMailboxes(
   const { rows } = await db.execute<{ n: number }>(sql`
     with gone as (${disconnectSql(sql`org_id = ${orgId} and connected_via = 'workspace' ${ids ? sql`and id = any(${sqlArray(ids, 'uuid')})` : sql``}`)}),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select org_id, id, ${EVENT.mailboxDisconnected}::text,
              jsonb_build_object('mailbox_id', id, 'email', email, 'user_id', user_id,
                                 'connected_via', 'workspace', 'reason', ${reason}::text)
-        from gone
+        from gone`)}
     ),
     owed as (
       select ${addJobsSql(sql`select ${sql.raw(mailboxJobSpecSql('finishDisconnect'))} from gone`, { keepRunAt: true })} as job

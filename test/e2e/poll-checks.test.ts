@@ -267,8 +267,8 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
   it("when a push comes within the probe's delay of the one before, then its quiet listing keeps the trailing probe (a burst's tail is probed)", async () => {
     const owner = await healthyMailbox('bursty');
     const spent = await callsDuring(owner, async () => {
-      const first = await deliverFromClient(owner, 'Part 1');
       const announced = (await row(owner)).announced_history_id;
+      const first = await deliverFromClient(owner, 'Part 1');
       await waitFor(
         async () => {
           const r = await row(owner);
@@ -290,8 +290,8 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
     await pushesSettled(owner);
     await setFaults(e2e, { push: { per_user_per_sec: 1 } });
     const spent = await callsDuring(owner, async () => {
-      const first = await deliverFromClient(owner, 'Quote');
       const announced = (await row(owner)).announced_history_id;
+      const first = await deliverFromClient(owner, 'Quote');
       // Its sync has listed up to what the push announced (the probe is dropped)…
       await waitFor(
         async () => {

@@ -20,4 +20,5 @@ export const testTimings: Timings = {
   auditOwedAgainMs: 6_000,
   gmailRetryMs: { min: 25, max: 3_200 },
   mailboxBusyRetryMs: 300,
+  suspectRestMs: 1_000,
 };

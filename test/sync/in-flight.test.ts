@@ -74,6 +74,21 @@ describe('a message that kills the process', () => {
       await exited;
     }
   };
+  /** Until a sync finds these messages' deaths counted and rested (timings.suspectRestMs). */
+  const suspectsRested = (ids: string[]) =>
+    waitFor(
+      async () => {
+        const { rows } = await e2e.database.pool.query(
+          `select 1 from messages_in_flight
+            where mailbox_id = $1 and gmail_message_id = any($2)
+              and (started_at is not null
+                   or updated_at > now() - $3::int * interval '1 millisecond')`,
+          [mailboxId, ids, e2e.deps.config.timings.suspectRestMs],
+        );
+        return rows.length === 0;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the suspects rested' },
+    );
   const markedInFlight = async () =>
     (
       await e2e.database.pool.query<{ id: string }>(
@@ -106,8 +121,11 @@ describe('a message that kills the process', () => {
     await killWhen((ids) => batch.every((id) => ids.includes(id)), 'the batch in flight');
     expect(await activitiesOf(batch)).toEqual([]);
 
-    // The next sync tries each of them alone; the second death comes with the killer in flight,
-    // so only the killer is blamed again (a mail tried alone before it is logged by now).
+    // The next sync finds that death and lets them rest (nothing fetched); once rested, the next
+    // tries each of them alone; the second death comes with the killer in flight, so only the
+    // killer is blamed again (a mail tried alone before it is logged by now).
+    await expect(syncHere()).rejects.toThrow(/will retry/);
+    await suspectsRested(batch);
     await killWhen((ids) => ids.length === 1 && ids[0] === killer, 'the killer alone in flight');
     await e2e.resetFaults();
 
@@ -146,12 +164,17 @@ describe('a message that kills the process', () => {
     expect(await activitiesOf([killer, next])).toEqual([next]);
   });
 
-  it('when one crash left a mark on one message, then it is tried again, logged once, and nothing is dead-lettered', async () => {
+  it('when one crash left a mark on one message, then the rest is logged at once and it is tried again once rested, logged once, nothing dead-lettered', async () => {
     const marked = await deliver('marked by one crash');
     const other = await deliver('beside the marked one');
     // As a process that died fetching it leaves it: marked, nothing stored, the cursor unmoved.
     await markInFlight(e2e.deps.database.db, mailboxId, [marked]);
 
+    // Its death just found: it rests (a crash loop from elsewhere must not blame it), the other
+    // mail is logged, and the sync asks to be tried again without moving the cursor past it.
+    await expect(syncHere()).rejects.toThrow(/will retry/);
+    expect(await activitiesOf([marked, other])).toEqual([other]);
+    await suspectsRested([marked]);
     await syncHere();
 
     expect((await activitiesOf([marked, other])).sort()).toEqual([marked, other].sort());

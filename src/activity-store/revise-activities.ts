@@ -6,14 +6,15 @@
 // (links gained alone: `activity.linked`, as mail's).
 // A revision that changes nothing writes nothing and announces nothing, so a replay is harmless.
 
-import { toPgText } from '../activity-store/store-activities.ts';
 import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
 import type { ActivityContent } from '../db/schema.ts';
 import type { EventType } from '../events/event-types.ts';
 import { EVENT } from '../events/event-types.ts';
-import { askEventDelivery } from '../events/record-events.ts';
+import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
+import { insertLinksSql } from './activity-writes.ts';
+import { toPgText } from './store-activities.ts';
 
 export interface ActivityRevision {
   activityId: string;
@@ -73,32 +74,31 @@ export async function reviseActivities(
        where l.activity_id = i.id and l.activity_created_at is distinct from i.created_at
     ),
     linked as (
-      insert into activity_links (activity_id, org_id, entity_type, entity_id, activity_created_at)
+      ${insertLinksSql(sql`
       select i.id, i.org_id, l.entity_type, l.entity_id, i.created_at
         from input i join activities a on a.id = i.id,
-             jsonb_to_recordset(i.links) as l(entity_type text, entity_id uuid)
-      on conflict do nothing
+             jsonb_to_recordset(i.links) as l(entity_type text, entity_id uuid)`)}
       returning activity_id, entity_type, entity_id
     ),
-    -- Links alone (a CRM record added since): announced as for mail (relink-activities.ts).
+    -- Links alone (a CRM record added since): announced as for mail (retro-search/relink-activities.ts).
     relinked as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select i.org_id, i.mailbox_id, ${EVENT.activityLinked}::text,
              jsonb_build_object('activity_id', i.id, 'mailbox_id', i.mailbox_id,
                'links', jsonb_agg(jsonb_build_object('entity_type', l.entity_type, 'entity_id', l.entity_id)))
         from linked l join input i on i.id = l.activity_id
        where not exists (select 1 from revised r where r.id = i.id)
-       group by i.org_id, i.mailbox_id, i.id
+       group by i.org_id, i.mailbox_id, i.id`)}
     ),
     announced as (
-      insert into events (org_id, mailbox_id, type, payload)
+      ${insertEventsSql(sql`
       select i.org_id, i.mailbox_id, i.event_type,
              jsonb_build_object('activity_id', i.id, 'mailbox_id', i.mailbox_id,
                                 'gmail_message_id', r.gmail_message_id, 'thread_id', r.thread_id,
                                 'links', i.links)
              || case when i.content ? 'meeting' then jsonb_build_object('meeting', i.content -> 'meeting')
                      else '{}' end
-        from input i join revised r on r.id = i.id order by i.ord
+        from input i join revised r on r.id = i.id order by i.ord`)}
     )
     select id from revised`);
   // Revised or newly linked activities were announced: asked even when only links were added.

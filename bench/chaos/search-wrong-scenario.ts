@@ -194,6 +194,11 @@ async function afterHistoryLoss(
   const lost = [await deliverOne(w, owner, reply)];
   await w.simControl(`mailboxes/${encodeURIComponent(owner)}/expire-history`, {});
   await w.simControl('faults', { reset: true }, 'PUT');
+  // Past the second of the reply's notification (Gmail counts it at its cap though Pub/Sub lost
+  // it), so that the nudge is pushed: within it, Gmail would drop this one too, and nothing would
+  // sync the mailbox until its hourly check (before the trailing probe's change, the rescue's
+  // probe happened to).
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
   lost.push(await deliverOne(w, owner, rawMail({ from: client, to: owner, subject: 'After' })));
   tally.cause('after_404', lost);
 }

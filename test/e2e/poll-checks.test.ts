@@ -64,6 +64,25 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
     await waitForIdle(e2e);
     return owner;
   };
+  /** A client mail delivered, once its push's sync has listed up to the id the push announced. */
+  const deliverAndList = async (owner: string, subject: string) => {
+    const announced = (await row(owner)).announced_history_id;
+    const id = await deliverFromClient(owner, subject);
+    await waitFor(
+      async () => {
+        const r = await row(owner);
+        return r.announced_history_id !== announced && r.history_id === r.announced_history_id;
+      },
+      { timeoutMs: 10_000, intervalMs: 10, what: "the push's sync" },
+    );
+    return id;
+  };
+  const trailingJobs = async (mailboxId: string) =>
+    (
+      await e2e.database.pool.query('select 1 from graphile_worker.jobs where key = $1', [
+        `sync-trailing:${mailboxId}`,
+      ])
+    ).rows;
   const droppedPushes = async () =>
     ((await (await e2e.simControl('stats')).json()) as { pushes: { dropped: number } }).pushes
       .dropped;
@@ -257,25 +276,13 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
     // was dropped (queue/trailing-probe.ts).
     expect(spent).toEqual({ 'history.list': 1, 'messages.list': 1, 'messages.get': 1 });
     const { id: mailboxId } = await row(owner);
-    const { rows } = await e2e.database.pool.query(
-      'select 1 from graphile_worker.jobs where key = $1',
-      [`sync-trailing:${mailboxId}`],
-    );
-    expect(rows).toEqual([]);
+    expect(await trailingJobs(mailboxId)).toEqual([]);
   });
 
   it("when a push comes within the probe's delay of the one before, then its quiet listing keeps the trailing probe (a burst's tail is probed)", async () => {
     const owner = await healthyMailbox('bursty');
     const spent = await callsDuring(owner, async () => {
-      const announced = (await row(owner)).announced_history_id;
-      const first = await deliverFromClient(owner, 'Part 1');
-      await waitFor(
-        async () => {
-          const r = await row(owner);
-          return r.announced_history_id !== announced && r.history_id === r.announced_history_id;
-        },
-        { timeoutMs: 10_000, intervalMs: 10, what: "the first push's sync" },
-      );
+      const first = await deliverAndList(owner, 'Part 1');
       // No cap here: the second push comes, well within the probe's delay of the first.
       const second = await deliverFromClient(owner, 'Part 2');
       await waitForLogged(e2e, [first, second], { timeoutMs: 15_000, what: 'both' });
@@ -290,16 +297,8 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
     await pushesSettled(owner);
     await setFaults(e2e, { push: { per_user_per_sec: 1 } });
     const spent = await callsDuring(owner, async () => {
-      const announced = (await row(owner)).announced_history_id;
-      const first = await deliverFromClient(owner, 'Quote');
       // Its sync has listed up to what the push announced (the probe is dropped)…
-      await waitFor(
-        async () => {
-          const r = await row(owner);
-          return r.announced_history_id !== announced && r.history_id === r.announced_history_id;
-        },
-        { timeoutMs: 10_000, intervalMs: 10, what: "the first push's sync" },
-      );
+      const first = await deliverAndList(owner, 'Quote');
       // …and the next mail comes at once: Gmail drops its push, in that second.
       const droppedBefore = await droppedPushes();
       const second = await deliverFromClient(owner, 'Quote, revised');
@@ -311,11 +310,7 @@ describe("the poll's check of mailboxes whose pushes are healthy", () => {
       await waitForIdle(e2e);
     });
     expect(spent.getProfile).toBeUndefined();
-    const { rows } = await e2e.database.pool.query(
-      'select 1 from graphile_worker.jobs where key = $1',
-      [`sync-trailing:${mailboxId}`],
-    );
-    expect(rows).toEqual([]);
+    expect(await trailingJobs(mailboxId)).toEqual([]);
   });
 
   it('when Gmail drops the push of a label change at its one-a-second cap, then the burst its sync lists keeps the trailing probe and the check finds nothing missed', async () => {

@@ -70,3 +70,18 @@ export async function setFaults(e2e: E2E, faults: Record<string, unknown>): Prom
   const res = await e2e.simControl('faults', { method: 'PUT', body: faults });
   expect(res.ok).toBe(true);
 }
+
+/** Mail of this mailbox waiting for search (not the mail let go, kept a while for its thread). */
+export async function pendingCount(e2e: E2E, owner: string): Promise<number> {
+  const { rows } = await e2e.database.pool.query<{ n: number }>(
+    `select count(*)::int as n from pending_matches p join mailboxes m on m.id = p.mailbox_id
+      where m.email = $1 and p.let_go_at is null`,
+    [owner],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** The simulator's call counts back to zero. */
+export async function resetSimStats(e2e: E2E): Promise<void> {
+  expect((await e2e.simControl('reset-stats', { body: {} })).ok).toBe(true);
+}

@@ -6,7 +6,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type E2E, startE2E } from '../support/e2e-service.ts';
 import { rawMail } from '../support/raw-mail.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { callsOf, loggedCount, waitForIdle, waitForLogged } from './mailbox-fixture.ts';
+import {
+  callsOf,
+  loggedCount,
+  pendingCount,
+  resetSimStats,
+  waitForIdle,
+  waitForLogged,
+} from './mailbox-fixture.ts';
 
 const ORG = 'org-scoped-search';
 const SETTLE_MS = 3_000;
@@ -51,17 +58,6 @@ describe('search before fetch, a CRM of thousands', () => {
     expect(res.ok).toBe(true);
     return ((await res.json()) as { id: string }).id;
   };
-  const resetStats = async () => {
-    expect((await e2e.simControl('reset-stats', { body: {} })).ok).toBe(true);
-  };
-  const pendingCount = async (owner: string) => {
-    const { rows } = await e2e.database.pool.query<{ n: number }>(
-      `select count(*)::int as n from pending_matches p join mailboxes m on m.id = p.mailbox_id
-        where m.email = $1 and p.let_go_at is null`,
-      [owner],
-    );
-    return rows[0]?.n ?? 0;
-  };
   /** A mailbox whose yesterday held mail with two CRM people and the same newsletters' mail. */
   const mailboxWithPast = async () => {
     seq += 1;
@@ -84,14 +80,14 @@ describe('search before fetch, a CRM of thousands', () => {
 
   it('when a CRM correspondent writes again beside known newsletters, then a search finds it and only it is fetched', async () => {
     const owner = await mailboxWithPast();
-    await resetStats();
+    await resetSimStats(e2e);
     const news = [
       await deliver(owner, rawMail({ from: 'news@shop1.test', to: owner })),
       await deliver(owner, rawMail({ from: 'notify@social.test', to: owner })),
     ];
     const id = await deliver(owner, rawMail({ from: person(7), to: owner, subject: 'Order' }));
     await waitForLogged(e2e, [id], { timeoutMs: 15_000, what: 'the correspondent mail logged' });
-    await waitFor(async () => (await pendingCount(owner)) === 0, {
+    await waitFor(async () => (await pendingCount(e2e, owner)) === 0, {
       timeoutMs: SETTLE_MS * 5,
       what: 'the newsletters let go',
     });
@@ -106,7 +102,7 @@ describe('search before fetch, a CRM of thousands', () => {
 
   it('when a CRM person the mailbox never exchanged with writes for the first time, then the mail is logged', async () => {
     const owner = await mailboxWithPast();
-    await resetStats();
+    await resetSimStats(e2e);
     const id = await deliver(owner, rawMail({ from: person(2999), to: owner, subject: 'Hello' }));
     await waitForLogged(e2e, [id], { timeoutMs: 15_000, what: 'the first-ever mail logged' });
     const calls = await callsOf(e2e, owner);
@@ -127,10 +123,10 @@ describe('search before fetch, a CRM of thousands', () => {
       200,
     );
     await waitForIdle(e2e);
-    await resetStats();
+    await resetSimStats(e2e);
     const id = await deliver(owner, rawMail({ from: person(1234), to: owner }));
     await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
     expect((await callsOf(e2e, owner))['messages.list'] ?? 0).toBe(0);
-    expect(await pendingCount(owner)).toBe(0);
+    expect(await pendingCount(e2e, owner)).toBe(0);
   });
 });

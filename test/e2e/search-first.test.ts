@@ -11,6 +11,8 @@ import {
   callsOf,
   connectedMailbox,
   loggedCount,
+  pendingCount,
+  resetSimStats,
   setFaults,
   waitForIdle,
   waitForLogged,
@@ -43,29 +45,17 @@ describe('search before fetch', () => {
   });
 
   const deliver = async (owner: string, raw: string) => (await e2e.deliver(owner, raw)).id;
-  /** Mail waiting for search (not the mail let go, kept a while for its thread). */
-  const pendingCount = async (owner: string) => {
-    const { rows } = await e2e.database.pool.query<{ n: number }>(
-      `select count(*)::int as n from pending_matches p join mailboxes m on m.id = p.mailbox_id
-        where m.email = $1 and p.let_go_at is null`,
-      [owner],
-    );
-    return rows[0]?.n ?? 0;
-  };
-  const resetStats = async () => {
-    expect((await e2e.simControl('reset-stats', { body: {} })).ok).toBe(true);
-  };
 
   it('when mail from no one in the CRM arrives beside a client mail, then only the client mail is fetched and the rest is let go', async () => {
     const owner = await connectedMailbox(e2e, ORG, 'nobody');
-    await resetStats();
+    await resetSimStats(e2e);
     const others: string[] = [];
     for (let i = 0; i < 5; i++) {
       others.push(await deliver(owner, rawMail({ from: `news${i}@shop.test`, to: owner })));
     }
     const client = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Quote' }));
     await waitForLogged(e2e, [client], { timeoutMs: 15_000, what: 'the client mail logged' });
-    await waitFor(async () => (await pendingCount(owner)) === 0, {
+    await waitFor(async () => (await pendingCount(e2e, owner)) === 0, {
       timeoutMs: SETTLE_MS * 5,
       what: 'the other mail let go',
     });
@@ -90,12 +80,12 @@ describe('search before fetch', () => {
       body: JSON.stringify({ blocked_addresses: [blocked.toUpperCase()] }),
     });
     expect(put.status).toBe(200);
-    await resetStats();
+    await resetSimStats(e2e);
     const fromBlocked = await deliver(owner, rawMail({ from: blocked, to: owner }));
     const copied = await deliver(owner, rawMail({ from: 'x@shop.test', to: owner, cc: blocked }));
     const client = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Order' }));
     await waitForLogged(e2e, [client], { timeoutMs: 15_000, what: 'the client mail logged' });
-    await waitFor(async () => (await pendingCount(owner)) === 0, {
+    await waitFor(async () => (await pendingCount(e2e, owner)) === 0, {
       timeoutMs: SETTLE_MS * 5,
       what: 'the blocked mail let go',
     });
@@ -115,7 +105,7 @@ describe('search before fetch', () => {
     const opened = await deliver(owner, first);
     await waitForLogged(e2e, [opened], { timeoutMs: 15_000, what: 'the first mail logged' });
     await waitForIdle(e2e);
-    await resetStats();
+    await resetSimStats(e2e);
     const reply = await deliver(
       owner,
       rawMail({
@@ -129,7 +119,7 @@ describe('search before fetch', () => {
     const calls = await callsOf(e2e, owner);
     expect(calls['messages.list'] ?? 0).toBe(0);
     expect(calls['messages.get']).toBe(1);
-    expect(await pendingCount(owner)).toBe(0);
+    expect(await pendingCount(e2e, owner)).toBe(0);
   });
 
   it('when search has not indexed a client mail yet, then a later search finds it and it is logged once', async () => {
@@ -138,7 +128,7 @@ describe('search before fetch', () => {
     // less than the settling search's 2 × MATCH_SETTLE_MS.
     await setFaults(e2e, { search_lag_ms: SETTLE_MS });
     const id = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Late index' }));
-    await waitFor(async () => (await pendingCount(owner)) === 1, {
+    await waitFor(async () => (await pendingCount(e2e, owner)) === 1, {
       timeoutMs: 10_000,
       what: 'the mail waiting for search',
     });
@@ -150,7 +140,7 @@ describe('search before fetch', () => {
     expect(rows[0]?.n).toBe(1);
     // The pending row goes in the statement after the store (a crash between leaves a row the
     // next search finds logged and drops).
-    await waitFor(async () => (await pendingCount(owner)) === 0, {
+    await waitFor(async () => (await pendingCount(e2e, owner)) === 0, {
       timeoutMs: 10_000,
       what: 'the pending row dropped',
     });
@@ -234,14 +224,14 @@ describe('search before fetch', () => {
 
   it("when a client mail is filed under Updates, then it asks no search of its own and rides on the next mail's", async () => {
     const owner = await connectedMailbox(e2e, ORG, 'category');
-    await resetStats();
+    await resetSimStats(e2e);
     const filed = (
       await e2e.deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Invoice' }), [
         'INBOX',
         'CATEGORY_UPDATES',
       ])
     ).id;
-    await waitFor(async () => (await pendingCount(owner)) === 1, {
+    await waitFor(async () => (await pendingCount(e2e, owner)) === 1, {
       timeoutMs: 10_000,
       what: 'the filed mail waiting for search',
     });
@@ -256,7 +246,7 @@ describe('search before fetch', () => {
     const owner = await connectedMailbox(e2e, ORG, 'orphan');
     await setFaults(e2e, { search_lag_ms: 60_000 });
     const id = await deliver(owner, rawMail({ from: CLIENT, to: owner, subject: 'Orphaned' }));
-    await waitFor(async () => (await pendingCount(owner)) === 1, { what: 'the mail waiting' });
+    await waitFor(async () => (await pendingCount(e2e, owner)) === 1, { what: 'the mail waiting' });
     // As if its job had spent every attempt: no search is queued, the mail is overdue.
     await e2e.database.pool.query(
       `select graphile_worker.permanently_fail_jobs(array_agg(id), 'attempts spent')
@@ -272,10 +262,10 @@ describe('search before fetch', () => {
 
   it('when the CRM holds more addresses than a search saves, then new mail is fetched at once', async () => {
     const owner = await connectedMailbox(e2e, BIG_ORG, 'big');
-    await resetStats();
+    await resetSimStats(e2e);
     const id = await deliver(owner, rawMail({ from: 'person-0042@big-org.test', to: owner }));
     await waitForLogged(e2e, [id], { timeoutMs: 10_000, what: 'the mail logged' });
-    expect(await pendingCount(owner)).toBe(0);
+    expect(await pendingCount(e2e, owner)).toBe(0);
     expect((await callsOf(e2e, owner))['messages.list'] ?? 0).toBe(0);
   });
 });

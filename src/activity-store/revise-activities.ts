@@ -6,30 +6,32 @@
 // (links gained alone: `activity.linked`, as mail's).
 // A revision that changes nothing writes nothing and announces nothing, so a replay is harmless.
 
-import type { EntityLink } from '../crm/link-entities.ts';
 import type { Db } from '../db/database.ts';
 import { sql } from '../db/orm.ts';
-import type { ActivityContent } from '../db/schema.ts';
 import type { EventType } from '../events/event-types.ts';
 import { EVENT } from '../events/event-types.ts';
 import { askEventDelivery, insertEventsSql } from '../events/record-events.ts';
+import type { ActivityDraft } from './activity-row.ts';
 import { insertLinksSql } from './activity-writes.ts';
 import { toPgText } from './store-activities.ts';
 
-export interface ActivityRevision {
+/** What a revision replaces is what a draft shows (activity-row.ts), of the activity it names. */
+export type ActivityRevision = Pick<
+  ActivityDraft,
+  | 'orgId'
+  | 'mailboxId'
+  | 'title'
+  | 'description'
+  | 'emailSubject'
+  | 'emailDirection'
+  | 'content'
+  | 'createdAt'
+  | 'links'
+> & {
   activityId: string;
-  orgId: string;
-  mailboxId: string;
-  title: string;
-  description: string;
-  emailSubject: string;
-  emailDirection: 'sent' | 'received';
-  content: ActivityContent;
-  createdAt: Date;
-  links: EntityLink[];
   /** The outbox event for a revision that changed something (e.g. `meeting.updated`). */
   eventType: EventType;
-}
+};
 
 /** Applies the revisions; returns the ids of the activities that changed. */
 export async function reviseActivities(
